@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.groth16.ProvingKey;
+import org.ppfarm.prover.groth16.VerificationKey;
 
 /**
  * Reads a snarkjs Groth16 {@code .zkey} (BN254) into a resident {@link ProvingKey}, validating everything a prover
@@ -73,6 +74,24 @@ public final class ZkeyFile {
         return new ProvingKey(src, h.nVars(), h.nPublic(), h.domainSize(),
                 h.alpha1(), h.beta1(), h.beta2(), h.gamma2(), h.delta1(), h.delta2(),
                 ic, ab[0], ab[1], pointsA, pointsB1, pointsB2, pointsC, pointsH);
+    }
+
+    /**
+     * The verification key embedded in a zkey (header and IC only; the proving points are not loaded), as
+     * {@code snarkjs zkey export verificationkey} derives it.
+     */
+    public static VerificationKey readVerificationKey(Path path) {
+        BinFile f = open(path);
+        Header h = readHeader(f);
+        long[] ic = readIc(f, h);
+        try {
+            return VerificationKey.of(h.nPublic(), h.alpha1(), h.beta2(), h.gamma2(), h.delta2(), ic);
+        } catch (FormatException e) {
+            // the key's own checks (e.g. G2 subgroup membership) name the field; re-anchor them in this file
+            String problem = e.getMessage().substring(Math.min(e.getMessage().length(), e.source().length() + e.where().length() + 4));
+            String section = e.where().startsWith("IC") ? "section 3 (IC) " : "section 2 (Groth16 header) ";
+            throw new FormatException(f.source(), section + e.where(), problem, e);
+        }
     }
 
     /** Sections 1 and 2: the protocol (must be Groth16), the primes (must be BN254's), sizes and key points. */

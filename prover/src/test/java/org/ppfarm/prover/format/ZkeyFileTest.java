@@ -114,6 +114,15 @@ class ZkeyFileTest {
         assertEquals(35843, pk.a().entries() + pk.b().entries());
     }
 
+    @Test
+    void exportedVerificationKeysEqualTheShippedOnes() throws IOException {
+        for (Path[] zv : new Path[][] {{Artifacts.withdrawZkey(), Artifacts.withdrawVkey()}, {Artifacts.commitmentZkey(), Artifacts.commitmentVkey()}}) {
+            var vk = ZkeyFile.readVerificationKey(zv[0]);
+            assertEquals(JSON.readTree(zv[1].toFile()), JSON.readTree(vk.toJson()), zv[0].toString());
+        }
+        assertEquals(ZkeyFile.read(Artifacts.commitmentZkey()).verificationKey(), ZkeyFile.readVerificationKey(Artifacts.commitmentZkey()));
+    }
+
     // ---- malformed copies of the commitment key ----
 
     /** Byte offset of section {@code type}'s payload in a container. */
