@@ -51,6 +51,7 @@ public final class ProvingKey implements AutoCloseable {
     private final long[] pointsA, pointsB1, pointsB2, pointsC, pointsH;
     private final Map<MsmBackend, Bases> prepared = new IdentityHashMap<>();
     private boolean closed;
+    private volatile PreparedVerifyingKey preparedVerifyingKey;
 
     /** Assembles a key from validated parts; {@link org.ppfarm.prover.format.ZkeyFile} is the usual caller. */
     public ProvingKey(String source, int nVars, int nPublic, int domainSize,
@@ -120,6 +121,18 @@ public final class ProvingKey implements AutoCloseable {
     public long[] pointsB2() { return pointsB2; }
     public long[] pointsC() { return pointsC; }
     public long[] pointsH() { return pointsH; }
+
+    /** The verification key this proving key embeds (α₁, β₂, γ₂, δ₂, IC), as {@code snarkjs zkey export verificationkey} derives it. */
+    public VerificationKey verificationKey() {
+        return VerificationKey.of(nPublic, alpha1, beta2, gamma2, delta2, ic, source);
+    }
+
+    /** {@link #verificationKey()} prepared for checking proofs (e(α, β) and the −γ, −δ lines), computed once. */
+    public PreparedVerifyingKey preparedVerifyingKey() {
+        PreparedVerifyingKey p = preparedVerifyingKey;
+        if (p == null) preparedVerifyingKey = p = PreparedVerifyingKey.of(verificationKey());
+        return p;
+    }
 
     /** The MSM bases for {@code backend}, prepared on first use and kept until {@link #close}. */
     public synchronized Bases bases(MsmBackend backend) {
