@@ -1,7 +1,7 @@
 // Oracle for PoseidonTest: reads a JSON array of input arrays (decimal strings) from the file named by argv[2] and
-// prints a JSON array of [reference, wasm] results, each as decimal strings: circomlibjs's plain reference
+// writes to argv[3] a JSON array of [reference, wasm] results, each as decimal strings: circomlibjs's plain reference
 // permutation (poseidon_reference.js, unoptimized constants) and its wasm build (what the SDKs call).
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { buildPoseidonReference, buildPoseidon } from "circomlibjs";
 
 const inputs = JSON.parse(readFileSync(process.argv[2], "utf8"));
@@ -11,5 +11,5 @@ const out = inputs.map((xs) => {
   const args = xs.map(BigInt);
   return [ref.F.toObject(ref(args)).toString(), wasm.F.toObject(wasm(args)).toString()];
 });
-console.log(JSON.stringify(out));
+writeFileSync(process.argv[3], JSON.stringify(out));
 process.exit(0);

@@ -24,19 +24,28 @@ public final class NodeOracle {
         return Repo.root().resolve("privacypool/src/test/js").resolve(name);
     }
 
-    /** Runs {@code script} with a file holding {@code request} (serialized as JSON) and returns its parsed stdout. */
+    /**
+     * Runs {@code node script <request file> <answer file>}: the request serialized as JSON goes in the first file,
+     * the script writes its JSON answer to the second (a file, because node cuts piped stdout short on exit).
+     */
     public static JsonNode call(String script, Object request) {
-        Path in = null;
+        Path in = null, out = null;
         try {
             in = Files.createTempFile("ppfarm-oracle", ".json");
+            out = Files.createTempFile("ppfarm-oracle", ".out.json");
             JSON.writeValue(in.toFile(), request);
-            List<String> args = new ArrayList<>(List.of(script(script).toString(), in.toString()));
-            var r = Node.node(args).orThrow(script);
-            return JSON.readTree(r.stdout());
+            List<String> args = new ArrayList<>(List.of(script(script).toString(), in.toString(), out.toString()));
+            Node.node(args).orThrow(script);
+            return JSON.readTree(out.toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            if (in != null) try { Files.deleteIfExists(in); } catch (IOException ignored) { }
+            deleteQuietly(in);
+            deleteQuietly(out);
         }
+    }
+
+    private static void deleteQuietly(Path p) {
+        if (p != null) try { Files.deleteIfExists(p); } catch (IOException ignored) { }
     }
 }
