@@ -96,10 +96,23 @@ public final class G2 extends Curve {
 
     @Override public void fmul(long[] a, int ai, long[] b, int bi, long[] r, int ri) { f.mul(a, ai, b, bi, r, ri); }
     @Override public void fsquare(long[] a, int ai, long[] r, int ri) { f.square(a, ai, r, ri); }
-    @Override public void fadd(long[] a, int ai, long[] b, int bi, long[] r, int ri) { f.add(a, ai, b, bi, r, ri); }
-    @Override public void fsub(long[] a, int ai, long[] b, int bi, long[] r, int ri) { f.sub(a, ai, b, bi, r, ri); }
-    @Override public void fdbl(long[] a, int ai, long[] r, int ri) { f.dbl(a, ai, r, ri); }
-    @Override public void fneg(long[] a, int ai, long[] r, int ri) { f.neg(a, ai, r, ri); }
+    // Fq2 addition-like operations are componentwise: use the branch-free Fq ones
+    @Override public void fadd(long[] a, int ai, long[] b, int bi, long[] r, int ri) {
+        FqLinear.add(a, ai, b, bi, r, ri);
+        FqLinear.add(a, ai + 4, b, bi + 4, r, ri + 4);
+    }
+    @Override public void fsub(long[] a, int ai, long[] b, int bi, long[] r, int ri) {
+        FqLinear.sub(a, ai, b, bi, r, ri);
+        FqLinear.sub(a, ai + 4, b, bi + 4, r, ri + 4);
+    }
+    @Override public void fdbl(long[] a, int ai, long[] r, int ri) {
+        FqLinear.dbl(a, ai, r, ri);
+        FqLinear.dbl(a, ai + 4, r, ri + 4);
+    }
+    @Override public void fneg(long[] a, int ai, long[] r, int ri) {
+        FqLinear.neg(a, ai, r, ri);
+        FqLinear.neg(a, ai + 4, r, ri + 4);
+    }
     @Override public void finverse(long[] a, int ai, long[] r, int ri) { f.inverse(a, ai, r, ri); }
     @Override public boolean fisZero(long[] a, int ai) { return Fq2.isZero(a, ai); }
     @Override public boolean fequal(long[] a, int ai, long[] b, int bi) { return Fq2.equal(a, ai, b, bi); }
