@@ -69,9 +69,11 @@ public final class Coordinator implements AutoCloseable {
         this.id = config.coordinatorId();
         Map<String, Object> kafka = FarmConfigs.clientProps(config);
         FarmTopics topics = FarmConfigs.topics(config);
+        long t0 = System.nanoTime();
         try (Admin admin = Admin.create(kafka)) {
             topics.ensure(admin, config.getInt(FarmConfigs.KAFKA_TOPIC_PARTITIONS), config.getShort(FarmConfigs.KAFKA_TOPIC_REPLICATION));
         }
+        log.debug("topics ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
         this.registry = new CircuitRegistry(Path.of(config.getString(CoordinatorConfig.ARTIFACTS_DIR)),
                 config.getLong(CoordinatorConfig.CIRCUIT_UPLOAD_MAX_BYTES));
         this.jobLog = new JobLog(kafka, id, topics,
@@ -84,11 +86,13 @@ public final class Coordinator implements AutoCloseable {
                 .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain);
         this.system = ActorSystem.create(tracker, "ppfarm", pekkoConfig(config));
         joinCluster();
+        log.debug("actor system up after {} ms", (System.nanoTime() - t0) / 1_000_000);
         JobSubmitter submitter = new JobSubmitter(registry, system, system.scheduler(), jobLog, config.sealPublicKey(), protocolInputs, metrics);
 
         this.stateFollower = new StateFollower(kafka, id, topics.state(), job -> submitter.learn(job)).start();
         if (!stateFollower.awaitCaughtUp(Duration.ofSeconds(120)))
             throw new IllegalStateException("coordinator " + id + ": state topic " + topics.state() + " not replayed within 120 s");
+        log.debug("state replayed after {} ms", (System.nanoTime() - t0) / 1_000_000);
         this.eventFollower = new EventFollower(kafka, id, topics.prefix() + ".coordinators", topics.events(),
                 submitter::applyEvent, jobLog).start();
 
@@ -102,6 +106,7 @@ public final class Coordinator implements AutoCloseable {
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build().start();
         health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+        log.info("coordinator {} serving on port {} after {} ms", id, server.getPort(), (System.nanoTime() - t0) / 1_000_000);
         health.setStatus("ppfarm.v1.Prover", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
         int metricsPort = config.getInt(CoordinatorConfig.METRICS_PORT);
         this.metricsServer = metricsPort < 0 ? null : HTTPServer.builder().hostname(config.getString(CoordinatorConfig.GRPC_HOST))

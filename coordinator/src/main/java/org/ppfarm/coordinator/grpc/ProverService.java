@@ -28,6 +28,7 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The gRPC edge of {@code ppfarm.v1.Prover}: maps requests onto the {@link JobSubmitter} and the circuit registry,
@@ -96,11 +97,14 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
     @Override
     public void prove(SubmitRequest request, StreamObserver<Job> out) {
         ServerCallStreamObserver<Job> call = (ServerCallStreamObserver<Job>) out;
+        CompletableFuture<Job> done = new CompletableFuture<>();
+        JobListener listener = job -> { if (JobStates.terminal(job.getStatus())) done.complete(job); };
+        AtomicReference<String> jobId = new AtomicReference<>();
+        // a client that gives up stops being notified; the job's deadline (the call's, unless it has its own) drops it
+        call.setOnCancelHandler(() -> { if (jobId.get() != null) jobs.unwatch(jobId.get(), listener); });
         jobs.submit(request, grpcDeadlineMillis()).thenCompose(s -> {
-            CompletableFuture<Job> done = new CompletableFuture<>();
-            JobListener l = job -> { if (JobStates.terminal(job.getStatus())) done.complete(job); };
-            call.setOnCancelHandler(() -> jobs.unwatch(s.job().getJobId(), l));
-            return jobs.watch(s.job().getJobId(), l).thenCompose(known -> done);
+            jobId.set(s.job().getJobId());
+            return jobs.watch(s.job().getJobId(), listener).thenCompose(known -> done);
         }).whenComplete((job, e) -> {
             if (call.isCancelled()) return;
             if (e != null) out.onError(Statuses.of(e));

@@ -30,6 +30,9 @@ public final class TestBroker implements AutoCloseable {
 
     private static boolean dockerAvailable() {
         if (Boolean.getBoolean("ppfarm.test.embeddedKafka")) return false;
+        // without a socket or DOCKER_HOST there is no engine to ask; skip Testcontainers' slow probing
+        String host = System.getenv("DOCKER_HOST");
+        if ((host == null || host.isBlank()) && !java.nio.file.Files.exists(java.nio.file.Path.of("/var/run/docker.sock"))) return false;
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (Throwable t) {
