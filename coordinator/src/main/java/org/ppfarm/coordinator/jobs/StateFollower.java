@@ -62,7 +62,12 @@ public final class StateFollower implements AutoCloseable {
 
     private void run() {
         try {
-            List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(60));
+            // a topic created a moment ago may not be in the metadata yet
+            List<PartitionInfo> infos = List.of();
+            for (long end = System.nanoTime() + Duration.ofSeconds(60).toNanos(); infos.isEmpty() && running; Thread.sleep(100)) {
+                infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+                if (System.nanoTime() > end) throw new IllegalStateException("topic " + topic + " has no partitions");
+            }
             List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
             consumer.assign(parts);
             consumer.seekToBeginning(parts);
@@ -83,6 +88,8 @@ public final class StateFollower implements AutoCloseable {
             }
         } catch (WakeupException e) {
             if (running) log.error("state follower woken unexpectedly", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             log.error("state follower stopped: {}", e.toString());
         } finally {
