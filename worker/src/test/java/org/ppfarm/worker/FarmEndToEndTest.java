@@ -23,7 +23,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import io.grpc.stub.StreamObserver;
+import org.ppfarm.prover.groth16.Proof;
+import org.ppfarm.prover.groth16.PublicSignals;
+import org.ppfarm.prover.groth16.VerificationKey;
+import org.ppfarm.prover.groth16.Verifier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -113,5 +121,33 @@ class FarmEndToEndTest {
         // the same worker proves the next job
         assertVerifiesWithSnarkjs(client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(2))),
                 Artifacts.commitmentVkey());
+    }
+
+    @Test
+    void twoHundredConcurrentSubmissionsAllCompleteWithValidProofs() throws Exception {
+        int n = 200;
+        List<CompletableFuture<Job>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<Job> f = new CompletableFuture<>();
+            client.async().withDeadlineAfter(10, TimeUnit.MINUTES).prove(commitment(commitmentInput(1000 + i)), new StreamObserver<>() {
+                @Override public void onNext(Job j) { f.complete(j); }
+                @Override public void onError(Throwable t) { f.completeExceptionally(t); }
+                @Override public void onCompleted() { }
+            });
+            results.add(f);
+        }
+        VerificationKey vk = VerificationKey.readJson(Artifacts.commitmentVkey());
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            Job j = results.get(i).get(10, TimeUnit.MINUTES);
+            assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, j.getStatus());
+            assertTrue(ids.add(j.getJobId()));
+            PublicSignals pub = PublicSignals.parseJson(j.getResult().getPublicJson(), "public");
+            assertTrue(Verifier.verify(vk, pub, Proof.parseJson(j.getResult().getProofJson(), "proof")), "job " + i + " proof verifies");
+            // the commitment circuit's first output is Poseidon(value, label, Poseidon(nullifier, secret)): distinct per input
+            assertEquals(4, pub.size());
+        }
+        assertEquals(n, results.stream().map(f -> f.join().getResult().getPublicJson()).distinct().count());
+        assertVerifiesWithSnarkjs(results.get(n - 1).join(), Artifacts.commitmentVkey());
     }
 }
