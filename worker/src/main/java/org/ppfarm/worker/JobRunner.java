@@ -29,7 +29,10 @@ final class JobRunner {
     private static final int ARTIFACT_ATTEMPTS = 5;
 
     @FunctionalInterface
-    interface Publisher { void publish(JobEvent e) throws Exception; }
+    interface Publisher {
+        /** Publishes; with {@code await}, returns only once Kafka acknowledged the event. */
+        void publish(JobEvent e, boolean await) throws Exception;
+    }
 
     private final String workerId;
     private final InputSeal.KeyPair keys;
@@ -83,10 +86,11 @@ final class JobRunner {
                     "circuit " + job.getCircuit().getName() + " cannot be loaded: " + e.getMessage()));
         }
 
-        if (!publish(JobEvent.newBuilder().setJobId(jobId).setWorkerId(workerId).setAt(Timestamps.fromMillis(startMillis))
-                .setStarted(JobEvent.Started.getDefaultInstance()).build())) return false;
+        // not awaited: the terminal event (same key, same partition) is ordered after it and is awaited
+        publish(JobEvent.newBuilder().setJobId(jobId).setWorkerId(workerId).setAt(Timestamps.fromMillis(startMillis))
+                .setStarted(JobEvent.Started.getDefaultInstance()).build(), false);
         byte[] input = null;
-        ProvingPipeline.Proof proof;
+        ProvingPipeline.Output proof;
         try {
             input = InputSeal.open(keys, jobId, job.getInput());
             proof = pipeline.prove(job.getInputKind(), input);
@@ -119,8 +123,12 @@ final class JobRunner {
     }
 
     private boolean publish(JobEvent e) throws InterruptedException {
+        return publish(e, true);
+    }
+
+    private boolean publish(JobEvent e, boolean await) throws InterruptedException {
         try {
-            publisher.publish(e);
+            publisher.publish(e, await);
             return true;
         } catch (InterruptedException ie) {
             throw ie;

@@ -256,8 +256,9 @@ public final class Worker implements AutoCloseable {
     }
 
     /** Publishes an event and waits until Kafka has it (the caller commits only after). */
-    private void publish(JobEvent e) throws Exception {
-        producer.send(new ProducerRecord<>(topics.events(), e.getJobId(), e.toByteArray())).get(2, TimeUnit.MINUTES);
+    private void publish(JobEvent e, boolean await) throws Exception {
+        var f = producer.send(new ProducerRecord<>(topics.events(), e.getJobId(), e.toByteArray()));
+        if (await) f.get(2, TimeUnit.MINUTES);
     }
 
     /** Graceful shutdown: stop fetching, let in-flight jobs finish within the grace period, commit, leave the group. */

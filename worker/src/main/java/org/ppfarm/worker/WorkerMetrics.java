@@ -28,7 +28,7 @@ final class WorkerMetrics {
                 .callback(cb -> cb.call(queued.getAsInt())).register(registry);
     }
 
-    void proved(String circuit, ProvingPipeline.Proof p) {
+    void proved(String circuit, ProvingPipeline.Output p) {
         proved.labelValues(circuit).inc();
         stage.labelValues("witness").observe(p.witnessNanos() / 1e9);
         stage.labelValues("prove").observe(p.proveNanos() / 1e9);

@@ -36,7 +36,7 @@ class JobRunnerTest {
             @Override public String backend() { return "none"; }
         };
         return new JobRunner("w", keys, neverLoads, new ArtifactFetcher(InProcessChannelBuilder.forName("none").build(), cache),
-                finished, events::add, new WorkerMetrics(new PrometheusRegistry(), () -> 0, () -> 0));
+                finished, (e, await) -> events.add(e), new WorkerMetrics(new PrometheusRegistry(), () -> 0, () -> 0));
     }
 
     ConsumerRecord<String, byte[]> record(String jobId, long deadlineMillis) {

@@ -28,17 +28,17 @@ public interface ProvingPipeline {
      * Proves one job. {@code input} is circuit-input JSON or a .wtns, per {@code kind}; the caller zeroizes it after
      * the call. Throws {@link JobInputException} for input the circuit rejects (the job fails, it is not retried).
      */
-    Proof prove(InputKind kind, byte[] input) throws JobInputException, Exception;
+    Output prove(InputKind kind, byte[] input) throws JobInputException, Exception;
 
     /** Releases resident keys. */
     default void close() {}
 
     /**
-     * A verified proof: snarkjs JSON, raw elements (32-byte big-endian), Solidity calldata, and stage times.
+     * A verified proof (the pipeline's output): snarkjs JSON, raw elements (32-byte big-endian), Solidity calldata, and stage times.
      *
      * @param proofElements pi_a (x, y), pi_b (x.c0, x.c1, y.c0, y.c1), pi_c (x, y)
      */
-    record Proof(String proofJson, String publicJson, List<byte[]> proofElements, List<byte[]> publicSignals,
+    record Output(String proofJson, String publicJson, List<byte[]> proofElements, List<byte[]> publicSignals,
                  String calldata, long witnessNanos, long proveNanos, long verifyNanos) {}
 
     /** The job's input cannot be proved (malformed, wrong shape, out of range, a circuit assertion fails). */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.ppfarm.proto.v1.InputKind;
-import org.ppfarm.testkit.Repo;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -20,10 +19,11 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * A reference {@link ProvingPipeline} for tests: snarkjs 0.7.5 (the npm reference the engine is checked against) in a
+ * The reference {@link ProvingPipeline}: snarkjs 0.7.5 (the npm reference the engine is checked against) in a
  * long-lived node process per circuit, fed over stdin — real witnesses, real Groth16 proofs, verified by snarkjs before
- * they are returned, nothing written to disk. Reported backend: {@code snarkjs-node}. It lets the farm's tests run
- * end to end independently of the in-JVM engine; {@link EnginePipeline} is the production pipeline.
+ * they are returned, nothing written to disk. Reported backend: {@code snarkjs-node}. Needs node and the checkout's
+ * node_modules (found from system property {@code ppfarm.root} or the working directory). The farm's tests use it so
+ * they exercise the farm independently of the in-JVM engine; it is slower than the engine (EnginePipeline).
  */
 public final class SnarkjsPipeline implements ProvingPipeline {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,13 +38,22 @@ public final class SnarkjsPipeline implements ProvingPipeline {
             }
             List<String> cmd = new ArrayList<>(List.of("node", script.toString(), f.zkey().toString(), f.wasm().toString()));
             if (f.vkey() != null) cmd.add(f.vkey().toString());
-            ProcessBuilder pb = new ProcessBuilder(cmd).directory(Repo.root().toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
-            pb.environment().put("NODE_PATH", Repo.nodeModules().toString());
+            Path root = root();
+            ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("NODE_PATH", root.resolve("node_modules").toString());
             return new SnarkjsPipeline(pb.start());
         }
 
         @Override
         public String backend() { return "snarkjs-node"; }
+
+        private static Path root() {
+            String prop = System.getProperty("ppfarm.root");
+            if (prop != null && !prop.isBlank()) return Path.of(prop);
+            for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent())
+                if (Files.isDirectory(p.resolve("node_modules/snarkjs"))) return p;
+            throw new IllegalStateException("snarkjs pipeline: no node_modules/snarkjs here or above (set -Dppfarm.root)");
+        }
     }
 
     private final Process process;
@@ -59,7 +68,7 @@ public final class SnarkjsPipeline implements ProvingPipeline {
     }
 
     @Override
-    public synchronized Proof prove(InputKind kind, byte[] input) throws JobInputException, IOException {
+    public synchronized Output prove(InputKind kind, byte[] input) throws JobInputException, IOException {
         ObjectNode req = JSON.createObjectNode().put("id", ++nextId);
         if (kind == InputKind.INPUT_KIND_WTNS) req.put("kind", "wtns").put("wtnsBase64", Base64.getEncoder().encodeToString(input));
         else req.put("kind", "json").set("input", JSON.readTree(input));
@@ -80,7 +89,7 @@ public final class SnarkjsPipeline implements ProvingPipeline {
         for (int i = 0; i < 2; i++) elements.add(be32(proof.get("pi_c").get(i).asText()));
         List<byte[]> pub = new ArrayList<>();
         for (JsonNode s : res.get("publicSignals")) pub.add(be32(s.asText()));
-        return new Proof(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(proof),
+        return new Output(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(proof),
                 JSON.writerWithDefaultPrettyPrinter().writeValueAsString(res.get("publicSignals")), elements, pub,
                 res.get("calldata").asText(), res.get("witnessNs").asLong(), res.get("proveNs").asLong(), res.get("verifyNs").asLong());
     }
