@@ -116,7 +116,7 @@ public final class Coordinator implements AutoCloseable {
     /** Starts with a Netty server on grpc.host:grpc.port. */
     public static Coordinator start(CoordinatorConfig config) throws IOException, InterruptedException {
         return start(config, NettyServerBuilder.forAddress(new InetSocketAddress(config.getString(CoordinatorConfig.GRPC_HOST),
-                config.getInt(CoordinatorConfig.GRPC_PORT))), null);
+                config.getInt(CoordinatorConfig.GRPC_PORT))), org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE);
     }
 
     /**

@@ -26,7 +26,7 @@ public final class EmbeddedFarm implements AutoCloseable {
     public record Options(int port, Path dataDir, Path artifactsDir, String pipelineFactory, int workerConcurrency,
                           JobSubmitter.ProtocolInputs protocolInputs) {
         public static Options defaults() {
-            return new Options(50051, null, null, null, 1, null);
+            return new Options(50051, null, null, null, 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE);
         }
     }
 
@@ -101,7 +101,7 @@ public final class EmbeddedFarm implements AutoCloseable {
                         + " (usage: ppfarm up [--port P] [--data-dir D] [--artifacts DIR] [--workers N])");
             }
         }
-        EmbeddedFarm farm = start(new Options(port, data, artifacts, pipeline, workers, null));
+        EmbeddedFarm farm = start(new Options(port, data, artifacts, pipeline, workers, o.protocolInputs()));
         System.out.println("ppfarm ready on " + farm.address());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

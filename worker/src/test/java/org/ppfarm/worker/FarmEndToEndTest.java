@@ -18,6 +18,7 @@ import org.ppfarm.proto.v1.SubmitResponse;
 import org.ppfarm.proto.v1.WatchJobRequest;
 import org.ppfarm.testkit.Artifacts;
 import org.ppfarm.testkit.Node;
+import org.ppfarm.testkit.ZeroXBowInputs;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,6 +55,7 @@ class FarmEndToEndTest {
         coordinator = farm.startCoordinator(Map.of());
         client = FarmFixture.client(coordinator);
         client.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
+        client.register("withdraw", "1.0.2", Artifacts.withdrawZkey(), Artifacts.withdrawWasm(), Artifacts.withdrawVkey());
         worker = WorkerFixture.start(farm, coordinator, "w1", Map.of());
     }
 
@@ -149,5 +151,26 @@ class FarmEndToEndTest {
         }
         assertEquals(n, results.stream().map(f -> f.join().getResult().getPublicJson()).distinct().count());
         assertVerifiesWithSnarkjs(results.get(n - 1).join(), Artifacts.commitmentVkey());
+    }
+
+    @Test
+    void withdrawRequestIsBuiltCheckedProvedAndVerified() throws Exception {
+        ZeroXBowInputs.Case c = ZeroXBowInputs.withdrawCases(500, 1, 7, 4, false).getFirst();
+        Job job = client.blocking().withDeadlineAfter(300, TimeUnit.SECONDS).prove(SubmitRequest.newBuilder()
+                .setCircuit(CircuitRef.newBuilder().setName("withdraw")).setWithdrawRequestJson(c.request()).build());
+        assertVerifiesWithSnarkjs(job, Artifacts.withdrawVkey());
+        assertEquals(c.publicSignals(), PublicSignals.parseJson(job.getResult().getPublicJson(), "public").toJson().lines()
+                .map(String::strip).filter(l -> l.startsWith("\"")).map(l -> l.replaceAll("[\",]", "")).toList());
+    }
+
+    @Test
+    void impossibleWithdrawalIsRefusedBeforeEnqueueNamingTheField() {
+        ZeroXBowInputs.Case c = ZeroXBowInputs.withdrawCases(600, 1, 3, 2, false).getFirst();
+        String tooMuch = c.request().replaceFirst("\"withdrawnValue\"\\s*:\\s*\"[0-9]+\"", "\"withdrawnValue\":\"" + "9".repeat(30) + "\"");
+        var e = assertThrows(StatusRuntimeException.class, () -> client.blocking().submit(SubmitRequest.newBuilder()
+                .setCircuit(CircuitRef.newBuilder().setName("withdraw")).setWithdrawRequestJson(tooMuch).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().startsWith("withdraw request: ") && e.getStatus().getDescription().contains("withdrawnValue"),
+                e.getStatus().getDescription());
     }
 }

@@ -45,7 +45,8 @@ public final class FarmFixture implements AutoCloseable {
         Map<String, Object> p = coordinatorProps();
         p.putAll(overrides);
         CoordinatorConfig c = new CoordinatorConfig(p);
-        return Coordinator.start(c, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), null);
+        return Coordinator.start(c, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
+                org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE);
     }
 
     public static FarmClient client(Coordinator c) {

@@ -62,7 +62,7 @@ public final class FarmBench {
     }
 
     static void overhead(int jobs, double rate, String pipeline) throws Exception {
-        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, pipeline, 1, null));
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, pipeline, 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
              FarmClient c = FarmClient.connect(farm.address())) {
             for (int i = 0; i < 5; i++) prove(c, job(-1 - i)).get(); // warm: circuit load, JIT
             long[] overheadMicros = new long[jobs], e2eMicros = new long[jobs], inProcess = new long[jobs];
@@ -94,7 +94,7 @@ public final class FarmBench {
         Path proofDir = cachedProof();
         System.setProperty("ppfarm.bench.cachedProofDir", proofDir.toString());
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
-                CachedProofPipeline.Factory.class.getName(), workers, null));
+                CachedProofPipeline.Factory.class.getName(), workers, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
              FarmClient c = FarmClient.connect(farm.address())) {
             for (int round = 0; round < 2; round++) { // the first round warms the JIT
                 int n = round == 0 ? Math.min(jobs, 2000) : jobs;
@@ -123,7 +123,7 @@ public final class FarmBench {
     /** One real commitment proof made by the snarkjs reference pipeline, for the dispatch benchmark's cache. */
     static Path cachedProof() throws Exception {
         Path dir = Files.createTempDirectory("ppfarm-cached-proof-");
-        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, SnarkjsPipeline.Factory.class.getName(), 1, null));
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, SnarkjsPipeline.Factory.class.getName(), 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
              FarmClient c = FarmClient.connect(farm.address())) {
             Job j = prove(c, job(0)).get();
             Files.writeString(dir.resolve("proof.json"), j.getResult().getProofJson());
