@@ -95,7 +95,7 @@ class FarmEndToEndTest {
         Job job = client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(0)));
         assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
         assertEquals("w1", job.getResult().getWorkerId());
-        assertEquals("snarkjs-node", job.getResult().getBackend());
+        assertEquals("cpu", job.getResult().getBackend());
         assertTrue(job.getResult().getTimings().getProveMicros() > 0);
         assertEquals(1, job.getAttempts());
         assertEquals(job, client.blocking().getJob(GetJobRequest.newBuilder().setJobId(job.getJobId()).build()));

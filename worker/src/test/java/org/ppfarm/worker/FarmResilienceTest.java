@@ -46,7 +46,10 @@ class FarmResilienceTest {
         try (FarmFixture farm = new FarmFixture(broker); Coordinator coordinator = farm.startCoordinator(Map.of());
              FarmClient client = FarmFixture.client(coordinator)) {
             client.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
-            Process a = startWorkerProcess(WorkerFixture.props(farm, coordinator, "A"));
+            // the snarkjs reference pipeline proves slowly enough that the kill lands mid-job
+                Map<String, Object> aProps = WorkerFixture.props(farm, coordinator, "A");
+                aProps.put(WorkerConfig.PIPELINE_FACTORY, WorkerFixture.SNARKJS);
+                Process a = startWorkerProcess(aProps);
             Worker b = null;
             try {
                 List<String> ids = new ArrayList<>();
@@ -58,7 +61,7 @@ class FarmResilienceTest {
                 Job running = awaitStatus(client, ids.getFirst(), JobStatus.JOB_STATUS_RUNNING);
                 assertEquals("A", running.getResult().getWorkerId().isEmpty() ? "A" : running.getResult().getWorkerId());
                 a.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no commit, no LeaveGroup
-                b = WorkerFixture.start(farm, coordinator, "B", Map.of());
+                b = WorkerFixture.start(farm, coordinator, "B", Map.of(WorkerConfig.PIPELINE_FACTORY, WorkerFixture.SNARKJS));
                 for (int i = 0; i < ids.size(); i++) {
                     List<Job> seen = watches.get(i).get(180, TimeUnit.SECONDS);
                     long results = seen.stream().filter(j -> j.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED).count();

@@ -9,7 +9,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Worker settings for tests: the fixture's broker, topics and keys, the snarkjs reference pipeline. */
+/** Worker settings for tests: the fixture's broker, topics and keys; the default (engine) pipeline unless overridden. */
 final class WorkerFixture {
     private WorkerFixture() {}
 
@@ -21,11 +21,12 @@ final class WorkerFixture {
         p.put(WorkerConfig.COORDINATOR_ADDRESS, "127.0.0.1:" + coordinator.port());
         p.put(WorkerConfig.CACHE_DIR, Files.createTempDirectory("ppfarm-worker-cache-").toString());
         p.put(WorkerConfig.SEAL_KEY_PAIR, farm.keys.encode());
-        p.put(WorkerConfig.PIPELINE_FACTORY, "org.ppfarm.worker.pipeline.SnarkjsPipeline$Factory");
         p.put(WorkerConfig.SESSION_TIMEOUT_MS, "6000");
         p.put(WorkerConfig.SHUTDOWN_GRACE_MS, "20000");
         return p;
     }
+
+    static final String SNARKJS = "org.ppfarm.worker.pipeline.SnarkjsPipeline$Factory";
 
     static Worker start(FarmFixture farm, Coordinator coordinator, String id, Map<String, Object> overrides) throws Exception {
         Map<String, Object> p = props(farm, coordinator, id);

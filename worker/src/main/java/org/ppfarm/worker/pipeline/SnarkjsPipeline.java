@@ -32,12 +32,18 @@ public final class SnarkjsPipeline implements ProvingPipeline {
     public static final class Factory implements ProvingPipeline.Factory {
         @Override
         public ProvingPipeline load(CircuitFiles f) throws IOException {
+            return start(f.zkey().toString(), f.wasm(), f.vkey());
+        }
+
+        /** Starts the node process; zkey "-" runs it as a witness calculator only ({@link #witness}). */
+        static SnarkjsPipeline start(String zkey, Path wasm, Path vkey) throws IOException {
             Path script = Files.createTempFile("snarkjs-prover", ".cjs");
             try (InputStream in = SnarkjsPipeline.class.getResourceAsStream("snarkjs-prover.cjs")) {
                 Files.write(script, in.readAllBytes());
             }
-            List<String> cmd = new ArrayList<>(List.of("node", script.toString(), f.zkey().toString(), f.wasm().toString()));
-            if (f.vkey() != null) cmd.add(f.vkey().toString());
+            script.toFile().deleteOnExit();
+            List<String> cmd = new ArrayList<>(List.of("node", script.toString(), zkey, wasm.toString()));
+            if (vkey != null) cmd.add(vkey.toString());
             Path root = root();
             ProcessBuilder pb = new ProcessBuilder(cmd).directory(root.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD);
             pb.environment().put("NODE_PATH", root.resolve("node_modules").toString());
@@ -67,21 +73,33 @@ public final class SnarkjsPipeline implements ProvingPipeline {
         this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
-    @Override
-    public synchronized Output prove(InputKind kind, byte[] input) throws JobInputException, IOException {
-        ObjectNode req = JSON.createObjectNode().put("id", ++nextId);
-        if (kind == InputKind.INPUT_KIND_WTNS) req.put("kind", "wtns").put("wtnsBase64", Base64.getEncoder().encodeToString(input));
-        else req.put("kind", "json").set("input", JSON.readTree(input));
+    /** The .wtns bytes snarkjs computes for circuit-input JSON (witness-only processes and full ones alike). */
+    byte[] witness(byte[] inputJson) throws JobInputException, IOException {
+        JsonNode res = call(JSON.createObjectNode().put("kind", "witness").set("input", JSON.readTree(inputJson)));
+        return Base64.getDecoder().decode(res.get("wtnsBase64").asText());
+    }
+
+    private synchronized JsonNode call(ObjectNode req) throws JobInputException, IOException {
+        req.put("id", ++nextId);
         stdin.write(JSON.writeValueAsBytes(req));
         stdin.write('\n');
         stdin.flush();
         String line = stdout.readLine();
-        if (line == null) throw new IOException("snarkjs prover process exited (" + (process.isAlive() ? "alive" : "code " + process.exitValue()) + ")");
+        if (line == null) throw new IOException("snarkjs process exited (" + (process.isAlive() ? "alive" : "code " + process.exitValue()) + ")");
         JsonNode res = JSON.readTree(line);
         if (res.has("error")) {
             if (res.path("invalid").asBoolean()) throw new JobInputException("witness: " + res.get("error").asText());
             throw new IOException(res.get("error").asText());
         }
+        return res;
+    }
+
+    @Override
+    public Output prove(InputKind kind, byte[] input) throws JobInputException, IOException {
+        ObjectNode req = JSON.createObjectNode();
+        if (kind == InputKind.INPUT_KIND_WTNS) req.put("kind", "wtns").put("wtnsBase64", Base64.getEncoder().encodeToString(input));
+        else req.put("kind", "json").set("input", JSON.readTree(input));
+        JsonNode res = call(req);
         JsonNode proof = res.get("proof");
         List<byte[]> elements = new ArrayList<>();
         for (int i = 0; i < 2; i++) elements.add(be32(proof.get("pi_a").get(i).asText()));

@@ -5,9 +5,10 @@ const snarkjs = require("snarkjs");
 const fs = require("fs");
 const readline = require("readline");
 const [zkeyPath, wasmPath, vkeyPath] = process.argv.slice(2);
-const zkey = { type: "mem", data: new Uint8Array(fs.readFileSync(zkeyPath)) };
+// zkey "-": witness-only mode (the in-JVM engine proves)
+const zkey = zkeyPath === "-" ? null : { type: "mem", data: new Uint8Array(fs.readFileSync(zkeyPath)) };
 const wasm = new Uint8Array(fs.readFileSync(wasmPath));
-let vkeyPromise = vkeyPath ? Promise.resolve(JSON.parse(fs.readFileSync(vkeyPath, "utf8"))) : snarkjs.zKey.exportVerificationKey(zkey);
+let vkeyPromise = vkeyPath ? Promise.resolve(JSON.parse(fs.readFileSync(vkeyPath, "utf8"))) : zkey ? snarkjs.zKey.exportVerificationKey(zkey) : null;
 const out = (o) => process.stdout.write(JSON.stringify(o) + "\n");
 let chain = Promise.resolve();
 readline.createInterface({ input: process.stdin }).on("line", (line) => {
@@ -20,6 +21,7 @@ readline.createInterface({ input: process.stdin }).on("line", (line) => {
       if (req.kind === "wtns") wtns = { type: "mem", data: new Uint8Array(Buffer.from(req.wtnsBase64, "base64")) };
       else { wtns = { type: "mem" }; await snarkjs.wtns.calculate(req.input, wasm, wtns); }
       const t1 = process.hrtime.bigint();
+      if (req.kind === "witness") { out({ id: req.id, wtnsBase64: Buffer.from(wtns.data).toString("base64"), witnessNs: String(t1 - t0) }); return; }
       const { proof, publicSignals } = await snarkjs.groth16.prove(zkey, wtns);
       const t2 = process.hrtime.bigint();
       const ok = await snarkjs.groth16.verify(await vkeyPromise, publicSignals, proof);
