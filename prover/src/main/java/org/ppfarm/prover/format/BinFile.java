@@ -1,0 +1,89 @@
+package org.ppfarm.prover.format;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The sectioned binary container that snarkjs and circom share (.zkey, .wtns, .r1cs, .ptau):
+ * <pre>
+ *   magic (4 bytes) | version u32 | nSections u32 | { type u32 | size u64 | payload }*
+ * </pre>
+ * all little-endian. Sections are located once; readers then take them by type.
+ */
+public final class BinFile {
+    private final String source;
+    private final ByteBuffer buf;
+    private final int version;
+    private final Map<Integer, long[]> sections = new HashMap<>(); // type -> {offset, size}
+
+    private BinFile(String source, ByteBuffer buf, String magic, int maxVersion) {
+        this.source = source;
+        this.buf = buf.order(ByteOrder.LITTLE_ENDIAN);
+        if (buf.limit() < 12) throw new FormatException(source, "header", "file is " + buf.limit() + " bytes, too short for a " + magic + " file");
+        byte[] m = new byte[4];
+        buf.get(0, m);
+        String got = new String(m, java.nio.charset.StandardCharsets.ISO_8859_1);
+        if (!got.equals(magic)) throw new FormatException(source, "header", "magic is '" + printable(got) + "', expected '" + magic + "'");
+        version = buf.getInt(4);
+        if (version < 1 || version > maxVersion) throw new FormatException(source, "header", "unsupported " + magic + " version " + version);
+        int n = buf.getInt(8);
+        long pos = 12;
+        for (int i = 0; i < n; i++) {
+            if (pos + 12 > buf.limit()) throw new FormatException(source, "section table", "truncated at section " + (i + 1) + " of " + n);
+            int type = buf.getInt((int) pos);
+            long size = buf.getLong((int) pos + 4);
+            pos += 12;
+            if (size < 0 || pos + size > buf.limit())
+                throw new FormatException(source, "section " + type, "declares " + size + " bytes but the file ends " + (buf.limit() - pos) + " bytes after its start (truncated)");
+            sections.putIfAbsent(type, new long[] {pos, size});
+            pos += size;
+        }
+    }
+
+    /** Maps a file read-only. */
+    public static BinFile open(Path path, String magic, int maxVersion) {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            if (ch.size() > Integer.MAX_VALUE) throw new FormatException(path.toString(), "header", "file larger than 2 GiB");
+            return new BinFile(path.toString(), ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()), magic, maxVersion);
+        } catch (IOException e) {
+            throw new FormatException(path.toString(), "file", "cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    public static BinFile of(String source, byte[] bytes, String magic, int maxVersion) {
+        return new BinFile(source, ByteBuffer.wrap(bytes), magic, maxVersion);
+    }
+
+    public String source() { return source; }
+    public int version() { return version; }
+    public boolean has(int type) { return sections.containsKey(type); }
+
+    /** A little-endian view of section {@code type}'s payload; {@code name} is used in errors. */
+    public ByteBuffer section(int type, String name) {
+        long[] s = sections.get(type);
+        if (s == null) throw new FormatException(source, "section " + type + " (" + name + ")", "missing");
+        return buf.slice((int) s[0], (int) s[1]).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** Checks a section's size exactly. */
+    public ByteBuffer section(int type, String name, long expectedSize) {
+        ByteBuffer b = section(type, name);
+        if (b.limit() != expectedSize)
+            throw new FormatException(source, "section " + type + " (" + name + ")", "size is " + b.limit() + " bytes, expected " + expectedSize);
+        return b;
+    }
+
+    /** Reads n 32-byte little-endian field elements from {@code b} at its position into limbs. */
+    public static void readLimbs(ByteBuffer b, long[] dst, int dstOff, int nElements) {
+        b.order(ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(dst, dstOff, 4 * nElements);
+        b.position(b.position() + 32 * nElements);
+    }
+
+    private static String printable(String s) { return s.replaceAll("[^\\x20-\\x7e]", "?"); }
+}

@@ -1,0 +1,48 @@
+package org.ppfarm.prover.msm;
+
+/**
+ * Multi-scalar multiplication: the seam between the Groth16 prover and whatever computes
+ * {@code sum_i s_i * P_i} (the CPU here, a GPU in module gpu-kernels). The prover never knows which.
+ *
+ * <p>Layouts (shared with the GPU kernels): bases are affine points in Montgomery form, G1 as 8 longs (x, y),
+ * G2 as 16 longs (x.c0, x.c1, y.c0, y.c1), the point at infinity all zeros — exactly how a snarkjs .zkey stores
+ * them. Scalars are standard-form (not Montgomery) Fr elements, 4 little-endian limbs each. Results are affine in
+ * the same layout.
+ *
+ * <p>Implementations are thread-safe: one backend serves many concurrent proofs.
+ */
+public interface MsmBackend {
+    enum Group {
+        G1(8), G2(16);
+        /** longs per affine point */
+        public final int affineLongs;
+        Group(int affineLongs) { this.affineLongs = affineLongs; }
+    }
+
+    /** Points kept ready for many MSMs (for a GPU: uploaded once and resident). Closing releases them. */
+    interface Bases extends AutoCloseable {
+        Group group();
+        int count();
+        @Override void close();
+    }
+
+    /** Short name for logs and results, e.g. "cpu" or "cuda:0". */
+    String name();
+
+    /**
+     * Makes {@code count} affine points starting at {@code points[offset]} available for {@link #msm}. The CPU
+     * backend may keep a reference to the array, so the caller must not modify it afterwards.
+     */
+    Bases prepare(Group group, long[] points, int offset, int count);
+
+    /**
+     * {@code out} (affine) = sum over i < bases.count() of scalars[4i..4i+3] * base_i.
+     * {@code scalars} may be longer than needed; only the first {@code bases.count()} scalars are read.
+     */
+    void msm(Bases bases, long[] scalars, long[] out);
+
+    /** Several scalar vectors over the same bases (e.g. a batch of proofs of one circuit). */
+    default void msmBatch(Bases bases, long[][] scalars, long[][] outs) {
+        for (int i = 0; i < scalars.length; i++) msm(bases, scalars[i], outs[i]);
+    }
+}
