@@ -72,7 +72,7 @@ PP_HD Jacobian<C> neg(const Jacobian<C>& a) {
 
 /** dbl-2009-l: 2M + 5S. */
 template <class C>
-PP_HD Jacobian<C> dbl(const Jacobian<C>& p) {
+PP_HD_NOINLINE Jacobian<C> dbl(const Jacobian<C>& p) {
     using F = typename C::F;
     if (p.is_infinity()) return p;
     F a = sqr(p.x);
@@ -90,7 +90,7 @@ PP_HD Jacobian<C> dbl(const Jacobian<C>& p) {
 
 /** add-2007-bl: 11M + 5S; equal inputs fall back to doubling, opposite inputs give infinity. */
 template <class C>
-PP_HD Jacobian<C> add(const Jacobian<C>& p, const Jacobian<C>& q) {
+PP_HD_NOINLINE Jacobian<C> add(const Jacobian<C>& p, const Jacobian<C>& q) {
     using F = typename C::F;
     if (p.is_infinity()) return q;
     if (q.is_infinity()) return p;
@@ -117,7 +117,7 @@ PP_HD Jacobian<C> add(const Jacobian<C>& p, const Jacobian<C>& q) {
 
 /** madd-2007-bl: 7M + 4S, q affine; same exceptional cases as add. */
 template <class C>
-PP_HD Jacobian<C> add_mixed(const Jacobian<C>& p, const Affine<C>& q) {
+PP_HD_NOINLINE Jacobian<C> add_mixed(const Jacobian<C>& p, const Affine<C>& q) {
     using F = typename C::F;
     if (q.is_infinity()) return p;
     if (p.is_infinity()) return Jacobian<C>::from_affine(q);
@@ -141,7 +141,7 @@ PP_HD Jacobian<C> add_mixed(const Jacobian<C>& p, const Affine<C>& q) {
 }
 
 template <class C>
-PP_HD Affine<C> to_affine(const Jacobian<C>& p) {
+PP_HD_NOINLINE Affine<C> to_affine(const Jacobian<C>& p) {
     using F = typename C::F;
     if (p.is_infinity()) return Affine<C>::infinity();
     F zi = inverse(p.z);
@@ -151,7 +151,7 @@ PP_HD Affine<C> to_affine(const Jacobian<C>& p) {
 
 /** y^2 == x^3 + b; infinity counts as on the curve. */
 template <class C>
-PP_HD bool on_curve(const Affine<C>& a) {
+PP_HD_NOINLINE bool on_curve(const Affine<C>& a) {
     if (a.is_infinity()) return true;
     return sqr(a.y) == sqr(a.x) * a.x + C::b();
 }
