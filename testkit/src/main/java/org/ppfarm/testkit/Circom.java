@@ -18,9 +18,10 @@ import java.util.regex.Pattern;
  *
  * <p>Outputs are cached under {@code Repo.cache()/circom/<name>-<sha256 of the source>} so repeated test runs
  * (and every module's tests) reuse them. Why the compiler is run the way it is: the circom2 launcher rewrites every
- * non-flag argument as a path relative to its working directory and only pre-opens that directory and its
- * ancestors for WASI, so it is run from the repository root with {@code -l node_modules}; circom also refuses an
- * output directory that does not exist yet, so it is created first. Optimisation is circom's default {@code --O1}
+ * non-flag argument as a path relative to its working directory and pre-opens only that directory and its
+ * ancestors for WASI, and circom then fails to find includes through {@code ../} paths; so it runs from the file
+ * system root with absolute paths, which become plain relative ones. circom also refuses an output directory that
+ * does not exist yet, so it is created first. Optimisation is circom's default {@code --O1}
  * (signal-to-signal and signal-to-constant simplification only), which keeps constraint counts predictable.
  */
 public final class Circom {
@@ -60,7 +61,7 @@ public final class Circom {
     }
 
     /**
-     * Compiles a circuit file in place (its directory is on the include path as well as node_modules). The cache
+     * Compiles a circuit file in place (includes resolve relative to it, its directory and node_modules). The cache
      * key covers only this file's text, so a circuit whose local includes change must be given a new name or text.
      */
     public static Compiled compile(Path file) {
@@ -90,10 +91,10 @@ public final class Circom {
 
     private static void run(Path src, Path out, List<String> extraIncludes) {
         List<String> cmd = new ArrayList<>(List.of("node", Repo.nodeModules().resolve("circom2/cli.js").toString(),
-                "--r1cs", "--wasm", "--sym", "-l", "node_modules"));
+                "--r1cs", "--wasm", "--sym", "-l", Repo.nodeModules().toAbsolutePath().toString()));
         cmd.addAll(extraIncludes);
-        cmd.addAll(List.of("-o", out.toString(), src.toString()));
-        Node.Result r = Node.run(cmd, Repo.root());
+        cmd.addAll(List.of("-o", out.toAbsolutePath().toString(), src.toAbsolutePath().toString()));
+        Node.Result r = Node.run(cmd, src.toAbsolutePath().getRoot());
         String name = src.getFileName().toString().replace(".circom", "");
         boolean complete = Files.isRegularFile(out.resolve(name + ".r1cs")) && Files.isRegularFile(out.resolve(name + ".sym"))
                 && Files.isRegularFile(out.resolve(name + "_js").resolve(name + ".wasm"));

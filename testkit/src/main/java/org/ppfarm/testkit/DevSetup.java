@@ -61,7 +61,12 @@ public final class DevSetup {
 
     /** Development proving and verification keys for a compiled circuit, generated on first use. */
     public static Keys setup(Circom.Compiled circuit) {
-        int power = powerFor(Snarkjs.r1csInfo(circuit.r1cs()));
+        return setup(circuit, Snarkjs.r1csInfo(circuit.r1cs()));
+    }
+
+    /** {@link #setup(Circom.Compiled)} when the caller already has the circuit's r1cs info. */
+    public static Keys setup(Circom.Compiled circuit, Snarkjs.R1csInfo info) {
+        int power = powerFor(info);
         Path ptau = ptau(power);
         Path dir = Cached.dir(Repo.cache().resolve("setup").resolve(circuit.name() + "-" + circuit.sha256() + "-p" + power), tmp -> {
             String z0 = tmp.resolve(circuit.name() + "_0000.zkey").toString();

@@ -163,7 +163,8 @@ public final class TestCircuits {
         if (f != null) return f;
         // Built outside computeIfAbsent: building takes seconds and must not block other fixtures' builders.
         Circom.Compiled c = Circom.compile(name, source(name));
-        f = new Fixture(c, DevSetup.setup(c), Snarkjs.r1csInfo(c.r1cs()), inputs);
+        Snarkjs.R1csInfo info = Snarkjs.r1csInfo(c.r1cs());
+        f = new Fixture(c, DevSetup.setup(c, info), info, inputs);
         Fixture prev = BUILT.putIfAbsent(name, f);
         return prev != null ? prev : f;
     }
