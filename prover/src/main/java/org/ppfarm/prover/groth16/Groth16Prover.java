@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.LongSupplier;
 import org.ppfarm.prover.Parallel;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.Field;
@@ -38,11 +39,30 @@ public final class Groth16Prover {
     /** Stages timed by a {@link Trace} (they overlap: the witness MSMs run during the quotient). */
     public enum Stage { ABC, QUOTIENT, MSM_A, MSM_B1, MSM_B2, MSM_C, MSM_H, ASSEMBLE }
 
-    /** Per-stage wall times of one proof, in nanoseconds; pass one to {@link #prove(ProvingKey, Witness, long[], long[], Trace)}. */
+    /**
+     * Per-stage times of one proof, in nanoseconds; pass one to {@link #prove(ProvingKey, Witness, Trace)}. Wall
+     * time always; CPU time when constructed with a clock (e.g. the process's CPU time), which is meaningful per
+     * stage only when stages do not overlap ({@link #withOverlap}(false)) and is what a shared machine distorts least.
+     */
     public static final class Trace {
-        private final long[] nanos = new long[Stage.values().length];
-        synchronized void add(Stage s, long ns) { nanos[s.ordinal()] += ns; }
-        public synchronized long nanos(Stage s) { return nanos[s.ordinal()]; }
+        private final LongSupplier cpuClock;
+        private final long[] wall = new long[Stage.values().length], cpu = new long[Stage.values().length];
+
+        public Trace() { this(null); }
+
+        public Trace(LongSupplier cpuClock) { this.cpuClock = cpuClock; }
+
+        long cpuNow() { return cpuClock == null ? 0 : cpuClock.getAsLong(); }
+
+        synchronized void add(Stage s, long wallNanos, long cpuNanos) {
+            wall[s.ordinal()] += wallNanos;
+            cpu[s.ordinal()] += cpuNanos;
+        }
+
+        public synchronized long nanos(Stage s) { return wall[s.ordinal()]; }
+
+        /** CPU nanoseconds by the clock given at construction (0 without one). */
+        public synchronized long cpuNanos(Stage s) { return cpu[s.ordinal()]; }
     }
 
     private static final Field FR = Field.FR;
@@ -121,7 +141,7 @@ public final class Groth16Prover {
         ProvingKey.Bases bases = pk.bases(msm);
 
         // 1. QAP evaluations on the domain (Montgomery form)
-        long t0 = System.nanoTime();
+        long[] t0 = mark(trace);
         long[] a = evaluate(pk.a(), w, n), b = evaluate(pk.b(), w, n), c = new long[4 * n];
         Parallel.forRange(n, 4096, (from, to) -> {
             for (int i = from; i < to; i++) FR.mul(a, 4 * i, b, 4 * i, c, 4 * i);
@@ -144,12 +164,12 @@ public final class Groth16Prover {
         long[] msmH = new long[G1.AFFINE];
         try {
             // 3. H = (A·B − C) on the odd coset, as standard-form scalars for the MSM
-            t0 = System.nanoTime();
+            long[] t1 = mark(trace);
             long[] h = ntt.quotientOnOddCoset(a, b, c, pk.domainLog());
             Parallel.forRange(n, 4096, (from, to) -> {
                 for (int i = from; i < to; i++) FR.fromMontgomery(h, 4 * i, h, 4 * i);
             });
-            time(trace, Stage.QUOTIENT, t0);
+            time(trace, Stage.QUOTIENT, t1);
             // 4. the H MSM: full-size scalars, one per domain point
             timed(trace, Stage.MSM_H, () -> msm.msm(bases.h(), h, msmH));
             Arrays.fill(h, 0L);
@@ -164,7 +184,7 @@ public final class Groth16Prover {
         }
 
         // 5. blinding and assembly (Jacobian, one normalization per output)
-        t0 = System.nanoTime();
+        t0 = mark(trace);
         G1 g1 = new G1();
         G2 g2 = new G2();
         long[] piA = g1.jacobianOf(pk.alpha1());
@@ -264,13 +284,18 @@ public final class Groth16Prover {
         }
     }
 
-    private static void time(Trace trace, Stage stage, long t0) {
-        if (trace != null) trace.add(stage, System.nanoTime() - t0);
+    /** Wall and CPU clocks now, or null when not tracing. */
+    private static long[] mark(Trace trace) {
+        return trace == null ? null : new long[] {System.nanoTime(), trace.cpuNow()};
+    }
+
+    private static void time(Trace trace, Stage stage, long[] mark) {
+        if (trace != null) trace.add(stage, System.nanoTime() - mark[0], trace.cpuNow() - mark[1]);
     }
 
     private static void timed(Trace trace, Stage stage, Runnable body) {
-        long t0 = System.nanoTime();
+        long[] mark = mark(trace);
         body.run();
-        time(trace, stage, t0);
+        time(trace, stage, mark);
     }
 }
