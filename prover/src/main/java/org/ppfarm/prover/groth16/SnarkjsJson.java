@@ -29,7 +29,7 @@ final class SnarkjsJson {
     private SnarkjsJson() {}
 
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,100}");
+    private static final Pattern DECIMAL = Pattern.compile("[0-9]+");
     static final BigInteger Q = Field.FQ.modulus();
     static final BigInteger R = Field.FR.modulus();
 
@@ -79,10 +79,12 @@ final class SnarkjsJson {
         if (!n.isTextual()) throw new FormatException(source, where, "expected a decimal string, found " + kind(n));
         String s = n.textValue();
         if (!DECIMAL.matcher(s).matches()) throw new FormatException(source, where, "not a decimal number: \"" + abbreviate(s) + "\"");
-        BigInteger v = new BigInteger(s);
-        if (v.compareTo(bound) >= 0)
+        int lead = 0;
+        while (lead < s.length() - 1 && s.charAt(lead) == '0') lead++;
+        // more than 100 significant digits is far above either modulus: no need to convert it
+        if (s.length() - lead > 100 || new BigInteger(s).compareTo(bound) >= 0)
             throw new FormatException(source, where, "value is not below the " + (bound.equals(Q) ? "base field modulus q" : "scalar field modulus r"));
-        return v;
+        return new BigInteger(s);
     }
 
     static void expectText(JsonNode obj, String name, String expected, boolean required, String source) {
