@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import org.ppfarm.privacypool.protocol.CircuitInputs;
+import org.ppfarm.privacypool.protocol.InputSignals;
 import org.ppfarm.prover.format.Witness;
 import org.ppfarm.prover.format.ZkeyFile;
 import org.ppfarm.prover.groth16.Groth16Prover;
@@ -34,7 +34,7 @@ public final class Proving {
     private static final ConcurrentHashMap<Path, ProvingKey> KEYS = new ConcurrentHashMap<>();
     private static final ConcurrentHashMap<Path, WitnessCalculator> CALCULATORS = new ConcurrentHashMap<>();
 
-    public static Proved prove(CircuitInputs inputs, Path wasm, Path zkey, Path vkey, Path dir, String name) {
+    public static Proved prove(InputSignals inputs, Path wasm, Path zkey, Path vkey, Path dir, String name) {
         WitnessCalculator calc = CALCULATORS.computeIfAbsent(wasm, WitnessCalculator::load);
         ProvingKey pk = KEYS.computeIfAbsent(zkey, ZkeyFile::read);
         Witness w = calc.calculate(inputs.signals());

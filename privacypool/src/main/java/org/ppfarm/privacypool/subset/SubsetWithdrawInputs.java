@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ppfarm.privacypool.hash.Poseidon;
-import org.ppfarm.privacypool.protocol.CircuitInputs;
+import org.ppfarm.privacypool.protocol.InputSignals;
 import org.ppfarm.privacypool.protocol.FieldValues;
 import org.ppfarm.privacypool.tree.FixedMerkleTree;
 import org.ppfarm.prover.bn254.Field;
@@ -23,7 +23,7 @@ import org.ppfarm.prover.bn254.Field;
  * Public signals: [root, subsetRoot, nullifier, assetMetadata, withdrawMetadata]. The secret is held as limbs and
  * wiped by {@link #close()}.
  */
-public final class SubsetWithdrawInputs implements CircuitInputs, AutoCloseable {
+public final class SubsetWithdrawInputs implements InputSignals, AutoCloseable {
     private static final Field FR = Field.FR;
 
     private final BigInteger root, subsetRoot, nullifier, assetMetadata, withdrawMetadata;
