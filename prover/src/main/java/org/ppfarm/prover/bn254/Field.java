@@ -94,20 +94,19 @@ public final class Field {
         br = (Long.compareUnsigned(x2, y2) < 0 || (x2 == y2 && br != 0)) ? 1 : 0;
         long d3 = x3 - y3 - br;
         br = (Long.compareUnsigned(x3, y3) < 0 || (x3 == y3 && br != 0)) ? 1 : 0;
-        if (br != 0) { // add p back
-            long e0 = d0 + q0;
-            long c = Long.compareUnsigned(e0, d0) < 0 ? 1 : 0;
-            long t = d1 + q1;
-            long c1 = Long.compareUnsigned(t, d1) < 0 ? 1 : 0;
-            long e1 = t + c;
-            c = c1 | (Long.compareUnsigned(e1, t) < 0 ? 1 : 0);
-            t = d2 + q2;
-            c1 = Long.compareUnsigned(t, d2) < 0 ? 1 : 0;
-            long e2 = t + c;
-            c = c1 | (Long.compareUnsigned(e2, t) < 0 ? 1 : 0);
-            d0 = e0; d1 = e1; d2 = e2; d3 = d3 + q3 + c;
-        }
-        r[ri] = d0; r[ri + 1] = d1; r[ri + 2] = d2; r[ri + 3] = d3;
+        // add p back when the subtraction borrowed, without a data-dependent branch (it goes either way ~half the time)
+        long mask = -br;
+        long e0 = d0 + (q0 & mask);
+        long c = Long.compareUnsigned(e0, d0) < 0 ? 1 : 0;
+        long t = d1 + (q1 & mask);
+        long c1 = Long.compareUnsigned(t, d1) < 0 ? 1 : 0;
+        long e1 = t + c;
+        c = c1 | (Long.compareUnsigned(e1, t) < 0 ? 1 : 0);
+        t = d2 + (q2 & mask);
+        c1 = Long.compareUnsigned(t, d2) < 0 ? 1 : 0;
+        long e2 = t + c;
+        c = c1 | (Long.compareUnsigned(e2, t) < 0 ? 1 : 0);
+        r[ri] = e0; r[ri + 1] = e1; r[ri + 2] = e2; r[ri + 3] = d3 + (q3 & mask) + c;
     }
 
     public void neg(long[] a, int ai, long[] r, int ri) {
@@ -253,8 +252,9 @@ public final class Field {
         br = (Long.compareUnsigned(s2, q2) < 0 || (s2 == q2 && br != 0)) ? 1 : 0;
         long d3 = s3 - q3 - br;
         br = (Long.compareUnsigned(s3, q3) < 0 || (s3 == q3 && br != 0)) ? 1 : 0;
-        if (br == 0) { r[ri] = d0; r[ri + 1] = d1; r[ri + 2] = d2; r[ri + 3] = d3; }
-        else { r[ri] = s0; r[ri + 1] = s1; r[ri + 2] = s2; r[ri + 3] = s3; }
+        long keep = -br; // all ones when s < p: keep s, else take s - p
+        r[ri] = (s0 & keep) | (d0 & ~keep); r[ri + 1] = (s1 & keep) | (d1 & ~keep);
+        r[ri + 2] = (s2 & keep) | (d2 & ~keep); r[ri + 3] = (s3 & keep) | (d3 & ~keep);
     }
 
     @Override public String toString() { return "BN254 F" + name; }

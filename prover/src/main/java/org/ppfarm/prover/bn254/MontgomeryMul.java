@@ -246,7 +246,8 @@ final class MontgomeryMul {
         long b2 = (Long.compareUnsigned(z2, q2) < 0 || (z2 == q2 && b1 != 0)) ? 1 : 0;
         long d3 = z3 - q3 - b2;
         long b3 = (Long.compareUnsigned(z3, q3) < 0 || (z3 == q3 && b2 != 0)) ? 1 : 0;
-        if (b3 == 0) { r[ri] = d0; r[ri + 1] = d1; r[ri + 2] = d2; r[ri + 3] = d3; }
-        else { r[ri] = z0; r[ri + 1] = z1; r[ri + 2] = z2; r[ri + 3] = z3; }
+        long keep = -b3; // all ones when z < q
+        r[ri] = (z0 & keep) | (d0 & ~keep); r[ri + 1] = (z1 & keep) | (d1 & ~keep);
+        r[ri + 2] = (z2 & keep) | (d2 & ~keep); r[ri + 3] = (z3 & keep) | (d3 & ~keep);
     }
 }

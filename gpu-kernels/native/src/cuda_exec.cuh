@@ -1,0 +1,209 @@
+// CudaExec: the executor of the CUDA library. Memory is device memory from the stream-ordered
+// allocator, for_each is a 1-D grid on the context's stream, sorting and scans are CUB's, and the
+// first NTT stages run fused in shared memory. Every CUDA status is checked and becomes a
+// PpgError carrying CUDA's own message; nothing here throws across the C ABI (abi_entry.inl).
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cub/device/device_radix_sort.cuh>
+#include <cub/device/device_run_length_encode.cuh>
+#include <cub/device/device_scan.cuh>
+
+#include <string>
+
+#include "buffers.hpp"
+#include "ppfarm/ntt.cuh"
+
+#define PP_LAMBDA [=] __host__ __device__
+
+#ifndef PPG_CUDA_ARCHS
+#define PPG_CUDA_ARCHS "unknown"
+#endif
+
+namespace ppfarm {
+
+[[noreturn]] inline void fail_cuda(cudaError_t e, const char* what) {
+    int code = (e == cudaErrorNoDevice || e == cudaErrorInsufficientDriver) ? PPG_E_NO_DEVICE : PPG_E_CUDA;
+    fail(code, "%s: %s (%s)", what, cudaGetErrorString(e), cudaGetErrorName(e));
+}
+
+#define PPG_CUDA(expr, what)                       \
+    do {                                           \
+        cudaError_t ppg_e_ = (expr);               \
+        if (ppg_e_ != cudaSuccess) fail_cuda(ppg_e_, what); \
+    } while (0)
+
+constexpr int FOR_EACH_BLOCK = 256;
+
+template <class F>
+__global__ void for_each_kernel(uint64_t n, F f) {
+    const uint64_t t = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+    if (t < n) f(t);
+}
+
+/** Stages 1..b of a bit-reversed transform on aligned 2^b-element blocks in shared memory. */
+__global__ void ntt_block_kernel(Fr* a, uint32_t log_n, uint32_t b, const Fr* table) {
+    extern __shared__ uint64_t shared_raw[];
+    Fr* sh = reinterpret_cast<Fr*>(shared_raw);
+    const uint32_t half = 1u << (b - 1);
+    const uint64_t base = (uint64_t)blockIdx.x << b;
+    const uint32_t tid = threadIdx.x;
+    sh[tid] = a[base + tid];
+    sh[tid + half] = a[base + tid + half];
+    __syncthreads();
+    for (uint32_t s = 1; s <= b; ++s) {
+        ntt::butterfly_body(tid, s, log_n, table, sh);
+        __syncthreads();
+    }
+    a[base + tid] = sh[tid];
+    a[base + tid + half] = sh[tid + half];
+}
+
+class CudaExec {
+public:
+    explicit CudaExec(int32_t device) : device_(device) {
+        const int32_t count = device_count();
+        if (device < 0 || device >= count) fail(PPG_E_ARGUMENT, "device %d does not exist (%d CUDA devices)", device, count);
+        PPG_CUDA(cudaSetDevice(device), "cudaSetDevice");
+        PPG_CUDA(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
+    }
+
+    ~CudaExec() {
+        if (stream_ != nullptr) {
+            cudaSetDevice(device_);
+            cudaStreamSynchronize(stream_);
+            cudaStreamDestroy(stream_);
+        }
+    }
+
+    CudaExec(const CudaExec&) = delete;
+    CudaExec& operator=(const CudaExec&) = delete;
+
+    static int32_t device_count() {
+        int n = 0;
+        cudaError_t e = cudaGetDeviceCount(&n);
+        if (e != cudaSuccess) {
+            cudaGetLastError();  // not sticky: clear it so later calls start clean
+            fail_cuda(e, "cudaGetDeviceCount");
+        }
+        if (n == 0) fail(PPG_E_NO_DEVICE, "no CUDA device is visible");
+        return n;
+    }
+
+    static std::string describe(int32_t device, uint64_t* total_mem) {
+        const int32_t count = device_count();
+        if (device < 0 || device >= count) fail(PPG_E_ARGUMENT, "device %d does not exist (%d CUDA devices)", device, count);
+        cudaDeviceProp p;
+        PPG_CUDA(cudaGetDeviceProperties(&p, device), "cudaGetDeviceProperties");
+        if (total_mem) *total_mem = p.totalGlobalMem;
+        char buf[512];
+        std::snprintf(buf, sizeof buf, "%s, compute capability %d.%d, %d SMs, %.1f GiB", p.name, p.major, p.minor,
+                      p.multiProcessorCount, p.totalGlobalMem / 1073741824.0);
+        return buf;
+    }
+
+    static std::string library_info() {
+        char buf[256];
+        std::snprintf(buf, sizeof buf, "kind=cuda;cuda_runtime=%d;archs=%s;limbs=4x64", CUDART_VERSION, PPG_CUDA_ARCHS);
+        return buf;
+    }
+
+    void activate() { PPG_CUDA(cudaSetDevice(device_), "cudaSetDevice"); }
+
+    /** True when the device is in a sticky error state (the context must be discarded). */
+    bool sticky_failure() const { return cudaDeviceSynchronize() != cudaSuccess; }
+
+    void* raw_alloc(uint64_t bytes, const char* what) {
+        void* p = nullptr;
+        cudaError_t e = cudaMallocAsync(&p, bytes, stream_);
+        if (e != cudaSuccess) {
+            cudaGetLastError();
+            fail(PPG_E_CUDA, "%s: cudaMallocAsync of %llu bytes failed: %s", what, (unsigned long long)bytes,
+                 cudaGetErrorString(e));
+        }
+        return p;
+    }
+
+    void raw_free(void* p) noexcept { cudaFreeAsync(p, stream_); }
+
+    void upload(void* dst, const void* src, uint64_t bytes) {
+        PPG_CUDA(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, stream_), "upload");
+        PPG_CUDA(cudaStreamSynchronize(stream_), "upload");
+    }
+
+    void download(void* dst, const void* src, uint64_t bytes) {
+        PPG_CUDA(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, stream_), "download");
+        PPG_CUDA(cudaStreamSynchronize(stream_), "download");
+    }
+
+    void fill_zero(void* dst, uint64_t bytes) { PPG_CUDA(cudaMemsetAsync(dst, 0, bytes, stream_), "cudaMemsetAsync"); }
+
+    void synchronize() { PPG_CUDA(cudaStreamSynchronize(stream_), "cudaStreamSynchronize"); }
+
+    template <class T>
+    T read(const T* p) {
+        T v;
+        download(&v, p, sizeof(T));
+        return v;
+    }
+
+    template <class F>
+    void for_each(uint64_t n, F f) {
+        if (n == 0) return;
+        const uint64_t blocks = (n + FOR_EACH_BLOCK - 1) / FOR_EACH_BLOCK;
+        for_each_kernel<<<(unsigned)blocks, FOR_EACH_BLOCK, 0, stream_>>>(n, f);
+        PPG_CUDA(cudaGetLastError(), "kernel launch");
+    }
+
+    void sort_pairs(uint32_t* keys_in, uint32_t* keys_out, uint32_t* vals_in, uint32_t* vals_out, uint64_t n,
+                    int end_bit, Budget& budget, uint32_t** sorted_keys, uint32_t** sorted_vals) {
+        cub::DoubleBuffer<uint32_t> keys(keys_in, keys_out), vals(vals_in, vals_out);
+        size_t temp = 0;
+        PPG_CUDA(cub::DeviceRadixSort::SortPairs(nullptr, temp, keys, vals, (int)n, 0, end_bit, stream_), "radix sort");
+        DevBuf<CudaExec, uint8_t> scratch(*this, budget, temp, "radix sort scratch");
+        PPG_CUDA(cub::DeviceRadixSort::SortPairs(scratch.get(), temp, keys, vals, (int)n, 0, end_bit, stream_),
+                 "radix sort");
+        *sorted_keys = keys.Current();
+        *sorted_vals = vals.Current();
+        synchronize();  // the scratch is freed on the stream, but keep failures attributed here
+    }
+
+    uint32_t run_length_encode(const uint32_t* keys, uint32_t* unique, uint32_t* counts, uint64_t n, Budget& budget) {
+        DevBuf<CudaExec, uint32_t> runs(*this, budget, 1, "run count");
+        size_t temp = 0;
+        PPG_CUDA(cub::DeviceRunLengthEncode::Encode(nullptr, temp, keys, unique, counts, runs.get(), (int)n, stream_),
+                 "run-length encode");
+        DevBuf<CudaExec, uint8_t> scratch(*this, budget, temp, "run-length scratch");
+        PPG_CUDA(cub::DeviceRunLengthEncode::Encode(scratch.get(), temp, keys, unique, counts, runs.get(), (int)n,
+                                                    stream_),
+                 "run-length encode");
+        return read(runs.get());
+    }
+
+    void exclusive_sum(const uint32_t* in, uint32_t* out, uint64_t n, Budget& budget) {
+        size_t temp = 0;
+        PPG_CUDA(cub::DeviceScan::ExclusiveSum(nullptr, temp, in, out, (int)n, stream_), "exclusive scan");
+        DevBuf<CudaExec, uint8_t> scratch(*this, budget, temp, "scan scratch");
+        PPG_CUDA(cub::DeviceScan::ExclusiveSum(scratch.get(), temp, in, out, (int)n, stream_), "exclusive scan");
+    }
+
+    void ntt_stages(Fr* a, uint32_t log_n, const Fr* table) {
+        const uint32_t b = log_n < ntt::BLOCK_LOG ? log_n : ntt::BLOCK_LOG;
+        if (b > 0) {
+            const uint64_t blocks = 1ull << (log_n - b);
+            ntt_block_kernel<<<(unsigned)blocks, 1u << (b - 1), (1u << b) * sizeof(Fr), stream_>>>(a, log_n, b, table);
+            PPG_CUDA(cudaGetLastError(), "NTT block kernel launch");
+        }
+        const uint64_t half = (1ull << log_n) / 2;
+        for (uint32_t s = b + 1; s <= log_n; ++s) {
+            for_each(half, PP_LAMBDA(uint64_t t) { ntt::butterfly_body(t, s, log_n, table, a); });
+        }
+    }
+
+private:
+    int32_t device_;
+    cudaStream_t stream_ = nullptr;
+};
+
+}  // namespace ppfarm

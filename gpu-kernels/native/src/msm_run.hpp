@@ -1,0 +1,172 @@
+// MSM orchestration shared by the host and CUDA libraries (see ppfarm/msm.cuh for the algorithm).
+// Free function templates, not members, because nvcc's extended lambdas need a named enclosing
+// function whose address can be taken.
+#pragma once
+
+#include <algorithm>
+
+#include "buffers.hpp"
+#include "ppfarm/msm.cuh"
+
+namespace ppfarm {
+
+/** Bytes one group of g vectors needs beyond the resident bases (radix-sort scratch excluded). */
+template <class C>
+uint64_t msm_group_bytes(uint64_t g, uint64_t n, uint32_t c) {
+    const uint64_t nwin = msm::num_windows(c), nb = 1ull << (c - 1);
+    const uint64_t entries = g * n * nwin, keyspace = g * nwin * nb;
+    const uint64_t runs = std::min(entries, keyspace) + 2;
+    const uint64_t partial = std::max(runs + entries / msm::CHUNK + 1, keyspace);
+    const uint64_t nseg = (nb + msm::SEG_LEN - 1) / msm::SEG_LEN;
+    return g * n * 32 + entries * 16 + runs * 4 * 5 + partial * 2 * sizeof(Jacobian<C>) +
+           g * nwin * (nseg + 1) * sizeof(Jacobian<C>) + g * 2 * C::LIMBS * 8 + 64;
+}
+
+/** One pass over g vectors: scalars (host) -> g affine results (host). */
+template <class Exec, class C>
+void msm_group(Exec& ex, Budget& budget, const uint64_t* bases, const uint64_t* host_scalars, uint64_t n,
+               uint32_t g, uint32_t c, uint32_t first_vector, uint64_t* host_out) {
+    using Jac = Jacobian<C>;
+    const uint32_t nwin = msm::num_windows(c), nb = 1u << (c - 1);
+    const uint64_t entries = (uint64_t)g * n * nwin;
+    const uint32_t sentinel = g * nwin * nb;
+    const uint64_t out_limbs = (uint64_t)g * 2 * C::LIMBS;
+
+    DevBuf<Exec, uint64_t> scalars(ex, budget, g * n * 4, "MSM scalars");
+    ex.upload(scalars.get(), host_scalars, g * n * 32);
+    DevBuf<Exec, uint32_t> keys(ex, budget, entries, "MSM digit keys");
+    DevBuf<Exec, uint32_t> vals(ex, budget, entries, "MSM digit values");
+    DevBuf<Exec, uint32_t> keys2(ex, budget, entries, "MSM sorted keys");
+    DevBuf<Exec, uint32_t> vals2(ex, budget, entries, "MSM sorted values");
+    DevBuf<Exec, uint32_t> bad(ex, budget, 1, "MSM flag");
+    const uint32_t none = UINT32_MAX;
+    ex.upload(bad.get(), &none, 4);
+
+    {
+        const uint64_t* sp = scalars.get();
+        uint32_t *kp = keys.get(), *vp = vals.get(), *bp = bad.get();
+        ex.for_each((uint64_t)g * n, PP_LAMBDA(uint64_t t) { msm::digits_body(t, sp, n, c, nwin, sentinel, kp, vp, bp); });
+    }
+    const uint32_t first_bad = ex.read(bad.get());
+    if (first_bad != UINT32_MAX) {
+        fail(PPG_E_ARGUMENT, "MSM scalar %llu of vector %llu is not reduced mod r", (unsigned long long)(first_bad % n),
+             (unsigned long long)(first_vector + first_bad / n));
+    }
+    scalars.reset();
+
+    int end_bit = 1;
+    while (end_bit < 32 && (1ull << end_bit) <= sentinel) ++end_bit;
+    uint32_t *sorted_keys = nullptr, *sorted_vals = nullptr;
+    ex.sort_pairs(keys.get(), keys2.get(), vals.get(), vals2.get(), entries, end_bit, budget, &sorted_keys, &sorted_vals);
+
+    const uint64_t run_cap = std::min<uint64_t>(entries, sentinel) + 2;
+    DevBuf<Exec, uint32_t> unique(ex, budget, run_cap, "MSM bucket keys");
+    DevBuf<Exec, uint32_t> counts(ex, budget, run_cap, "MSM bucket sizes");
+    uint32_t runs = ex.run_length_encode(sorted_keys, unique.get(), counts.get(), entries, budget);
+    if (runs > 0 && ex.read(unique.get() + runs - 1) == sentinel) --runs;  // the zero digits
+    if (runs == 0) {
+        std::fill(host_out, host_out + out_limbs, 0ull);
+        return;
+    }
+
+    DevBuf<Exec, uint32_t> off_a(ex, budget, run_cap, "MSM run offsets");
+    DevBuf<Exec, uint32_t> off_b(ex, budget, run_cap, "MSM chunk offsets");
+    DevBuf<Exec, uint32_t> chunks(ex, budget, run_cap, "MSM chunk counts");
+    ex.exclusive_sum(counts.get(), off_a.get(), (uint64_t)runs + 1, budget);
+
+    const uint64_t partial_cap = std::max<uint64_t>((uint64_t)runs + entries / msm::CHUNK + 1, sentinel);
+    DevBuf<Exec, Jac> part_a(ex, budget, partial_cap, "MSM bucket partial sums");
+    DevBuf<Exec, Jac> part_b(ex, budget, partial_cap, "MSM bucket partial sums");
+
+    // Segmented reduction: level 0 sums affine bases, later levels the previous level's partial sums.
+    uint32_t* run_off = off_a.get();
+    uint32_t* chunk_off = off_b.get();
+    Jac* src = nullptr;
+    Jac* dst = part_a.get();
+    for (int level = 0;; ++level) {
+        {
+            const uint32_t* ro = run_off;
+            uint32_t* cp = chunks.get();
+            ex.for_each(runs, PP_LAMBDA(uint64_t r) { msm::chunk_count_body(r, ro, cp); });
+        }
+        ex.exclusive_sum(chunks.get(), chunk_off, (uint64_t)runs + 1, budget);
+        const uint32_t total = ex.read(chunk_off + runs);
+        {
+            const uint32_t *co = chunk_off, *ro = run_off;
+            const uint32_t r = runs;
+            Jac* d = dst;
+            if (level == 0) {
+                const uint32_t* sv = sorted_vals;
+                ex.for_each(total, PP_LAMBDA(uint64_t t) { msm::chunk_affine_body<C>(t, co, r, ro, sv, bases, d); });
+            } else {
+                const Jac* s = src;
+                ex.for_each(total, PP_LAMBDA(uint64_t t) { msm::chunk_jacobian_body<C>(t, co, r, ro, s, d); });
+            }
+        }
+        if (total == runs) break;
+        std::swap(run_off, chunk_off);
+        src = dst;
+        dst = dst == part_a.get() ? part_b.get() : part_a.get();
+    }
+    keys.reset();
+    vals.reset();
+    keys2.reset();
+    vals2.reset();
+
+    Jac* sums = dst;
+    Jac* buckets = dst == part_a.get() ? part_b.get() : part_a.get();
+    ex.fill_zero(buckets, (uint64_t)sentinel * sizeof(Jac));  // Z = 0: every bucket starts at infinity
+    {
+        const uint32_t* uk = unique.get();
+        ex.for_each(runs, PP_LAMBDA(uint64_t r) { msm::scatter_body<C>(r, uk, sums, buckets); });
+    }
+
+    const uint32_t nseg = (nb + msm::SEG_LEN - 1) / msm::SEG_LEN;
+    DevBuf<Exec, Jac> segments(ex, budget, (uint64_t)g * nwin * nseg, "MSM window segments");
+    DevBuf<Exec, Jac> windows(ex, budget, (uint64_t)g * nwin, "MSM window sums");
+    DevBuf<Exec, uint64_t> out(ex, budget, out_limbs, "MSM results");
+    {
+        Jac *sg = segments.get(), *wn = windows.get();
+        uint64_t* op = out.get();
+        ex.for_each((uint64_t)g * nwin * nseg,
+                    PP_LAMBDA(uint64_t t) { msm::window_segment_body<C>(t, buckets, nb, nseg, sg); });
+        ex.for_each((uint64_t)g * nwin, PP_LAMBDA(uint64_t t) { msm::window_total_body<C>(t, sg, nseg, nwin, c, wn); });
+        ex.for_each(g, PP_LAMBDA(uint64_t v) { msm::combine_body<C>(v, wn, nwin, op); });
+    }
+    ex.download(host_out, out.get(), out_limbs * 8);
+}
+
+/**
+ * nvec MSMs over the first n of `bases_count` resident bases. Vectors are processed in groups as
+ * large as the memory bound allows (one sort, one reduction per group), so a batch of proofs of one
+ * circuit shares every kernel launch.
+ */
+template <class Exec, class C>
+void msm_run(Exec& ex, Budget& budget, const uint64_t* bases, uint64_t bases_count, const uint64_t* host_scalars,
+             uint64_t n, uint32_t nvec, uint32_t window_bits, uint64_t* host_out) {
+    if (host_scalars == nullptr || host_out == nullptr) fail(PPG_E_ARGUMENT, "MSM: scalars and out must not be null");
+    if (nvec == 0) fail(PPG_E_ARGUMENT, "MSM: nvec must be at least 1");
+    if (n == 0 || n > bases_count) {
+        fail(PPG_E_ARGUMENT, "MSM: n = %llu scalars per vector, but the bases hold %llu points", (unsigned long long)n,
+             (unsigned long long)bases_count);
+    }
+    const uint32_t c = window_bits == 0 ? msm::default_window_bits(n) : window_bits;
+    if (c < 2 || c > 16) fail(PPG_E_ARGUMENT, "MSM: window_bits %u is outside 2..16", window_bits);
+    const uint64_t nwin = msm::num_windows(c), nb = 1ull << (c - 1);
+
+    // Groups: bounded by the free memory and by 31-bit entry and key counts.
+    const uint64_t per_vector = msm_group_bytes<C>(1, n, c);
+    uint64_t g = std::max<uint64_t>(1, budget.available() / (per_vector + per_vector / 4));
+    g = std::min<uint64_t>(g, nvec);
+    g = std::min<uint64_t>(g, std::max<uint64_t>(1, (1ull << 31) / (n * nwin)));
+    g = std::min<uint64_t>(g, std::max<uint64_t>(1, ((1ull << 31) - 1) / (nwin * nb)));
+    if (n * nwin >= (1ull << 31)) fail(PPG_E_ARGUMENT, "MSM: %llu points is too many for one pass", (unsigned long long)n);
+
+    for (uint32_t v0 = 0; v0 < nvec; v0 += (uint32_t)g) {
+        const uint32_t gv = (uint32_t)std::min<uint64_t>(g, nvec - v0);
+        msm_group<Exec, C>(ex, budget, bases, host_scalars + (uint64_t)v0 * n * 4, n, gv, c, v0,
+                           host_out + (uint64_t)v0 * 2 * C::LIMBS);
+    }
+}
+
+}  // namespace ppfarm

@@ -1,0 +1,276 @@
+package org.ppfarm.prover.groth16;
+
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import org.ppfarm.prover.Parallel;
+import org.ppfarm.prover.bn254.Curve;
+import org.ppfarm.prover.bn254.Field;
+import org.ppfarm.prover.bn254.G1;
+import org.ppfarm.prover.bn254.G2;
+import org.ppfarm.prover.format.Witness;
+import org.ppfarm.prover.msm.CpuMsm;
+import org.ppfarm.prover.msm.MsmBackend;
+import org.ppfarm.prover.ntt.CpuNttBackend;
+import org.ppfarm.prover.ntt.NttBackend;
+
+/**
+ * The Groth16 prover for BN254, computing exactly what snarkjs's groth16_prove.js and rapidsnark compute, so its
+ * proofs verify against the same keys (snarkjs, the Solidity verifier, {@link Verifier}).
+ *
+ * <p>{@link #prove(ProvingKey, Witness, long[], long[])} reads top to bottom like the protocol:
+ * <ol>
+ *   <li>evaluate the QAP on the domain: A(ω^i) = Σ_j A_ij w_j, B(ω^i) likewise, C(ω^i) = A(ω^i)·B(ω^i);</li>
+ *   <li>H's evaluations on the odd coset: A·B − C there (the division by Z is folded into the key's H points);</li>
+ *   <li>five MSMs: A and B1 (G1) and B2 (G2) over all signals, C over the private ones, H over the domain;</li>
+ *   <li>blind with random r, s: π_A = α + A + rδ, π_B = β + B2 + sδ,
+ *       π_C = C + H + s·π_A + r·(β₁ + B1 + sδ₁) − rs·δ₁.</li>
+ * </ol>
+ * MSM and NTT run behind {@link MsmBackend} and {@link NttBackend}, so a GPU backend plugs in here unchanged. The
+ * MSMs over the witness do not depend on the quotient, so they are started before it and overlap with the NTTs.
+ *
+ * <p>Thread-safe: a prover holds only its backends; any number of proofs may run at once, on one key or many.
+ * The witness is read, never kept; scratch copies of witness-derived values are zeroed before returning.
+ */
+public final class Groth16Prover {
+    /** Stages timed by a {@link Trace} (they overlap: the witness MSMs run during the quotient). */
+    public enum Stage { ABC, QUOTIENT, MSM_A, MSM_B1, MSM_B2, MSM_C, MSM_H, ASSEMBLE }
+
+    /** Per-stage wall times of one proof, in nanoseconds; pass one to {@link #prove(ProvingKey, Witness, long[], long[], Trace)}. */
+    public static final class Trace {
+        private final long[] nanos = new long[Stage.values().length];
+        synchronized void add(Stage s, long ns) { nanos[s.ordinal()] += ns; }
+        public synchronized long nanos(Stage s) { return nanos[s.ordinal()]; }
+    }
+
+    private static final Field FR = Field.FR;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private static final class Cpu {
+        static final Groth16Prover INSTANCE = new Groth16Prover(new CpuMsm(), new CpuNttBackend());
+    }
+
+    private final MsmBackend msm;
+    private final NttBackend ntt;
+    private final boolean overlap;
+
+    public Groth16Prover(MsmBackend msm, NttBackend ntt) { this(msm, ntt, true); }
+
+    private Groth16Prover(MsmBackend msm, NttBackend ntt, boolean overlap) {
+        this.msm = Objects.requireNonNull(msm, "msm");
+        this.ntt = Objects.requireNonNull(ntt, "ntt");
+        this.overlap = overlap;
+    }
+
+    /** The CPU prover (all cores), shared: it holds no per-proof state. */
+    public static Groth16Prover cpu() { return Cpu.INSTANCE; }
+
+    /**
+     * This prover with the witness MSMs overlapping the quotient (the default, fastest) or run after it, so that
+     * a {@link Trace}'s stage times add up to the total (for benchmarks).
+     */
+    public Groth16Prover withOverlap(boolean overlapWitnessMsms) {
+        return overlapWitnessMsms == overlap ? this : new Groth16Prover(msm, ntt, overlapWitnessMsms);
+    }
+
+    public MsmBackend msm() { return msm; }
+    public NttBackend ntt() { return ntt; }
+
+    /** Proves with fresh blinding factors r, s drawn from {@link SecureRandom}. */
+    public ProofResult prove(ProvingKey pk, Witness witness) {
+        return prove(pk, witness, (Trace) null);
+    }
+
+    /** As {@link #prove(ProvingKey, Witness)}, recording stage times into {@code trace} if not null. */
+    public ProofResult prove(ProvingKey pk, Witness witness, Trace trace) {
+        long[] r = randomScalar(), s = randomScalar();
+        try {
+            return prove(pk, witness, r, s, trace);
+        } finally {
+            Arrays.fill(r, 0L);
+            Arrays.fill(s, 0L);
+        }
+    }
+
+    /**
+     * Proves with fresh r, s and checks the proof against the key's own verification key before returning it: the
+     * farm's entry point, so no proof leaves unverified. A witness that does not satisfy the circuit yields a
+     * proof that fails this check and raises {@link ProofRejectedException} instead.
+     */
+    public ProofResult proveAndVerify(ProvingKey pk, Witness witness) {
+        ProofResult result = prove(pk, witness);
+        if (!Verifier.verify(pk.preparedVerifyingKey(), result.publicSignals(), result.proof()))
+            throw new ProofRejectedException("the proof from " + pk.source()
+                    + " does not verify: the witness does not satisfy the circuit (or belongs to another circuit)");
+        return result;
+    }
+
+    /** Proves with the given blinding factors (standard-form Fr, 4 limbs, below r): deterministic, for tests. */
+    public ProofResult prove(ProvingKey pk, Witness witness, long[] r, long[] s) {
+        return prove(pk, witness, r, s, null);
+    }
+
+    /** As {@link #prove(ProvingKey, Witness, long[], long[])}, recording stage times into {@code trace} if not null. */
+    public ProofResult prove(ProvingKey pk, Witness witness, long[] r, long[] s, Trace trace) {
+        checkWitness(pk, witness);
+        if (!FR.isCanonical(r, 0) || !FR.isCanonical(s, 0)) throw new IllegalArgumentException("r and s must be below the scalar field modulus");
+        final int n = pk.domainSize(), nPublic = pk.nPublic();
+        final long[] w = witness.limbs();
+        ProvingKey.Bases bases = pk.bases(msm);
+
+        // 1. QAP evaluations on the domain (Montgomery form)
+        long t0 = System.nanoTime();
+        long[] a = evaluate(pk.a(), w, n), b = evaluate(pk.b(), w, n), c = new long[4 * n];
+        Parallel.forRange(n, 4096, (from, to) -> {
+            for (int i = from; i < to; i++) FR.mul(a, 4 * i, b, 4 * i, c, 4 * i);
+        });
+        time(trace, Stage.ABC, t0);
+
+        // 2. the MSMs over the witness need nothing else: start them now, overlapping the quotient
+        long[] privateSignals = Arrays.copyOfRange(w, 4 * (nPublic + 1), w.length);
+        long[] msmA = new long[G1.AFFINE], msmB1 = new long[G1.AFFINE], msmB2 = new long[G2.AFFINE], msmC = new long[G1.AFFINE];
+        // (a plain thread, not a fork-join task: it mostly waits for the backend, which brings its own workers)
+        FutureTask<Void> witnessMsms = new FutureTask<>(() -> {
+            timed(trace, Stage.MSM_B2, () -> msm.msm(bases.b2(), w, msmB2));
+            timed(trace, Stage.MSM_A, () -> msm.msm(bases.a(), w, msmA));
+            timed(trace, Stage.MSM_B1, () -> msm.msm(bases.b1(), w, msmB1));
+            timed(trace, Stage.MSM_C, () -> msm.msm(bases.c(), privateSignals, msmC));
+            return null;
+        });
+        if (overlap) Thread.ofVirtual().name("groth16-witness-msms").start(witnessMsms);
+
+        long[] msmH = new long[G1.AFFINE];
+        try {
+            // 3. H = (A·B − C) on the odd coset, as standard-form scalars for the MSM
+            t0 = System.nanoTime();
+            long[] h = ntt.quotientOnOddCoset(a, b, c, pk.domainLog());
+            Parallel.forRange(n, 4096, (from, to) -> {
+                for (int i = from; i < to; i++) FR.fromMontgomery(h, 4 * i, h, 4 * i);
+            });
+            time(trace, Stage.QUOTIENT, t0);
+            // 4. the H MSM: full-size scalars, one per domain point
+            timed(trace, Stage.MSM_H, () -> msm.msm(bases.h(), h, msmH));
+            Arrays.fill(h, 0L);
+            if (!overlap) witnessMsms.run();
+        } finally {
+            // the witness MSMs read privateSignals: wait for them before zeroing it
+            if (overlap || witnessMsms.isDone()) await(witnessMsms);
+            Arrays.fill(a, 0L);
+            Arrays.fill(b, 0L);
+            Arrays.fill(c, 0L);
+            Arrays.fill(privateSignals, 0L);
+        }
+
+        // 5. blinding and assembly (Jacobian, one normalization per output)
+        t0 = System.nanoTime();
+        G1 g1 = new G1();
+        G2 g2 = new G2();
+        long[] piA = g1.jacobianOf(pk.alpha1());
+        addAffine(g1, piA, msmA);
+        addScaled(g1, piA, pk.delta1(), r);
+
+        long[] piB = g2.jacobianOf(pk.beta2());
+        addAffine(g2, piB, msmB2);
+        addScaled(g2, piB, pk.delta2(), s);
+
+        long[] b1 = g1.jacobianOf(pk.beta1());
+        addAffine(g1, b1, msmB1);
+        addScaled(g1, b1, pk.delta1(), s);
+
+        long[] rs = new long[4], negRs = new long[4], rm = new long[4], sm = new long[4];
+        FR.toMontgomery(r, 0, rm, 0);
+        FR.toMontgomery(s, 0, sm, 0);
+        FR.mul(rm, 0, sm, 0, rs, 0);
+        FR.neg(rs, 0, rs, 0);
+        FR.fromMontgomery(rs, 0, negRs, 0);
+
+        long[] piC = g1.jacobianOf(msmC);
+        addAffine(g1, piC, msmH);
+        long[] term = new long[G1.JACOBIAN];
+        SecretScalarMul.mul(g1, piA, s, term);
+        g1.add(piC, 0, term, 0, piC, 0);
+        SecretScalarMul.mul(g1, b1, r, term);
+        g1.add(piC, 0, term, 0, piC, 0);
+        SecretScalarMul.mul(g1, g1.jacobianOf(pk.delta1()), negRs, term);
+        g1.add(piC, 0, term, 0, piC, 0);
+        ProofResult proof = new ProofResult(Proof.of(g1.affineOf(piA), g2.affineOf(piB), g1.affineOf(piC)),
+                PublicSignals.ofStandardLimbs(w, 4, nPublic));
+        for (long[] v : new long[][] {rs, negRs, rm, sm, term, b1}) Arrays.fill(v, 0L);
+        time(trace, Stage.ASSEMBLE, t0);
+        return proof;
+    }
+
+    /** The witness must be for this key: as many signals as the key's nVars, and signal 0 the constant 1. */
+    static void checkWitness(ProvingKey pk, Witness w) {
+        if (w.size() != pk.nVars())
+            throw new WitnessMismatchException("witness has " + w.size() + " signals but " + pk.source() + " expects nVars=" + pk.nVars());
+        long[] l = w.limbs();
+        if (l[0] != 1 || l[1] != 0 || l[2] != 0 || l[3] != 0)
+            throw new WitnessMismatchException("witness signal 0 must be the constant 1");
+    }
+
+    /** Row-wise Σ_j M_ij w_j over the domain: one independent accumulation per constraint, split over the cores. */
+    private static long[] evaluate(ProvingKey.Matrix m, long[] w, int n) {
+        long[] out = new long[4 * n];
+        int[] rowStart = m.rowStart(), signal = m.signal();
+        long[] coef = m.coef();
+        Parallel.forRange(n, 4096, (from, to) -> {
+            long[] t = new long[4];
+            for (int row = from; row < to; row++) {
+                for (int k = rowStart[row], end = rowStart[row + 1]; k < end; k++) {
+                    // coef holds c·R², w_j is standard: the Montgomery product is c·w_j in Montgomery form
+                    FR.mul(coef, 4 * k, w, 4 * signal[k], t, 0);
+                    FR.add(out, 4 * row, t, 0, out, 4 * row);
+                }
+            }
+            Arrays.fill(t, 0L);
+        });
+        return out;
+    }
+
+    private static void addAffine(Curve c, long[] jacobian, long[] affine) {
+        if (!c.isInfinityAffine(affine, 0)) c.addMixed(jacobian, 0, affine, 0, jacobian, 0);
+    }
+
+    private static void addScaled(Curve c, long[] acc, long[] affine, long[] k) {
+        long[] t = new long[c.jacobianLongs];
+        SecretScalarMul.mul(c, c.jacobianOf(affine), k, t);
+        c.add(acc, 0, t, 0, acc, 0);
+    }
+
+    /** Uniform in [0, r) by rejection sampling 254-bit values. */
+    static long[] randomScalar() {
+        long[] k = new long[4];
+        do {
+            for (int i = 0; i < 4; i++) k[i] = RANDOM.nextLong();
+            k[3] &= (1L << 62) - 1;
+        } while (!FR.isCanonical(k, 0));
+        return k;
+    }
+
+    private static void await(FutureTask<Void> task) {
+        try {
+            task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            if (e.getCause() instanceof Error err) throw err;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            task.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while proving", e);
+        }
+    }
+
+    private static void time(Trace trace, Stage stage, long t0) {
+        if (trace != null) trace.add(stage, System.nanoTime() - t0);
+    }
+
+    private static void timed(Trace trace, Stage stage, Runnable body) {
+        long t0 = System.nanoTime();
+        body.run();
+        time(trace, stage, t0);
+    }
+}

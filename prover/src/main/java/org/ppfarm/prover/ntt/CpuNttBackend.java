@@ -1,0 +1,201 @@
+package org.ppfarm.prover.ntt;
+
+import java.math.BigInteger;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ppfarm.prover.Parallel;
+import org.ppfarm.prover.bn254.Field;
+
+/**
+ * The CPU {@link NttBackend}: iterative radix-2 transforms over Montgomery-form Fr in flat {@code long[]}.
+ *
+ * <ol>
+ *   <li>{@link #ntt}/{@link #intt} permute to bit-reversed order, then run Cooley-Tukey (decimation in time) stages,
+ *       which turn bit-reversed input into natural-order output.</li>
+ *   <li>{@link #quotientOnOddCoset} never permutes: a Gentleman-Sande (decimation in frequency) inverse transform
+ *       takes natural-order evaluations to bit-reversed coefficients, the coset shift ω_{2n}^i and 1/n are applied
+ *       in that order (one table), and a Cooley-Tukey forward transform returns natural-order coset evaluations.</li>
+ * </ol>
+ * Twiddles are precomputed once per domain size and laid out stage by stage ({@code tw[m + j] = ω_{2m}^j} for the
+ * stage whose butterflies span m), so every stage reads its twiddles contiguously. Each stage splits its n/2
+ * butterflies into contiguous chunks over the cores ({@link Parallel}); small transforms stay on one thread.
+ *
+ * <p>Thread-safe: domains are immutable once built and cached in a concurrent map.
+ */
+public final class CpuNttBackend implements NttBackend {
+    /** Fr's 2^28-th root of unity as snarkjs/ffjavascript fix it (Fr.s = 28). */
+    static final BigInteger ROOT_2_28 = new BigInteger(
+            "19103219067921713944291392827692070036145651957329286315305642004821462161904");
+    /** log2 of the largest power-of-two subgroup of Fr*. */
+    public static final int MAX_LOG = 28;
+    /** Below this many butterflies per stage a transform runs on the calling thread. */
+    private static final int PARALLEL_GRAIN = 1 << 11;
+
+    private static final Field F = Field.FR;
+    private final ConcurrentHashMap<Integer, Domain> domains = new ConcurrentHashMap<>();
+
+    @Override public String name() { return "cpu"; }
+
+    @Override
+    public void ntt(long[] a, int log) {
+        Domain d = domain(log);
+        check(a, d, "a");
+        bitReverse(a, d);
+        dit(a, d, d.forward);
+    }
+
+    @Override
+    public void intt(long[] a, int log) {
+        Domain d = domain(log);
+        check(a, d, "a");
+        bitReverse(a, d);
+        dit(a, d, d.inverse);
+        long[] nInv = d.nInv;
+        Parallel.forRange(d.n, PARALLEL_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) F.mul(a, 4 * i, nInv, 0, a, 4 * i);
+        });
+    }
+
+    @Override
+    public long[] quotientOnOddCoset(long[] a, long[] b, long[] c, int log) {
+        if (log >= MAX_LOG) throw new IllegalArgumentException("odd coset of a 2^" + log + " domain needs a 2^" + (log + 1) + "-th root of unity; Fr has none");
+        Domain d = domain(log);
+        check(a, d, "a");
+        check(b, d, "b");
+        check(c, d, "c");
+        long[] shift = d.oddCosetBitReversed();
+        for (long[] v : new long[][] {a, b, c}) {
+            dif(v, d, d.inverse);
+            Parallel.forRange(d.n, PARALLEL_GRAIN, (from, to) -> {
+                for (int i = from; i < to; i++) F.mul(v, 4 * i, shift, 4 * i, v, 4 * i);
+            });
+            dit(v, d, d.forward);
+        }
+        Parallel.forRange(d.n, PARALLEL_GRAIN, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int o = 4 * i;
+                F.mul(a, o, b, o, a, o);
+                F.sub(a, o, c, o, a, o);
+            }
+        });
+        return a;
+    }
+
+    /** The precomputed tables for one domain size (built on first use, then shared). */
+    Domain domain(int log) {
+        if (log < 0 || log > MAX_LOG) throw new IllegalArgumentException("domain 2^" + log + " outside [2^0, 2^" + MAX_LOG + "]");
+        return domains.computeIfAbsent(log, Domain::new);
+    }
+
+    private static void check(long[] v, Domain d, String name) {
+        if (v.length < 4L * d.n) throw new IllegalArgumentException(name + " holds " + v.length / 4 + " elements, domain needs " + d.n);
+    }
+
+    /** Cooley-Tukey stages m = 1, 2, ..., n/2: bit-reversed input, natural-order output. */
+    private static void dit(long[] a, Domain d, long[] tw) {
+        for (int logm = 0; logm < d.log; logm++) {
+            final int lm = logm, mask = (1 << logm) - 1, m = 1 << logm;
+            Parallel.forRange(d.n >>> 1, PARALLEL_GRAIN, (from, to) -> {
+                long[] t = new long[4];
+                for (int k = from; k < to; k++) {
+                    int j = k & mask;
+                    int i0 = 4 * (((k >>> lm) << (lm + 1)) | j), i1 = i0 + 4 * m;
+                    if (j == 0) Field.copy(a, i1, t, 0);
+                    else F.mul(a, i1, tw, 4 * (m + j), t, 0);
+                    F.sub(a, i0, t, 0, a, i1);
+                    F.add(a, i0, t, 0, a, i0);
+                }
+            });
+        }
+    }
+
+    /** Gentleman-Sande stages m = n/2, ..., 1: natural-order input, bit-reversed output. */
+    private static void dif(long[] a, Domain d, long[] tw) {
+        for (int logm = d.log - 1; logm >= 0; logm--) {
+            final int lm = logm, mask = (1 << logm) - 1, m = 1 << logm;
+            Parallel.forRange(d.n >>> 1, PARALLEL_GRAIN, (from, to) -> {
+                long[] t = new long[4];
+                for (int k = from; k < to; k++) {
+                    int j = k & mask;
+                    int i0 = 4 * (((k >>> lm) << (lm + 1)) | j), i1 = i0 + 4 * m;
+                    F.sub(a, i0, a, i1, t, 0);
+                    F.add(a, i0, a, i1, a, i0);
+                    if (j == 0) Field.copy(t, 0, a, i1);
+                    else F.mul(t, 0, tw, 4 * (m + j), a, i1);
+                }
+            });
+        }
+    }
+
+    private static void bitReverse(long[] a, Domain d) {
+        int shift = 32 - d.log;
+        if (d.log == 0) return;
+        for (int i = 0; i < d.n; i++) {
+            int j = Integer.reverse(i) >>> shift;
+            if (i < j) {
+                for (int l = 0; l < 4; l++) {
+                    long x = a[4 * i + l];
+                    a[4 * i + l] = a[4 * j + l];
+                    a[4 * j + l] = x;
+                }
+            }
+        }
+    }
+
+    /** ω_{2^log} as snarkjs derives it: the 2^28-th root squared 28 − log times (Montgomery form). */
+    static long[] rootOfUnity(int log) {
+        long[] w = F.fromBigInteger(ROOT_2_28);
+        for (int i = log; i < MAX_LOG; i++) F.square(w, 0, w, 0);
+        return w;
+    }
+
+    /** Tables for n = 2^log. */
+    static final class Domain {
+        final int log, n;
+        /** tw[m + j] = ω_{2m}^j for each stage half-size m (index 0 unused); inverse holds ω_{2m}^-j. */
+        final long[] forward, inverse;
+        final long[] nInv;
+        private volatile long[] oddCosetBitReversed;
+
+        Domain(int log) {
+            this.log = log;
+            this.n = 1 << log;
+            long[] w = rootOfUnity(log);
+            long[] wInv = new long[4];
+            F.inverse(w, 0, wInv, 0);
+            forward = stageTwiddles(w, n);
+            inverse = stageTwiddles(wInv, n);
+            nInv = F.fromBigInteger(BigInteger.valueOf(n).modInverse(F.modulus()));
+        }
+
+        private static long[] stageTwiddles(long[] w, int n) {
+            long[] tw = new long[4 * Math.max(n, 1)];
+            if (n < 2) return tw;
+            int half = n >>> 1;
+            // the last stage (m = n/2) holds ω_n^j, j < n/2; each earlier stage is every other element of the next
+            F.setOne(tw, 4 * half);
+            for (int j = 1; j < half; j++) F.mul(tw, 4 * (half + j - 1), w, 0, tw, 4 * (half + j));
+            for (int m = half >>> 1; m >= 1; m >>>= 1) {
+                for (int j = 0; j < m; j++) Field.copy(tw, 4 * (2 * m + 2 * j), tw, 4 * (m + j));
+            }
+            return tw;
+        }
+
+        /** shift[p] = ω_{2n}^{rev(p)} / n: the odd-coset shift and the inverse transform's 1/n, in bit-reversed order. */
+        long[] oddCosetBitReversed() {
+            long[] s = oddCosetBitReversed;
+            if (s != null) return s;
+            long[] g = rootOfUnity(log + 1);
+            long[] natural = new long[4 * n];
+            Field.copy(nInv, 0, natural, 0);
+            for (int i = 1; i < n; i++) F.mul(natural, 4 * (i - 1), g, 0, natural, 4 * i);
+            s = new long[4 * n];
+            int shift = 32 - log;
+            for (int p = 0; p < n; p++) {
+                int i = log == 0 ? 0 : Integer.reverse(p) >>> shift;
+                Field.copy(natural, 4 * i, s, 4 * p);
+            }
+            oddCosetBitReversed = s;
+            return s;
+        }
+    }
+}
