@@ -16,11 +16,9 @@ bash scripts/setup-node.sh
 art=$(bash scripts/fetch-artifacts.sh)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-if [ "$circuit" = withdraw ]; then
-  node prover/src/test/resources/org/ppfarm/prover/groth16/withdraw-input.mjs 1 > "$work/input.json"
-else
-  echo '{"value":"1000000000000000000","label":"4242424242","nullifier":"1234567","secret":"7654321"}' > "$work/input.json"
-fi
+# a valid input from the fixtures' generator (a partial withdrawal from a 37-leaf state tree, or a commitment)
+if [ "$circuit" = withdraw ]; then gen=(withdraw --seed 1 --count 1 --state 37 --asp 5); else gen=(commitment --seed 1 --count 1); fi
+node testkit/src/main/js/gen-0xbow-inputs.mjs "${gen[@]}" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s)[0].input)))' > "$work/input.json"
 snarkjs() { node node_modules/snarkjs/build/cli.cjs "$@"; }
 snarkjs wtns calculate "$art/$circuit.wasm" "$work/input.json" "$work/witness.wtns"
 
