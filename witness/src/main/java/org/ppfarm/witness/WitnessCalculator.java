@@ -140,6 +140,11 @@ public final class WitnessCalculator {
     }
 
     public static WitnessCalculator load(byte[] wasm, String name, Options options) {
+        return load(wasm, name, options, FunctionOutliner.DEFAULT_MAX_INSTRUCTIONS, FunctionOutliner.DEFAULT_CHUNK);
+    }
+
+    /** With the outliner's thresholds chosen (tests force heavy outlining with small ones). */
+    static WitnessCalculator load(byte[] wasm, String name, Options options, int outlineAbove, int outlineChunk) {
         WasmModule parsed;
         try {
             parsed = Parser.parse(wasm);
@@ -153,7 +158,7 @@ public final class WitnessCalculator {
         WasmModule module = parsed;
         Function<Instance, Machine> machines = InterpreterMachine::new;
         if (options.compile()) {
-            FunctionOutliner.Result r = FunctionOutliner.outline(wasm, parsed);
+            FunctionOutliner.Result r = FunctionOutliner.outline(wasm, parsed, outlineAbove, outlineChunk);
             if (r.functionsAdded() > 0) module = Parser.parse(r.wasm());
             machines = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.SILENT).compile();
         }

@@ -52,6 +52,11 @@ public final class FunctionOutliner {
     /** Defaults measured on circom circuits: pieces of ~600 instructions stay well under HotSpot's 8000-byte limit. */
     public static final int DEFAULT_MAX_INSTRUCTIONS = 1500;
     public static final int DEFAULT_CHUNK = 600;
+    /**
+     * Smallest group worth a call: a large function's pieces between its {@code if (error) return} checks (circom
+     * emits one after every sub-component call) are often short, and all of them must go for the rest to fit.
+     */
+    static final int MIN_GROUP = 48;
 
     public static Result outline(byte[] wasm, WasmModule module) {
         return outline(wasm, module, DEFAULT_MAX_INSTRUCTIONS, DEFAULT_CHUNK);
@@ -189,7 +194,7 @@ public final class FunctionOutliner {
                 int[] effect = itemEffect(i);
                 boolean tooBig = next - i > chunk;
                 if (effect == null || tooBig || (start >= 0 ? height < effect[0] : effect[0] > 0)) {
-                    if (start >= 0 && lastCut - start >= chunk / 2) out.add(group(start, lastCut, loops));
+                    if (start >= 0 && lastCut - start >= MIN_GROUP) out.add(group(start, lastCut, loops));
                     start = -1;
                     if (isConstruct(i)) {
                         List<int[]> inner = loops;
@@ -221,7 +226,7 @@ public final class FunctionOutliner {
                 }
                 i = next;
             }
-            if (start >= 0 && lastCut - start >= chunk / 2) out.add(group(start, lastCut, loops));
+            if (start >= 0 && lastCut - start >= MIN_GROUP) out.add(group(start, lastCut, loops));
         }
 
         private boolean isConstruct(int i) {
