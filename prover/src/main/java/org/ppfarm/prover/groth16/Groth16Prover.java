@@ -25,7 +25,8 @@ import org.ppfarm.prover.ntt.NttBackend;
  * <ol>
  *   <li>evaluate the QAP on the domain: A(ω^i) = Σ_j A_ij w_j, B(ω^i) likewise, C(ω^i) = A(ω^i)·B(ω^i);</li>
  *   <li>H's evaluations on the odd coset: A·B − C there (the division by Z is folded into the key's H points);</li>
- *   <li>five MSMs: A and B1 (G1) and B2 (G2) over all signals, C over the private ones, H over the domain;</li>
+ *   <li>MSMs: A and B1 (G1) and B2 (G2) over all signals, and C over the private signals plus H over the domain
+ *       as one G1 MSM (the key stores their points side by side; one MSM of n + m points beats two);</li>
  *   <li>blind with random r, s: π_A = α + A + rδ, π_B = β + B2 + sδ,
  *       π_C = C + H + s·π_A + r·(β₁ + B1 + sδ₁) − rs·δ₁.</li>
  * </ol>
@@ -37,7 +38,7 @@ import org.ppfarm.prover.ntt.NttBackend;
  */
 public final class Groth16Prover {
     /** Stages timed by a {@link Trace} (they overlap: the witness MSMs run during the quotient). */
-    public enum Stage { ABC, QUOTIENT, MSM_A, MSM_B1, MSM_B2, MSM_C, MSM_H, ASSEMBLE }
+    public enum Stage { ABC, QUOTIENT, MSM_A, MSM_B1, MSM_B2, MSM_CH, ASSEMBLE }
 
     /**
      * Per-stage times of one proof, in nanoseconds; pass one to {@link #prove(ProvingKey, Witness, Trace)}. Wall
@@ -148,39 +149,40 @@ public final class Groth16Prover {
         });
         time(trace, Stage.ABC, t0);
 
-        // 2. the MSMs over the witness need nothing else: start them now, overlapping the quotient
-        long[] privateSignals = Arrays.copyOfRange(w, 4 * (nPublic + 1), w.length);
-        long[] msmA = new long[G1.AFFINE], msmB1 = new long[G1.AFFINE], msmB2 = new long[G2.AFFINE], msmC = new long[G1.AFFINE];
+        // 2. the MSMs over all signals need only the witness: start them now, overlapping the quotient
+        long[] msmA = new long[G1.AFFINE], msmB1 = new long[G1.AFFINE], msmB2 = new long[G2.AFFINE];
         // (a plain thread, not a fork-join task: it mostly waits for the backend, which brings its own workers)
         FutureTask<Void> witnessMsms = new FutureTask<>(() -> {
             timed(trace, Stage.MSM_B2, () -> msm.msm(bases.b2(), w, msmB2));
             timed(trace, Stage.MSM_A, () -> msm.msm(bases.a(), w, msmA));
             timed(trace, Stage.MSM_B1, () -> msm.msm(bases.b1(), w, msmB1));
-            timed(trace, Stage.MSM_C, () -> msm.msm(bases.c(), privateSignals, msmC));
             return null;
         });
         if (overlap) Thread.ofVirtual().name("groth16-witness-msms").start(witnessMsms);
 
-        long[] msmH = new long[G1.AFFINE];
+        // scalars of the C and H MSMs side by side, as their bases are: C + H is one MSM (cheaper than two)
+        final int nC = pk.nVars() - nPublic - 1;
+        long[] ch = new long[4 * (nC + n)];
+        long[] msmCH = new long[G1.AFFINE];
         try {
-            // 3. H = (A·B − C) on the odd coset, as standard-form scalars for the MSM
+            System.arraycopy(w, 4 * (nPublic + 1), ch, 0, 4 * nC);
+            // 3. H = (A·B − C) on the odd coset, as standard-form scalars after C's
             long[] t1 = mark(trace);
             long[] h = ntt.quotientOnOddCoset(a, b, c, pk.domainLog());
             Parallel.forRange(n, 4096, (from, to) -> {
-                for (int i = from; i < to; i++) FR.fromMontgomery(h, 4 * i, h, 4 * i);
+                for (int i = from; i < to; i++) FR.fromMontgomery(h, 4 * i, ch, 4 * (nC + i));
             });
             time(trace, Stage.QUOTIENT, t1);
-            // 4. the H MSM: full-size scalars, one per domain point
-            timed(trace, Stage.MSM_H, () -> msm.msm(bases.h(), h, msmH));
-            Arrays.fill(h, 0L);
+            // 4. Σ w_i C_i + Σ h_j H_j: full-size scalars over the private signals and the domain
+            timed(trace, Stage.MSM_CH, () -> msm.msm(bases.ch(), ch, msmCH));
             if (!overlap) witnessMsms.run();
         } finally {
-            // the witness MSMs read privateSignals: wait for them before zeroing it
+            // zero what is derived from the witness once the MSMs reading it are done
             if (overlap || witnessMsms.isDone()) await(witnessMsms);
             Arrays.fill(a, 0L);
             Arrays.fill(b, 0L);
             Arrays.fill(c, 0L);
-            Arrays.fill(privateSignals, 0L);
+            Arrays.fill(ch, 0L);
         }
 
         // 5. blinding and assembly (Jacobian, one normalization per output)
@@ -206,8 +208,7 @@ public final class Groth16Prover {
         FR.neg(rs, 0, rs, 0);
         FR.fromMontgomery(rs, 0, negRs, 0);
 
-        long[] piC = g1.jacobianOf(msmC);
-        addAffine(g1, piC, msmH);
+        long[] piC = g1.jacobianOf(msmCH);
         long[] term = new long[G1.JACOBIAN];
         SecretScalarMul.mul(g1, piA, s, term);
         g1.add(piC, 0, term, 0, piC, 0);
