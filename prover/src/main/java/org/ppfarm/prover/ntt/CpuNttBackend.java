@@ -85,7 +85,7 @@ public final class CpuNttBackend implements NttBackend {
             for (int i = from; i < to; i++) {
                 int o = 4 * i;
                 F.mul(a, o, b, o, a, o);
-                FrLinear.sub(a, o, c, o, a, o);
+                F.sub(a, o, c, o, a, o);
             }
         });
         return a;
@@ -159,8 +159,8 @@ public final class CpuNttBackend implements NttBackend {
             int i0 = 4 * (((k >>> lm) << (lm + 1)) | j), i1 = i0 + 4 * m;
             if (j == 0) Field.copy(a, i1, t, 0);
             else F.mul(a, i1, tw, 4 * (m + j), t, 0);
-            FrLinear.sub(a, i0, t, 0, a, i1);
-            FrLinear.add(a, i0, t, 0, a, i0);
+            F.sub(a, i0, t, 0, a, i1);
+            F.add(a, i0, t, 0, a, i0);
         }
     }
 
@@ -170,8 +170,8 @@ public final class CpuNttBackend implements NttBackend {
         for (int k = from; k < to; k++) {
             int j = k & mask;
             int i0 = 4 * (((k >>> lm) << (lm + 1)) | j), i1 = i0 + 4 * m;
-            FrLinear.sub(a, i0, a, i1, t, 0);
-            FrLinear.add(a, i0, a, i1, a, i0);
+            F.sub(a, i0, a, i1, t, 0);
+            F.add(a, i0, a, i1, a, i0);
             if (j == 0) Field.copy(t, 0, a, i1);
             else F.mul(t, 0, tw, 4 * (m + j), a, i1);
         }
