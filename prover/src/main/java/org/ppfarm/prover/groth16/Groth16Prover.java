@@ -141,7 +141,7 @@ public final class Groth16Prover {
         final long[] w = witness.limbs();
         ProvingKey.Bases bases = pk.bases(msm);
 
-        // 1. QAP evaluations on the domain (Montgomery form)
+        // 1. QAP evaluations on the domain (Montgomery form): A·w and B·w row by row, C = A·B pointwise
         long[] t0 = mark(trace);
         long[] a = evaluate(pk.a(), w, n), b = evaluate(pk.b(), w, n), c = new long[4 * n];
         Parallel.forRange(n, 4096, (from, to) -> {
@@ -201,12 +201,13 @@ public final class Groth16Prover {
         addAffine(g1, b1, msmB1);
         addScaled(g1, b1, pk.delta1(), s);
 
-        long[] rs = new long[4], negRs = new long[4], rm = new long[4], sm = new long[4];
+        // −r·s as a standard-form scalar
+        long[] rm = new long[4], sm = new long[4], negRs = new long[4];
         FR.toMontgomery(r, 0, rm, 0);
         FR.toMontgomery(s, 0, sm, 0);
-        FR.mul(rm, 0, sm, 0, rs, 0);
-        FR.neg(rs, 0, rs, 0);
-        FR.fromMontgomery(rs, 0, negRs, 0);
+        FR.mul(rm, 0, sm, 0, rm, 0);
+        FR.neg(rm, 0, rm, 0);
+        FR.fromMontgomery(rm, 0, negRs, 0);
 
         long[] piC = g1.jacobianOf(msmCH);
         long[] term = new long[G1.JACOBIAN];
@@ -218,7 +219,7 @@ public final class Groth16Prover {
         g1.add(piC, 0, term, 0, piC, 0);
         ProofResult proof = new ProofResult(Proof.of(g1.affineOf(piA), g2.affineOf(piB), g1.affineOf(piC)),
                 PublicSignals.ofStandardLimbs(w, 4, nPublic));
-        for (long[] v : new long[][] {rs, negRs, rm, sm, term, b1}) Arrays.fill(v, 0L);
+        for (long[] v : new long[][] {negRs, rm, sm, term, b1}) Arrays.fill(v, 0L);
         time(trace, Stage.ASSEMBLE, t0);
         return proof;
     }
