@@ -1,11 +1,12 @@
 package org.ppfarm.cli;
 
 import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.ppfarm.prover.format.FormatException;
+import org.ppfarm.prover.PpfarmException;
 import org.ppfarm.prover.format.Witness;
 import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.prover.format.ZkeyFile;
@@ -57,19 +58,20 @@ final class BenchCommand implements Callable<Integer> {
                 prover.proveAndVerify(pk, w);
                 out.printf(Locale.ROOT, "first proof verified (prove + verify %.1f ms, cold)%n", ms(System.nanoTime() - v0));
             } catch (WitnessMismatchException | ProofRejectedException e) {
-                throw new FormatException(wtns.toString(), "witness", e.getMessage(), e);
+                throw new PpfarmException(wtns + ": " + e.getMessage(), e);
             }
             for (int i = 0; i < warmup; i++) prover.prove(pk, w);
 
-            double[] total = new double[runs];
+            double[] total = new double[runs], cpu = new double[runs];
             double[][] stages = new double[Stage.values().length][runs];
             for (int i = 0; i < runs; i++) {
                 Groth16Prover.Trace trace = new Groth16Prover.Trace();
-                long s = System.nanoTime();
+                long c = processCpuNanos(), s = System.nanoTime();
                 prover.prove(pk, w, trace);
                 total[i] = ms(System.nanoTime() - s);
+                cpu[i] = ms(processCpuNanos() - c);
                 for (Stage st : Stage.values()) stages[st.ordinal()][i] = ms(trace.nanos(st));
-                if (verbose) out.printf(Locale.ROOT, "run %d %.1f ms%n", i + 1, total[i]);
+                if (verbose) out.printf(Locale.ROOT, "run %d %.1f ms (cpu %.1f ms)%n", i + 1, total[i], cpu[i]);
             }
             if (verbose) {
                 for (Stage st : Stage.values())
@@ -81,10 +83,19 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "median %.1f ms%n", median(total));
             out.printf(Locale.ROOT, "min %.1f ms%n", sorted[0]);
             out.printf(Locale.ROOT, "max %.1f ms%n", sorted[runs - 1]);
+            // CPU time is what a loaded or shared machine does not distort: wall ≈ cpu / cores when idle
+            if (processCpuNanos() >= 0) out.printf(Locale.ROOT, "cpu median %.1f ms per proof (all threads; load average %.1f)%n",
+                    median(cpu), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             return Ppfarm.OK;
         } finally {
             w.zeroize();
         }
+    }
+
+    /** This process's CPU time over all threads, or -1 where the JVM cannot tell. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     private static double ms(long nanos) { return nanos / 1e6; }

@@ -2,7 +2,7 @@ package org.ppfarm.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.ppfarm.prover.format.FormatException;
+import org.ppfarm.prover.PpfarmException;
 import org.ppfarm.prover.format.Witness;
 import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.prover.format.ZkeyFile;
@@ -36,7 +36,7 @@ final class ProveCommand implements Callable<Integer> {
             try {
                 result = Groth16Prover.cpu().proveAndVerify(pk, w);
             } catch (WitnessMismatchException | ProofRejectedException e) {
-                throw new FormatException(wtns.toString(), "witness", e.getMessage(), e);
+                throw new PpfarmException(wtns + ": " + e.getMessage(), e);
             }
             result.proof().writeJson(proofJson);
             result.publicSignals().writeJson(publicJson);

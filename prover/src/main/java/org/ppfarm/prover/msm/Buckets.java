@@ -142,9 +142,10 @@ abstract sealed class Buckets permits Buckets.Jacobian, Buckets.AffineBatch {
                 }
             }
             insert(b, src);
+            if (batchCount == batchMax) flush();
         }
 
-        /** Precondition: bucket b is not in the current batch. */
+        /** Precondition: bucket b is not in the current batch. The caller applies the batch when it is full. */
         private void insert(int b, int src) {
             int bo = b * al;
             if (isEmpty(bo)) {
@@ -158,7 +159,6 @@ abstract sealed class Buckets permits Buckets.Jacobian, Buckets.AffineBatch {
             stamp[b] = epoch;
             batchBucket[batchCount] = b;
             batchSrc[batchCount++] = src;
-            if (batchCount == batchMax) flush();
         }
 
         private boolean isEmpty(int bo) {
@@ -182,7 +182,8 @@ abstract sealed class Buckets permits Buckets.Jacobian, Buckets.AffineBatch {
                     queueBucket[queueCount] = b;
                     queueSrc[queueCount++] = qs[j];
                 } else {
-                    insert(b, qs[j]);   // may apply a full batch: later entries then see a fresh epoch
+                    insert(b, qs[j]);
+                    if (batchCount == batchMax) applyBatch();   // later entries then see a fresh epoch
                 }
             }
         }

@@ -1,0 +1,188 @@
+package org.ppfarm.coordinator;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.ppfarm.coordinator.config.CoordinatorConfig;
+import org.ppfarm.coordinator.config.FarmConfigs;
+import org.ppfarm.coordinator.grpc.ArtifactService;
+import org.ppfarm.coordinator.grpc.ProverService;
+import org.ppfarm.coordinator.jobs.EventFollower;
+import org.ppfarm.coordinator.jobs.FarmMetrics;
+import org.ppfarm.coordinator.jobs.JobLog;
+import org.ppfarm.coordinator.jobs.JobSubmitter;
+import org.ppfarm.coordinator.jobs.JobTracker;
+import org.ppfarm.coordinator.jobs.StateFollower;
+import org.ppfarm.coordinator.kafka.FarmTopics;
+import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A coordinator node: a Pekko Cluster Typed member hosting the {@link JobTracker}, the gRPC API ({@code Prover},
+ * {@code Artifacts}, health, reflection), the circuit registry, and the Kafka producer and followers. Start with
+ * {@link #start(CoordinatorConfig)} (a Netty server on grpc.host:grpc.port) or {@link #start(CoordinatorConfig,
+ * ServerBuilder, JobSubmitter.ProtocolInputs)} (any server builder, e.g. in-process for tests). Startup creates missing topics,
+ * replays the state topic, and only then serves, so a restarted coordinator answers for every job it holds.
+ */
+public final class Coordinator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+
+    private final CoordinatorConfig config;
+    private final String id;
+    private final ActorSystem<JobTracker.Command> system;
+    private final JobLog jobLog;
+    private final StateFollower stateFollower;
+    private final EventFollower eventFollower;
+    private final Server server;
+    private final HealthStatusManager health;
+    private final CircuitRegistry registry;
+    private final HTTPServer metricsServer;
+
+    private Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, JobSubmitter.ProtocolInputs protocolInputs)
+            throws IOException, InterruptedException {
+        this.config = config;
+        this.id = config.coordinatorId();
+        Map<String, Object> kafka = FarmConfigs.clientProps(config);
+        FarmTopics topics = FarmConfigs.topics(config);
+        long t0 = System.nanoTime();
+        try (Admin admin = Admin.create(kafka)) {
+            topics.ensure(admin, config.getInt(FarmConfigs.KAFKA_TOPIC_PARTITIONS), config.getShort(FarmConfigs.KAFKA_TOPIC_REPLICATION));
+        }
+        log.debug("topics ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
+        this.registry = new CircuitRegistry(Path.of(config.getString(CoordinatorConfig.ARTIFACTS_DIR)),
+                config.getLong(CoordinatorConfig.CIRCUIT_UPLOAD_MAX_BYTES));
+        this.jobLog = new JobLog(kafka, id, topics,
+                CoordinatorConfig.PARTITIONING_PIN_CIRCUIT.equals(config.getString(CoordinatorConfig.JOBS_PARTITIONING)));
+        PrometheusRegistry prometheus = new PrometheusRegistry();
+        FarmMetrics metrics = new FarmMetrics(prometheus);
+
+        Duration retain = Duration.ofMillis(config.getLong(CoordinatorConfig.JOBS_FINISHED_RETAIN_MS));
+        Behavior<JobTracker.Command> tracker = JobTracker.create(job -> jobLog.publishState(job)
+                .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain);
+        this.system = ActorSystem.create(tracker, "ppfarm", pekkoConfig(config));
+        joinCluster();
+        log.debug("actor system up after {} ms", (System.nanoTime() - t0) / 1_000_000);
+        JobSubmitter submitter = new JobSubmitter(registry, system, system.scheduler(), jobLog, config.sealPublicKey(), protocolInputs, metrics);
+
+        this.stateFollower = new StateFollower(kafka, id, topics.state(), job -> submitter.learn(job)).start();
+        if (!stateFollower.awaitCaughtUp(Duration.ofSeconds(120)))
+            throw new IllegalStateException("coordinator " + id + ": state topic " + topics.state() + " not replayed within 120 s");
+        log.debug("state replayed after {} ms", (System.nanoTime() - t0) / 1_000_000);
+        this.eventFollower = new EventFollower(kafka, id, topics.prefix() + ".coordinators", topics.events(),
+                submitter::applyEvent, jobLog).start();
+
+        this.health = new HealthStatusManager();
+        int maxMessage = config.getInt(CoordinatorConfig.GRPC_MAX_MESSAGE_BYTES);
+        this.server = serverBuilder
+                .maxInboundMessageSize(maxMessage)
+                .addService(new ProverService(submitter, registry))
+                .addService(new ArtifactService(registry))
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .build().start();
+        health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+        log.info("coordinator {} serving on port {} after {} ms", id, server.getPort(), (System.nanoTime() - t0) / 1_000_000);
+        health.setStatus("ppfarm.v1.Prover", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+        int metricsPort = config.getInt(CoordinatorConfig.METRICS_PORT);
+        this.metricsServer = metricsPort < 0 ? null : HTTPServer.builder().hostname(config.getString(CoordinatorConfig.GRPC_HOST))
+                .port(metricsPort).registry(prometheus).buildAndStart();
+    }
+
+    /** Starts with a Netty server on grpc.host:grpc.port. */
+    public static Coordinator start(CoordinatorConfig config) throws IOException, InterruptedException {
+        return start(config, NettyServerBuilder.forAddress(new InetSocketAddress(config.getString(CoordinatorConfig.GRPC_HOST),
+                config.getInt(CoordinatorConfig.GRPC_PORT))), org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE);
+    }
+
+    /**
+     * @param protocolInputs builds circuit inputs from privacy-pool requests; null refuses such requests (UNIMPLEMENTED)
+     */
+    public static Coordinator start(CoordinatorConfig config, ServerBuilder<?> serverBuilder, JobSubmitter.ProtocolInputs protocolInputs)
+            throws IOException, InterruptedException {
+        return new Coordinator(config, serverBuilder, protocolInputs);
+    }
+
+    private void joinCluster() {
+        Cluster cluster = Cluster.get(system);
+        if (config.getList(CoordinatorConfig.CLUSTER_SEED_NODES).isEmpty())
+            cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
+
+    private static Config pekkoConfig(CoordinatorConfig c) {
+        List<String> seeds = new ArrayList<>();
+        for (String s : c.getList(CoordinatorConfig.CLUSTER_SEED_NODES)) seeds.add("\"" + s + "\"");
+        return ConfigFactory.parseString(String.join("\n",
+                "pekko.actor.provider = cluster",
+                "pekko.remote.artery.canonical.hostname = \"" + c.getString(CoordinatorConfig.CLUSTER_HOST) + "\"",
+                "pekko.remote.artery.canonical.port = " + c.getInt(CoordinatorConfig.CLUSTER_PORT),
+                "pekko.cluster.seed-nodes = [" + String.join(",", seeds) + "]",
+                "pekko.cluster.roles = [coordinator]",
+                "pekko.cluster.jmx.enabled = off",
+                "pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
+                "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
+                "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
+                "pekko.loglevel = WARNING",
+                "pekko.log-dead-letters = off",
+                "pekko.coordinated-shutdown.exit-jvm = off",
+                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
+                .withFallback(ConfigFactory.defaultReference());
+    }
+
+    /** The gRPC port actually bound (useful with grpc.port=0). */
+    public int port() { return server.getPort(); }
+
+    public String id() { return id; }
+
+    public CircuitRegistry registry() { return registry; }
+
+    /** The Pekko cluster address of this node. */
+    public String clusterAddress() { return Cluster.get(system).selfMember().address().toString(); }
+
+    public boolean clusterUp() {
+        return Cluster.get(system).selfMember().status() == org.apache.pekko.cluster.MemberStatus.up();
+    }
+
+    /** The port of /metrics, or -1. */
+    public int metricsPort() { return metricsServer == null ? -1 : metricsServer.getPort(); }
+
+    @Override
+    public void close() throws InterruptedException {
+        health.enterTerminalState();
+        server.shutdown();
+        if (!server.awaitTermination(10, TimeUnit.SECONDS)) server.shutdownNow();
+        eventFollower.close();
+        stateFollower.close();
+        jobLog.close();
+        system.terminate();
+        AtomicReference<Throwable> err = new AtomicReference<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        system.getWhenTerminated().whenComplete((d, e) -> { err.set(e); done.complete(null); });
+        try { done.get(20, TimeUnit.SECONDS); } catch (Exception e) { log.warn("actor system did not stop in time"); }
+        if (metricsServer != null) metricsServer.close();
+    }
+}

@@ -1,0 +1,109 @@
+package org.ppfarm.coordinator.client;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.ppfarm.proto.v1.ArtifactChunk;
+import org.ppfarm.proto.v1.ArtifactKind;
+import org.ppfarm.proto.v1.Circuit;
+import org.ppfarm.proto.v1.ProverGrpc;
+import org.ppfarm.proto.v1.RegisterCircuitHeader;
+import org.ppfarm.proto.v1.RegisterCircuitRequest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Client-side helpers over a {@link Channel} to a coordinator: the blocking stub for the unary calls and a streamed
+ * circuit upload from local files. Used by the CLI ({@code ppfarm prove|submit|status|watch|circuits}) and the tests.
+ */
+public final class FarmClient implements AutoCloseable {
+    private static final int CHUNK = 64 << 10;
+    private final Channel channel;
+    private final ManagedChannel owned;
+
+    public FarmClient(Channel channel) {
+        this.channel = channel;
+        this.owned = null;
+    }
+
+    private FarmClient(ManagedChannel owned) {
+        this.channel = owned;
+        this.owned = owned;
+    }
+
+    /** A plaintext channel to {@code host:port} (loopback or a trusted network; TLS comes with the security issue). */
+    public static FarmClient connect(String target) {
+        return new FarmClient(NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).build());
+    }
+
+    public ProverGrpc.ProverBlockingStub blocking() { return ProverGrpc.newBlockingStub(channel); }
+
+    public ProverGrpc.ProverStub async() { return ProverGrpc.newStub(channel); }
+
+    public Channel channel() { return channel; }
+
+    /** Uploads a circuit with the hashes of the files as declared hashes. */
+    public Circuit register(String name, String version, Path zkey, Path wasm, Path vkey) {
+        RegisterCircuitHeader.Builder h = RegisterCircuitHeader.newBuilder().setName(name).setVersion(version)
+                .setZkeySha256(CircuitRegistry.sha256(zkey)).setWasmSha256(CircuitRegistry.sha256(wasm));
+        if (vkey != null) h.setVkeySha256(CircuitRegistry.sha256(vkey));
+        return register(h.build(), zkey, wasm, vkey);
+    }
+
+    /** Uploads a circuit with the given header (its declared hashes are checked by the coordinator). */
+    public Circuit register(RegisterCircuitHeader header, Path zkey, Path wasm, Path vkey) {
+        CompletableFuture<Circuit> result = new CompletableFuture<>();
+        StreamObserver<RegisterCircuitRequest> up = async().registerCircuit(new StreamObserver<>() {
+            @Override public void onNext(Circuit c) { result.complete(c); }
+            @Override public void onError(Throwable t) { result.completeExceptionally(t); }
+            @Override public void onCompleted() { }
+        });
+        try {
+            up.onNext(RegisterCircuitRequest.newBuilder().setHeader(header).build());
+            send(up, ArtifactKind.ARTIFACT_KIND_ZKEY, zkey);
+            send(up, ArtifactKind.ARTIFACT_KIND_WASM, wasm);
+            if (vkey != null) send(up, ArtifactKind.ARTIFACT_KIND_VKEY, vkey);
+            up.onCompleted();
+        } catch (RuntimeException e) {
+            up.onError(e);
+            throw e;
+        }
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) throw re;
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    private static void send(StreamObserver<RegisterCircuitRequest> up, ArtifactKind kind, Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[CHUNK];
+            for (int n; (n = in.readNBytes(buf, 0, CHUNK)) > 0; )
+                up.onNext(RegisterCircuitRequest.newBuilder()
+                        .setChunk(ArtifactChunk.newBuilder().setKind(kind).setData(ByteString.copyFrom(buf, 0, n))).build());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (owned != null) {
+            owned.shutdown();
+            owned.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+}

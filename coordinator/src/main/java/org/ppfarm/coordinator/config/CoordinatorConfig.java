@@ -1,0 +1,91 @@
+package org.ppfarm.coordinator.config;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
+import org.apache.kafka.common.config.ConfigException;
+
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * A coordinator's settings, defined the way Kafka defines its own: each key with a type, default, validator,
+ * importance and documentation ({@link #CONFIG} renders the reference in docs/farm.md). Cross-key checks live in
+ * {@link #validate()} and name the key at fault. Immutable once built.
+ */
+public final class CoordinatorConfig extends AbstractConfig {
+    public static final String COORDINATOR_ID = "coordinator.id";
+    public static final String GRPC_HOST = "grpc.host";
+    public static final String GRPC_PORT = "grpc.port";
+    public static final String GRPC_MAX_MESSAGE_BYTES = "grpc.max.message.bytes";
+    public static final String CIRCUIT_UPLOAD_MAX_BYTES = "circuit.upload.max.bytes";
+    public static final String ARTIFACTS_DIR = "artifacts.dir";
+    public static final String SEAL_PUBLIC_KEY = "seal.public.key";
+    public static final String JOBS_PARTITIONING = "jobs.partitioning";
+    public static final String JOBS_FINISHED_RETAIN_MS = "jobs.finished.retain.ms";
+    public static final String CLUSTER_HOST = "cluster.host";
+    public static final String CLUSTER_PORT = "cluster.port";
+    public static final String CLUSTER_SEED_NODES = "cluster.seed.nodes";
+    public static final String METRICS_PORT = "metrics.port";
+
+    public static final String PARTITIONING_SPREAD = "spread";
+    public static final String PARTITIONING_PIN_CIRCUIT = "pin-circuit";
+
+    public static final ConfigDef CONFIG = FarmConfigs.kafka(new ConfigDef())
+            .define(COORDINATOR_ID, Type.STRING, "", Importance.LOW,
+                    "This coordinator's name in logs and its Kafka client ids; empty: coordinator-<random>.")
+            .define(GRPC_HOST, Type.STRING, "127.0.0.1", Importance.HIGH,
+                    "Address the gRPC API binds to (0.0.0.0 for every interface).")
+            .define(GRPC_PORT, Type.INT, 50051, Range.between(0, 65535), Importance.HIGH,
+                    "gRPC API port; 0 picks a free one.")
+            .define(GRPC_MAX_MESSAGE_BYTES, Type.INT, 16 << 20, Range.between(1024, Integer.MAX_VALUE), Importance.MEDIUM,
+                    "Largest gRPC request accepted; a larger one fails with RESOURCE_EXHAUSTED naming the limit. "
+                            + "A withdraw witness (.wtns) is about 1.2 MB.")
+            .define(CIRCUIT_UPLOAD_MAX_BYTES, Type.LONG, 2L << 30, Range.atLeast(1), Importance.MEDIUM,
+                    "Largest total size of one RegisterCircuit upload (zkey + wasm + vkey).")
+            .define(ARTIFACTS_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Directory of the circuit registry: artifacts stored by SHA-256, circuits by name@version.")
+            .define(SEAL_PUBLIC_KEY, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Workers' X25519 public key (base64, 32 bytes) that job inputs are sealed to (HPKE) before they "
+                            + "are written to Kafka.")
+            .define(JOBS_PARTITIONING, Type.STRING, PARTITIONING_SPREAD, ValidString.in(PARTITIONING_SPREAD, PARTITIONING_PIN_CIRCUIT),
+                    Importance.MEDIUM, "spread: jobs keyed by job id, spread over every partition and worker; "
+                            + "pin-circuit: keyed by the circuit's zkey hash, so one circuit's jobs go to one partition.")
+            .define(JOBS_FINISHED_RETAIN_MS, Type.LONG, 3_600_000L, Range.atLeast(0), Importance.LOW,
+                    "How long a finished job stays in memory for GetJob/WatchJob (the state topic keeps it longer; a "
+                            + "restarted coordinator loads every job it holds).")
+            .define(CLUSTER_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Pekko cluster (Artery) bind host.")
+            .define(CLUSTER_PORT, Type.INT, 0, Range.between(0, 65535), Importance.MEDIUM,
+                    "Pekko cluster (Artery) port; 0 picks a free one.")
+            .define(CLUSTER_SEED_NODES, Type.LIST, "", Importance.MEDIUM,
+                    "Pekko cluster seed nodes (pekko://ppfarm@host:port); empty: a single-node cluster joining itself.")
+            .define(METRICS_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.LOW,
+                    "Port of the Prometheus /metrics endpoint; -1 disables it, 0 picks a free one.");
+
+    public CoordinatorConfig(Map<?, ?> props) {
+        super(CONFIG, props);
+        validate();
+    }
+
+    private void validate() {
+        try {
+            byte[] key = Base64.getDecoder().decode(getString(SEAL_PUBLIC_KEY));
+            if (key.length != 32) throw new ConfigException(SEAL_PUBLIC_KEY, "<" + key.length + " bytes>", "an X25519 public key is 32 bytes");
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(SEAL_PUBLIC_KEY, getString(SEAL_PUBLIC_KEY), "not base64: " + e.getMessage());
+        }
+        FarmConfigs.validateKafka(this);
+        for (String seed : getList(CLUSTER_SEED_NODES))
+            if (!seed.startsWith("pekko://")) throw new ConfigException(CLUSTER_SEED_NODES, seed, "expected pekko://system@host:port");
+    }
+
+    public byte[] sealPublicKey() { return Base64.getDecoder().decode(getString(SEAL_PUBLIC_KEY)); }
+
+    public String coordinatorId() {
+        String id = getString(COORDINATOR_ID);
+        return id.isEmpty() ? "coordinator-" + Long.toHexString(Double.doubleToLongBits(Math.random()) & 0xffffffL) : id;
+    }
+}

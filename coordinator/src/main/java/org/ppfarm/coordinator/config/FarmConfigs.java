@@ -1,0 +1,59 @@
+package org.ppfarm.coordinator.config;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.ppfarm.coordinator.kafka.FarmTopics;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The Kafka settings coordinators and workers share, and the helpers that turn them into client properties. Any key
+ * under {@code kafka.client.} is passed to every Kafka client with the prefix removed (e.g.
+ * {@code kafka.client.security.protocol=SSL}).
+ */
+public final class FarmConfigs {
+    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    public static final String KAFKA_TOPIC_PREFIX = "kafka.topic.prefix";
+    public static final String KAFKA_TOPIC_PARTITIONS = "kafka.topic.partitions";
+    public static final String KAFKA_TOPIC_REPLICATION = "kafka.topic.replication.factor";
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+
+    private FarmConfigs() {}
+
+    public static ConfigDef kafka(ConfigDef def) {
+        return def
+                .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, "Kafka bootstrap servers (host:port,...).")
+                .define(KAFKA_TOPIC_PREFIX, Type.STRING, "ppfarm", Importance.MEDIUM,
+                        "Prefix of the farm's topics: <prefix>.jobs.{high,normal,low}, <prefix>.events, <prefix>.state.")
+                .define(KAFKA_TOPIC_PARTITIONS, Type.INT, 12, Range.between(1, 10_000), Importance.MEDIUM,
+                        "Partitions of each farm topic when the farm creates them; the most workers one priority can use.")
+                .define(KAFKA_TOPIC_REPLICATION, Type.SHORT, (short) 1, Importance.MEDIUM,
+                        "Replication factor of the farm's topics when the farm creates them (3 on a production cluster).");
+    }
+
+    public static void validateKafka(AbstractConfig c) {
+        try {
+            new FarmTopics(c.getString(KAFKA_TOPIC_PREFIX));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(KAFKA_TOPIC_PREFIX, c.getString(KAFKA_TOPIC_PREFIX), e.getMessage());
+        }
+        if (c.getShort(KAFKA_TOPIC_REPLICATION) < 1)
+            throw new ConfigException(KAFKA_TOPIC_REPLICATION, c.getShort(KAFKA_TOPIC_REPLICATION), "at least 1");
+    }
+
+    /** bootstrap.servers plus every {@code kafka.client.*} override. */
+    public static Map<String, Object> clientProps(AbstractConfig c) {
+        Map<String, Object> p = new HashMap<>(c.originalsWithPrefix(KAFKA_CLIENT_PREFIX));
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, c.getString(KAFKA_BOOTSTRAP_SERVERS));
+        return p;
+    }
+
+    public static FarmTopics topics(AbstractConfig c) { return new FarmTopics(c.getString(KAFKA_TOPIC_PREFIX)); }
+}

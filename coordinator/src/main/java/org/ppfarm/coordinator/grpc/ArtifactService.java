@@ -1,0 +1,51 @@
+package org.ppfarm.coordinator.grpc;
+
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.ppfarm.proto.v1.ArtifactData;
+import org.ppfarm.proto.v1.ArtifactsGrpc;
+import org.ppfarm.proto.v1.FetchArtifactRequest;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Serves registered artifacts to workers by SHA-256, in 1 MiB chunks. The worker hashes what it receives and refuses a
+ * mismatch, so this service is not trusted for integrity.
+ */
+public final class ArtifactService extends ArtifactsGrpc.ArtifactsImplBase {
+    private static final int CHUNK = 1 << 20;
+    private final CircuitRegistry registry;
+
+    public ArtifactService(CircuitRegistry registry) { this.registry = registry; }
+
+    @Override
+    public void fetch(FetchArtifactRequest request, StreamObserver<ArtifactData> out) {
+        Path p = registry.blob(request.getSha256()).orElse(null);
+        if (p == null) {
+            out.onError(Status.NOT_FOUND.withDescription("no artifact with SHA-256 " + request.getSha256()).asRuntimeException());
+            return;
+        }
+        ServerCallStreamObserver<ArtifactData> call = (ServerCallStreamObserver<ArtifactData>) out;
+        try (InputStream in = Files.newInputStream(p)) {
+            long size = Files.size(p);
+            byte[] buf = new byte[CHUNK];
+            boolean first = true;
+            for (int n; (n = in.readNBytes(buf, 0, CHUNK)) > 0; ) {
+                if (call.isCancelled()) return;
+                ArtifactData.Builder b = ArtifactData.newBuilder().setData(ByteString.copyFrom(buf, 0, n));
+                if (first) b.setTotalSize(size);
+                first = false;
+                out.onNext(b.build());
+            }
+            out.onCompleted();
+        } catch (IOException e) {
+            out.onError(Status.INTERNAL.withDescription("artifact " + request.getSha256() + ": " + e.getMessage()).asRuntimeException());
+        }
+    }
+}

@@ -1,0 +1,194 @@
+package org.ppfarm.coordinator.grpc;
+
+import com.google.protobuf.util.Timestamps;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import org.ppfarm.coordinator.jobs.JobListener;
+import org.ppfarm.coordinator.jobs.JobStates;
+import org.ppfarm.coordinator.jobs.JobSubmitter;
+import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.ppfarm.proto.v1.CancelJobRequest;
+import org.ppfarm.proto.v1.Circuit;
+import org.ppfarm.proto.v1.GetJobRequest;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.ListCircuitsRequest;
+import org.ppfarm.proto.v1.ListCircuitsResponse;
+import org.ppfarm.proto.v1.ProverGrpc;
+import org.ppfarm.proto.v1.RegisterCircuitRequest;
+import org.ppfarm.proto.v1.SubmitRequest;
+import org.ppfarm.proto.v1.SubmitResponse;
+import org.ppfarm.proto.v1.WatchJobRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The gRPC edge of {@code ppfarm.v1.Prover}: maps requests onto the {@link JobSubmitter} and the circuit registry,
+ * and the core's typed errors onto gRPC status codes (see {@link Statuses}). Holds no state of its own.
+ */
+public final class ProverService extends ProverGrpc.ProverImplBase {
+    private static final Logger log = LoggerFactory.getLogger(ProverService.class);
+
+    private final JobSubmitter jobs;
+    private final CircuitRegistry registry;
+
+    public ProverService(JobSubmitter jobs, CircuitRegistry registry) {
+        this.jobs = jobs;
+        this.registry = registry;
+    }
+
+    @Override
+    public void submit(SubmitRequest request, StreamObserver<SubmitResponse> out) {
+        jobs.submit(request, grpcDeadlineMillis()).whenComplete((s, e) -> {
+            if (e != null) out.onError(Statuses.of(e));
+            else {
+                out.onNext(SubmitResponse.newBuilder().setJobId(s.job().getJobId()).setExisting(s.existing()).build());
+                out.onCompleted();
+            }
+        });
+    }
+
+    @Override
+    public void getJob(GetJobRequest request, StreamObserver<Job> out) {
+        jobs.get(request.getJobId()).whenComplete((j, e) -> {
+            if (e != null) out.onError(Statuses.of(e));
+            else if (j.isEmpty()) out.onError(notFound(request.getJobId()));
+            else { out.onNext(j.get()); out.onCompleted(); }
+        });
+    }
+
+    @Override
+    public void watchJob(WatchJobRequest request, StreamObserver<Job> out) {
+        ServerCallStreamObserver<Job> call = (ServerCallStreamObserver<Job>) out;
+        JobListener listener = new JobListener() {
+            @Override
+            public void onUpdate(Job job) {
+                if (call.isCancelled()) return;
+                synchronized (this) {
+                    call.onNext(job);
+                    if (JobStates.terminal(job.getStatus())) call.onCompleted();
+                }
+            }
+        };
+        call.setOnCancelHandler(() -> jobs.unwatch(request.getJobId(), listener));
+        jobs.watch(request.getJobId(), listener).whenComplete((known, e) -> {
+            if (e != null) out.onError(Statuses.of(e));
+            else if (!known) out.onError(notFound(request.getJobId()));
+        });
+    }
+
+    @Override
+    public void cancelJob(CancelJobRequest request, StreamObserver<Job> out) {
+        jobs.cancel(request.getJobId()).whenComplete((j, e) -> {
+            if (e != null) out.onError(Statuses.of(e));
+            else if (j.isEmpty()) out.onError(notFound(request.getJobId()));
+            else { out.onNext(j.get()); out.onCompleted(); }
+        });
+    }
+
+    @Override
+    public void prove(SubmitRequest request, StreamObserver<Job> out) {
+        ServerCallStreamObserver<Job> call = (ServerCallStreamObserver<Job>) out;
+        CompletableFuture<Job> done = new CompletableFuture<>();
+        JobListener listener = job -> { if (JobStates.terminal(job.getStatus())) done.complete(job); };
+        AtomicReference<String> jobId = new AtomicReference<>();
+        // a client that gives up stops being notified; the job's deadline (the call's, unless it has its own) drops it
+        call.setOnCancelHandler(() -> { if (jobId.get() != null) jobs.unwatch(jobId.get(), listener); });
+        jobs.submit(request, grpcDeadlineMillis()).thenCompose(s -> {
+            jobId.set(s.job().getJobId());
+            return jobs.watch(s.job().getJobId(), listener).thenCompose(known -> done);
+        }).whenComplete((job, e) -> {
+            if (call.isCancelled()) return;
+            if (e != null) out.onError(Statuses.of(e));
+            else if (job.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED) { out.onNext(job); out.onCompleted(); }
+            else out.onError(Statuses.ofJob(job));
+        });
+    }
+
+    @Override
+    public void listCircuits(ListCircuitsRequest request, StreamObserver<ListCircuitsResponse> out) {
+        out.onNext(ListCircuitsResponse.newBuilder().addAllCircuits(registry.list()).build());
+        out.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<RegisterCircuitRequest> registerCircuit(StreamObserver<Circuit> out) {
+        return new StreamObserver<>() {
+            private CircuitRegistry.Upload upload;
+            private boolean failed;
+
+            @Override
+            public void onNext(RegisterCircuitRequest m) {
+                if (failed) return;
+                try {
+                    switch (m.getPartCase()) {
+                        case HEADER -> {
+                            if (upload != null) throw new CircuitRegistry.RegistrationException("header sent twice");
+                            upload = registry.begin(m.getHeader());
+                        }
+                        case CHUNK -> {
+                            if (upload == null) throw new CircuitRegistry.RegistrationException("artifact bytes before the header");
+                            byte[] d = m.getChunk().getData().toByteArray();
+                            upload.write(m.getChunk().getKind(), d, 0, d.length);
+                        }
+                        case PART_NOT_SET -> throw new CircuitRegistry.RegistrationException("empty message");
+                    }
+                } catch (Exception e) {
+                    fail(e);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                if (upload != null) upload.close();
+            }
+
+            @Override
+            public void onCompleted() {
+                if (failed) return;
+                try {
+                    if (upload == null) throw new CircuitRegistry.RegistrationException("no header");
+                    Circuit c = upload.commit();
+                    log.info("registered circuit {} (zkey {})", c.getName(), c.getZkeySha256());
+                    out.onNext(c);
+                    out.onCompleted();
+                } catch (Exception e) {
+                    fail(e);
+                } finally {
+                    if (upload != null) upload.close();
+                }
+            }
+
+            private void fail(Exception e) {
+                failed = true;
+                if (upload != null) upload.close();
+                out.onError(Statuses.of(e));
+            }
+        };
+    }
+
+    private static StatusRuntimeException notFound(String jobId) {
+        return Status.NOT_FOUND.withDescription("job '" + jobId + "' is not known to this farm").asRuntimeException();
+    }
+
+    /** The call's gRPC deadline as epoch milliseconds, or 0 when the client set none. */
+    private static long grpcDeadlineMillis() {
+        var d = Context.current().getDeadline();
+        return d == null ? 0 : System.currentTimeMillis() + d.timeRemaining(TimeUnit.MILLISECONDS);
+    }
+
+    static Throwable unwrap(Throwable e) {
+        while (e instanceof CompletionException && e.getCause() != null) e = e.getCause();
+        return e;
+    }
+
+    static String ts(com.google.protobuf.Timestamp t) { return Timestamps.toString(t); }
+}

@@ -1,0 +1,52 @@
+package org.ppfarm.coordinator.grpc;
+
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.grpc.StatusRuntimeException;
+import org.ppfarm.coordinator.jobs.JobSubmitter;
+import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.ppfarm.coordinator.validate.InvalidInputException;
+import org.ppfarm.proto.v1.Job;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single place where the core's typed errors become gRPC statuses:
+ * unknown circuit → NOT_FOUND; refused input or upload → INVALID_ARGUMENT; a name@version taken by other artifacts →
+ * ALREADY_EXISTS; a passed deadline → DEADLINE_EXCEEDED; Kafka unreachable → UNAVAILABLE; anything else → INTERNAL
+ * (logged, with no input in the message).
+ */
+public final class Statuses {
+    private static final Logger log = LoggerFactory.getLogger(Statuses.class);
+
+    private Statuses() {}
+
+    public static StatusRuntimeException of(Throwable t) {
+        Throwable e = ProverService.unwrap(t);
+        return switch (e) {
+            case StatusRuntimeException s -> s;
+            case StatusException s -> s.getStatus().asRuntimeException();
+            case CircuitRegistry.CircuitNotFoundException n -> Status.NOT_FOUND.withDescription(n.getMessage()).asRuntimeException();
+            case InvalidInputException i -> Status.INVALID_ARGUMENT.withDescription(i.getMessage()).asRuntimeException();
+            case CircuitRegistry.RegistrationException r -> (r.getMessage().contains("already registered") ? Status.ALREADY_EXISTS
+                    : r.getMessage().contains("exceeds the limit") ? Status.RESOURCE_EXHAUSTED : Status.INVALID_ARGUMENT)
+                    .withDescription(r.getMessage()).asRuntimeException();
+            case JobSubmitter.DeadlinePassedException d -> Status.DEADLINE_EXCEEDED.withDescription(d.getMessage()).asRuntimeException();
+            case JobSubmitter.NotAvailableException u -> Status.UNAVAILABLE.withDescription(u.getMessage()).asRuntimeException();
+            case JobSubmitter.UnsupportedInputException u -> Status.UNIMPLEMENTED.withDescription(u.getMessage()).asRuntimeException();
+            default -> {
+                log.error("internal error", e);
+                yield Status.INTERNAL.withDescription("internal error: " + e.getClass().getSimpleName()).asRuntimeException();
+            }
+        };
+    }
+
+    /** The status a finished-but-unsuccessful job is returned as from Prove. */
+    public static StatusRuntimeException ofJob(Job job) {
+        return switch (job.getStatus()) {
+            case JOB_STATUS_FAILED, JOB_STATUS_CANCELLED, JOB_STATUS_EXPIRED ->
+                    Status.fromCodeValue(job.getError().getCode()).withDescription(job.getError().getMessage()).asRuntimeException();
+            default -> Status.INTERNAL.withDescription("job " + job.getJobId() + " ended in " + job.getStatus()).asRuntimeException();
+        };
+    }
+}

@@ -1,0 +1,100 @@
+package org.ppfarm.coordinator.jobs;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * Consumes worker events as a member of the coordinators' consumer group and turns them into job states: each event
+ * is merged by the tracker, each resulting change is written to the state topic, and only then are the events'
+ * offsets committed — so an event is never lost across a coordinator restart, and one replayed after a crash merges
+ * to no change (duplicates are dropped by {@link JobStates}).
+ */
+public final class EventFollower implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(EventFollower.class);
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String topic;
+    private final Function<JobEvent, CompletionStage<Optional<Job>>> apply;
+    private final JobLog jobLog;
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public EventFollower(Map<String, Object> clientProps, String clientId, String groupId, String topic,
+                         Function<JobEvent, CompletionStage<Optional<Job>>> apply, JobLog jobLog) {
+        Map<String, Object> p = new HashMap<>(clientProps);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-events");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        this.topic = topic;
+        this.apply = apply;
+        this.jobLog = jobLog;
+        this.thread = Thread.ofPlatform().name(clientId + "-event-follower").daemon().unstarted(this::run);
+    }
+
+    public EventFollower start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(List.of(topic));
+            while (running) {
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
+                if (records.isEmpty()) continue;
+                List<CompletableFuture<Void>> writes = new ArrayList<>();
+                List<CompletableFuture<Optional<Job>>> merges = new ArrayList<>();
+                for (ConsumerRecord<String, byte[]> r : records) {
+                    try {
+                        merges.add(apply.apply(JobEvent.parseFrom(r.value())).toCompletableFuture());
+                    } catch (InvalidProtocolBufferException e) {
+                        log.warn("events topic {}-{}@{}: unreadable record skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                    }
+                }
+                for (var m : merges) m.get(30, TimeUnit.SECONDS).ifPresent(job -> writes.add(jobLog.publishState(job)));
+                CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+                consumer.commitSync();
+            }
+        } catch (WakeupException e) {
+            if (running) log.error("event follower woken unexpectedly", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            // uncommitted events are redelivered to the next coordinator in the group
+            log.error("event follower stopped: {}", e.toString());
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}

@@ -1,0 +1,46 @@
+package org.ppfarm.coordinator.jobs;
+
+import com.google.protobuf.util.Timestamps;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import org.ppfarm.proto.v1.Job;
+
+/**
+ * The coordinator's Prometheus metrics (client_java 1.x): submissions, refusals by reason, finished jobs by status,
+ * submit latency and end-to-end job latency. Thread-safe.
+ */
+public final class FarmMetrics {
+    private final Counter submitted;
+    private final Counter refused;
+    private final Counter finished;
+    private final Histogram submitSeconds;
+    private final Histogram jobSeconds;
+
+    public FarmMetrics(PrometheusRegistry registry) {
+        submitted = Counter.builder().name("ppfarm_jobs_submitted_total").help("Jobs accepted and enqueued")
+                .labelNames("circuit").register(registry);
+        refused = Counter.builder().name("ppfarm_jobs_refused_total").help("Submissions refused before enqueueing")
+                .labelNames("reason").register(registry);
+        finished = Counter.builder().name("ppfarm_jobs_finished_total").help("Jobs that reached a terminal state")
+                .labelNames("status").register(registry);
+        submitSeconds = Histogram.builder().name("ppfarm_submit_seconds").unit(Unit.SECONDS)
+                .help("Time to validate, seal and durably enqueue a job").register(registry);
+        jobSeconds = Histogram.builder().name("ppfarm_job_seconds").unit(Unit.SECONDS)
+                .help("Submission to terminal state").register(registry);
+    }
+
+    void submitted(String circuit, long nanos) {
+        submitted.labelValues(circuit).inc();
+        submitSeconds.observe(nanos / 1e9);
+    }
+
+    void refused(String reason) { refused.labelValues(reason).inc(); }
+
+    void finished(Job job) {
+        finished.labelValues(job.getStatus().name().substring("JOB_STATUS_".length()).toLowerCase()).inc();
+        if (job.hasSubmittedAt() && job.hasFinishedAt())
+            jobSeconds.observe(Timestamps.toMillis(job.getFinishedAt()) / 1e3 - Timestamps.toMillis(job.getSubmittedAt()) / 1e3);
+    }
+}

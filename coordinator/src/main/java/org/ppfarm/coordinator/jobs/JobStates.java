@@ -1,0 +1,70 @@
+package org.ppfarm.coordinator.jobs;
+
+import io.grpc.Status;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobEvent;
+import org.ppfarm.proto.v1.JobStatus;
+
+/**
+ * The rules that turn what coordinators and workers report into one state per job. Reports may arrive twice, late
+ * or out of order (at-least-once delivery, a worker replaced mid-job), so the merge is monotonic: QUEUED < RUNNING <
+ * any terminal state, and the first terminal state a job reaches is final — a second worker's result for the same
+ * job is dropped, so a client sees exactly one.
+ */
+public final class JobStates {
+    private JobStates() {}
+
+    public static boolean terminal(JobStatus s) {
+        return switch (s) {
+            case JOB_STATUS_SUCCEEDED, JOB_STATUS_FAILED, JOB_STATUS_CANCELLED, JOB_STATUS_EXPIRED -> true;
+            default -> false;
+        };
+    }
+
+    private static int rank(JobStatus s) {
+        return switch (s) {
+            case JOB_STATUS_QUEUED -> 1;
+            case JOB_STATUS_RUNNING -> 2;
+            case JOB_STATUS_SUCCEEDED, JOB_STATUS_FAILED, JOB_STATUS_CANCELLED, JOB_STATUS_EXPIRED -> 3;
+            default -> 0;
+        };
+    }
+
+    /** The state after {@code incoming} is learnt on top of {@code current} (null: unknown so far). */
+    public static Job merge(Job current, Job incoming) {
+        if (current == null) return incoming;
+        Job winner = current, other = incoming;
+        if (!terminal(current.getStatus()) && rank(incoming.getStatus()) >= rank(current.getStatus())) {
+            winner = incoming;
+            other = current;
+        }
+        Job.Builder b = winner.toBuilder();
+        // fill what the winner lacks from the other report (a worker event knows nothing of the submission)
+        if (!b.hasCircuit() && other.hasCircuit()) b.setCircuit(other.getCircuit());
+        if (!b.hasSubmittedAt() && other.hasSubmittedAt()) b.setSubmittedAt(other.getSubmittedAt());
+        if (!b.hasDeadline() && other.hasDeadline()) b.setDeadline(other.getDeadline());
+        if (b.getIdempotencyKey().isEmpty()) b.setIdempotencyKey(other.getIdempotencyKey());
+        if (b.getPriorityValue() == 0) b.setPriority(other.getPriority());
+        b.setAttempts(Math.max(winner.getAttempts(), other.getAttempts()));
+        return b.build();
+    }
+
+    /** What a worker's event says about a job whose state is {@code current} (null: unknown). */
+    public static Job fromEvent(Job current, JobEvent e) {
+        Job.Builder b = (current == null ? Job.newBuilder().setJobId(e.getJobId()) : current.toBuilder());
+        switch (e.getEventCase()) {
+            case STARTED -> b.setStatus(JobStatus.JOB_STATUS_RUNNING).setAttempts(b.getAttempts() + 1);
+            case SUCCEEDED -> b.setStatus(JobStatus.JOB_STATUS_SUCCEEDED).setResult(e.getSucceeded()).setFinishedAt(e.getAt());
+            case FAILED -> {
+                JobStatus s = switch (Status.fromCodeValue(e.getFailed().getCode()).getCode()) {
+                    case DEADLINE_EXCEEDED -> JobStatus.JOB_STATUS_EXPIRED;
+                    case CANCELLED -> JobStatus.JOB_STATUS_CANCELLED;
+                    default -> JobStatus.JOB_STATUS_FAILED;
+                };
+                b.setStatus(s).setError(e.getFailed()).setFinishedAt(e.getAt());
+            }
+            case EVENT_NOT_SET -> { /* nothing to learn */ }
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,193 @@
+package org.ppfarm.coordinator.jobs;
+
+import com.google.protobuf.Timestamp;
+import com.google.protobuf.util.Timestamps;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Scheduler;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.ppfarm.coordinator.seal.InputSeal;
+import org.ppfarm.coordinator.validate.InputValidator;
+import org.ppfarm.coordinator.validate.InvalidInputException;
+import org.ppfarm.coordinator.validate.WtnsCheck;
+import org.ppfarm.proto.v1.Circuit;
+import org.ppfarm.proto.v1.InputKind;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobEvent;
+import org.ppfarm.proto.v1.JobRecord;
+import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.Priority;
+import org.ppfarm.proto.v1.SubmitRequest;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the coordinator does with a job request, independent of gRPC: resolve the circuit, refuse what cannot be
+ * proved (unknown circuit, malformed or out-of-range input, deadline already passed) before anything is enqueued,
+ * honour idempotency keys, seal the input to the workers' key, and make the job durable in Kafka before answering.
+ * Errors are the typed exceptions of the core, completed exceptionally; {@code grpc.Statuses} maps them.
+ *
+ * <p>Thread-safe: all state lives in the {@link JobTracker} actor and Kafka.
+ */
+public final class JobSubmitter {
+    private static final Duration ASK = Duration.ofSeconds(30);
+
+    /** Builds circuit inputs from a privacy-pool request (withdraw or ragequit); the privacypool module provides it. */
+    public interface ProtocolInputs {
+        byte[] withdraw(byte[] requestJson) throws InvalidInputException;
+        byte[] ragequit(byte[] requestJson) throws InvalidInputException;
+    }
+
+    public record Submitted(Job job, boolean existing) {}
+
+    private final CircuitRegistry registry;
+    private final ActorRef<JobTracker.Command> tracker;
+    private final Scheduler scheduler;
+    private final JobLog log;
+    private final byte[] sealKey;
+    private final ProtocolInputs protocolInputs;
+    private final FarmMetrics metrics;
+
+    public JobSubmitter(CircuitRegistry registry, ActorRef<JobTracker.Command> tracker, Scheduler scheduler, JobLog log,
+                        byte[] sealKey, ProtocolInputs protocolInputs, FarmMetrics metrics) {
+        this.registry = registry;
+        this.tracker = tracker;
+        this.scheduler = scheduler;
+        this.log = log;
+        this.sealKey = sealKey.clone();
+        this.protocolInputs = protocolInputs;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Validates and enqueues. {@code callDeadlineMillis} (epoch ms, 0 for none) is the client's gRPC deadline: a job
+     * without its own deadline is dropped when nobody can receive its result any more.
+     */
+    public CompletionStage<Submitted> submit(SubmitRequest req, long callDeadlineMillis) {
+        long t0 = System.nanoTime();
+        byte[] input = null;
+        try {
+            Circuit circuit = registry.resolve(req.getCircuit());
+            long now = System.currentTimeMillis();
+            Timestamp deadline = req.hasDeadline() ? req.getDeadline()
+                    : callDeadlineMillis > 0 ? Timestamps.fromMillis(callDeadlineMillis) : null;
+            if (deadline != null && Timestamps.toMillis(deadline) <= now)
+                throw new DeadlinePassedException("deadline " + Timestamps.toString(deadline) + " has already passed; job dropped, not proved");
+            InputKind kind;
+            switch (req.getInputCase()) {
+                case INPUT_JSON -> {
+                    input = req.getInputJsonBytes().toByteArray();
+                    InputValidator.validate(input);
+                    kind = InputKind.INPUT_KIND_JSON;
+                }
+                case WTNS -> {
+                    input = req.getWtns().toByteArray();
+                    WtnsCheck.check(input);
+                    kind = InputKind.INPUT_KIND_WTNS;
+                }
+                case WITHDRAW_REQUEST_JSON, RAGEQUIT_REQUEST_JSON -> {
+                    if (protocolInputs == null)
+                        throw new UnsupportedInputException("privacy-pool requests are not available in this build; send input_json");
+                    byte[] request = req.getInputCase() == SubmitRequest.InputCase.WITHDRAW_REQUEST_JSON
+                            ? req.getWithdrawRequestJsonBytes().toByteArray() : req.getRagequitRequestJsonBytes().toByteArray();
+                    try {
+                        input = req.getInputCase() == SubmitRequest.InputCase.WITHDRAW_REQUEST_JSON
+                                ? protocolInputs.withdraw(request) : protocolInputs.ragequit(request);
+                    } finally {
+                        InputSeal.zeroize(request);
+                    }
+                    InputValidator.validate(input);
+                    kind = InputKind.INPUT_KIND_JSON;
+                }
+                default -> throw new InvalidInputException("no input: set input_json, wtns, withdraw_request_json or ragequit_request_json");
+            }
+            Priority priority = req.getPriority() == Priority.PRIORITY_UNSPECIFIED || req.getPriority() == Priority.UNRECOGNIZED
+                    ? Priority.PRIORITY_NORMAL : req.getPriority();
+            String jobId = UUID.randomUUID().toString();
+            Job.Builder jb = Job.newBuilder().setJobId(jobId).setStatus(JobStatus.JOB_STATUS_QUEUED).setCircuit(circuit)
+                    .setPriority(priority).setSubmittedAt(Timestamps.fromMillis(now)).setIdempotencyKey(req.getIdempotencyKey());
+            if (deadline != null) jb.setDeadline(deadline);
+            Job job = jb.build();
+            JobRecord.Builder rb = JobRecord.newBuilder().setJobId(jobId).setCircuit(circuit).setPriority(priority)
+                    .setInputKind(kind).setInput(InputSeal.seal(sealKey, jobId, input)).setSubmittedAt(job.getSubmittedAt());
+            if (deadline != null) rb.setDeadline(deadline);
+            JobRecord record = rb.build();
+            CompletionStage<String> holder = req.getIdempotencyKey().isEmpty() ? CompletableFuture.completedFuture(jobId)
+                    : AskPattern.ask(tracker, r -> new JobTracker.Reserve(req.getIdempotencyKey(), jobId, r), ASK, scheduler);
+            return holder.thenCompose(h -> {
+                if (!h.equals(jobId)) return get(h).thenApply(j -> new Submitted(j.orElse(job.toBuilder().setJobId(h).build()), true));
+                // local state first, so a worker's fast result always finds the job; then durable in Kafka
+                return learn(job).thenCompose(x -> CompletableFuture.allOf(log.publishState(job), log.publishJob(record)))
+                        .handle((x, e) -> {
+                            if (e != null) throw new java.util.concurrent.CompletionException(
+                                    new NotAvailableException("job log (Kafka) unavailable: " + e.getMessage()));
+                            metrics.submitted(circuit.getName(), System.nanoTime() - t0);
+                            return new Submitted(job, false);
+                        });
+            });
+        } catch (Exception e) {
+            metrics.refused(e.getClass().getSimpleName());
+            return CompletableFuture.failedFuture(e);
+        } finally {
+            InputSeal.zeroize(input);
+        }
+    }
+
+    public CompletionStage<Optional<Job>> get(String jobId) {
+        return AskPattern.ask(tracker, r -> new JobTracker.Get(jobId, r), ASK, scheduler);
+    }
+
+    public CompletionStage<Boolean> watch(String jobId, JobListener listener) {
+        return AskPattern.ask(tracker, r -> new JobTracker.Watch(jobId, listener, r), ASK, scheduler);
+    }
+
+    public void unwatch(String jobId, JobListener listener) {
+        tracker.tell(new JobTracker.Unwatch(jobId, listener));
+    }
+
+    /** Cancels; a job that changed is published (workers that follow the state topic then skip it). */
+    public CompletionStage<Optional<Job>> cancel(String jobId) {
+        CompletionStage<Optional<JobTracker.CancelOutcome>> c = AskPattern.ask(tracker, r -> new JobTracker.Cancel(jobId, r), ASK, scheduler);
+        return c.thenCompose(o -> {
+            if (o.isEmpty()) return CompletableFuture.completedFuture(Optional.<Job>empty());
+            if (!o.get().changed()) return CompletableFuture.completedFuture(Optional.of(o.get().job()));
+            return log.publishState(o.get().job()).thenApply(x -> Optional.of(o.get().job()));
+        });
+    }
+
+    /** A state from the state topic or this coordinator; completes with the merged state if it changed. */
+    public CompletionStage<Optional<Job>> learn(Job job) {
+        return AskPattern.ask(tracker, r -> new JobTracker.Learn(job, r), ASK, scheduler);
+    }
+
+    /** A worker's event; completes with the merged state if it changed (to be published). */
+    public CompletionStage<Optional<Job>> applyEvent(JobEvent e) {
+        CompletionStage<Optional<Job>> s = AskPattern.ask(tracker, r -> new JobTracker.ApplyEvent(e, r), ASK, scheduler);
+        return s.thenApply(j -> {
+            j.filter(x -> JobStates.terminal(x.getStatus())).ifPresent(metrics::finished);
+            return j;
+        });
+    }
+
+    /** The request's deadline had passed on arrival. Maps to DEADLINE_EXCEEDED. */
+    public static final class DeadlinePassedException extends Exception {
+        public DeadlinePassedException(String m) { super(m, null, false, false); }
+    }
+
+    /** Kafka did not take the job. Maps to UNAVAILABLE. */
+    public static final class NotAvailableException extends Exception {
+        public NotAvailableException(String m) { super(m, null, false, false); }
+    }
+
+    /** An input form this build cannot handle. Maps to UNIMPLEMENTED. */
+    public static final class UnsupportedInputException extends Exception {
+        public UnsupportedInputException(String m) { super(m, null, false, false); }
+    }
+
+    static long micros(long nanos) { return TimeUnit.NANOSECONDS.toMicros(nanos); }
+}

@@ -1,0 +1,136 @@
+package org.ppfarm.coordinator.jobs;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobEvent;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The coordinator's job tracker: a typed actor owning one child {@link JobActor} per job it knows, and the
+ * idempotency keys in use. Every state change — from this coordinator's own submissions, from worker events, from
+ * the replicated state topic — is sent here and merged by the job's actor ({@link JobStates}), which also notifies
+ * watchers and expires jobs whose deadline passes while queued.
+ *
+ * <p>Protocol: the nested {@link Command} records; failures are replies (an empty Optional for an unknown job), never
+ * exceptions.
+ */
+public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
+
+    public sealed interface Command permits Learn, ApplyEvent, Get, Watch, Unwatch, Cancel, Reserve, Removed {}
+
+    /** A state learnt from a submission or the state topic; replies with the merged state if it changed. */
+    public record Learn(Job job, ActorRef<Optional<Job>> replyTo) implements Command {}
+
+    /** A worker's event; replies with the new state if the event changed it (empty for a duplicate or late result). */
+    public record ApplyEvent(JobEvent event, ActorRef<Optional<Job>> replyTo) implements Command {}
+
+    public record Get(String jobId, ActorRef<Optional<Job>> replyTo) implements Command {}
+
+    /** Registers a listener; replies false (and never calls it) for an unknown job. */
+    public record Watch(String jobId, JobListener listener, ActorRef<Boolean> replyTo) implements Command {}
+
+    public record Unwatch(String jobId, JobListener listener) implements Command {}
+
+    /** Cancels an unfinished job; replies with the cancelled state (to publish) or the job as it is if finished. */
+    public record Cancel(String jobId, ActorRef<Optional<CancelOutcome>> replyTo) implements Command {}
+
+    /** Claims an idempotency key for {@code jobId}; replies with the job id that holds it (jobId itself if new). */
+    public record Reserve(String key, String jobId, ActorRef<String> replyTo) implements Command {}
+
+    record Removed(String jobId) implements Command {}
+
+    /** The job after a cancel request, and whether the request changed it. */
+    public record CancelOutcome(Job job, boolean changed) {}
+
+    private final Consumer<Job> publisher;
+    private final Duration retainFinished;
+    private final Map<String, ActorRef<JobActor.Command>> jobs = new HashMap<>();
+    private final Map<String, String> idempotency = new HashMap<>();
+    private final Map<String, String> keyOfJob = new HashMap<>();
+
+    /**
+     * @param publisher      writes a state the tracker decided on its own (a deadline passed) to the state topic
+     * @param retainFinished how long a finished job stays in memory
+     */
+    public static Behavior<Command> create(Consumer<Job> publisher, Duration retainFinished) {
+        return Behaviors.setup(ctx -> new JobTracker(ctx, publisher, retainFinished));
+    }
+
+    private JobTracker(ActorContext<Command> ctx, Consumer<Job> publisher, Duration retainFinished) {
+        super(ctx);
+        this.publisher = publisher;
+        this.retainFinished = retainFinished;
+    }
+
+    @Override
+    public Receive<Command> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Learn.class, m -> {
+                    if (!m.job().getIdempotencyKey().isEmpty()) reserve(m.job().getIdempotencyKey(), m.job().getJobId());
+                    job(m.job().getJobId()).tell(new JobActor.Merge(m.job(), m.replyTo()));
+                    return this;
+                })
+                .onMessage(ApplyEvent.class, m -> {
+                    job(m.event().getJobId()).tell(new JobActor.Event(m.event(), m.replyTo()));
+                    return this;
+                })
+                .onMessage(Get.class, m -> {
+                    var ref = jobs.get(m.jobId());
+                    if (ref == null) m.replyTo().tell(Optional.empty());
+                    else ref.tell(new JobActor.Get(m.replyTo()));
+                    return this;
+                })
+                .onMessage(Watch.class, m -> {
+                    var ref = jobs.get(m.jobId());
+                    if (ref == null) m.replyTo().tell(false);
+                    else ref.tell(new JobActor.Watch(m.listener(), m.replyTo()));
+                    return this;
+                })
+                .onMessage(Unwatch.class, m -> {
+                    var ref = jobs.get(m.jobId());
+                    if (ref != null) ref.tell(new JobActor.Unwatch(m.listener()));
+                    return this;
+                })
+                .onMessage(Cancel.class, m -> {
+                    var ref = jobs.get(m.jobId());
+                    if (ref == null) m.replyTo().tell(Optional.empty());
+                    else ref.tell(new JobActor.Cancel(m.replyTo()));
+                    return this;
+                })
+                .onMessage(Reserve.class, m -> {
+                    m.replyTo().tell(reserve(m.key(), m.jobId()));
+                    return this;
+                })
+                .onMessage(Removed.class, m -> {
+                    jobs.remove(m.jobId());
+                    String key = keyOfJob.remove(m.jobId());
+                    if (key != null) idempotency.remove(key, m.jobId());
+                    return this;
+                })
+                .build();
+    }
+
+    private String reserve(String key, String jobId) {
+        String holder = idempotency.computeIfAbsent(key, k -> jobId);
+        if (holder.equals(jobId)) keyOfJob.put(jobId, key);
+        return holder;
+    }
+
+    private ActorRef<JobActor.Command> job(String jobId) {
+        return jobs.computeIfAbsent(jobId, id -> {
+            ActorRef<JobActor.Command> ref = getContext().spawnAnonymous(JobActor.create(id, publisher, retainFinished));
+            getContext().watchWith(ref, new Removed(id));
+            return ref;
+        });
+    }
+}

@@ -1,0 +1,123 @@
+package org.ppfarm.prover.msm;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.ppfarm.prover.bn254.Curve;
+import org.ppfarm.prover.bn254.Field;
+import org.ppfarm.prover.bn254.G1;
+import org.ppfarm.prover.bn254.G2;
+import org.ppfarm.prover.msm.MsmBackend.Group;
+
+/**
+ * A JMH-free micro benchmark of the CPU MSM and the field multiplication it rests on; prints medians (the
+ * development machine is shared and noisy). Run with the built jar:
+ * <pre>
+ *   java -cp prover/target/ppfarm-prover-*.jar org.ppfarm.prover.msm.MsmBench [runs [window-bits]]
+ * </pre>
+ * (window-bits fixes Pippenger's c instead of the cost model's choice, for tuning.)
+ * Bases are an arithmetic progression P_i = P_0 + i·D (cheap to build, as good as random points for the MSM);
+ * scalars are uniform below r ("random") or a circom-witness-like mix ("circom": 35% zero, 25% one, 10% below
+ * 2^20, 5% small negatives r - k, 5% 64-bit, 20% uniform). Besides wall-clock medians it prints CPU time
+ * (the process's, summed over threads): on a machine shared with other builds the wall figure measures the
+ * neighbours as much as the code, the CPU figure much less so.
+ */
+public final class MsmBench {
+    private MsmBench() {}
+
+    public static void main(String[] args) {
+        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        if (args.length > 1) CpuMsm.forcedC = Integer.parseInt(args[1]);
+        System.out.printf("cores %d, java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
+        fieldMul();
+        CpuMsm msm = new CpuMsm();
+        SplittableRandom rnd = new SplittableRandom(1);
+        long[] g1Bases = bases(new G1(), 1 << 20, rnd);
+        long[] g2Bases = bases(new G2(), 1 << 16, rnd);
+        for (String mix : new String[] {"random", "circom"}) {
+            bench(msm, Group.G1, g1Bases, 1 << 16, mix, runs, rnd);
+            bench(msm, Group.G1, g1Bases, 1 << 20, mix, Math.max(3, runs / 2), rnd);
+            bench(msm, Group.G2, g2Bases, 1 << 16, mix, runs, rnd);
+        }
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static void fieldMul() {
+        Field f = Field.FQ;
+        long[] a = f.fromBigInteger(new BigInteger("1234567890123456789012345678901234567890"));
+        long[] b = f.fromBigInteger(new BigInteger("9876543210987654321098765432109876543210"));
+        int iters = 20_000_000;
+        double[] ns = new double[7], cpu = new double[7];
+        for (int r = 0; r < ns.length; r++) {
+            long t0 = System.nanoTime(), c0 = THREADS.getCurrentThreadCpuTime();
+            for (int i = 0; i < iters; i++) f.mul(a, 0, b, 0, a, 0);   // dependent chain: latency per multiply
+            cpu[r] = (THREADS.getCurrentThreadCpuTime() - c0) / (double) iters;
+            ns[r] = (System.nanoTime() - t0) / (double) iters;
+        }
+        if (f.isOne(a, 0)) System.out.println("(unlikely)");   // keep the chain alive
+        System.out.printf("Fq mul: median %.1f ns/op wall, %.1f ns/op thread CPU%n", median(ns), median(cpu));
+    }
+
+    private static void bench(CpuMsm msm, Group group, long[] bases, int n, String mix, int runs, SplittableRandom rnd) {
+        long[] scalars = scalars(n, mix, rnd);
+        long[] out = new long[group.affineLongs];
+        MsmBackend.Bases b = msm.prepare(group, bases, 0, n);
+        for (int w = 0; w < 2; w++) msm.msm(b, scalars, out);   // warm-up (JIT)
+        double[] ms = new double[runs], cpu = new double[runs];
+        for (int r = 0; r < runs; r++) {
+            long t0 = System.nanoTime(), c0 = processCpuNanos();
+            msm.msm(b, scalars, out);
+            ms[r] = (System.nanoTime() - t0) / 1e6;
+            cpu[r] = (processCpuNanos() - c0) / 1e6;
+        }
+        Arrays.sort(ms);
+        System.out.printf("%s MSM n=2^%d %-6s: median %.1f ms (min %.1f, max %.1f, %d runs); CPU median %.1f ms%n",
+                group, Integer.numberOfTrailingZeros(n), mix, median(ms), ms[0], ms[runs - 1], runs, median(cpu));
+    }
+
+    static long[] bases(Curve c, int n, SplittableRandom rnd) {
+        int jl = c.jacobianLongs;
+        long[] g = c.jacobianOf(c.generator());
+        long[] p = new long[jl], d = new long[jl];
+        c.scalarMul(g, 0, new BigInteger(250, new java.util.Random(rnd.nextLong())), p, 0);
+        c.scalarMul(g, 0, new BigInteger(250, new java.util.Random(rnd.nextLong())), d, 0);
+        long[] jac = new long[n * jl];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(p, 0, jac, i * jl, jl);
+            c.add(p, 0, d, 0, p, 0);
+        }
+        long[] out = new long[n * c.affineLongs];
+        c.batchToAffine(jac, 0, n, out, 0);
+        return out;
+    }
+
+    static long[] scalars(int n, String mix, SplittableRandom rnd) {
+        BigInteger r = Field.FR.modulus();
+        long[] s = new long[4 * n];
+        for (int i = 0; i < n; i++) {
+            BigInteger v;
+            int roll = rnd.nextInt(100);
+            if (mix.equals("random") || roll >= 80) v = new BigInteger(256, new java.util.Random(rnd.nextLong())).mod(r);
+            else if (roll < 35) v = BigInteger.ZERO;
+            else if (roll < 60) v = BigInteger.ONE;
+            else if (roll < 70) v = BigInteger.valueOf(rnd.nextInt(1 << 20));
+            else if (roll < 75) v = r.subtract(BigInteger.valueOf(1 + rnd.nextInt(1 << 10)));
+            else v = new BigInteger(64, new java.util.Random(rnd.nextLong()));
+            System.arraycopy(Field.limbs(v), 0, s, 4 * i, 4);
+        }
+        return s;
+    }
+
+    private static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,380 @@
+package org.ppfarm.witness;
+
+import com.dylibso.chicory.compiler.InterpreterFallback;
+import com.dylibso.chicory.compiler.MachineFactoryCompiler;
+import com.dylibso.chicory.runtime.ByteArrayMemory;
+import com.dylibso.chicory.runtime.ChicoryInterruptedException;
+import com.dylibso.chicory.runtime.ExportFunction;
+import com.dylibso.chicory.runtime.Instance;
+import com.dylibso.chicory.runtime.InterpreterMachine;
+import com.dylibso.chicory.runtime.Machine;
+import com.dylibso.chicory.runtime.Memory;
+import com.dylibso.chicory.wasm.ChicoryException;
+import com.dylibso.chicory.wasm.Parser;
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.MemoryLimits;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.ppfarm.prover.bn254.Field;
+import org.ppfarm.prover.format.FormatException;
+import org.ppfarm.prover.format.Witness;
+import org.ppfarm.witness.WitnessException.Kind;
+import org.ppfarm.witness.wasm.FunctionOutliner;
+
+/**
+ * circom 2's witness calculator — the {@code <circuit>_js/<circuit>.wasm} that circom emits and snarkjs runs —
+ * executed inside the JVM on Chicory, with the same inputs, results and errors as {@code snarkjs wtns calculate}.
+ * The inputs never leave the process: no node, no files.
+ *
+ * <p>{@link #load} parses, checks and compiles a circuit once (the wasm is first rewritten by
+ * {@link FunctionOutliner} so every function fits the JIT, then translated to JVM bytecode); {@link #calculate}
+ * then runs each computation on a fresh instance — its own linear memory, bounded by
+ * {@link Options#maxMemoryPages()} — which is wiped and dropped when the computation ends, successfully or not.
+ *
+ * <p>The protocol with the wasm is snarkjs's (circom_runtime {@code WitnessCalculatorCircom2}): {@code init}; per
+ * input signal, its FNV-1a 64-bit name hash split into two i32 halves for {@code getInputSignalSize} and
+ * {@code setInputSignal(msb, lsb, index)}, each value written little-endian into the shared read/write window
+ * first; the main component runs when the last value is set; then {@code getWitness(i)} leaves signal i, in
+ * standard form, in the window.
+ *
+ * <p>Thread safety: a {@code WitnessCalculator} is immutable after {@link #load} and may be shared by any number of
+ * threads; computations do not share any mutable state.
+ */
+public final class WitnessCalculator {
+    /** Settings; {@link #defaults()} suits the farm. */
+    public record Options(int maxMemoryPages, boolean compile, List<String> inputNames) {
+        public Options {
+            if (maxMemoryPages < 1 || maxMemoryPages > MemoryLimits.MAX_PAGES) {
+                throw new IllegalArgumentException("maxMemoryPages must be in [1, " + MemoryLimits.MAX_PAGES + "]");
+            }
+            inputNames = inputNames == null ? null : List.copyOf(inputNames);
+        }
+
+        /** 1 GiB of wasm memory per computation at most, compiled to bytecode, input names from a .sym file if any. */
+        public static Options defaults() { return new Options(16384, true, null); }
+
+        /** The circuit's input signal names, so a missing one can be named (circom puts no names in the wasm). */
+        public Options withInputNames(Collection<String> names) { return new Options(maxMemoryPages, compile, List.copyOf(names)); }
+
+        /** Interpret the wasm instead of compiling it (for comparison; far slower). */
+        public Options interpreted() { return new Options(maxMemoryPages, false, inputNames); }
+
+        public Options withMaxMemoryPages(int pages) { return new Options(pages, compile, inputNames); }
+    }
+
+    private final String name;
+    private final WasmModule module;
+    private final Function<Instance, Machine> machines;
+    private final Options options;
+    private final MemoryLimits memoryLimits;
+    private final int sharedMemory;
+    private final int witnessSize;
+    private final int inputCount;
+    /** Known input signals and their sizes (empty when the names are unknown). */
+    private final Map<String, Integer> inputSignals;
+
+    private WitnessCalculator(String name, WasmModule module, Function<Instance, Machine> machines, Options options,
+                              MemoryLimits memoryLimits, List<String> candidateNames) {
+        this.name = name;
+        this.module = module;
+        this.machines = machines;
+        this.options = options;
+        this.memoryLimits = memoryLimits;
+        Session s = new Session();
+        try {
+            ExportFunction version = s.export("getVersion");
+            if (version.apply()[0] != 2) throw new FormatException(name, "getVersion", "circom version " + version.apply()[0] + ", only 2 is supported");
+            if (s.export("getFieldNumLen32").apply()[0] != 8) throw new FormatException(name, "getFieldNumLen32", "field elements are not 256-bit");
+            this.sharedMemory = (int) s.export("getSharedRWMemoryStart").apply()[0];
+            s.export("getRawPrime").apply();
+            long[] prime = new long[4];
+            for (int k = 0; k < 4; k++) prime[k] = s.memory.readLong(sharedMemory + 8 * k);
+            BigInteger p = Field.standardToBigInteger(prime, 0);
+            if (!p.equals(Field.FR.modulus())) throw new FormatException(name, "getRawPrime", "prime " + p + " is not BN254's scalar field");
+            this.witnessSize = (int) s.export("getWitnessSize").apply()[0];
+            this.inputCount = (int) s.export("getInputSize").apply()[0];
+            for (String e : List.of("init", "setInputSignal", "getInputSignalSize", "getWitness", "getMessageChar")) s.export(e);
+            Map<String, Integer> known = new LinkedHashMap<>();
+            for (String n : candidateNames) {
+                int size = s.inputSignalSize(n);
+                if (size > 0) known.put(n, size);
+            }
+            this.inputSignals = Collections.unmodifiableMap(known);
+        } finally {
+            s.wipe();
+        }
+    }
+
+    /** Loads {@code wasm}; input names come from circom's {@code .sym} beside it ({@code ../<name>.sym} or {@code ./<name>.sym}) if present. */
+    public static WitnessCalculator load(Path wasm) {
+        return load(wasm, Options.defaults());
+    }
+
+    public static WitnessCalculator load(Path wasm, Options options) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(wasm);
+        } catch (IOException e) {
+            throw new FormatException(wasm.toString(), "file", "cannot read: " + e.getMessage(), e);
+        }
+        if (options.inputNames() == null) {
+            List<String> names = SymFile.mainSignalNames(wasm);
+            if (names != null) options = options.withInputNames(names);
+        }
+        return load(bytes, wasm.toString(), options);
+    }
+
+    /** Loads a circuit from its wasm bytes; {@code name} identifies it in errors (e.g. "withdraw.wasm"). */
+    public static WitnessCalculator load(byte[] wasm, String name) {
+        return load(wasm, name, Options.defaults());
+    }
+
+    public static WitnessCalculator load(byte[] wasm, String name, Options options) {
+        return load(wasm, name, options, FunctionOutliner.DEFAULT_MAX_INSTRUCTIONS, FunctionOutliner.DEFAULT_CHUNK);
+    }
+
+    /** With the outliner's thresholds chosen (tests force heavy outlining with small ones). */
+    static WitnessCalculator load(byte[] wasm, String name, Options options, int outlineAbove, int outlineChunk) {
+        WasmModule parsed;
+        try {
+            parsed = Parser.parse(wasm);
+        } catch (ChicoryException e) {
+            throw new FormatException(name, "module", "not a valid WebAssembly module: " + e.getMessage(), e);
+        }
+        CircomRuntime.checkImports(parsed, name);
+        if (parsed.memorySection().isEmpty() || parsed.memorySection().get().memoryCount() != 1) {
+            throw new FormatException(name, "memory", "a circom 2 witness calculator defines exactly one memory");
+        }
+        WasmModule module = parsed;
+        Function<Instance, Machine> machines = InterpreterMachine::new;
+        if (options.compile()) {
+            FunctionOutliner.Result r = FunctionOutliner.outline(wasm, parsed, outlineAbove, outlineChunk);
+            if (r.functionsAdded() > 0) module = Parser.parse(r.wasm());
+            machines = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.SILENT).compile();
+        }
+        int initial = module.memorySection().get().getMemory(0).limits().initialPages();
+        MemoryLimits limits = new MemoryLimits(initial, Math.max(initial, options.maxMemoryPages()));
+        return new WitnessCalculator(name, module, machines, options, limits,
+                options.inputNames() == null ? List.of() : options.inputNames());
+    }
+
+    /** Computes the witness for a JSON input document (UTF-8); see {@link CircuitInputs} for what is accepted. */
+    public Witness calculate(byte[] inputJson) {
+        try (CircuitInputs in = CircuitInputs.parseJson(inputJson, "input")) {
+            return calculate(in);
+        }
+    }
+
+    public Witness calculate(String inputJson) {
+        try (CircuitInputs in = CircuitInputs.parseJson(inputJson, "input")) {
+            return calculate(in);
+        }
+    }
+
+    /** From Java values (see {@link CircuitInputs#of}). */
+    public Witness calculate(Map<String, ?> inputs) {
+        try (CircuitInputs in = CircuitInputs.of(inputs, "input")) {
+            return calculate(in);
+        }
+    }
+
+    /**
+     * Computes the witness. The caller keeps ownership of {@code inputs} (and should zeroize it); the returned
+     * witness is the caller's to {@link Witness#zeroize()}.
+     *
+     * @throws WitnessException for any problem with the inputs or the computation; nothing partial is returned
+     */
+    public Witness calculate(CircuitInputs inputs) {
+        Session s = new Session();
+        long[] w = null;
+        try {
+            // shapes first, so a malformed document is reported as such before anything runs
+            int given = 0;
+            for (String signal : inputs.names()) {
+                int size = s.inputSignalSize(signal);
+                int count = inputs.count(signal);
+                if (size <= 0) {
+                    throw new WitnessException(Kind.UNKNOWN_SIGNAL, signal, name + ": " + inputs.source() + ": signal " + signal
+                            + " is not an input of the circuit");
+                }
+                if (count != size) {
+                    throw new WitnessException(Kind.WRONG_LENGTH, signal, name + ": " + inputs.source() + ": signal " + signal
+                            + " has " + count + " value" + (count == 1 ? "" : "s") + ", the circuit expects " + size);
+                }
+                given += count;
+            }
+            if (given < inputCount) throw missing(inputs, given);
+
+            s.export("init").apply(0);
+            ExportFunction set = s.export("setInputSignal");
+            for (String signal : inputs.names()) {
+                long h = fnv1a(signal);
+                long[] v = inputs.limbs(signal);
+                for (int i = 0; 4 * i < v.length; i++) {
+                    for (int k = 0; k < 4; k++) s.memory.writeLong(sharedMemory + 8 * k, v[4 * i + k]);
+                    set.apply(h >>> 32, h & 0xffffffffL, i);
+                }
+            }
+
+            ExportFunction get = s.export("getWitness");
+            w = new long[4 * witnessSize];
+            for (int i = 0; i < witnessSize; i++) {
+                get.apply(i);
+                for (int k = 0; k < 4; k++) w[4 * i + k] = s.memory.readLong(sharedMemory + 8 * k);
+            }
+            Witness result = Witness.ofStandardLimbs(w, name);
+            w = null;
+            return result;
+        } catch (CircomRuntime.Abort a) {
+            throw failure(a);
+        } catch (ChicoryInterruptedException e) {
+            throw e;
+        } catch (ChicoryException | StackOverflowError e) {
+            throw failure(e);
+        } catch (RuntimeException e) {
+            // a host exception may arrive wrapped by the runtime
+            for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+                if (c instanceof CircomRuntime.Abort a) throw failure(a);
+            }
+            throw e;
+        } finally {
+            if (w != null) java.util.Arrays.fill(w, 0L);
+            s.wipe();
+        }
+    }
+
+    /** The circuit's name as given to {@link #load} (its path, or the name passed with the bytes). */
+    public String name() { return name; }
+
+    /** Number of witness values (signal 0 is the constant 1). */
+    public int witnessSize() { return witnessSize; }
+
+    /** Number of input values the circuit takes (array elements counted one by one). */
+    public int inputCount() { return inputCount; }
+
+    /** Values the input signal takes (1 for a scalar, the flattened length for an array), or 0 if it is not an input. */
+    public int inputSize(String signal) {
+        Integer known = inputSignals.get(signal);
+        if (known != null) return known;
+        Session s = new Session();
+        try {
+            return Math.max(0, s.inputSignalSize(signal));
+        } finally {
+            s.wipe();
+        }
+    }
+
+    /** Input signals whose names are known (from the .sym file or {@link Options#withInputNames}), with sizes, in order. */
+    public Map<String, Integer> inputSignals() { return inputSignals; }
+
+    @Override public String toString() {
+        return "WitnessCalculator[" + name + ": " + witnessSize + " signals, " + inputCount + " input values]";
+    }
+
+    private WitnessException missing(CircuitInputs inputs, int given) {
+        List<String> absent = new ArrayList<>();
+        for (String n : inputSignals.keySet()) if (inputs.count(n) < 0) absent.add(n);
+        String which = absent.isEmpty()
+                ? "an input signal is missing (the circuit's input names are unknown: give its .sym file to name it)"
+                : (absent.size() == 1 ? "input signal " + absent.getFirst() + " is missing" : "input signals " + String.join(", ", absent) + " are missing");
+        return new WitnessException(Kind.MISSING_SIGNAL, absent.isEmpty() ? null : absent.getFirst(),
+                name + ": " + inputs.source() + ": " + which + " (" + given + " of " + inputCount + " input values given)");
+    }
+
+    private WitnessException failure(CircomRuntime.Abort a) {
+        String where = String.join("; ", a.circomText.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
+        String detail = CircomRuntime.describe(a.code) + (where.isEmpty() ? "" : " " + where);
+        return switch (a.code) {
+            case 4 -> new WitnessException(Kind.CONSTRAINT_FAILED, null, name + ": constraint failed: " + detail, a);
+            case 5 -> new WitnessException(Kind.MEMORY_LIMIT, null, name + ": the circuit needs more than "
+                    + (memoryLimits.maximumPages() / 16) + " MiB of wasm memory: " + detail, a);
+            default -> new WitnessException(Kind.CIRCUIT_ERROR, null, name + ": circom runtime error " + a.code + ": " + detail, a);
+        };
+    }
+
+    private WitnessException failure(Throwable e) {
+        String what = e instanceof StackOverflowError ? "call stack exhausted" : e.getMessage();
+        return new WitnessException(Kind.CIRCUIT_ERROR, null, name + ": the circuit's wasm failed: " + what, e);
+    }
+
+    /** FNV-1a 64 over the name's UTF-16 code units, as circom_runtime's fnvHash. */
+    static long fnv1a(String s) {
+        long h = 0xCBF29CE484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001B3L;
+        }
+        return h;
+    }
+
+    /** One instance of the circuit: its own memory and runtime state, for one computation. */
+    private final class Session {
+        final CircomRuntime runtime = new CircomRuntime();
+        final Instance instance;
+        final Memory memory;
+
+        Session() {
+            instance = Instance.builder(module)
+                    .withImportValues(runtime.imports(module))
+                    .withMachineFactory(machines)
+                    .withMemoryLimits(memoryLimits)
+                    .withMemoryFactory(ByteArrayMemory::new)
+                    .build();
+            memory = instance.memory();
+        }
+
+        ExportFunction export(String e) {
+            try {
+                return instance.export(e);
+            } catch (ChicoryException x) {
+                throw new FormatException(name, "exports", "no export " + e + ": not a circom 2 witness calculator", x);
+            }
+        }
+
+        int inputSignalSize(String signal) {
+            long h = fnv1a(signal);
+            return (int) export("getInputSignalSize").apply(h >>> 32, h & 0xffffffffL)[0];
+        }
+
+        /** Overwrites the whole linear memory (inputs, intermediate signals, the witness) before it is dropped. */
+        void wipe() {
+            memory.zero();
+        }
+    }
+
+    /** circom's {@code .sym} (labelIdx,varIdx,componentIdx,name): the names of main's signals, candidates for inputs. */
+    static final class SymFile {
+        private SymFile() {}
+
+        static List<String> mainSignalNames(Path wasm) {
+            String base = wasm.getFileName().toString().replaceFirst("\\.wasm$", "");
+            Path dir = wasm.toAbsolutePath().getParent();
+            for (Path p : new Path[] {dir.getParent() == null ? null : dir.getParent().resolve(base + ".sym"), dir.resolve(base + ".sym")}) {
+                if (p == null || !Files.isRegularFile(p)) continue;
+                try (var lines = Files.lines(p, StandardCharsets.UTF_8)) {
+                    return lines.map(l -> {
+                        int c = l.indexOf(',', l.indexOf(',', l.indexOf(',') + 1) + 1);
+                        if (c < 0 || !l.startsWith("main.", c + 1)) return null;
+                        String n = l.substring(c + 6);
+                        int cut = n.length();
+                        for (char x : new char[] {'[', '.'}) if (n.indexOf(x) >= 0) cut = Math.min(cut, n.indexOf(x));
+                        return n.substring(0, cut);
+                    }).filter(n -> n != null && !n.isEmpty()).distinct().toList();
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    return null;
+                }
+            }
+            return null;
+        }
+    }
+}

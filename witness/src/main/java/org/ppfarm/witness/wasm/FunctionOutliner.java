@@ -1,0 +1,546 @@
+package org.ppfarm.witness.wasm;
+
+import com.dylibso.chicory.wasm.WasmModule;
+import com.dylibso.chicory.wasm.types.AnnotatedInstruction;
+import com.dylibso.chicory.wasm.types.ExternalType;
+import com.dylibso.chicory.wasm.types.FunctionBody;
+import com.dylibso.chicory.wasm.types.FunctionImport;
+import com.dylibso.chicory.wasm.types.FunctionType;
+import com.dylibso.chicory.wasm.types.OpCode;
+import com.dylibso.chicory.wasm.types.ValType;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Rewrites a WebAssembly module so that no function body is too large for the JVM, by moving pieces of each large
+ * function into new functions of their own ("outlining"). The module computes exactly what it computed before.
+ *
+ * <p>Why: Chicory compiles each wasm function to one JVM method, and circom emits huge ones — circomlib's
+ * {@code POSEIDON_S} (Poseidon round constants) is 128k instructions, a Poseidon template's {@code _run} about 7k.
+ * A method over 64 KiB cannot be loaded at all (Chicory then interprets the function), and HotSpot never
+ * JIT-compiles a method over 8000 bytes of bytecode ({@code -XX:+DontCompileHugeMethods}), so those functions run
+ * in the bytecode interpreter. After outlining every piece is small enough to be JIT-compiled.
+ *
+ * <p>What is outlined is a run of consecutive instructions of one block (a "group") that
+ * <ol>
+ *   <li>leaves the operand stack as it found it and never pops a value pushed before the group;</li>
+ *   <li>contains whole {@code block/loop/if} constructs only, none branching out of the group, and no
+ *       {@code return} or other instruction whose effect on control is not plain fall-through;</li>
+ *   <li>touches locals only through {@code local.get/set/tee}.</li>
+ * </ol>
+ * The group becomes {@code (func (param <every local it touches>) (result <locals it writes that may be read
+ * later>))}; in its place go {@code local.get}s of the parameters, the {@code call}, and {@code local.set}s of the
+ * results. A local "may be read later" when a {@code local.get} of it follows the group or lies in a loop around the
+ * group (the only ways control gets back to an earlier instruction). Traps and host exceptions propagate as before;
+ * only the call depth grows.
+ *
+ * <p>Existing function, type and export indices are unchanged (new types and functions are appended), so the name
+ * section, element segments and exports stay valid.
+ */
+public final class FunctionOutliner {
+    private FunctionOutliner() {}
+
+    /** The rewritten module and what was done, for logs. */
+    public record Result(byte[] wasm, int functionsSplit, int functionsAdded) {}
+
+    /** Defaults measured on circom circuits: pieces of ~600 instructions stay well under HotSpot's 8000-byte limit. */
+    public static final int DEFAULT_MAX_INSTRUCTIONS = 1500;
+    public static final int DEFAULT_CHUNK = 600;
+    /**
+     * Smallest group worth a call: a large function's pieces between its {@code if (error) return} checks (circom
+     * emits one after every sub-component call) are often short, and all of them must go for the rest to fit.
+     */
+    static final int MIN_GROUP = 48;
+
+    public static Result outline(byte[] wasm, WasmModule module) {
+        return outline(wasm, module, DEFAULT_MAX_INSTRUCTIONS, DEFAULT_CHUNK);
+    }
+
+    /**
+     * Outlines groups of about {@code chunk} instructions from every function longer than {@code maxInstructions}.
+     *
+     * @param wasm the module's bytes
+     * @param module the same module as Chicory parsed it (instruction addresses index into {@code wasm})
+     * @return the rewritten module, or {@code wasm} itself when no function needed it
+     */
+    public static Result outline(byte[] wasm, WasmModule module, int maxInstructions, int chunk) {
+        int imported = module.importSection().count(ExternalType.FUNCTION);
+        int defined = module.codeSection().functionBodyCount();
+        Sections sections = Sections.of(wasm);
+        int codeSection = sections.find(10);
+        if (codeSection < 0) return new Result(wasm, 0, 0);
+        Reader code = new Reader(wasm, sections.payloadStart(codeSection));
+        if (code.u32() != defined) throw new IllegalArgumentException("code section count differs from the parsed module");
+        int[] bodyStart = new int[defined];
+        int[] bodyEnd = new int[defined];
+        for (int i = 0; i < defined; i++) {
+            int size = code.u32();
+            bodyStart[i] = code.pos;
+            bodyEnd[i] = code.pos + size;
+            code.pos += size;
+        }
+
+        NewFunctions added = new NewFunctions(module.typeSection().typeCount(), imported + defined);
+        byte[][] bodies = new byte[defined][];
+        int split = 0;
+        for (int d = 0; d < defined; d++) {
+            FunctionBody body = module.codeSection().getFunctionBody(d);
+            if (body.instructions().size() <= maxInstructions) continue;
+            FunctionType type = module.typeSection().getType(module.functionSection().getFunctionType(d));
+            List<ValType> locals = new ArrayList<>(type.params());
+            locals.addAll(body.localTypes());
+            Body b = new Body(wasm, module, imported, body.instructions(), locals, chunk);
+            List<Group> groups = b.groups();
+            if (groups.isEmpty()) continue;
+            bodies[d] = b.rewrite(groups, wasm, bodyStart[d], bodyEnd[d], added);
+            split++;
+        }
+        if (added.bodies.isEmpty()) return new Result(wasm, 0, 0);
+        return new Result(assemble(wasm, sections, defined, bodyStart, bodyEnd, bodies, added), split, added.bodies.size());
+    }
+
+    /** A group to outline: instructions [from, to), the locals it passes in, and those it hands back. */
+    record Group(int from, int to, List<Integer> params, List<Integer> results) {}
+
+    /** The new types and functions, appended after the module's own. */
+    static final class NewFunctions {
+        final int firstType;
+        final int firstFunction;
+        final Map<String, Integer> typeIndex = new LinkedHashMap<>();
+        final List<byte[]> types = new ArrayList<>();
+        final List<Integer> functionTypes = new ArrayList<>();
+        final List<byte[]> bodies = new ArrayList<>();
+
+        NewFunctions(int firstType, int firstFunction) {
+            this.firstType = firstType;
+            this.firstFunction = firstFunction;
+        }
+
+        /** Adds a function; returns its index. */
+        int add(List<ValType> params, List<ValType> results, byte[] body) {
+            ByteArrayOutputStream sig = new ByteArrayOutputStream();
+            sig.write(0x60);
+            u32(sig, params.size());
+            for (ValType t : params) sig.write(t.opcode());
+            u32(sig, results.size());
+            for (ValType t : results) sig.write(t.opcode());
+            byte[] s = sig.toByteArray();
+            int type = typeIndex.computeIfAbsent(HexFormat.of().formatHex(s), k -> {
+                types.add(s);
+                return firstType + types.size() - 1;
+            });
+            functionTypes.add(type);
+            bodies.add(body);
+            return firstFunction + bodies.size() - 1;
+        }
+    }
+
+    /** One large function body: its block structure, the groups found in it, and the rewrite. */
+    static final class Body {
+        private final byte[] wasm;
+        private final WasmModule module;
+        private final int imported;
+        private final List<AnnotatedInstruction> ins;
+        private final List<ValType> locals;
+        private final int chunk;
+        /** For a block/loop/if at index i: the index of its matching end (and else, or -1). */
+        private final int[] end;
+        private final int[] elseAt;
+
+        Body(byte[] wasm, WasmModule module, int imported, List<AnnotatedInstruction> ins, List<ValType> locals, int chunk) {
+            this.wasm = wasm;
+            this.module = module;
+            this.imported = imported;
+            this.ins = ins;
+            this.locals = locals;
+            this.chunk = chunk;
+            this.end = new int[ins.size()];
+            this.elseAt = new int[ins.size()];
+            java.util.Arrays.fill(elseAt, -1);
+            int[] open = new int[ins.size()];
+            int depth = 0;
+            for (int i = 0; i < ins.size(); i++) {
+                OpCode op = ins.get(i).opcode();
+                if (op == OpCode.BLOCK || op == OpCode.LOOP || op == OpCode.IF || op == OpCode.TRY_TABLE) open[depth++] = i;
+                else if (op == OpCode.ELSE) elseAt[open[depth - 1]] = i;
+                else if (op == OpCode.END && depth > 0) end[open[--depth]] = i;
+            }
+        }
+
+        List<Group> groups() {
+            List<Group> out = new ArrayList<>();
+            // the function's own final `end` is not part of its top-level sequence
+            sequence(0, ins.size() - 1, new ArrayList<>(), out);
+            return out;
+        }
+
+        /**
+         * Finds groups among the items of the sequence [from, to) (an item is one instruction or one whole
+         * construct) and recurses into constructs that could not be taken whole. {@code loops} are the loops
+         * enclosing the sequence, as [start, end] pairs, for the liveness of written locals.
+         */
+        private void sequence(int from, int to, List<int[]> loops, List<Group> out) {
+            int start = -1;      // first instruction of the group being built
+            int lastCut = -1;    // latest point since start where the stack was back at the base
+            int height = 0;
+            for (int i = from; i < to; ) {
+                int next = isConstruct(i) ? end[i] + 1 : i + 1;
+                int[] effect = itemEffect(i);
+                boolean tooBig = next - i > chunk;
+                if (effect == null || tooBig || (start >= 0 ? height < effect[0] : effect[0] > 0)) {
+                    if (start >= 0 && lastCut - start >= MIN_GROUP) out.add(group(start, lastCut, loops));
+                    start = -1;
+                    if (isConstruct(i)) {
+                        List<int[]> inner = loops;
+                        if (ins.get(i).opcode() == OpCode.LOOP) {
+                            inner = new ArrayList<>(loops);
+                            inner.add(new int[] {i, end[i]});
+                        }
+                        if (ins.get(i).opcode() != OpCode.TRY_TABLE) {
+                            int e = elseAt[i];
+                            sequence(i + 1, e >= 0 ? e : end[i], inner, out);
+                            if (e >= 0) sequence(e + 1, end[i], inner, out);
+                        }
+                    }
+                    i = next;
+                    continue;
+                }
+                if (start < 0) {
+                    start = i;
+                    lastCut = i;
+                    height = 0;
+                }
+                height += effect[1] - effect[0];
+                if (height == 0) {
+                    lastCut = next;
+                    if (lastCut - start >= chunk) {
+                        out.add(group(start, lastCut, loops));
+                        start = -1;
+                    }
+                }
+                i = next;
+            }
+            if (start >= 0 && lastCut - start >= MIN_GROUP) out.add(group(start, lastCut, loops));
+        }
+
+        private boolean isConstruct(int i) {
+            OpCode op = ins.get(i).opcode();
+            return op == OpCode.BLOCK || op == OpCode.LOOP || op == OpCode.IF || op == OpCode.TRY_TABLE;
+        }
+
+        private Group group(int from, int to, List<int[]> loops) {
+            TreeSet<Integer> touched = new TreeSet<>();
+            TreeSet<Integer> written = new TreeSet<>();
+            for (int k = from; k < to; k++) {
+                OpCode op = ins.get(k).opcode();
+                if (op == OpCode.LOCAL_GET || op == OpCode.LOCAL_SET || op == OpCode.LOCAL_TEE) {
+                    int l = (int) ins.get(k).operand(0);
+                    touched.add(l);
+                    if (op != OpCode.LOCAL_GET) written.add(l);
+                }
+            }
+            List<Integer> results = new ArrayList<>();
+            for (int l : written) if (mayBeReadAfter(l, to, loops)) results.add(l);
+            return new Group(from, to, new ArrayList<>(touched), results);
+        }
+
+        private boolean mayBeReadAfter(int local, int after, List<int[]> loops) {
+            for (int k = 0; k < ins.size(); k++) {
+                AnnotatedInstruction in = ins.get(k);
+                if (in.opcode() != OpCode.LOCAL_GET || in.operand(0) != local) continue;
+                if (k >= after) return true;
+                for (int[] loop : loops) if (k >= loop[0] && k <= loop[1]) return true;
+            }
+            return false;
+        }
+
+        /** {pops, pushes} of the item at i, or null when it may not be outlined. */
+        private int[] itemEffect(int i) {
+            AnnotatedInstruction in = ins.get(i);
+            OpCode op = in.opcode();
+            if (isConstruct(i)) {
+                if (op == OpCode.TRY_TABLE || !selfContained(i)) return null;
+                int[] bt = blockType(in);
+                return op == OpCode.IF ? new int[] {bt[0] + 1, bt[1]} : bt;
+            }
+            switch (op) {
+                case CALL: {
+                    FunctionType t = functionType((int) in.operand(0));
+                    return new int[] {t.params().size(), t.returns().size()};
+                }
+                case CALL_INDIRECT: {
+                    FunctionType t = module.typeSection().getType((int) in.operand(0));
+                    return new int[] {t.params().size() + 1, t.returns().size()};
+                }
+                case LOCAL_SET: return numericLocal(in) ? new int[] {1, 0} : null;
+                case LOCAL_TEE: return numericLocal(in) ? new int[] {1, 1} : null;
+                case LOCAL_GET: return numericLocal(in) ? new int[] {0, 1} : null;
+                default: return SIMPLE.get(op);
+            }
+        }
+
+        private boolean numericLocal(AnnotatedInstruction in) {
+            int l = (int) in.operand(0);
+            return l < locals.size() && isNumeric(locals.get(l));
+        }
+
+        /** True when the construct at i only falls through: no branch out of it, no return, nothing unknown. */
+        private boolean selfContained(int i) {
+            int depth = 0;
+            for (int k = i; k <= end[i]; k++) {
+                AnnotatedInstruction in = ins.get(k);
+                OpCode op = in.opcode();
+                switch (op) {
+                    case BLOCK, LOOP, IF -> depth++;
+                    case END -> depth--;
+                    case ELSE, UNREACHABLE, NOP, CALL, CALL_INDIRECT, SELECT_T -> { }
+                    case LOCAL_GET, LOCAL_SET, LOCAL_TEE -> { if (!numericLocal(in)) return false; }
+                    case BR, BR_IF -> { if (in.operand(0) >= depth) return false; }
+                    case BR_TABLE -> {
+                        for (long label : in.operands()) if (label >= depth) return false;
+                    }
+                    default -> { if (!SIMPLE.containsKey(op)) return false; }
+                }
+            }
+            return true;
+        }
+
+        /** {params, results} of a block type, read from the instruction's raw bytes. */
+        private int[] blockType(AnnotatedInstruction in) {
+            int p = in.address() + 1;
+            int b = wasm[p] & 0xff;
+            if (b == 0x40) return new int[] {0, 0};
+            if ((b & 0x80) == 0 && b >= 0x40) return new int[] {0, 1};  // a single value type (one byte, 0x40..0x7f)
+            long idx = new Reader(wasm, p).s33();
+            FunctionType t = module.typeSection().getType((int) idx);
+            return new int[] {t.params().size(), t.returns().size()};
+        }
+
+        private FunctionType functionType(int f) {
+            if (f < imported) {
+                int seen = 0;
+                for (int i = 0; i < module.importSection().importCount(); i++) {
+                    if (module.importSection().getImport(i) instanceof FunctionImport fi && seen++ == f) {
+                        return module.typeSection().getType(fi.typeIndex());
+                    }
+                }
+                throw new IllegalArgumentException("no imported function " + f);
+            }
+            return module.typeSection().getType(module.functionSection().getFunctionType(f - imported));
+        }
+
+        /** The body with each group replaced by a call to a new function (added to {@code added}). */
+        byte[] rewrite(List<Group> groups, byte[] wasm, int bodyStart, int bodyEnd, NewFunctions added) {
+            groups.sort((a, b) -> Integer.compare(a.from(), b.from()));
+            ByteArrayOutputStream out = new ByteArrayOutputStream(bodyEnd - bodyStart);
+            out.write(wasm, bodyStart, ins.get(0).address() - bodyStart);  // the locals declaration
+            int copied = ins.get(0).address();
+            for (Group g : groups) {
+                ByteArrayOutputStream fn = new ByteArrayOutputStream();
+                fn.write(0);  // no locals beyond the parameters
+                for (int k = g.from(); k < g.to(); k++) {
+                    AnnotatedInstruction in = ins.get(k);
+                    OpCode op = in.opcode();
+                    if (op == OpCode.LOCAL_GET || op == OpCode.LOCAL_SET || op == OpCode.LOCAL_TEE) {
+                        fn.write(wasm[in.address()]);
+                        u32(fn, g.params().indexOf((int) in.operand(0)));
+                    } else {
+                        fn.write(wasm, in.address(), ins.get(k + 1).address() - in.address());
+                    }
+                }
+                for (int l : g.results()) {
+                    fn.write(0x20);
+                    u32(fn, g.params().indexOf(l));
+                }
+                fn.write(0x0b);
+                int f = added.add(g.params().stream().map(locals::get).toList(), g.results().stream().map(locals::get).toList(),
+                        fn.toByteArray());
+
+                int from = ins.get(g.from()).address();
+                out.write(wasm, copied, from - copied);
+                for (int l : g.params()) {
+                    out.write(0x20);
+                    u32(out, l);
+                }
+                out.write(0x10);
+                u32(out, f);
+                for (int r = g.results().size() - 1; r >= 0; r--) {
+                    out.write(0x21);
+                    u32(out, g.results().get(r));
+                }
+                copied = ins.get(g.to()).address();
+            }
+            out.write(wasm, copied, bodyEnd - copied);
+            return out.toByteArray();
+        }
+    }
+
+    private static byte[] assemble(byte[] wasm, Sections sections, int defined, int[] bodyStart, int[] bodyEnd, byte[][] bodies,
+                                   NewFunctions added) {
+        ByteArrayOutputStream result = new ByteArrayOutputStream(wasm.length + wasm.length / 8);
+        result.write(wasm, 0, 8);  // magic and version
+        for (int s = 0; s < sections.count(); s++) {
+            int id = sections.id(s);
+            if (id == 1 || id == 3) {  // types, function signatures: append
+                Reader r = new Reader(wasm, sections.payloadStart(s));
+                int n = r.u32();
+                ByteArrayOutputStream p = new ByteArrayOutputStream();
+                u32(p, n + (id == 1 ? added.types.size() : added.functionTypes.size()));
+                p.write(wasm, r.pos, sections.payloadEnd(s) - r.pos);
+                if (id == 1) for (byte[] t : added.types) p.writeBytes(t);
+                else for (int t : added.functionTypes) u32(p, t);
+                section(result, id, p.toByteArray());
+            } else if (id == 10) {
+                ByteArrayOutputStream p = new ByteArrayOutputStream(wasm.length);
+                u32(p, defined + added.bodies.size());
+                for (int d = 0; d < defined; d++) {
+                    if (bodies[d] == null) {
+                        u32(p, bodyEnd[d] - bodyStart[d]);
+                        p.write(wasm, bodyStart[d], bodyEnd[d] - bodyStart[d]);
+                    } else {
+                        u32(p, bodies[d].length);
+                        p.writeBytes(bodies[d]);
+                    }
+                }
+                for (byte[] b : added.bodies) {
+                    u32(p, b.length);
+                    p.writeBytes(b);
+                }
+                section(result, id, p.toByteArray());
+            } else {
+                result.write(wasm, sections.start(s), sections.payloadEnd(s) - sections.start(s));
+            }
+        }
+        return result.toByteArray();
+    }
+
+    /** Stack effects {pops, pushes} of the instructions that never affect control or locals. */
+    private static final Map<OpCode, int[]> SIMPLE = new EnumMap<>(OpCode.class);
+
+    static {
+        for (OpCode op : OpCode.values()) {
+            int[] e = simpleEffect(op);
+            if (e != null) SIMPLE.put(op, e);
+        }
+    }
+
+    private static int[] simpleEffect(OpCode op) {
+        switch (op) {
+            case NOP: return new int[] {0, 0};
+            case GLOBAL_GET, MEMORY_SIZE, I32_CONST, I64_CONST, F32_CONST, F64_CONST: return new int[] {0, 1};
+            case GLOBAL_SET, DROP: return new int[] {1, 0};
+            case SELECT: return new int[] {3, 1};
+            case MEMORY_GROW: return new int[] {1, 1};
+            default: break;
+        }
+        String name = op.name();
+        // scalar numeric instructions only: SIMD names (I32x4_...) and atomics do not match
+        if (!name.matches("[IF](32|64)_[A-Z0-9_]+") || name.contains("ATOMIC")) return null;
+        if (name.contains("_LOAD")) return new int[] {1, 1};
+        if (name.contains("_STORE")) return new int[] {2, 0};
+        if (name.endsWith("_EQZ") || name.endsWith("_CLZ") || name.endsWith("_CTZ") || name.endsWith("_POPCNT")
+                || name.endsWith("_ABS") || name.endsWith("_NEG") || name.endsWith("_CEIL") || name.endsWith("_FLOOR")
+                || name.endsWith("_NEAREST") || name.endsWith("_SQRT") || name.equals("F32_TRUNC") || name.equals("F64_TRUNC")
+                || name.contains("_WRAP_") || name.contains("_EXTEND") || name.contains("_TRUNC_") || name.contains("_CONVERT_")
+                || name.contains("_DEMOTE_") || name.contains("_PROMOTE_") || name.contains("_REINTERPRET_")) {
+            return new int[] {1, 1};
+        }
+        if (name.matches("[IF](32|64)_(ADD|SUB|MUL|DIV(_[SU])?|REM_[SU]|AND|OR|XOR|SHL|SHR_[SU]|ROTL|ROTR|EQ|NE|[LG][TE](_[SU])?|MIN|MAX|COPYSIGN)")) {
+            return new int[] {2, 1};
+        }
+        return null;
+    }
+
+    private static boolean isNumeric(ValType t) {
+        return t.equals(ValType.I32) || t.equals(ValType.I64) || t.equals(ValType.F32) || t.equals(ValType.F64);
+    }
+
+    private static void section(ByteArrayOutputStream out, int id, byte[] payload) {
+        out.write(id);
+        u32(out, payload.length);
+        out.writeBytes(payload);
+    }
+
+    static void u32(ByteArrayOutputStream out, int v) {
+        do {
+            int b = v & 0x7f;
+            v >>>= 7;
+            out.write(v != 0 ? b | 0x80 : b);
+        } while (v != 0);
+    }
+
+    /** LEB128 reader over the raw module. */
+    static final class Reader {
+        final byte[] b;
+        int pos;
+
+        Reader(byte[] b, int pos) {
+            this.b = b;
+            this.pos = pos;
+        }
+
+        int u32() {
+            int result = 0;
+            for (int shift = 0; ; shift += 7) {
+                int x = b[pos++] & 0xff;
+                result |= (x & 0x7f) << shift;
+                if ((x & 0x80) == 0) return result;
+                if (shift >= 28) throw new IllegalArgumentException("malformed LEB128 at byte " + (pos - 1));
+            }
+        }
+
+        long s33() {
+            long result = 0;
+            int shift = 0;
+            int x;
+            do {
+                x = b[pos++] & 0xff;
+                result |= (long) (x & 0x7f) << shift;
+                shift += 7;
+            } while ((x & 0x80) != 0 && shift < 35);
+            if (shift < 64 && (x & 0x40) != 0) result |= -1L << shift;
+            return result;
+        }
+    }
+
+    /** The top-level sections of a module: id, where the section starts, where its payload starts and ends. */
+    record Sections(int[] ids, int[] starts, int[] payloadStarts, int[] payloadEnds) {
+        static Sections of(byte[] wasm) {
+            List<int[]> list = new ArrayList<>();
+            Reader r = new Reader(wasm, 8);
+            while (r.pos < wasm.length) {
+                int start = r.pos;
+                int id = wasm[r.pos++] & 0xff;
+                int size = r.u32();
+                list.add(new int[] {id, start, r.pos, r.pos + size});
+                r.pos += size;
+            }
+            int n = list.size();
+            int[] ids = new int[n], starts = new int[n], ps = new int[n], pe = new int[n];
+            for (int i = 0; i < n; i++) {
+                ids[i] = list.get(i)[0];
+                starts[i] = list.get(i)[1];
+                ps[i] = list.get(i)[2];
+                pe[i] = list.get(i)[3];
+            }
+            return new Sections(ids, starts, ps, pe);
+        }
+
+        int count() { return ids.length; }
+        int id(int s) { return ids[s]; }
+        int start(int s) { return starts[s]; }
+        int payloadStart(int s) { return payloadStarts[s]; }
+        int payloadEnd(int s) { return payloadEnds[s]; }
+
+        int find(int id) {
+            for (int s = 0; s < ids.length; s++) if (ids[s] == id) return s;
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package org.ppfarm.worker;
+
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.ppfarm.proto.v1.ArtifactData;
+import org.ppfarm.proto.v1.ArtifactsGrpc;
+import org.ppfarm.proto.v1.FetchArtifactRequest;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Fetches circuit artifacts from a coordinator by SHA-256 into a local cache and checks every byte against the hash,
+ * so a worker proves only with the exact key the job names. Files already cached are re-hashed once per process
+ * before first use. Thread-safe; concurrent requests for one hash fetch it once.
+ */
+public final class ArtifactFetcher {
+    private final ArtifactsGrpc.ArtifactsBlockingStub stub;
+    private final Path dir;
+    private final ConcurrentHashMap<String, Path> verified = new ConcurrentHashMap<>();
+
+    public ArtifactFetcher(Channel coordinator, Path dir) throws IOException {
+        this.stub = ArtifactsGrpc.newBlockingStub(coordinator);
+        this.dir = Files.createDirectories(dir);
+    }
+
+    /** The local path of the artifact with this hash, fetched if needed. */
+    public Path get(String sha256) throws ArtifactException {
+        if (!sha256.matches("[0-9a-f]{64}")) throw new ArtifactException("not a SHA-256: '" + sha256 + "'");
+        Path p = verified.get(sha256);
+        if (p != null) return p;
+        synchronized (lockFor(sha256)) {
+            p = verified.get(sha256);
+            if (p != null) return p;
+            Path target = dir.resolve(sha256);
+            if (Files.isRegularFile(target) && CircuitRegistry.sha256(target).equals(sha256)) {
+                verified.put(sha256, target);
+                return target;
+            }
+            fetch(sha256, target);
+            verified.put(sha256, target);
+            return target;
+        }
+    }
+
+    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
+
+    private Object lockFor(String sha) { return locks.computeIfAbsent(sha, k -> new Object()); }
+
+    private void fetch(String sha256, Path target) throws ArtifactException {
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, ".fetch-", ".tmp");
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                Iterator<ArtifactData> it = stub.withDeadlineAfter(10, TimeUnit.MINUTES)
+                        .fetch(FetchArtifactRequest.newBuilder().setSha256(sha256).build());
+                while (it.hasNext()) {
+                    byte[] d = it.next().getData().toByteArray();
+                    md.update(d);
+                    out.write(d);
+                }
+            }
+            String actual = HexFormat.of().formatHex(md.digest());
+            if (!actual.equals(sha256))
+                throw new ArtifactException("artifact " + sha256 + ": received bytes hash to " + actual + "; refused");
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (StatusRuntimeException e) {
+            throw new ArtifactException("artifact " + sha256 + ": coordinator answered " + e.getStatus());
+        } catch (IOException e) {
+            throw new ArtifactException("artifact " + sha256 + ": " + e.getMessage());
+        } catch (NoSuchAlgorithmException e) {
+            throw new AssertionError(e);
+        } finally {
+            if (tmp != null) try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
+        }
+    }
+
+    /** An artifact could not be fetched or did not match its hash; the job is retried later, not failed. */
+    public static final class ArtifactException extends Exception {
+        public ArtifactException(String m) { super(m, null, false, false); }
+    }
+}

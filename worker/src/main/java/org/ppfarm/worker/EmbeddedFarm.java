@@ -1,0 +1,118 @@
+package org.ppfarm.worker;
+
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import org.ppfarm.coordinator.Coordinator;
+import org.ppfarm.coordinator.config.CoordinatorConfig;
+import org.ppfarm.coordinator.config.FarmConfigs;
+import org.ppfarm.coordinator.jobs.JobSubmitter;
+import org.ppfarm.coordinator.kafka.EmbeddedKafka;
+import org.ppfarm.coordinator.seal.InputSeal;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ppfarm up}: the whole farm in one process on embedded defaults — a real single-node KRaft Kafka broker, a
+ * coordinator (gRPC on 127.0.0.1:port) and a CPU worker — with the production 0xbow circuits registered. The workers'
+ * sealing key pair is generated in memory for the process's lifetime (job inputs on the embedded broker's disk are
+ * sealed to it and unreadable once the process ends). Prints {@code ppfarm ready on <host:port>} when it serves.
+ */
+public final class EmbeddedFarm implements AutoCloseable {
+    /** Options of {@code ppfarm up}. {@code dataDir} null: a temporary directory, deleted on close. */
+    public record Options(int port, Path dataDir, Path artifactsDir, String pipelineFactory, int workerConcurrency,
+                          JobSubmitter.ProtocolInputs protocolInputs) {
+        public static Options defaults() {
+            return new Options(50051, null, null, null, 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE);
+        }
+    }
+
+    private final EmbeddedKafka kafka;
+    private final Coordinator coordinator;
+    private final Worker worker;
+    private final Path dataDir;
+    private final boolean deleteData;
+
+    private EmbeddedFarm(Options o) throws Exception {
+        this.deleteData = o.dataDir() == null;
+        this.dataDir = o.dataDir() != null ? Files.createDirectories(o.dataDir()) : Files.createTempDirectory("ppfarm-up-");
+        Path circuits = ProductionCircuits.locate(o.artifactsDir());
+        this.kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), false);
+        InputSeal.KeyPair keys = InputSeal.KeyPair.generate();
+        Map<String, Object> c = new HashMap<>();
+        c.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        c.put(CoordinatorConfig.ARTIFACTS_DIR, dataDir.resolve("registry").toString());
+        c.put(CoordinatorConfig.SEAL_PUBLIC_KEY, keys.publicKeyBase64());
+        c.put(CoordinatorConfig.GRPC_PORT, Integer.toString(o.port()));
+        c.put(CoordinatorConfig.COORDINATOR_ID, "coordinator-1");
+        c.put(FarmConfigs.KAFKA_TOPIC_PARTITIONS, "4");
+        CoordinatorConfig cc = new CoordinatorConfig(c);
+        this.coordinator = Coordinator.start(cc, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", o.port())),
+                o.protocolInputs());
+        ProductionCircuits.register(coordinator.registry(), circuits);
+        Map<String, Object> w = new HashMap<>();
+        w.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        w.put(WorkerConfig.WORKER_ID, "worker-1");
+        w.put(WorkerConfig.COORDINATOR_ADDRESS, "127.0.0.1:" + coordinator.port());
+        w.put(WorkerConfig.CACHE_DIR, dataDir.resolve("worker-cache").toString());
+        w.put(WorkerConfig.SEAL_KEY_PAIR, keys.encode());
+        w.put(WorkerConfig.CONCURRENCY, Integer.toString(o.workerConcurrency()));
+        w.put(WorkerConfig.PREFETCH, Integer.toString(Math.max(8, o.workerConcurrency())));
+        if (o.pipelineFactory() != null) w.put(WorkerConfig.PIPELINE_FACTORY, o.pipelineFactory());
+        this.worker = new Worker(new WorkerConfig(w)).start();
+    }
+
+    public static EmbeddedFarm start(Options o) throws Exception { return new EmbeddedFarm(o); }
+
+    /** host:port of the gRPC API. */
+    public String address() { return "127.0.0.1:" + coordinator.port(); }
+
+    public Coordinator coordinator() { return coordinator; }
+
+    @Override
+    public void close() throws Exception {
+        worker.close();
+        coordinator.close();
+        kafka.close();
+        if (deleteData) EmbeddedKafka.deleteRecursively(dataDir);
+    }
+
+    /**
+     * {@code ppfarm up [--port P] [--data-dir D] [--artifacts DIR] [--workers N]}: runs until interrupted.
+     */
+    public static void main(String[] args) throws Exception {
+        Options o = Options.defaults();
+        int port = o.port(), workers = 1;
+        Path data = null, artifacts = null;
+        String pipeline = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            String v = i + 1 < args.length ? args[i + 1] : null;
+            switch (a) {
+                case "--port" -> { port = Integer.parseInt(require(a, v)); i++; }
+                case "--data-dir" -> { data = Path.of(require(a, v)); i++; }
+                case "--artifacts" -> { artifacts = Path.of(require(a, v)); i++; }
+                case "--workers" -> { workers = Integer.parseInt(require(a, v)); i++; }
+                case "--pipeline" -> { pipeline = require(a, v); i++; }
+                default -> throw new IllegalArgumentException("ppfarm up: unknown option " + a
+                        + " (usage: ppfarm up [--port P] [--data-dir D] [--artifacts DIR] [--workers N])");
+            }
+        }
+        EmbeddedFarm farm = start(new Options(port, data, artifacts, pipeline, workers, o.protocolInputs()));
+        System.out.println("ppfarm ready on " + farm.address());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try { farm.close(); } catch (Exception ignored) { /* shutting down */ }
+            stopped.countDown();
+        }));
+        stopped.await();
+    }
+
+    private static String require(String option, String value) {
+        if (value == null) throw new IllegalArgumentException("ppfarm up: " + option + " needs a value");
+        return value;
+    }
+}

@@ -1,0 +1,161 @@
+package org.ppfarm.worker;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.util.Timestamps;
+import io.grpc.Status;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.ppfarm.coordinator.seal.InputSeal;
+import org.ppfarm.proto.v1.Circuit;
+import org.ppfarm.proto.v1.JobEvent;
+import org.ppfarm.proto.v1.JobRecord;
+import org.ppfarm.proto.v1.ProofResult;
+import org.ppfarm.proto.v1.StageTimings;
+import org.ppfarm.worker.pipeline.ProvingPipeline;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one fetched job: skip it if already finished or cancelled, drop it if its deadline passed, open its sealed
+ * input, prove it on the circuit's resident pipeline, and publish exactly one terminal event. Bad input fails the job
+ * (INVALID_ARGUMENT, never retried); an artifact that cannot be fetched is retried a few times, then fails the job.
+ * Nothing about the input is ever logged. Thread-safe: prover threads share one runner.
+ */
+final class JobRunner {
+    private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
+    private static final int ARTIFACT_ATTEMPTS = 5;
+
+    @FunctionalInterface
+    interface Publisher {
+        /** Publishes; with {@code await}, returns only once Kafka acknowledged the event. */
+        void publish(JobEvent e, boolean await) throws Exception;
+    }
+
+    private final String workerId;
+    private final InputSeal.KeyPair keys;
+    private final ProvingPipeline.Factory factory;
+    private final ArtifactFetcher fetcher;
+    private final Set<String> finishedJobs;
+    private final Publisher publisher;
+    private final WorkerMetrics metrics;
+    private final ConcurrentHashMap<String, ProvingPipeline> circuits = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Integer> artifactFailures = new ConcurrentHashMap<>();
+
+    JobRunner(String workerId, InputSeal.KeyPair keys, ProvingPipeline.Factory factory, ArtifactFetcher fetcher,
+              Set<String> finishedJobs, Publisher publisher, WorkerMetrics metrics) {
+        this.workerId = workerId;
+        this.keys = keys;
+        this.factory = factory;
+        this.fetcher = fetcher;
+        this.finishedJobs = finishedJobs;
+        this.publisher = publisher;
+        this.metrics = metrics;
+    }
+
+    String backend() { return factory.backend(); }
+
+    /** Returns true when the job is settled (its offset may be committed), false to try it again later. */
+    boolean run(ConsumerRecord<String, byte[]> r) throws InterruptedException {
+        JobRecord job;
+        try {
+            job = Worker.parse(r);
+        } catch (Exception e) {
+            return publish(Worker.failed(workerId, r.key(), Status.Code.INVALID_ARGUMENT, "unreadable job record: " + e.getMessage()));
+        }
+        String jobId = job.getJobId();
+        if (finishedJobs.contains(jobId)) { metrics.skipped(); return true; }
+        long startMillis = System.currentTimeMillis();
+        if (job.hasDeadline() && Timestamps.toMillis(job.getDeadline()) <= startMillis)
+            return publish(Worker.failed(workerId, jobId, Status.Code.DEADLINE_EXCEEDED, "job " + jobId + ": deadline "
+                    + Timestamps.toString(job.getDeadline()) + " passed before a worker started it; dropped, not proved"));
+
+        ProvingPipeline pipeline;
+        try {
+            pipeline = pipeline(job.getCircuit());
+            artifactFailures.remove(job.getCircuit().getZkeySha256());
+        } catch (ArtifactFetcher.ArtifactException e) {
+            int n = artifactFailures.merge(job.getCircuit().getZkeySha256(), 1, Integer::sum);
+            log.warn("job {}: {} (attempt {} of {})", jobId, e.getMessage(), n, ARTIFACT_ATTEMPTS);
+            if (n < ARTIFACT_ATTEMPTS) { Thread.sleep(1000L * n); return false; }
+            return publish(Worker.failed(workerId, jobId, Status.Code.UNAVAILABLE, e.getMessage()));
+        } catch (Exception e) {
+            return publish(Worker.failed(workerId, jobId, Status.Code.FAILED_PRECONDITION,
+                    "circuit " + job.getCircuit().getName() + " cannot be loaded: " + e.getMessage()));
+        }
+
+        // not awaited: the terminal event (same key, same partition) is ordered after it and is awaited
+        publish(JobEvent.newBuilder().setJobId(jobId).setWorkerId(workerId).setAt(Timestamps.fromMillis(startMillis))
+                .setStarted(JobEvent.Started.getDefaultInstance()).build(), false);
+        byte[] input = null;
+        ProvingPipeline.Output proof;
+        try {
+            input = InputSeal.open(keys, jobId, job.getInput());
+            proof = pipeline.prove(job.getInputKind(), input);
+        } catch (InputSeal.SealException e) {
+            return publish(Worker.failed(workerId, jobId, Status.Code.FAILED_PRECONDITION, e.getMessage()));
+        } catch (ProvingPipeline.JobInputException e) {
+            metrics.failed("invalid_argument");
+            return publish(Worker.failed(workerId, jobId, Status.Code.INVALID_ARGUMENT, e.getMessage()));
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            log.error("job {}: proving failed: {}", jobId, e.toString());
+            metrics.failed("internal");
+            return publish(Worker.failed(workerId, jobId, Status.Code.INTERNAL, "proving failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+        } finally {
+            InputSeal.zeroize(input);
+        }
+        long queuedMicros = Math.max(0, TimeUnit.MILLISECONDS.toMicros(startMillis - Timestamps.toMillis(job.getSubmittedAt())));
+        ProofResult.Builder res = ProofResult.newBuilder().setProofJson(proof.proofJson()).setPublicJson(proof.publicJson())
+                .setSolidityCalldata(proof.calldata()).setWorkerId(workerId).setBackend(factory.backend())
+                .setTimings(StageTimings.newBuilder().setQueuedMicros(queuedMicros)
+                        .setWitnessMicros(proof.witnessNanos() / 1000).setProveMicros(proof.proveNanos() / 1000)
+                        .setVerifyMicros(proof.verifyNanos() / 1000));
+        proof.proofElements().forEach(b -> res.addProofElements(ByteString.copyFrom(b)));
+        proof.publicSignals().forEach(b -> res.addPublicSignals(ByteString.copyFrom(b)));
+        metrics.proved(job.getCircuit().getName(), proof);
+        return publish(JobEvent.newBuilder().setJobId(jobId).setWorkerId(workerId)
+                .setAt(Timestamps.fromMillis(System.currentTimeMillis())).setSucceeded(res).build());
+    }
+
+    private boolean publish(JobEvent e) throws InterruptedException {
+        return publish(e, true);
+    }
+
+    private boolean publish(JobEvent e, boolean await) throws InterruptedException {
+        try {
+            publisher.publish(e, await);
+            return true;
+        } catch (InterruptedException ie) {
+            throw ie;
+        } catch (Exception ex) {
+            log.warn("job {}: event not acknowledged by Kafka ({}); the job will be tried again", e.getJobId(), ex.toString());
+            return false;
+        }
+    }
+
+    private ProvingPipeline pipeline(Circuit c) throws Exception {
+        ProvingPipeline p = circuits.get(c.getZkeySha256());
+        if (p != null) return p;
+        synchronized (circuits) {
+            p = circuits.get(c.getZkeySha256());
+            if (p != null) return p;
+            var files = new ProvingPipeline.CircuitFiles(c.getName(), fetcher.get(c.getZkeySha256()), fetcher.get(c.getWasmSha256()),
+                    c.getVkeySha256().isEmpty() ? null : fetcher.get(c.getVkeySha256()));
+            long t0 = System.nanoTime();
+            p = factory.load(files);
+            log.info("circuit {} loaded in {} ms", c.getName(), (System.nanoTime() - t0) / 1_000_000);
+            circuits.put(c.getZkeySha256(), p);
+            return p;
+        }
+    }
+
+    void close() {
+        circuits.values().forEach(ProvingPipeline::close);
+        circuits.clear();
+    }
+}

@@ -1,0 +1,291 @@
+package org.ppfarm.worker;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.Timestamps;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.ppfarm.coordinator.config.FarmConfigs;
+import org.ppfarm.coordinator.jobs.JobStates;
+import org.ppfarm.coordinator.jobs.StateFollower;
+import org.ppfarm.coordinator.kafka.FarmTopics;
+import org.ppfarm.coordinator.seal.InputSeal;
+import org.ppfarm.proto.v1.JobError;
+import org.ppfarm.proto.v1.JobEvent;
+import org.ppfarm.proto.v1.JobRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A proving worker: a member of the workers' Kafka consumer group on the jobs topics.
+ *
+ * <p>Threads: one consumer thread owns the KafkaConsumer (poll, pause/resume, commit); {@code worker.concurrency}
+ * prover threads take fetched jobs from a local priority queue (high before normal before low, then arrival order)
+ * and run {@link JobRunner}. Delivery is at-least-once: a job's offset is committed only after its result event is
+ * acknowledged by Kafka, and only up to the first job of the partition that is not done, so a worker that dies
+ * mid-job leaves the job to the next owner of the partition. Duplicate results this causes are dropped by the
+ * coordinator (first terminal state wins); a worker also skips jobs the state topic already shows finished or
+ * cancelled. Graceful {@link #close()} stops fetching, lets in-flight jobs finish within {@code shutdown.grace.ms},
+ * commits, and leaves the group; queued jobs it did not start are handed back uncommitted.
+ */
+public final class Worker implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Worker.class);
+
+    private final WorkerConfig config;
+    private final String id;
+    private final FarmTopics topics;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final StateFollower stateFollower;
+    private final Set<String> finishedJobs = ConcurrentHashMap.newKeySet();
+    private final ManagedChannel channel;
+    private final JobRunner runner;
+    private final WorkerMetrics metrics;
+    private final HTTPServer metricsServer;
+
+    private final PriorityBlockingQueue<Pending> queue = new PriorityBlockingQueue<>();
+    private final ConcurrentLinkedQueue<Pending> done = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Pending> retry = new ConcurrentLinkedQueue<>();
+    private final Map<TopicPartition, Offsets> offsets = new HashMap<>(); // consumer thread only
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicLong seq = new AtomicLong();
+    private final Thread consumerThread;
+    private final List<Thread> provers = new ArrayList<>();
+    private volatile boolean fetching = true;
+    private volatile boolean running = true;
+
+    /** A fetched job waiting for or held by a prover thread. */
+    record Pending(int rank, long seq, ConsumerRecord<String, byte[]> record) implements Comparable<Pending> {
+        TopicPartition tp() { return new TopicPartition(record.topic(), record.partition()); }
+
+        @Override
+        public int compareTo(Pending o) {
+            return rank != o.rank ? Integer.compare(rank, o.rank) : Long.compare(seq, o.seq);
+        }
+    }
+
+    /** Offsets of one partition fetched and not yet done; commits advance to the first not-done offset. */
+    private static final class Offsets {
+        final TreeSet<Long> pending = new TreeSet<>();
+        long next = -1, committed = -1;
+
+        long commitPoint() { return pending.isEmpty() ? next : pending.first(); }
+    }
+
+    public Worker(WorkerConfig config) throws IOException {
+        this.config = config;
+        this.id = config.workerId();
+        this.topics = FarmConfigs.topics(config);
+        Map<String, Object> kafka = FarmConfigs.clientProps(config);
+
+        Map<String, Object> c = new HashMap<>(kafka);
+        c.put(ConsumerConfig.CLIENT_ID_CONFIG, id + "-jobs");
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + ".workers");
+        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.getInt(WorkerConfig.PREFETCH));
+        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, config.getInt(WorkerConfig.SESSION_TIMEOUT_MS));
+        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(200, config.getInt(WorkerConfig.SESSION_TIMEOUT_MS) / 5));
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, config.getInt(WorkerConfig.MAX_POLL_INTERVAL_MS));
+        c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
+        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
+
+        Map<String, Object> p = new HashMap<>(kafka);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, id + "-events");
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+
+        this.stateFollower = new StateFollower(kafka, id, topics.state(), job -> {
+            if (JobStates.terminal(job.getStatus())) finishedJobs.add(job.getJobId());
+        }).start();
+
+        String[] hp = config.getString(WorkerConfig.COORDINATOR_ADDRESS).split(":");
+        this.channel = NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1])).usePlaintext()
+                .maxInboundMessageSize(8 << 20).build();
+        PrometheusRegistry prometheus = new PrometheusRegistry();
+        this.metrics = new WorkerMetrics(prometheus, () -> inFlight.get(), () -> queue.size());
+        this.runner = new JobRunner(id, config.keyPair(), config.pipelineFactory(),
+                new ArtifactFetcher(channel, Path.of(config.getString(WorkerConfig.CACHE_DIR))), finishedJobs, this::publish, metrics);
+        int metricsPort = config.getInt(WorkerConfig.METRICS_PORT);
+        this.metricsServer = metricsPort < 0 ? null : HTTPServer.builder().port(metricsPort).registry(prometheus).buildAndStart();
+
+        this.consumerThread = Thread.ofPlatform().name(id + "-consumer").unstarted(this::consumeLoop);
+        for (int i = 0; i < config.getInt(WorkerConfig.CONCURRENCY); i++)
+            provers.add(Thread.ofPlatform().name(id + "-prover-" + i).unstarted(this::proveLoop));
+    }
+
+    /** Starts consuming and proving. */
+    public Worker start() {
+        consumerThread.start();
+        provers.forEach(Thread::start);
+        log.info("worker {} started: {} prover thread(s), backend {}", id, provers.size(), runner.backend());
+        return this;
+    }
+
+    public String id() { return id; }
+
+    private void consumeLoop() {
+        int prefetch = config.getInt(WorkerConfig.PREFETCH);
+        try {
+            consumer.subscribe(topics.jobTopics(), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+                    // not-started jobs of moved partitions go back to their new owner; in-flight ones finish here and
+                    // may be proved twice (the coordinator keeps the first result)
+                    queue.removeIf(x -> parts.contains(x.tp()));
+                    drainDone();
+                    commit(parts);
+                    parts.forEach(offsets::remove);
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+                    parts.forEach(tp -> offsets.put(tp, new Offsets()));
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> parts) {
+                    queue.removeIf(x -> parts.contains(x.tp()));
+                    parts.forEach(offsets::remove);
+                }
+            });
+            while (running) {
+                drainDone();
+                commit(offsets.keySet());
+                for (Pending r; (r = retry.poll()) != null; ) if (offsets.containsKey(r.tp())) queue.add(r);
+                var assigned = consumer.assignment();
+                if (!fetching || queue.size() + inFlight.get() >= prefetch) consumer.pause(assigned);
+                else consumer.resume(consumer.paused());
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+                    Offsets o = offsets.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new Offsets());
+                    o.pending.add(r.offset());
+                    o.next = Math.max(o.next, r.offset() + 1);
+                    queue.add(new Pending(topics.rank(r.topic()), seq.getAndIncrement(), r));
+                }
+            }
+            drainDone();
+            commit(offsets.keySet());
+        } catch (WakeupException e) {
+            if (running) log.error("worker {}: consumer woken unexpectedly", id);
+        } catch (RuntimeException e) {
+            log.error("worker {}: consumer stopped: {}", id, e.toString());
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void drainDone() {
+        for (Pending d; (d = done.poll()) != null; ) {
+            Offsets o = offsets.get(d.tp());
+            if (o != null) o.pending.remove(d.record().offset());
+        }
+    }
+
+    private void commit(Collection<TopicPartition> parts) {
+        Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
+        for (TopicPartition tp : parts) {
+            Offsets o = offsets.get(tp);
+            if (o == null || o.next < 0) continue;
+            long point = o.commitPoint();
+            if (point > o.committed) {
+                commits.put(tp, new OffsetAndMetadata(point));
+                o.committed = point;
+            }
+        }
+        if (!commits.isEmpty()) consumer.commitSync(commits);
+    }
+
+    private void proveLoop() {
+        while (running || inFlight.get() > 0 && !Thread.currentThread().isInterrupted()) {
+            Pending p;
+            try {
+                if (!fetching) break; // shutting down: queued jobs are handed back, not started
+                p = queue.poll(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (p == null) continue;
+            inFlight.incrementAndGet();
+            try {
+                if (runner.run(p.record())) done.add(p);
+                else retry.add(p);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
+    }
+
+    /** Publishes an event and waits until Kafka has it (the caller commits only after). */
+    private void publish(JobEvent e, boolean await) throws Exception {
+        var f = producer.send(new ProducerRecord<>(topics.events(), e.getJobId(), e.toByteArray()));
+        if (await) f.get(2, TimeUnit.MINUTES);
+    }
+
+    /** Graceful shutdown: stop fetching, let in-flight jobs finish within the grace period, commit, leave the group. */
+    @Override
+    public void close() throws InterruptedException {
+        fetching = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.getLong(WorkerConfig.SHUTDOWN_GRACE_MS));
+        while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
+        running = false;
+        for (Thread t : provers) { t.interrupt(); t.join(10_000); }
+        consumerThread.join(15_000);
+        stateFollower.close();
+        producer.close(Duration.ofSeconds(5));
+        runner.close();
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        if (metricsServer != null) metricsServer.close();
+        log.info("worker {} stopped", id);
+    }
+
+    static JobEvent failed(String workerId, String jobId, Status.Code code, String message) {
+        return JobEvent.newBuilder().setJobId(jobId).setWorkerId(workerId).setAt(Timestamps.fromMillis(System.currentTimeMillis()))
+                .setFailed(JobError.newBuilder().setCode(code.value()).setMessage(message)).build();
+    }
+
+    static JobRecord parse(ConsumerRecord<String, byte[]> r) throws InvalidProtocolBufferException {
+        return JobRecord.parseFrom(r.value());
+    }
+
+    static void zeroize(byte[] b) { InputSeal.zeroize(b); }
+}

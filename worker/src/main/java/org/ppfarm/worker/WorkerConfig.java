@@ -1,0 +1,95 @@
+package org.ppfarm.worker;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+import org.ppfarm.coordinator.config.FarmConfigs;
+import org.ppfarm.coordinator.seal.InputSeal;
+
+import java.util.Map;
+
+/**
+ * A worker's settings, Kafka-style (key, type, default, validator, documentation; cross-key checks in
+ * {@link #validate()} naming the key). Immutable.
+ */
+public final class WorkerConfig extends AbstractConfig {
+    public static final String WORKER_ID = "worker.id";
+    public static final String COORDINATOR_ADDRESS = "coordinator.address";
+    public static final String CONCURRENCY = "worker.concurrency";
+    public static final String PREFETCH = "worker.prefetch";
+    public static final String PIPELINE_FACTORY = "worker.pipeline.factory";
+    public static final String CACHE_DIR = "artifacts.cache.dir";
+    public static final String SEAL_KEY_PAIR = "seal.key.pair";
+    public static final String SESSION_TIMEOUT_MS = "kafka.session.timeout.ms";
+    public static final String MAX_POLL_INTERVAL_MS = "kafka.max.poll.interval.ms";
+    public static final String SHUTDOWN_GRACE_MS = "shutdown.grace.ms";
+    public static final String METRICS_PORT = "metrics.port";
+
+    public static final ConfigDef CONFIG = FarmConfigs.kafka(new ConfigDef())
+            .define(WORKER_ID, Type.STRING, "", Importance.LOW, "This worker's name in results and logs; empty: worker-<random>.")
+            .define(COORDINATOR_ADDRESS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "host:port of a coordinator's gRPC API, from which circuit artifacts are fetched by SHA-256.")
+            .define(CONCURRENCY, Type.INT, 1, Range.between(1, 1024), Importance.HIGH,
+                    "Jobs proved at once. The CPU prover already uses every core for one proof; more overlaps witness "
+                            + "computation with proving.")
+            .define(PREFETCH, Type.INT, 8, Range.between(1, 100_000), Importance.MEDIUM,
+                    "Jobs fetched from Kafka ahead of a free prover; higher priorities are taken first among them.")
+            .define(PIPELINE_FACTORY, Type.STRING, "org.ppfarm.worker.pipeline.EnginePipeline$Factory", Importance.MEDIUM,
+                    "Class name of the ProvingPipeline.Factory (witness → prove → verify) with a public no-argument constructor.")
+            .define(CACHE_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
+                    "Directory of fetched artifacts, by SHA-256 (checked on fetch and on reuse).")
+            .define(SEAL_KEY_PAIR, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+                    "The workers' X25519 key pair, base64(public):base64(private), that opens sealed job inputs.")
+            .define(SESSION_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1000), Importance.MEDIUM,
+                    "How soon a crashed worker's jobs move to another worker (Kafka consumer session timeout).")
+            .define(MAX_POLL_INTERVAL_MS, Type.INT, 600_000, Range.atLeast(1000), Importance.LOW,
+                    "Kafka max.poll.interval.ms; the consumer thread polls continuously, so this only bounds a stuck worker.")
+            .define(SHUTDOWN_GRACE_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.MEDIUM,
+                    "On shutdown, how long in-flight jobs may finish; jobs not finished by then are handed back uncommitted.")
+            .define(METRICS_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.LOW,
+                    "Port of the Prometheus /metrics endpoint; -1 disables it, 0 picks a free one.");
+
+    public WorkerConfig(Map<?, ?> props) {
+        super(CONFIG, props);
+        validate();
+    }
+
+    private void validate() {
+        FarmConfigs.validateKafka(this);
+        try {
+            keyPair();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(SEAL_KEY_PAIR, "[hidden]", e.getMessage());
+        }
+        if (getInt(PREFETCH) < getInt(CONCURRENCY))
+            throw new ConfigException(PREFETCH, getInt(PREFETCH), "must be at least " + CONCURRENCY + " (" + getInt(CONCURRENCY) + ")");
+        if (getInt(SESSION_TIMEOUT_MS) >= getInt(MAX_POLL_INTERVAL_MS))
+            throw new ConfigException(SESSION_TIMEOUT_MS, getInt(SESSION_TIMEOUT_MS), "must be below " + MAX_POLL_INTERVAL_MS);
+        if (!getString(COORDINATOR_ADDRESS).matches("[^:]+:\\d{1,5}"))
+            throw new ConfigException(COORDINATOR_ADDRESS, getString(COORDINATOR_ADDRESS), "expected host:port");
+    }
+
+    public InputSeal.KeyPair keyPair() {
+        Password p = getPassword(SEAL_KEY_PAIR);
+        return InputSeal.KeyPair.parse(p.value(), SEAL_KEY_PAIR);
+    }
+
+    /** Instantiates {@value #PIPELINE_FACTORY}. */
+    public org.ppfarm.worker.pipeline.ProvingPipeline.Factory pipelineFactory() {
+        String name = getString(PIPELINE_FACTORY);
+        try {
+            return (org.ppfarm.worker.pipeline.ProvingPipeline.Factory) Class.forName(name).getConstructor().newInstance();
+        } catch (ReflectiveOperationException | ClassCastException e) {
+            throw new ConfigException(PIPELINE_FACTORY, name, "not a loadable ProvingPipeline.Factory: " + e);
+        }
+    }
+
+    public String workerId() {
+        String id = getString(WORKER_ID);
+        return id.isEmpty() ? "worker-" + Long.toHexString(Double.doubleToLongBits(Math.random()) & 0xffffffL) : id;
+    }
+}

@@ -1,0 +1,41 @@
+package org.ppfarm.worker;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.Unit;
+import org.ppfarm.worker.pipeline.ProvingPipeline;
+
+import java.util.function.IntSupplier;
+
+/** A worker's Prometheus metrics (client_java 1.x): proofs, failures, stage durations, in-flight and queued jobs. */
+final class WorkerMetrics {
+    private final Counter proved;
+    private final Counter failed;
+    private final Counter skipped;
+    private final Histogram stage;
+
+    WorkerMetrics(PrometheusRegistry registry, IntSupplier inFlight, IntSupplier queued) {
+        proved = Counter.builder().name("ppfarm_worker_proofs_total").help("Verified proofs made").labelNames("circuit").register(registry);
+        failed = Counter.builder().name("ppfarm_worker_failures_total").help("Jobs failed by this worker").labelNames("reason").register(registry);
+        skipped = Counter.builder().name("ppfarm_worker_skipped_total").help("Jobs skipped because already finished or cancelled").register(registry);
+        stage = Histogram.builder().name("ppfarm_worker_stage_seconds").unit(Unit.SECONDS).help("Duration of witness, prove and verify")
+                .labelNames("stage").register(registry);
+        GaugeWithCallback.builder().name("ppfarm_worker_inflight").help("Jobs being proved")
+                .callback(cb -> cb.call(inFlight.getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("ppfarm_worker_queued").help("Jobs fetched and waiting for a prover")
+                .callback(cb -> cb.call(queued.getAsInt())).register(registry);
+    }
+
+    void proved(String circuit, ProvingPipeline.Output p) {
+        proved.labelValues(circuit).inc();
+        stage.labelValues("witness").observe(p.witnessNanos() / 1e9);
+        stage.labelValues("prove").observe(p.proveNanos() / 1e9);
+        stage.labelValues("verify").observe(p.verifyNanos() / 1e9);
+    }
+
+    void failed(String reason) { failed.labelValues(reason).inc(); }
+
+    void skipped() { skipped.inc(); }
+}

@@ -1,0 +1,147 @@
+package org.ppfarm.worker.bench;
+
+import io.grpc.stub.StreamObserver;
+import org.ppfarm.coordinator.client.FarmClient;
+import org.ppfarm.proto.v1.CircuitRef;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.SubmitRequest;
+import org.ppfarm.worker.EmbeddedFarm;
+import org.ppfarm.worker.pipeline.CachedProofPipeline;
+import org.ppfarm.worker.pipeline.SnarkjsPipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Farm benchmarks on the embedded farm (one process: KRaft broker, coordinator, worker, and this client), with the
+ * commitment circuit:
+ * <ul>
+ *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline CLASS]}: an open-loop load of R jobs/s (below saturation)
+ *       through Prove; per job, farm overhead = end-to-end latency at the client minus the worker's in-process
+ *       witness + prove + verify time. Prints p50 and p99.</li>
+ *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W]}: proving replaced by an instant verifier-checked
+ *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches.</li>
+ * </ul>
+ */
+public final class FarmBench {
+    private FarmBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "overhead";
+        int jobs = intOpt(args, "--jobs", mode.equals("dispatch") ? 20_000 : 100);
+        switch (mode) {
+            case "overhead" -> overhead(jobs, Double.parseDouble(opt(args, "--rate", "1")),
+                    opt(args, "--pipeline", "org.ppfarm.worker.pipeline.EnginePipeline$Factory"));
+            case "dispatch" -> dispatch(jobs, intOpt(args, "--concurrency", 512), intOpt(args, "--workers", 32));
+            default -> throw new IllegalArgumentException("usage: FarmBench overhead|dispatch [options]");
+        }
+    }
+
+    static SubmitRequest job(long i) {
+        return SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("commitment"))
+                .setInputJson("{\"value\":\"" + (1000 + i) + "\",\"label\":\"" + (7 + i) + "\",\"nullifier\":\""
+                        + (123456789L + i) + "\",\"secret\":\"" + (987654321L + i) + "\"}").build();
+    }
+
+    static CompletableFuture<Job> prove(FarmClient c, SubmitRequest r) {
+        CompletableFuture<Job> f = new CompletableFuture<>();
+        c.async().withDeadlineAfter(30, TimeUnit.MINUTES).prove(r, new StreamObserver<>() {
+            @Override public void onNext(Job j) { f.complete(j); }
+            @Override public void onError(Throwable t) { f.completeExceptionally(t); }
+            @Override public void onCompleted() { }
+        });
+        return f;
+    }
+
+    static void overhead(int jobs, double rate, String pipeline) throws Exception {
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, pipeline, 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
+             FarmClient c = FarmClient.connect(farm.address())) {
+            for (int i = 0; i < 5; i++) prove(c, job(-1 - i)).get(); // warm: circuit load, JIT
+            long[] overheadMicros = new long[jobs], e2eMicros = new long[jobs], inProcess = new long[jobs];
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            long start = System.nanoTime(), periodNanos = (long) (1e9 / rate);
+            for (int i = 0; i < jobs; i++) {
+                long due = start + i * periodNanos;
+                while (System.nanoTime() < due) Thread.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000), 0);
+                int k = i;
+                long t0 = System.nanoTime();
+                all.add(prove(c, job(k)).thenAccept(j -> {
+                    long e2e = (System.nanoTime() - t0) / 1000;
+                    var t = j.getResult().getTimings();
+                    long work = t.getWitnessMicros() + t.getProveMicros() + t.getVerifyMicros();
+                    e2eMicros[k] = e2e;
+                    inProcess[k] = work;
+                    overheadMicros[k] = e2e - work;
+                }));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
+            System.out.printf("overhead: %d jobs at %.1f jobs/s, pipeline %s%n", jobs, rate, pipeline);
+            System.out.printf("  end-to-end     p50 %8.2f ms  p99 %8.2f ms%n", pct(e2eMicros, 50), pct(e2eMicros, 99));
+            System.out.printf("  in-process     p50 %8.2f ms  p99 %8.2f ms  (witness + prove + verify on the worker)%n", pct(inProcess, 50), pct(inProcess, 99));
+            System.out.printf("  farm overhead  p50 %8.2f ms  p99 %8.2f ms%n", pct(overheadMicros, 50), pct(overheadMicros, 99));
+        }
+    }
+
+    static void dispatch(int jobs, int concurrency, int workers) throws Exception {
+        Path proofDir = cachedProof();
+        System.setProperty("ppfarm.bench.cachedProofDir", proofDir.toString());
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
+                CachedProofPipeline.Factory.class.getName(), workers, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
+             FarmClient c = FarmClient.connect(farm.address())) {
+            for (int round = 0; round < 2; round++) { // the first round warms the JIT
+                int n = round == 0 ? Math.min(jobs, 2000) : jobs;
+                Semaphore inFlight = new Semaphore(concurrency);
+                AtomicInteger ok = new AtomicInteger();
+                List<CompletableFuture<Void>> all = new ArrayList<>(n);
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    inFlight.acquire();
+                    all.add(prove(c, job(i)).handle((j, e) -> {
+                        inFlight.release();
+                        if (e == null && j.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED
+                                && j.getResult().getBackend().equals(CachedProofPipeline.BACKEND)) ok.incrementAndGet();
+                        return null;
+                    }));
+                }
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
+                double s = (System.nanoTime() - t0) / 1e9;
+                if (round == 1 || jobs <= 2000)
+                    System.out.printf("dispatch (proving replaced by an instant verifier-checked cached proof): %d jobs (%d succeeded) "
+                            + "in %.2f s = %.0f jobs/s, %d in flight, %d worker threads%n", n, ok.get(), s, n / s, concurrency, workers);
+            }
+        }
+    }
+
+    /** One real commitment proof made by the snarkjs reference pipeline, for the dispatch benchmark's cache. */
+    static Path cachedProof() throws Exception {
+        Path dir = Files.createTempDirectory("ppfarm-cached-proof-");
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, SnarkjsPipeline.Factory.class.getName(), 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
+             FarmClient c = FarmClient.connect(farm.address())) {
+            Job j = prove(c, job(0)).get();
+            Files.writeString(dir.resolve("proof.json"), j.getResult().getProofJson());
+            Files.writeString(dir.resolve("public.json"), j.getResult().getPublicJson());
+        }
+        return dir;
+    }
+
+    static double pct(long[] micros, double p) {
+        long[] s = micros.clone();
+        Arrays.sort(s);
+        return s[(int) Math.min(s.length - 1, Math.ceil(p / 100.0 * s.length) - 1)] / 1000.0;
+    }
+
+    static String opt(String[] a, String name, String def) {
+        for (int i = 0; i + 1 < a.length; i++) if (a[i].equals(name)) return a[i + 1];
+        return def;
+    }
+
+    static int intOpt(String[] a, String name, int def) { return Integer.parseInt(opt(a, name, Integer.toString(def))); }
+}

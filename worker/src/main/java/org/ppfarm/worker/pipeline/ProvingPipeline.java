@@ -1,0 +1,48 @@
+package org.ppfarm.worker.pipeline;
+
+import org.ppfarm.proto.v1.InputKind;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The worker's proving seam: witness → prove → verify for one circuit, whose proving key and compiled witness
+ * calculator stay resident between jobs. The worker knows nothing of how proofs are made; implementations know
+ * nothing of Kafka. Every proof an implementation returns has passed verification against the circuit's key.
+ */
+public interface ProvingPipeline {
+
+    /** Creates pipelines; named by the worker config key {@code worker.pipeline.factory}. */
+    interface Factory {
+        /** Loads a circuit once (parse the zkey, compile the wasm); the result serves many concurrent jobs. */
+        ProvingPipeline load(CircuitFiles files) throws Exception;
+
+        /** The backend proofs are made on, reported with each result ("cpu", "cuda:0", ...). */
+        String backend();
+    }
+
+    /** The local, hash-checked files of a circuit. {@code vkey} may be null (then it comes from the zkey). */
+    record CircuitFiles(String name, Path zkey, Path wasm, Path vkey) {}
+
+    /**
+     * Proves one job. {@code input} is circuit-input JSON or a .wtns, per {@code kind}; the caller zeroizes it after
+     * the call. Throws {@link JobInputException} for input the circuit rejects (the job fails, it is not retried).
+     */
+    Output prove(InputKind kind, byte[] input) throws JobInputException, Exception;
+
+    /** Releases resident keys. */
+    default void close() {}
+
+    /**
+     * A verified proof (the pipeline's output): snarkjs JSON, raw elements (32-byte big-endian), Solidity calldata, and stage times.
+     *
+     * @param proofElements pi_a (x, y), pi_b (x.c0, x.c1, y.c0, y.c1), pi_c (x, y)
+     */
+    record Output(String proofJson, String publicJson, List<byte[]> proofElements, List<byte[]> publicSignals,
+                 String calldata, long witnessNanos, long proveNanos, long verifyNanos) {}
+
+    /** The job's input cannot be proved (malformed, wrong shape, out of range, a circuit assertion fails). */
+    final class JobInputException extends Exception {
+        public JobInputException(String message) { super(message, null, false, false); }
+    }
+}

@@ -1,0 +1,176 @@
+package org.ppfarm.worker;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ppfarm.coordinator.Coordinator;
+import org.ppfarm.coordinator.client.FarmClient;
+import org.ppfarm.coordinator.kafka.FarmFixture;
+import org.ppfarm.coordinator.kafka.TestBroker;
+import org.ppfarm.proto.v1.CircuitRef;
+import org.ppfarm.proto.v1.GetJobRequest;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.SubmitRequest;
+import org.ppfarm.proto.v1.SubmitResponse;
+import org.ppfarm.proto.v1.WatchJobRequest;
+import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.Node;
+import org.ppfarm.testkit.ZeroXBowInputs;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import io.grpc.stub.StreamObserver;
+import org.ppfarm.prover.groth16.Proof;
+import org.ppfarm.prover.groth16.PublicSignals;
+import org.ppfarm.prover.groth16.VerificationKey;
+import org.ppfarm.prover.groth16.Verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * gRPC → coordinator → Kafka (real broker) → worker → Kafka → coordinator → gRPC, with real proofs checked by snarkjs.
+ */
+class FarmEndToEndTest {
+    static TestBroker broker;
+    static FarmFixture farm;
+    static Coordinator coordinator;
+    static Worker worker;
+    static FarmClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = TestBroker.start();
+        farm = new FarmFixture(broker);
+        coordinator = farm.startCoordinator(Map.of());
+        client = FarmFixture.client(coordinator);
+        client.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
+        client.register("withdraw", "1.0.2", Artifacts.withdrawZkey(), Artifacts.withdrawWasm(), Artifacts.withdrawVkey());
+        worker = WorkerFixture.start(farm, coordinator, "w1", Map.of());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        client.close();
+        worker.close();
+        coordinator.close();
+        farm.close();
+        broker.close();
+    }
+
+    static String commitmentInput(long i) {
+        return "{\"value\":\"" + (1000 + i) + "\",\"label\":\"" + (77 + i) + "\",\"nullifier\":\"" + (123456789 + i)
+                + "\",\"secret\":\"" + (987654321 + i) + "\"}";
+    }
+
+    static SubmitRequest commitment(String json) {
+        return SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("commitment@1.0.2")).setInputJson(json).build();
+    }
+
+    /** The proof verifies with snarkjs and its calldata is what snarkjs prints for it. */
+    static void assertVerifiesWithSnarkjs(Job job, Path vkey) throws Exception {
+        assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, job.getStatus());
+        Path proof = WorkerFixture.tempFile("proof.json", job.getResult().getProofJson());
+        Path pub = WorkerFixture.tempFile("public.json", job.getResult().getPublicJson());
+        var r = Node.snarkjsResult("groth16", "verify", vkey.toString(), pub.toString(), proof.toString());
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        assertTrue(r.stdout().contains("OK!"), r.stdout());
+        assertEquals(Node.snarkjs("zkey", "export", "soliditycalldata", pub.toString(), proof.toString()).strip(),
+                job.getResult().getSolidityCalldata().strip());
+        assertEquals(8, job.getResult().getProofElementsCount());
+    }
+
+    @Test
+    void proveReturnsAProofSnarkjsAccepts() throws Exception {
+        Job job = client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(0)));
+        assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
+        assertEquals("w1", job.getResult().getWorkerId());
+        assertEquals("cpu", job.getResult().getBackend());
+        assertTrue(job.getResult().getTimings().getProveMicros() > 0);
+        assertEquals(1, job.getAttempts());
+        assertEquals(job, client.blocking().getJob(GetJobRequest.newBuilder().setJobId(job.getJobId()).build()));
+    }
+
+    @Test
+    void watchSeesQueuedRunningSucceeded() {
+        SubmitResponse s = client.blocking().submit(commitment(commitmentInput(1)));
+        List<JobStatus> seen = new ArrayList<>();
+        client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).watchJob(WatchJobRequest.newBuilder().setJobId(s.getJobId()).build())
+                .forEachRemaining(j -> { if (seen.isEmpty() || seen.getLast() != j.getStatus()) seen.add(j.getStatus()); });
+        assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, seen.getLast());
+        assertTrue(seen.equals(List.of(JobStatus.JOB_STATUS_QUEUED, JobStatus.JOB_STATUS_RUNNING, JobStatus.JOB_STATUS_SUCCEEDED))
+                || seen.equals(List.of(JobStatus.JOB_STATUS_RUNNING, JobStatus.JOB_STATUS_SUCCEEDED))
+                || seen.equals(List.of(JobStatus.JOB_STATUS_SUCCEEDED)), seen.toString());
+    }
+
+    @Test
+    void inputTheCircuitRejectsFailsOnceAndTheWorkerGoesOn() throws Exception {
+        // well-formed field elements, but the circuit has no signal 'amount' and lacks 'secret'
+        var e = assertThrows(StatusRuntimeException.class, () -> client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS)
+                .prove(commitment("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"amount\":\"4\"}")));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+        assertTrue(e.getStatus().getDescription().startsWith("witness: "), e.getStatus().getDescription());
+        // the same worker proves the next job
+        assertVerifiesWithSnarkjs(client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(2))),
+                Artifacts.commitmentVkey());
+    }
+
+    @Test
+    void twoHundredConcurrentSubmissionsAllCompleteWithValidProofs() throws Exception {
+        int n = 200;
+        List<CompletableFuture<Job>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<Job> f = new CompletableFuture<>();
+            client.async().withDeadlineAfter(10, TimeUnit.MINUTES).prove(commitment(commitmentInput(1000 + i)), new StreamObserver<>() {
+                @Override public void onNext(Job j) { f.complete(j); }
+                @Override public void onError(Throwable t) { f.completeExceptionally(t); }
+                @Override public void onCompleted() { }
+            });
+            results.add(f);
+        }
+        VerificationKey vk = VerificationKey.readJson(Artifacts.commitmentVkey());
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            Job j = results.get(i).get(10, TimeUnit.MINUTES);
+            assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, j.getStatus());
+            assertTrue(ids.add(j.getJobId()));
+            PublicSignals pub = PublicSignals.parseJson(j.getResult().getPublicJson(), "public");
+            assertTrue(Verifier.verify(vk, pub, Proof.parseJson(j.getResult().getProofJson(), "proof")), "job " + i + " proof verifies");
+            // the commitment circuit's first output is Poseidon(value, label, Poseidon(nullifier, secret)): distinct per input
+            assertEquals(4, pub.size());
+        }
+        assertEquals(n, results.stream().map(f -> f.join().getResult().getPublicJson()).distinct().count());
+        assertVerifiesWithSnarkjs(results.get(n - 1).join(), Artifacts.commitmentVkey());
+    }
+
+    @Test
+    void withdrawRequestIsBuiltCheckedProvedAndVerified() throws Exception {
+        ZeroXBowInputs.Case c = ZeroXBowInputs.withdrawCases(500, 1, 7, 4, false).getFirst();
+        Job job = client.blocking().withDeadlineAfter(300, TimeUnit.SECONDS).prove(SubmitRequest.newBuilder()
+                .setCircuit(CircuitRef.newBuilder().setName("withdraw")).setWithdrawRequestJson(c.request()).build());
+        assertVerifiesWithSnarkjs(job, Artifacts.withdrawVkey());
+        assertEquals(c.publicSignals(), PublicSignals.parseJson(job.getResult().getPublicJson(), "public").toJson().lines()
+                .map(String::strip).filter(l -> l.startsWith("\"")).map(l -> l.replaceAll("[\",]", "")).toList());
+    }
+
+    @Test
+    void impossibleWithdrawalIsRefusedBeforeEnqueueNamingTheField() {
+        ZeroXBowInputs.Case c = ZeroXBowInputs.withdrawCases(600, 1, 3, 2, false).getFirst();
+        String tooMuch = c.request().replaceFirst("\"withdrawnValue\"\\s*:\\s*\"[0-9]+\"", "\"withdrawnValue\":\"" + "9".repeat(30) + "\"");
+        var e = assertThrows(StatusRuntimeException.class, () -> client.blocking().submit(SubmitRequest.newBuilder()
+                .setCircuit(CircuitRef.newBuilder().setName("withdraw")).setWithdrawRequestJson(tooMuch).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().startsWith("withdraw request: ") && e.getStatus().getDescription().contains("withdrawnValue"),
+                e.getStatus().getDescription());
+    }
+}

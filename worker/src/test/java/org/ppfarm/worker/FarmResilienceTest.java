@@ -1,0 +1,149 @@
+package org.ppfarm.worker;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ppfarm.coordinator.Coordinator;
+import org.ppfarm.coordinator.client.FarmClient;
+import org.ppfarm.coordinator.config.CoordinatorConfig;
+import org.ppfarm.coordinator.kafka.FarmFixture;
+import org.ppfarm.coordinator.kafka.TestBroker;
+import org.ppfarm.proto.v1.GetJobRequest;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.SubmitResponse;
+import org.ppfarm.proto.v1.WatchJobRequest;
+import org.ppfarm.testkit.Artifacts;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Failures the farm must absorb, on a real broker with real proofs: a worker process killed (SIGKILL) mid-job, and a
+ * coordinator replaced while jobs run. Every job ends with exactly one verified result.
+ */
+class FarmResilienceTest {
+    static TestBroker broker;
+
+    @BeforeAll
+    static void start() { broker = TestBroker.start(); }
+
+    @AfterAll
+    static void stop() throws Exception { broker.close(); }
+
+    @Test
+    void workerProcessKilledMidJobIsReplacedAndEveryJobHasExactlyOneResult() throws Exception {
+        try (FarmFixture farm = new FarmFixture(broker); Coordinator coordinator = farm.startCoordinator(Map.of());
+             FarmClient client = FarmFixture.client(coordinator)) {
+            client.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
+            // the snarkjs reference pipeline proves slowly enough that the kill lands mid-job
+                Map<String, Object> aProps = WorkerFixture.props(farm, coordinator, "A");
+                aProps.put(WorkerConfig.PIPELINE_FACTORY, WorkerFixture.SNARKJS);
+                Process a = startWorkerProcess(aProps);
+            Worker b = null;
+            try {
+                List<String> ids = new ArrayList<>();
+                for (int i = 0; i < 4; i++)
+                    ids.add(client.blocking().submit(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(100 + i))).getJobId());
+                // every watcher collects what it is told, from the start, to count results
+                List<CompletableFuture<List<Job>>> watches = new ArrayList<>();
+                for (String id : ids) watches.add(watch(client, id));
+                Job running = awaitStatus(client, ids.getFirst(), JobStatus.JOB_STATUS_RUNNING);
+                assertEquals("A", running.getResult().getWorkerId().isEmpty() ? "A" : running.getResult().getWorkerId());
+                a.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no commit, no LeaveGroup
+                b = WorkerFixture.start(farm, coordinator, "B", Map.of(WorkerConfig.PIPELINE_FACTORY, WorkerFixture.SNARKJS));
+                for (int i = 0; i < ids.size(); i++) {
+                    List<Job> seen = watches.get(i).get(180, TimeUnit.SECONDS);
+                    long results = seen.stream().filter(j -> j.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED).count();
+                    assertEquals(1, results, "job " + ids.get(i) + " was reported succeeded " + results + " times");
+                    Job last = seen.getLast();
+                    FarmEndToEndTest.assertVerifiesWithSnarkjs(last, Artifacts.commitmentVkey());
+                    assertEquals(last, client.blocking().getJob(GetJobRequest.newBuilder().setJobId(ids.get(i)).build()));
+                }
+                Job first = client.blocking().getJob(GetJobRequest.newBuilder().setJobId(ids.getFirst()).build());
+                assertEquals("B", first.getResult().getWorkerId(), "the job A was proving when killed is finished by B");
+                assertTrue(first.getAttempts() >= 2, "attempts " + first.getAttempts());
+            } finally {
+                a.destroyForcibly();
+                if (b != null) b.close();
+            }
+        }
+    }
+
+    @Test
+    void coordinatorReplacedWhileJobsRunStillAnswersWithEveryResult() throws Exception {
+        try (FarmFixture farm = new FarmFixture(broker)) {
+            List<String> ids = new ArrayList<>();
+            Worker w;
+            try (Coordinator first = farm.startCoordinator(Map.of(CoordinatorConfig.COORDINATOR_ID, "first"));
+                 FarmClient client = FarmFixture.client(first)) {
+                client.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
+                w = WorkerFixture.start(farm, first, "W", Map.of());
+                // the worker fetches the circuit's artifacts while the first coordinator is up
+                FarmEndToEndTest.assertVerifiesWithSnarkjs(client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS)
+                        .prove(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(200))), Artifacts.commitmentVkey());
+                for (int i = 0; i < 6; i++) {
+                    SubmitResponse s = client.blocking().submit(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(201 + i)));
+                    ids.add(s.getJobId());
+                }
+            } // the first coordinator stops with jobs queued and running
+            try (Coordinator second = farm.startCoordinator(Map.of(CoordinatorConfig.COORDINATOR_ID, "second"));
+                 FarmClient client = FarmFixture.client(second)) {
+                for (String id : ids) {
+                    List<Job> seen = watch(client, id).get(180, TimeUnit.SECONDS);
+                    FarmEndToEndTest.assertVerifiesWithSnarkjs(seen.getLast(), Artifacts.commitmentVkey());
+                }
+            } finally {
+                w.close();
+            }
+        }
+    }
+
+    static CompletableFuture<List<Job>> watch(FarmClient client, String jobId) {
+        return CompletableFuture.supplyAsync(() -> {
+            List<Job> seen = new ArrayList<>();
+            client.blocking().withDeadlineAfter(240, TimeUnit.SECONDS)
+                    .watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build()).forEachRemaining(seen::add);
+            return seen;
+        });
+    }
+
+    static Job awaitStatus(FarmClient client, String jobId, JobStatus status) throws InterruptedException {
+        for (int i = 0; i < 1200; i++) {
+            Job j = client.blocking().getJob(GetJobRequest.newBuilder().setJobId(jobId).build());
+            if (j.getStatus() == status) return j;
+            Thread.sleep(25);
+        }
+        throw new AssertionError("job " + jobId + " never reached " + status);
+    }
+
+    /** A worker in its own JVM, so it can be killed like a crashed process. Returns once it reports ready. */
+    static Process startWorkerProcess(Map<String, Object> props) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", cp, "-Dppfarm.root=" + System.getProperty("ppfarm.root", ""),
+                WorkerMain.class.getName()));
+        props.forEach((k, v) -> cmd.add(k + "=" + v));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        CompletableFuture<Void> ready = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                for (String line; (line = out.readLine()) != null; ) if (line.contains(" ready")) ready.complete(null);
+            } catch (Exception ignored) { /* process ended */ }
+            ready.completeExceptionally(new AssertionError("worker process exited before it was ready"));
+        });
+        ready.get(120, TimeUnit.SECONDS);
+        return p;
+    }
+}

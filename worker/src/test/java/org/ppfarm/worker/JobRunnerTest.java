@@ -1,0 +1,84 @@
+package org.ppfarm.worker;
+
+import com.google.protobuf.util.Timestamps;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ppfarm.coordinator.seal.InputSeal;
+import org.ppfarm.proto.v1.Circuit;
+import org.ppfarm.proto.v1.InputKind;
+import org.ppfarm.proto.v1.JobEvent;
+import org.ppfarm.proto.v1.JobRecord;
+import org.ppfarm.worker.pipeline.ProvingPipeline;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The worker's per-job decisions that must never reach a prover: late, finished and unreadable jobs. */
+class JobRunnerTest {
+    final InputSeal.KeyPair keys = InputSeal.KeyPair.generate();
+    final List<JobEvent> events = new ArrayList<>();
+    final Set<String> finished = ConcurrentHashMap.newKeySet();
+
+    JobRunner runner(Path cache) throws Exception {
+        ProvingPipeline.Factory neverLoads = new ProvingPipeline.Factory() {
+            @Override public ProvingPipeline load(ProvingPipeline.CircuitFiles f) { throw new AssertionError("no circuit may be loaded"); }
+            @Override public String backend() { return "none"; }
+        };
+        return new JobRunner("w", keys, neverLoads, new ArtifactFetcher(InProcessChannelBuilder.forName("none").build(), cache),
+                finished, (e, await) -> events.add(e), new WorkerMetrics(new PrometheusRegistry(), () -> 0, () -> 0));
+    }
+
+    ConsumerRecord<String, byte[]> record(String jobId, long deadlineMillis) {
+        JobRecord.Builder b = JobRecord.newBuilder().setJobId(jobId)
+                .setCircuit(Circuit.newBuilder().setName("c@1").setZkeySha256("aa".repeat(32)).setWasmSha256("bb".repeat(32)))
+                .setInputKind(InputKind.INPUT_KIND_JSON)
+                .setInput(InputSeal.seal(keys.publicKey(), jobId, "{\"a\":\"1\"}".getBytes(StandardCharsets.UTF_8)))
+                .setSubmittedAt(Timestamps.fromMillis(System.currentTimeMillis() - 1000));
+        if (deadlineMillis > 0) b.setDeadline(Timestamps.fromMillis(deadlineMillis));
+        return new ConsumerRecord<>("p.jobs.normal", 0, 0, jobId, b.build().toByteArray());
+    }
+
+    @Test
+    void jobPastItsDeadlineIsDroppedNotProved(@TempDir Path cache) throws Exception {
+        assertTrue(runner(cache).run(record("j1", System.currentTimeMillis() - 1)));
+        assertEquals(1, events.size());
+        assertEquals(Status.Code.DEADLINE_EXCEEDED.value(), events.getFirst().getFailed().getCode());
+        assertTrue(events.getFirst().getFailed().getMessage().endsWith("passed before a worker started it; dropped, not proved"));
+    }
+
+    @Test
+    void finishedOrCancelledJobIsSkippedSilently(@TempDir Path cache) throws Exception {
+        finished.add("j2");
+        assertTrue(runner(cache).run(record("j2", 0)));
+        assertEquals(List.of(), events);
+    }
+
+    @Test
+    void unreadableRecordFailsItsJobWithoutPoisoningThePartition(@TempDir Path cache) throws Exception {
+        assertTrue(runner(cache).run(new ConsumerRecord<>("p.jobs.normal", 0, 7, "j3", new byte[]{(byte) 0xff, 1, 2})));
+        assertEquals(1, events.size());
+        assertEquals("j3", events.getFirst().getJobId());
+        assertEquals(Status.Code.INVALID_ARGUMENT.value(), events.getFirst().getFailed().getCode());
+    }
+
+    @Test
+    void inputSealedForAnotherJobDoesNotOpen() {
+        var sealed = InputSeal.seal(keys.publicKey(), "job-a", new byte[]{1, 2, 3});
+        var e = org.junit.jupiter.api.Assertions.assertThrows(InputSeal.SealException.class, () -> InputSeal.open(keys, "job-b", sealed));
+        assertTrue(e.getMessage().startsWith("job job-b: sealed input does not open"), e.getMessage());
+        var other = InputSeal.KeyPair.generate();
+        e = org.junit.jupiter.api.Assertions.assertThrows(InputSeal.SealException.class, () -> InputSeal.open(other, "job-a", sealed));
+        assertTrue(e.getMessage().contains("sealed to key"), e.getMessage());
+    }
+}
