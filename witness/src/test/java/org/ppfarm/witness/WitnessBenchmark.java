@@ -11,6 +11,7 @@ import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.testkit.Artifacts;
 import org.ppfarm.testkit.Node;
 import org.ppfarm.testkit.Repo;
+import org.ppfarm.testkit.ZeroXBowInputs;
 
 /**
  * Benchmark (not a test): the warm in-process withdraw witness time next to {@code snarkjs wtns calculate}'s CLI time
@@ -25,7 +26,8 @@ public final class WitnessBenchmark {
         int snarkjsRuns = args.length > 1 ? Integer.parseInt(args[1]) : 7;
         Path wasm = Artifacts.withdrawWasm();
         Path dir = Files.createTempDirectory("witness-bench");
-        Path input = References.notes(dir, 4, 99).get(3).withdraw();  // a state tree of 8 leaves
+        // a note in a state tree of 100 leaves (depth 7) and an ASP tree of 20 (depth 5)
+        Path input = ZeroXBowInputs.write(dir, "withdraw.json", ZeroXBowInputs.withdraw(99, 100, 20));
         byte[] json = Files.readAllBytes(input);
 
         long t0 = System.nanoTime();

@@ -49,9 +49,13 @@ public final class FunctionOutliner {
     /** The rewritten module and what was done, for logs. */
     public record Result(byte[] wasm, int functionsSplit, int functionsAdded) {}
 
-    /** Defaults measured on circom circuits: pieces of ~600 instructions stay well under HotSpot's 8000-byte limit. */
-    public static final int DEFAULT_MAX_INSTRUCTIONS = 1500;
-    public static final int DEFAULT_CHUNK = 600;
+    /**
+     * Defaults measured on the 0xbow withdraw circuit (docs/benchmarks.md): Chicory emits ~2.8 bytes of bytecode per
+     * wasm instruction, so functions over 1000 instructions are split into pieces of ~400 — well under HotSpot's
+     * 8000-byte limit. Pieces of 1000/2500 were measurably slower, as were pieces of 100–250 (call overhead).
+     */
+    public static final int DEFAULT_MAX_INSTRUCTIONS = 1000;
+    public static final int DEFAULT_CHUNK = 400;
     /**
      * Smallest group worth a call: a large function's pieces between its {@code if (error) return} checks (circom
      * emits one after every sub-component call) are often short, and all of them must go for the rest to fit.
