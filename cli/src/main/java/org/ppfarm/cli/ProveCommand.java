@@ -1,6 +1,7 @@
 package org.ppfarm.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ppfarm.prover.PpfarmException;
@@ -35,19 +36,25 @@ final class ProveCommand implements Callable<Integer> {
     Path wasm;
     @Option(names = "--input", paramLabel = "<input.json>", description = "the circuit's input signals, as snarkjs takes them (with --wasm)")
     Path input;
-    @Parameters(arity = "3..4", paramLabel = "<file>",
+    @Parameters(arity = "0..*", paramLabel = "<file>",
             description = "<circuit.zkey> <witness.wtns> <proof.json> <public.json>; with --wasm/--input: <circuit.zkey> <proof.json> <public.json>")
-    List<Path> files;
+    List<Path> files = new ArrayList<>();
 
     @Override
     public Integer call() {
         boolean fromInputs = wasm != null || input != null;
         if (fromInputs && (wasm == null || input == null)) throw new ParameterException(spec.commandLine(), "--wasm and --input go together");
-        int n = fromInputs ? 3 : 4;
-        if (files.size() != n) {
-            throw new ParameterException(spec.commandLine(), fromInputs
-                    ? "with --wasm/--input expected <circuit.zkey> <proof.json> <public.json>, got " + files.size() + " files"
-                    : "expected <circuit.zkey> <witness.wtns> <proof.json> <public.json>, got " + files.size() + " files");
+        List<String> labels = fromInputs ? List.of("<circuit.zkey>", "<proof.json>", "<public.json>")
+                : List.of("<circuit.zkey>", "<witness.wtns>", "<proof.json>", "<public.json>");
+        int n = labels.size();
+        if (files.size() < n) {
+            List<String> missing = labels.subList(files.size(), n);
+            throw new ParameterException(spec.commandLine(), "Missing required parameter" + (missing.size() > 1 ? "s: " : ": ")
+                    + String.join(", ", missing) + (fromInputs ? " (with --wasm/--input)" : ""));
+        }
+        if (files.size() > n) {
+            throw new ParameterException(spec.commandLine(), "Unmatched argument" + (files.size() - n > 1 ? "s: " : ": ")
+                    + files.subList(n, files.size()) + " (expected " + String.join(" ", labels) + ")");
         }
         Path zkey = Inputs.file(files.get(0));
         Path proofJson = Inputs.output(files.get(n - 2));
