@@ -25,6 +25,7 @@ class FixtureCircuitsTest {
                 Path in = Files.writeString(tmp.resolve(f.name() + "-" + seed + ".json"), f.input(seed));
                 assertArrayEquals(References.snarkjsWtns(f.wasm(), in), WtnsFile.toBytes(c.calculate(f.input(seed))), f.name() + " seed " + seed);
             }
+            assertTrue(c.readsWitnessDirectly(), f.name() + ": the direct witness reader is in use");
         }
     }
 

@@ -66,6 +66,7 @@ class ZeroXBowWitnessTest {
             assertArrayEquals(withdrawRefs.get(i), WtnsFile.toBytes(w), withdrawFiles.get(i).getFileName().toString());
             w.zeroize();
         }
+        assertTrue(withdraw.readsWitnessDirectly(), "the direct witness reader agreed with getWitness and is in use");
     }
 
     @Test
