@@ -27,8 +27,8 @@ class BadInputTest {
 
     @BeforeAll
     static void compile() {
-        shapes = WitnessCalculator.load(TestCircuits.wasm("shapes"));
-        guardedWasm = TestCircuits.wasm("guarded");
+        shapes = WitnessCalculator.load(References.circuit("shapes"));
+        guardedWasm = References.circuit("guarded");
         guarded = WitnessCalculator.load(guardedWasm);
     }
 
@@ -52,11 +52,11 @@ class BadInputTest {
     @Test
     void missingSignalWithoutNamesSaysHowManyValuesAreMissing() throws Exception {
         // loaded from bytes: no .sym, so the names are unknown
-        WitnessCalculator anonymous = WitnessCalculator.load(Files.readAllBytes(TestCircuits.wasm("shapes")), "shapes.wasm");
+        WitnessCalculator anonymous = WitnessCalculator.load(Files.readAllBytes(References.circuit("shapes")), "shapes.wasm");
         assertTrue(anonymous.inputSignals().isEmpty());
         refused(anonymous, "{\"a\": 1, " + GRID + "}", Kind.MISSING_SIGNAL, "shapes.wasm", "an input signal is missing", "7 of 10", ".sym");
         // names given explicitly
-        WitnessCalculator named = WitnessCalculator.load(Files.readAllBytes(TestCircuits.wasm("shapes")), "shapes.wasm",
+        WitnessCalculator named = WitnessCalculator.load(Files.readAllBytes(References.circuit("shapes")), "shapes.wasm",
                 WitnessCalculator.Options.defaults().withInputNames(java.util.List.of("a", "v", "grid", "notAnInput")));
         assertEquals(java.util.Map.of("a", 1, "v", 3, "grid", 6), named.inputSignals());
         refused(named, "{\"a\": 1, " + GRID + "}", Kind.MISSING_SIGNAL, "input signal v is missing");
@@ -144,7 +144,7 @@ class BadInputTest {
 
     @Test
     void aCircuitNeedingMoreMemoryThanTheBoundIsRefusedAsMemoryLimit() throws Exception {
-        Path wasm = TestCircuits.wasm("memory");
+        Path wasm = References.circuit("memory");
         byte[] bytes = Files.readAllBytes(wasm);
         // at the module's own initial size there is no room for the ~0.8 MB its function puts on circom's stack
         WitnessCalculator tight = WitnessCalculator.load(bytes, "memory.wasm", WitnessCalculator.Options.defaults().withMaxMemoryPages(1));

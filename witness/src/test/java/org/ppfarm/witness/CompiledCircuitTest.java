@@ -18,6 +18,7 @@ import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.format.Witness;
 import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.ZeroXBowInputs;
 
 /** Circuits compiled in the tests with circom2 + circomlib: the same .wtns as snarkjs for every input encoding it accepts. */
 class CompiledCircuitTest {
@@ -28,7 +29,7 @@ class CompiledCircuitTest {
 
     @BeforeAll
     static void compile() {
-        shapesWasm = TestCircuits.wasm("shapes");
+        shapesWasm = References.circuit("shapes");
         shapes = WitnessCalculator.load(shapesWasm);
     }
 
@@ -87,12 +88,10 @@ class CompiledCircuitTest {
     /** The outliner under stress: functions cut into pieces of ~16 instructions still compute snarkjs's witness. */
     @Test
     void heavilyOutlinedCircuitComputesTheSameWitness() throws Exception {
-        Path dir = tmp.resolve("notes");
-        References.Note note = References.notes(dir, 1, 7).getFirst();
+        Path input = ZeroXBowInputs.write(tmp, "commitment.json", ZeroXBowInputs.commitment(7));
         WitnessCalculator c = WitnessCalculator.load(Files.readAllBytes(Artifacts.commitmentWasm()), "commitment.wasm",
                 WitnessCalculator.Options.defaults(), 40, 16);
-        assertArrayEquals(References.snarkjsWtns(Artifacts.commitmentWasm(), note.commitment()),
-                WtnsFile.toBytes(c.calculate(Files.readAllBytes(note.commitment()))));
+        assertArrayEquals(References.snarkjsWtns(Artifacts.commitmentWasm(), input), WtnsFile.toBytes(c.calculate(Files.readAllBytes(input))));
     }
 
     /** A random value below p in one of the encodings snarkjs accepts. */

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ppfarm.prover.format.Witness;
 import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.ZeroXBowInputs;
 import org.ppfarm.witness.WitnessException.Kind;
 
 /**
@@ -35,18 +36,24 @@ class ZeroXBowWitnessTest {
     static WitnessCalculator withdraw;
     static WitnessCalculator commitment;
     @TempDir static Path dir;
-    static List<References.Note> notes;
-    static final List<byte[]> withdrawRefs = new ArrayList<>();
+    /** Withdraw inputs (JSON files) and snarkjs's .wtns for each. */
+    static final List<Path> withdrawFiles = new ArrayList<>();
     static final List<byte[]> withdrawInputs = new ArrayList<>();
+    static final List<byte[]> withdrawRefs = new ArrayList<>();
 
     @BeforeAll
     static void load() throws Exception {
         withdraw = WitnessCalculator.load(Artifacts.withdrawWasm(), WitnessCalculator.Options.defaults().withInputNames(WITHDRAW_INPUTS));
         commitment = WitnessCalculator.load(Artifacts.commitmentWasm());
-        notes = References.notes(dir, 11, 20261121);
-        for (References.Note n : notes) {
-            withdrawRefs.add(References.snarkjsWtns(Artifacts.withdrawWasm(), n.withdraw()));
-            withdrawInputs.add(Files.readAllBytes(n.withdraw()));
+        // distinct notes in state trees of depth 0 (one leaf) to 9, ASP trees of depth 0 to 7, partial and full withdrawals
+        int[][] trees = {{1, 1}, {2, 3}, {5, 17}, {33, 2}, {100, 128}, {300, 9}};
+        for (int t = 0; t < trees.length; t++) {
+            for (ZeroXBowInputs.Case c : ZeroXBowInputs.withdrawCases(1000L * t + 7, 2, trees[t][0], trees[t][1], t % 2 == 1)) {
+                Path f = ZeroXBowInputs.write(dir, "withdraw-" + c.seed() + "-" + trees[t][0] + ".json", c.input());
+                withdrawFiles.add(f);
+                withdrawInputs.add(Files.readAllBytes(f));
+                withdrawRefs.add(References.snarkjsWtns(Artifacts.withdrawWasm(), f));
+            }
         }
     }
 
@@ -54,19 +61,20 @@ class ZeroXBowWitnessTest {
     void withdrawMatchesSnarkjsOverTreesOfManyDepths() {
         assertEquals(36901, withdraw.witnessSize());
         assertEquals(78, withdraw.inputCount());
-        for (int i = 0; i < notes.size(); i++) {
+        for (int i = 0; i < withdrawFiles.size(); i++) {
             Witness w = withdraw.calculate(withdrawInputs.get(i));
-            assertArrayEquals(withdrawRefs.get(i), WtnsFile.toBytes(w), notes.get(i).withdraw().getFileName().toString());
+            assertArrayEquals(withdrawRefs.get(i), WtnsFile.toBytes(w), withdrawFiles.get(i).getFileName().toString());
             w.zeroize();
         }
+        assertTrue(withdraw.readsWitnessDirectly(), "the direct witness reader agreed with getWitness and is in use");
     }
 
     @Test
     void commitmentMatchesSnarkjs() throws Exception {
-        for (References.Note n : notes.subList(0, 4)) {
-            byte[] expected = References.snarkjsWtns(Artifacts.commitmentWasm(), n.commitment());
-            assertArrayEquals(expected, WtnsFile.toBytes(commitment.calculate(Files.readAllBytes(n.commitment()))),
-                    n.commitment().getFileName().toString());
+        for (ZeroXBowInputs.Case c : ZeroXBowInputs.commitmentCases(77, 4)) {
+            Path f = ZeroXBowInputs.write(dir, "commitment-" + c.seed() + ".json", c.input());
+            assertArrayEquals(References.snarkjsWtns(Artifacts.commitmentWasm(), f), WtnsFile.toBytes(commitment.calculate(c.input())),
+                    f.getFileName().toString());
         }
     }
 
@@ -79,7 +87,7 @@ class ZeroXBowWitnessTest {
                 int thread = t;
                 results.add(pool.submit(() -> {
                     for (int k = 0; k < each; k++) {
-                        int note = (thread * each + k) % notes.size();
+                        int note = (thread * each + k) % withdrawInputs.size();
                         Witness w = withdraw.calculate(withdrawInputs.get(note));
                         if (!java.util.Arrays.equals(withdrawRefs.get(note), WtnsFile.toBytes(w))) return false;
                         w.zeroize();
@@ -101,7 +109,7 @@ class ZeroXBowWitnessTest {
 
     @Test
     void aWrongMerkleRootIsAFailedConstraintNamingTheTemplate() throws Exception {
-        String json = Files.readString(notes.get(3).withdraw());
+        String json = Files.readString(withdrawFiles.get(3));
         String root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("stateRoot").asText();
         String tampered = json.replace(root, new java.math.BigInteger(root).add(java.math.BigInteger.ONE).toString());
         WitnessException e = assertThrows(WitnessException.class, () -> withdraw.calculate(tampered));
@@ -117,7 +125,7 @@ class ZeroXBowWitnessTest {
 
     @Test
     void aMissingWithdrawInputIsNamed() throws Exception {
-        String json = Files.readString(notes.get(0).withdraw()).replaceFirst("\"context\":\\s*\"[0-9]+\",", "");
+        String json = Files.readString(withdrawFiles.get(0)).replaceFirst("\"context\":\\s*\"[0-9]+\",?", "");
         WitnessException e = assertThrows(WitnessException.class, () -> withdraw.calculate(json));
         assertEquals(Kind.MISSING_SIGNAL, e.kind());
         assertTrue(e.getMessage().contains("input signal context is missing (77 of 78 input values given)"), e.getMessage());
