@@ -23,6 +23,17 @@ import picocli.CommandLine.Command;
                 ZkeyCommand.class,
                 CalldataCommand.class,
                 BenchCommand.class,
+                UpCommand.class,
+                CoordinatorCommand.class,
+                WorkerCommand.class,
+                SubmitCommand.class,
+                StatusCommand.class,
+                WatchCommand.class,
+                CancelCommand.class,
+                CircuitsCommand.class,
+                InputsCommand.class,
+                BackendCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Ppfarm implements Runnable {
