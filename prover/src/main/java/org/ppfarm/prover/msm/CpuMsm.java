@@ -52,6 +52,8 @@ public final class CpuMsm implements MsmBackend {
     private static final int MAX_C = 16;
 
     private final ForkJoinPool pool;
+    /** A fixed window size for tuning experiments ({@link MsmBench}); 0 chooses by {@link #chooseC}. */
+    static volatile int forcedC;
 
     /** Uses the shared MSM pool (one thread per core). */
     public CpuMsm() { this(SharedPool.POOL); }
@@ -140,7 +142,7 @@ public final class CpuMsm implements MsmBackend {
             this.g2 = g2;
             this.jl = g2 ? G2.JACOBIAN : G1.JACOBIAN;
             int m = part.size(), threads = pool.getParallelism();
-            this.c = chooseC(m, part.bits());
+            this.c = forcedC > 0 ? Math.min(forcedC, Math.max(2, part.bits())) : chooseC(m, part.bits());
             this.windows = SignedDigits.windows(part.bits(), c);
             int buckets = 1 << (c - 1);
             int wanted = windows >= 2 * threads ? 1 : (2 * threads + windows - 1) / windows;
