@@ -15,6 +15,8 @@ import org.ppfarm.prover.groth16.Groth16Prover.Stage;
 import org.ppfarm.prover.groth16.ProofRejectedException;
 import org.ppfarm.prover.groth16.ProvingKey;
 import org.ppfarm.prover.groth16.WitnessMismatchException;
+import org.ppfarm.witness.CircuitInputs;
+import org.ppfarm.witness.WitnessCalculator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -25,14 +27,20 @@ import picocli.CommandLine.Spec;
  * {@code ppfarm bench --zkey Z --wtns W [--runs N]}: the warm proving time. The key is loaded once, the first
  * proof is verified (a benchmark of a wrong prover is worthless), warm-up proofs let the JIT compile the hot
  * loops, then N proofs are timed and the median, min and max printed.
+ *
+ * <p>{@code ppfarm bench --zkey Z --wasm C --input I}: the witness is computed from the inputs instead, and its warm
+ * time is reported first ({@code witness median ...}), separately from the proof's.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Loads a proving key once, proves a witness repeatedly and prints the warm median (plus min/max).",
+                "With --wasm and --input instead of --wtns, first times the witness calculation the same way (witness median).",
                 "With --verbose, also the median time of each prover stage."})
 final class BenchCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Option(names = "--zkey", required = true, paramLabel = "<circuit.zkey>") Path zkey;
-    @Option(names = "--wtns", required = true, paramLabel = "<witness.wtns>") Path wtns;
+    @Option(names = "--wtns", paramLabel = "<witness.wtns>", description = "the witness to prove (or --wasm with --input)") Path wtns;
+    @Option(names = "--wasm", paramLabel = "<circuit.wasm>", description = "compute the witness with circom's witness calculator") Path wasm;
+    @Option(names = "--input", paramLabel = "<input.json>", description = "the circuit's input signals (with --wasm)") Path input;
     @Option(names = "--runs", defaultValue = "10", description = "timed proofs (default ${DEFAULT-VALUE})") int runs;
     @Option(names = "--warmup", defaultValue = "3", description = "untimed proofs first (default ${DEFAULT-VALUE})") int warmup;
     @Option(names = {"-v", "--verbose"}, description = "print each run and a per-stage breakdown") boolean verbose;
@@ -43,9 +51,12 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         if (runs < 1) throw new ParameterException(spec.commandLine(), "--runs must be at least 1, got " + runs);
         if (warmup < 0) throw new ParameterException(spec.commandLine(), "--warmup must not be negative, got " + warmup);
+        if ((wtns == null) == (wasm == null)) throw new ParameterException(spec.commandLine(), "give --wtns, or --wasm with --input");
+        if ((wasm == null) != (input == null)) throw new ParameterException(spec.commandLine(), "--wasm and --input go together");
         PrintWriter out = spec.commandLine().getOut();
+        Witness w = wasm != null ? benchWitness(out) : WtnsFile.read(Inputs.file(wtns));
+        Path witnessSource = wasm != null ? input : wtns;
         long t0 = System.nanoTime();
-        Witness w = WtnsFile.read(Inputs.file(wtns));
         try (ProvingKey pk = ZkeyFile.read(Inputs.file(zkey))) {
             double loadMs = ms(System.nanoTime() - t0);
             Groth16Prover prover = Groth16Prover.cpu().withOverlap(!sequential);
@@ -58,24 +69,30 @@ final class BenchCommand implements Callable<Integer> {
                 prover.proveAndVerify(pk, w);
                 out.printf(Locale.ROOT, "first proof verified (prove + verify %.1f ms, cold)%n", ms(System.nanoTime() - v0));
             } catch (WitnessMismatchException | ProofRejectedException e) {
-                throw new PpfarmException(wtns + ": " + e.getMessage(), e);
+                throw new PpfarmException(witnessSource + ": " + e.getMessage(), e);
             }
             for (int i = 0; i < warmup; i++) prover.prove(pk, w);
 
             double[] total = new double[runs], cpu = new double[runs];
-            double[][] stages = new double[Stage.values().length][runs];
+            double[][] stages = new double[Stage.values().length][runs], stageCpu = new double[Stage.values().length][runs];
             for (int i = 0; i < runs; i++) {
-                Groth16Prover.Trace trace = new Groth16Prover.Trace();
+                Groth16Prover.Trace trace = new Groth16Prover.Trace(BenchCommand::processCpuNanos);
                 long c = processCpuNanos(), s = System.nanoTime();
                 prover.prove(pk, w, trace);
                 total[i] = ms(System.nanoTime() - s);
                 cpu[i] = ms(processCpuNanos() - c);
-                for (Stage st : Stage.values()) stages[st.ordinal()][i] = ms(trace.nanos(st));
+                for (Stage st : Stage.values()) {
+                    stages[st.ordinal()][i] = ms(trace.nanos(st));
+                    stageCpu[st.ordinal()][i] = ms(trace.cpuNanos(st));
+                }
                 if (verbose) out.printf(Locale.ROOT, "run %d %.1f ms (cpu %.1f ms)%n", i + 1, total[i], cpu[i]);
             }
             if (verbose) {
-                for (Stage st : Stage.values())
-                    out.printf(Locale.ROOT, "stage %-8s median %7.1f ms%n", st.name().toLowerCase(Locale.ROOT), median(stages[st.ordinal()]));
+                for (Stage st : Stage.values()) {
+                    String name = st.name().toLowerCase(Locale.ROOT);
+                    if (sequential) out.printf(Locale.ROOT, "stage %-8s median %7.1f ms (cpu %7.1f ms)%n", name, median(stages[st.ordinal()]), median(stageCpu[st.ordinal()]));
+                    else out.printf(Locale.ROOT, "stage %-8s median %7.1f ms%n", name, median(stages[st.ordinal()]));
+                }
                 if (!sequential) out.println("(stages overlap: the witness MSMs run during the quotient; --sequential separates them)");
             }
             double[] sorted = total.clone();
@@ -91,6 +108,40 @@ final class BenchCommand implements Callable<Integer> {
             w.zeroize();
         }
     }
+
+    /**
+     * Times the witness calculation: the circuit is loaded (parsed, compiled) once, warm-up computations let the JIT
+     * compile it, then {@code runs} computations are timed. Returns one computed witness, for the proofs.
+     */
+    private Witness benchWitness(PrintWriter out) {
+        long t0 = System.nanoTime();
+        WitnessCalculator calc = WitnessFiles.load(wasm);
+        double loadMs = ms(System.nanoTime() - t0);
+        try (CircuitInputs in = WitnessFiles.read(input)) {
+            long f0 = System.nanoTime();
+            Witness w = calc.calculate(in);
+            out.printf(Locale.ROOT, "witness %s: %d signals (loaded and compiled in %.0f ms, first witness %.1f ms, cold)%n",
+                    wasm, calc.witnessSize(), loadMs, ms(System.nanoTime() - f0));
+            for (int i = 0; i < Math.max(WITNESS_WARMUP, warmup); i++) calc.calculate(in).zeroize();
+            double[] times = new double[runs];
+            for (int i = 0; i < runs; i++) {
+                long s = System.nanoTime();
+                Witness x = calc.calculate(in);
+                times[i] = ms(System.nanoTime() - s);
+                x.zeroize();
+                if (verbose) out.printf(Locale.ROOT, "witness run %d %.1f ms%n", i + 1, times[i]);
+            }
+            double[] sorted = times.clone();
+            Arrays.sort(sorted);
+            out.printf(Locale.ROOT, "witness median %.1f ms%n", median(times));
+            out.printf(Locale.ROOT, "witness min %.1f ms%n", sorted[0]);
+            out.printf(Locale.ROOT, "witness max %.1f ms%n", sorted[runs - 1]);
+            return w;
+        }
+    }
+
+    /** The JIT needs more witness computations than proofs before the circuit's code is compiled. */
+    private static final int WITNESS_WARMUP = 10;
 
     /** This process's CPU time over all threads, or -1 where the JVM cannot tell. */
     private static long processCpuNanos() {

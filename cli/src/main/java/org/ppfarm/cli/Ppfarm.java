@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
                 ZkeyCommand.class,
                 CalldataCommand.class,
                 BenchCommand.class,
+                WtnsCommand.class,
                 UpCommand.class,
                 CoordinatorCommand.class,
                 WorkerCommand.class,

@@ -1,6 +1,8 @@
 package org.ppfarm.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.ppfarm.prover.PpfarmException;
 import org.ppfarm.prover.format.Witness;
@@ -11,8 +13,6 @@ import org.ppfarm.prover.groth16.ProofRejectedException;
 import org.ppfarm.prover.groth16.ProofResult;
 import org.ppfarm.prover.groth16.ProvingKey;
 import org.ppfarm.prover.groth16.WitnessMismatchException;
-import java.util.ArrayList;
-import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -24,6 +24,8 @@ import picocli.CommandLine.Spec;
  * {@code ppfarm prove}, in the form its options choose:
  * <ul>
  *   <li>local, rapidsnark's arguments and snarkjs's outputs: {@code ppfarm prove <zkey> <wtns> <proof.json> <public.json>};</li>
+ *   <li>local from the circuit's inputs, the witness computed in memory (inputs are spending keys: no .wtns is
+ *       written): {@code ppfarm prove --wasm <circuit.wasm> --input <input.json> <zkey> <proof.json> <public.json>};</li>
  *   <li>on a farm: {@code ppfarm prove --server host:port --circuit withdraw --input input.json --proof proof.json
  *       --public public.json} (or {@code --withdraw-request}/{@code --ragequit-request}/{@code --wtns} instead of
  *       {@code --input}); the farm verifies the proof before it answers.</li>
@@ -32,18 +34,19 @@ import picocli.CommandLine.Spec;
 @Command(name = "prove", mixinStandardHelpOptions = true,
         description = {"Proves a witness with a Groth16 proving key and writes proof.json and public.json as snarkjs does.",
                 "The proof is verified against the key before it is written.",
-                "  local:  ppfarm prove <circuit.zkey> <witness.wtns> <proof.json> <public.json>",
-                "  farm:   ppfarm prove --server H:P --circuit NAME[@VERSION] --input input.json --proof proof.json --public public.json"})
+                "  local:        ppfarm prove <circuit.zkey> <witness.wtns> <proof.json> <public.json>",
+                "  from inputs:  ppfarm prove --wasm <circuit.wasm> --input <input.json> <circuit.zkey> <proof.json> <public.json>",
+                "  farm:         ppfarm prove --server H:P --circuit NAME[@VERSION] --input input.json --proof proof.json --public public.json"})
 final class ProveCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Parameters(index = "0", arity = "0..1", paramLabel = "<circuit.zkey>") Path zkey;
-    @Parameters(index = "1", arity = "0..1", paramLabel = "<witness.wtns>") Path wtns;
-    @Parameters(index = "2", arity = "0..1", paramLabel = "<proof.json>") Path proofJson;
-    @Parameters(index = "3", arity = "0..1", paramLabel = "<public.json>") Path publicJson;
+    @Parameters(arity = "0..*", paramLabel = "<file>",
+            description = "<circuit.zkey> <witness.wtns> <proof.json> <public.json>; with --wasm/--input: <circuit.zkey> <proof.json> <public.json>")
+    List<Path> files = new ArrayList<>();
 
+    @Option(names = "--wasm", paramLabel = "<circuit.wasm>", description = "Local: circom's witness calculator for the circuit (with --input).") Path wasm;
+    @Option(names = "--input", paramLabel = "<input.json>", description = "The circuit's input signals, as snarkjs takes them (local with --wasm, or on a farm).") Path input;
     @Option(names = "--server", paramLabel = "HOST:PORT", description = "Prove on this farm (ppfarm up) instead of locally.") String server;
     @Option(names = "--circuit", paramLabel = "NAME[@VERSION]|SHA256", description = "Farm: the registered circuit.") String circuit;
-    @Option(names = "--input", paramLabel = "input.json", description = "Circuit-input JSON.") Path input;
     @Option(names = "--withdraw-request", paramLabel = "request.json", description = "Farm: a privacy-pool withdraw request.") Path withdrawRequest;
     @Option(names = "--ragequit-request", paramLabel = "request.json", description = "Farm: a privacy-pool ragequit request.") Path ragequitRequest;
     @Option(names = "--wtns", paramLabel = "witness.wtns", description = "Farm: a computed witness.") Path farmWtns;
@@ -55,25 +58,31 @@ final class ProveCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (server != null) return onFarm();
-        if (publicJson == null) {
-            String[] labels = {"<circuit.zkey>", "<witness.wtns>", "<proof.json>", "<public.json>"};
-            Path[] given = {zkey, wtns, proofJson, publicJson};
-            StringBuilder missing = new StringBuilder();
-            for (int i = 0; i < 4; i++) if (given[i] == null) missing.append(missing.isEmpty() ? "" : ", ").append(labels[i]);
-            throw new ParameterException(spec.commandLine(), "Missing required parameters: " + missing
-                    + " (or --server HOST:PORT to prove on a farm)");
+        boolean fromInputs = wasm != null || input != null;
+        if (fromInputs && (wasm == null || input == null)) throw new ParameterException(spec.commandLine(), "--wasm and --input go together (or --server HOST:PORT to prove on a farm)");
+        List<String> labels = fromInputs ? List.of("<circuit.zkey>", "<proof.json>", "<public.json>")
+                : List.of("<circuit.zkey>", "<witness.wtns>", "<proof.json>", "<public.json>");
+        int n = labels.size();
+        if (files.size() < n) {
+            List<String> missing = labels.subList(files.size(), n);
+            throw new ParameterException(spec.commandLine(), "Missing required parameter" + (missing.size() > 1 ? "s: " : ": ")
+                    + String.join(", ", missing) + (fromInputs ? " (with --wasm/--input)" : " (or --server HOST:PORT to prove on a farm)"));
         }
-        Inputs.file(zkey);
-        Inputs.file(wtns);
-        Inputs.output(proofJson);
-        Inputs.output(publicJson);
-        Witness w = WtnsFile.read(wtns);
+        if (files.size() > n) {
+            throw new ParameterException(spec.commandLine(), "Unmatched argument" + (files.size() - n > 1 ? "s: " : ": ")
+                    + files.subList(n, files.size()) + " (expected " + String.join(" ", labels) + ")");
+        }
+        Path zkey = Inputs.file(files.get(0));
+        Path proofJson = Inputs.output(files.get(n - 2));
+        Path publicJson = Inputs.output(files.get(n - 1));
+        Path witnessSource = fromInputs ? input : files.get(1);
+        Witness w = fromInputs ? WitnessFiles.compute(WitnessFiles.load(wasm), Inputs.file(input)) : WtnsFile.read(Inputs.file(files.get(1)));
         try (ProvingKey pk = ZkeyFile.read(zkey)) {
             ProofResult result;
             try {
                 result = Groth16Prover.cpu().proveAndVerify(pk, w);
             } catch (WitnessMismatchException | ProofRejectedException e) {
-                throw new PpfarmException(wtns + ": " + e.getMessage(), e);
+                throw new PpfarmException(witnessSource + ": " + e.getMessage(), e);
             }
             result.proof().writeJson(proofJson);
             result.publicSignals().writeJson(publicJson);
@@ -84,7 +93,7 @@ final class ProveCommand implements Callable<Integer> {
     }
 
     private int onFarm() {
-        if (zkey != null) throw new ParameterException(spec.commandLine(), "--server takes no positional arguments");
+        if (!files.isEmpty() || wasm != null) throw new ParameterException(spec.commandLine(), "--server takes no positional arguments and no --wasm");
         List<String> args = new ArrayList<>(List.of("--server", server));
         if (circuit == null) throw new ParameterException(spec.commandLine(), "--circuit is required with --server");
         args.addAll(List.of("--circuit", circuit));

@@ -82,6 +82,10 @@ public final class WitnessCalculator {
     private final int inputCount;
     /** Known input signals and their sizes (empty when the names are unknown). */
     private final Map<String, Integer> inputSignals;
+    /** Reads the witness straight from memory when getWitness has the known shape; null otherwise. */
+    private final WitnessReader reader;
+    /** 0: the direct reader is not yet checked against getWitness; 1: checked, agrees; -1: disagreed, not used. */
+    private volatile int readerState;
 
     private WitnessCalculator(String name, WasmModule module, Function<Instance, Machine> machines, Options options,
                               MemoryLimits memoryLimits, List<String> candidateNames) {
@@ -110,6 +114,7 @@ public final class WitnessCalculator {
                 if (size > 0) known.put(n, size);
             }
             this.inputSignals = Collections.unmodifiableMap(known);
+            this.reader = WitnessReader.detect(module, sharedMemory);
         } finally {
             s.wipe();
         }
@@ -140,6 +145,11 @@ public final class WitnessCalculator {
     }
 
     public static WitnessCalculator load(byte[] wasm, String name, Options options) {
+        return load(wasm, name, options, FunctionOutliner.DEFAULT_MAX_INSTRUCTIONS, FunctionOutliner.DEFAULT_CHUNK);
+    }
+
+    /** With the outliner's thresholds chosen (tests force heavy outlining with small ones). */
+    static WitnessCalculator load(byte[] wasm, String name, Options options, int outlineAbove, int outlineChunk) {
         WasmModule parsed;
         try {
             parsed = Parser.parse(wasm);
@@ -153,7 +163,7 @@ public final class WitnessCalculator {
         WasmModule module = parsed;
         Function<Instance, Machine> machines = InterpreterMachine::new;
         if (options.compile()) {
-            FunctionOutliner.Result r = FunctionOutliner.outline(wasm, parsed);
+            FunctionOutliner.Result r = FunctionOutliner.outline(wasm, parsed, outlineAbove, outlineChunk);
             if (r.functionsAdded() > 0) module = Parser.parse(r.wasm());
             machines = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.SILENT).compile();
         }
@@ -221,12 +231,7 @@ public final class WitnessCalculator {
                 }
             }
 
-            ExportFunction get = s.export("getWitness");
-            w = new long[4 * witnessSize];
-            for (int i = 0; i < witnessSize; i++) {
-                get.apply(i);
-                for (int k = 0; k < 4; k++) w[4 * i + k] = s.memory.readLong(sharedMemory + 8 * k);
-            }
+            w = readWitness(s);
             Witness result = Witness.ofStandardLimbs(w, name);
             w = null;
             return result;
@@ -247,6 +252,34 @@ public final class WitnessCalculator {
             s.wipe();
         }
     }
+
+    private long[] readWitness(Session s) {
+        ExportFunction get = s.export("getWitness");
+        long[] w = new long[4 * witnessSize];
+        int state = readerState;
+        if (reader == null || state < 0) {
+            for (int i = 0; i < witnessSize; i++) WitnessReader.readViaExport(get, s.memory, sharedMemory, i, w);
+            return w;
+        }
+        boolean agree = true;
+        for (int i = 0; i < witnessSize; i++) {
+            if (!reader.read(s.memory, i, w)) {
+                WitnessReader.readViaExport(get, s.memory, sharedMemory, i, w);
+            } else if (state == 0) {
+                get.apply(i);
+                for (int k = 0; k < 4; k++) {
+                    long v = s.memory.readLong(sharedMemory + 8 * k);
+                    if (v != w[4 * i + k]) agree = false;
+                    w[4 * i + k] = v;
+                }
+            }
+        }
+        if (state == 0) readerState = agree ? 1 : -1;
+        return w;
+    }
+
+    /** True once the witness is read straight from memory (checked against getWitness on the first computation). */
+    boolean readsWitnessDirectly() { return readerState == 1; }
 
     /** The circuit's name as given to {@link #load} (its path, or the name passed with the bytes). */
     public String name() { return name; }

@@ -2,49 +2,132 @@ package org.ppfarm.witness;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ppfarm.prover.format.Witness;
 import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.ZeroXBowInputs;
+import org.ppfarm.witness.WitnessException.Kind;
 
-/** The production 0xbow circuits: ppfarm's .wtns is byte-identical to snarkjs's for many random valid notes. */
+/**
+ * The production 0xbow circuits: ppfarm's .wtns is byte-identical to snarkjs's for many random valid notes (state
+ * trees of 1 to ~600 leaves), also when many computations share one loaded circuit concurrently.
+ */
 class ZeroXBowWitnessTest {
+    /** The withdraw circuit's inputs (0xbow privacy-pools-core withdraw.circom, as the SDK fills them). */
+    static final List<String> WITHDRAW_INPUTS = List.of("withdrawnValue", "stateRoot", "stateTreeDepth", "ASPRoot", "ASPTreeDepth",
+            "context", "label", "existingValue", "existingNullifier", "existingSecret", "newNullifier", "newSecret", "stateSiblings",
+            "stateIndex", "ASPSiblings", "ASPIndex");
+
     static WitnessCalculator withdraw;
     static WitnessCalculator commitment;
     @TempDir static Path dir;
-    static List<References.Note> notes;
+    /** Withdraw inputs (JSON files) and snarkjs's .wtns for each. */
+    static final List<Path> withdrawFiles = new ArrayList<>();
+    static final List<byte[]> withdrawInputs = new ArrayList<>();
+    static final List<byte[]> withdrawRefs = new ArrayList<>();
 
     @BeforeAll
-    static void load() {
-        withdraw = WitnessCalculator.load(Artifacts.withdrawWasm());
+    static void load() throws Exception {
+        withdraw = WitnessCalculator.load(Artifacts.withdrawWasm(), WitnessCalculator.Options.defaults().withInputNames(WITHDRAW_INPUTS));
         commitment = WitnessCalculator.load(Artifacts.commitmentWasm());
-        notes = References.notes(dir, 11, 20261121);
+        // distinct notes in state trees of depth 0 (one leaf) to 9, ASP trees of depth 0 to 7, partial and full withdrawals
+        int[][] trees = {{1, 1}, {2, 3}, {5, 17}, {33, 2}, {100, 128}, {300, 9}};
+        for (int t = 0; t < trees.length; t++) {
+            for (ZeroXBowInputs.Case c : ZeroXBowInputs.withdrawCases(1000L * t + 7, 2, trees[t][0], trees[t][1], t % 2 == 1)) {
+                Path f = ZeroXBowInputs.write(dir, "withdraw-" + c.seed() + "-" + trees[t][0] + ".json", c.input());
+                withdrawFiles.add(f);
+                withdrawInputs.add(Files.readAllBytes(f));
+                withdrawRefs.add(References.snarkjsWtns(Artifacts.withdrawWasm(), f));
+            }
+        }
     }
 
     @Test
-    void withdrawMatchesSnarkjsOverTreesOfManyDepths() throws Exception {
+    void withdrawMatchesSnarkjsOverTreesOfManyDepths() {
         assertEquals(36901, withdraw.witnessSize());
         assertEquals(78, withdraw.inputCount());
-        for (References.Note n : notes) {
-            byte[] expected = References.snarkjsWtns(Artifacts.withdrawWasm(), n.withdraw());
-            Witness w = withdraw.calculate(Files.readAllBytes(n.withdraw()));
-            assertArrayEquals(expected, WtnsFile.toBytes(w), n.withdraw().getFileName().toString());
+        for (int i = 0; i < withdrawFiles.size(); i++) {
+            Witness w = withdraw.calculate(withdrawInputs.get(i));
+            assertArrayEquals(withdrawRefs.get(i), WtnsFile.toBytes(w), withdrawFiles.get(i).getFileName().toString());
             w.zeroize();
         }
+        assertTrue(withdraw.readsWitnessDirectly(), "the direct witness reader agreed with getWitness and is in use");
     }
 
     @Test
     void commitmentMatchesSnarkjs() throws Exception {
-        for (References.Note n : notes.subList(0, 4)) {
-            byte[] expected = References.snarkjsWtns(Artifacts.commitmentWasm(), n.commitment());
-            assertArrayEquals(expected, WtnsFile.toBytes(commitment.calculate(Files.readAllBytes(n.commitment()))),
-                    n.commitment().getFileName().toString());
+        for (ZeroXBowInputs.Case c : ZeroXBowInputs.commitmentCases(77, 4)) {
+            Path f = ZeroXBowInputs.write(dir, "commitment-" + c.seed() + ".json", c.input());
+            assertArrayEquals(References.snarkjsWtns(Artifacts.commitmentWasm(), f), WtnsFile.toBytes(commitment.calculate(c.input())),
+                    f.getFileName().toString());
         }
+    }
+
+    @Test
+    void manyConcurrentComputationsOnOneCircuitAreIndependent() throws Exception {
+        int threads = 16, each = 3;
+        try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
+            List<Future<Boolean>> results = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                results.add(pool.submit(() -> {
+                    for (int k = 0; k < each; k++) {
+                        int note = (thread * each + k) % withdrawInputs.size();
+                        Witness w = withdraw.calculate(withdrawInputs.get(note));
+                        if (!java.util.Arrays.equals(withdrawRefs.get(note), WtnsFile.toBytes(w))) return false;
+                        w.zeroize();
+                    }
+                    return true;
+                }));
+            }
+            for (Future<Boolean> f : results) assertTrue(f.get(), "a concurrent witness differs from snarkjs's");
+        }
+    }
+
+    @Test
+    void withdrawInputNamesAreCheckedAgainstTheCircuit() {
+        Map<String, Integer> sizes = withdraw.inputSignals();
+        assertEquals(WITHDRAW_INPUTS, List.copyOf(sizes.keySet()));
+        assertEquals(32, sizes.get("stateSiblings"));
+        assertEquals(78, sizes.values().stream().mapToInt(Integer::intValue).sum());
+    }
+
+    @Test
+    void aWrongMerkleRootIsAFailedConstraintNamingTheTemplate() throws Exception {
+        String json = Files.readString(withdrawFiles.get(3));
+        String root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("stateRoot").asText();
+        String tampered = json.replace(root, new java.math.BigInteger(root).add(java.math.BigInteger.ONE).toString());
+        WitnessException e = assertThrows(WitnessException.class, () -> withdraw.calculate(tampered));
+        assertEquals(Kind.CONSTRAINT_FAILED, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().startsWith(Artifacts.withdrawWasm() + ": constraint failed: Assert Failed. Error in template "), e.getMessage());
+        assertTrue(e.getMessage().contains(" line: "), e.getMessage());
+        // the secret inputs never appear in an error
+        String secret = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).get("existingSecret").asText();
+        assertFalse(e.getMessage().contains(secret));
+        // and the next computation on the same calculator is correct
+        assertArrayEquals(withdrawRefs.get(3), WtnsFile.toBytes(withdraw.calculate(withdrawInputs.get(3))));
+    }
+
+    @Test
+    void aMissingWithdrawInputIsNamed() throws Exception {
+        String json = Files.readString(withdrawFiles.get(0)).replaceFirst("\"context\":\\s*\"[0-9]+\",?", "");
+        WitnessException e = assertThrows(WitnessException.class, () -> withdraw.calculate(json));
+        assertEquals(Kind.MISSING_SIGNAL, e.kind());
+        assertTrue(e.getMessage().contains("input signal context is missing (77 of 78 input values given)"), e.getMessage());
     }
 }

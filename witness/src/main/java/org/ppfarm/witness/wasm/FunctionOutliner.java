@@ -49,9 +49,24 @@ public final class FunctionOutliner {
     /** The rewritten module and what was done, for logs. */
     public record Result(byte[] wasm, int functionsSplit, int functionsAdded) {}
 
-    /** Defaults measured on circom circuits: pieces of ~600 instructions stay well under HotSpot's 8000-byte limit. */
-    public static final int DEFAULT_MAX_INSTRUCTIONS = 1500;
-    public static final int DEFAULT_CHUNK = 600;
+    /**
+     * Defaults measured on the 0xbow withdraw circuit (docs/benchmarks.md): Chicory emits ~2.8 bytes of bytecode per
+     * wasm instruction, so functions over 1000 instructions are split into pieces of ~400 — well under HotSpot's
+     * 8000-byte limit. Pieces of 1000/2500 were measurably slower, as were pieces of 100–250 (call overhead).
+     */
+    public static final int DEFAULT_MAX_INSTRUCTIONS = 1000;
+    public static final int DEFAULT_CHUNK = 400;
+    /**
+     * Smallest group worth a call: a large function's pieces between its {@code if (error) return} checks (circom
+     * emits one after every sub-component call) are often short, and all of them must go for the rest to fit.
+     */
+    static final int MIN_GROUP = 48;
+    /**
+     * Most locals a group may hand back. Chicory returns one value as a JVM return value but several in a freshly
+     * allocated {@code long[]}: in circom's field arithmetic (e.g. {@code Fr_F1m_mul}, 35 i64 locals) a cut that
+     * hands back many locals made the witness slower, so only cuts with at most one are taken.
+     */
+    static final int MAX_RESULTS = 1;
 
     public static Result outline(byte[] wasm, WasmModule module) {
         return outline(wasm, module, DEFAULT_MAX_INSTRUCTIONS, DEFAULT_CHUNK);
@@ -147,6 +162,8 @@ public final class FunctionOutliner {
         /** For a block/loop/if at index i: the index of its matching end (and else, or -1). */
         private final int[] end;
         private final int[] elseAt;
+        /** For each local, the (ascending) indices of the instructions that read it. */
+        private final int[][] reads;
 
         Body(byte[] wasm, WasmModule module, int imported, List<AnnotatedInstruction> ins, List<ValType> locals, int chunk) {
             this.wasm = wasm;
@@ -160,6 +177,14 @@ public final class FunctionOutliner {
             java.util.Arrays.fill(elseAt, -1);
             int[] open = new int[ins.size()];
             int depth = 0;
+            List<List<Integer>> r = new ArrayList<>();
+            for (int l = 0; l < locals.size(); l++) r.add(new ArrayList<>());
+            for (int i = 0; i < ins.size(); i++) {
+                AnnotatedInstruction in = ins.get(i);
+                if (in.opcode() == OpCode.LOCAL_GET && in.operand(0) < locals.size()) r.get((int) in.operand(0)).add(i);
+            }
+            this.reads = new int[locals.size()][];
+            for (int l = 0; l < locals.size(); l++) reads[l] = r.get(l).stream().mapToInt(Integer::intValue).toArray();
             for (int i = 0; i < ins.size(); i++) {
                 OpCode op = ins.get(i).opcode();
                 if (op == OpCode.BLOCK || op == OpCode.LOOP || op == OpCode.IF || op == OpCode.TRY_TABLE) open[depth++] = i;
@@ -177,26 +202,24 @@ public final class FunctionOutliner {
 
         /**
          * Finds groups among the items of the sequence [from, to) (an item is one instruction or one whole
-         * construct) and recurses into constructs that could not be taken whole. {@code loops} are the loops
-         * enclosing the sequence, as [start, end] pairs, for the liveness of written locals.
+         * construct) and recurses into constructs that could not be taken whole. {@code enclosing} are the constructs
+         * around the sequence, outermost first, as [start, end] pairs, for the liveness of written locals.
          */
-        private void sequence(int from, int to, List<int[]> loops, List<Group> out) {
+        private void sequence(int from, int to, List<int[]> enclosing, List<Group> out) {
             int start = -1;      // first instruction of the group being built
             int lastCut = -1;    // latest point since start where the stack was back at the base
             int height = 0;
+            Group best = null;   // since the group reached a chunk: the cut handing back the fewest locals
             for (int i = from; i < to; ) {
                 int next = isConstruct(i) ? end[i] + 1 : i + 1;
                 int[] effect = itemEffect(i);
                 boolean tooBig = next - i > chunk;
                 if (effect == null || tooBig || (start >= 0 ? height < effect[0] : effect[0] > 0)) {
-                    if (start >= 0 && lastCut - start >= chunk / 2) out.add(group(start, lastCut, loops));
+                    if (start >= 0 && lastCut - start >= MIN_GROUP) emitIfCheap(group(start, lastCut, enclosing), out);
                     start = -1;
                     if (isConstruct(i)) {
-                        List<int[]> inner = loops;
-                        if (ins.get(i).opcode() == OpCode.LOOP) {
-                            inner = new ArrayList<>(loops);
-                            inner.add(new int[] {i, end[i]});
-                        }
+                        List<int[]> inner = new ArrayList<>(enclosing);
+                        inner.add(new int[] {i, end[i]});
                         if (ins.get(i).opcode() != OpCode.TRY_TABLE) {
                             int e = elseAt[i];
                             sequence(i + 1, e >= 0 ? e : end[i], inner, out);
@@ -210,18 +233,35 @@ public final class FunctionOutliner {
                     start = i;
                     lastCut = i;
                     height = 0;
+                    best = null;
                 }
                 height += effect[1] - effect[0];
                 if (height == 0) {
                     lastCut = next;
                     if (lastCut - start >= chunk) {
-                        out.add(group(start, lastCut, loops));
-                        start = -1;
+                        // cut here if the group hands back at most one local; else look further, up to 3 chunks,
+                        // then take the cut that hands back the fewest
+                        Group g = group(start, lastCut, enclosing);
+                        if (best == null || g.results().size() < best.results().size()) best = g;
+                        if (g.results().size() <= MAX_RESULTS) {
+                            out.add(g);
+                            start = -1;
+                        } else if (lastCut - start >= 3 * chunk) {
+                            out.add(best);
+                            start = -1;
+                            i = best.to();  // the items after the chosen cut start the next group (stack at its base there)
+                            continue;
+                        }
                     }
                 }
                 i = next;
             }
-            if (start >= 0 && lastCut - start >= chunk / 2) out.add(group(start, lastCut, loops));
+            if (start >= 0 && lastCut - start >= MIN_GROUP) emitIfCheap(group(start, lastCut, enclosing), out);
+        }
+
+        /** A short group is worth a call only if it hands back at most one local; a long one goes out regardless. */
+        private void emitIfCheap(Group g, List<Group> out) {
+            if (g.results().size() <= MAX_RESULTS || g.to() - g.from() >= chunk) out.add(g);
         }
 
         private boolean isConstruct(int i) {
@@ -229,7 +269,7 @@ public final class FunctionOutliner {
             return op == OpCode.BLOCK || op == OpCode.LOOP || op == OpCode.IF || op == OpCode.TRY_TABLE;
         }
 
-        private Group group(int from, int to, List<int[]> loops) {
+        private Group group(int from, int to, List<int[]> enclosing) {
             TreeSet<Integer> touched = new TreeSet<>();
             TreeSet<Integer> written = new TreeSet<>();
             for (int k = from; k < to; k++) {
@@ -241,18 +281,62 @@ public final class FunctionOutliner {
                 }
             }
             List<Integer> results = new ArrayList<>();
-            for (int l : written) if (mayBeReadAfter(l, to, loops)) results.add(l);
+            for (int l : written) if (liveAt(l, to, enclosing)) results.add(l);
             return new Group(from, to, new ArrayList<>(touched), results);
         }
 
-        private boolean mayBeReadAfter(int local, int after, List<int[]> loops) {
-            for (int k = 0; k < ins.size(); k++) {
-                AnnotatedInstruction in = ins.get(k);
-                if (in.opcode() != OpCode.LOCAL_GET || in.operand(0) != local) continue;
-                if (k >= after) return true;
-                for (int[] loop : loops) if (k >= loop[0] && k <= loop[1]) return true;
+        /**
+         * May {@code local}'s value at instruction {@code at} still be read? Walks forward through the structure:
+         * a read says yes; a write, {@code return} or {@code unreachable} says no; a construct that reads it
+         * anywhere says yes; the end of a block continues after its construct (an {@code if}'s then-part skips
+         * the else-part). At a branch it falls back to {@link #readLater}. Conservative: never "no" wrongly.
+         */
+        private boolean liveAt(int local, int at, List<int[]> enclosing) {
+            int level = enclosing.size();
+            for (int i = at; ; ) {
+                AnnotatedInstruction in = ins.get(i);
+                OpCode op = in.opcode();
+                if (isConstruct(i)) {
+                    if (reads(local, i, end[i])) return true;
+                    i = end[i] + 1;
+                    continue;
+                }
+                switch (op) {
+                    case ELSE, END -> {
+                        if (level == 0) return false;  // the function's end: locals die
+                        i = enclosing.get(--level)[1] + 1;
+                        continue;
+                    }
+                    case LOCAL_GET -> { if (in.operand(0) == local) return true; }
+                    case LOCAL_SET, LOCAL_TEE -> { if (in.operand(0) == local) return false; }
+                    case RETURN, UNREACHABLE -> { return false; }
+                    case BR, BR_IF, BR_TABLE -> { return readLater(local, at, enclosing); }
+                    default -> {
+                        if (!SIMPLE.containsKey(op) && op != OpCode.CALL && op != OpCode.CALL_INDIRECT && op != OpCode.NOP && op != OpCode.DROP) {
+                            return readLater(local, at, enclosing);
+                        }
+                    }
+                }
+                i++;
+            }
+        }
+
+        /** True if some read of {@code local} follows {@code after}, or lies in a loop around it (a branch may go back). */
+        private boolean readLater(int local, int after, List<int[]> enclosing) {
+            int[] at = reads[local];
+            if (at.length > 0 && at[at.length - 1] >= after) return true;
+            for (int[] c : enclosing) {
+                if (ins.get(c[0]).opcode() == OpCode.LOOP && reads(local, c[0], c[1])) return true;
             }
             return false;
+        }
+
+        /** True if an instruction in [from, to] reads {@code local}. */
+        private boolean reads(int local, int from, int to) {
+            int[] at = reads[local];
+            int k = java.util.Arrays.binarySearch(at, from);
+            if (k < 0) k = -k - 1;
+            return k < at.length && at[k] <= to;
         }
 
         /** {pops, pushes} of the item at i, or null when it may not be outlined. */
