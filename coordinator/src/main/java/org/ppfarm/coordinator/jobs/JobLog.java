@@ -28,7 +28,8 @@ public final class JobLog implements AutoCloseable {
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
+        // no linger: a submit waits for this write; under load records still batch while earlier requests are in flight
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 << 20);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
