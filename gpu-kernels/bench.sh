@@ -2,7 +2,8 @@
 # MSM/NTT timings of the GPU kernels (org.ppfarm.gpukernels.GpuBench).
 #
 #   gpu-kernels/bench.sh [--runs N] [--msm-logs 16,18,20,22] [--g2-logs 16,18,20] [--ntt-logs 16,20,22]
-#                        [--batch 1,8,32] [--host]
+#                        [--batch 1,8,32] [--zkey withdraw.zkey --wtns withdraw.wtns [--proofs N] [--threads T]]
+#                        [--host]
 #
 # With a usable CUDA device it prints median/min milliseconds per call (inputs copied to the device and results
 # back included; bases resident). Without one it says "NO GPU FOUND" and why (the `ppfarm backend` text) and

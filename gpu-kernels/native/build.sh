@@ -70,7 +70,8 @@ else
         nvcc -std=c++17 -O3 --extended-lambda -shared -cudart static -Xcompiler -fPIC,-fvisibility=hidden \
             -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90 \
             -DPPG_CUDA_ARCHS='"90-real+90-virtual"' -I"$here/include" -I"$here/src" \
-            "$here/src/cuda_api.cu" -o "$build/libppfarm_gpu_cuda.so"
+            "$here/src/cuda_api.cu" "$here/src/cuda_msm_g1.cu" "$here/src/cuda_msm_g2.cu" \
+            -o "$build/libppfarm_gpu_cuda.so"
     fi
 fi
 

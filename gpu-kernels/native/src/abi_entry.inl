@@ -86,7 +86,14 @@ int ppg_context_destroy(ppg_context* ctx, char* err, size_t err_len) {
     if (ctx == nullptr) return PPG_OK;
     return ppfarm::guarded(err, err_len, [&] {
         Ctx* c = reinterpret_cast<Ctx*>(ctx);
-        { std::lock_guard<std::mutex> lock(c->mu); c->exec.activate(); }
+        {
+            std::lock_guard<std::mutex> lock(c->mu);  // waits for a call in flight
+            try {
+                c->exec.activate();
+            } catch (const ppfarm::PpgError&) {
+                // a broken device still gets its host-side state released below
+            }
+        }
         delete c;
     });
 }

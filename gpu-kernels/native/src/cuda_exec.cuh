@@ -37,13 +37,17 @@ namespace ppfarm {
 constexpr int FOR_EACH_BLOCK = 256;
 
 template <class F>
-__global__ void for_each_kernel(uint64_t n, F f) {
+__global__ void __launch_bounds__(FOR_EACH_BLOCK) for_each_kernel(uint64_t n, F f) {
     const uint64_t t = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
     if (t < n) f(t);
 }
 
-/** Stages 1..b of a bit-reversed transform on aligned 2^b-element blocks in shared memory. */
-__global__ void ntt_block_kernel(Fr* a, uint32_t log_n, uint32_t b, const Fr* table) {
+/**
+ * Stages 1..b of a bit-reversed transform on aligned 2^b-element blocks in shared memory. The launch
+ * bound caps registers so that 2^(BLOCK_LOG-1) threads always fit on one multiprocessor.
+ */
+template <int Unused = 0>  // a template so the several translation units including this header share one copy
+__global__ void __launch_bounds__(1u << (ntt::BLOCK_LOG - 1)) ntt_block_kernel(Fr* a, uint32_t log_n, uint32_t b, const Fr* table) {
     extern __shared__ uint64_t shared_raw[];
     Fr* sh = reinterpret_cast<Fr*>(shared_raw);
     const uint32_t half = 1u << (b - 1);
@@ -192,7 +196,7 @@ public:
         const uint32_t b = log_n < ntt::BLOCK_LOG ? log_n : ntt::BLOCK_LOG;
         if (b > 0) {
             const uint64_t blocks = 1ull << (log_n - b);
-            ntt_block_kernel<<<(unsigned)blocks, 1u << (b - 1), (1u << b) * sizeof(Fr), stream_>>>(a, log_n, b, table);
+            ntt_block_kernel<><<<(unsigned)blocks, 1u << (b - 1), (1u << b) * sizeof(Fr), stream_>>>(a, log_n, b, table);
             PPG_CUDA(cudaGetLastError(), "NTT block kernel launch");
         }
         const uint64_t half = (1ull << log_n) / 2;

@@ -154,13 +154,14 @@ void msm_run(Exec& ex, Budget& budget, const uint64_t* bases, uint64_t bases_cou
     if (c < 2 || c > 16) fail(PPG_E_ARGUMENT, "MSM: window_bits %u is outside 2..16", window_bits);
     const uint64_t nwin = msm::num_windows(c), nb = 1ull << (c - 1);
 
-    // Groups: bounded by the free memory and by 31-bit entry and key counts.
+    // Groups: bounded by the free memory and by entry and key counts that fit CUB's int sizes.
+    const uint64_t max_int = (1ull << 31) - 1;
+    if (n * nwin > max_int) fail(PPG_E_ARGUMENT, "MSM: %llu points is too many for one pass", (unsigned long long)n);
     const uint64_t per_vector = msm_group_bytes<C>(1, n, c);
     uint64_t g = std::max<uint64_t>(1, budget.available() / (per_vector + per_vector / 4));
     g = std::min<uint64_t>(g, nvec);
-    g = std::min<uint64_t>(g, std::max<uint64_t>(1, (1ull << 31) / (n * nwin)));
-    g = std::min<uint64_t>(g, std::max<uint64_t>(1, ((1ull << 31) - 1) / (nwin * nb)));
-    if (n * nwin >= (1ull << 31)) fail(PPG_E_ARGUMENT, "MSM: %llu points is too many for one pass", (unsigned long long)n);
+    g = std::min<uint64_t>(g, max_int / (n * nwin));
+    g = std::min<uint64_t>(g, std::max<uint64_t>(1, (max_int - 1) / (nwin * nb)));
 
     for (uint32_t v0 = 0; v0 < nvec; v0 += (uint32_t)g) {
         const uint32_t gv = (uint32_t)std::min<uint64_t>(g, nvec - v0);

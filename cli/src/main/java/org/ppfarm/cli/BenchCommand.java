@@ -74,19 +74,25 @@ final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < warmup; i++) prover.prove(pk, w);
 
             double[] total = new double[runs], cpu = new double[runs];
-            double[][] stages = new double[Stage.values().length][runs];
+            double[][] stages = new double[Stage.values().length][runs], stageCpu = new double[Stage.values().length][runs];
             for (int i = 0; i < runs; i++) {
-                Groth16Prover.Trace trace = new Groth16Prover.Trace();
+                Groth16Prover.Trace trace = new Groth16Prover.Trace(BenchCommand::processCpuNanos);
                 long c = processCpuNanos(), s = System.nanoTime();
                 prover.prove(pk, w, trace);
                 total[i] = ms(System.nanoTime() - s);
                 cpu[i] = ms(processCpuNanos() - c);
-                for (Stage st : Stage.values()) stages[st.ordinal()][i] = ms(trace.nanos(st));
+                for (Stage st : Stage.values()) {
+                    stages[st.ordinal()][i] = ms(trace.nanos(st));
+                    stageCpu[st.ordinal()][i] = ms(trace.cpuNanos(st));
+                }
                 if (verbose) out.printf(Locale.ROOT, "run %d %.1f ms (cpu %.1f ms)%n", i + 1, total[i], cpu[i]);
             }
             if (verbose) {
-                for (Stage st : Stage.values())
-                    out.printf(Locale.ROOT, "stage %-8s median %7.1f ms%n", st.name().toLowerCase(Locale.ROOT), median(stages[st.ordinal()]));
+                for (Stage st : Stage.values()) {
+                    String name = st.name().toLowerCase(Locale.ROOT);
+                    if (sequential) out.printf(Locale.ROOT, "stage %-8s median %7.1f ms (cpu %7.1f ms)%n", name, median(stages[st.ordinal()]), median(stageCpu[st.ordinal()]));
+                    else out.printf(Locale.ROOT, "stage %-8s median %7.1f ms%n", name, median(stages[st.ordinal()]));
+                }
                 if (!sequential) out.println("(stages overlap: the witness MSMs run during the quotient; --sequential separates them)");
             }
             double[] sorted = total.clone();

@@ -24,6 +24,17 @@ import picocli.CommandLine.Command;
                 CalldataCommand.class,
                 BenchCommand.class,
                 WtnsCommand.class,
+                UpCommand.class,
+                CoordinatorCommand.class,
+                WorkerCommand.class,
+                SubmitCommand.class,
+                StatusCommand.class,
+                WatchCommand.class,
+                CancelCommand.class,
+                CircuitsCommand.class,
+                InputsCommand.class,
+                BackendCommand.class,
+                DemoCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Ppfarm implements Runnable {

@@ -21,36 +21,52 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ppfarm prove <zkey> <wtns> <proof.json> <public.json>}: rapidsnark's arguments, snarkjs's outputs; or
- * {@code ppfarm prove --wasm <circuit.wasm> --input <input.json> <zkey> <proof.json> <public.json>}: the witness
- * computed in memory from the circuit's inputs (which are spending keys: no .wtns is written).
+ * {@code ppfarm prove}, in the form its options choose:
+ * <ul>
+ *   <li>local, rapidsnark's arguments and snarkjs's outputs: {@code ppfarm prove <zkey> <wtns> <proof.json> <public.json>};</li>
+ *   <li>local from the circuit's inputs, the witness computed in memory (inputs are spending keys: no .wtns is
+ *       written): {@code ppfarm prove --wasm <circuit.wasm> --input <input.json> <zkey> <proof.json> <public.json>};</li>
+ *   <li>on a farm: {@code ppfarm prove --server host:port --circuit withdraw --input input.json --proof proof.json
+ *       --public public.json} (or {@code --withdraw-request}/{@code --ragequit-request}/{@code --wtns} instead of
+ *       {@code --input}); the farm verifies the proof before it answers.</li>
+ * </ul>
  */
 @Command(name = "prove", mixinStandardHelpOptions = true,
         description = {"Proves a witness with a Groth16 proving key and writes proof.json and public.json as snarkjs does.",
                 "The proof is verified against the key before it is written.",
-                "With --wasm and --input, the witness is computed in memory from the circuit's input signals:",
-                "  ppfarm prove --wasm <circuit.wasm> --input <input.json> <circuit.zkey> <proof.json> <public.json>"})
+                "  local:        ppfarm prove <circuit.zkey> <witness.wtns> <proof.json> <public.json>",
+                "  from inputs:  ppfarm prove --wasm <circuit.wasm> --input <input.json> <circuit.zkey> <proof.json> <public.json>",
+                "  farm:         ppfarm prove --server H:P --circuit NAME[@VERSION] --input input.json --proof proof.json --public public.json"})
 final class ProveCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Option(names = "--wasm", paramLabel = "<circuit.wasm>", description = "circom's witness calculator for the circuit (with --input)")
-    Path wasm;
-    @Option(names = "--input", paramLabel = "<input.json>", description = "the circuit's input signals, as snarkjs takes them (with --wasm)")
-    Path input;
     @Parameters(arity = "0..*", paramLabel = "<file>",
             description = "<circuit.zkey> <witness.wtns> <proof.json> <public.json>; with --wasm/--input: <circuit.zkey> <proof.json> <public.json>")
     List<Path> files = new ArrayList<>();
 
+    @Option(names = "--wasm", paramLabel = "<circuit.wasm>", description = "Local: circom's witness calculator for the circuit (with --input).") Path wasm;
+    @Option(names = "--input", paramLabel = "<input.json>", description = "The circuit's input signals, as snarkjs takes them (local with --wasm, or on a farm).") Path input;
+    @Option(names = "--server", paramLabel = "HOST:PORT", description = "Prove on this farm (ppfarm up) instead of locally.") String server;
+    @Option(names = "--circuit", paramLabel = "NAME[@VERSION]|SHA256", description = "Farm: the registered circuit.") String circuit;
+    @Option(names = "--withdraw-request", paramLabel = "request.json", description = "Farm: a privacy-pool withdraw request.") Path withdrawRequest;
+    @Option(names = "--ragequit-request", paramLabel = "request.json", description = "Farm: a privacy-pool ragequit request.") Path ragequitRequest;
+    @Option(names = "--wtns", paramLabel = "witness.wtns", description = "Farm: a computed witness.") Path farmWtns;
+    @Option(names = "--proof", paramLabel = "proof.json", description = "Farm: where to write the proof (default: stdout).") Path proofOut;
+    @Option(names = "--public", paramLabel = "public.json", description = "Farm: where to write the public signals (default: stdout).") Path publicOut;
+    @Option(names = "--calldata", paramLabel = "calldata.txt", description = "Farm: where to write the Solidity calldata.") Path calldataOut;
+    @Option(names = "--timeout-s", paramLabel = "N", description = "Farm: seconds to wait for the proof (default 600).") Long timeoutS;
+
     @Override
     public Integer call() {
+        if (server != null) return onFarm();
         boolean fromInputs = wasm != null || input != null;
-        if (fromInputs && (wasm == null || input == null)) throw new ParameterException(spec.commandLine(), "--wasm and --input go together");
+        if (fromInputs && (wasm == null || input == null)) throw new ParameterException(spec.commandLine(), "--wasm and --input go together (or --server HOST:PORT to prove on a farm)");
         List<String> labels = fromInputs ? List.of("<circuit.zkey>", "<proof.json>", "<public.json>")
                 : List.of("<circuit.zkey>", "<witness.wtns>", "<proof.json>", "<public.json>");
         int n = labels.size();
         if (files.size() < n) {
             List<String> missing = labels.subList(files.size(), n);
             throw new ParameterException(spec.commandLine(), "Missing required parameter" + (missing.size() > 1 ? "s: " : ": ")
-                    + String.join(", ", missing) + (fromInputs ? " (with --wasm/--input)" : ""));
+                    + String.join(", ", missing) + (fromInputs ? " (with --wasm/--input)" : " (or --server HOST:PORT to prove on a farm)"));
         }
         if (files.size() > n) {
             throw new ParameterException(spec.commandLine(), "Unmatched argument" + (files.size() - n > 1 ? "s: " : ": ")
@@ -74,5 +90,26 @@ final class ProveCommand implements Callable<Integer> {
         } finally {
             w.zeroize();
         }
+    }
+
+    private int onFarm() {
+        if (!files.isEmpty() || wasm != null) throw new ParameterException(spec.commandLine(), "--server takes no positional arguments and no --wasm");
+        List<String> args = new ArrayList<>(List.of("--server", server));
+        if (circuit == null) throw new ParameterException(spec.commandLine(), "--circuit is required with --server");
+        args.addAll(List.of("--circuit", circuit));
+        add(args, "--input", input);
+        add(args, "--withdraw-request", withdrawRequest);
+        add(args, "--ragequit-request", ragequitRequest);
+        add(args, "--wtns", farmWtns);
+        for (Path p : new Path[] {input, withdrawRequest, ragequitRequest, farmWtns}) if (p != null) Inputs.file(p);
+        add(args, "--proof", proofOut == null ? null : Inputs.output(proofOut));
+        add(args, "--public", publicOut == null ? null : Inputs.output(publicOut));
+        add(args, "--calldata", calldataOut == null ? null : Inputs.output(calldataOut));
+        if (timeoutS != null) args.addAll(List.of("--timeout-s", timeoutS.toString()));
+        return FarmClientCommands.run(spec.commandLine().getOut(), spec.commandLine().getErr(), "prove", args);
+    }
+
+    private static void add(List<String> args, String option, Path p) {
+        if (p != null) args.addAll(List.of(option, p.toString()));
     }
 }

@@ -125,7 +125,7 @@ class PpfarmCliTest {
         assertTrue(bench.out().lines().anyMatch(l -> l.matches("median \\d+\\.\\d ms")), bench.out());
         assertTrue(bench.out().lines().anyMatch(l -> l.matches("min \\d+\\.\\d ms")), bench.out());
         assertTrue(bench.out().lines().anyMatch(l -> l.matches("max \\d+\\.\\d ms")), bench.out());
-        assertTrue(bench.out().contains("stage msm_h"), bench.out());
+        assertTrue(bench.out().contains("stage msm_ch"), bench.out());
         ppfarm("bench", "--zkey", zkey, "--wtns", wtns, "--runs", 0).assertOneLineError("--runs");
     }
 }

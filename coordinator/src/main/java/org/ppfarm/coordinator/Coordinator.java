@@ -89,7 +89,9 @@ public final class Coordinator implements AutoCloseable {
         log.debug("actor system up after {} ms", (System.nanoTime() - t0) / 1_000_000);
         JobSubmitter submitter = new JobSubmitter(registry, system, system.scheduler(), jobLog, config.sealPublicKey(), protocolInputs, metrics);
 
-        this.stateFollower = new StateFollower(kafka, id, topics.state(), job -> submitter.learn(job)).start();
+        this.stateFollower = new StateFollower(kafka, id, topics.state(),
+                // no reply wanted: a tell, not an ask, per state record (its own writes come back here too)
+                job -> system.tell(new JobTracker.Learn(job, system.ignoreRef()))).start();
         if (!stateFollower.awaitCaughtUp(Duration.ofSeconds(120)))
             throw new IllegalStateException("coordinator " + id + ": state topic " + topics.state() + " not replayed within 120 s");
         log.debug("state replayed after {} ms", (System.nanoTime() - t0) / 1_000_000);

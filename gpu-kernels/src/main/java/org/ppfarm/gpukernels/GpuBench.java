@@ -1,15 +1,25 @@
 package org.ppfarm.gpukernels;
 
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.bn254.G1;
 import org.ppfarm.prover.bn254.G2;
+import org.ppfarm.prover.format.Witness;
+import org.ppfarm.prover.format.WtnsFile;
+import org.ppfarm.prover.format.ZkeyFile;
+import org.ppfarm.prover.groth16.Groth16Prover;
+import org.ppfarm.prover.groth16.ProvingKey;
 import org.ppfarm.prover.msm.MsmBackend.Group;
 
 /**
@@ -20,7 +30,12 @@ import org.ppfarm.prover.msm.MsmBackend.Group;
  *
  * <pre>
  *   bench.sh [--host] [--runs N] [--msm-logs 16,18,20] [--g2-logs 16,18] [--ntt-logs 16,20] [--batch 1,8,32]
+ *            [--zkey withdraw.zkey --wtns withdraw.wtns [--proofs 64] [--threads 4]]
  * </pre>
+ *
+ * With {@code --zkey}/{@code --wtns} it also proves with the engine's {@link Groth16Prover} on this backend: one
+ * verified warm-up proof, then {@code --proofs} proofs from {@code --threads} threads, reported as proofs per
+ * second. The witness is read from the file, so witness computation is not in that figure.
  */
 public final class GpuBench {
     private GpuBench() { }
@@ -29,6 +44,8 @@ public final class GpuBench {
         boolean host = false;
         int runs = 5;
         int[] msmLogs = {16, 18, 20, 22}, g2Logs = {16, 18, 20}, nttLogs = {16, 20, 22}, batches = {1, 8, 32};
+        Path zkey = null, wtns = null;
+        int proofs = 64, threads = 4;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--host" -> host = true;
@@ -37,6 +54,10 @@ public final class GpuBench {
                 case "--g2-logs" -> g2Logs = ints(args[++i]);
                 case "--ntt-logs" -> nttLogs = ints(args[++i]);
                 case "--batch" -> batches = ints(args[++i]);
+                case "--zkey" -> zkey = Path.of(args[++i]);
+                case "--wtns" -> wtns = Path.of(args[++i]);
+                case "--proofs" -> proofs = Integer.parseInt(args[++i]);
+                case "--threads" -> threads = Integer.parseInt(args[++i]);
                 default -> {
                     System.err.println("unknown option " + args[i]);
                     System.exit(2);
@@ -64,6 +85,32 @@ public final class GpuBench {
             for (int log : g2Logs) msm(ctx, Group.G2, log, runs, 1);
             for (int vectors : batches) msm(ctx, Group.G1, 16, runs, vectors);
             for (int log : nttLogs) ntt(ctx, log, runs);
+            if (zkey != null && wtns != null) proofs(backend, zkey, wtns, proofs, threads);
+        }
+    }
+
+    private static void proofs(GpuBackend backend, Path zkey, Path wtns, int count, int threads) {
+        Witness w = WtnsFile.read(wtns);
+        try (ProvingKey pk = ZkeyFile.read(zkey)) {
+            Groth16Prover prover = new Groth16Prover(backend, backend);
+            long t0 = System.nanoTime();
+            prover.proveAndVerify(pk, w);  // uploads the key's bases; checks the proof once
+            System.out.printf("first proof (bases upload included, verified): %.1f ms%n", (System.nanoTime() - t0) / 1e6);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<?>> jobs = new ArrayList<>();
+                t0 = System.nanoTime();
+                for (int i = 0; i < count; i++) jobs.add(pool.submit(() -> prover.prove(pk, w)));
+                for (Future<?> f : jobs) f.get();
+                double s = (System.nanoTime() - t0) / 1e9;
+                System.out.printf("proofs: %d in %.2f s = %.1f proofs/s (%d threads, %s; witness not included)%n",
+                        count, s, count / s, threads, backend.name());
+            } catch (InterruptedException | ExecutionException e) {
+                throw new IllegalStateException("proving failed", e);
+            } finally {
+                pool.shutdownNow();
+                Arrays.fill(w.limbs(), 0L);
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -86,9 +87,9 @@ public final class NativeKernels {
     public KernelContext open(int device, long memoryLimit) {
         if (memoryLimit <= 0) throw new IllegalArgumentException("memoryLimit must be positive, got " + memoryLimit);
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(java.lang.foreign.ValueLayout.ADDRESS);
+            MemorySegment out = arena.allocate(ADDRESS);
             NativeAbi.call("ppg_context_create", abi.contextCreate, arena, device, memoryLimit, out);
-            MemorySegment ctx = out.get(java.lang.foreign.ValueLayout.ADDRESS, 0);
+            MemorySegment ctx = out.get(ADDRESS, 0);
             return new KernelContext(abi, kind, device, ctx);
         }
     }

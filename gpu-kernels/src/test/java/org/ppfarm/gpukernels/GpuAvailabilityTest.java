@@ -1,6 +1,5 @@
 package org.ppfarm.gpukernels;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -33,11 +32,19 @@ class GpuAvailabilityTest {
     }
 
     @Test
-    void aFileThatIsNotALibraryFailsToLoad(@TempDir Path dir) throws Exception {
-        Path fake = Files.writeString(dir.resolve(NativeLibraries.CUDA), "not an ELF file");
-        GpuAvailability a = GpuAvailability.probe(BUILT, Optional.of(fake));
+    void aForeignLibraryIsNotLoadedAsTheKernels() {
+        Path foreign = Path.of(System.getProperty("java.home"), "lib", "libjava.so");
+        GpuAvailability a = GpuAvailability.probe(BUILT, Optional.of(foreign));
         assertEquals(GpuAvailability.State.LOAD_FAILED, a.state());
-        assertTrue(a.reason().startsWith("cannot load " + fake), a.reason());
+        assertEquals(foreign + " does not export ppg_library_info (stale or foreign library)", a.reason());
+    }
+
+    @Test
+    void aMissingFileFailsToLoad(@TempDir Path dir) {
+        Path missing = dir.resolve(NativeLibraries.CUDA);
+        GpuAvailability a = GpuAvailability.probe(BUILT, Optional.of(missing));
+        assertEquals(GpuAvailability.State.LOAD_FAILED, a.state());
+        assertTrue(a.reason().startsWith("cannot load " + missing), a.reason());
     }
 
     @Test

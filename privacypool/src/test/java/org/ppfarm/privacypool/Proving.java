@@ -4,40 +4,54 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.ppfarm.privacypool.protocol.CircuitInputs;
-import org.ppfarm.prover.groth16.Proof;
-import org.ppfarm.prover.groth16.PublicSignals;
+import java.util.concurrent.ConcurrentHashMap;
+import org.ppfarm.privacypool.protocol.InputSignals;
+import org.ppfarm.prover.format.Witness;
+import org.ppfarm.prover.format.ZkeyFile;
+import org.ppfarm.prover.groth16.Groth16Prover;
+import org.ppfarm.prover.groth16.ProofResult;
+import org.ppfarm.prover.groth16.ProvingKey;
 import org.ppfarm.prover.groth16.VerificationKey;
 import org.ppfarm.prover.groth16.Verifier;
 import org.ppfarm.testkit.Snarkjs;
+import org.ppfarm.witness.WitnessCalculator;
 
 /**
- * Proves circuit inputs built by privacypool with snarkjs (witness with the circuit's wasm, Groth16 with its zkey)
- * and verifies the proof twice: snarkjs's verifier and ppfarm's. Until ppfarm's own prover lands this is the
- * end-to-end path; the inputs file (test keys) lives in the caller's temporary directory.
+ * Proves circuit inputs built by privacypool the way the farm will: ppfarm's witness calculator on the circuit's
+ * wasm, ppfarm's Groth16 prover on its zkey. The proof is then verified twice, by ppfarm's verifier and by snarkjs
+ * (the reference), from the proof.json/public.json ppfarm writes. The inputs never touch the disk; the witness
+ * (which holds the spending keys) is wiped after proving.
  */
 public final class Proving {
     private Proving() {}
 
-    /** A proof, its public signals as the prover wrote them, and both verifiers' verdicts. */
+    /** A proof, its public signals, and both verifiers' verdicts. */
     public record Proved(JsonNode proof, List<BigInteger> publicSignals, boolean snarkjsVerifies, boolean ppfarmVerifies) {}
 
-    public static Proved prove(CircuitInputs inputs, Path wasm, Path zkey, Path vkey, Path dir, String name) {
+    private static final ConcurrentHashMap<Path, ProvingKey> KEYS = new ConcurrentHashMap<>();
+    private static final ConcurrentHashMap<Path, WitnessCalculator> CALCULATORS = new ConcurrentHashMap<>();
+
+    public static Proved prove(InputSignals inputs, Path wasm, Path zkey, Path vkey, Path dir, String name) {
+        WitnessCalculator calc = CALCULATORS.computeIfAbsent(wasm, WitnessCalculator::load);
+        ProvingKey pk = KEYS.computeIfAbsent(zkey, ZkeyFile::read);
+        Witness w = calc.calculate(inputs.signals());
+        ProofResult result;
         try {
-            Path in = Files.writeString(dir.resolve(name + ".input.json"), inputs.toJson());
-            Path wtns = dir.resolve(name + ".wtns"), proof = dir.resolve(name + ".proof.json"), pub = dir.resolve(name + ".public.json");
-            Snarkjs.wtnsCalculate(wasm, in, wtns);
-            Files.delete(in);
-            Snarkjs.groth16Prove(zkey, wtns, proof, pub);
-            Files.delete(wtns);
+            result = Groth16Prover.cpu().prove(pk, w);
+        } finally {
+            w.zeroize();
+        }
+        try {
+            Path proof = dir.resolve(name + ".proof.json"), pub = dir.resolve(name + ".public.json");
+            result.proof().writeJson(proof);
+            result.publicSignals().writeJson(pub);
             boolean snarkjs = Snarkjs.groth16Verify(vkey, pub, proof);
-            boolean ours = Verifier.verify(VerificationKey.readJson(vkey), PublicSignals.readJson(pub), Proof.readJson(proof));
+            boolean ours = Verifier.verify(VerificationKey.readJson(vkey), result.publicSignals(), result.proof());
             List<BigInteger> signals = new ArrayList<>();
-            NodeOracle.JSON.readTree(pub.toFile()).forEach(n -> signals.add(new BigInteger(n.asText())));
+            for (int i = 0; i < result.publicSignals().size(); i++) signals.add(result.publicSignals().get(i));
             return new Proved(NodeOracle.JSON.readTree(proof.toFile()), List.copyOf(signals), snarkjs, ours);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -35,7 +35,7 @@ final class JobRunner {
     }
 
     private final String workerId;
-    private final InputSeal.KeyPair keys;
+    private final InputSeal.Opener opener;
     private final ProvingPipeline.Factory factory;
     private final ArtifactFetcher fetcher;
     private final Set<String> finishedJobs;
@@ -47,7 +47,7 @@ final class JobRunner {
     JobRunner(String workerId, InputSeal.KeyPair keys, ProvingPipeline.Factory factory, ArtifactFetcher fetcher,
               Set<String> finishedJobs, Publisher publisher, WorkerMetrics metrics) {
         this.workerId = workerId;
-        this.keys = keys;
+        this.opener = new InputSeal.Opener(keys);
         this.factory = factory;
         this.fetcher = fetcher;
         this.finishedJobs = finishedJobs;
@@ -92,7 +92,7 @@ final class JobRunner {
         byte[] input = null;
         ProvingPipeline.Output proof;
         try {
-            input = InputSeal.open(keys, jobId, job.getInput());
+            input = opener.open(jobId, job.getInput());
             proof = pipeline.prove(job.getInputKind(), input);
         } catch (InputSeal.SealException e) {
             return publish(Worker.failed(workerId, jobId, Status.Code.FAILED_PRECONDITION, e.getMessage()));

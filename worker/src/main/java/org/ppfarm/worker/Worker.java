@@ -171,7 +171,7 @@ public final class Worker implements AutoCloseable {
                     // may be proved twice (the coordinator keeps the first result)
                     queue.removeIf(x -> parts.contains(x.tp()));
                     drainDone();
-                    commit(parts);
+                    commit(parts, true);
                     parts.forEach(offsets::remove);
                 }
 
@@ -188,7 +188,7 @@ public final class Worker implements AutoCloseable {
             });
             while (running) {
                 drainDone();
-                commit(offsets.keySet());
+                commit(offsets.keySet(), false);
                 for (Pending r; (r = retry.poll()) != null; ) if (offsets.containsKey(r.tp())) queue.add(r);
                 var assigned = consumer.assignment();
                 if (!fetching || queue.size() + inFlight.get() >= prefetch) consumer.pause(assigned);
@@ -201,7 +201,7 @@ public final class Worker implements AutoCloseable {
                 }
             }
             drainDone();
-            commit(offsets.keySet());
+            commit(offsets.keySet(), true);
         } catch (WakeupException e) {
             if (running) log.error("worker {}: consumer woken unexpectedly", id);
         } catch (RuntimeException e) {
@@ -218,7 +218,13 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    private void commit(Collection<TopicPartition> parts) {
+    /**
+     * Commits each partition up to its first job not done. Every offset committed belongs to a job whose terminal
+     * event Kafka has acknowledged, so an asynchronous commit (the steady state: it keeps the consumer thread
+     * fetching) that is lost in a crash only means those jobs are redelivered and their duplicate results dropped.
+     * Rebalance and shutdown commit synchronously, so the next owner starts where this worker stopped.
+     */
+    private void commit(Collection<TopicPartition> parts, boolean sync) {
         Map<TopicPartition, OffsetAndMetadata> commits = new HashMap<>();
         for (TopicPartition tp : parts) {
             Offsets o = offsets.get(tp);
@@ -229,7 +235,9 @@ public final class Worker implements AutoCloseable {
                 o.committed = point;
             }
         }
-        if (!commits.isEmpty()) consumer.commitSync(commits);
+        if (commits.isEmpty()) return;
+        if (sync) consumer.commitSync(commits);
+        else consumer.commitAsync(commits, (o, e) -> { if (e != null) log.debug("worker {}: async commit failed ({}); a later commit covers it", id, e.toString()); });
     }
 
     private void proveLoop() {

@@ -13,7 +13,10 @@ import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.SubmitResponse;
 import org.ppfarm.proto.v1.WatchJobRequest;
+import org.ppfarm.proto.v1.CircuitRef;
+import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.ZeroXBowInputs;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -45,29 +48,28 @@ class FarmResilienceTest {
     void workerProcessKilledMidJobIsReplacedAndEveryJobHasExactlyOneResult() throws Exception {
         try (FarmFixture farm = new FarmFixture(broker); Coordinator coordinator = farm.startCoordinator(Map.of());
              FarmClient client = FarmFixture.client(coordinator)) {
-            client.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
-            // the snarkjs reference pipeline proves slowly enough that the kill lands mid-job
-                Map<String, Object> aProps = WorkerFixture.props(farm, coordinator, "A");
-                aProps.put(WorkerConfig.PIPELINE_FACTORY, WorkerFixture.SNARKJS);
-                Process a = startWorkerProcess(aProps);
+            // withdraw proofs (2^16 domain) take long enough on the engine that the kill lands mid-job
+            client.register("withdraw", "1.0.2", Artifacts.withdrawZkey(), Artifacts.withdrawWasm(), Artifacts.withdrawVkey());
+            Process a = startWorkerProcess(WorkerFixture.props(farm, coordinator, "A"));
             Worker b = null;
             try {
                 List<String> ids = new ArrayList<>();
-                for (int i = 0; i < 4; i++)
-                    ids.add(client.blocking().submit(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(100 + i))).getJobId());
+                for (ZeroXBowInputs.Case c : ZeroXBowInputs.withdrawCases(700, 3, 5, 3, false))
+                    ids.add(client.blocking().submit(SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("withdraw"))
+                            .setWithdrawRequestJson(c.request()).build()).getJobId());
                 // every watcher collects what it is told, from the start, to count results
                 List<CompletableFuture<List<Job>>> watches = new ArrayList<>();
                 for (String id : ids) watches.add(watch(client, id));
                 Job running = awaitStatus(client, ids.getFirst(), JobStatus.JOB_STATUS_RUNNING);
                 assertEquals("A", running.getResult().getWorkerId().isEmpty() ? "A" : running.getResult().getWorkerId());
                 a.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no commit, no LeaveGroup
-                b = WorkerFixture.start(farm, coordinator, "B", Map.of(WorkerConfig.PIPELINE_FACTORY, WorkerFixture.SNARKJS));
+                b = WorkerFixture.start(farm, coordinator, "B", Map.of());
                 for (int i = 0; i < ids.size(); i++) {
                     List<Job> seen = watches.get(i).get(180, TimeUnit.SECONDS);
                     long results = seen.stream().filter(j -> j.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED).count();
                     assertEquals(1, results, "job " + ids.get(i) + " was reported succeeded " + results + " times");
                     Job last = seen.getLast();
-                    FarmEndToEndTest.assertVerifiesWithSnarkjs(last, Artifacts.commitmentVkey());
+                    FarmEndToEndTest.assertVerifiesWithSnarkjs(last, Artifacts.withdrawVkey());
                     assertEquals(last, client.blocking().getJob(GetJobRequest.newBuilder().setJobId(ids.get(i)).build()));
                 }
                 Job first = client.blocking().getJob(GetJobRequest.newBuilder().setJobId(ids.getFirst()).build());
@@ -131,8 +133,7 @@ class FarmResilienceTest {
     static Process startWorkerProcess(Map<String, Object> props) throws Exception {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx1g", "-cp", cp, "-Dppfarm.root=" + System.getProperty("ppfarm.root", ""),
-                WorkerMain.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g", "-XX:+UseParallelGC", "-cp", cp, WorkerMain.class.getName()));
         props.forEach((k, v) -> cmd.add(k + "=" + v));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

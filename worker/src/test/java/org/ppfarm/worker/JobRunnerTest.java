@@ -23,6 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 /** The worker's per-job decisions that must never reach a prover: late, finished and unreadable jobs. */
 class JobRunnerTest {
@@ -80,5 +82,29 @@ class JobRunnerTest {
         var other = InputSeal.KeyPair.generate();
         e = org.junit.jupiter.api.Assertions.assertThrows(InputSeal.SealException.class, () -> InputSeal.open(other, "job-a", sealed));
         assertTrue(e.getMessage().contains("sealed to key"), e.getMessage());
+    }
+
+    @Test
+    void sessionSealedInputsOpenOnlyForTheirJobAndKey() throws Exception {
+        var sealer = new InputSeal.Sealer(keys.publicKey());
+        var opener = new InputSeal.Opener(keys);
+        var a = sealer.seal("job-a", new byte[]{1, 2, 3});
+        var b = sealer.seal("job-b", new byte[]{4, 5});
+        assertEquals(a.getEnc(), b.getEnc(), "one encapsulation serves the session");
+        assertNotEquals(a.getNonce(), b.getNonce(), "every job has its own nonce");
+        assertArrayEquals(new byte[]{1, 2, 3}, opener.open("job-a", a));
+        assertArrayEquals(new byte[]{4, 5}, opener.open("job-b", b));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(InputSeal.SealException.class, () -> opener.open("job-b", a));
+        assertTrue(e.getMessage().startsWith("job job-b: sealed input does not open"), e.getMessage());
+        byte[] ct = a.getCiphertext().toByteArray();
+        ct[0] ^= 1;
+        var tampered = a.toBuilder().setCiphertext(com.google.protobuf.ByteString.copyFrom(ct)).build();
+        org.junit.jupiter.api.Assertions.assertThrows(InputSeal.SealException.class, () -> opener.open("job-a", tampered));
+        var other = InputSeal.KeyPair.generate();
+        e = org.junit.jupiter.api.Assertions.assertThrows(InputSeal.SealException.class, () -> new InputSeal.Opener(other).open("job-a", a));
+        assertTrue(e.getMessage().contains("sealed to key"), e.getMessage());
+        // a different key pair with the same key id cannot exist, but a forged enc must still fail, not open
+        var forged = a.toBuilder().setEnc(sealer.seal("x", new byte[1]).getEnc().substring(0, 31).concat(com.google.protobuf.ByteString.copyFrom(new byte[1]))).build();
+        org.junit.jupiter.api.Assertions.assertThrows(InputSeal.SealException.class, () -> new InputSeal.Opener(keys).open("job-a", forged));
     }
 }

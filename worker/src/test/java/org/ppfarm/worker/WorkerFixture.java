@@ -26,8 +26,6 @@ final class WorkerFixture {
         return p;
     }
 
-    static final String SNARKJS = "org.ppfarm.worker.pipeline.SnarkjsPipeline$Factory";
-
     static Worker start(FarmFixture farm, Coordinator coordinator, String id, Map<String, Object> overrides) throws Exception {
         Map<String, Object> p = props(farm, coordinator, id);
         p.putAll(overrides);

@@ -61,11 +61,13 @@ public final class EventFollower implements AutoCloseable {
     }
 
     private void run() {
+        boolean settled = true; // every event polled so far is merged and its state durable
         try {
             consumer.subscribe(List.of(topic));
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 if (records.isEmpty()) continue;
+                settled = false;
                 List<CompletableFuture<Void>> writes = new ArrayList<>();
                 List<CompletableFuture<Optional<Job>>> merges = new ArrayList<>();
                 for (ConsumerRecord<String, byte[]> r : records) {
@@ -77,7 +79,10 @@ public final class EventFollower implements AutoCloseable {
                 }
                 for (var m : merges) m.get(30, TimeUnit.SECONDS).ifPresent(job -> writes.add(jobLog.publishState(job)));
                 CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
-                consumer.commitSync();
+                // the merged states are durable: commit without stalling the next poll (a commit lost in a crash
+                // only replays events that merge to no change)
+                settled = true;
+                consumer.commitAsync((o, e) -> { if (e != null) log.debug("events commit failed ({}); a later commit covers it", e.toString()); });
             }
         } catch (WakeupException e) {
             if (running) log.error("event follower woken unexpectedly", e);
@@ -87,6 +92,11 @@ public final class EventFollower implements AutoCloseable {
             // uncommitted events are redelivered to the next coordinator in the group
             log.error("event follower stopped: {}", e.toString());
         } finally {
+            try {
+                if (settled) consumer.commitSync(Duration.ofSeconds(5)); // a batch cut short is left to be replayed
+            } catch (Exception e) {
+                log.debug("final events commit failed: {}", e.toString());
+            }
             consumer.close(Duration.ofSeconds(5));
         }
     }

@@ -49,7 +49,7 @@ public final class JobSubmitter {
     private final ActorRef<JobTracker.Command> tracker;
     private final Scheduler scheduler;
     private final JobLog log;
-    private final byte[] sealKey;
+    private final InputSeal.Sealer sealer;
     private final ProtocolInputs protocolInputs;
     private final FarmMetrics metrics;
 
@@ -59,7 +59,7 @@ public final class JobSubmitter {
         this.tracker = tracker;
         this.scheduler = scheduler;
         this.log = log;
-        this.sealKey = sealKey.clone();
+        this.sealer = new InputSeal.Sealer(sealKey);
         this.protocolInputs = protocolInputs;
         this.metrics = metrics;
     }
@@ -114,7 +114,7 @@ public final class JobSubmitter {
             if (deadline != null) jb.setDeadline(deadline);
             Job job = jb.build();
             JobRecord.Builder rb = JobRecord.newBuilder().setJobId(jobId).setCircuit(circuit).setPriority(priority)
-                    .setInputKind(kind).setInput(InputSeal.seal(sealKey, jobId, input)).setSubmittedAt(job.getSubmittedAt());
+                    .setInputKind(kind).setInput(sealer.seal(jobId, input)).setSubmittedAt(job.getSubmittedAt());
             if (deadline != null) rb.setDeadline(deadline);
             JobRecord record = rb.build();
             CompletionStage<String> holder = req.getIdempotencyKey().isEmpty() ? CompletableFuture.completedFuture(jobId)

@@ -30,7 +30,11 @@ class EmbeddedKafkaTest {
         try (EmbeddedKafka k = EmbeddedKafka.start(dir, false)) {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers()))) {
                 topics.ensure(admin, 2, (short) 1);
-                assertTrue(admin.listTopics().names().get().containsAll(Set.of("t.state", "t.events", "t.jobs.high")));
+                // a new topic reaches the broker's metadata cache asynchronously: wait for it (bounded) before asserting
+                Set<String> want = Set.of("t.state", "t.events", "t.jobs.high");
+                long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!admin.listTopics().names().get().containsAll(want) && System.nanoTime() < until) Thread.sleep(100);
+                assertTrue(admin.listTopics().names().get().containsAll(want), "topics " + want + " listed");
             }
             try (var p = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers(),
                     ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {

@@ -14,7 +14,7 @@ import org.ppfarm.prover.bn254.Field;
  * in the state tree, as the contract requires. Public signals: [commitment, nullifierHash, value, label]. The two
  * secrets are held as limbs and wiped by {@link #close()}.
  */
-public final class RagequitInputs implements CircuitInputs, AutoCloseable {
+public final class RagequitInputs implements InputSignals, AutoCloseable {
     private static final Field FR = Field.FR;
 
     private final BigInteger value, label, commitment, nullifierHash;

@@ -18,7 +18,7 @@ import org.ppfarm.prover.bn254.Field;
  * Public signals: [newCommitmentHash, existingNullifierHash, withdrawnValue, stateRoot, stateTreeDepth, ASPRoot,
  * ASPTreeDepth, context]. The four secrets are held as limbs and wiped by {@link #close()}.
  */
-public final class WithdrawInputs implements CircuitInputs, AutoCloseable {
+public final class WithdrawInputs implements InputSignals, AutoCloseable {
     /** Length of the circuit's sibling arrays. */
     public static final int MAX_DEPTH = LeanIMT.CIRCUIT_MAX_DEPTH;
     private static final Field FR = Field.FR;

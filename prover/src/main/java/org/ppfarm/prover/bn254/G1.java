@@ -38,10 +38,10 @@ public final class G1 extends Curve {
 
     @Override public void fmul(long[] a, int ai, long[] b, int bi, long[] r, int ri) { F.mul(a, ai, b, bi, r, ri); }
     @Override public void fsquare(long[] a, int ai, long[] r, int ri) { F.square(a, ai, r, ri); }
-    @Override public void fadd(long[] a, int ai, long[] b, int bi, long[] r, int ri) { FqLinear.add(a, ai, b, bi, r, ri); }
-    @Override public void fsub(long[] a, int ai, long[] b, int bi, long[] r, int ri) { FqLinear.sub(a, ai, b, bi, r, ri); }
-    @Override public void fdbl(long[] a, int ai, long[] r, int ri) { FqLinear.dbl(a, ai, r, ri); }
-    @Override public void fneg(long[] a, int ai, long[] r, int ri) { FqLinear.neg(a, ai, r, ri); }
+    @Override public void fadd(long[] a, int ai, long[] b, int bi, long[] r, int ri) { Field.FQ.add(a, ai, b, bi, r, ri); }
+    @Override public void fsub(long[] a, int ai, long[] b, int bi, long[] r, int ri) { Field.FQ.sub(a, ai, b, bi, r, ri); }
+    @Override public void fdbl(long[] a, int ai, long[] r, int ri) { Field.FQ.dbl(a, ai, r, ri); }
+    @Override public void fneg(long[] a, int ai, long[] r, int ri) { Field.FQ.neg(a, ai, r, ri); }
     @Override public void finverse(long[] a, int ai, long[] r, int ri) { F.inverse(a, ai, r, ri); }
     @Override public boolean fisZero(long[] a, int ai) { return Field.isZero(a, ai); }
     @Override public boolean fequal(long[] a, int ai, long[] b, int bi) { return Field.equal(a, ai, b, bi); }

@@ -100,39 +100,39 @@ public final class G2 extends Curve {
         long[] t = fq2Scratch;
         F.mul(a, ai, b, bi, t, 0);                   // a0 b0
         F.mul(a, ai + 4, b, bi + 4, t, 4);           // a1 b1
-        FqLinear.add(a, ai, a, ai + 4, t, 8);
-        FqLinear.add(b, bi, b, bi + 4, t, 12);
+        Field.FQ.add(a, ai, a, ai + 4, t, 8);
+        Field.FQ.add(b, bi, b, bi + 4, t, 12);
         F.mul(t, 8, t, 12, t, 8);                    // (a0 + a1)(b0 + b1)
-        FqLinear.sub(t, 8, t, 0, t, 8);
-        FqLinear.sub(t, 8, t, 4, r, ri + 4);
-        FqLinear.sub(t, 0, t, 4, r, ri);
+        Field.FQ.sub(t, 8, t, 0, t, 8);
+        Field.FQ.sub(t, 8, t, 4, r, ri + 4);
+        Field.FQ.sub(t, 0, t, 4, r, ri);
     }
 
     /** Fq2 square by the complex method, as {@link Fq2#square} with the branch-free linear Fq operations. */
     @Override public void fsquare(long[] a, int ai, long[] r, int ri) {
         long[] t = fq2Scratch;
-        FqLinear.add(a, ai, a, ai + 4, t, 0);
-        FqLinear.sub(a, ai, a, ai + 4, t, 4);
+        Field.FQ.add(a, ai, a, ai + 4, t, 0);
+        Field.FQ.sub(a, ai, a, ai + 4, t, 4);
         F.mul(a, ai, a, ai + 4, t, 8);
         F.mul(t, 0, t, 4, r, ri);
-        FqLinear.dbl(t, 8, r, ri + 4);
+        Field.FQ.dbl(t, 8, r, ri + 4);
     }
     // Fq2 addition-like operations are componentwise: use the branch-free Fq ones
     @Override public void fadd(long[] a, int ai, long[] b, int bi, long[] r, int ri) {
-        FqLinear.add(a, ai, b, bi, r, ri);
-        FqLinear.add(a, ai + 4, b, bi + 4, r, ri + 4);
+        Field.FQ.add(a, ai, b, bi, r, ri);
+        Field.FQ.add(a, ai + 4, b, bi + 4, r, ri + 4);
     }
     @Override public void fsub(long[] a, int ai, long[] b, int bi, long[] r, int ri) {
-        FqLinear.sub(a, ai, b, bi, r, ri);
-        FqLinear.sub(a, ai + 4, b, bi + 4, r, ri + 4);
+        Field.FQ.sub(a, ai, b, bi, r, ri);
+        Field.FQ.sub(a, ai + 4, b, bi + 4, r, ri + 4);
     }
     @Override public void fdbl(long[] a, int ai, long[] r, int ri) {
-        FqLinear.dbl(a, ai, r, ri);
-        FqLinear.dbl(a, ai + 4, r, ri + 4);
+        Field.FQ.dbl(a, ai, r, ri);
+        Field.FQ.dbl(a, ai + 4, r, ri + 4);
     }
     @Override public void fneg(long[] a, int ai, long[] r, int ri) {
-        FqLinear.neg(a, ai, r, ri);
-        FqLinear.neg(a, ai + 4, r, ri + 4);
+        Field.FQ.neg(a, ai, r, ri);
+        Field.FQ.neg(a, ai + 4, r, ri + 4);
     }
     @Override public void finverse(long[] a, int ai, long[] r, int ri) { f.inverse(a, ai, r, ri); }
     @Override public boolean fisZero(long[] a, int ai) { return Fq2.isZero(a, ai); }

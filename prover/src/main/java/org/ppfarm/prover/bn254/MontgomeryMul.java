@@ -239,13 +239,13 @@ final class MontgomeryMul {
         z3 = h + c1;
         // z < 2q: one conditional subtraction
         long d0 = z0 - q0;
-        long b0 = Long.compareUnsigned(z0, q0) < 0 ? 1 : 0;
+        long b0 = Field.borrow(z0, q0, d0);
         long d1 = z1 - q1 - b0;
-        long b1 = (Long.compareUnsigned(z1, q1) < 0 || (z1 == q1 && b0 != 0)) ? 1 : 0;
+        long b1 = Field.borrow(z1, q1, d1);
         long d2 = z2 - q2 - b1;
-        long b2 = (Long.compareUnsigned(z2, q2) < 0 || (z2 == q2 && b1 != 0)) ? 1 : 0;
+        long b2 = Field.borrow(z2, q2, d2);
         long d3 = z3 - q3 - b2;
-        long b3 = (Long.compareUnsigned(z3, q3) < 0 || (z3 == q3 && b2 != 0)) ? 1 : 0;
+        long b3 = Field.borrow(z3, q3, d3);
         long keep = -b3; // all ones when z < q
         r[ri] = (z0 & keep) | (d0 & ~keep); r[ri + 1] = (z1 & keep) | (d1 & ~keep);
         r[ri + 2] = (z2 & keep) | (d2 & ~keep); r[ri + 3] = (z3 & keep) | (d3 & ~keep);

@@ -64,16 +64,18 @@ public final class ZkeyFile {
         long[] pointsA = readPoints(f, 5, "A points", 8, h.nVars());
         long[] pointsB1 = readPoints(f, 6, "B1 points", 8, h.nVars());
         long[] pointsB2 = readPoints(f, 7, "B2 points", 16, h.nVars());
-        long[] pointsC = readPoints(f, 8, "C points", 8, nC);
-        long[] pointsH = readPoints(f, 9, "H points", 8, h.domainSize());
+        // C and H side by side: the prover runs one MSM over both
+        long[] pointsCH = new long[8 * (nC + h.domainSize())];
+        readPoints(f, 8, "C points", 8, nC, pointsCH, 0);
+        readPoints(f, 9, "H points", 8, h.domainSize(), pointsCH, 8 * nC);
         PointCheck.g1(src, "section 5 (A points)", pointsA, 0, h.nVars(), 0);
         PointCheck.g1(src, "section 6 (B1 points)", pointsB1, 0, h.nVars(), 0);
         PointCheck.g2(src, "section 7 (B2 points)", pointsB2, 0, h.nVars(), 0);
-        PointCheck.g1(src, "section 8 (C points)", pointsC, 0, nC, h.nPublic() + 1);
-        PointCheck.g1(src, "section 9 (H points)", pointsH, 0, h.domainSize(), 0);
+        PointCheck.g1(src, "section 8 (C points)", pointsCH, 0, nC, h.nPublic() + 1);
+        PointCheck.g1(src, "section 9 (H points)", pointsCH, 8 * nC, h.domainSize(), 0);
         return new ProvingKey(src, h.nVars(), h.nPublic(), h.domainSize(),
                 h.alpha1(), h.beta1(), h.beta2(), h.gamma2(), h.delta1(), h.delta2(),
-                ic, ab[0], ab[1], pointsA, pointsB1, pointsB2, pointsC, pointsH);
+                ic, ab[0], ab[1], pointsA, pointsB1, pointsB2, pointsCH);
     }
 
     /**
@@ -159,10 +161,14 @@ public final class ZkeyFile {
     }
 
     private static long[] readPoints(BinFile f, int section, String name, int longsPerPoint, int count) {
-        ByteBuffer b = f.section(section, name, 8L * longsPerPoint * count);
         long[] out = new long[longsPerPoint * count];
-        BinFile.readLimbs(b, out, 0, out.length / 4);
+        readPoints(f, section, name, longsPerPoint, count, out, 0);
         return out;
+    }
+
+    private static void readPoints(BinFile f, int section, String name, int longsPerPoint, int count, long[] dst, int at) {
+        ByteBuffer b = f.section(section, name, 8L * longsPerPoint * count);
+        BinFile.readLimbs(b, dst, at, longsPerPoint * count / 4);
     }
 
     /** Section 4, sorted into compressed rows per matrix so rows can be evaluated independently (in parallel). */

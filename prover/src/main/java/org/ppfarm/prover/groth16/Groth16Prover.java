@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.function.LongSupplier;
 import org.ppfarm.prover.Parallel;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.Field;
@@ -24,7 +25,8 @@ import org.ppfarm.prover.ntt.NttBackend;
  * <ol>
  *   <li>evaluate the QAP on the domain: A(ω^i) = Σ_j A_ij w_j, B(ω^i) likewise, C(ω^i) = A(ω^i)·B(ω^i);</li>
  *   <li>H's evaluations on the odd coset: A·B − C there (the division by Z is folded into the key's H points);</li>
- *   <li>five MSMs: A and B1 (G1) and B2 (G2) over all signals, C over the private ones, H over the domain;</li>
+ *   <li>MSMs: A and B1 (G1) and B2 (G2) over all signals, and C over the private signals plus H over the domain
+ *       as one G1 MSM (the key stores their points side by side; one MSM of n + m points beats two);</li>
  *   <li>blind with random r, s: π_A = α + A + rδ, π_B = β + B2 + sδ,
  *       π_C = C + H + s·π_A + r·(β₁ + B1 + sδ₁) − rs·δ₁.</li>
  * </ol>
@@ -36,13 +38,32 @@ import org.ppfarm.prover.ntt.NttBackend;
  */
 public final class Groth16Prover {
     /** Stages timed by a {@link Trace} (they overlap: the witness MSMs run during the quotient). */
-    public enum Stage { ABC, QUOTIENT, MSM_A, MSM_B1, MSM_B2, MSM_C, MSM_H, ASSEMBLE }
+    public enum Stage { ABC, QUOTIENT, MSM_A, MSM_B1, MSM_B2, MSM_CH, ASSEMBLE }
 
-    /** Per-stage wall times of one proof, in nanoseconds; pass one to {@link #prove(ProvingKey, Witness, long[], long[], Trace)}. */
+    /**
+     * Per-stage times of one proof, in nanoseconds; pass one to {@link #prove(ProvingKey, Witness, Trace)}. Wall
+     * time always; CPU time when constructed with a clock (e.g. the process's CPU time), which is meaningful per
+     * stage only when stages do not overlap ({@link #withOverlap}(false)) and is what a shared machine distorts least.
+     */
     public static final class Trace {
-        private final long[] nanos = new long[Stage.values().length];
-        synchronized void add(Stage s, long ns) { nanos[s.ordinal()] += ns; }
-        public synchronized long nanos(Stage s) { return nanos[s.ordinal()]; }
+        private final LongSupplier cpuClock;
+        private final long[] wall = new long[Stage.values().length], cpu = new long[Stage.values().length];
+
+        public Trace() { this(null); }
+
+        public Trace(LongSupplier cpuClock) { this.cpuClock = cpuClock; }
+
+        long cpuNow() { return cpuClock == null ? 0 : cpuClock.getAsLong(); }
+
+        synchronized void add(Stage s, long wallNanos, long cpuNanos) {
+            wall[s.ordinal()] += wallNanos;
+            cpu[s.ordinal()] += cpuNanos;
+        }
+
+        public synchronized long nanos(Stage s) { return wall[s.ordinal()]; }
+
+        /** CPU nanoseconds by the clock given at construction (0 without one). */
+        public synchronized long cpuNanos(Stage s) { return cpu[s.ordinal()]; }
     }
 
     private static final Field FR = Field.FR;
@@ -120,51 +141,52 @@ public final class Groth16Prover {
         final long[] w = witness.limbs();
         ProvingKey.Bases bases = pk.bases(msm);
 
-        // 1. QAP evaluations on the domain (Montgomery form)
-        long t0 = System.nanoTime();
+        // 1. QAP evaluations on the domain (Montgomery form): A·w and B·w row by row, C = A·B pointwise
+        long[] t0 = mark(trace);
         long[] a = evaluate(pk.a(), w, n), b = evaluate(pk.b(), w, n), c = new long[4 * n];
         Parallel.forRange(n, 4096, (from, to) -> {
             for (int i = from; i < to; i++) FR.mul(a, 4 * i, b, 4 * i, c, 4 * i);
         });
         time(trace, Stage.ABC, t0);
 
-        // 2. the MSMs over the witness need nothing else: start them now, overlapping the quotient
-        long[] privateSignals = Arrays.copyOfRange(w, 4 * (nPublic + 1), w.length);
-        long[] msmA = new long[G1.AFFINE], msmB1 = new long[G1.AFFINE], msmB2 = new long[G2.AFFINE], msmC = new long[G1.AFFINE];
+        // 2. the MSMs over all signals need only the witness: start them now, overlapping the quotient
+        long[] msmA = new long[G1.AFFINE], msmB1 = new long[G1.AFFINE], msmB2 = new long[G2.AFFINE];
         // (a plain thread, not a fork-join task: it mostly waits for the backend, which brings its own workers)
         FutureTask<Void> witnessMsms = new FutureTask<>(() -> {
             timed(trace, Stage.MSM_B2, () -> msm.msm(bases.b2(), w, msmB2));
             timed(trace, Stage.MSM_A, () -> msm.msm(bases.a(), w, msmA));
             timed(trace, Stage.MSM_B1, () -> msm.msm(bases.b1(), w, msmB1));
-            timed(trace, Stage.MSM_C, () -> msm.msm(bases.c(), privateSignals, msmC));
             return null;
         });
         if (overlap) Thread.ofVirtual().name("groth16-witness-msms").start(witnessMsms);
 
-        long[] msmH = new long[G1.AFFINE];
+        // scalars of the C and H MSMs side by side, as their bases are: C + H is one MSM (cheaper than two)
+        final int nC = pk.nVars() - nPublic - 1;
+        long[] ch = new long[4 * (nC + n)];
+        long[] msmCH = new long[G1.AFFINE];
         try {
-            // 3. H = (A·B − C) on the odd coset, as standard-form scalars for the MSM
-            t0 = System.nanoTime();
+            System.arraycopy(w, 4 * (nPublic + 1), ch, 0, 4 * nC);
+            // 3. H = (A·B − C) on the odd coset, as standard-form scalars after C's
+            long[] t1 = mark(trace);
             long[] h = ntt.quotientOnOddCoset(a, b, c, pk.domainLog());
             Parallel.forRange(n, 4096, (from, to) -> {
-                for (int i = from; i < to; i++) FR.fromMontgomery(h, 4 * i, h, 4 * i);
+                for (int i = from; i < to; i++) FR.fromMontgomery(h, 4 * i, ch, 4 * (nC + i));
             });
-            time(trace, Stage.QUOTIENT, t0);
-            // 4. the H MSM: full-size scalars, one per domain point
-            timed(trace, Stage.MSM_H, () -> msm.msm(bases.h(), h, msmH));
-            Arrays.fill(h, 0L);
+            time(trace, Stage.QUOTIENT, t1);
+            // 4. Σ w_i C_i + Σ h_j H_j: full-size scalars over the private signals and the domain
+            timed(trace, Stage.MSM_CH, () -> msm.msm(bases.ch(), ch, msmCH));
             if (!overlap) witnessMsms.run();
         } finally {
-            // the witness MSMs read privateSignals: wait for them before zeroing it
+            // zero what is derived from the witness once the MSMs reading it are done
             if (overlap || witnessMsms.isDone()) await(witnessMsms);
             Arrays.fill(a, 0L);
             Arrays.fill(b, 0L);
             Arrays.fill(c, 0L);
-            Arrays.fill(privateSignals, 0L);
+            Arrays.fill(ch, 0L);
         }
 
         // 5. blinding and assembly (Jacobian, one normalization per output)
-        t0 = System.nanoTime();
+        t0 = mark(trace);
         G1 g1 = new G1();
         G2 g2 = new G2();
         long[] piA = g1.jacobianOf(pk.alpha1());
@@ -179,15 +201,15 @@ public final class Groth16Prover {
         addAffine(g1, b1, msmB1);
         addScaled(g1, b1, pk.delta1(), s);
 
-        long[] rs = new long[4], negRs = new long[4], rm = new long[4], sm = new long[4];
+        // −r·s as a standard-form scalar
+        long[] rm = new long[4], sm = new long[4], negRs = new long[4];
         FR.toMontgomery(r, 0, rm, 0);
         FR.toMontgomery(s, 0, sm, 0);
-        FR.mul(rm, 0, sm, 0, rs, 0);
-        FR.neg(rs, 0, rs, 0);
-        FR.fromMontgomery(rs, 0, negRs, 0);
+        FR.mul(rm, 0, sm, 0, rm, 0);
+        FR.neg(rm, 0, rm, 0);
+        FR.fromMontgomery(rm, 0, negRs, 0);
 
-        long[] piC = g1.jacobianOf(msmC);
-        addAffine(g1, piC, msmH);
+        long[] piC = g1.jacobianOf(msmCH);
         long[] term = new long[G1.JACOBIAN];
         SecretScalarMul.mul(g1, piA, s, term);
         g1.add(piC, 0, term, 0, piC, 0);
@@ -197,7 +219,7 @@ public final class Groth16Prover {
         g1.add(piC, 0, term, 0, piC, 0);
         ProofResult proof = new ProofResult(Proof.of(g1.affineOf(piA), g2.affineOf(piB), g1.affineOf(piC)),
                 PublicSignals.ofStandardLimbs(w, 4, nPublic));
-        for (long[] v : new long[][] {rs, negRs, rm, sm, term, b1}) Arrays.fill(v, 0L);
+        for (long[] v : new long[][] {negRs, rm, sm, term, b1}) Arrays.fill(v, 0L);
         time(trace, Stage.ASSEMBLE, t0);
         return proof;
     }
@@ -264,13 +286,18 @@ public final class Groth16Prover {
         }
     }
 
-    private static void time(Trace trace, Stage stage, long t0) {
-        if (trace != null) trace.add(stage, System.nanoTime() - t0);
+    /** Wall and CPU clocks now, or null when not tracing. */
+    private static long[] mark(Trace trace) {
+        return trace == null ? null : new long[] {System.nanoTime(), trace.cpuNow()};
+    }
+
+    private static void time(Trace trace, Stage stage, long[] mark) {
+        if (trace != null) trace.add(stage, System.nanoTime() - mark[0], trace.cpuNow() - mark[1]);
     }
 
     private static void timed(Trace trace, Stage stage, Runnable body) {
-        long t0 = System.nanoTime();
+        long[] mark = mark(trace);
         body.run();
-        time(trace, stage, t0);
+        time(trace, stage, mark);
     }
 }

@@ -15,13 +15,13 @@ import org.ppfarm.prover.msm.MsmBackend.Group;
  *   alpha1, beta1, delta1 : G1        beta2, gamma2, delta2 : G2
  *   ic     : G1 x (nPublic + 1)       IC_i, for the verification key
  *   pointsA, pointsB1 : G1 x nVars    pointsB2 : G2 x nVars
- *   pointsC : G1 x (nVars - nPublic - 1), point k belongs to signal nPublic + 1 + k
- *   pointsH : G1 x domainSize
+ *   pointsCH: G1 x (nVars - nPublic - 1 + domainSize): first C, point k for signal nPublic + 1 + k,
+ *             then H from {@link #hOffset()} — contiguous because the prover sums both in one MSM
  *   a, b   : the QAP's A and B matrices by row (constraint), see {@link Matrix}
  * </pre>
  *
  * <p>Thread safety: immutable after construction; accessors return the internal arrays, which callers must not
- * modify. {@link #bases} prepares the five MSM base sets once per backend (for a GPU: uploads them) and caches them
+ * modify. {@link #bases} prepares the MSM base sets once per backend (for a GPU: uploads them) and caches them
  * until {@link #close}.
  */
 public final class ProvingKey implements AutoCloseable {
@@ -36,11 +36,10 @@ public final class ProvingKey implements AutoCloseable {
         public int entries() { return signal.length; }
     }
 
-    /** The five base sets of one backend, prepared once. */
-    public record Bases(MsmBackend.Bases a, MsmBackend.Bases b1, MsmBackend.Bases b2, MsmBackend.Bases c,
-                        MsmBackend.Bases h) {
+    /** The base sets of one backend, prepared once: A, B1, B2 over all signals, and C then H as one set. */
+    public record Bases(MsmBackend.Bases a, MsmBackend.Bases b1, MsmBackend.Bases b2, MsmBackend.Bases ch) {
         void close() {
-            a.close(); b1.close(); b2.close(); c.close(); h.close();
+            a.close(); b1.close(); b2.close(); ch.close();
         }
     }
 
@@ -48,7 +47,7 @@ public final class ProvingKey implements AutoCloseable {
     private final int nVars, nPublic, domainSize, domainLog;
     private final long[] alpha1, beta1, delta1, beta2, gamma2, delta2, ic;
     private final Matrix a, b;
-    private final long[] pointsA, pointsB1, pointsB2, pointsC, pointsH;
+    private final long[] pointsA, pointsB1, pointsB2, pointsCH;
     private final Map<MsmBackend, Bases> prepared = new IdentityHashMap<>();
     private boolean closed;
     private volatile PreparedVerifyingKey preparedVerifyingKey;
@@ -57,7 +56,7 @@ public final class ProvingKey implements AutoCloseable {
     public ProvingKey(String source, int nVars, int nPublic, int domainSize,
                       long[] alpha1, long[] beta1, long[] beta2, long[] gamma2, long[] delta1, long[] delta2,
                       long[] ic, Matrix a, Matrix b,
-                      long[] pointsA, long[] pointsB1, long[] pointsB2, long[] pointsC, long[] pointsH) {
+                      long[] pointsA, long[] pointsB1, long[] pointsB2, long[] pointsCH) {
         if (Integer.bitCount(domainSize) != 1) throw new IllegalArgumentException("domain size " + domainSize + " is not a power of two");
         if (nPublic + 1 > nVars) throw new IllegalArgumentException("nPublic " + nPublic + " leaves no room in nVars " + nVars);
         requireLength("alpha1", alpha1, 8);
@@ -70,8 +69,7 @@ public final class ProvingKey implements AutoCloseable {
         requireLength("pointsA", pointsA, 8L * nVars);
         requireLength("pointsB1", pointsB1, 8L * nVars);
         requireLength("pointsB2", pointsB2, 16L * nVars);
-        requireLength("pointsC", pointsC, 8L * (nVars - nPublic - 1));
-        requireLength("pointsH", pointsH, 8L * domainSize);
+        requireLength("pointsCH", pointsCH, 8L * (nVars - nPublic - 1 + (long) domainSize));
         if (a.rows() != domainSize || b.rows() != domainSize) throw new IllegalArgumentException("matrices must have domainSize rows");
         this.source = source;
         this.nVars = nVars;
@@ -90,8 +88,7 @@ public final class ProvingKey implements AutoCloseable {
         this.pointsA = pointsA;
         this.pointsB1 = pointsB1;
         this.pointsB2 = pointsB2;
-        this.pointsC = pointsC;
-        this.pointsH = pointsH;
+        this.pointsCH = pointsCH;
     }
 
     private static void requireLength(String name, long[] v, long expected) {
@@ -119,8 +116,10 @@ public final class ProvingKey implements AutoCloseable {
     public long[] pointsA() { return pointsA; }
     public long[] pointsB1() { return pointsB1; }
     public long[] pointsB2() { return pointsB2; }
-    public long[] pointsC() { return pointsC; }
-    public long[] pointsH() { return pointsH; }
+    /** C's points (signals nPublic + 1 ..) then H's (from {@link #hOffset()}), 8 longs each. */
+    public long[] pointsCH() { return pointsCH; }
+    /** Where H's points start in {@link #pointsCH()}, in longs. */
+    public int hOffset() { return 8 * (nVars - nPublic - 1); }
 
     /** The verification key this proving key embeds (α₁, β₂, γ₂, δ₂, IC), as {@code snarkjs zkey export verificationkey} derives it. */
     public VerificationKey verificationKey() {
@@ -143,8 +142,7 @@ public final class ProvingKey implements AutoCloseable {
                     backend.prepare(Group.G1, pointsA, 0, nVars),
                     backend.prepare(Group.G1, pointsB1, 0, nVars),
                     backend.prepare(Group.G2, pointsB2, 0, nVars),
-                    backend.prepare(Group.G1, pointsC, 0, nVars - nPublic - 1),
-                    backend.prepare(Group.G1, pointsH, 0, domainSize));
+                    backend.prepare(Group.G1, pointsCH, 0, nVars - nPublic - 1 + domainSize));
             prepared.put(backend, p);
         }
         return p;

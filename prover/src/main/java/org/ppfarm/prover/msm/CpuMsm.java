@@ -15,14 +15,15 @@ import org.ppfarm.prover.bn254.G2;
  *
  * <ol>
  *   <li>{@link ScalarSplit} drops zero scalars and infinity bases, folds s > r/2 into (r - s)·(-P), and separates
- *       ±1 (summed with plain mixed additions), small (≤ 64-bit) and large scalars — circom witnesses are mostly
- *       0, 1 and small values.</li>
+ *       ±1 (summed with plain mixed additions), small (≤ 64-bit) and large scalars — many circom witnesses are
+ *       mostly 0, 1 and small values (not the 0xbow withdraw witness, whose values are 98 % full-size).</li>
  *   <li>Each of the small and large parts is cut into c-bit windows with signed digits in [-2^(c-1), 2^(c-1)]
  *       ({@link SignedDigits}), so a window needs only 2^(c-1) buckets; c minimizes a cost model in the part's
  *       size and bit length.</li>
  *   <li>Per window, every point goes into the bucket of its digit's magnitude, negated for a negative digit.
  *       Large windows use affine buckets updated in inversion-sharing batches ({@link Buckets.AffineBatch}),
- *       small ones Jacobian buckets with mixed additions ({@link Buckets.Jacobian}).</li>
+ *       small ones Jacobian buckets with mixed additions ({@link Buckets.Jacobian}). The top window only holds
+ *       digits up to 2^(bits - c(W-1)), so it gets that many buckets ({@link #topBucketLog}).</li>
  *   <li>A window's sum is sum_b (b + 1)·bucket_b by running sums; windows combine by c doublings each (Horner),
  *       and the ones/small/large partial results are added and normalized to affine once.</li>
  * </ol>
@@ -52,6 +53,8 @@ public final class CpuMsm implements MsmBackend {
     private static final int MAX_C = 16;
 
     private final ForkJoinPool pool;
+    /** A fixed window size for tuning experiments ({@link MsmBench}); 0 chooses by {@link #chooseC}. */
+    static volatile int forcedC;
 
     /** Uses the shared MSM pool (one thread per core). */
     public CpuMsm() { this(SharedPool.POOL); }
@@ -140,7 +143,7 @@ public final class CpuMsm implements MsmBackend {
             this.g2 = g2;
             this.jl = g2 ? G2.JACOBIAN : G1.JACOBIAN;
             int m = part.size(), threads = pool.getParallelism();
-            this.c = chooseC(m, part.bits());
+            this.c = forcedC > 0 ? Math.min(forcedC, Math.max(2, part.bits())) : chooseC(m, part.bits());
             this.windows = SignedDigits.windows(part.bits(), c);
             int buckets = 1 << (c - 1);
             int wanted = windows >= 2 * threads ? 1 : (2 * threads + windows - 1) / windows;

@@ -15,8 +15,9 @@ import org.ppfarm.prover.msm.MsmBackend.Group;
  * A JMH-free micro benchmark of the CPU MSM and the field multiplication it rests on; prints medians (the
  * development machine is shared and noisy). Run with the built jar:
  * <pre>
- *   java -cp prover/target/ppfarm-prover-*.jar org.ppfarm.prover.msm.MsmBench [runs]
+ *   java -cp prover/target/ppfarm-prover-*.jar org.ppfarm.prover.msm.MsmBench [runs [window-bits]]
  * </pre>
+ * (window-bits fixes Pippenger's c instead of the cost model's choice, for tuning.)
  * Bases are an arithmetic progression P_i = P_0 + i·D (cheap to build, as good as random points for the MSM);
  * scalars are uniform below r ("random") or a circom-witness-like mix ("circom": 35% zero, 25% one, 10% below
  * 2^20, 5% small negatives r - k, 5% 64-bit, 20% uniform). Besides wall-clock medians it prints CPU time
@@ -28,6 +29,7 @@ public final class MsmBench {
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
+        if (args.length > 1) CpuMsm.forcedC = Integer.parseInt(args[1]);
         System.out.printf("cores %d, java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
         fieldMul();
         CpuMsm msm = new CpuMsm();

@@ -16,8 +16,11 @@ import org.ppfarm.prover.bn254.Field;
  *       in that order (one table), and a Cooley-Tukey forward transform returns natural-order coset evaluations.</li>
  * </ol>
  * Twiddles are precomputed once per domain size and laid out stage by stage ({@code tw[m + j] = ω_{2m}^j} for the
- * stage whose butterflies span m), so every stage reads its twiddles contiguously. Each stage splits its n/2
- * butterflies into contiguous chunks over the cores ({@link Parallel}); small transforms stay on one thread.
+ * stage whose butterflies span m), so every stage reads its twiddles contiguously. Stages whose butterflies stay
+ * inside a 2^12-element block (128 KiB, cache-sized) run block by block, all of them in one pass over memory and
+ * the blocks spread over the cores; the few wider stages each split their n/2 butterflies into contiguous chunks
+ * over the cores ({@link Parallel}). For the quotient, the local stages of the inverse transform, the coset shift
+ * and the local stages of the forward transform share that one pass.
  *
  * <p>Thread-safe: domains are immutable once built and cached in a concurrent map.
  */
@@ -27,6 +30,8 @@ public final class CpuNttBackend implements NttBackend {
             "19103219067921713944291392827692070036145651957329286315305642004821462161904");
     /** log2 of the largest power-of-two subgroup of Fr*. */
     public static final int MAX_LOG = 28;
+    /** Blocks of 2^12 elements (128 KiB) fit a core's L2: stages inside a block run block by block, in one pass. */
+    private static final int BLOCK_LOG = 12;
     /** Below this many butterflies per stage a transform runs on the calling thread. */
     private static final int PARALLEL_GRAIN = 1 << 11;
 
@@ -63,12 +68,18 @@ public final class CpuNttBackend implements NttBackend {
         check(b, d, "b");
         check(c, d, "c");
         long[] shift = d.oddCosetBitReversed();
+        int local = Math.min(BLOCK_LOG, d.log);
         for (long[] v : new long[][] {a, b, c}) {
-            dif(v, d, d.inverse);
-            Parallel.forRange(d.n, PARALLEL_GRAIN, (from, to) -> {
-                for (int i = from; i < to; i++) F.mul(v, 4 * i, shift, 4 * i, v, 4 * i);
+            difGlobal(v, d, d.inverse, local);
+            // one pass over memory for the cache-sized stages of both transforms and the shift between them
+            Parallel.forRange(d.n >>> local, 1, (from, to) -> {
+                for (int block = from; block < to; block++) {
+                    difLocal(v, d.inverse, block, local);
+                    for (int i = block << local, end = (block + 1) << local; i < end; i++) F.mul(v, 4 * i, shift, 4 * i, v, 4 * i);
+                    ditLocal(v, d.forward, block, local);
+                }
             });
-            dit(v, d, d.forward);
+            ditGlobal(v, d, d.forward, local);
         }
         Parallel.forRange(d.n, PARALLEL_GRAIN, (from, to) -> {
             for (int i = from; i < to; i++) {
@@ -92,37 +103,77 @@ public final class CpuNttBackend implements NttBackend {
 
     /** Cooley-Tukey stages m = 1, 2, ..., n/2: bit-reversed input, natural-order output. */
     private static void dit(long[] a, Domain d, long[] tw) {
-        for (int logm = 0; logm < d.log; logm++) {
-            final int lm = logm, mask = (1 << logm) - 1, m = 1 << logm;
-            Parallel.forRange(d.n >>> 1, PARALLEL_GRAIN, (from, to) -> {
-                long[] t = new long[4];
-                for (int k = from; k < to; k++) {
-                    int j = k & mask;
-                    int i0 = 4 * (((k >>> lm) << (lm + 1)) | j), i1 = i0 + 4 * m;
-                    if (j == 0) Field.copy(a, i1, t, 0);
-                    else F.mul(a, i1, tw, 4 * (m + j), t, 0);
-                    F.sub(a, i0, t, 0, a, i1);
-                    F.add(a, i0, t, 0, a, i0);
-                }
-            });
-        }
+        int local = Math.min(BLOCK_LOG, d.log);
+        Parallel.forRange(d.n >>> local, 1, (from, to) -> {
+            for (int block = from; block < to; block++) ditLocal(a, tw, block, local);
+        });
+        ditGlobal(a, d, tw, local);
     }
 
     /** Gentleman-Sande stages m = n/2, ..., 1: natural-order input, bit-reversed output. */
     private static void dif(long[] a, Domain d, long[] tw) {
-        for (int logm = d.log - 1; logm >= 0; logm--) {
-            final int lm = logm, mask = (1 << logm) - 1, m = 1 << logm;
-            Parallel.forRange(d.n >>> 1, PARALLEL_GRAIN, (from, to) -> {
-                long[] t = new long[4];
-                for (int k = from; k < to; k++) {
-                    int j = k & mask;
-                    int i0 = 4 * (((k >>> lm) << (lm + 1)) | j), i1 = i0 + 4 * m;
-                    F.sub(a, i0, a, i1, t, 0);
-                    F.add(a, i0, a, i1, a, i0);
-                    if (j == 0) Field.copy(t, 0, a, i1);
-                    else F.mul(t, 0, tw, 4 * (m + j), a, i1);
-                }
-            });
+        int local = Math.min(BLOCK_LOG, d.log);
+        difGlobal(a, d, tw, local);
+        Parallel.forRange(d.n >>> local, 1, (from, to) -> {
+            for (int block = from; block < to; block++) difLocal(a, tw, block, local);
+        });
+    }
+
+    /** The stages whose butterflies span whole blocks (m ≥ 2^local), one parallel pass each. */
+    private static void ditGlobal(long[] a, Domain d, long[] tw, int local) {
+        for (int logm = local; logm < d.log; logm++) {
+            int lm = logm;
+            Parallel.forRange(d.n >>> 1, PARALLEL_GRAIN, (from, to) -> ditButterflies(a, tw, lm, from, to));
+        }
+    }
+
+    private static void difGlobal(long[] a, Domain d, long[] tw, int local) {
+        for (int logm = d.log - 1; logm >= local; logm--) {
+            int lm = logm;
+            Parallel.forRange(d.n >>> 1, PARALLEL_GRAIN, (from, to) -> difButterflies(a, tw, lm, from, to));
+        }
+    }
+
+    /** Stages m = 1 .. 2^(local-1) inside block {@code block} of 2^local elements, which stays in the core's cache. */
+    private static void ditLocal(long[] a, long[] tw, int block, int local) {
+        if (local == 0) return;
+        int from = block << (local - 1), to = (block + 1) << (local - 1);
+        for (int logm = 0; logm < local; logm++) ditButterflies(a, tw, logm, from, to);
+    }
+
+    private static void difLocal(long[] a, long[] tw, int block, int local) {
+        if (local == 0) return;
+        int from = block << (local - 1), to = (block + 1) << (local - 1);
+        for (int logm = local - 1; logm >= 0; logm--) difButterflies(a, tw, logm, from, to);
+    }
+
+    /**
+     * Butterflies k in [from, to) of the stage with half-size m = 2^lm: butterfly k pairs elements
+     * i0 = (k with a zero bit inserted at position lm) and i0 + m, with twiddle tw[m + (k mod m)].
+     */
+    private static void ditButterflies(long[] a, long[] tw, int lm, int from, int to) {
+        final int mask = (1 << lm) - 1, m = 1 << lm;
+        long[] t = new long[4];
+        for (int k = from; k < to; k++) {
+            int j = k & mask;
+            int i0 = 4 * (((k >>> lm) << (lm + 1)) | j), i1 = i0 + 4 * m;
+            if (j == 0) Field.copy(a, i1, t, 0);
+            else F.mul(a, i1, tw, 4 * (m + j), t, 0);
+            F.sub(a, i0, t, 0, a, i1);
+            F.add(a, i0, t, 0, a, i0);
+        }
+    }
+
+    private static void difButterflies(long[] a, long[] tw, int lm, int from, int to) {
+        final int mask = (1 << lm) - 1, m = 1 << lm;
+        long[] t = new long[4];
+        for (int k = from; k < to; k++) {
+            int j = k & mask;
+            int i0 = 4 * (((k >>> lm) << (lm + 1)) | j), i1 = i0 + 4 * m;
+            F.sub(a, i0, a, i1, t, 0);
+            F.add(a, i0, a, i1, a, i0);
+            if (j == 0) Field.copy(t, 0, a, i1);
+            else F.mul(t, 0, tw, 4 * (m + j), a, i1);
         }
     }
 

@@ -76,9 +76,9 @@ class ZkeyFileTest {
             assertEquals(tree(ref.get("A").get(i)), g1(pk.pointsA(), 8 * i), "A " + i);
             assertEquals(tree(ref.get("B1").get(i)), g1(pk.pointsB1(), 8 * i), "B1 " + i);
             assertEquals(tree(ref.get("B2").get(i)), g2(pk.pointsB2(), 16 * i), "B2 " + i);
-            if (i > pk.nPublic()) assertEquals(tree(ref.get("C").get(i)), g1(pk.pointsC(), 8 * (i - pk.nPublic() - 1)), "C " + i);
+            if (i > pk.nPublic()) assertEquals(tree(ref.get("C").get(i)), g1(pk.pointsCH(), 8 * (i - pk.nPublic() - 1)), "C " + i);
         }
-        for (int i = 0; i < pk.domainSize(); i++) assertEquals(tree(ref.get("hExps").get(i)), g1(pk.pointsH(), 8 * i), "H " + i);
+        for (int i = 0; i < pk.domainSize(); i++) assertEquals(tree(ref.get("hExps").get(i)), g1(pk.pointsCH(), pk.hOffset() + 8 * i), "H " + i);
 
         // coefficients: snarkjs prints c (it divides the stored c·R² by R²); compare as a multiset per (matrix, row)
         List<String> expected = new ArrayList<>(), actual = new ArrayList<>();

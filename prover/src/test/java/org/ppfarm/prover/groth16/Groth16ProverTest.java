@@ -28,10 +28,9 @@ import org.ppfarm.prover.format.Witness;
 import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.prover.format.ZkeyFile;
 import org.ppfarm.testkit.Artifacts;
-import org.ppfarm.testkit.Node;
-import org.ppfarm.testkit.Repo;
 import org.ppfarm.testkit.Snarkjs;
 import org.ppfarm.testkit.TestCircuits;
+import org.ppfarm.testkit.ZeroXBowInputs;
 
 /**
  * The acceptance tests of the engine against snarkjs: ppfarm's proofs of the production 0xbow withdraw and
@@ -46,20 +45,21 @@ class Groth16ProverTest {
 
     @TempDir static Path dir;
     private static Map<String, Path[]> circuits; // name -> {zkey, vkey, wtns}
+    private static Map<String, List<String>> expectedPublic;
 
     @BeforeAll
-    static void witnesses() throws IOException {
-        Path withdrawInput = dir.resolve("withdraw-input.json");
-        Path script = Repo.root().resolve("prover/src/test/resources/org/ppfarm/prover/groth16/withdraw-input.mjs");
-        Files.writeString(withdrawInput, Node.node(List.of(script.toString(), "1")).orThrow("withdraw-input.mjs").stdout());
-        Path commitmentInput = Files.writeString(dir.resolve("commitment-input.json"),
-                "{\"value\":\"1000000000000000000\",\"label\":\"4242424242\",\"nullifier\":\"1234567\",\"secret\":\"7654321\"}");
+    static void witnesses() {
+        // valid inputs from the fixtures' generator (circomlibjs Poseidon, lean-imt trees, 0xbow SDK cross-checks),
+        // with the public signals computed independently of the circuit
+        ZeroXBowInputs.Case withdraw = ZeroXBowInputs.withdrawCases(11, 1, 37, 5, false).getFirst();
+        ZeroXBowInputs.Case commitment = ZeroXBowInputs.commitmentCases(12, 1).getFirst();
         Path withdrawWtns = dir.resolve("withdraw.wtns"), commitmentWtns = dir.resolve("commitment.wtns");
-        Snarkjs.wtnsCalculate(Artifacts.withdrawWasm(), withdrawInput, withdrawWtns);
-        Snarkjs.wtnsCalculate(Artifacts.commitmentWasm(), commitmentInput, commitmentWtns);
+        Snarkjs.wtnsCalculate(Artifacts.withdrawWasm(), ZeroXBowInputs.write(dir, "withdraw-input.json", withdraw.input()), withdrawWtns);
+        Snarkjs.wtnsCalculate(Artifacts.commitmentWasm(), ZeroXBowInputs.write(dir, "commitment-input.json", commitment.input()), commitmentWtns);
         circuits = Map.of(
                 "withdraw", new Path[] {Artifacts.withdrawZkey(), Artifacts.withdrawVkey(), withdrawWtns},
                 "commitment", new Path[] {Artifacts.commitmentZkey(), Artifacts.commitmentVkey(), commitmentWtns});
+        expectedPublic = Map.of("withdraw", withdraw.publicSignals(), "commitment", commitment.publicSignals());
     }
 
     @ParameterizedTest
@@ -72,6 +72,8 @@ class Groth16ProverTest {
         VerificationKey vk = VerificationKey.readJson(vkeyJson);
 
         ProofResult ours = PROVER.prove(pk, w);
+        for (int i = 0; i < pk.nPublic(); i++)
+            assertEquals(expectedPublic.get(name).get(i), ours.publicSignals().get(i).toString(), "public signal " + i);
         Path proof = out.resolve("proof.json"), pub = out.resolve("public.json");
         ours.proof().writeJson(proof);
         ours.publicSignals().writeJson(pub);

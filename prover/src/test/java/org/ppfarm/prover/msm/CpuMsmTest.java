@@ -196,6 +196,35 @@ class CpuMsmTest {
     }
 
     @Test
+    void concurrentCallersGetTheirOwnResults() throws Exception {
+        int callers = 4, n = 700;
+        Instance in = instance(Group.G1, n, new SplittableRandom(21));
+        MsmBackend.Bases b = MSM.prepare(Group.G1, in.bases(), 0, n);
+        List<java.util.concurrent.Callable<Boolean>> jobs = new ArrayList<>();
+        for (int t = 0; t < callers; t++) {
+            SplittableRandom rnd = new SplittableRandom(100 + t);
+            BigInteger[] s = new BigInteger[n];
+            for (int i = 0; i < n; i++) s[i] = scalar(t % 2 == 0 ? Kind.RANDOM : Kind.CIRCOM_MIX, i, rnd);
+            long[] want = expected(in, s), scalars = limbs(s);
+            jobs.add(() -> {
+                boolean ok = true;
+                for (int rep = 0; rep < 3; rep++) {
+                    long[] out = new long[G1.AFFINE];
+                    MSM.msm(b, scalars, out);
+                    ok &= java.util.Arrays.equals(want, out);
+                }
+                return ok;
+            });
+        }
+        var exec = java.util.concurrent.Executors.newFixedThreadPool(callers);
+        try {
+            for (var f : exec.invokeAll(jobs)) assertTrue(f.get());
+        } finally {
+            exec.shutdown();
+        }
+    }
+
+    @Test
     void scalarsOutsideTheFieldAreRejected() {
         Instance in = instance(Group.G1, 4, new SplittableRandom(1));
         BigInteger[] s = {BigInteger.ONE, R, BigInteger.TWO, BigInteger.ZERO};

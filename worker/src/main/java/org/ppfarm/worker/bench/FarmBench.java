@@ -8,7 +8,7 @@ import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.worker.EmbeddedFarm;
 import org.ppfarm.worker.pipeline.CachedProofPipeline;
-import org.ppfarm.worker.pipeline.SnarkjsPipeline;
+import org.ppfarm.worker.pipeline.EnginePipeline;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -120,10 +120,10 @@ public final class FarmBench {
         }
     }
 
-    /** One real commitment proof made by the snarkjs reference pipeline, for the dispatch benchmark's cache. */
+    /** One real commitment proof made by the engine pipeline, for the dispatch benchmark's cache. */
     static Path cachedProof() throws Exception {
         Path dir = Files.createTempDirectory("ppfarm-cached-proof-");
-        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, SnarkjsPipeline.Factory.class.getName(), 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, EnginePipeline.Factory.class.getName(), 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
              FarmClient c = FarmClient.connect(farm.address())) {
             Job j = prove(c, job(0)).get();
             Files.writeString(dir.resolve("proof.json"), j.getResult().getProofJson());

@@ -7,7 +7,6 @@ import org.ppfarm.prover.groth16.SolidityCalldata;
 import org.ppfarm.prover.groth16.VerificationKey;
 import org.ppfarm.prover.groth16.Verifier;
 
-import java.math.BigInteger;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,7 @@ public final class CachedProofPipeline implements ProvingPipeline {
                 throw new IllegalStateException("cached proof in " + dir + " does not verify for circuit " + f.name());
             List<byte[]> elements = new ArrayList<>();
             List<byte[]> signals = new ArrayList<>();
-            for (int i = 0; i < pub.size(); i++) signals.add(be32(pub.get(i)));
+            for (int i = 0; i < pub.size(); i++) signals.add(EnginePipeline.be32(pub.get(i)));
             return new CachedProofPipeline(new ProvingPipeline.Output(proof.toJson(), pub.toJson(), elements, signals,
                     SolidityCalldata.format(proof, pub), 0, 0, 0));
         }
@@ -50,10 +49,4 @@ public final class CachedProofPipeline implements ProvingPipeline {
     @Override
     public ProvingPipeline.Output prove(InputKind kind, byte[] input) { return cached; }
 
-    static byte[] be32(BigInteger v) {
-        byte[] b = v.toByteArray(), out = new byte[32];
-        int n = Math.min(32, b.length);
-        System.arraycopy(b, b.length - n, out, 32 - n, n);
-        return out;
-    }
 }

@@ -1,9 +1,8 @@
 package org.ppfarm.worker.pipeline;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.ppfarm.proto.v1.InputKind;
 import org.ppfarm.prover.PpfarmException;
+import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.format.Witness;
 import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.prover.format.ZkeyFile;
@@ -12,27 +11,37 @@ import org.ppfarm.prover.groth16.ProofResult;
 import org.ppfarm.prover.groth16.ProvingKey;
 import org.ppfarm.prover.groth16.SolidityCalldata;
 import org.ppfarm.prover.groth16.Verifier;
+import org.ppfarm.witness.WitnessCalculator;
+import org.ppfarm.witness.WitnessException;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The production pipeline: ppfarm's Groth16 engine (module prover) proves in this JVM from a proving key parsed once
- * and kept resident, and ppfarm's verifier checks every proof against the key's verification key before it leaves.
+ * The production pipeline, entirely in the worker's JVM: circom's witness calculator on Chicory (module witness,
+ * byte-identical to snarkjs) and ppfarm's Groth16 engine (module prover). Both are loaded once per circuit and stay
+ * resident — the proving key parsed, the wasm compiled to bytecode — while each job runs on its own calculator
+ * instance, whose memory is wiped when the job ends. ppfarm's verifier checks every proof against the key's
+ * verification key before it leaves.
  *
- * <p>Witnesses: a submitted .wtns is used as is. For circuit-input JSON the witness is computed — until module
- * witness (circom wasm in the JVM) lands on main — by snarkjs's calculator in a long-lived node process fed over
- * stdin (inputs never touch disk); swapping in the in-JVM calculator changes only {@link #witness}.
+ * <p>Inputs are spending keys: they never leave the process, the parsed inputs and the witness are zeroized after
+ * use, and errors name the signal, never a value. Every {@link WitnessException} is deterministic for the circuit
+ * and input, so it becomes a {@link JobInputException} (INVALID_ARGUMENT, not retried).
  */
 public final class EnginePipeline implements ProvingPipeline {
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Default of {@code worker.pipeline.factory}. */
     public static final class Factory implements ProvingPipeline.Factory {
         @Override
         public ProvingPipeline load(CircuitFiles f) throws Exception {
             ProvingKey pk = ZkeyFile.read(f.zkey());
-            return new EnginePipeline(f.name(), pk, SnarkjsPipeline.Factory.start("-", f.wasm(), null));
+            try {
+                return new EnginePipeline(f.name(), pk, WitnessCalculator.load(f.wasm()));
+            } catch (RuntimeException e) {
+                pk.close();
+                throw e;
+            }
         }
 
         @Override
@@ -41,28 +50,27 @@ public final class EnginePipeline implements ProvingPipeline {
 
     private final String name;
     private final ProvingKey pk;
-    private final SnarkjsPipeline witnessCalculator;
+    private final WitnessCalculator calculator;
     private final Groth16Prover prover = Groth16Prover.cpu();
 
-    private EnginePipeline(String name, ProvingKey pk, SnarkjsPipeline witnessCalculator) {
+    private EnginePipeline(String name, ProvingKey pk, WitnessCalculator calculator) {
         this.name = name;
         this.pk = pk;
-        this.witnessCalculator = witnessCalculator;
+        this.calculator = calculator;
     }
 
-    private Witness witness(InputKind kind, byte[] input) throws JobInputException, Exception {
-        byte[] wtns = kind == InputKind.INPUT_KIND_WTNS ? input : witnessCalculator.witness(input);
+    private Witness witness(InputKind kind, byte[] input) throws JobInputException {
         try {
-            return WtnsFile.read("job witness", wtns);
-        } catch (PpfarmException e) {
+            return kind == InputKind.INPUT_KIND_WTNS ? WtnsFile.read("job witness", input) : calculator.calculate(input);
+        } catch (WitnessException e) {
+            throw new JobInputException("witness: " + e.getMessage());
+        } catch (PpfarmException e) { // a malformed .wtns
             throw new JobInputException(e.getMessage());
-        } finally {
-            if (wtns != input) java.util.Arrays.fill(wtns, (byte) 0);
         }
     }
 
     @Override
-    public Output prove(InputKind kind, byte[] input) throws JobInputException, Exception {
+    public Output prove(InputKind kind, byte[] input) throws JobInputException {
         long t0 = System.nanoTime();
         Witness w = witness(kind, input);
         try {
@@ -77,25 +85,31 @@ public final class EnginePipeline implements ProvingPipeline {
             if (!Verifier.verify(pk.preparedVerifyingKey(), r.publicSignals(), r.proof()))
                 throw new JobInputException(name + ": the witness does not satisfy the circuit (unsatisfiable witness)");
             long t3 = System.nanoTime();
-            String proofJson = r.proof().toJson(), publicJson = r.publicSignals().toJson();
-            List<byte[]> elements = new ArrayList<>();
-            JsonNode p = JSON.readTree(proofJson);
-            for (int i = 0; i < 2; i++) elements.add(SnarkjsPipeline.be32(p.get("pi_a").get(i).asText()));
-            for (int i = 0; i < 2; i++) for (int j = 0; j < 2; j++) elements.add(SnarkjsPipeline.be32(p.get("pi_b").get(i).get(j).asText()));
-            for (int i = 0; i < 2; i++) elements.add(SnarkjsPipeline.be32(p.get("pi_c").get(i).asText()));
-            List<byte[]> signals = new ArrayList<>();
-            for (int i = 0; i < r.publicSignals().size(); i++) signals.add(CachedProofPipeline.be32(r.publicSignals().get(i)));
-            return new Output(proofJson, publicJson, elements, signals, SolidityCalldata.format(r.proof(), r.publicSignals()),
-                    t1 - t0, t2 - t1, t3 - t2);
+            return output(r, t1 - t0, t2 - t1, t3 - t2);
         } finally {
             w.zeroize();
         }
     }
 
-    @Override
-    public void close() {
-        witnessCalculator.close();
-        pk.close();
+    /** The wire shape of a verified proof: snarkjs JSON, 32-byte big-endian elements, calldata. */
+    static Output output(ProofResult r, long witnessNanos, long proveNanos, long verifyNanos) {
+        List<byte[]> elements = new ArrayList<>(8);
+        // pi_a (x, y), pi_b (x.c0, x.c1, y.c0, y.c1), pi_c (x, y): affine Montgomery limbs, 4 per coordinate
+        for (long[] point : new long[][] {r.proof().a(), r.proof().b(), r.proof().c()})
+            for (int i = 0; i < point.length; i += 4) elements.add(be32(Field.FQ.toBigInteger(point, i)));
+        List<byte[]> signals = new ArrayList<>(r.publicSignals().size());
+        for (int i = 0; i < r.publicSignals().size(); i++) signals.add(be32(r.publicSignals().get(i)));
+        return new Output(r.proof().toJson(), r.publicSignals().toJson(), elements, signals,
+                SolidityCalldata.format(r.proof(), r.publicSignals()), witnessNanos, proveNanos, verifyNanos);
     }
 
+    static byte[] be32(BigInteger v) {
+        byte[] b = v.toByteArray(), out = new byte[32];
+        int n = Math.min(32, b.length);
+        System.arraycopy(b, b.length - n, out, 32 - n, n);
+        return out;
+    }
+
+    @Override
+    public void close() { pk.close(); }
 }

@@ -13,7 +13,7 @@ import java.util.Map;
  * circom witness calculators read: every value a decimal string, arrays as arrays. Holding spending keys, it is
  * never logged ({@link #toString()} shows only the names).
  */
-public interface CircuitInputs {
+public interface InputSignals {
     /** Signal name to value: a {@link BigInteger} or a {@code List<BigInteger>}, in the circuit's declaration order. */
     Map<String, Object> signals();
 

@@ -1,0 +1,183 @@
+package org.ppfarm.cli;
+
+import com.google.protobuf.ByteString;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import org.ppfarm.coordinator.client.FarmClient;
+import org.ppfarm.privacypool.eth.Abi;
+import org.ppfarm.privacypool.eth.Address;
+import org.ppfarm.privacypool.protocol.PoolProtocol;
+import org.ppfarm.privacypool.request.WithdrawRequest;
+import org.ppfarm.prover.PpfarmException;
+import org.ppfarm.prover.groth16.Proof;
+import org.ppfarm.prover.groth16.PublicSignals;
+import org.ppfarm.prover.groth16.VerificationKey;
+import org.ppfarm.prover.groth16.Verifier;
+import org.ppfarm.proto.v1.CircuitRef;
+import org.ppfarm.proto.v1.GetJobRequest;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.SubmitRequest;
+import org.ppfarm.proto.v1.WatchJobRequest;
+import org.ppfarm.worker.EmbeddedFarm;
+import org.ppfarm.worker.ProductionCircuits;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ppfarm demo}: the farm end to end on one machine. Starts the embedded farm (KRaft broker, coordinator, CPU
+ * worker, the production 0xbow circuits fetched and hash-checked), simulates a privacy pool — a few deposits, an ASP
+ * set approving them, and a partial withdrawal of one note with a fresh change note — submits that withdrawal as a
+ * withdraw request over gRPC, follows the job, prints the verified proof, and shuts the farm down.
+ *
+ * <p>The note's and the change note's nullifiers and secrets are drawn from {@link SecureRandom}, exist only in this
+ * process (sealed before they reach Kafka), are never printed, and the request buffer is wiped once submitted.
+ * Progress goes to stderr; the result (proof, public signals, calldata, timings) to stdout.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Starts the embedded farm, proves a sample privacy-pool withdrawal through it over gRPC,",
+                "prints the verified proof (proof.json, public signals, calldata, stage timings, worker, backend), and stops."})
+final class DemoCommand implements Callable<Integer> {
+    private static final BigInteger R = new BigInteger("21888242871839275222246405745257275088548364400416034343698204186575808495617");
+    private static final BigInteger ETHER = BigInteger.TEN.pow(18);
+
+    @Spec CommandSpec spec;
+    @Option(names = "--port", defaultValue = "0", description = "gRPC port of the embedded farm (default: any free port).") int port;
+    @Option(names = "--deposits", defaultValue = "5", description = "Deposits in the simulated pool (default ${DEFAULT-VALUE}).") int deposits;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
+        if (deposits < 1 || deposits > 1000) throw new PpfarmException("--deposits: must be 1 to 1000, not " + deposits);
+        SecureRandom rnd = new SecureRandom();
+        err.println("ppfarm demo: starting the embedded farm (Kafka KRaft broker, coordinator, CPU worker; 0xbow circuits fetched and SHA-256-checked)");
+        err.flush();
+        long t0 = System.nanoTime();
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(port, null, null, null, 1,
+                EmbeddedFarm.Options.defaults().protocolInputs()));
+             FarmClient client = FarmClient.connect(farm.address())) {
+            err.printf("ppfarm demo: farm ready on %s (%.1f s)%n", farm.address(), (System.nanoTime() - t0) / 1e9);
+
+            // a simulated pool: its scope from a made-up pool/asset address; deposit i has nonce i, label as the contract derives it
+            Address pool = Address.of(randomBytes(rnd, 20)), asset = Address.parse("0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE");
+            BigInteger scope = PoolProtocol.scope(pool, BigInteger.ONE, asset);
+            List<BigInteger> commitments = new ArrayList<>(), labels = new ArrayList<>();
+            int mine = rnd.nextInt(deposits);
+            BigInteger value = null, label = null, nullifier = null, secret = null;
+            for (int i = 0; i < deposits; i++) {
+                BigInteger v = ETHER.multiply(BigInteger.valueOf(1 + rnd.nextInt(10)));
+                BigInteger l = PoolProtocol.label(scope, BigInteger.valueOf(i + 1));
+                BigInteger n = randomField(rnd), s = randomField(rnd);
+                commitments.add(PoolProtocol.commitment(v, l, PoolProtocol.precommitment(n, s)));
+                labels.add(l); // the ASP approves every deposit of this simulated pool
+                if (i == mine) { value = v; label = l; nullifier = n; secret = s; }
+            }
+            BigInteger withdrawn = value.divide(BigInteger.TWO);
+            // relayed withdrawal: processooor is the entrypoint, data is abi.encode(recipient, feeRecipient, feeBPS)
+            Address entrypoint = Address.of(randomBytes(rnd, 20));
+            byte[] data = Abi.encode(Address.of(randomBytes(rnd, 20)), Address.of(randomBytes(rnd, 20)), BigInteger.valueOf(100));
+            err.printf("ppfarm demo: simulated pool with %d deposits and an ASP set of %d labels; withdrawing %s of deposit #%d's %s wei%n",
+                    deposits, labels.size(), withdrawn, mine + 1, value);
+
+            byte[] request = requestJson(scope, value, label, nullifier, secret, commitments, labels, entrypoint, data,
+                    withdrawn, randomField(rnd), randomField(rnd));
+            List<BigInteger> expected;
+            String jobId;
+            try {
+                try (WithdrawRequest r = WithdrawRequest.parse(new String(request, StandardCharsets.UTF_8));
+                     var inputs = r.toInputs()) {
+                    expected = inputs.publicSignals();
+                }
+                jobId = client.blocking().submit(SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("withdraw"))
+                        .setWithdrawRequestJsonBytes(ByteString.copyFrom(request)).build()).getJobId();
+            } finally {
+                Arrays.fill(request, (byte) 0);
+            }
+            err.println("ppfarm demo: submitted withdraw request as job " + jobId);
+            err.flush();
+            client.blocking().withDeadlineAfter(10, TimeUnit.MINUTES).watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build())
+                    .forEachRemaining(j -> { err.println("ppfarm demo: job " + jobId + " " + j.getStatus().name().substring("JOB_STATUS_".length())); err.flush(); });
+            Job job = client.blocking().getJob(GetJobRequest.newBuilder().setJobId(jobId).build());
+            if (job.getStatus() != JobStatus.JOB_STATUS_SUCCEEDED)
+                throw new IllegalStateException("job " + jobId + " ended " + job.getStatus() + ": " + job.getError().getMessage());
+
+            // the farm verified it; check again here against the pinned withdraw.vkey and the signals the request implies
+            var res = job.getResult();
+            Proof proof = Proof.parseJson(res.getProofJson(), "proof");
+            PublicSignals pub = PublicSignals.parseJson(res.getPublicJson(), "public");
+            VerificationKey vk = VerificationKey.readJson(ProductionCircuits.locate(null).resolve("withdraw.vkey"));
+            boolean valid = Verifier.verify(vk, pub, proof);
+            List<BigInteger> got = new ArrayList<>();
+            for (int i = 0; i < pub.size(); i++) got.add(pub.get(i));
+            if (!valid || !got.equals(expected))
+                throw new IllegalStateException("job " + jobId + ": the returned proof does not verify for this withdrawal");
+
+            var t = res.getTimings();
+            out.println("proof.json:");
+            out.println(res.getProofJson().strip());
+            out.println("public.json (newCommitmentHash, existingNullifierHash, withdrawnValue, stateRoot, stateTreeDepth, ASPRoot, ASPTreeDepth, context):");
+            out.println(res.getPublicJson().strip());
+            out.println("calldata:");
+            out.println(res.getSolidityCalldata().strip());
+            out.printf("timings: queued %.1f ms, witness %.1f ms, prove %.1f ms, verify %.1f ms%n", t.getQueuedMicros() / 1e3,
+                    t.getWitnessMicros() / 1e3, t.getProveMicros() / 1e3, t.getVerifyMicros() / 1e3);
+            out.println("proved by: worker " + res.getWorkerId() + ", backend " + res.getBackend());
+            out.println("verified: yes (ppfarm verifier, withdraw.vkey of @0xbow/privacy-pools-core-sdk " + ProductionCircuits.VERSION
+                    + "; public signals match the withdrawal)");
+            out.flush();
+            err.println("ppfarm demo: shutting the farm down");
+            err.flush();
+        }
+        return Ppfarm.OK;
+    }
+
+    /** The withdraw request document (privacypool's WithdrawRequest JSON form), built in a buffer the caller wipes. */
+    private static byte[] requestJson(BigInteger scope, BigInteger value, BigInteger label, BigInteger nullifier, BigInteger secret,
+                                      List<BigInteger> stateLeaves, List<BigInteger> aspLeaves, Address processooor, byte[] data,
+                                      BigInteger withdrawn, BigInteger newNullifier, BigInteger newSecret) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream(4096);
+        put(b, "{\"scope\":\"" + scope + "\",\"note\":{\"value\":\"" + value + "\",\"label\":\"" + label + "\",\"nullifier\":\"");
+        put(b, nullifier.toString());
+        put(b, "\",\"secret\":\"");
+        put(b, secret.toString());
+        put(b, "\"},\"stateLeaves\":" + quoted(stateLeaves) + ",\"aspLeaves\":" + quoted(aspLeaves)
+                + ",\"withdrawal\":{\"processooor\":\"" + processooor + "\",\"data\":\"0x" + HexFormat.of().formatHex(data)
+                + "\"},\"withdrawnValue\":\"" + withdrawn + "\",\"newNullifier\":\"");
+        put(b, newNullifier.toString());
+        put(b, "\",\"newSecret\":\"");
+        put(b, newSecret.toString());
+        put(b, "\"}");
+        return b.toByteArray();
+    }
+
+    private static void put(ByteArrayOutputStream b, String s) { b.writeBytes(s.getBytes(StandardCharsets.UTF_8)); }
+
+    private static String quoted(List<BigInteger> xs) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < xs.size(); i++) sb.append(i == 0 ? "\"" : ",\"").append(xs.get(i)).append('"');
+        return sb.append(']').toString();
+    }
+
+    private static BigInteger randomField(SecureRandom rnd) {
+        BigInteger x;
+        do x = new BigInteger(254, rnd); while (x.signum() == 0 || x.compareTo(R) >= 0);
+        return x;
+    }
+
+    private static byte[] randomBytes(SecureRandom rnd, int n) {
+        byte[] b = new byte[n];
+        rnd.nextBytes(b);
+        return b;
+    }
+}

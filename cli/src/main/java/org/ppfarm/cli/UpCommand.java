@@ -1,0 +1,44 @@
+package org.ppfarm.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.ppfarm.worker.EmbeddedFarm;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code ppfarm up}: the whole farm in this process on embedded defaults (a KRaft Kafka broker, a coordinator, a
+ * CPU worker, the production 0xbow circuits registered); prints {@code ppfarm ready on host:port} and serves until
+ * interrupted (Ctrl-C / SIGTERM), then shuts down cleanly.
+ */
+@Command(name = "up", mixinStandardHelpOptions = true,
+        description = "Runs a farm on embedded defaults: Kafka (KRaft) broker, coordinator and CPU worker in one process.")
+final class UpCommand implements Callable<Integer> {
+    @Spec CommandSpec spec;
+    @Option(names = "--port", defaultValue = "50051", description = "gRPC port on 127.0.0.1 (0: any free port; default ${DEFAULT-VALUE}).")
+    int port;
+    @Option(names = "--data-dir", description = "Broker and registry data directory (default: a temporary one, deleted on exit).")
+    Path dataDir;
+    @Option(names = "--artifacts", description = "Directory with the 0xbow circuit files (default: fetched by scripts/fetch-artifacts.sh); hash-checked either way.")
+    Path artifacts;
+    @Option(names = "--workers", defaultValue = "1", description = "Jobs the worker proves at once (default ${DEFAULT-VALUE}).")
+    int workers;
+
+    @Override
+    public Integer call() throws Exception {
+        EmbeddedFarm.Options d = EmbeddedFarm.Options.defaults();
+        EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(port, dataDir, artifacts, null, workers, d.protocolInputs()));
+        spec.commandLine().getOut().println("ppfarm ready on " + farm.address());
+        spec.commandLine().getOut().flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try { farm.close(); } catch (Exception ignored) { /* the process is ending */ }
+            stopped.countDown();
+        }));
+        stopped.await();
+        return Ppfarm.OK;
+    }
+}

@@ -1,0 +1,97 @@
+package org.ppfarm.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.Snarkjs;
+import org.ppfarm.testkit.ZeroXBowInputs;
+import org.ppfarm.worker.EmbeddedFarm;
+
+/**
+ * The farm's commands in-process on the embedded farm (real KRaft broker, coordinator, worker): {@code demo} end to
+ * end, the client commands against {@code up}'s farm, {@code inputs} and {@code backend}; proofs checked by snarkjs.
+ */
+class FarmCliTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    @TempDir Path dir;
+
+    @Test
+    void demoProvesASampleWithdrawalThatSnarkjsVerifies() throws Exception {
+        PpfarmCliTest.Run r = PpfarmCliTest.ppfarm("demo", "--deposits", "4");
+        assertEquals(Ppfarm.OK, r.code(), r.err());
+        String out = r.out();
+        String proof = section(out, "proof.json:", "public.json");
+        String pub = section(out, "public.json", "calldata:");
+        pub = pub.substring(pub.indexOf('\n') + 1); // drop the heading's signal names
+        Path proofFile = Files.writeString(dir.resolve("proof.json"), proof), pubFile = Files.writeString(dir.resolve("public.json"), pub);
+        assertTrue(Snarkjs.groth16Verify(Artifacts.withdrawVkey(), pubFile, proofFile), "snarkjs verifies the printed proof:\n" + out);
+        assertEquals(Snarkjs.zkeyExportSolidityCalldata(pubFile, proofFile).strip(), section(out, "calldata:", "timings:").strip());
+        assertTrue(out.contains("backend cpu") && out.contains("verified: yes"), out);
+        assertEquals(8, JSON.readTree(pub).size());
+        assertTrue(r.err().contains("SUCCEEDED") && r.err().contains("shutting the farm down"), r.err());
+    }
+
+    @Test
+    void clientCommandsAgainstTheEmbeddedFarm() throws Exception {
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, null, 1,
+                EmbeddedFarm.Options.defaults().protocolInputs()))) {
+            String server = farm.address();
+            var list = PpfarmCliTest.ppfarm("circuits", "list", "--server", server);
+            assertEquals(Ppfarm.OK, list.code(), list.err());
+            assertTrue(list.out().contains("withdraw@1.0.2") && list.out().contains("commitment@1.0.2"), list.out());
+
+            Path input = Files.writeString(dir.resolve("input.json"), ZeroXBowInputs.commitment(42));
+            Path proof = dir.resolve("proof.json"), pub = dir.resolve("public.json");
+            var prove = PpfarmCliTest.ppfarm("prove", "--server", server, "--circuit", "commitment", "--input", input,
+                    "--proof", proof, "--public", pub);
+            assertEquals(Ppfarm.OK, prove.code(), prove.err());
+            assertTrue(Snarkjs.groth16Verify(Artifacts.commitmentVkey(), pub, proof));
+            assertTrue(prove.out().contains("verified proof for job"), prove.out());
+
+            var submit = PpfarmCliTest.ppfarm("submit", "--server", server, "--circuit", "commitment@1.0.2", "--input", input);
+            assertEquals(Ppfarm.OK, submit.code(), submit.err());
+            String job = submit.out().strip();
+            var watch = PpfarmCliTest.ppfarm("watch", "--server", server, job);
+            assertEquals(Ppfarm.OK, watch.code(), watch.err());
+            assertTrue(watch.out().strip().endsWith(job + " SUCCEEDED"), watch.out());
+            var status = PpfarmCliTest.ppfarm("status", "--server", server, job);
+            assertEquals("JOB_STATUS_SUCCEEDED", JSON.readTree(status.out()).get("status").asText());
+
+            PpfarmCliTest.ppfarm("prove", "--server", server, "--circuit", "nosuch", "--input", input)
+                    .assertOneLineError("NOT_FOUND", "nosuch");
+            PpfarmCliTest.ppfarm("status", "--server", server, "no-such-job").assertOneLineError("NOT_FOUND");
+        }
+    }
+
+    @Test
+    void inputsTurnsARequestIntoTheCircuitInputs() throws Exception {
+        ZeroXBowInputs.Case c = ZeroXBowInputs.withdrawCases(31, 1, 3, 2, false).getFirst();
+        Path request = Files.writeString(dir.resolve("request.json"), c.request());
+        var r = PpfarmCliTest.ppfarm("inputs", "withdraw", request);
+        assertEquals(Ppfarm.OK, r.code(), r.err());
+        assertEquals(JSON.readTree(c.input()), JSON.readTree(r.out()));
+        Path bad = Files.writeString(dir.resolve("bad.json"), c.request().replaceFirst("\"scope\"", "\"scoop\""));
+        PpfarmCliTest.ppfarm("inputs", "withdraw", bad).assertOneLineError(bad.toString());
+    }
+
+    @Test
+    void backendSaysWhichBackendAndWhy() {
+        var r = PpfarmCliTest.ppfarm("backend");
+        assertEquals(Ppfarm.OK, r.code(), r.err());
+        assertTrue(List.of(r.out().split("\n")).getFirst().startsWith("backend: "), r.out());
+        assertTrue(r.out().contains("farm worker pipeline: cpu"), r.out());
+    }
+
+    private static String section(String out, String from, String to) {
+        int a = out.indexOf(from), b = out.indexOf(to, a + from.length());
+        assertTrue(a >= 0 && b > a, () -> "output lacks " + from + " … " + to + ":\n" + out);
+        return out.substring(a + from.length(), b).strip() + "\n";
+    }
+}

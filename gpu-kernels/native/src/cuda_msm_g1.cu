@@ -1,0 +1,6 @@
+// libppfarm_gpu_cuda.so: the G1 MSM (see cuda_msm_instances.hpp).
+#include "cuda_msm_instances.hpp"
+
+namespace ppfarm {
+template PPG_MSM_RUN_SIGNATURE(G1Params);
+}
