@@ -2,7 +2,7 @@
 # Witness benchmark behind docs/benchmarks.md ("Witness calculation (issue 3)"): the warm in-process withdraw witness
 # (org.ppfarm.witness.WitnessBenchmark: circuit loaded once, median of repeated computations) next to
 # `snarkjs wtns calculate` (one process per witness, as it is used), on the same test note, in the same run.
-# Usage: scripts/bench-witness.sh [ppfarm runs, default 30] [snarkjs runs, default 7]
+# Usage: scripts/bench-witness.sh [ppfarm runs, default 30] [snarkjs runs, default 7] [ppfarm warm-up runs, default 40]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
