@@ -9,5 +9,5 @@ cd "$root"
 ./mvnw -B -q -pl witness -am test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench.cp
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 java=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}/bin/java
-exec "$java" -Xmx2g -Dppfarm.root="$root" -cp "witness/target/test-classes:witness/target/classes:$(cat witness/target/bench.cp)" \
+exec "$java" -Xmx2g -XX:+UseParallelGC -Dppfarm.root="$root" -cp "witness/target/test-classes:witness/target/classes:$(cat witness/target/bench.cp)" \
   org.ppfarm.witness.WitnessBenchmark "$@"
