@@ -16,7 +16,7 @@ import org.ppfarm.testkit.ZeroXBowInputs;
 /**
  * Benchmark (not a test): the warm in-process withdraw witness time next to {@code snarkjs wtns calculate}'s CLI time
  * measured in the same run, on the same input, after checking both give the same .wtns. Run with
- * {@code scripts/bench-witness.sh [runs] [snarkjsRuns]}.
+ * {@code scripts/bench-witness.sh [runs] [snarkjsRuns] [warmup]}.
  */
 public final class WitnessBenchmark {
     private WitnessBenchmark() {}
@@ -24,6 +24,8 @@ public final class WitnessBenchmark {
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
         int snarkjsRuns = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        // the JIT compiles the circuit's ~2000 (outlined) functions over the first few dozen witnesses
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 40;
         Path wasm = Artifacts.withdrawWasm();
         Path dir = Files.createTempDirectory("witness-bench");
         // a note in a state tree of 100 leaves (depth 7) and an ASP tree of 20 (depth 5)
@@ -38,8 +40,6 @@ public final class WitnessBenchmark {
         double[] wall = new double[runs];
         double[] cpu = new double[runs];
         byte[] ours = null;
-        // warm-up: the JIT compiles the circuit's hot functions over the first few witnesses
-        int warmup = Math.max(10, runs / 2);
         double firstMs = 0;
         for (int i = 0; i < warmup + runs; i++) {
             long c = threads.getCurrentThreadCpuTime();
@@ -77,8 +77,8 @@ public final class WitnessBenchmark {
         System.out.printf("withdraw witness (%d signals), %s, %d cores%n", calc.witnessSize(), Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
         System.out.printf("load (parse, outline, compile): %.0f ms; first witness: %.0f ms%n", loadMs, firstMs);
-        System.out.printf("ppfarm warm witness: median %.1f ms (min %.1f, max %.1f) over %d runs; thread CPU median %.1f ms%n",
-                median, min(wall), max(wall), runs, median(cpu));
+        System.out.printf("ppfarm warm witness: median %.1f ms (min %.1f, max %.1f) over %d runs after %d warm-up; thread CPU median %.1f ms%n",
+                median, min(wall), max(wall), runs, warmup, median(cpu));
         System.out.printf("snarkjs wtns calculate (CLI, node start included): median %.0f ms (min %.0f, max %.0f) over %d runs;"
                 + " process CPU median %.0f ms%n", snarkMedian, min(snark), max(snark), snarkjsRuns, median(snarkCpu));
         System.out.printf("ratio ppfarm/snarkjs: wall %.3f (target <= 0.25), CPU %.3f; .wtns identical: %s%n", median / snarkMedian,

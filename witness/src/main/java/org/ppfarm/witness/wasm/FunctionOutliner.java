@@ -16,6 +16,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import org.ppfarm.witness.wasm.WasmBinary.Reader;
+import org.ppfarm.witness.wasm.WasmBinary.Sections;
+
+import static org.ppfarm.witness.wasm.WasmBinary.u32;
 
 /**
  * Rewrites a WebAssembly module so that no function body is too large for the JVM, by moving pieces of each large
@@ -112,7 +116,7 @@ public final class FunctionOutliner {
             split++;
         }
         if (added.bodies.isEmpty()) return new Result(wasm, 0, 0);
-        return new Result(assemble(wasm, sections, defined, bodyStart, bodyEnd, bodies, added), split, added.bodies.size());
+        return new Result(WasmBinary.assemble(wasm, sections, defined, bodyStart, bodyEnd, bodies, added), split, added.bodies.size());
     }
 
     /** A group to outline: instructions [from, to), the locals it passes in, and those it hands back. */
@@ -460,45 +464,6 @@ public final class FunctionOutliner {
         }
     }
 
-    private static byte[] assemble(byte[] wasm, Sections sections, int defined, int[] bodyStart, int[] bodyEnd, byte[][] bodies,
-                                   NewFunctions added) {
-        ByteArrayOutputStream result = new ByteArrayOutputStream(wasm.length + wasm.length / 8);
-        result.write(wasm, 0, 8);  // magic and version
-        for (int s = 0; s < sections.count(); s++) {
-            int id = sections.id(s);
-            if (id == 1 || id == 3) {  // types, function signatures: append
-                Reader r = new Reader(wasm, sections.payloadStart(s));
-                int n = r.u32();
-                ByteArrayOutputStream p = new ByteArrayOutputStream();
-                u32(p, n + (id == 1 ? added.types.size() : added.functionTypes.size()));
-                p.write(wasm, r.pos, sections.payloadEnd(s) - r.pos);
-                if (id == 1) for (byte[] t : added.types) p.writeBytes(t);
-                else for (int t : added.functionTypes) u32(p, t);
-                section(result, id, p.toByteArray());
-            } else if (id == 10) {
-                ByteArrayOutputStream p = new ByteArrayOutputStream(wasm.length);
-                u32(p, defined + added.bodies.size());
-                for (int d = 0; d < defined; d++) {
-                    if (bodies[d] == null) {
-                        u32(p, bodyEnd[d] - bodyStart[d]);
-                        p.write(wasm, bodyStart[d], bodyEnd[d] - bodyStart[d]);
-                    } else {
-                        u32(p, bodies[d].length);
-                        p.writeBytes(bodies[d]);
-                    }
-                }
-                for (byte[] b : added.bodies) {
-                    u32(p, b.length);
-                    p.writeBytes(b);
-                }
-                section(result, id, p.toByteArray());
-            } else {
-                result.write(wasm, sections.start(s), sections.payloadEnd(s) - sections.start(s));
-            }
-        }
-        return result.toByteArray();
-    }
-
     /** Stack effects {pops, pushes} of the instructions that never affect control or locals. */
     private static final Map<OpCode, int[]> SIMPLE = new EnumMap<>(OpCode.class);
 
@@ -540,86 +505,4 @@ public final class FunctionOutliner {
         return t.equals(ValType.I32) || t.equals(ValType.I64) || t.equals(ValType.F32) || t.equals(ValType.F64);
     }
 
-    private static void section(ByteArrayOutputStream out, int id, byte[] payload) {
-        out.write(id);
-        u32(out, payload.length);
-        out.writeBytes(payload);
-    }
-
-    static void u32(ByteArrayOutputStream out, int v) {
-        do {
-            int b = v & 0x7f;
-            v >>>= 7;
-            out.write(v != 0 ? b | 0x80 : b);
-        } while (v != 0);
-    }
-
-    /** LEB128 reader over the raw module. */
-    static final class Reader {
-        final byte[] b;
-        int pos;
-
-        Reader(byte[] b, int pos) {
-            this.b = b;
-            this.pos = pos;
-        }
-
-        int u32() {
-            int result = 0;
-            for (int shift = 0; ; shift += 7) {
-                int x = b[pos++] & 0xff;
-                result |= (x & 0x7f) << shift;
-                if ((x & 0x80) == 0) return result;
-                if (shift >= 28) throw new IllegalArgumentException("malformed LEB128 at byte " + (pos - 1));
-            }
-        }
-
-        long s33() {
-            long result = 0;
-            int shift = 0;
-            int x;
-            do {
-                x = b[pos++] & 0xff;
-                result |= (long) (x & 0x7f) << shift;
-                shift += 7;
-            } while ((x & 0x80) != 0 && shift < 35);
-            if (shift < 64 && (x & 0x40) != 0) result |= -1L << shift;
-            return result;
-        }
-    }
-
-    /** The top-level sections of a module: id, where the section starts, where its payload starts and ends. */
-    record Sections(int[] ids, int[] starts, int[] payloadStarts, int[] payloadEnds) {
-        static Sections of(byte[] wasm) {
-            List<int[]> list = new ArrayList<>();
-            Reader r = new Reader(wasm, 8);
-            while (r.pos < wasm.length) {
-                int start = r.pos;
-                int id = wasm[r.pos++] & 0xff;
-                int size = r.u32();
-                list.add(new int[] {id, start, r.pos, r.pos + size});
-                r.pos += size;
-            }
-            int n = list.size();
-            int[] ids = new int[n], starts = new int[n], ps = new int[n], pe = new int[n];
-            for (int i = 0; i < n; i++) {
-                ids[i] = list.get(i)[0];
-                starts[i] = list.get(i)[1];
-                ps[i] = list.get(i)[2];
-                pe[i] = list.get(i)[3];
-            }
-            return new Sections(ids, starts, ps, pe);
-        }
-
-        int count() { return ids.length; }
-        int id(int s) { return ids[s]; }
-        int start(int s) { return starts[s]; }
-        int payloadStart(int s) { return payloadStarts[s]; }
-        int payloadEnd(int s) { return payloadEnds[s]; }
-
-        int find(int id) {
-            for (int s = 0; s < ids.length; s++) if (ids[s] == id) return s;
-            return -1;
-        }
-    }
 }
