@@ -140,8 +140,8 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The JIT needs more witness computations than proofs before the circuit's code is compiled. */
-    private static final int WITNESS_WARMUP = 10;
+    /** The JIT compiles a circuit's ~2000 (outlined) functions over the first few dozen witnesses. */
+    private static final int WITNESS_WARMUP = 40;
 
     /** This process's CPU time over all threads, or -1 where the JVM cannot tell. */
     private static long processCpuNanos() {

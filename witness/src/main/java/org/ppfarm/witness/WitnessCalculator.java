@@ -47,8 +47,13 @@ import org.ppfarm.witness.wasm.FunctionOutliner;
  * first; the main component runs when the last value is set; then {@code getWitness(i)} leaves signal i, in
  * standard form, in the window.
  *
- * <p>Thread safety: a {@code WitnessCalculator} is immutable after {@link #load} and may be shared by any number of
- * threads; computations do not share any mutable state.
+ * <p>Secrets: the parsed inputs and the instance's whole memory are overwritten with zeros when a computation ends;
+ * errors name signals, never values; a circuit's {@code log()} output is dropped. One copy escapes the wiping: when
+ * a circuit grows its memory, Chicory copies it into a larger array and leaves the old one to the garbage collector
+ * (the 0xbow circuits never grow theirs).
+ *
+ * <p>Thread safety: a {@code WitnessCalculator} is immutable after {@link #load} (but for a one-way switch to the
+ * faster witness reader) and may be shared by any number of threads; computations share no mutable state.
  */
 public final class WitnessCalculator {
     /** Settings; {@link #defaults()} suits the farm. */
@@ -75,7 +80,6 @@ public final class WitnessCalculator {
     private final String name;
     private final WasmModule module;
     private final Function<Instance, Machine> machines;
-    private final Options options;
     private final MemoryLimits memoryLimits;
     private final int sharedMemory;
     private final int witnessSize;
@@ -87,12 +91,11 @@ public final class WitnessCalculator {
     /** 0: the direct reader is not yet checked against getWitness; 1: checked, agrees; -1: disagreed, not used. */
     private volatile int readerState;
 
-    private WitnessCalculator(String name, WasmModule module, Function<Instance, Machine> machines, Options options,
-                              MemoryLimits memoryLimits, List<String> candidateNames) {
+    private WitnessCalculator(String name, WasmModule module, Function<Instance, Machine> machines, MemoryLimits memoryLimits,
+                              List<String> candidateNames) {
         this.name = name;
         this.module = module;
         this.machines = machines;
-        this.options = options;
         this.memoryLimits = memoryLimits;
         Session s = new Session();
         try {
@@ -169,7 +172,7 @@ public final class WitnessCalculator {
         }
         int initial = module.memorySection().get().getMemory(0).limits().initialPages();
         MemoryLimits limits = new MemoryLimits(initial, Math.max(initial, options.maxMemoryPages()));
-        return new WitnessCalculator(name, module, machines, options, limits,
+        return new WitnessCalculator(name, module, machines, limits,
                 options.inputNames() == null ? List.of() : options.inputNames());
     }
 
