@@ -15,9 +15,11 @@ final class BackendCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         var out = spec.commandLine().getOut();
-        out.print(GpuAvailability.probe().describe());
-        // the farm's worker pipeline (EnginePipeline) proves with the CPU engine whatever the probe finds
-        out.println("farm worker pipeline: cpu (org.ppfarm.worker.pipeline.EnginePipeline)");
+        GpuAvailability probe = GpuAvailability.probe();
+        out.print(probe.describe());
+        // the farm's worker pipeline (EnginePipeline.Factory) makes the same probe at start
+        out.println("farm worker pipeline: " + (probe.available() ? "gpu" : "cpu")
+                + " (EnginePipeline makes the same probe, and proves on the CPU if the device then fails to open)");
         return Ppfarm.OK;
     }
 }

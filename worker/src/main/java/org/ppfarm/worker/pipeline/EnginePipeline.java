@@ -1,5 +1,8 @@
 package org.ppfarm.worker.pipeline;
 
+import org.ppfarm.gpukernels.GpuAvailability;
+import org.ppfarm.gpukernels.GpuBackend;
+import org.ppfarm.gpukernels.GpuException;
 import org.ppfarm.proto.v1.InputKind;
 import org.ppfarm.prover.PpfarmException;
 import org.ppfarm.prover.bn254.Field;
@@ -15,6 +18,8 @@ import org.ppfarm.witness.WitnessCalculator;
 import org.ppfarm.witness.WitnessException;
 
 import java.math.BigInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -31,13 +36,41 @@ import java.util.List;
  */
 public final class EnginePipeline implements ProvingPipeline {
 
-    /** Default of {@code worker.pipeline.factory}. */
+    /**
+     * Default of {@code worker.pipeline.factory}. Chooses the MSM/NTT backend once per worker: the CUDA backend
+     * (module gpu-kernels) when {@link GpuAvailability#probe()} finds a built library and a device and the device
+     * opens, else the CPU engine; the reason is logged and {@code ppfarm backend} prints the same probe. The GPU
+     * context lives as long as the worker process (proving keys' points stay resident on it).
+     */
     public static final class Factory implements ProvingPipeline.Factory {
+        private static final Logger log = LoggerFactory.getLogger(Factory.class);
+        private final Groth16Prover prover;
+        private final String backend;
+
+        public Factory() {
+            Groth16Prover chosen = Groth16Prover.cpu();
+            String name = "cpu";
+            GpuAvailability gpu = GpuAvailability.probe();
+            if (gpu.available()) {
+                try {
+                    GpuBackend g = GpuBackend.open();
+                    chosen = new Groth16Prover(g, g);
+                    name = g.name();
+                } catch (GpuException e) {
+                    log.warn("a GPU was found but could not be opened ({}); proving on the CPU", e.getMessage());
+                }
+            } else {
+                log.info("no GPU backend ({}); proving on the CPU", gpu.reason());
+            }
+            this.prover = chosen;
+            this.backend = name;
+        }
+
         @Override
         public ProvingPipeline load(CircuitFiles f) throws Exception {
             ProvingKey pk = ZkeyFile.read(f.zkey());
             try {
-                return new EnginePipeline(f.name(), pk, WitnessCalculator.load(f.wasm()));
+                return new EnginePipeline(f.name(), pk, WitnessCalculator.load(f.wasm()), prover);
             } catch (RuntimeException e) {
                 pk.close();
                 throw e;
@@ -45,18 +78,19 @@ public final class EnginePipeline implements ProvingPipeline {
         }
 
         @Override
-        public String backend() { return "cpu"; }
+        public String backend() { return backend; }
     }
 
     private final String name;
     private final ProvingKey pk;
     private final WitnessCalculator calculator;
-    private final Groth16Prover prover = Groth16Prover.cpu();
+    private final Groth16Prover prover;
 
-    private EnginePipeline(String name, ProvingKey pk, WitnessCalculator calculator) {
+    private EnginePipeline(String name, ProvingKey pk, WitnessCalculator calculator, Groth16Prover prover) {
         this.name = name;
         this.pk = pk;
         this.calculator = calculator;
+        this.prover = prover;
     }
 
     private Witness witness(InputKind kind, byte[] input) throws JobInputException {
