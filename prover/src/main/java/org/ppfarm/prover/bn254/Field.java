@@ -126,13 +126,7 @@ public final class Field {
 
     /** r = a^-1 by Fermat (a^(p-2)); the inverse of zero is zero (callers that care check first). */
     public void inverse(long[] a, int ai, long[] r, int ri) {
-        long[] base = {a[ai], a[ai + 1], a[ai + 2], a[ai + 3]};
-        long[] acc = one.clone();
-        for (int i = pMinus2.bitLength() - 1; i >= 0; i--) {
-            square(acc, 0, acc, 0);
-            if (pMinus2.testBit(i)) mul(acc, 0, base, 0, acc, 0);
-        }
-        copy(acc, 0, r, ri);
+        pow(a, ai, pMinus2, r, ri);
     }
 
     /**
