@@ -64,13 +64,13 @@ if command -v cmake > /dev/null 2>&1; then
     cmake --build "$build" --parallel 2
 else
     echo "gpu-kernels: cmake not found, compiling directly"
-    g++ -std=c++17 -O2 -fPIC -shared -fvisibility=hidden -Wall -Wextra -I"$here/include" -I"$here/src" \
-        "$here/src/host_api.cpp" -o "$build/libppfarm_gpu_host.so"
+    g++ -std=c++17 -O3 -fPIC -shared -fvisibility=hidden -Wall -Wextra -I"$here/include" -I"$here/src" \
+        "$here/src/host_api.cpp" "$here/src/cpu_api.cpp" -o "$build/libppfarm_gpu_host.so"
     if [[ "$cuda" == ON ]]; then
         nvcc -std=c++17 -O3 --extended-lambda -shared -cudart static -Xcompiler -fPIC,-fvisibility=hidden \
             -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90 \
             -DPPG_CUDA_ARCHS='"90-real+90-virtual"' -I"$here/include" -I"$here/src" \
-            "$here/src/cuda_api.cu" "$here/src/cuda_msm_g1.cu" "$here/src/cuda_msm_g2.cu" \
+            "$here/src/cuda_api.cu" "$here/src/cuda_msm_g1.cu" "$here/src/cuda_msm_g2.cu" "$here/src/cpu_api.cpp" \
             -o "$build/libppfarm_gpu_cuda.so"
     fi
 fi

@@ -111,6 +111,18 @@ PPG_API int ppg_msm_g2(ppg_context* ctx, uint64_t handle, const uint64_t* scalar
                uint32_t window_bits, uint64_t* out, char* err, size_t err_len);
 
 /*
+ * The CPU MSM's bucket kernel (no context, no device; the engine's CpuMsm calls it from its own threads):
+ * for entries i in [lo, hi) and windows k in [k_lo, k_hi), the signed c-bit digit d of scalars[4i..4i+3]
+ * (standard-form Fr) in window k puts the affine base at bases[(refs[i] >> 1) + (k - k_lo) * table_stride],
+ * negated when (d < 0) != (refs[i] & 1), into bucket |d| - 1 of ONE set of 2^bucket_log buckets; out
+ * (Jacobian X, Y, Z: 12 limbs for G1, 24 for G2; Z = 0 is infinity) = sum_b (b + 1) * bucket_b.
+ * Digits follow the engine's signed recoding (msm/SignedDigits.java). bases_len bounds every read, in limbs.
+ */
+PPG_API int ppg_cpu_bucket_sum(int32_t group, const uint64_t* bases, uint64_t bases_len, const int32_t* refs,
+               const uint64_t* scalars, uint32_t lo, uint32_t hi, uint32_t k_lo, uint32_t k_hi, uint32_t c,
+               uint32_t bucket_log, uint64_t table_stride, uint64_t* out, char* err, size_t err_len);
+
+/*
  * In-place transforms of `count` consecutive vectors of 2^log_n Montgomery Fr each (log_n <= 27):
  * forward, inverse, coset forward (shift by w_{2n}^j, then forward), coset inverse.
  */

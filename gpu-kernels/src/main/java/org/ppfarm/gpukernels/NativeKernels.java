@@ -60,6 +60,8 @@ public final class NativeKernels {
 
     public Path path() { return abi.path; }
 
+    NativeAbi abi() { return abi; }
+
     public Kind kind() { return kind; }
 
     /** The library's self-description, e.g. {@code kind=cuda;cuda_runtime=13000;archs=90-real+90-virtual;...}. */

@@ -28,12 +28,14 @@ import org.ppfarm.prover.bn254.G2;
  *       and the ones/small/large partial results are added and normalized to affine once.</li>
  * </ol>
  *
+ * <p>The bucket work of each task (steps 3 and the first half of 4) runs in a {@link BucketKernel}: in Java, or
+ * compiled by g++ when module gpu-kernels is present ({@link BucketKernel#select}); the planning here is the same.
+ *
  * <p>Parallelism: the unit of work is one (window, range of points) pair; windows are independent, so a part
  * with at least twice as many windows as threads is split by window only (no extra bucket reductions), and a
  * part with fewer windows is also split into point ranges, each with its own buckets. The tasks of all parts of
  * one MSM run on one {@link ForkJoinPool} (by default a shared pool with one thread per core — not the common
  * pool, whose parallelism is cores - 1) and the calling thread waits for them; concurrent MSMs share the pool.
- * Each worker thread keeps its curve instances and buckets in a thread-local, so the hot loops allocate nothing.
  *
  * <p>Thread-safe: one instance serves any number of concurrent proofs.
  */
@@ -48,26 +50,36 @@ public final class CpuMsm implements MsmBackend {
                 }, null, false);
     }
 
-    /** Affine buckets below this many are not worth the batch bookkeeping. */
-    private static final int AFFINE_MIN_BUCKETS = 128;
+    private static final int AFFINE_MIN_BUCKETS = JavaBucketKernel.AFFINE_MIN_BUCKETS;
     private static final int MAX_C = 16;
 
     private final ForkJoinPool pool;
+    private final BucketKernel kernel;
     /** A fixed window size for tuning experiments ({@link MsmBench}); 0 chooses by {@link #chooseC}. */
     static volatile int forcedC;
 
-    /** Uses the shared MSM pool (one thread per core). */
-    public CpuMsm() { this(SharedPool.POOL); }
+    /** Uses the shared MSM pool (one thread per core) and the kernel {@link BucketKernel#select} picks. */
+    public CpuMsm() { this(SharedPool.POOL, BucketKernel.select()); }
 
-    public CpuMsm(ForkJoinPool pool) { this.pool = Objects.requireNonNull(pool, "pool"); }
+    /** Uses {@code pool} and the kernel {@link BucketKernel#select} picks. */
+    public CpuMsm(ForkJoinPool pool) { this(pool, BucketKernel.select()); }
+
+    public CpuMsm(ForkJoinPool pool, BucketKernel kernel) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+        this.kernel = Objects.requireNonNull(kernel, "kernel");
+    }
 
     /** The shared pool the no-argument constructor uses (one thread per core), for other CPU-bound prover steps. */
     public static ForkJoinPool sharedPool() { return SharedPool.POOL; }
 
-    @Override public String name() { return "cpu"; }
+    /** "cpu" with the Java kernel, "cpu-native" with the native one. */
+    @Override public String name() { return kernel.name().equals("java") ? "cpu" : "cpu-" + kernel.name(); }
 
-    private record CpuBases(Group group, long[] points, int offset, int count) implements Bases {
-        @Override public void close() {}
+    public BucketKernel kernel() { return kernel; }
+
+    private record CpuBases(Group group, long[] points, int offset, int count, BucketKernel.Resident resident)
+            implements Bases {
+        @Override public void close() { resident.close(); }
     }
 
     @Override
@@ -80,7 +92,7 @@ public final class CpuMsm implements MsmBackend {
         if (points.length >= (1 << 30)) {   // point offsets are packed with a sign bit into an int
             throw new IllegalArgumentException("MSM bases: arrays of 2^30 longs or more are not supported");
         }
-        return new CpuBases(group, points, offset, count);
+        return new CpuBases(group, points, offset, count, kernel.resident(points));
     }
 
     @Override
@@ -94,10 +106,18 @@ public final class CpuMsm implements MsmBackend {
         int jl = g2 ? G2.JACOBIAN : G1.JACOBIAN;
 
         ScalarSplit split = ScalarSplit.of(pool, b.points(), b.offset(), group.affineLongs, scalars, n);
+        try (BucketKernel.Entries large = kernel.entries(split.large.src(), split.large.scalars(), split.large.size());
+             BucketKernel.Entries small = kernel.entries(split.small.src(), split.small.scalars(), split.small.size())) {
+            run(b, split, large, small, g2, jl, out);
+        }
+    }
+
+    private void run(CpuBases b, ScalarSplit split, BucketKernel.Entries large, BucketKernel.Entries small,
+                     boolean g2, int jl, long[] out) {
         List<ForkJoinTask<?>> tasks = new ArrayList<>();
         // largest tasks first so the tail of the schedule is short
-        Plan largePlan = plan(split.large, g2, tasks, b.points());
-        Plan smallPlan = plan(split.small, g2, tasks, b.points());
+        Plan largePlan = plan(split.large, large, g2, tasks, b.resident());
+        Plan smallPlan = plan(split.small, small, g2, tasks, b.resident());
         int onesChunks = split.ones.length == 0 ? 0 : Math.min(pool.getParallelism(), Math.max(1, split.ones.length / 4096));
         long[] onesOut = new long[onesChunks * jl];
         for (int ch = 0; ch < onesChunks; ch++) {
@@ -105,7 +125,7 @@ public final class CpuMsm implements MsmBackend {
             int slot = ch;
             tasks.add(new RecursiveAction() {
                 @Override protected void compute() {
-                    sumOnes(Workspace.get().curve(g2), b.points(), split.ones, lo, hi, onesOut, slot * jl);
+                    sumOnes(g2 ? G2.local() : G1.local(), b.points(), split.ones, lo, hi, onesOut, slot * jl);
                 }
             });
         }
@@ -134,12 +154,14 @@ public final class CpuMsm implements MsmBackend {
     /** Window size and work split of one part; holds the partial window sums the tasks write. */
     private final class Plan {
         final ScalarSplit.Part part;
+        final BucketKernel.Entries entries;
         final boolean g2;
         final int c, windows, chunks, jl;
         final long[] partial;   // (window, chunk) → Jacobian partial sum
 
-        Plan(ScalarSplit.Part part, boolean g2) {
+        Plan(ScalarSplit.Part part, BucketKernel.Entries entries, boolean g2) {
             this.part = part;
+            this.entries = entries;
             this.g2 = g2;
             this.jl = g2 ? G2.JACOBIAN : G1.JACOBIAN;
             int m = part.size(), threads = pool.getParallelism();
@@ -151,7 +173,7 @@ public final class CpuMsm implements MsmBackend {
             this.partial = new long[windows * chunks * jl];
         }
 
-        void addTasks(List<ForkJoinTask<?>> tasks, long[] points) {
+        void addTasks(List<ForkJoinTask<?>> tasks, BucketKernel.Resident points) {
             int m = part.size();
             for (int k = 0; k < windows; k++) {
                 for (int ch = 0; ch < chunks; ch++) {
@@ -160,10 +182,8 @@ public final class CpuMsm implements MsmBackend {
                     int bucketLog = k == windows - 1 ? topBucketLog(part.bits(), c) : c - 1;
                     tasks.add(new RecursiveAction() {
                         @Override protected void compute() {
-                            Buckets bk = Workspace.get().buckets(g2, bucketLog);
-                            bk.reset(points);
-                            accumulate(bk, part, window, c, lo, hi);
-                            bk.sumInto(partial, slot);
+                            kernel.bucketSum(g2, points, entries, lo, hi, window, window + 1, c, bucketLog, 0,
+                                    partial, slot);
                         }
                     });
                 }
@@ -184,24 +204,12 @@ public final class CpuMsm implements MsmBackend {
         }
     }
 
-    private Plan plan(ScalarSplit.Part part, boolean g2, List<ForkJoinTask<?>> tasks, long[] points) {
+    private Plan plan(ScalarSplit.Part part, BucketKernel.Entries entries, boolean g2, List<ForkJoinTask<?>> tasks,
+                      BucketKernel.Resident points) {
         if (part.size() == 0) return null;
-        Plan p = new Plan(part, g2);
+        Plan p = new Plan(part, entries, g2);
         p.addTasks(tasks, points);
         return p;
-    }
-
-    /** Drops every point of part[lo, hi) into the bucket of its digit in window k. */
-    static void accumulate(Buckets bk, ScalarSplit.Part part, int k, int c, int lo, int hi) {
-        final int[] src = part.src();
-        final long[] sc = part.scalars();
-        for (int i = lo; i < hi; i++) {
-            int d = SignedDigits.digit(sc, 4 * i, k, c);
-            if (d == 0) continue;
-            int ref = src[i];
-            boolean neg = (d < 0) != ((ref & 1) != 0);
-            bk.add(Math.abs(d) - 1, ref >>> 1, neg);
-        }
     }
 
     /**
@@ -231,37 +239,5 @@ public final class CpuMsm implements MsmBackend {
     private static double windowCost(int m, int bucketLog) {
         int buckets = 1 << bucketLog;
         return (double) m * (buckets >= AFFINE_MIN_BUCKETS ? 6.5 : 11) + buckets * 27.0;
-    }
-
-    /**
-     * Pending additions per batch: large enough to amortize the inversion (~380 multiplications). Measured on G1
-     * with 2^11 buckets: 128 → 620 ns per point, 512 → 500, 1024 → 490; the points that find their bucket
-     * pending wait in the queue and cost nothing extra.
-     */
-    static int batchSize(int buckets) { return Math.min(1024, Math.max(32, buckets / 2)); }
-
-    /** Per-thread curve instances and buckets (reused across MSMs; not shared between threads). */
-    private static final class Workspace {
-        private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
-        final G1 g1 = new G1();
-        final G2 g2 = new G2();
-        private final Buckets[][] cache = new Buckets[2][MAX_C + 1];
-
-        static Workspace get() { return LOCAL.get(); }
-
-        Curve curve(boolean isG2) { return isG2 ? g2 : g1; }
-
-        /** Buckets for digits up to 2^bucketLog. */
-        Buckets buckets(boolean isG2, int bucketLog) {
-            int count = 1 << bucketLog;
-            Buckets b = cache[isG2 ? 1 : 0][bucketLog];
-            if (b == null) {
-                Curve cv = curve(isG2);
-                b = count >= AFFINE_MIN_BUCKETS ? new Buckets.AffineBatch(cv, count, batchSize(count))
-                        : new Buckets.Jacobian(cv, count);
-                cache[isG2 ? 1 : 0][bucketLog] = b;
-            }
-            return b;
-        }
     }
 }

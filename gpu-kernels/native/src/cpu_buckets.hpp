@@ -1,0 +1,268 @@
+// The CPU bucket kernel of the engine's Pippenger MSM (org.ppfarm.prover.msm.CpuMsm with the native kernel).
+//
+// Java plans the MSM (scalar split, window size, windows x point-range tasks on its fork-join pool) and
+// combines the window sums; each task calls ppg_cpu_bucket_sum, which does the part that is nearly all of
+// the arithmetic: drop every (point, window) digit into one set of affine buckets and reduce them to
+// sum_b (b + 1) * bucket_b. This is the Java kernel's algorithm (msm/Buckets.java: AffineBatch, gnark-crypto's
+// batch-affine buckets) compiled by g++ -O3, where a Montgomery product costs ~14 ns against ~50 ns in Java:
+// 64x64->128 is one instruction and add-with-carry chains compile to adc, which the JVM cannot express.
+//
+// Batch-affine: an affine addition is 1I + 2M + 1S; Montgomery's trick shares one inversion across a batch,
+// so a point costs ~6M instead of the ~11M of a Jacobian mixed addition. A bucket may appear only once per batch;
+// a point whose bucket is pending waits in a queue drained into the next batch. x collisions (doubling or
+// cancellation) are rare and handled one at a time.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <vector>
+
+#include "errors.hpp"
+#include "ppfarm/curve.cuh"
+
+namespace ppfarm::cpu {
+
+/** Unsigned c-bit window k of a 4-limb scalar (bits [kc, kc + c)). */
+inline uint32_t raw_window(const uint64_t* s, uint32_t k, uint32_t c) {
+    uint32_t bit = k * c, limb = bit >> 6, shift = bit & 63;
+    if (limb >= 4) return 0;
+    uint64_t v = s[limb] >> shift;
+    if (shift + c > 64 && limb < 3) v |= s[limb + 1] << (64 - shift);
+    return (uint32_t)(v & ((1ULL << c) - 1));
+}
+
+/** The signed-digit carry into window k: msm/SignedDigits.java's rule, looked up from the windows below. */
+inline uint32_t carry_into(const uint64_t* s, uint32_t k, uint32_t c) {
+    uint32_t half = 1u << (c - 1);
+    for (uint32_t j = k; j-- > 0;) {
+        uint32_t r = raw_window(s, j, c);
+        if (r != half) return r > half ? 1 : 0;
+    }
+    return 0;
+}
+
+template <class C>
+class AffineBuckets {
+public:
+    using F = typename C::F;
+    using P = Affine<C>;
+
+    AffineBuckets(uint32_t count, uint32_t batch_max) : count_(count), batch_max_(batch_max) {
+        buckets_.assign(count, P::infinity());
+        stamp_.assign(count, 0);
+        batch_bucket_.resize(batch_max);
+        batch_point_.resize(batch_max);
+        den_.resize(batch_max);
+        prefix_.resize(batch_max);
+        queue_.reserve(batch_max);
+        spare_.reserve(batch_max);
+    }
+
+    /** bucket[b] += p (p not infinity). */
+    void add(uint32_t b, const P& p) {
+        if (stamp_[b] == epoch_) {
+            while (queue_.size() == batch_max_) flush();
+            if (stamp_[b] == epoch_) {
+                queue_.push_back({b, p});
+                return;
+            }
+        }
+        insert(b, p);
+        if (batch_count_ == batch_max_) flush();
+    }
+
+    /** sum_b (b + 1) * bucket_b, by running sums (2 additions per bucket). */
+    Jacobian<C> sum() {
+        while (batch_count_ > 0 || !queue_.empty()) flush();
+        Jacobian<C> running = Jacobian<C>::infinity(), total = Jacobian<C>::infinity();
+        for (uint32_t b = count_; b-- > 0;) {
+            running = add_mixed(running, buckets_[b]);
+            total = ppfarm::add(total, running);
+        }
+        return total;
+    }
+
+private:
+    static constexpr uint32_t LANES = 4;
+
+    struct Pending {
+        uint32_t bucket;
+        P point;
+    };
+
+    void insert(uint32_t b, const P& p) {
+        if (buckets_[b].is_infinity()) {
+            buckets_[b] = p;
+            return;
+        }
+        stamp_[b] = epoch_;
+        batch_bucket_[batch_count_] = b;
+        batch_point_[batch_count_++] = p;
+    }
+
+    void flush() {
+        apply();
+        queue_.swap(spare_);
+        queue_.clear();
+        for (const Pending& e : spare_) {
+            if (stamp_[e.bucket] == epoch_) {
+                queue_.push_back(e);
+            } else {
+                insert(e.bucket, e.point);
+                if (batch_count_ == batch_max_) apply();
+            }
+        }
+        spare_.clear();
+    }
+
+    /**
+     * bucket += P for every pending pair, with one inversion for all the (x_P - x_bucket). The products run in
+     * LANES interleaved chains (entry k in chain k % LANES): a Montgomery product's latency is about twice its
+     * reciprocal throughput here, and one chain would leave the multiplier idle half the time.
+     */
+    void apply() {
+        constexpr uint32_t L = LANES;
+        const uint32_t n = batch_count_;
+        if (n == 0) return;
+        F acc[L];
+        for (uint32_t j = 0; j < L; ++j) acc[j] = F::one();
+        for (uint32_t k = 0; k < n; k += L) {
+            for (uint32_t j = 0; j < L; ++j) {
+                if (k + j >= n) break;
+                den_[k + j] = batch_point_[k + j].x - buckets_[batch_bucket_[k + j]].x;
+                prefix_[k + j] = acc[j];
+                if (!is_zero(den_[k + j])) acc[j] = acc[j] * den_[k + j];
+            }
+        }
+        // one inversion for the LANES chain products: inv[j] = 1 / acc[j]
+        F up[L];
+        up[0] = acc[0];
+        for (uint32_t j = 1; j < L; ++j) up[j] = up[j - 1] * acc[j];
+        F t = inverse(up[L - 1]);
+        F inv[L];
+        for (uint32_t j = L - 1; j > 0; --j) {
+            inv[j] = t * up[j - 1];
+            t = t * acc[j];
+        }
+        inv[0] = t;
+        // Backward, LANES entries at a time, stage by stage across the lanes: the lanes' products are
+        // independent, so issuing them side by side lets the CPU overlap them.
+        const uint32_t last = (n - 1) / L * L;
+        for (uint32_t k = last + L; k >= L; k -= L) {
+            const uint32_t base = k - L;
+            bool plain = base + L <= n;
+            for (uint32_t j = 0; plain && j < L; ++j) plain = !is_zero(den_[base + j]);
+            if (!plain) {   // a partial group or an x collision: one entry at a time
+                for (uint32_t j = 0; j < L; ++j) {
+                    const uint32_t e = base + j;
+                    if (e >= n) continue;
+                    P& bk = buckets_[batch_bucket_[e]];
+                    if (is_zero(den_[e])) {
+                        collision(bk, batch_point_[e]);
+                        continue;
+                    }
+                    F dinv = inv[j] * prefix_[e];
+                    inv[j] = inv[j] * den_[e];
+                    add_with_inverse(bk, batch_point_[e], dinv);
+                }
+                continue;
+            }
+            P* bk[L];
+            const P* p[L];
+            F lambda[L], x3[L];
+            for (uint32_t j = 0; j < L; ++j) {
+                bk[j] = &buckets_[batch_bucket_[base + j]];
+                p[j] = &batch_point_[base + j];
+            }
+            for (uint32_t j = 0; j < L; ++j) lambda[j] = inv[j] * prefix_[base + j];
+            for (uint32_t j = 0; j < L; ++j) inv[j] = inv[j] * den_[base + j];
+            for (uint32_t j = 0; j < L; ++j) lambda[j] = (p[j]->y - bk[j]->y) * lambda[j];
+            for (uint32_t j = 0; j < L; ++j) x3[j] = sqr(lambda[j]) - bk[j]->x - p[j]->x;
+            for (uint32_t j = 0; j < L; ++j) bk[j]->y = lambda[j] * (bk[j]->x - x3[j]) - bk[j]->y;
+            for (uint32_t j = 0; j < L; ++j) bk[j]->x = x3[j];
+        }
+        batch_count_ = 0;
+        ++epoch_;
+    }
+
+    /** bucket += p given dinv = 1 / (x_p - x_bucket). */
+    static void add_with_inverse(P& bk, const P& p, const F& dinv) {
+        F lambda = (p.y - bk.y) * dinv;
+        F x3 = sqr(lambda) - bk.x - p.x;
+        bk.y = lambda * (bk.x - x3) - bk.y;
+        bk.x = x3;
+    }
+
+    /** bucket += p where x_p == x_bucket: a doubling or a cancellation (no 2-torsion: y != 0). */
+    static void collision(P& bk, const P& p) {
+        if (p.y != bk.y) {
+            bk = P::infinity();
+            return;
+        }
+        F lambda = sqr(bk.x);
+        lambda = (lambda + lambda + lambda) * inverse(dbl(bk.y));
+        F x3 = sqr(lambda) - dbl(bk.x);
+        bk.y = lambda * (bk.x - x3) - bk.y;
+        bk.x = x3;
+    }
+
+    uint32_t count_, batch_max_;
+    std::vector<P> buckets_;
+    std::vector<uint32_t> stamp_;
+    uint32_t epoch_ = 1;
+    std::vector<uint32_t> batch_bucket_;
+    std::vector<P> batch_point_;
+    uint32_t batch_count_ = 0;
+    std::vector<F> den_, prefix_;
+    std::vector<Pending> queue_, spare_;
+};
+
+/** Pending additions per batch: large enough to amortize the inversion (~380 products); Buckets.java's rule. */
+inline uint32_t batch_size(uint32_t buckets) {
+    uint32_t b = buckets / 2;
+    return b < 32 ? 32 : (b > 1024 ? 1024 : b);
+}
+
+/**
+ * The kernel behind ppg_cpu_bucket_sum (see ppfarm_gpu.h): entries [lo, hi) x windows [k_lo, k_hi) into one
+ * bucket set of 2^bucket_log buckets, reduced and written to out as Jacobian (X, Y, Z).
+ */
+template <class C>
+void bucket_sum(const uint64_t* bases, uint64_t bases_len, const int32_t* refs, const uint64_t* scalars, uint32_t lo,
+                uint32_t hi, uint32_t k_lo, uint32_t k_hi, uint32_t c, uint32_t bucket_log, uint64_t table_stride,
+                uint64_t* out) {
+    constexpr uint64_t AL = 2 * C::LIMBS;
+    if (c < 2 || c > 24) fail(PPG_E_ARGUMENT, "window bits must be in [2, 24], got %u", c);
+    if (bucket_log > c - 1) fail(PPG_E_ARGUMENT, "bucket_log %u exceeds window bits - 1 = %u", bucket_log, c - 1);
+    if (k_lo >= k_hi || (uint64_t)k_hi * c > 256 + c) fail(PPG_E_ARGUMENT, "bad window range [%u, %u) for c = %u", k_lo, k_hi, c);
+    if (lo > hi) fail(PPG_E_ARGUMENT, "bad entry range [%u, %u)", lo, hi);
+    const uint32_t count = 1u << bucket_log;
+    const int32_t half = 1 << (c - 1);
+    AffineBuckets<C> bk(count, batch_size(count));
+    for (uint32_t k = k_lo; k < k_hi; ++k) {
+        const uint64_t shift = table_stride * (k - k_lo);
+        for (uint32_t i = lo; i < hi; ++i) {
+            const uint64_t* s = scalars + 4 * (uint64_t)i;
+            int32_t d = (int32_t)(raw_window(s, k, c) + carry_into(s, k, c));
+            if (d > half) d -= 1 << c;
+            if (d == 0) continue;
+            int32_t ref = refs[i];
+            if (ref < 0) fail(PPG_E_ARGUMENT, "entry %u: negative base reference", i);
+            uint64_t off = (uint64_t)(ref >> 1) + shift;
+            if (off + AL > bases_len) fail(PPG_E_ARGUMENT, "entry %u window %u: base offset %llu outside %llu limbs", i, k,
+                                           (unsigned long long)off, (unsigned long long)bases_len);
+            uint32_t mag = (uint32_t)(d < 0 ? -d : d);
+            if (mag > count) fail(PPG_E_ARGUMENT, "entry %u window %u: digit %d needs more than %u buckets", i, k, d, count);
+            Affine<C> p = Affine<C>::load(bases + off);
+            if (p.is_infinity()) continue;
+            if ((d < 0) != ((ref & 1) != 0)) p.y = -p.y;
+            bk.add(mag - 1, p);
+        }
+    }
+    Jacobian<C> r = bk.sum();
+    r.x.store(out);
+    r.y.store(out + C::LIMBS);
+    r.z.store(out + 2 * C::LIMBS);
+}
+
+}  // namespace ppfarm::cpu

@@ -1,0 +1,99 @@
+package org.ppfarm.gpukernels;
+
+import java.util.Random;
+import java.util.concurrent.ForkJoinPool;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.ppfarm.prover.msm.BucketKernel;
+import org.ppfarm.prover.msm.CpuMsm;
+import org.ppfarm.prover.msm.JavaBucketKernel;
+import org.ppfarm.prover.msm.MsmBackend;
+import org.ppfarm.prover.msm.MsmBackend.Group;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The engine's CPU MSM with the native bucket kernel: equal to the known answer (BigInteger discrete logs, see
+ * {@link MsmFixture}) and limb for limb to the Java kernel, for G1 and G2, sizes from 1 to 2^13 (so window sizes
+ * from a few bits, where every bucket collides, to the affine-batch regime), random, circom-like edge and all-zero
+ * scalars, and with 1 and 3 threads (point-range chunks).
+ */
+class NativeBucketKernelTest {
+    private static final ForkJoinPool THREE = new ForkJoinPool(3);
+    private static final NativeBucketKernel NATIVE = new NativeBucketKernel(NativeKernels.host());
+
+    @AfterAll
+    static void shutdown() { THREE.shutdown(); }
+
+    @Test
+    void serviceLoaderSelectsTheNativeKernel() {
+        assertEquals("native", BucketKernel.select().name());
+        assertEquals("cpu-native", new CpuMsm().name());
+    }
+
+    @Test
+    void agreesWithTheKnownAnswerAndTheJavaKernel() {
+        for (Group g : Group.values()) {
+            int[] sizes = g == Group.G1 ? new int[] {1, 8, 300, 1 << 13} : new int[] {1, 8, 300, 1 << 11};
+            for (int n : sizes) {
+                MsmFixture fx = new MsmFixture(g, n, 70 + n + g.ordinal());
+                Random rnd = new Random(71 + n);
+                long[][] vectors = {MsmFixture.randomScalars(n, rnd), MsmFixture.edgeScalars(n, rnd), new long[4 * n]};
+                for (ForkJoinPool pool : new ForkJoinPool[] {CpuMsm.sharedPool(), THREE}) {
+                    CpuMsm nat = new CpuMsm(pool, NATIVE), java = new CpuMsm(pool, JavaBucketKernel.INSTANCE);
+                    try (MsmBackend.Bases nb = nat.prepare(g, fx.bases, 0, n); MsmBackend.Bases jb = java.prepare(g, fx.bases, 0, n)) {
+                        for (int v = 0; v < vectors.length; v++) {
+                            long[] got = new long[g.affineLongs], want = new long[g.affineLongs];
+                            nat.msm(nb, vectors[v], got);
+                            java.msm(jb, vectors[v], want);
+                            String what = g + " n=" + n + " vector " + v + " threads " + pool.getParallelism();
+                            assertArrayEquals(fx.expected(vectors[v], 0), got, what + " (known answer)");
+                            assertArrayEquals(want, got, what + " (java kernel)");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void precomputedTableStrideReadsOneShiftedCopyPerWindow() {
+        // two windows over a table whose second copy is the first one's points: equal to digit sums of both windows
+        Group g = Group.G1;
+        int n = 64;
+        MsmFixture fx = new MsmFixture(g, n, 9);
+        long[] table = new long[2 * fx.bases.length];
+        System.arraycopy(fx.bases, 0, table, 0, fx.bases.length);
+        System.arraycopy(fx.bases, 0, table, fx.bases.length, fx.bases.length);
+        long[] scalars = MsmFixture.randomScalars(n, new Random(10));
+        int[] refs = new int[n];
+        for (int i = 0; i < n; i++) refs[i] = (i * g.affineLongs) << 1;
+        long[] viaTable = new long[12], w0 = new long[12], w1 = new long[12], sum = new long[12];
+        try (BucketKernel.Resident r = NATIVE.resident(table); BucketKernel.Entries e = NATIVE.entries(refs, scalars, n)) {
+            NATIVE.bucketSum(false, r, e, 0, n, 0, 2, 8, 7, fx.bases.length, viaTable, 0);
+            NATIVE.bucketSum(false, r, e, 0, n, 0, 1, 8, 7, 0, w0, 0);
+            NATIVE.bucketSum(false, r, e, 0, n, 1, 2, 8, 7, 0, w1, 0);
+        }
+        var c = new org.ppfarm.prover.bn254.G1();
+        c.add(w0, 0, w1, 0, sum, 0);
+        assertTrue(c.equal(sum, 0, viaTable, 0), "table windows share one bucket set");
+    }
+
+    @Test
+    void badArgumentsAreTypedErrorsNamingTheProblem() {
+        long[] bases = new MsmFixture(Group.G1, 4, 1).bases;
+        long[] scalars = MsmFixture.randomScalars(4, new Random(2));
+        int[] refs = {0, 16, 32, 48 << 1};   // the last reference points past the bases
+        try (BucketKernel.Resident r = NATIVE.resident(bases); BucketKernel.Entries e = NATIVE.entries(refs, scalars, 4)) {
+            long[] out = new long[12];
+            GpuException tooMany = assertThrows(GpuException.class, () -> NATIVE.bucketSum(false, r, e, 0, 3, 0, 1, 8, 8, 0, out, 0));
+            assertTrue(tooMany.getMessage().contains("bucket_log 8 exceeds"), tooMany.getMessage());
+            GpuException outside = assertThrows(GpuException.class, () -> NATIVE.bucketSum(false, r, e, 0, 4, 0, 1, 8, 7, 0, out, 0));
+            assertTrue(outside.getMessage().contains("entry 3") && outside.getMessage().contains("outside"), outside.getMessage());
+        }
+    }
+}
