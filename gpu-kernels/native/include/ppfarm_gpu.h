@@ -123,6 +123,18 @@ PPG_API int ppg_cpu_bucket_sum(int32_t group, const uint64_t* bases, uint64_t ba
                uint32_t bucket_log, uint64_t table_stride, uint64_t* out, char* err, size_t err_len);
 
 /*
+ * The CPU NTT's loops (no context; the engine's CpuNttBackend calls them on its own threads, as critical
+ * downcalls on its arrays). Montgomery Fr, 4 limbs per element; indices are checked by the caller; return 0.
+ * dit/dif: butterflies k in [from, to) of the stage with half-size m = 2^lm, pairing i0 = (k with a 0 bit
+ * inserted at lm) and i0 + m, twiddle tw[m + (k mod m)] (none when k mod m = 0).
+ * mul: a[i] *= b[i * b_stride / 4] (b_stride 4: elementwise, 0: one scalar); mul_sub: a[i] = a[i] * b[i] - c[i].
+ */
+PPG_API int ppg_cpu_fr_dit(uint64_t* a, const uint64_t* tw, uint32_t lm, uint32_t from, uint32_t to);
+PPG_API int ppg_cpu_fr_dif(uint64_t* a, const uint64_t* tw, uint32_t lm, uint32_t from, uint32_t to);
+PPG_API int ppg_cpu_fr_mul(uint64_t* a, const uint64_t* b, uint32_t b_stride, uint32_t from, uint32_t to);
+PPG_API int ppg_cpu_fr_mul_sub(uint64_t* a, const uint64_t* b, const uint64_t* c, uint32_t from, uint32_t to);
+
+/*
  * In-place transforms of `count` consecutive vectors of 2^log_n Montgomery Fr each (log_n <= 27):
  * forward, inverse, coset forward (shift by w_{2n}^j, then forward), coset inverse.
  */

@@ -19,3 +19,58 @@ extern "C" int ppg_cpu_bucket_sum(int32_t group, const uint64_t* bases, uint64_t
             ppfarm::fail(PPG_E_ARGUMENT, "unknown group %d", group);
     });
 }
+
+// ---- the CPU NTT's butterfly and pointwise loops (org.ppfarm.prover.ntt.CpuNttBackend with the native kernel).
+// Called as critical downcalls on the Java heap arrays themselves: each call is a short range (< 1 ms), so no
+// copy is made and no other Java thread waits long at a safepoint. Java checks every index before calling.
+
+namespace {
+
+using ppfarm::Fr;
+
+inline Fr load_fr(const uint64_t* p) { return Fr::load(p); }
+
+}  // namespace
+
+/** Cooley-Tukey butterflies k in [from, to) of the stage with half-size m = 2^lm (twiddle tw[m + k mod m]). */
+extern "C" int ppg_cpu_fr_dit(uint64_t* a, const uint64_t* tw, uint32_t lm, uint32_t from, uint32_t to) {
+    const uint32_t mask = (1u << lm) - 1, m = 1u << lm;
+    for (uint32_t k = from; k < to; ++k) {
+        uint32_t j = k & mask;
+        uint64_t i0 = 4 * (uint64_t)(((k >> lm) << (lm + 1)) | j), i1 = i0 + 4 * (uint64_t)m;
+        Fr x = load_fr(a + i0), y = load_fr(a + i1);
+        Fr t = j == 0 ? y : y * load_fr(tw + 4 * (uint64_t)(m + j));
+        (x - t).store(a + i1);
+        (x + t).store(a + i0);
+    }
+    return 0;
+}
+
+/** Gentleman-Sande butterflies, same indexing as ppg_cpu_fr_dit. */
+extern "C" int ppg_cpu_fr_dif(uint64_t* a, const uint64_t* tw, uint32_t lm, uint32_t from, uint32_t to) {
+    const uint32_t mask = (1u << lm) - 1, m = 1u << lm;
+    for (uint32_t k = from; k < to; ++k) {
+        uint32_t j = k & mask;
+        uint64_t i0 = 4 * (uint64_t)(((k >> lm) << (lm + 1)) | j), i1 = i0 + 4 * (uint64_t)m;
+        Fr x = load_fr(a + i0), y = load_fr(a + i1);
+        (x + y).store(a + i0);
+        Fr d = x - y;
+        (j == 0 ? d : d * load_fr(tw + 4 * (uint64_t)(m + j))).store(a + i1);
+    }
+    return 0;
+}
+
+/** a[i] = a[i] * b[i] for i in [from, to); with b_stride 0, b is one scalar. */
+extern "C" int ppg_cpu_fr_mul(uint64_t* a, const uint64_t* b, uint32_t b_stride, uint32_t from, uint32_t to) {
+    for (uint32_t i = from; i < to; ++i) (load_fr(a + 4 * (uint64_t)i) * load_fr(b + (uint64_t)b_stride * i)).store(a + 4 * (uint64_t)i);
+    return 0;
+}
+
+/** a[i] = a[i] * b[i] - c[i] for i in [from, to). */
+extern "C" int ppg_cpu_fr_mul_sub(uint64_t* a, const uint64_t* b, const uint64_t* c, uint32_t from, uint32_t to) {
+    for (uint32_t i = from; i < to; ++i) {
+        uint64_t o = 4 * (uint64_t)i;
+        (load_fr(a + o) * load_fr(b + o) - load_fr(c + o)).store(a + o);
+    }
+    return 0;
+}

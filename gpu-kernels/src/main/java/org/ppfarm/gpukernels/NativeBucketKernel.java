@@ -19,8 +19,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * references and scalars are copied per call (a few MB, ~1 ms for the withdraw circuit). Calls are ordinary
  * downcalls on native memory, so a running kernel never holds other Java threads at a safepoint.
  *
- * <p>Registered as a {@link BucketKernel.Provider} service: {@link BucketKernel#select()} takes it whenever this
- * module is on the class path and the library loads. Thread-safe.
+ * <p>Offered to the engine by {@link NativeCpuKernels}. Thread-safe.
  */
 public final class NativeBucketKernel implements BucketKernel {
     private final NativeKernels library;
@@ -29,16 +28,6 @@ public final class NativeBucketKernel implements BucketKernel {
     public NativeBucketKernel(NativeKernels library) {
         this.library = library;
         this.bucketSum = library.abi().cpuBucketSum;
-    }
-
-    /** The service entry: the host library's kernel, or a {@link GpuException} saying why it cannot load. */
-    public static final class Provider implements BucketKernel.Provider {
-        @Override public BucketKernel open() {
-            if (!NativeLibraries.platformSupported()) {
-                throw new GpuException(GpuException.Status.LIBRARY, "the native MSM kernel is built for linux-x86_64 only");
-            }
-            return new NativeBucketKernel(NativeKernels.host());
-        }
     }
 
     @Override public String name() { return "native"; }

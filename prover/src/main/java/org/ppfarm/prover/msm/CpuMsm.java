@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
+import org.ppfarm.prover.CpuKernels;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.G1;
 import org.ppfarm.prover.bn254.G2;
@@ -29,7 +30,7 @@ import org.ppfarm.prover.bn254.G2;
  * </ol>
  *
  * <p>The bucket work of each task (steps 3 and the first half of 4) runs in a {@link BucketKernel}: in Java, or
- * compiled by g++ when module gpu-kernels is present ({@link BucketKernel#select}); the planning here is the same.
+ * compiled by g++ when module gpu-kernels is present ({@link org.ppfarm.prover.CpuKernels}); the planning here is the same.
  *
  * <p>Parallelism: the unit of work is one (window, range of points) pair; windows are independent, so a part
  * with at least twice as many windows as threads is split by window only (no extra bucket reductions), and a
@@ -58,11 +59,11 @@ public final class CpuMsm implements MsmBackend {
     /** A fixed window size for tuning experiments ({@link MsmBench}); 0 chooses by {@link #chooseC}. */
     static volatile int forcedC;
 
-    /** Uses the shared MSM pool (one thread per core) and the kernel {@link BucketKernel#select} picks. */
-    public CpuMsm() { this(SharedPool.POOL, BucketKernel.select()); }
+    /** Uses the shared MSM pool (one thread per core) and the selected kernel ({@link CpuKernels#selected}). */
+    public CpuMsm() { this(SharedPool.POOL, CpuKernels.selected().msm()); }
 
-    /** Uses {@code pool} and the kernel {@link BucketKernel#select} picks. */
-    public CpuMsm(ForkJoinPool pool) { this(pool, BucketKernel.select()); }
+    /** Uses {@code pool} and the selected kernel ({@link CpuKernels#selected}). */
+    public CpuMsm(ForkJoinPool pool) { this(pool, CpuKernels.selected().msm()); }
 
     public CpuMsm(ForkJoinPool pool, BucketKernel kernel) {
         this.pool = Objects.requireNonNull(pool, "pool");

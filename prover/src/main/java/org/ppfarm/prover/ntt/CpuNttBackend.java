@@ -22,6 +22,9 @@ import org.ppfarm.prover.bn254.Field;
  * over the cores ({@link Parallel}). For the quotient, the local stages of the inverse transform, the coset shift
  * and the local stages of the forward transform share that one pass.
  *
+ * <p>The butterfly and pointwise loops run in an {@link NttKernel} (Java, or native when module gpu-kernels is
+ * present: {@link org.ppfarm.prover.CpuKernels}); the structure above is the same for both.
+ *
  * <p>Thread-safe: domains are immutable once built and cached in a concurrent map.
  */
 public final class CpuNttBackend implements NttBackend {
@@ -38,7 +41,15 @@ public final class CpuNttBackend implements NttBackend {
     private static final Field F = Field.FR;
     private final ConcurrentHashMap<Integer, Domain> domains = new ConcurrentHashMap<>();
 
-    @Override public String name() { return "cpu"; }
+    private final NttKernel kernel;
+
+    /** With the selected kernel ({@link org.ppfarm.prover.CpuKernels#selected}). */
+    public CpuNttBackend() { this(org.ppfarm.prover.CpuKernels.selected().ntt()); }
+
+    public CpuNttBackend(NttKernel kernel) { this.kernel = java.util.Objects.requireNonNull(kernel, "kernel"); }
+
+    /** "cpu" with the Java kernel, "cpu-native" with the native one. */
+    @Override public String name() { return kernel.name().equals("java") ? "cpu" : "cpu-" + kernel.name(); }
 
     @Override
     public void ntt(long[] a, int log) {
@@ -55,9 +66,7 @@ public final class CpuNttBackend implements NttBackend {
         bitReverse(a, d);
         dit(a, d, d.inverse);
         long[] nInv = d.nInv;
-        Parallel.forRange(d.n, PARALLEL_GRAIN, (from, to) -> {
-            for (int i = from; i < to; i++) F.mul(a, 4 * i, nInv, 0, a, 4 * i);
-        });
+        Parallel.forRange(d.n, PARALLEL_GRAIN, (from, to) -> kernel.scale(a, nInv, from, to));
     }
 
     @Override
@@ -75,19 +84,13 @@ public final class CpuNttBackend implements NttBackend {
             Parallel.forRange(d.n >>> local, 1, (from, to) -> {
                 for (int block = from; block < to; block++) {
                     difLocal(v, d.inverse, block, local);
-                    for (int i = block << local, end = (block + 1) << local; i < end; i++) F.mul(v, 4 * i, shift, 4 * i, v, 4 * i);
+                    kernel.mul(v, shift, block << local, (block + 1) << local);
                     ditLocal(v, d.forward, block, local);
                 }
             });
             ditGlobal(v, d, d.forward, local);
         }
-        Parallel.forRange(d.n, PARALLEL_GRAIN, (from, to) -> {
-            for (int i = from; i < to; i++) {
-                int o = 4 * i;
-                F.mul(a, o, b, o, a, o);
-                F.sub(a, o, c, o, a, o);
-            }
-        });
+        Parallel.forRange(d.n, PARALLEL_GRAIN, (from, to) -> kernel.mulSub(a, b, c, from, to));
         return a;
     }
 
@@ -102,7 +105,7 @@ public final class CpuNttBackend implements NttBackend {
     }
 
     /** Cooley-Tukey stages m = 1, 2, ..., n/2: bit-reversed input, natural-order output. */
-    private static void dit(long[] a, Domain d, long[] tw) {
+    private void dit(long[] a, Domain d, long[] tw) {
         int local = Math.min(BLOCK_LOG, d.log);
         Parallel.forRange(d.n >>> local, 1, (from, to) -> {
             for (int block = from; block < to; block++) ditLocal(a, tw, block, local);
@@ -111,7 +114,7 @@ public final class CpuNttBackend implements NttBackend {
     }
 
     /** Gentleman-Sande stages m = n/2, ..., 1: natural-order input, bit-reversed output. */
-    private static void dif(long[] a, Domain d, long[] tw) {
+    private void dif(long[] a, Domain d, long[] tw) {
         int local = Math.min(BLOCK_LOG, d.log);
         difGlobal(a, d, tw, local);
         Parallel.forRange(d.n >>> local, 1, (from, to) -> {
@@ -120,61 +123,31 @@ public final class CpuNttBackend implements NttBackend {
     }
 
     /** The stages whose butterflies span whole blocks (m ≥ 2^local), one parallel pass each. */
-    private static void ditGlobal(long[] a, Domain d, long[] tw, int local) {
+    private void ditGlobal(long[] a, Domain d, long[] tw, int local) {
         for (int logm = local; logm < d.log; logm++) {
             int lm = logm;
-            Parallel.forRange(d.n >>> 1, PARALLEL_GRAIN, (from, to) -> ditButterflies(a, tw, lm, from, to));
+            Parallel.forRange(d.n >>> 1, PARALLEL_GRAIN, (from, to) -> kernel.dit(a, tw, lm, from, to));
         }
     }
 
-    private static void difGlobal(long[] a, Domain d, long[] tw, int local) {
+    private void difGlobal(long[] a, Domain d, long[] tw, int local) {
         for (int logm = d.log - 1; logm >= local; logm--) {
             int lm = logm;
-            Parallel.forRange(d.n >>> 1, PARALLEL_GRAIN, (from, to) -> difButterflies(a, tw, lm, from, to));
+            Parallel.forRange(d.n >>> 1, PARALLEL_GRAIN, (from, to) -> kernel.dif(a, tw, lm, from, to));
         }
     }
 
     /** Stages m = 1 .. 2^(local-1) inside block {@code block} of 2^local elements, which stays in the core's cache. */
-    private static void ditLocal(long[] a, long[] tw, int block, int local) {
+    private void ditLocal(long[] a, long[] tw, int block, int local) {
         if (local == 0) return;
         int from = block << (local - 1), to = (block + 1) << (local - 1);
-        for (int logm = 0; logm < local; logm++) ditButterflies(a, tw, logm, from, to);
+        for (int logm = 0; logm < local; logm++) kernel.dit(a, tw, logm, from, to);
     }
 
-    private static void difLocal(long[] a, long[] tw, int block, int local) {
+    private void difLocal(long[] a, long[] tw, int block, int local) {
         if (local == 0) return;
         int from = block << (local - 1), to = (block + 1) << (local - 1);
-        for (int logm = local - 1; logm >= 0; logm--) difButterflies(a, tw, logm, from, to);
-    }
-
-    /**
-     * Butterflies k in [from, to) of the stage with half-size m = 2^lm: butterfly k pairs elements
-     * i0 = (k with a zero bit inserted at position lm) and i0 + m, with twiddle tw[m + (k mod m)].
-     */
-    private static void ditButterflies(long[] a, long[] tw, int lm, int from, int to) {
-        final int mask = (1 << lm) - 1, m = 1 << lm;
-        long[] t = new long[4];
-        for (int k = from; k < to; k++) {
-            int j = k & mask;
-            int i0 = 4 * (((k >>> lm) << (lm + 1)) | j), i1 = i0 + 4 * m;
-            if (j == 0) Field.copy(a, i1, t, 0);
-            else F.mul(a, i1, tw, 4 * (m + j), t, 0);
-            F.sub(a, i0, t, 0, a, i1);
-            F.add(a, i0, t, 0, a, i0);
-        }
-    }
-
-    private static void difButterflies(long[] a, long[] tw, int lm, int from, int to) {
-        final int mask = (1 << lm) - 1, m = 1 << lm;
-        long[] t = new long[4];
-        for (int k = from; k < to; k++) {
-            int j = k & mask;
-            int i0 = 4 * (((k >>> lm) << (lm + 1)) | j), i1 = i0 + 4 * m;
-            F.sub(a, i0, a, i1, t, 0);
-            F.add(a, i0, a, i1, a, i0);
-            if (j == 0) Field.copy(t, 0, a, i1);
-            else F.mul(t, 0, tw, 4 * (m + j), a, i1);
-        }
+        for (int logm = local - 1; logm >= 0; logm--) kernel.dif(a, tw, logm, from, to);
     }
 
     private static void bitReverse(long[] a, Domain d) {

@@ -5,11 +5,14 @@ import java.util.concurrent.ForkJoinPool;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.ppfarm.prover.CpuKernels;
 import org.ppfarm.prover.msm.BucketKernel;
 import org.ppfarm.prover.msm.CpuMsm;
 import org.ppfarm.prover.msm.JavaBucketKernel;
 import org.ppfarm.prover.msm.MsmBackend;
 import org.ppfarm.prover.msm.MsmBackend.Group;
+import org.ppfarm.prover.ntt.CpuNttBackend;
+import org.ppfarm.prover.ntt.JavaNttKernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,12 +20,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The engine's CPU MSM with the native bucket kernel: equal to the known answer (BigInteger discrete logs, see
+ * The engine's CPU MSM and NTT with the native kernels. The NTT: transforms and the Groth16 quotient equal the Java
+ * kernel's limb for limb (whose results CpuNttBackendTest checks against BigInteger and snarkjs). The MSM with the
+ * native bucket kernel: equal to the known answer (BigInteger discrete logs, see
  * {@link MsmFixture}) and limb for limb to the Java kernel, for G1 and G2, sizes from 1 to 2^13 (so window sizes
  * from a few bits, where every bucket collides, to the affine-batch regime), random, circom-like edge and all-zero
  * scalars, and with 1 and 3 threads (point-range chunks).
  */
-class NativeBucketKernelTest {
+class NativeCpuKernelsTest {
     private static final ForkJoinPool THREE = new ForkJoinPool(3);
     private static final NativeBucketKernel NATIVE = new NativeBucketKernel(NativeKernels.host());
 
@@ -30,9 +35,38 @@ class NativeBucketKernelTest {
     static void shutdown() { THREE.shutdown(); }
 
     @Test
-    void serviceLoaderSelectsTheNativeKernel() {
-        assertEquals("native", BucketKernel.select().name());
+    void serviceLoaderSelectsTheNativeKernels() {
+        assertEquals("native", CpuKernels.selected().name());
+        assertEquals("native", CpuKernels.select("native").ntt().name());
+        assertEquals("java", CpuKernels.select("java").name());
         assertEquals("cpu-native", new CpuMsm().name());
+        assertEquals("cpu-native", new CpuNttBackend().name());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> CpuKernels.select("gpu"));
+        assertTrue(bad.getMessage().contains("ppfarm.cpu.kernels must be auto, java or native"), bad.getMessage());
+    }
+
+    @Test
+    void nttAgreesWithTheJavaKernel() {
+        CpuNttBackend nat = new CpuNttBackend(NativeCpuKernels.of(NativeKernels.host()).ntt());
+        CpuNttBackend java = new CpuNttBackend(JavaNttKernel.INSTANCE);
+        Random rnd = new Random(60);
+        for (int log : new int[] {0, 1, 2, 5, 11, 12, 13, 15}) {
+            int n = 1 << log;
+            long[] a = Oracle.montLimbs(NttKernelTest.random(n, rnd), Oracle.R_MOD);
+            long[] b = Oracle.montLimbs(NttKernelTest.random(n, rnd), Oracle.R_MOD);
+            long[] c = Oracle.montLimbs(NttKernelTest.random(n, rnd), Oracle.R_MOD);
+            long[] x = a.clone(), y = a.clone();
+            nat.ntt(x, log);
+            java.ntt(y, log);
+            assertArrayEquals(y, x, "ntt 2^" + log);
+            nat.intt(x, log);
+            java.intt(y, log);
+            assertArrayEquals(a, x, "intt(ntt(a)) == a, 2^" + log);
+            assertArrayEquals(y, x, "intt 2^" + log);
+            long[] hn = nat.quotientOnOddCoset(a.clone(), b.clone(), c.clone(), log);
+            long[] hj = java.quotientOnOddCoset(a.clone(), b.clone(), c.clone(), log);
+            assertArrayEquals(hj, hn, "quotient on the odd coset, 2^" + log);
+        }
     }
 
     @Test
