@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "errors.hpp"
+#include "lanes.hpp"
 #include "ppfarm/curve.cuh"
 
 namespace ppfarm::cpu {
@@ -71,15 +72,38 @@ public:
         if (batch_count_ == batch_max_) flush();
     }
 
-    /** sum_b (b + 1) * bucket_b, by running sums (2 additions per bucket). */
+    /**
+     * sum_b (b + 1) * bucket_b by running sums (2 additions per bucket), in LANES segments of buckets whose
+     * running sums advance side by side (lanes.hpp), then sum_s (T_s + lo_s * R_s) for segment s starting at
+     * bucket lo_s with weighted sum T_s and plain sum R_s.
+     */
     Jacobian<C> sum() {
         while (batch_count_ > 0 || !queue_.empty()) flush();
-        Jacobian<C> running = Jacobian<C>::infinity(), total = Jacobian<C>::infinity();
-        for (uint32_t b = count_; b-- > 0;) {
-            running = add_mixed(running, buckets_[b]);
-            total = ppfarm::add(total, running);
+        constexpr uint32_t L = LANES;
+        if (count_ < 2 * L) {
+            Jacobian<C> running = Jacobian<C>::infinity(), total = Jacobian<C>::infinity();
+            for (uint32_t b = count_; b-- > 0;) {
+                running = add_mixed(running, buckets_[b]);
+                total = ppfarm::add(total, running);
+            }
+            return total;
         }
-        return total;
+        const uint32_t seg = count_ / L;   // count_ is a power of two
+        Jacobian<C> running[L], total[L];
+        for (uint32_t j = 0; j < L; ++j) running[j] = total[j] = Jacobian<C>::infinity();
+        const Affine<C>* next[L];
+        for (uint32_t t = seg; t-- > 0;) {
+            for (uint32_t j = 0; j < L; ++j) next[j] = &buckets_[j * seg + t];
+            lanes::add_mixed<C, L>(running, next);
+            lanes::add<C, L>(total, running);
+        }
+        // segment j's buckets carry weights from j*seg + 1: add (j*seg) * R_j
+        Jacobian<C> out = total[0];
+        for (uint32_t j = 1; j < L; ++j) {
+            Jacobian<C> shifted = scalar_mul_small(running[j], j * seg);
+            out = ppfarm::add(out, ppfarm::add(total[j], shifted));
+        }
+        return out;
     }
 
 private:
