@@ -263,23 +263,27 @@ void bucket_sum(const uint64_t* bases, uint64_t bases_len, const int32_t* refs, 
     const uint32_t count = 1u << bucket_log;
     const int32_t half = 1 << (c - 1);
     AffineBuckets<C> bk(count, batch_size(count));
-    for (uint32_t k = k_lo; k < k_hi; ++k) {
-        const uint64_t shift = table_stride * (k - k_lo);
-        for (uint32_t i = lo; i < hi; ++i) {
-            const uint64_t* s = scalars + 4 * (uint64_t)i;
-            int32_t d = (int32_t)(raw_window(s, k, c) + carry_into(s, k, c));
-            if (d > half) d -= 1 << c;
+    // entry-major: a scalar's digits follow from one carry look-down, and with a table the windows of one base
+    // are adjacent in memory
+    for (uint32_t i = lo; i < hi; ++i) {
+        const uint64_t* s = scalars + 4 * (uint64_t)i;
+        const int32_t ref = refs[i];
+        if (ref < 0) fail(PPG_E_ARGUMENT, "entry %u: negative base reference", i);
+        const bool neg_ref = (ref & 1) != 0;
+        uint32_t carry = carry_into(s, k_lo, c);
+        for (uint32_t k = k_lo; k < k_hi; ++k) {
+            int32_t d = (int32_t)(raw_window(s, k, c) + carry);
+            carry = d > half ? 1 : 0;
+            if (carry) d -= 1 << c;
             if (d == 0) continue;
-            int32_t ref = refs[i];
-            if (ref < 0) fail(PPG_E_ARGUMENT, "entry %u: negative base reference", i);
-            uint64_t off = (uint64_t)(ref >> 1) + shift;
+            uint64_t off = (uint64_t)(ref >> 1) + table_stride * (k - k_lo);
             if (off + AL > bases_len) fail(PPG_E_ARGUMENT, "entry %u window %u: base offset %llu outside %llu limbs", i, k,
                                            (unsigned long long)off, (unsigned long long)bases_len);
             uint32_t mag = (uint32_t)(d < 0 ? -d : d);
             if (mag > count) fail(PPG_E_ARGUMENT, "entry %u window %u: digit %d needs more than %u buckets", i, k, d, count);
             Affine<C> p = Affine<C>::load(bases + off);
             if (p.is_infinity()) continue;
-            if ((d < 0) != ((ref & 1) != 0)) p.y = -p.y;
+            if ((d < 0) != neg_ref) p.y = -p.y;
             bk.add(mag - 1, p);
         }
     }

@@ -87,6 +87,8 @@ class FarmCliTest {
         assertEquals(Ppfarm.OK, r.code(), r.err());
         assertTrue(List.of(r.out().split("\n")).getFirst().startsWith("backend: "), r.out());
         assertTrue(r.out().contains("farm worker pipeline: cpu"), r.out());
+        // gpu-kernels' host library is built on every linux-x86_64 build, so the CPU prover runs its native loops
+        assertTrue(r.out().contains("cpu kernels: native (ppfarm.cpu.kernels=auto)"), r.out());
     }
 
     private static String section(String out, String from, String to) {
