@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.G1;
 import org.ppfarm.prover.bn254.G2;
@@ -52,22 +54,148 @@ public final class CpuMsm implements MsmBackend {
     private static final int AFFINE_MIN_BUCKETS = 128;
     private static final int MAX_C = 16;
 
+    /** System property with the fixed-base table budget in bytes (suffix k, m or g allowed); 0 turns tables off. */
+    public static final String TABLE_BYTES_PROPERTY = "ppfarm.msm.tableBytes";
+
     private final ForkJoinPool pool;
+    private final long tableBudget;
+    /** Bytes held by the tables of this backend's open bases. */
+    private final AtomicLong tableBytes = new AtomicLong();
+    /** A fixed table window size for tests, with the table used for every MSM (0: chosen by cost). */
+    private final int tableC;
     /** A fixed window size for tuning experiments ({@link MsmBench}); 0 chooses by {@link #chooseC}. */
     static volatile int forcedC;
 
-    /** Uses the shared MSM pool (one thread per core). */
+    /** Uses the shared MSM pool (one thread per core) and the {@link #defaultTableBudget() default table budget}. */
     public CpuMsm() { this(SharedPool.POOL); }
 
-    public CpuMsm(ForkJoinPool pool) { this.pool = Objects.requireNonNull(pool, "pool"); }
+    /** Uses {@code pool} and the {@link #defaultTableBudget() default table budget}. */
+    public CpuMsm(ForkJoinPool pool) { this(pool, defaultTableBudget()); }
+
+    /**
+     * Uses {@code pool}, and builds fixed-base tables ({@link FixedBaseTable}) for prepared base sets while all of
+     * this backend's open tables together stay within {@code tableBudgetBytes}; 0 never builds any, so every
+     * {@link #prepare} is instant and every MSM takes the plain path.
+     */
+    public CpuMsm(ForkJoinPool pool, long tableBudgetBytes) { this(pool, tableBudgetBytes, 0); }
+
+    CpuMsm(ForkJoinPool pool, long tableBudgetBytes, int tableC) {
+        this.pool = Objects.requireNonNull(pool, "pool");
+        if (tableBudgetBytes < 0) throw new IllegalArgumentException("MSM table budget must not be negative: " + tableBudgetBytes);
+        this.tableBudget = tableBudgetBytes;
+        this.tableC = tableC;
+    }
+
+    /** The shared pool with no fixed-base tables: for a key that proves once (the table build costs several proofs). */
+    public static CpuMsm withoutTables() { return new CpuMsm(SharedPool.POOL, 0); }
+
+    /**
+     * The table budget of the constructors that take none: the system property {@value #TABLE_BYTES_PROPERTY}
+     * (bytes, or with suffix k/m/g; 0 turns tables off) if set, else a quarter of the maximum heap — enough for
+     * several withdraw-sized keys (~160 MB of tables each) on a default heap, while never crowding out proofs.
+     *
+     * @throws IllegalArgumentException naming the property when its value is not a size
+     */
+    public static long defaultTableBudget() {
+        String v = System.getProperty(TABLE_BYTES_PROPERTY);
+        if (v == null || v.isBlank()) return Runtime.getRuntime().maxMemory() / 4;
+        return parseBytes(TABLE_BYTES_PROPERTY, v.trim());
+    }
+
+    /** "123", "512m", "2g" → bytes. */
+    static long parseBytes(String name, String v) {
+        long unit = 1;
+        char last = Character.toLowerCase(v.isEmpty() ? ' ' : v.charAt(v.length() - 1));
+        if (last == 'k' || last == 'm' || last == 'g') {
+            unit = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) throw new NumberFormatException();
+            return Math.multiplyExact(n, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException(name + ": '" + v + "' is not a size in bytes (e.g. 0, 512m, 2g)");
+        }
+    }
+
+    /** Bytes held by the fixed-base tables of this backend's open base sets. */
+    public long tableBytesInUse() { return tableBytes.get(); }
 
     /** The shared pool the no-argument constructor uses (one thread per core), for other CPU-bound prover steps. */
     public static ForkJoinPool sharedPool() { return SharedPool.POOL; }
 
     @Override public String name() { return "cpu"; }
 
-    private record CpuBases(Group group, long[] points, int offset, int count) implements Bases {
-        @Override public void close() {}
+    /**
+     * Prepared bases: the caller's points and, once they are reused and within the budget, their fixed-base table.
+     * {@code tableState}: 0 none yet, 1 being built, 2 built, 3 not built (no room, not worth it, closed).
+     */
+    private final class CpuBases implements Bases {
+        final Group group;
+        final long[] points;
+        final int offset, count;
+        private final AtomicInteger uses = new AtomicInteger();
+        private final AtomicInteger tableState = new AtomicInteger();
+        private volatile FixedBaseTable table;
+        private long reserved;
+
+        CpuBases(Group group, long[] points, int offset, int count) {
+            this.group = group;
+            this.points = points;
+            this.offset = offset;
+            this.count = count;
+        }
+
+        @Override public Group group() { return group; }
+        @Override public int count() { return count; }
+
+        /** The table if built; builds it (on this thread, with the pool) when this is the set's second MSM. */
+        FixedBaseTable tableForMsm() {
+            if (tableState.get() == 0 && uses.incrementAndGet() >= 2) buildTable();
+            return table;
+        }
+
+        void buildTable() {
+            if (!tableState.compareAndSet(0, 1)) return;
+            FixedBaseTable t = null;
+            long bytes = 0;
+            try {
+                if (tableBudget > 0 && count > 0) {
+                    int m = FixedBaseTable.countFinite(points, offset, count, group.affineLongs);
+                    int c = tableC > 0 ? tableC : FixedBaseTable.chooseC(group, m, tableBudget - tableBytes.get() - 4L * count);
+                    if (c > 0) {
+                        bytes = FixedBaseTable.bytes(group, m, FixedBaseTable.windowsFor(c)) + 4L * count;
+                        if (tableBytes.addAndGet(bytes) <= tableBudget) {
+                            t = FixedBaseTable.build(pool, group, points, offset, count, c);
+                        }
+                    }
+                }
+            } catch (OutOfMemoryError e) {
+                t = null;   // the heap is smaller than the budget allows for: stay on the plain path
+            } finally {
+                synchronized (this) {
+                    if (t != null && tableState.get() == 1) {
+                        table = t;
+                        reserved = bytes;
+                        tableState.set(2);
+                    } else {
+                        tableBytes.addAndGet(-bytes);
+                        if (tableState.get() == 1) tableState.set(3);
+                    }
+                }
+            }
+        }
+
+        /** Drops the table (returning its bytes to the budget); the bases stay usable on the plain path. */
+        @Override public synchronized void close() {
+            tableState.set(3);
+            if (table != null) {
+                table = null;
+                tableBytes.addAndGet(-reserved);
+                reserved = 0;
+            }
+        }
     }
 
     @Override
@@ -80,24 +208,53 @@ public final class CpuMsm implements MsmBackend {
         if (points.length >= (1 << 30)) {   // point offsets are packed with a sign bit into an int
             throw new IllegalArgumentException("MSM bases: arrays of 2^30 longs or more are not supported");
         }
-        return new CpuBases(group, points, offset, count);
+        CpuBases b = new CpuBases(group, points, offset, count);
+        if (tableC > 0) b.buildTable();
+        return b;
     }
+
+    /**
+     * Builds the fixed-base table of {@code bases} now rather than at their second MSM (if it pays and fits in what
+     * is left of the budget; otherwise, or if already built, does nothing): for a worker that loads a key to keep
+     * it, so no job waits for the build, and for benchmarks. Blocks for the build (seconds for a withdraw key).
+     */
+    public void buildTable(Bases bases) {
+        if (!(bases instanceof CpuBases b)) throw new IllegalArgumentException("bases were not prepared by " + name());
+        b.buildTable();
+    }
+
+    /** Whether {@code bases} have a fixed-base table (built and not closed). */
+    public boolean hasTable(Bases bases) { return bases instanceof CpuBases b && b.table != null; }
 
     @Override
     public void msm(Bases bases, long[] scalars, long[] out) {
         if (!(bases instanceof CpuBases b)) throw new IllegalArgumentException("bases were not prepared by " + name());
-        int n = b.count();
-        Group group = b.group();
+        int n = b.count;
+        Group group = b.group;
         if (scalars.length < 4L * n) throw new IllegalArgumentException("MSM: " + n + " bases but only " + scalars.length / 4 + " scalars");
         if (out.length < group.affineLongs) throw new IllegalArgumentException("MSM: output array shorter than one " + group + " point");
         boolean g2 = group == Group.G2;
         int jl = g2 ? G2.JACOBIAN : G1.JACOBIAN;
 
-        ScalarSplit split = ScalarSplit.of(pool, b.points(), b.offset(), group.affineLongs, scalars, n);
+        ScalarSplit split = ScalarSplit.of(pool, b.points, b.offset, group.affineLongs, scalars, n);
         List<ForkJoinTask<?>> tasks = new ArrayList<>();
-        // largest tasks first so the tail of the schedule is short
-        Plan largePlan = plan(split.large, g2, tasks, b.points());
-        Plan smallPlan = plan(split.small, g2, tasks, b.points());
+        FixedBaseTable table = b.tableForMsm();
+        FixedBaseMsm fixed = null;
+        Plan largePlan = null, smallPlan = null;
+        if (table != null && (tableC > 0 || FixedBaseMsm.cost(table, split.small, split.large)
+                < plainCost(split.large.size(), split.large.bits()) + plainCost(split.small.size(), split.small.bits()))) {
+            fixed = new FixedBaseMsm(pool, table, b.offset, g2, jl);
+            List<ForkJoinTask<?>> digits = new ArrayList<>();
+            fixed.digitTasks(split.large, digits);
+            fixed.digitTasks(split.small, digits);
+            for (ForkJoinTask<?> t : digits) pool.execute(t);
+            for (ForkJoinTask<?> t : digits) t.join();
+            fixed.bucketTasks(tasks);
+        } else {
+            // largest tasks first so the tail of the schedule is short
+            largePlan = plan(split.large, g2, tasks, b.points);
+            smallPlan = plan(split.small, g2, tasks, b.points);
+        }
         int onesChunks = split.ones.length == 0 ? 0 : Math.min(pool.getParallelism(), Math.max(1, split.ones.length / 4096));
         long[] onesOut = new long[onesChunks * jl];
         for (int ch = 0; ch < onesChunks; ch++) {
@@ -105,7 +262,7 @@ public final class CpuMsm implements MsmBackend {
             int slot = ch;
             tasks.add(new RecursiveAction() {
                 @Override protected void compute() {
-                    sumOnes(Workspace.get().curve(g2), b.points(), split.ones, lo, hi, onesOut, slot * jl);
+                    sumOnes(Workspace.get().curve(g2), b.points, split.ones, lo, hi, onesOut, slot * jl);
                 }
             });
         }
@@ -118,6 +275,7 @@ public final class CpuMsm implements MsmBackend {
         for (int ch = 0; ch < onesChunks; ch++) c.add(acc, 0, onesOut, ch * jl, acc, 0);
         if (smallPlan != null) smallPlan.combineInto(c, acc);
         if (largePlan != null) largePlan.combineInto(c, acc);
+        if (fixed != null) fixed.combineInto(c, acc);
         c.toAffine(acc, 0, out, 0);
     }
 
@@ -228,6 +386,13 @@ public final class CpuMsm implements MsmBackend {
         return best;
     }
 
+    /** The field multiplications {@link #chooseC}'s window costs for m scalars of the given bits (0 for none). */
+    static double plainCost(int m, int bits) {
+        if (m == 0) return 0;
+        int c = chooseC(m, bits), w = SignedDigits.windows(bits, c);
+        return (w - 1) * windowCost(m, c - 1) + windowCost(m, topBucketLog(bits, c));
+    }
+
     private static double windowCost(int m, int bucketLog) {
         int buckets = 1 << bucketLog;
         return (double) m * (buckets >= AFFINE_MIN_BUCKETS ? 6.5 : 11) + buckets * 27.0;
@@ -241,11 +406,11 @@ public final class CpuMsm implements MsmBackend {
     static int batchSize(int buckets) { return Math.min(1024, Math.max(32, buckets / 2)); }
 
     /** Per-thread curve instances and buckets (reused across MSMs; not shared between threads). */
-    private static final class Workspace {
+    static final class Workspace {
         private static final ThreadLocal<Workspace> LOCAL = ThreadLocal.withInitial(Workspace::new);
         final G1 g1 = new G1();
         final G2 g2 = new G2();
-        private final Buckets[][] cache = new Buckets[2][MAX_C + 1];
+        private final Buckets[][] cache = new Buckets[2][Math.max(MAX_C, FixedBaseTable.MAX_C) + 1];
 
         static Workspace get() { return LOCAL.get(); }
 
