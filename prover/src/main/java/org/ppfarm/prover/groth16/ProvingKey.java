@@ -148,6 +148,19 @@ public final class ProvingKey implements AutoCloseable {
         return p;
     }
 
+    /**
+     * Prepares this key's bases for {@code backend} and has it precompute whatever it keeps per base set
+     * ({@link MsmBackend#precompute}; for the CPU backend the fixed-base tables, seconds and ~160 MB for a withdraw
+     * key), so that no later proof pays for it: for a key that stays resident for many proofs.
+     */
+    public void precompute(MsmBackend backend) {
+        Bases b = bases(backend);
+        backend.precompute(b.ch());
+        backend.precompute(b.b2());
+        backend.precompute(b.a());
+        backend.precompute(b.b1());
+    }
+
     /** Releases every backend's prepared bases (GPU memory); the key cannot prove afterwards. */
     @Override
     public synchronized void close() {

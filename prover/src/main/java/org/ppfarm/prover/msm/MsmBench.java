@@ -45,7 +45,7 @@ public final class MsmBench {
             long[] bases = group == Group.G1 ? g1Bases : g2Bases;
             long t0 = System.nanoTime(), c0 = processCpuNanos();
             MsmBackend.Bases tb = tables.prepare(group, bases, 0, n);
-            tables.buildTable(tb);
+            tables.precompute(tb);
             System.out.printf("%s n=2^%d table: built in %.0f ms (CPU %.0f ms), %.1f MB%n", group, shape[1],
                     (System.nanoTime() - t0) / 1e6, (processCpuNanos() - c0) / 1e6, tables.tableBytesInUse() / 1e6);
             MsmBackend.Bases pb = plain.prepare(group, bases, 0, n);

@@ -197,7 +197,7 @@ class FixedBaseMsmTest {
         assertEquals(need, tight.tableBytesInUse());
         // the budget is spent: a second set gets no table and stays on the plain path
         MsmBackend.Bases second = tight.prepare(Group.G1, in.bases(), 0, n);
-        tight.buildTable(second);
+        tight.precompute(second);
         assertFalse(tight.hasTable(second));
         assertEquals(need, tight.tableBytesInUse(), "never more than the budget");
         tight.msm(second, scalars, out);
@@ -212,7 +212,7 @@ class FixedBaseMsmTest {
 
         CpuMsm off = new CpuMsm(CpuMsm.sharedPool(), 0);
         MsmBackend.Bases none = off.prepare(Group.G1, in.bases(), 0, n);
-        off.buildTable(none);
+        off.precompute(none);
         assertFalse(off.hasTable(none));
         assertEquals(0, off.tableBytesInUse());
         assertEquals(0, FixedBaseTable.chooseC(Group.G1, finite, need / 100), "no window size fits 1 % of the table");
