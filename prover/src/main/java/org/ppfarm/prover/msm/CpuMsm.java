@@ -42,8 +42,8 @@ import org.ppfarm.prover.bn254.G2;
  * base's copies P·2^(c·k) for each window k. {@link FixedBaseMsm} then drops all windows' digits into one bucket set,
  * so the bucket reduction runs once per MSM instead of once per window, no doublings are needed, and c can be
  * larger (cost ≈ (b/c)·6.5·n + 27·2^(c-1) multiplications instead of (b/c)·(6.5·n + 27·2^(c-1))): about −22 % of
- * MSM CPU for 2^16 full-size scalars. The price is memory — windows × the points, ~16× (about 160 MB for the
- * 0xbow withdraw key) — and a one-off build of ~253 doublings per base (seconds per key), so tables are kept
+ * MSM CPU for 2^16 full-size scalars. The price is memory — windows × the points, ~16× (about 170 MB for the
+ * 0xbow withdraw key) — and a one-off build of ~253 doublings per base (~22 s of CPU for that key), so tables are kept
  * within a byte budget shared by this backend's open base sets (constructor argument, or the system property
  * {@value #TABLE_BYTES_PROPERTY}; default a quarter of the heap; 0 turns them off). A base set that does not fit,
  * whose table would save under 5 %, or an MSM whose nonzero scalars are too few to pay the one reduction, takes
@@ -104,7 +104,7 @@ public final class CpuMsm implements MsmBackend {
     /**
      * The table budget of the constructors that take none: the system property {@value #TABLE_BYTES_PROPERTY}
      * (bytes, or with suffix k/m/g; 0 turns tables off) if set, else a quarter of the maximum heap — enough for
-     * several withdraw-sized keys (~160 MB of tables each) on a default heap, while never crowding out proofs.
+     * several withdraw-sized keys (~170 MB of tables each) on a default heap, while never crowding out proofs.
      *
      * @throws IllegalArgumentException naming the property when its value is not a size
      */

@@ -46,6 +46,8 @@ public interface MsmBackend {
      * backend's fixed-base tables ({@link CpuMsm}), which it builds when a base set is reused — so that a caller
      * that keeps {@code bases} resident for many MSMs (a farm worker, a benchmark) pays for it up front rather
      * than inside a later MSM. Blocks until done; idempotent. The default does nothing.
+     *
+     * @throws IllegalArgumentException if {@code bases} were not prepared by this backend
      */
     default void precompute(Bases bases) {}
 
