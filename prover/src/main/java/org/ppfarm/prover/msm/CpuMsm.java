@@ -251,46 +251,51 @@ public final class CpuMsm implements MsmBackend {
         int jl = g2 ? G2.JACOBIAN : G1.JACOBIAN;
 
         ScalarSplit split = ScalarSplit.of(pool, b.points, b.offset, group.affineLongs, scalars, n);
-        List<ForkJoinTask<?>> tasks = new ArrayList<>();
-        FixedBaseTable table = b.tableForMsm();
         FixedBaseMsm fixed = null;
-        Plan largePlan = null, smallPlan = null;
-        if (table != null && (tableC > 0 || FixedBaseMsm.cost(table, split.small, split.large)
-                < plainCost(split.large.size(), split.large.bits()) + plainCost(split.small.size(), split.small.bits()))) {
-            fixed = new FixedBaseMsm(pool, table, b.offset, g2, jl);
-            List<ForkJoinTask<?>> digits = new ArrayList<>();
-            fixed.digitTasks(split.large, digits);
-            fixed.digitTasks(split.small, digits);
-            for (ForkJoinTask<?> t : digits) pool.execute(t);
-            for (ForkJoinTask<?> t : digits) t.join();
-            fixed.bucketTasks(tasks);
-        } else {
-            // largest tasks first so the tail of the schedule is short
-            largePlan = plan(split.large, g2, tasks, b.points);
-            smallPlan = plan(split.small, g2, tasks, b.points);
-        }
-        int onesChunks = split.ones.length == 0 ? 0 : Math.min(pool.getParallelism(), Math.max(1, split.ones.length / 4096));
-        long[] onesOut = new long[onesChunks * jl];
-        for (int ch = 0; ch < onesChunks; ch++) {
-            int lo = (int) ((long) split.ones.length * ch / onesChunks), hi = (int) ((long) split.ones.length * (ch + 1) / onesChunks);
-            int slot = ch;
-            tasks.add(new RecursiveAction() {
-                @Override protected void compute() {
-                    sumOnes(Workspace.get().curve(g2), b.points, split.ones, lo, hi, onesOut, slot * jl);
-                }
-            });
-        }
-        for (ForkJoinTask<?> t : tasks) pool.execute(t);
-        for (ForkJoinTask<?> t : tasks) t.join();
+        try {
+            List<ForkJoinTask<?>> tasks = new ArrayList<>();
+            FixedBaseTable table = b.tableForMsm();
+            Plan largePlan = null, smallPlan = null;
+            if (table != null && (tableC > 0 || FixedBaseMsm.cost(table, split.small, split.large)
+                    < plainCost(split.large.size(), split.large.bits()) + plainCost(split.small.size(), split.small.bits()))) {
+                fixed = new FixedBaseMsm(pool, table, b.offset, g2, jl);
+                List<ForkJoinTask<?>> digits = new ArrayList<>();
+                fixed.digitTasks(split.large, digits);
+                fixed.digitTasks(split.small, digits);
+                for (ForkJoinTask<?> t : digits) pool.execute(t);
+                for (ForkJoinTask<?> t : digits) t.join();
+                fixed.bucketTasks(tasks);
+            } else {
+                // largest tasks first so the tail of the schedule is short
+                largePlan = plan(split.large, g2, tasks, b.points);
+                smallPlan = plan(split.small, g2, tasks, b.points);
+            }
+            int onesChunks = split.ones.length == 0 ? 0 : Math.min(pool.getParallelism(), Math.max(1, split.ones.length / 4096));
+            long[] onesOut = new long[onesChunks * jl];
+            for (int ch = 0; ch < onesChunks; ch++) {
+                int lo = (int) ((long) split.ones.length * ch / onesChunks), hi = (int) ((long) split.ones.length * (ch + 1) / onesChunks);
+                int slot = ch;
+                tasks.add(new RecursiveAction() {
+                    @Override protected void compute() {
+                        sumOnes(Workspace.get().curve(g2), b.points, split.ones, lo, hi, onesOut, slot * jl);
+                    }
+                });
+            }
+            for (ForkJoinTask<?> t : tasks) pool.execute(t);
+            for (ForkJoinTask<?> t : tasks) t.join();
 
-        Curve c = g2 ? new G2() : new G1();
-        long[] acc = new long[jl];
-        c.setInfinity(acc, 0);
-        for (int ch = 0; ch < onesChunks; ch++) c.add(acc, 0, onesOut, ch * jl, acc, 0);
-        if (smallPlan != null) smallPlan.combineInto(c, acc);
-        if (largePlan != null) largePlan.combineInto(c, acc);
-        if (fixed != null) fixed.combineInto(c, acc);
-        c.toAffine(acc, 0, out, 0);
+            Curve c = g2 ? new G2() : new G1();
+            long[] acc = new long[jl];
+            c.setInfinity(acc, 0);
+            for (int ch = 0; ch < onesChunks; ch++) c.add(acc, 0, onesOut, ch * jl, acc, 0);
+            if (smallPlan != null) smallPlan.combineInto(c, acc);
+            if (largePlan != null) largePlan.combineInto(c, acc);
+            if (fixed != null) fixed.combineInto(c, acc);
+            c.toAffine(acc, 0, out, 0);
+        } finally {
+            split.wipe();
+            if (fixed != null) fixed.wipe();
+        }
     }
 
     /** Sum of ±P over refs[lo, hi) (Jacobian). */

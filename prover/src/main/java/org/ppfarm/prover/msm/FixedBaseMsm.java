@@ -2,6 +2,7 @@ package org.ppfarm.prover.msm;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
@@ -180,6 +181,14 @@ final class FixedBaseMsm {
             cv.add(sum, 0, plain, 0, sum, 0);
         }
         cv.add(partial, slot, sum, 0, partial, slot);
+    }
+
+    /** Zeroes the recoded digits (witness-derived, like the scalars they come from). */
+    void wipe() {
+        for (Chunk ch : chunks) {
+            if (ch.entries != null) Arrays.fill(ch.entries, 0L);
+            if (ch.histogram != null) Arrays.fill(ch.histogram, 0);
+        }
     }
 
     /** acc += the MSM's result (after the bucket tasks have run). */
