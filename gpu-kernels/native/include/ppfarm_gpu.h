@@ -123,6 +123,14 @@ PPG_API int ppg_cpu_bucket_sum(int32_t group, const uint64_t* bases, uint64_t ba
                uint32_t bucket_log, uint64_t table_stride, uint64_t* out, char* err, size_t err_len);
 
 /*
+ * The fixed-base MSM's bucket kernel (engine: FixedBaseMsm over a FixedBaseTable): entries are uint64
+ * (offset << 32 | bucket << 1 | negate), offset in limbs into the table of affine points; only entries whose bucket
+ * lies in [lo, hi) are used, buckets below `hot` kept Jacobian; out (Jacobian) = sum_b (b + 1) * B_b.
+ */
+PPG_API int ppg_cpu_bucket_range(int32_t group, const uint64_t* table, uint64_t table_len, const uint64_t* entries,
+               uint64_t n, uint32_t lo, uint32_t hi, uint32_t hot, uint64_t* out, char* err, size_t err_len);
+
+/*
  * The CPU NTT's loops (no context; the engine's CpuNttBackend calls them on its own threads, as critical
  * downcalls on its arrays). Montgomery Fr, 4 limbs per element; indices are checked by the caller; return 0.
  * dit/dif: butterflies k in [from, to) of the stage with half-size m = 2^lm, pairing i0 = (k with a 0 bit

@@ -20,6 +20,20 @@ extern "C" int ppg_cpu_bucket_sum(int32_t group, const uint64_t* bases, uint64_t
     });
 }
 
+extern "C" int ppg_cpu_bucket_range(int32_t group, const uint64_t* table, uint64_t table_len, const uint64_t* entries,
+                                    uint64_t n, uint32_t lo, uint32_t hi, uint32_t hot, uint64_t* out, char* err,
+                                    size_t err_len) {
+    return ppfarm::guarded(err, err_len, [&] {
+        if (table == nullptr || entries == nullptr || out == nullptr) ppfarm::fail(PPG_E_ARGUMENT, "null buffer");
+        if (group == PPG_GROUP_G1)
+            ppfarm::cpu::bucket_range<ppfarm::G1Params>(table, table_len, entries, n, lo, hi, hot, out);
+        else if (group == PPG_GROUP_G2)
+            ppfarm::cpu::bucket_range<ppfarm::G2Params>(table, table_len, entries, n, lo, hi, hot, out);
+        else
+            ppfarm::fail(PPG_E_ARGUMENT, "unknown group %d", group);
+    });
+}
+
 // ---- the CPU NTT's butterfly and pointwise loops (org.ppfarm.prover.ntt.CpuNttBackend with the native kernel).
 // Called as critical downcalls on the Java heap arrays themselves: each call is a short range (< 1 ms), so no
 // copy is made and no other Java thread waits long at a safepoint. Java checks every index before calling.

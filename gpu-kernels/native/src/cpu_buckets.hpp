@@ -77,7 +77,7 @@ public:
      * running sums advance side by side (lanes.hpp), then sum_s (T_s + lo_s * R_s) for segment s starting at
      * bucket lo_s with weighted sum T_s and plain sum R_s.
      */
-    Jacobian<C> sum() {
+    Jacobian<C> sum(Jacobian<C>* plain = nullptr) {
         while (batch_count_ > 0 || !queue_.empty()) flush();
         constexpr uint32_t L = LANES;
         if (count_ < 2 * L) {
@@ -86,11 +86,18 @@ public:
                 running = add_mixed(running, buckets_[b]);
                 total = ppfarm::add(total, running);
             }
+            if (plain != nullptr) *plain = running;
             return total;
         }
-        const uint32_t seg = count_ / L;   // count_ is a power of two
+        // segment j is [j*seg, (j+1)*seg); the last one also takes the count_ % L buckets above L*seg, summed
+        // first on their own so the lanes then advance in step
+        const uint32_t seg = count_ / L;
         Jacobian<C> running[L], total[L];
         for (uint32_t j = 0; j < L; ++j) running[j] = total[j] = Jacobian<C>::infinity();
+        for (uint32_t b = count_; b-- > L * seg;) {
+            running[L - 1] = add_mixed(running[L - 1], buckets_[b]);
+            total[L - 1] = ppfarm::add(total[L - 1], running[L - 1]);
+        }
         const Affine<C>* next[L];
         for (uint32_t t = seg; t-- > 0;) {
             for (uint32_t j = 0; j < L; ++j) next[j] = &buckets_[j * seg + t];
@@ -98,11 +105,13 @@ public:
             lanes::add<C, L>(total, running);
         }
         // segment j's buckets carry weights from j*seg + 1: add (j*seg) * R_j
-        Jacobian<C> out = total[0];
+        Jacobian<C> out = total[0], all = running[0];
         for (uint32_t j = 1; j < L; ++j) {
             Jacobian<C> shifted = scalar_mul_small(running[j], j * seg);
             out = ppfarm::add(out, ppfarm::add(total[j], shifted));
+            all = ppfarm::add(all, running[j]);
         }
+        if (plain != nullptr) *plain = all;
         return out;
     }
 
@@ -291,6 +300,57 @@ void bucket_sum(const uint64_t* bases, uint64_t bases_len, const int32_t* refs, 
     r.x.store(out);
     r.y.store(out + C::LIMBS);
     r.z.store(out + 2 * C::LIMBS);
+}
+
+/** (o + 1..) weights: sum + o * plain. */
+template <class C>
+Jacobian<C> shift_weights(const Jacobian<C>& sum, const Jacobian<C>& plain, uint32_t o) {
+    return o == 0 ? sum : ppfarm::add(sum, scalar_mul_small(plain, o));
+}
+
+/**
+ * The kernel behind ppg_cpu_bucket_range (see ppfarm_gpu.h): the fixed-base MSM's bucket range [lo, hi) over packed
+ * entries (offset << 32 | bucket << 1 | neg), buckets below `hot` kept Jacobian; out = sum_b (b + 1) * B_b.
+ */
+template <class C>
+void bucket_range(const uint64_t* table, uint64_t table_len, const uint64_t* entries, uint64_t n, uint32_t lo,
+                  uint32_t hi, uint32_t hot, uint64_t* out) {
+    constexpr uint64_t AL = 2 * C::LIMBS;
+    if (lo > hi || hi - lo > (1u << 24)) fail(PPG_E_ARGUMENT, "bad bucket range [%u, %u)", lo, hi);
+    const uint32_t hot_hi = hi < hot ? hi : hot, cold_lo = lo > hot ? lo : hot;
+    std::vector<Jacobian<C>> hot_b(lo < hot_hi ? hot_hi - lo : 0, Jacobian<C>::infinity());
+    const uint32_t cold_n = cold_lo < hi ? hi - cold_lo : 0;
+    AffineBuckets<C> cold(cold_n == 0 ? 1 : cold_n, batch_size(cold_n == 0 ? 1 : cold_n));
+    for (uint64_t x = 0; x < n; ++x) {
+        const uint64_t e = entries[x];
+        const uint32_t b = (uint32_t)(e & 0xffffffffu) >> 1;
+        if (b < lo || b >= hi) continue;
+        const uint64_t off = e >> 32;
+        if (off + AL > table_len) fail(PPG_E_ARGUMENT, "entry %llu: table offset %llu outside %llu limbs",
+                                       (unsigned long long)x, (unsigned long long)off, (unsigned long long)table_len);
+        Affine<C> p = Affine<C>::load(table + off);
+        if (p.is_infinity()) continue;
+        if (e & 1) p.y = -p.y;
+        if (b < hot) hot_b[b - lo] = add_mixed(hot_b[b - lo], p);
+        else cold.add(b - cold_lo, p);
+    }
+    Jacobian<C> result = Jacobian<C>::infinity();
+    if (!hot_b.empty()) {
+        Jacobian<C> running = Jacobian<C>::infinity(), total = Jacobian<C>::infinity();
+        for (size_t j = hot_b.size(); j-- > 0;) {
+            running = ppfarm::add(running, hot_b[j]);
+            total = ppfarm::add(total, running);
+        }
+        result = shift_weights(total, running, lo);
+    }
+    if (cold_n > 0) {
+        Jacobian<C> plain;
+        Jacobian<C> weighted = cold.sum(&plain);
+        result = ppfarm::add(result, shift_weights(weighted, plain, cold_lo));
+    }
+    result.x.store(out);
+    result.y.store(out + C::LIMBS);
+    result.z.store(out + 2 * C::LIMBS);
 }
 
 }  // namespace ppfarm::cpu

@@ -126,6 +126,7 @@ class PpfarmCliTest {
         assertTrue(bench.out().lines().anyMatch(l -> l.matches("min \\d+\\.\\d ms")), bench.out());
         assertTrue(bench.out().lines().anyMatch(l -> l.matches("max \\d+\\.\\d ms")), bench.out());
         assertTrue(bench.out().contains("stage msm_ch"), bench.out());
+        assertTrue(bench.out().lines().anyMatch(l -> l.matches("fixed-base tables: \\d+\\.\\d MB, built in \\d+ ms \\(cpu -?\\d+ ms\\)")), bench.out());
         ppfarm("bench", "--zkey", zkey, "--wtns", wtns, "--runs", 0).assertOneLineError("--runs");
     }
 }

@@ -29,7 +29,7 @@ final class NativeAbi {
     final MethodHandle libraryInfo, deviceCount, deviceDescribe, contextCreate, contextDestroy, memoryUsage;
     final MethodHandle uploadG1, uploadG2, freeBases, msmG1, msmG2;
     final MethodHandle ntt, intt, cosetNtt, cosetIntt, hPointwise, computeH, fieldOp, curveOp;
-    final MethodHandle cpuBucketSum;
+    final MethodHandle cpuBucketSum, cpuBucketRange;
 
     private NativeAbi(Path path, SymbolLookup lib) {
         this.path = path;
@@ -59,6 +59,8 @@ final class NativeAbi {
         curveOp = bind(lib, "ppg_curve_op", elementwise);
         cpuBucketSum = bind(lib, "ppg_cpu_bucket_sum", withErr(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+        cpuBucketRange = bind(lib, "ppg_cpu_bucket_range", withErr(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG,
+                JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     }
 
     /** Loads the shared library at {@code path} for the life of the JVM and binds every entry point. */

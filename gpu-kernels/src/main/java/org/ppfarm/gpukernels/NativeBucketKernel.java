@@ -15,19 +15,22 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * engine's {@link org.ppfarm.prover.msm.CpuMsm} plans and parallelizes as with its Java kernel; only each task's
  * bucket accumulation and reduction runs here, about 3× faster (see {@link BucketKernel}).
  *
- * <p>Resident bases are copied once into native memory (released by {@link BucketKernel.Resident#close}); an MSM's
- * references and scalars are copied per call (a few MB, ~1 ms for the withdraw circuit). Calls are ordinary
+ * <p>Resident bases and fixed-base tables are copied once into native memory, which is freed when the engine
+ * drops them (an automatic arena: a concurrent MSM still holding one can never read freed memory); an MSM's
+ * references, scalars and packed entries are copied per call (a few MB, ~1 ms for the withdraw circuit) and
+ * wiped when the MSM ends. Calls are ordinary
  * downcalls on native memory, so a running kernel never holds other Java threads at a safepoint.
  *
  * <p>Offered to the engine by {@link NativeCpuKernels}. Thread-safe.
  */
 public final class NativeBucketKernel implements BucketKernel {
     private final NativeKernels library;
-    private final MethodHandle bucketSum;
+    private final MethodHandle bucketSum, bucketRange;
 
     public NativeBucketKernel(NativeKernels library) {
         this.library = library;
         this.bucketSum = library.abi().cpuBucketSum;
+        this.bucketRange = library.abi().cpuBucketRange;
     }
 
     @Override public String name() { return "native"; }
@@ -36,17 +39,17 @@ public final class NativeBucketKernel implements BucketKernel {
     public NativeKernels library() { return library; }
 
     private static final class NativeResident implements Resident {
-        final Arena arena = Arena.ofShared();
         final MemorySegment points;
         final long longs;
 
         NativeResident(long[] p) {
             longs = p.length;
-            points = arena.allocate(JAVA_LONG, Math.max(1, p.length));
+            points = Arena.ofAuto().allocate(JAVA_LONG, Math.max(1, p.length));
             MemorySegment.copy(p, 0, points, JAVA_LONG, 0, p.length);
         }
 
-        @Override public void close() { arena.close(); }
+        /** Nothing to do: the copy is freed once unreachable. */
+        @Override public void close() { }
     }
 
     private static final class NativeEntries implements Entries {
@@ -63,10 +66,73 @@ public final class NativeBucketKernel implements BucketKernel {
             MemorySegment.copy(s, 0, scalars, JAVA_LONG, 0, 4 * size);
         }
 
-        @Override public void close() { arena.close(); }
+        /** Wipes the scalars (witness values) and frees the copies. */
+        @Override public void close() {
+            scalars.fill((byte) 0);
+            arena.close();
+        }
+    }
+
+    private static final class NativePacked implements Packed {
+        final Arena arena = Arena.ofShared();
+        final MemorySegment entries;
+        final long count;
+
+        NativePacked(long[][] chunks, int[] sizes) {
+            long n = 0;
+            for (int q = 0; q < chunks.length; q++) n += sizes[q];
+            count = n;
+            entries = arena.allocate(JAVA_LONG, Math.max(1, n));
+            long at = 0;
+            for (int q = 0; q < chunks.length; q++) {
+                MemorySegment.copy(chunks[q], 0, entries, JAVA_LONG, at * 8, sizes[q]);
+                at += sizes[q];
+            }
+        }
+
+        /** Wipes the entries (witness-derived digits) and frees them. */
+        @Override public void close() {
+            entries.fill((byte) 0);
+            arena.close();
+        }
     }
 
     @Override public Resident resident(long[] points) { return new NativeResident(points); }
+
+    @Override public Packed packed(long[][] chunks, int[] sizes) { return new NativePacked(chunks, sizes); }
+
+    @Override
+    public void rangeSum(boolean g2, Resident table, Packed entries, int lo, int hi, int hot, int bucketLog, long[] out,
+                         int oi) {
+        if (!(table instanceof NativeResident t) || !(entries instanceof NativePacked p)) {
+            throw new IllegalArgumentException("table or entries were not made by the native kernel");
+        }
+        if (hi - lo > (1 << bucketLog)) throw new IllegalArgumentException("bucket range [" + lo + ", " + hi + ") over 2^" + bucketLog);
+        invoke("ppg_cpu_bucket_range", g2, out, oi, (result, err) -> (int) bucketRange.invokeExact(g2 ? 2 : 1, t.points,
+                t.longs, p.entries, p.count, lo, hi, hot, result, err, (long) NativeAbi.ERR_LEN));
+    }
+
+    /** One downcall writing a Jacobian point, whose status is checked and result copied to out[oi]. */
+    private interface Call {
+        int invoke(MemorySegment result, MemorySegment err) throws Throwable;
+    }
+
+    private static void invoke(String function, boolean g2, long[] out, int oi, Call call) {
+        int jl = g2 ? 24 : 12;
+        if (oi < 0 || oi + jl > out.length) throw new IllegalArgumentException("output slot " + oi + " out of range");
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment result = arena.allocate(JAVA_LONG, jl);
+            MemorySegment err = arena.allocate(NativeAbi.ERR_LEN);
+            int rc;
+            try {
+                rc = call.invoke(result, err);
+            } catch (Throwable t) {
+                throw new GpuException(GpuException.Status.INTERNAL, function + ": downcall failed: " + t, t);
+            }
+            NativeAbi.check(function, rc, err);
+            MemorySegment.copy(result, JAVA_LONG, 0, out, oi, jl);
+        }
+    }
 
     @Override public Entries entries(int[] refs, long[] scalars, int size) { return new NativeEntries(refs, scalars, size); }
 
@@ -76,20 +142,8 @@ public final class NativeBucketKernel implements BucketKernel {
         if (!(bases instanceof NativeResident b) || !(entries instanceof NativeEntries e)) {
             throw new IllegalArgumentException("bases or entries were not made by the native kernel");
         }
-        int jl = g2 ? 24 : 12;
-        if (oi < 0 || oi + jl > out.length) throw new IllegalArgumentException("output slot " + oi + " out of range");
-        try (Arena call = Arena.ofConfined()) {
-            MemorySegment result = call.allocate(JAVA_LONG, jl);
-            MemorySegment err = call.allocate(NativeAbi.ERR_LEN);
-            int rc;
-            try {
-                rc = (int) bucketSum.invokeExact(g2 ? 2 : 1, b.points, b.longs, e.refs, e.scalars, lo, hi, kLo, kHi, c,
-                        bucketLog, tableStride, result, err, (long) NativeAbi.ERR_LEN);
-            } catch (Throwable t) {
-                throw new GpuException(GpuException.Status.INTERNAL, "ppg_cpu_bucket_sum: downcall failed: " + t, t);
-            }
-            NativeAbi.check("ppg_cpu_bucket_sum", rc, err);
-            MemorySegment.copy(result, JAVA_LONG, 0, out, oi, jl);
-        }
+        invoke("ppg_cpu_bucket_sum", g2, out, oi, (result, err) -> (int) bucketSum.invokeExact(g2 ? 2 : 1, b.points,
+                b.longs, e.refs, e.scalars, lo, hi, kLo, kHi, c, bucketLog, tableStride, result, err,
+                (long) NativeAbi.ERR_LEN));
     }
 }

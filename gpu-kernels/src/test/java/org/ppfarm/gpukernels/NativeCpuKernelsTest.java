@@ -95,6 +95,32 @@ class NativeCpuKernelsTest {
     }
 
     @Test
+    void fixedBaseTablesAgreeWithTheJavaKernel() {
+        // c = 11 over 2^11 bases cuts the bucket set into thread ranges of uneven length (a past bug)
+        for (Group g : Group.values()) {
+            int n = g == Group.G1 ? 1 << 11 : 1 << 9;
+            MsmFixture fx = new MsmFixture(g, n, 80 + g.ordinal());
+            Random rnd = new Random(81);
+            long[][] vectors = {MsmFixture.randomScalars(n, rnd), MsmFixture.edgeScalars(n, rnd)};
+            for (int c : g == Group.G1 ? new int[] {11} : new int[] {8}) {
+                CpuMsm nat = new CpuMsm(CpuMsm.sharedPool(), NATIVE, Long.MAX_VALUE, c);
+                CpuMsm java = new CpuMsm(CpuMsm.sharedPool(), JavaBucketKernel.INSTANCE, 0, 0);
+                try (MsmBackend.Bases nb = nat.prepare(g, fx.bases, 0, n); MsmBackend.Bases jb = java.prepare(g, fx.bases, 0, n)) {
+                    assertTrue(nat.hasTable(nb), "a fixed table window builds the table at prepare");
+                    for (int v = 0; v < vectors.length; v++) {
+                        long[] got = new long[g.affineLongs], want = new long[g.affineLongs];
+                        nat.msm(nb, vectors[v], got);
+                        java.msm(jb, vectors[v], want);
+                        String what = g + " table c=" + c + " vector " + v;
+                        assertArrayEquals(fx.expected(vectors[v], 0), got, what + " (known answer)");
+                        assertArrayEquals(want, got, what + " (java kernel, no table)");
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void precomputedTableStrideReadsOneShiftedCopyPerWindow() {
         // two windows over a table whose second copy is the first one's points: equal to digit sums of both windows
         Group g = Group.G1;

@@ -11,13 +11,21 @@ package org.ppfarm.prover.msm;
  * <p>Implementations are thread-safe; {@link #bucketSum} is called from many threads at once.
  */
 public interface BucketKernel {
-    /** A base array made ready for {@link #bucketSum} (the native kernel copies it off-heap); closing releases it. */
+    /**
+     * A base array (or fixed-base table) made ready for the kernel. The native kernel copies it off-heap and frees the
+     * copy once it is unreachable, so a base set closed while an MSM still runs on it stays valid for that MSM.
+     */
     interface Resident extends AutoCloseable {
         @Override void close();
     }
 
-    /** One MSM part's base references and scalars made ready for {@link #bucketSum}; closing releases them. */
+    /** One MSM part's base references and scalars made ready for {@link #bucketSum}; closing wipes and releases them. */
     interface Entries extends AutoCloseable {
+        @Override void close();
+    }
+
+    /** Packed table entries of a fixed-base MSM ({@link FixedBaseMsm}) made ready; closing releases (and wipes) them. */
+    interface Packed extends AutoCloseable {
         @Override void close();
     }
 
@@ -42,4 +50,18 @@ public interface BucketKernel {
      */
     void bucketSum(boolean g2, Resident bases, Entries entries, int lo, int hi, int kLo, int kHi, int c, int bucketLog,
                    long tableStride, long[] out, int oi);
+
+    /**
+     * Makes fixed-base entries ready: chunk q holds {@code sizes[q]} entries {@code offset << 32 | bucket << 1 | neg}
+     * (an offset in longs into the table, the bucket index, whether to negate).
+     */
+    Packed packed(long[][] chunks, int[] sizes);
+
+    /**
+     * Writes to {@code out[oi]} (Jacobian) sum_b (b + 1)·B_b over the buckets b in [lo, hi), where B_b sums the
+     * (possibly negated) table points of the entries with bucket b. Buckets below {@code hot} are kept in Jacobian
+     * form (a short scalar's top digits pile into them, which would starve affine batches of distinct buckets);
+     * bucketLog bounds hi − lo by 2^bucketLog.
+     */
+    void rangeSum(boolean g2, Resident table, Packed entries, int lo, int hi, int hot, int bucketLog, long[] out, int oi);
 }

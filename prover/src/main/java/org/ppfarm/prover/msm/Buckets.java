@@ -17,6 +17,8 @@ abstract sealed class Buckets permits Buckets.Jacobian, Buckets.AffineBatch {
     final int count;
     /** The base points (immutable while in use) that {@link #add} takes offsets into. */
     long[] bases;
+    /** Buckets in use since the last reset: [0, active), at most {@link #count}. */
+    int active;
 
     Buckets(Curve curve, int count) {
         this.curve = curve;
@@ -24,13 +26,26 @@ abstract sealed class Buckets permits Buckets.Jacobian, Buckets.AffineBatch {
     }
 
     /** Empties every bucket; later adds read their points from {@code bases}. */
-    abstract void reset(long[] bases);
+    final void reset(long[] bases) { reset(bases, count); }
+
+    /**
+     * Empties buckets [0, active) and uses only those until the next reset (a fixed-base MSM gives each thread a
+     * range of buckets whose size varies between MSMs, and reuses one instance sized for the largest).
+     */
+    abstract void reset(long[] bases, int active);
 
     /** bucket[b] += (neg ? -P : P) where P is the affine point at {@code bases[offset]} (not infinity). */
     abstract void add(int b, int offset, boolean neg);
 
     /** Writes the Jacobian sum_b (b + 1) * bucket_b into {@code out[oi]}. */
-    abstract void sumInto(long[] out, int oi);
+    final void sumInto(long[] out, int oi) { sumInto(out, oi, null, 0); }
+
+    /**
+     * Writes the Jacobian sum_b (b + 1) * bucket_b into {@code out[oi]} and, when {@code plain} is not null, the
+     * plain sum_b bucket_b (the last running sum, free) into {@code plain[pi]}: a range of buckets standing for
+     * digits o + 1, o + 2, ... then weighs out + o * plain.
+     */
+    abstract void sumInto(long[] out, int oi, long[] plain, int pi);
 
     /** Buckets as Jacobian points, each point added with madd-2007-bl (7M + 4S for G1). */
     static final class Jacobian extends Buckets {
@@ -46,9 +61,10 @@ abstract sealed class Buckets permits Buckets.Jacobian, Buckets.AffineBatch {
             total = new long[curve.jacobianLongs];
         }
 
-        @Override void reset(long[] bases) {
+        @Override void reset(long[] bases, int active) {
             this.bases = bases;
-            Arrays.fill(buckets, 0L);
+            this.active = Math.min(active, count);
+            Arrays.fill(buckets, 0, this.active * curve.jacobianLongs, 0L);
         }
 
         @Override void add(int b, int offset, boolean neg) {
@@ -62,15 +78,16 @@ abstract sealed class Buckets permits Buckets.Jacobian, Buckets.AffineBatch {
             }
         }
 
-        @Override void sumInto(long[] out, int oi) {
+        @Override void sumInto(long[] out, int oi, long[] plain, int pi) {
             Curve c = curve;
             c.setInfinity(running, 0);
             c.setInfinity(total, 0);
-            for (int b = count - 1; b >= 0; b--) {
+            for (int b = active - 1; b >= 0; b--) {
                 c.add(running, 0, buckets, b * c.jacobianLongs, running, 0);
                 c.add(total, 0, running, 0, total, 0);
             }
             System.arraycopy(total, 0, out, oi, c.jacobianLongs);
+            if (plain != null) System.arraycopy(running, 0, plain, pi, c.jacobianLongs);
         }
     }
 
@@ -121,10 +138,11 @@ abstract sealed class Buckets permits Buckets.Jacobian, Buckets.AffineBatch {
             total = new long[curve.jacobianLongs];
         }
 
-        @Override void reset(long[] bases) {
+        @Override void reset(long[] bases, int active) {
             if (bases.length >= (1 << 30)) throw new IllegalArgumentException("base array too large for batch offsets");
             this.bases = bases;
-            Arrays.fill(buckets, 0L);
+            this.active = Math.min(active, count);
+            Arrays.fill(buckets, 0, this.active * al, 0L);
             Arrays.fill(stamp, 0);
             epoch = 1;
             batchCount = 0;
@@ -256,16 +274,17 @@ abstract sealed class Buckets permits Buckets.Jacobian, Buckets.AffineBatch {
             c.fcopy(t, e, buckets, bo);
         }
 
-        @Override void sumInto(long[] out, int oi) {
+        @Override void sumInto(long[] out, int oi, long[] plain, int pi) {
             while (batchCount > 0 || queueCount > 0) flush();
             Curve c = curve;
             c.setInfinity(running, 0);
             c.setInfinity(total, 0);
-            for (int b = count - 1; b >= 0; b--) {
+            for (int b = active - 1; b >= 0; b--) {
                 c.addMixed(running, 0, buckets, b * al, running, 0);
                 c.add(total, 0, running, 0, total, 0);
             }
             System.arraycopy(total, 0, out, oi, c.jacobianLongs);
+            if (plain != null) System.arraycopy(running, 0, plain, pi, c.jacobianLongs);
         }
     }
 }

@@ -6,6 +6,8 @@ import java.util.Objects;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.ppfarm.prover.CpuKernels;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.G1;
@@ -29,14 +31,26 @@ import org.ppfarm.prover.bn254.G2;
  *       and the ones/small/large partial results are added and normalized to affine once.</li>
  * </ol>
  *
- * <p>The bucket work of each task (steps 3 and the first half of 4) runs in a {@link BucketKernel}: in Java, or
- * compiled by g++ when module gpu-kernels is present ({@link org.ppfarm.prover.CpuKernels}); the planning here is the same.
+ * <p>The bucket work of each task runs in a {@link BucketKernel}: in Java, or compiled by g++ when module
+ * gpu-kernels is present ({@link CpuKernels}); the planning here is the same for both.
  *
  * <p>Parallelism: the unit of work is one (window, range of points) pair; windows are independent, so a part
  * with at least twice as many windows as threads is split by window only (no extra bucket reductions), and a
  * part with fewer windows is also split into point ranges, each with its own buckets. The tasks of all parts of
  * one MSM run on one {@link ForkJoinPool} (by default a shared pool with one thread per core — not the common
  * pool, whose parallelism is cores - 1) and the calling thread waits for them; concurrent MSMs share the pool.
+ *
+ * <p><b>Fixed-base tables.</b> A proving key's bases never change, so for a base set that is reused (its second
+ * MSM, or {@link #precompute} for a key loaded to stay resident) the backend builds a {@link FixedBaseTable}: every
+ * base's copies P·2^(c·k) for each window k. {@link FixedBaseMsm} then drops all windows' digits into one bucket set,
+ * so the bucket reduction runs once per MSM instead of once per window, no doublings are needed, and c can be
+ * larger (cost ≈ (b/c)·6.5·n + 27·2^(c-1) multiplications instead of (b/c)·(6.5·n + 27·2^(c-1))): about −22 % of
+ * MSM CPU for 2^16 full-size scalars. The price is memory — windows × the points, ~16× (about 170 MB for the
+ * 0xbow withdraw key) — and a one-off build of ~253 doublings per base (~22 s of CPU for that key), so tables are kept
+ * within a byte budget shared by this backend's open base sets (constructor argument, or the system property
+ * {@value #TABLE_BYTES_PROPERTY}; default a quarter of the heap; 0 turns them off). A base set that does not fit,
+ * whose table would save under 5 %, or an MSM whose nonzero scalars are too few to pay the one reduction, takes
+ * the plain path above. A key used for a single proof ({@code ppfarm prove}) never builds a table.
  *
  * <p>Thread-safe: one instance serves any number of concurrent proofs.
  */
@@ -54,21 +68,86 @@ public final class CpuMsm implements MsmBackend {
     private static final int AFFINE_MIN_BUCKETS = JavaBucketKernel.AFFINE_MIN_BUCKETS;
     private static final int MAX_C = 16;
 
+    /** System property with the fixed-base table budget in bytes (suffix k, m or g allowed); 0 turns tables off. */
+    public static final String TABLE_BYTES_PROPERTY = "ppfarm.msm.tableBytes";
+
     private final ForkJoinPool pool;
     private final BucketKernel kernel;
+    private final long tableBudget;
+    /** Bytes held by the tables of this backend's open bases. */
+    private final AtomicLong tableBytes = new AtomicLong();
+    /** A fixed table window size for tests, with the table used for every MSM (0: chosen by cost). */
+    private final int tableC;
     /** A fixed window size for tuning experiments ({@link MsmBench}); 0 chooses by {@link #chooseC}. */
     static volatile int forcedC;
 
-    /** Uses the shared MSM pool (one thread per core) and the selected kernel ({@link CpuKernels#selected}). */
-    public CpuMsm() { this(SharedPool.POOL, CpuKernels.selected().msm()); }
+    /**
+     * Uses the shared MSM pool (one thread per core), the selected kernel ({@link CpuKernels#selected}) and the
+     * {@link #defaultTableBudget() default table budget}.
+     */
+    public CpuMsm() { this(SharedPool.POOL); }
 
-    /** Uses {@code pool} and the selected kernel ({@link CpuKernels#selected}). */
-    public CpuMsm(ForkJoinPool pool) { this(pool, CpuKernels.selected().msm()); }
+    /** Uses {@code pool}, the selected kernel and the {@link #defaultTableBudget() default table budget}. */
+    public CpuMsm(ForkJoinPool pool) { this(pool, defaultTableBudget()); }
 
-    public CpuMsm(ForkJoinPool pool, BucketKernel kernel) {
+    /** Uses {@code pool}, {@code kernel} and the {@link #defaultTableBudget() default table budget}. */
+    public CpuMsm(ForkJoinPool pool, BucketKernel kernel) { this(pool, kernel, defaultTableBudget(), 0); }
+
+    /**
+     * Uses {@code pool}, and builds fixed-base tables ({@link FixedBaseTable}) for prepared base sets while all of
+     * this backend's open tables together stay within {@code tableBudgetBytes}; 0 never builds any, so every
+     * {@link #prepare} is instant and every MSM takes the plain path.
+     */
+    public CpuMsm(ForkJoinPool pool, long tableBudgetBytes) { this(pool, tableBudgetBytes, 0); }
+
+    CpuMsm(ForkJoinPool pool, long tableBudgetBytes, int tableC) {
+        this(pool, CpuKernels.selected().msm(), tableBudgetBytes, tableC);
+    }
+
+    /** As {@link #CpuMsm(ForkJoinPool, long)} with an explicit kernel; tableC > 0 fixes the table window (tests). */
+    public CpuMsm(ForkJoinPool pool, BucketKernel kernel, long tableBudgetBytes, int tableC) {
         this.pool = Objects.requireNonNull(pool, "pool");
         this.kernel = Objects.requireNonNull(kernel, "kernel");
+        if (tableBudgetBytes < 0) throw new IllegalArgumentException("MSM table budget must not be negative: " + tableBudgetBytes);
+        this.tableBudget = tableBudgetBytes;
+        this.tableC = tableC;
     }
+
+    /** The shared pool with no fixed-base tables: for a key that proves once (the table build costs several proofs). */
+    public static CpuMsm withoutTables() { return new CpuMsm(SharedPool.POOL, 0); }
+
+    /**
+     * The table budget of the constructors that take none: the system property {@value #TABLE_BYTES_PROPERTY}
+     * (bytes, or with suffix k/m/g; 0 turns tables off) if set, else a quarter of the maximum heap — enough for
+     * several withdraw-sized keys (~170 MB of tables each) on a default heap, while never crowding out proofs.
+     *
+     * @throws IllegalArgumentException naming the property when its value is not a size
+     */
+    public static long defaultTableBudget() {
+        String v = System.getProperty(TABLE_BYTES_PROPERTY);
+        if (v == null || v.isBlank()) return Runtime.getRuntime().maxMemory() / 4;
+        return parseBytes(TABLE_BYTES_PROPERTY, v.trim());
+    }
+
+    /** "123", "512m", "2g" → bytes. */
+    static long parseBytes(String name, String v) {
+        long unit = 1;
+        char last = Character.toLowerCase(v.isEmpty() ? ' ' : v.charAt(v.length() - 1));
+        if (last == 'k' || last == 'm' || last == 'g') {
+            unit = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) throw new NumberFormatException();
+            return Math.multiplyExact(n, unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException(name + ": '" + v + "' is not a size in bytes (e.g. 0, 512m, 2g)");
+        }
+    }
+
+    /** Bytes held by the fixed-base tables of this backend's open base sets. */
+    public long tableBytesInUse() { return tableBytes.get(); }
 
     /** The shared pool the no-argument constructor uses (one thread per core), for other CPU-bound prover steps. */
     public static ForkJoinPool sharedPool() { return SharedPool.POOL; }
@@ -78,9 +157,78 @@ public final class CpuMsm implements MsmBackend {
 
     public BucketKernel kernel() { return kernel; }
 
-    private record CpuBases(Group group, long[] points, int offset, int count, BucketKernel.Resident resident)
-            implements Bases {
-        @Override public void close() { resident.close(); }
+    /**
+     * Prepared bases: the caller's points and, once they are reused and within the budget, their fixed-base table.
+     * {@code tableState}: 0 none yet, 1 being built, 2 built, 3 not built (no room, not worth it, closed).
+     */
+    private final class CpuBases implements Bases {
+        final Group group;
+        final long[] points;
+        final int offset, count;
+        /** The points as the kernel reads them (for the native kernel a copy, freed once unreachable). */
+        final BucketKernel.Resident resident;
+        private final AtomicInteger uses = new AtomicInteger();
+        private final AtomicInteger tableState = new AtomicInteger();
+        private volatile FixedBaseTable table;
+        private long reserved;
+
+        CpuBases(Group group, long[] points, int offset, int count) {
+            this.group = group;
+            this.points = points;
+            this.offset = offset;
+            this.count = count;
+            this.resident = kernel.resident(points);
+        }
+
+        @Override public Group group() { return group; }
+        @Override public int count() { return count; }
+
+        /** The table if built; builds it (on this thread, with the pool) when this is the set's second MSM. */
+        FixedBaseTable tableForMsm() {
+            if (tableState.get() == 0 && uses.incrementAndGet() >= 2) buildTable();
+            return table;
+        }
+
+        void buildTable() {
+            if (!tableState.compareAndSet(0, 1)) return;
+            FixedBaseTable t = null;
+            long bytes = 0;
+            try {
+                if (tableBudget > 0 && count > 0) {
+                    int m = FixedBaseTable.countFinite(points, offset, count, group.affineLongs);
+                    int c = tableC > 0 ? tableC : FixedBaseTable.chooseC(group, m, tableBudget - tableBytes.get() - 4L * count);
+                    if (c > 0) {
+                        bytes = FixedBaseTable.bytes(group, m, FixedBaseTable.windowsFor(c)) + 4L * count;
+                        if (tableBytes.addAndGet(bytes) <= tableBudget) {
+                            t = FixedBaseTable.build(pool, kernel, group, points, offset, count, c);
+                        }
+                    }
+                }
+            } catch (OutOfMemoryError e) {
+                t = null;   // the heap is smaller than the budget allows for: stay on the plain path
+            } finally {
+                synchronized (this) {
+                    if (t != null && tableState.get() == 1) {
+                        table = t;
+                        reserved = bytes;
+                        tableState.set(2);
+                    } else {
+                        tableBytes.addAndGet(-bytes);
+                        if (tableState.get() == 1) tableState.set(3);
+                    }
+                }
+            }
+        }
+
+        /** Drops the table (returning its bytes to the budget); the bases stay usable on the plain path. */
+        @Override public synchronized void close() {
+            tableState.set(3);
+            if (table != null) {
+                table = null;
+                tableBytes.addAndGet(-reserved);
+                reserved = 0;
+            }
+        }
     }
 
     @Override
@@ -93,53 +241,87 @@ public final class CpuMsm implements MsmBackend {
         if (points.length >= (1 << 30)) {   // point offsets are packed with a sign bit into an int
             throw new IllegalArgumentException("MSM bases: arrays of 2^30 longs or more are not supported");
         }
-        return new CpuBases(group, points, offset, count, kernel.resident(points));
+        CpuBases b = new CpuBases(group, points, offset, count);
+        if (tableC > 0) b.buildTable();
+        return b;
     }
+
+    /**
+     * Builds the fixed-base table of {@code bases} now rather than at their second MSM (if it pays and fits in what
+     * is left of the budget; otherwise, or if already built or closed, does nothing): for a worker that loads a
+     * key to keep it, so no job waits for the build, and for benchmarks. Blocks for the build (seconds for a
+     * withdraw key: ~253 doublings per base).
+     */
+    @Override
+    public void precompute(Bases bases) {
+        if (!(bases instanceof CpuBases b)) throw new IllegalArgumentException("bases were not prepared by " + name());
+        b.buildTable();
+    }
+
+    /** Whether {@code bases} have a fixed-base table (built and not closed). */
+    public boolean hasTable(Bases bases) { return bases instanceof CpuBases b && b.table != null; }
 
     @Override
     public void msm(Bases bases, long[] scalars, long[] out) {
         if (!(bases instanceof CpuBases b)) throw new IllegalArgumentException("bases were not prepared by " + name());
-        int n = b.count();
-        Group group = b.group();
+        int n = b.count;
+        Group group = b.group;
         if (scalars.length < 4L * n) throw new IllegalArgumentException("MSM: " + n + " bases but only " + scalars.length / 4 + " scalars");
         if (out.length < group.affineLongs) throw new IllegalArgumentException("MSM: output array shorter than one " + group + " point");
         boolean g2 = group == Group.G2;
         int jl = g2 ? G2.JACOBIAN : G1.JACOBIAN;
 
-        ScalarSplit split = ScalarSplit.of(pool, b.points(), b.offset(), group.affineLongs, scalars, n);
-        try (BucketKernel.Entries large = kernel.entries(split.large.src(), split.large.scalars(), split.large.size());
-             BucketKernel.Entries small = kernel.entries(split.small.src(), split.small.scalars(), split.small.size())) {
-            run(b, split, large, small, g2, jl, out);
-        }
-    }
+        ScalarSplit split = ScalarSplit.of(pool, b.points, b.offset, group.affineLongs, scalars, n);
+        FixedBaseMsm fixed = null;
+        BucketKernel.Entries large = null, small = null;
+        try {
+            List<ForkJoinTask<?>> tasks = new ArrayList<>();
+            FixedBaseTable table = b.tableForMsm();
+            Plan largePlan = null, smallPlan = null;
+            if (table != null && (tableC > 0 || FixedBaseMsm.cost(table, split.small, split.large)
+                    < plainCost(split.large.size(), split.large.bits()) + plainCost(split.small.size(), split.small.bits()))) {
+                fixed = new FixedBaseMsm(pool, kernel, table, b.offset, g2, jl);
+                List<ForkJoinTask<?>> digits = new ArrayList<>();
+                fixed.digitTasks(split.large, digits);
+                fixed.digitTasks(split.small, digits);
+                for (ForkJoinTask<?> t : digits) pool.execute(t);
+                for (ForkJoinTask<?> t : digits) t.join();
+                fixed.bucketTasks(tasks);
+            } else {
+                // largest tasks first so the tail of the schedule is short
+                large = kernel.entries(split.large.src(), split.large.scalars(), split.large.size());
+                small = kernel.entries(split.small.src(), split.small.scalars(), split.small.size());
+                largePlan = plan(split.large, large, g2, tasks, b.resident);
+                smallPlan = plan(split.small, small, g2, tasks, b.resident);
+            }
+            int onesChunks = split.ones.length == 0 ? 0 : Math.min(pool.getParallelism(), Math.max(1, split.ones.length / 4096));
+            long[] onesOut = new long[onesChunks * jl];
+            for (int ch = 0; ch < onesChunks; ch++) {
+                int lo = (int) ((long) split.ones.length * ch / onesChunks), hi = (int) ((long) split.ones.length * (ch + 1) / onesChunks);
+                int slot = ch;
+                tasks.add(new RecursiveAction() {
+                    @Override protected void compute() {
+                        sumOnes(g2 ? G2.local() : G1.local(), b.points, split.ones, lo, hi, onesOut, slot * jl);
+                    }
+                });
+            }
+            for (ForkJoinTask<?> t : tasks) pool.execute(t);
+            for (ForkJoinTask<?> t : tasks) t.join();
 
-    private void run(CpuBases b, ScalarSplit split, BucketKernel.Entries large, BucketKernel.Entries small,
-                     boolean g2, int jl, long[] out) {
-        List<ForkJoinTask<?>> tasks = new ArrayList<>();
-        // largest tasks first so the tail of the schedule is short
-        Plan largePlan = plan(split.large, large, g2, tasks, b.resident());
-        Plan smallPlan = plan(split.small, small, g2, tasks, b.resident());
-        int onesChunks = split.ones.length == 0 ? 0 : Math.min(pool.getParallelism(), Math.max(1, split.ones.length / 4096));
-        long[] onesOut = new long[onesChunks * jl];
-        for (int ch = 0; ch < onesChunks; ch++) {
-            int lo = (int) ((long) split.ones.length * ch / onesChunks), hi = (int) ((long) split.ones.length * (ch + 1) / onesChunks);
-            int slot = ch;
-            tasks.add(new RecursiveAction() {
-                @Override protected void compute() {
-                    sumOnes(g2 ? G2.local() : G1.local(), b.points(), split.ones, lo, hi, onesOut, slot * jl);
-                }
-            });
+            Curve c = g2 ? new G2() : new G1();
+            long[] acc = new long[jl];
+            c.setInfinity(acc, 0);
+            for (int ch = 0; ch < onesChunks; ch++) c.add(acc, 0, onesOut, ch * jl, acc, 0);
+            if (smallPlan != null) smallPlan.combineInto(c, acc);
+            if (largePlan != null) largePlan.combineInto(c, acc);
+            if (fixed != null) fixed.combineInto(c, acc);
+            c.toAffine(acc, 0, out, 0);
+        } finally {
+            split.wipe();
+            if (fixed != null) fixed.wipe();
+            if (large != null) large.close();
+            if (small != null) small.close();
         }
-        for (ForkJoinTask<?> t : tasks) pool.execute(t);
-        for (ForkJoinTask<?> t : tasks) t.join();
-
-        Curve c = g2 ? new G2() : new G1();
-        long[] acc = new long[jl];
-        c.setInfinity(acc, 0);
-        for (int ch = 0; ch < onesChunks; ch++) c.add(acc, 0, onesOut, ch * jl, acc, 0);
-        if (smallPlan != null) smallPlan.combineInto(c, acc);
-        if (largePlan != null) largePlan.combineInto(c, acc);
-        c.toAffine(acc, 0, out, 0);
     }
 
     /** Sum of ±P over refs[lo, hi) (Jacobian). */
@@ -235,6 +417,13 @@ public final class CpuMsm implements MsmBackend {
             if (cost < bestCost) { bestCost = cost; best = c; }
         }
         return best;
+    }
+
+    /** The field multiplications {@link #chooseC}'s window costs for m scalars of the given bits (0 for none). */
+    static double plainCost(int m, int bits) {
+        if (m == 0) return 0;
+        int c = chooseC(m, bits), w = SignedDigits.windows(bits, c);
+        return (w - 1) * windowCost(m, c - 1) + windowCost(m, topBucketLog(bits, c));
     }
 
     private static double windowCost(int m, int bucketLog) {

@@ -1,5 +1,6 @@
 package org.ppfarm.prover.msm;
 
+import java.math.BigInteger;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.G1;
 import org.ppfarm.prover.bn254.G2;
@@ -56,6 +57,58 @@ public final class JavaBucketKernel implements BucketKernel {
             }
         }
         bk.sumInto(out, oi);
+    }
+
+    private record HeapPacked(long[][] chunks, int[] sizes) implements Packed {
+        @Override public void close() {}   // FixedBaseMsm wipes its own arrays
+    }
+
+    @Override public Packed packed(long[][] chunks, int[] sizes) { return new HeapPacked(chunks, sizes); }
+
+    @Override
+    public void rangeSum(boolean g2, Resident table, Packed entries, int lo, int hi, int hot, int bucketLog, long[] out,
+                         int oi) {
+        if (!(table instanceof HeapResident t) || !(entries instanceof HeapPacked p)) {
+            throw new IllegalArgumentException("table or entries were not made by the java kernel");
+        }
+        Workspace ws = Workspace.get();
+        Curve cv = isG2(g2, ws);
+        cv.setInfinity(out, oi);
+        if (lo >= hi) return;
+        int hotHi = Math.min(hi, hot), coldLo = Math.max(lo, hot);
+        Buckets hotB = lo < hot ? ws.buckets(g2, 32 - Integer.numberOfLeadingZeros(hot - 1)) : null;
+        Buckets coldB = coldLo < hi ? ws.buckets(g2, bucketLog) : null;
+        long[] tab = t.points();
+        if (hotB != null) hotB.reset(tab, hotHi - lo);
+        if (coldB != null) coldB.reset(tab, hi - coldLo);
+        for (int q = 0; q < p.chunks().length; q++) {
+            long[] es = p.chunks()[q];
+            for (int x = 0, n = p.sizes()[q]; x < n; x++) {
+                long e = es[x];
+                int b = (int) e >>> 1;
+                if (b < lo || b >= hi) continue;
+                int off = (int) (e >>> 32);
+                boolean neg = (e & 1) != 0;
+                if (b < hot) hotB.add(b - lo, off, neg);
+                else coldB.add(b - coldLo, off, neg);
+            }
+        }
+        if (hotB != null) weigh(cv, hotB, lo, out, oi);
+        if (coldB != null) weigh(cv, coldB, coldLo, out, oi);
+    }
+
+    private static Curve isG2(boolean g2, Workspace ws) { return g2 ? ws.g2 : ws.g1; }
+
+    /** out[oi] += sum_j (o + j + 1)·bucket_j. */
+    private static void weigh(Curve cv, Buckets bk, int o, long[] out, int oi) {
+        int jl = cv.jacobianLongs;
+        long[] sum = new long[jl], plain = new long[jl];
+        bk.sumInto(sum, 0, plain, 0);
+        if (o > 0) {
+            cv.scalarMul(plain, 0, BigInteger.valueOf(o), plain, 0);
+            cv.add(sum, 0, plain, 0, sum, 0);
+        }
+        cv.add(out, oi, sum, 0, out, oi);
     }
 
     /**

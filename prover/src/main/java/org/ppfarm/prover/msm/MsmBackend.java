@@ -41,6 +41,16 @@ public interface MsmBackend {
      */
     void msm(Bases bases, long[] scalars, long[] out);
 
+    /**
+     * Does now whatever per-base-set precomputation this backend would otherwise do lazily or never — the CPU
+     * backend's fixed-base tables ({@link CpuMsm}), which it builds when a base set is reused — so that a caller
+     * that keeps {@code bases} resident for many MSMs (a farm worker, a benchmark) pays for it up front rather
+     * than inside a later MSM. Blocks until done; idempotent. The default does nothing.
+     *
+     * @throws IllegalArgumentException if {@code bases} were not prepared by this backend
+     */
+    default void precompute(Bases bases) {}
+
     /** Several scalar vectors over the same bases (e.g. a batch of proofs of one circuit). */
     default void msmBatch(Bases bases, long[][] scalars, long[][] outs) {
         for (int i = 0; i < scalars.length; i++) msm(bases, scalars[i], outs[i]);

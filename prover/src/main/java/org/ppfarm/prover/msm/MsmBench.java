@@ -15,9 +15,11 @@ import org.ppfarm.prover.msm.MsmBackend.Group;
  * A JMH-free micro benchmark of the CPU MSM and the field multiplication it rests on; prints medians (the
  * development machine is shared and noisy). Run with the built jar:
  * <pre>
- *   java -cp prover/target/ppfarm-prover-*.jar org.ppfarm.prover.msm.MsmBench [runs [window-bits]]
+ *   java -cp prover/target/ppfarm-prover-*.jar org.ppfarm.prover.msm.MsmBench [runs [window-bits [big]]]
  * </pre>
- * (window-bits fixes Pippenger's c instead of the cost model's choice, for tuning.)
+ * (window-bits fixes Pippenger's c instead of the cost model's choice, for tuning.) Each MSM is run on the plain
+ * path (a backend without tables) and with a fixed-base table ({@link FixedBaseTable}, the default backend), whose
+ * build time and size are printed too.
  * Bases are an arithmetic progression P_i = P_0 + i·D (cheap to build, as good as random points for the MSM);
  * scalars are uniform below r ("random") or a circom-witness-like mix ("circom": 35% zero, 25% one, 10% below
  * 2^20, 5% small negatives r - k, 5% 64-bit, 20% uniform). Besides wall-clock medians it prints CPU time
@@ -29,17 +31,31 @@ public final class MsmBench {
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
-        if (args.length > 1) CpuMsm.forcedC = Integer.parseInt(args[1]);
+        if (args.length > 1) CpuMsm.forcedC = Integer.parseInt(args[1]);   // 0: the cost model's choice
         System.out.printf("cores %d, java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
         fieldMul();
-        CpuMsm msm = new CpuMsm();
+        CpuMsm plain = new CpuMsm(CpuMsm.sharedPool(), 0), tables = new CpuMsm(CpuMsm.sharedPool(), Long.MAX_VALUE);
+        boolean big = args.length > 2 && args[2].equals("big");   // 2^20 G1 too: its table takes minutes to build
         SplittableRandom rnd = new SplittableRandom(1);
-        long[] g1Bases = bases(new G1(), 1 << 20, rnd);
+        long[] g1Bases = bases(new G1(), big ? 1 << 20 : 1 << 16, rnd);
         long[] g2Bases = bases(new G2(), 1 << 16, rnd);
-        for (String mix : new String[] {"random", "circom"}) {
-            bench(msm, Group.G1, g1Bases, 1 << 16, mix, runs, rnd);
-            bench(msm, Group.G1, g1Bases, 1 << 20, mix, Math.max(3, runs / 2), rnd);
-            bench(msm, Group.G2, g2Bases, 1 << 16, mix, runs, rnd);
+        for (int[] shape : big ? new int[][] {{1, 16}, {2, 16}, {1, 20}} : new int[][] {{1, 16}, {2, 16}}) {
+            Group group = shape[0] == 1 ? Group.G1 : Group.G2;
+            int n = 1 << shape[1];
+            long[] bases = group == Group.G1 ? g1Bases : g2Bases;
+            long t0 = System.nanoTime(), c0 = processCpuNanos();
+            MsmBackend.Bases tb = tables.prepare(group, bases, 0, n);
+            tables.precompute(tb);
+            System.out.printf("%s n=2^%d table: built in %.0f ms (CPU %.0f ms), %.1f MB%n", group, shape[1],
+                    (System.nanoTime() - t0) / 1e6, (processCpuNanos() - c0) / 1e6, tables.tableBytesInUse() / 1e6);
+            MsmBackend.Bases pb = plain.prepare(group, bases, 0, n);
+            int r = n > 1 << 16 ? Math.max(3, runs / 2) : runs;
+            for (String mix : new String[] {"random", "circom"}) {
+                long[] scalars = scalars(n, mix, rnd);
+                bench("plain", plain, pb, scalars, mix, r);
+                bench("table", tables, tb, scalars, mix, r);
+            }
+            tb.close();
         }
     }
 
@@ -65,10 +81,8 @@ public final class MsmBench {
         System.out.printf("Fq mul: median %.1f ns/op wall, %.1f ns/op thread CPU%n", median(ns), median(cpu));
     }
 
-    private static void bench(CpuMsm msm, Group group, long[] bases, int n, String mix, int runs, SplittableRandom rnd) {
-        long[] scalars = scalars(n, mix, rnd);
-        long[] out = new long[group.affineLongs];
-        MsmBackend.Bases b = msm.prepare(group, bases, 0, n);
+    private static void bench(String label, CpuMsm msm, MsmBackend.Bases b, long[] scalars, String mix, int runs) {
+        long[] out = new long[b.group().affineLongs];
         for (int w = 0; w < 2; w++) msm.msm(b, scalars, out);   // warm-up (JIT)
         double[] ms = new double[runs], cpu = new double[runs];
         for (int r = 0; r < runs; r++) {
@@ -78,8 +92,9 @@ public final class MsmBench {
             cpu[r] = (processCpuNanos() - c0) / 1e6;
         }
         Arrays.sort(ms);
-        System.out.printf("%s MSM n=2^%d %-6s: median %.1f ms (min %.1f, max %.1f, %d runs); CPU median %.1f ms%n",
-                group, Integer.numberOfTrailingZeros(n), mix, median(ms), ms[0], ms[runs - 1], runs, median(cpu));
+        System.out.printf("%s MSM n=2^%d %-6s %s: median %.1f ms (min %.1f, max %.1f, %d runs); CPU median %.1f ms%n",
+                b.group(), Integer.numberOfTrailingZeros(b.count()), mix, label, median(ms), ms[0], ms[runs - 1], runs,
+                median(cpu));
     }
 
     static long[] bases(Curve c, int n, SplittableRandom rnd) {

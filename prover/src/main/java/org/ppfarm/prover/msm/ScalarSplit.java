@@ -1,6 +1,7 @@
 package org.ppfarm.prover.msm;
 
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RecursiveAction;
 import org.ppfarm.prover.bn254.Field;
@@ -93,7 +94,20 @@ final class ScalarSplit {
                 }
             }
         });
+        Arrays.fill(kind, (byte) 0);
         return new ScalarSplit(ones, new Part(smallSrc, smallSc, bits[SMALL]), new Part(largeSrc, largeSc, bits[LARGE]));
+    }
+
+    /**
+     * Zeroes the copies of the scalars and which points had ±1 or which sign: they are derived from the witness,
+     * which the prover wipes after use, so the MSM wipes its own copies too.
+     */
+    void wipe() {
+        Arrays.fill(ones, 0);
+        for (Part p : new Part[] {small, large}) {
+            Arrays.fill(p.src(), 0);
+            Arrays.fill(p.scalars(), 0L);
+        }
     }
 
     private static int classify(long[] bases, int bo, int pointLongs, long[] s, int si, long[] t, int index) {

@@ -27,6 +27,8 @@ import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.format.Witness;
 import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.prover.format.ZkeyFile;
+import org.ppfarm.prover.msm.CpuMsm;
+import org.ppfarm.prover.ntt.CpuNttBackend;
 import org.ppfarm.testkit.Artifacts;
 import org.ppfarm.testkit.Snarkjs;
 import org.ppfarm.testkit.TestCircuits;
@@ -121,6 +123,38 @@ class Groth16ProverTest {
         ProofResult unblinded = PROVER.prove(pk, w, zero, zero);
         assertTrue(Verifier.verify(pk.preparedVerifyingKey(), unblinded.publicSignals(), unblinded.proof()));
         assertThrows(IllegalArgumentException.class, () -> PROVER.prove(pk, w, Field.limbs(Field.FR.modulus()), s));
+    }
+
+    /**
+     * The production withdraw key with fixed-base tables precomputed (the resident-key path of the farm and the
+     * bench) gives exactly the proof of the plain MSMs for the same r, s, which snarkjs and ppfarm accept; closing
+     * the key returns the tables' memory to the backend's budget.
+     */
+    @Test
+    void fixedBaseTablesGiveTheSameWithdrawProof() throws IOException {
+        Path[] c = circuits.get("withdraw");
+        Witness w = WtnsFile.read(c[2]);
+        long[] r = Field.limbs(new BigInteger("987654321987654321987654321")), s = {3, 1, 4, 1};
+        ProofResult plain;
+        try (ProvingKey pk = ZkeyFile.read(c[0])) {
+            plain = new Groth16Prover(CpuMsm.withoutTables(), new CpuNttBackend()).prove(pk, w, r, s);
+        }
+        CpuMsm tables = new CpuMsm(CpuMsm.sharedPool(), Long.MAX_VALUE);
+        ProofResult fixed;
+        try (ProvingKey pk = ZkeyFile.read(c[0])) {
+            pk.precompute(tables);
+            ProvingKey.Bases b = pk.bases(tables);
+            for (var set : List.of(b.a(), b.b1(), b.b2(), b.ch())) assertTrue(tables.hasTable(set), set.group() + " set has a table");
+            fixed = new Groth16Prover(tables, new CpuNttBackend()).prove(pk, w, r, s);
+        }
+        assertEquals(0, tables.tableBytesInUse(), "closing the key frees its tables");
+        assertEquals(plain, fixed);
+        Path out = Files.createDirectories(dir.resolve("withdraw-tables"));
+        Path proof = out.resolve("proof.json"), pub = out.resolve("public.json");
+        fixed.proof().writeJson(proof);
+        fixed.publicSignals().writeJson(pub);
+        assertTrue(Snarkjs.groth16Verify(c[1], pub, proof), "snarkjs accepts the table-path proof");
+        assertTrue(Verifier.verify(VerificationKey.readJson(c[1]), fixed.publicSignals(), fixed.proof()));
     }
 
     @Test

@@ -22,13 +22,13 @@ import org.ppfarm.prover.bn254.G2;
 import org.ppfarm.prover.msm.MsmBackend.Group;
 
 /**
- * CpuMsm against two oracles: bases with known discrete logs t_i (P_i = t_i G), where the MSM must equal
+ * CpuMsm's plain Pippenger path (no fixed-base tables: {@link FixedBaseMsmTest} covers those) against two oracles: bases with known discrete logs t_i (P_i = t_i G), where the MSM must equal
  * (sum s_i t_i mod r) G with the sum taken in BigInteger; and for small sizes the naive sum of scalar multiples.
  */
 class CpuMsmTest {
     private static final BigInteger R = Field.FR.modulus();
     private static final ForkJoinPool WIDE = new ForkJoinPool(32);
-    private static final CpuMsm MSM = new CpuMsm();
+    private static final CpuMsm MSM = new CpuMsm(CpuMsm.sharedPool(), 0);
 
     @AfterAll static void shutdown() { WIDE.shutdown(); }
 
@@ -151,7 +151,8 @@ class CpuMsmTest {
         if (kind == Kind.ZERO) assertTrue(in.curve().isInfinityAffine(out, 0));
         if (n == 1 << 12) {   // more threads than windows: windows are also split into point ranges
             long[] wide = new long[group.affineLongs];
-            new CpuMsm(WIDE).msm(new CpuMsm(WIDE).prepare(group, in.bases(), 0, n), scalars, wide);
+            CpuMsm wideMsm = new CpuMsm(WIDE, 0);
+            wideMsm.msm(wideMsm.prepare(group, in.bases(), 0, n), scalars, wide);
             assertArrayEquals(want, wide);
         }
     }
