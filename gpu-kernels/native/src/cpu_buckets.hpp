@@ -250,6 +250,21 @@ private:
     std::vector<Pending> queue_, spare_;
 };
 
+/** Fewer buckets than this are kept Jacobian (msm/JavaBucketKernel.AFFINE_MIN_BUCKETS). */
+constexpr uint32_t AFFINE_MIN_BUCKETS = 128;
+
+/** sum_j (j + 1) * b[j] by running sums over Jacobian buckets. */
+template <class C>
+Jacobian<C> jacobian_sum(const std::vector<Jacobian<C>>& b, Jacobian<C>* plain = nullptr) {
+    Jacobian<C> running = Jacobian<C>::infinity(), total = Jacobian<C>::infinity();
+    for (size_t j = b.size(); j-- > 0;) {
+        running = ppfarm::add(running, b[j]);
+        total = ppfarm::add(total, running);
+    }
+    if (plain != nullptr) *plain = running;
+    return total;
+}
+
 /** Pending additions per batch: large enough to amortize the inversion (~380 products); Buckets.java's rule. */
 inline uint32_t batch_size(uint32_t buckets) {
     uint32_t b = buckets / 2;
@@ -271,7 +286,11 @@ void bucket_sum(const uint64_t* bases, uint64_t bases_len, const int32_t* refs, 
     if (lo > hi) fail(PPG_E_ARGUMENT, "bad entry range [%u, %u)", lo, hi);
     const uint32_t count = 1u << bucket_log;
     const int32_t half = 1 << (c - 1);
-    AffineBuckets<C> bk(count, batch_size(count));
+    // a handful of buckets (the top window) would leave batches of one or two points, an inversion each:
+    // below AFFINE_MIN_BUCKETS they are Jacobian, as in the Java kernel
+    const bool jacobian = count < AFFINE_MIN_BUCKETS;
+    AffineBuckets<C> bk(jacobian ? 1 : count, batch_size(jacobian ? 1 : count));
+    std::vector<Jacobian<C>> jb(jacobian ? count : 0, Jacobian<C>::infinity());
     // entry-major: a scalar's digits follow from one carry look-down, and with a table the windows of one base
     // are adjacent in memory
     for (uint32_t i = lo; i < hi; ++i) {
@@ -293,10 +312,11 @@ void bucket_sum(const uint64_t* bases, uint64_t bases_len, const int32_t* refs, 
             Affine<C> p = Affine<C>::load(bases + off);
             if (p.is_infinity()) continue;
             if ((d < 0) != neg_ref) p.y = -p.y;
-            bk.add(mag - 1, p);
+            if (jacobian) jb[mag - 1] = add_mixed(jb[mag - 1], p);
+            else bk.add(mag - 1, p);
         }
     }
-    Jacobian<C> r = bk.sum();
+    Jacobian<C> r = jacobian ? jacobian_sum(jb) : bk.sum();
     r.x.store(out);
     r.y.store(out + C::LIMBS);
     r.z.store(out + 2 * C::LIMBS);
@@ -336,12 +356,9 @@ void bucket_range(const uint64_t* table, uint64_t table_len, const uint64_t* ent
     }
     Jacobian<C> result = Jacobian<C>::infinity();
     if (!hot_b.empty()) {
-        Jacobian<C> running = Jacobian<C>::infinity(), total = Jacobian<C>::infinity();
-        for (size_t j = hot_b.size(); j-- > 0;) {
-            running = ppfarm::add(running, hot_b[j]);
-            total = ppfarm::add(total, running);
-        }
-        result = shift_weights(total, running, lo);
+        Jacobian<C> plain;
+        Jacobian<C> weighted = jacobian_sum(hot_b, &plain);
+        result = shift_weights(weighted, plain, lo);
     }
     if (cold_n > 0) {
         Jacobian<C> plain;
