@@ -100,6 +100,12 @@ abstract sealed class Buckets permits Buckets.Jacobian, Buckets.AffineBatch {
      * already pending waits in a queue that is drained into the next batch. Empty buckets take the point directly.
      * x-coordinate collisions (P == bucket: doubling, P == -bucket: infinity) are rare and handled one by one.
      * Queue entries are offsets into {@link #bases} plus a sign, so no point is ever copied.
+     *
+     * <p>Skewed digits (many equal scalars, a hot bucket) would fill the queue with points of a few buckets, and
+     * every batch applied to drain it would hold a few points for a whole inversion: equal scalars made a 2^14 MSM
+     * 40× slower. So when the queue is full and the batch is not at least half full, a point for a pending bucket
+     * goes into that bucket's Jacobian overflow instead (a mixed addition, ~11M), and so does the tail of the queue
+     * once it no longer fills batches; the reduction adds the overflow to its bucket.
      */
     static final class AffineBatch extends Buckets {
         private final int e, al;
@@ -114,6 +120,9 @@ abstract sealed class Buckets permits Buckets.Jacobian, Buckets.AffineBatch {
         private int[] queueBucket, queueSrc, spareBucket, spareSrc;
         private int queueCount;
         private final long[] running, total;
+        /** Jacobian overflow per bucket, allocated on first use; overflowUsed says whether any bucket has one. */
+        private long[] overflow;
+        private boolean overflowUsed;
 
         AffineBatch(Curve curve, int count, int batchMax) {
             super(curve, count);
@@ -147,12 +156,24 @@ abstract sealed class Buckets permits Buckets.Jacobian, Buckets.AffineBatch {
             epoch = 1;
             batchCount = 0;
             queueCount = 0;
+            if (overflowUsed) Arrays.fill(overflow, 0L);
+            overflowUsed = false;
         }
 
         @Override void add(int b, int offset, boolean neg) {
             int src = offset << 1 | (neg ? 1 : 0);
             if (stamp[b] == epoch) {
-                while (queueCount == queueMax) flush();
+                if (queueCount == queueMax) {
+                    if (batchCount < batchMax / 2) {   // the queue is a conflict pile-up: do not drain it batch by batch
+                        overflowAdd(b, src);
+                        return;
+                    }
+                    flush();
+                    if (queueCount == queueMax && stamp[b] == epoch) {
+                        overflowAdd(b, src);
+                        return;
+                    }
+                }
                 if (stamp[b] == epoch) {
                     queueBucket[queueCount] = b;
                     queueSrc[queueCount++] = src;
@@ -161,6 +182,15 @@ abstract sealed class Buckets permits Buckets.Jacobian, Buckets.AffineBatch {
             }
             insert(b, src);
             if (batchCount == batchMax) flush();
+        }
+
+        /** overflow[b] += ±P (Jacobian, mixed addition). */
+        private void overflowAdd(int b, int src) {
+            int jl = curve.jacobianLongs;
+            if (overflow == null) overflow = new long[count * jl];
+            overflowUsed = true;
+            if ((src & 1) != 0) curve.subMixed(overflow, b * jl, bases, src >>> 1, overflow, b * jl);
+            else curve.addMixed(overflow, b * jl, bases, src >>> 1, overflow, b * jl);
         }
 
         /** Precondition: bucket b is not in the current batch. The caller applies the batch when it is full. */
@@ -275,12 +305,21 @@ abstract sealed class Buckets permits Buckets.Jacobian, Buckets.AffineBatch {
         }
 
         @Override void sumInto(long[] out, int oi, long[] plain, int pi) {
-            while (batchCount > 0 || queueCount > 0) flush();
+            while (batchCount > 0 || queueCount > 0) {
+                // a queue that would only trickle into near-empty batches goes to the overflow instead
+                if (batchCount < 32 && queueCount > 2 * batchCount) {
+                    for (int j = 0; j < queueCount; j++) overflowAdd(queueBucket[j], queueSrc[j]);
+                    queueCount = 0;
+                }
+                flush();
+            }
             Curve c = curve;
+            int jl = c.jacobianLongs;
             c.setInfinity(running, 0);
             c.setInfinity(total, 0);
             for (int b = active - 1; b >= 0; b--) {
                 c.addMixed(running, 0, buckets, b * al, running, 0);
+                if (overflowUsed && !c.isInfinity(overflow, b * jl)) c.add(running, 0, overflow, b * jl, running, 0);
                 c.add(total, 0, running, 0, total, 0);
             }
             System.arraycopy(total, 0, out, oi, c.jacobianLongs);

@@ -183,6 +183,20 @@ class CpuMsmTest {
 
     static Stream<Group> groups() { return Stream.of(Group.values()); }
 
+    /** Equal scalars send every point of a window to one bucket: the batch-affine buckets' overflow path. */
+    @ParameterizedTest @MethodSource("groups")
+    void equalScalarsPileIntoOneBucket(Group group) {
+        int n = 1 << 12;
+        SplittableRandom rnd = new SplittableRandom(12);
+        Instance in = instance(group, n, rnd);
+        BigInteger v = random(rnd);
+        BigInteger[] s = new BigInteger[n];
+        for (int i = 0; i < n; i++) s[i] = i % 64 == 0 ? random(rnd) : v;
+        long[] out = new long[group.affineLongs];
+        MSM.msm(MSM.prepare(group, in.bases(), 0, n), limbs(s), out);
+        assertArrayEquals(expected(in, s), out);
+    }
+
     @Test
     void basesAtAnOffsetAndLongerScalarArrays() {
         SplittableRandom rnd = new SplittableRandom(8);

@@ -142,6 +142,21 @@ class FixedBaseMsmTest {
 
     static Stream<Group> groups() { return Stream.of(Group.values()); }
 
+    /** Equal scalars: every window's digit lands in the same bucket for all points (the overflow path). */
+    @ParameterizedTest @MethodSource("groups")
+    void equalScalarsPileIntoOneBucketPerWindow(Group group) {
+        int n = 1 << 11;
+        SplittableRandom rnd = new SplittableRandom(13);
+        Instance in = CpuMsmTest.instance(group, n, rnd);
+        BigInteger v = CpuMsmTest.random(rnd);
+        BigInteger[] s = new BigInteger[n];
+        for (int i = 0; i < n; i++) s[i] = i % 50 == 0 ? CpuMsmTest.random(rnd) : v;
+        CpuMsm fixed = new CpuMsm(CpuMsm.sharedPool(), Long.MAX_VALUE, 10);
+        long[] out = new long[group.affineLongs];
+        fixed.msm(fixed.prepare(group, in.bases(), 0, n), CpuMsmTest.limbs(s), out);
+        assertArrayEquals(CpuMsmTest.expected(in, s), out);
+    }
+
     @Test
     void moreThreadsSplitTheBucketsIntoMoreRanges() {
         int n = 1 << 13;
