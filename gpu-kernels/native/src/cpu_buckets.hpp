@@ -62,7 +62,19 @@ public:
     /** bucket[b] += p (p not infinity). */
     void add(uint32_t b, const P& p) {
         if (stamp_[b] == epoch_) {
-            while (queue_.size() == batch_max_) flush();
+            if (queue_.size() == batch_max_) {
+                // a queue full of points for a few pending buckets (equal scalars, a hot digit) would drain one
+                // near-empty batch, one inversion, at a time: such points go to the bucket's Jacobian overflow
+                if (batch_count_ < batch_max_ / 2) {
+                    overflow_add(b, p);
+                    return;
+                }
+                flush();
+                if (queue_.size() == batch_max_ && stamp_[b] == epoch_) {
+                    overflow_add(b, p);
+                    return;
+                }
+            }
             if (stamp_[b] == epoch_) {
                 queue_.push_back({b, p});
                 return;
@@ -78,12 +90,13 @@ public:
      * bucket lo_s with weighted sum T_s and plain sum R_s.
      */
     Jacobian<C> sum(Jacobian<C>* plain = nullptr) {
-        while (batch_count_ > 0 || !queue_.empty()) flush();
+        drain();
         constexpr uint32_t L = LANES;
-        if (count_ < 2 * L) {
+        if (count_ < 2 * L || !overflow_.empty()) {
             Jacobian<C> running = Jacobian<C>::infinity(), total = Jacobian<C>::infinity();
             for (uint32_t b = count_; b-- > 0;) {
                 running = add_mixed(running, buckets_[b]);
+                if (!overflow_.empty()) running = ppfarm::add(running, overflow_[b]);
                 total = ppfarm::add(total, running);
             }
             if (plain != nullptr) *plain = running;
@@ -122,6 +135,28 @@ private:
         uint32_t bucket;
         P point;
     };
+
+    void overflow_add(uint32_t b, const P& p) {
+        if (overflow_.empty()) overflow_.assign(count_, Jacobian<C>::infinity());
+        overflow_[b] = add_mixed(overflow_[b], p);
+    }
+
+    /** Applies everything pending; queued points whose bucket is in the last batch go to the overflow. */
+    void drain() {
+        apply();
+        queue_.swap(spare_);
+        queue_.clear();
+        for (const Pending& e : spare_) {
+            if (stamp_[e.bucket] == epoch_) {
+                overflow_add(e.bucket, e.point);
+            } else {
+                insert(e.bucket, e.point);
+                if (batch_count_ == batch_max_) apply();
+            }
+        }
+        spare_.clear();
+        apply();
+    }
 
     void insert(uint32_t b, const P& p) {
         if (buckets_[b].is_infinity()) {
@@ -248,6 +283,7 @@ private:
     uint32_t batch_count_ = 0;
     std::vector<F> den_, prefix_;
     std::vector<Pending> queue_, spare_;
+    std::vector<Jacobian<C>> overflow_;   // allocated on first use
 };
 
 /** Fewer buckets than this are kept Jacobian (msm/JavaBucketKernel.AFFINE_MIN_BUCKETS). */
@@ -341,13 +377,34 @@ void bucket_range(const uint64_t* table, uint64_t table_len, const uint64_t* ent
     std::vector<Jacobian<C>> hot_b(lo < hot_hi ? hot_hi - lo : 0, Jacobian<C>::infinity());
     const uint32_t cold_n = cold_lo < hi ? hi - cold_lo : 0;
     AffineBuckets<C> cold(cold_n == 0 ? 1 : cold_n, batch_size(cold_n == 0 ? 1 : cold_n));
+    // The range's entries first (a sequential scan), then their table points with a prefetch some entries
+    // ahead: the table is ~16x the bases (tens to hundreds of MB) and a range reads a sparse subset of it, so
+    // without the prefetch nearly every point is a cache and TLB miss that the CPU waits for.
+    std::vector<uint64_t> mine;
+    mine.reserve(n / 4 + 16);
     for (uint64_t x = 0; x < n; ++x) {
         const uint64_t e = entries[x];
         const uint32_t b = (uint32_t)(e & 0xffffffffu) >> 1;
         if (b < lo || b >= hi) continue;
+        if ((e >> 32) + AL > table_len) fail(PPG_E_ARGUMENT, "entry %llu: table offset %llu outside %llu limbs",
+                                             (unsigned long long)x, (unsigned long long)(e >> 32),
+                                             (unsigned long long)table_len);
+        mine.push_back(e);
+    }
+    constexpr size_t AHEAD = 8;
+    for (size_t x = 0; x < mine.size(); ++x) {
+        if (x + AHEAD < mine.size()) {
+            const uint64_t* ahead = table + (mine[x + AHEAD] >> 32);
+            __builtin_prefetch(ahead);
+            __builtin_prefetch(ahead + 8);
+            if (AL > 8) {
+                __builtin_prefetch(ahead + 16);
+                __builtin_prefetch(ahead + 24);
+            }
+        }
+        const uint64_t e = mine[x];
+        const uint32_t b = (uint32_t)(e & 0xffffffffu) >> 1;
         const uint64_t off = e >> 32;
-        if (off + AL > table_len) fail(PPG_E_ARGUMENT, "entry %llu: table offset %llu outside %llu limbs",
-                                       (unsigned long long)x, (unsigned long long)off, (unsigned long long)table_len);
         Affine<C> p = Affine<C>::load(table + off);
         if (p.is_infinity()) continue;
         if (e & 1) p.y = -p.y;

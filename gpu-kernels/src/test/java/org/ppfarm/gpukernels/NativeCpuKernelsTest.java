@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * native bucket kernel: equal to the known answer (BigInteger discrete logs, see
  * {@link MsmFixture}) and limb for limb to the Java kernel, for G1 and G2, sizes from 1 to 2^13 (so window sizes
  * from a few bits, where every bucket collides, to the affine-batch regime), random, circom-like edge and all-zero
- * scalars, and with 1 and 3 threads (point-range chunks).
+ * scalars, all-equal scalars (every window's points pile into one bucket), and with 1 and 3 threads.
  */
 class NativeCpuKernelsTest {
     private static final ForkJoinPool THREE = new ForkJoinPool(3);
@@ -76,7 +76,10 @@ class NativeCpuKernelsTest {
             for (int n : sizes) {
                 MsmFixture fx = new MsmFixture(g, n, 70 + n + g.ordinal());
                 Random rnd = new Random(71 + n);
-                long[][] vectors = {MsmFixture.randomScalars(n, rnd), MsmFixture.edgeScalars(n, rnd), new long[4 * n]};
+                long[] equal = new long[4 * n];   // one hot bucket per window: the overflow path
+                long[] one = MsmFixture.randomScalars(1, rnd);
+                for (int i = 0; i < n; i++) System.arraycopy(one, 0, equal, 4 * i, 4);
+                long[][] vectors = {MsmFixture.randomScalars(n, rnd), MsmFixture.edgeScalars(n, rnd), new long[4 * n], equal};
                 for (ForkJoinPool pool : new ForkJoinPool[] {CpuMsm.sharedPool(), THREE}) {
                     CpuMsm nat = new CpuMsm(pool, NATIVE), java = new CpuMsm(pool, JavaBucketKernel.INSTANCE);
                     try (MsmBackend.Bases nb = nat.prepare(g, fx.bases, 0, n); MsmBackend.Bases jb = java.prepare(g, fx.bases, 0, n)) {
