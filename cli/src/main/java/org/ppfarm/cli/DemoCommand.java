@@ -22,6 +22,7 @@ import org.ppfarm.prover.groth16.Proof;
 import org.ppfarm.prover.groth16.PublicSignals;
 import org.ppfarm.prover.groth16.VerificationKey;
 import org.ppfarm.prover.groth16.Verifier;
+import org.ppfarm.prover.msm.CpuMsm;
 import org.ppfarm.proto.v1.CircuitRef;
 import org.ppfarm.proto.v1.GetJobRequest;
 import org.ppfarm.proto.v1.Job;
@@ -60,6 +61,10 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (deposits < 1 || deposits > 1000) throw new PpfarmException("--deposits: must be 1 to 1000, not " + deposits);
+        // one proof per key: the worker's background build of the CPU MSM's fixed-base tables (~22 s of CPU for
+        // withdraw, worth it from a few dozen proofs on) would only compete with it, so the demo turns them off
+        // unless asked for (the property is read when the farm's prover is first made, below)
+        if (System.getProperty(CpuMsm.TABLE_BYTES_PROPERTY) == null) System.setProperty(CpuMsm.TABLE_BYTES_PROPERTY, "0");
         SecureRandom rnd = new SecureRandom();
         err.println("ppfarm demo: starting the embedded farm (Kafka KRaft broker, coordinator, CPU worker; 0xbow circuits fetched and SHA-256-checked)");
         err.flush();
