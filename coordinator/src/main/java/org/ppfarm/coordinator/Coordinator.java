@@ -89,14 +89,17 @@ public final class Coordinator implements AutoCloseable {
         log.debug("actor system up after {} ms", (System.nanoTime() - t0) / 1_000_000);
         JobSubmitter submitter = new JobSubmitter(registry, system, system.scheduler(), jobLog, config.sealPublicKey(), protocolInputs, metrics);
 
-        this.stateFollower = new StateFollower(kafka, id, topics.state(),
-                // no reply wanted: a tell, not an ask, per state record (its own writes come back here too)
-                job -> system.tell(new JobTracker.Learn(job, system.ignoreRef()))).start();
+        String self = jobLog.origin();
+        this.stateFollower = new StateFollower(kafka, id, topics.state(), (jobId, status, origin, job) -> {
+            // this incarnation's own writes come back here too: the tracker already has them (and parsing a result
+            // record means parsing its proof). No reply wanted: a tell, not an ask, per record.
+            if (!self.equals(origin)) system.tell(new JobTracker.Learn(job.get(), null));
+        }).start();
         if (!stateFollower.awaitCaughtUp(Duration.ofSeconds(120)))
             throw new IllegalStateException("coordinator " + id + ": state topic " + topics.state() + " not replayed within 120 s");
         log.debug("state replayed after {} ms", (System.nanoTime() - t0) / 1_000_000);
         this.eventFollower = new EventFollower(kafka, id, topics.prefix() + ".coordinators", topics.events(),
-                submitter::applyEvent, jobLog).start();
+                submitter::applyEvents, jobLog).start();
 
         this.health = new HealthStatusManager();
         int maxMessage = config.getInt(CoordinatorConfig.GRPC_MAX_MESSAGE_BYTES);

@@ -43,6 +43,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.PriorityBlockingQueue;
@@ -132,8 +134,9 @@ public final class Worker implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
 
-        this.stateFollower = new StateFollower(kafka, id, topics.state(), job -> {
-            if (JobStates.terminal(job.getStatus())) finishedJobs.add(job.getJobId());
+        // the status header decides; the value (a result carries its whole proof) is parsed only for an old record
+        this.stateFollower = new StateFollower(kafka, id, topics.state(), (jobId, status, origin, job) -> {
+            if (JobStates.terminal(status != null ? status : job.get().getStatus())) finishedJobs.add(jobId);
         }).start();
 
         String[] hp = config.getString(WorkerConfig.COORDINATOR_ADDRESS).split(":");
@@ -250,23 +253,36 @@ public final class Worker implements AutoCloseable {
                 break;
             }
             if (p == null) continue;
-            inFlight.incrementAndGet();
+            inFlight.incrementAndGet(); // until the job's terminal event is acknowledged, not just until it is proved
+            Pending job = p;
             try {
-                if (runner.run(p.record())) done.add(p);
-                else retry.add(p);
+                runner.run(p.record()).whenComplete((settled, e) -> {
+                    if (e == null && settled) done.add(job);
+                    else retry.add(job);
+                    inFlight.decrementAndGet();
+                });
             } catch (InterruptedException e) {
+                retry.add(job);
+                inFlight.decrementAndGet();
                 Thread.currentThread().interrupt();
                 break;
-            } finally {
+            } catch (RuntimeException e) {
+                log.error("worker {}: job at {}-{}@{} failed unexpectedly: {}", id, job.record().topic(), job.record().partition(),
+                        job.record().offset(), e.toString());
+                retry.add(job);
                 inFlight.decrementAndGet();
             }
         }
     }
 
-    /** Publishes an event and waits until Kafka has it (the caller commits only after). */
-    private void publish(JobEvent e, boolean await) throws Exception {
-        var f = producer.send(new ProducerRecord<>(topics.events(), e.getJobId(), e.toByteArray()));
-        if (await) f.get(2, TimeUnit.MINUTES);
+    /** Publishes an event; the stage completes when Kafka has it (the caller commits only after). */
+    private CompletionStage<Void> publish(JobEvent e) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(topics.events(), e.getJobId(), e.toByteArray()), (md, ex) -> {
+            if (ex == null) f.complete(null);
+            else f.completeExceptionally(ex);
+        });
+        return f;
     }
 
     /** Graceful shutdown: stop fetching, let in-flight jobs finish within the grace period, commit, leave the group. */

@@ -102,11 +102,13 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         AtomicReference<String> jobId = new AtomicReference<>();
         // a client that gives up stops being notified; the job's deadline (the call's, unless it has its own) drops it
         call.setOnCancelHandler(() -> { if (jobId.get() != null) jobs.unwatch(jobId.get(), listener); });
-        jobs.submit(request, grpcDeadlineMillis()).thenCompose(s -> {
+        // the listener is registered with the job as it is learnt: no separate watch round trip
+        jobs.submit(request, grpcDeadlineMillis(), listener).thenCompose(s -> {
             jobId.set(s.job().getJobId());
-            return jobs.watch(s.job().getJobId(), listener).thenCompose(known -> done);
+            return done;
         }).whenComplete((job, e) -> {
             if (call.isCancelled()) return;
+            if (e != null && jobId.get() != null) jobs.unwatch(jobId.get(), listener);
             if (e != null) out.onError(Statuses.of(e));
             else if (job.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED) { out.onNext(job); out.onCompleted(); }
             else out.onError(Statuses.ofJob(job));

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Farm benchmarks on the embedded farm (one process: KRaft broker, coordinator, worker, and this client), with the
  * commitment circuit:
  * <ul>
- *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline CLASS]}: an open-loop load of R jobs/s (below saturation)
- *       through Prove; per job, farm overhead = end-to-end latency at the client minus the worker's in-process
+ *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline CLASS] [--warmup W]}: W warm-up jobs (default 200), then an
+ *       open-loop load of R jobs/s (below saturation) through Prove; per job, farm overhead = end-to-end latency at the client minus the worker's in-process
  *       witness + prove + verify time. Prints p50 and p99.</li>
  *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W]}: proving replaced by an instant verifier-checked
  *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches.</li>
@@ -39,7 +39,7 @@ public final class FarmBench {
         int jobs = intOpt(args, "--jobs", mode.equals("dispatch") ? 20_000 : 100);
         switch (mode) {
             case "overhead" -> overhead(jobs, Double.parseDouble(opt(args, "--rate", "1")),
-                    opt(args, "--pipeline", "org.ppfarm.worker.pipeline.EnginePipeline$Factory"));
+                    opt(args, "--pipeline", "org.ppfarm.worker.pipeline.EnginePipeline$Factory"), intOpt(args, "--warmup", 200));
             case "dispatch" -> dispatch(jobs, intOpt(args, "--concurrency", 512), intOpt(args, "--workers", 32));
             default -> throw new IllegalArgumentException("usage: FarmBench overhead|dispatch [options]");
         }
@@ -61,10 +61,17 @@ public final class FarmBench {
         return f;
     }
 
-    static void overhead(int jobs, double rate, String pipeline) throws Exception {
+    static void overhead(int jobs, double rate, String pipeline, int warm) throws Exception {
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, pipeline, 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
              FarmClient c = FarmClient.connect(farm.address())) {
-            for (int i = 0; i < 5; i++) prove(c, job(-1 - i)).get(); // warm: circuit load, JIT
+            // warm-up: the circuit's load, and the JIT. A farm at steady load has run its per-job code paths (gRPC,
+            // Kafka clients, actors) thousands of times; 5 warm-up jobs left them interpreted, which alone added
+            // ~15 ms per job. Four at a time so the coordinator-side paths see some concurrency too.
+            for (int i = 0; i < warm; i += 4) {
+                List<CompletableFuture<Job>> w = new ArrayList<>();
+                for (int k = 0; k < 4; k++) w.add(prove(c, job(1_000_000 + i + k)));
+                for (var f : w) f.get();
+            }
             long[] overheadMicros = new long[jobs], e2eMicros = new long[jobs], inProcess = new long[jobs];
             long[] queued = new long[jobs], after = new long[jobs];
             List<CompletableFuture<Void>> all = new ArrayList<>();
@@ -75,7 +82,8 @@ public final class FarmBench {
                 int k = i;
                 long t0 = System.nanoTime();
                 all.add(prove(c, job(k)).thenAccept(j -> {
-                    long e2e = (System.nanoTime() - t0) / 1000;
+                    long tEnd = System.nanoTime();
+                    long e2e = (tEnd - t0) / 1000;
                     var t = j.getResult().getTimings();
                     long work = t.getWitnessMicros() + t.getProveMicros() + t.getVerifyMicros();
                     e2eMicros[k] = e2e;
