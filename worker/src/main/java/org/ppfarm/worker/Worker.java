@@ -66,6 +66,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    /** Longest a settled job's offset waits for its asynchronous commit in steady state. */
+    static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final WorkerConfig config;
     private final String id;
@@ -166,6 +168,7 @@ public final class Worker implements AutoCloseable {
 
     private void consumeLoop() {
         int prefetch = config.getInt(WorkerConfig.PREFETCH);
+        long lastCommit = System.nanoTime();
         try {
             consumer.subscribe(topics.jobTopics(), new ConsumerRebalanceListener() {
                 @Override
@@ -191,7 +194,13 @@ public final class Worker implements AutoCloseable {
             });
             while (running) {
                 drainDone();
-                commit(offsets.keySet(), false);
+                // steady-state commits at most every COMMIT_INTERVAL_NANOS: a commit is a request to the group
+                // coordinator, and one per poll under load costs more than the redelivery a crash could cause
+                long now = System.nanoTime();
+                if (now - lastCommit >= COMMIT_INTERVAL_NANOS) {
+                    commit(offsets.keySet(), false);
+                    lastCommit = now;
+                }
                 for (Pending r; (r = retry.poll()) != null; ) if (offsets.containsKey(r.tp())) queue.add(r);
                 var assigned = consumer.assignment();
                 if (!fetching || queue.size() + inFlight.get() >= prefetch) consumer.pause(assigned);

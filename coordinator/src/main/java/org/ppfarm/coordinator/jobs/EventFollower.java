@@ -31,6 +31,7 @@ import java.util.function.Function;
  */
 public final class EventFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventFollower.class);
+    private static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
@@ -61,6 +62,7 @@ public final class EventFollower implements AutoCloseable {
 
     private void run() {
         boolean settled = true; // every event polled so far is merged and its state durable
+        long lastCommit = System.nanoTime();
         try {
             consumer.subscribe(List.of(topic));
             while (running) {
@@ -84,7 +86,12 @@ public final class EventFollower implements AutoCloseable {
                 // the merged states are durable: commit without stalling the next poll (a commit lost in a crash
                 // only replays events that merge to no change)
                 settled = true;
-                consumer.commitAsync((o, e) -> { if (e != null) log.debug("events commit failed ({}); a later commit covers it", e.toString()); });
+                // at most every 100 ms: each commit is a request to the group coordinator
+                long now = System.nanoTime();
+                if (now - lastCommit >= COMMIT_INTERVAL_NANOS) {
+                    lastCommit = now;
+                    consumer.commitAsync((o, e) -> { if (e != null) log.debug("events commit failed ({}); a later commit covers it", e.toString()); });
+                }
             }
         } catch (WakeupException e) {
             if (running) log.error("event follower woken unexpectedly", e);

@@ -60,6 +60,10 @@ public final class StateFollower implements AutoCloseable {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+        // nobody waits on this follower record by record (its readers skip finished jobs or learn other coordinators'
+        // states): let the broker gather up to 64 KiB or 50 ms per fetch instead of answering every record
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 << 10);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
         this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
         this.topic = topic;
         this.sink = sink;

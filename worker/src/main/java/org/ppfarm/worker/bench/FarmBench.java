@@ -24,11 +24,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Farm benchmarks on the embedded farm (one process: KRaft broker, coordinator, worker, and this client), with the
  * commitment circuit:
  * <ul>
- *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline CLASS] [--warmup W]}: W warm-up jobs (default 200), then an
- *       open-loop load of R jobs/s (below saturation) through Prove; per job, farm overhead = end-to-end latency at the client minus the worker's in-process
- *       witness + prove + verify time. Prints p50 and p99.</li>
+ *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline CLASS] [--warmup W]}: W warm-up jobs (default 200), then
+ *       an open-loop load of R jobs/s (below saturation) through Prove; per job, farm overhead = end-to-end latency
+ *       at the client minus the worker's in-process witness + prove + verify time. Prints p50 and p99.</li>
  *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W]}: proving replaced by an instant verifier-checked
- *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches.</li>
+ *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches,
+ *       and the process's CPU time per job (broker, farm and client together), which neighbours on a shared machine
+ *       disturb far less than the rate. {@code -Dppfarm.bench.jfr=FILE} records a CPU-time profile (JFR
+ *       {@code jdk.CPUTimeSample}) of the measured round into FILE.</li>
  * </ul>
  */
 public final class FarmBench {
@@ -62,6 +65,8 @@ public final class FarmBench {
     }
 
     static void overhead(int jobs, double rate, String pipeline, int warm) throws Exception {
+        if (pipeline.equals(CachedProofPipeline.Factory.class.getName()) && System.getProperty("ppfarm.bench.cachedProofDir") == null)
+            System.setProperty("ppfarm.bench.cachedProofDir", cachedProof().toString());
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, pipeline, 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
              FarmClient c = FarmClient.connect(farm.address())) {
             // warm-up: the circuit's load, and the JIT. A farm at steady load has run its per-job code paths (gRPC,
@@ -114,7 +119,13 @@ public final class FarmBench {
                 Semaphore inFlight = new Semaphore(concurrency);
                 AtomicInteger ok = new AtomicInteger();
                 List<CompletableFuture<Void>> all = new ArrayList<>(n);
-                long t0 = System.nanoTime();
+                jdk.jfr.Recording rec = null;
+                if (round == 1 && System.getProperty("ppfarm.bench.jfr") != null) {
+                    rec = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+                    rec.enable("jdk.CPUTimeSample").with("throttle", "2ms");
+                    rec.start();
+                }
+                long t0 = System.nanoTime(), cpu0 = processCpuNanos();
                 for (int i = 0; i < n; i++) {
                     inFlight.acquire();
                     all.add(prove(c, job(i)).handle((j, e) -> {
@@ -125,10 +136,13 @@ public final class FarmBench {
                     }));
                 }
                 CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
-                double s = (System.nanoTime() - t0) / 1e9;
+                double s = (System.nanoTime() - t0) / 1e9, cpuMs = (processCpuNanos() - cpu0) / 1e6;
+                if (rec != null) { rec.stop(); rec.dump(java.nio.file.Path.of(System.getProperty("ppfarm.bench.jfr"))); rec.close(); }
                 if (round == 1 || jobs <= 2000)
                     System.out.printf("dispatch (proving replaced by an instant verifier-checked cached proof): %d jobs (%d succeeded) "
-                            + "in %.2f s = %.0f jobs/s, %d in flight, %d worker threads%n", n, ok.get(), s, n / s, concurrency, workers);
+                            + "in %.2f s = %.0f jobs/s, %d in flight, %d worker threads; process CPU %.0f µs per job (%.2f cores busy; "
+                            + "the machine has %d)%n", n, ok.get(), s, n / s, concurrency, workers, cpuMs * 1000 / n, cpuMs / 1000 / s,
+                            Runtime.getRuntime().availableProcessors());
             }
         }
     }
@@ -143,6 +157,11 @@ public final class FarmBench {
             Files.writeString(dir.resolve("public.json"), j.getResult().getPublicJson());
         }
         return dir;
+    }
+
+    /** CPU time of this whole process (broker, farm and client), all threads. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static double pct(long[] micros, double p) {
