@@ -39,6 +39,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -62,6 +65,7 @@ public final class Coordinator implements AutoCloseable {
     private final HealthStatusManager health;
     private final CircuitRegistry registry;
     private final HTTPServer metricsServer;
+    private final ExecutorService blocking;
 
     private Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, JobSubmitter.ProtocolInputs protocolInputs)
             throws IOException, InterruptedException {
@@ -87,7 +91,9 @@ public final class Coordinator implements AutoCloseable {
         this.system = ActorSystem.create(tracker, "ppfarm", pekkoConfig(config));
         joinCluster();
         log.debug("actor system up after {} ms", (System.nanoTime() - t0) / 1_000_000);
-        JobSubmitter submitter = new JobSubmitter(registry, system, system.scheduler(), jobLog, config.sealPublicKey(), protocolInputs, metrics);
+        AtomicInteger blockingThreads = new AtomicInteger();
+        this.blocking = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().name(id + "-blocking-" + blockingThreads.incrementAndGet()).unstarted(r));
+        JobSubmitter submitter = new JobSubmitter(registry, system, system.scheduler(), jobLog, config.sealPublicKey(), protocolInputs, metrics, blocking);
 
         String self = jobLog.origin();
         this.stateFollower = new StateFollower(kafka, id, topics.state(), (jobId, status, origin, job) -> {
@@ -103,10 +109,12 @@ public final class Coordinator implements AutoCloseable {
 
         this.health = new HealthStatusManager();
         int maxMessage = config.getInt(CoordinatorConfig.GRPC_MAX_MESSAGE_BYTES);
+        // services run on the transport threads (no hop to an executor per call); what blocks goes to `blocking`
         this.server = serverBuilder
+                .directExecutor()
                 .maxInboundMessageSize(maxMessage)
-                .addService(new ProverService(submitter, registry))
-                .addService(new ArtifactService(registry))
+                .addService(new ProverService(submitter, registry, blocking))
+                .addService(new ArtifactService(registry, blocking))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build().start();
@@ -180,6 +188,7 @@ public final class Coordinator implements AutoCloseable {
         health.enterTerminalState();
         server.shutdown();
         if (!server.awaitTermination(10, TimeUnit.SECONDS)) server.shutdownNow();
+        blocking.shutdownNow();
         eventFollower.close();
         stateFollower.close();
         jobLog.close();

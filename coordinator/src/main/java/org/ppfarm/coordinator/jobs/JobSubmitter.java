@@ -25,6 +25,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -53,9 +54,12 @@ public final class JobSubmitter {
     private final InputSeal.Sealer sealer;
     private final ProtocolInputs protocolInputs;
     private final FarmMetrics metrics;
+    private final Executor blocking;
 
+    /** @param blocking builds inputs from privacy-pool requests (Merkle trees: up to seconds), off the caller's thread */
     public JobSubmitter(CircuitRegistry registry, ActorRef<JobTracker.Command> tracker, Scheduler scheduler, JobLog log,
-                        byte[] sealKey, ProtocolInputs protocolInputs, FarmMetrics metrics) {
+                        byte[] sealKey, ProtocolInputs protocolInputs, FarmMetrics metrics, Executor blocking) {
+        this.blocking = blocking;
         this.registry = registry;
         this.tracker = tracker;
         this.scheduler = scheduler;
@@ -78,6 +82,14 @@ public final class JobSubmitter {
      * one, or the one the idempotency key already names — as {@link #watch} does, before the stage completes.
      */
     public CompletionStage<Submitted> submit(SubmitRequest req, long callDeadlineMillis, JobListener watcher) {
+        if (protocolInputs != null && (req.getInputCase() == SubmitRequest.InputCase.WITHDRAW_REQUEST_JSON
+                || req.getInputCase() == SubmitRequest.InputCase.RAGEQUIT_REQUEST_JSON))
+            return CompletableFuture.supplyAsync(() -> submitNow(req, callDeadlineMillis, watcher), blocking).thenCompose(s -> s);
+        return submitNow(req, callDeadlineMillis, watcher);
+    }
+
+    /** Everything but a privacy-pool request's input building is quick and never blocks: the caller's thread does it. */
+    private CompletionStage<Submitted> submitNow(SubmitRequest req, long callDeadlineMillis, JobListener watcher) {
         long t0 = System.nanoTime();
         byte[] input = null;
         try {

@@ -68,7 +68,7 @@ public final class FarmBench {
         if (pipeline.equals(CachedProofPipeline.Factory.class.getName()) && System.getProperty("ppfarm.bench.cachedProofDir") == null)
             System.setProperty("ppfarm.bench.cachedProofDir", cachedProof().toString());
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, pipeline, 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
-             FarmClient c = FarmClient.connect(farm.address())) {
+             FarmClient c = FarmClient.connectDirect(farm.address())) {
             // warm-up: the circuit's load, and the JIT. A farm at steady load has run its per-job code paths (gRPC,
             // Kafka clients, actors) thousands of times; 5 warm-up jobs left them interpreted, which alone added
             // ~15 ms per job. Four at a time so the coordinator-side paths see some concurrency too.
@@ -113,7 +113,7 @@ public final class FarmBench {
         System.setProperty("ppfarm.bench.cachedProofDir", proofDir.toString());
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
                 CachedProofPipeline.Factory.class.getName(), workers, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
-             FarmClient c = FarmClient.connect(farm.address())) {
+             FarmClient c = FarmClient.connectDirect(farm.address())) {
             for (int round = 0; round < 2; round++) { // the first round warms the JIT
                 int n = round == 0 ? Math.min(jobs, 2000) : jobs;
                 Semaphore inFlight = new Semaphore(concurrency);
@@ -151,7 +151,7 @@ public final class FarmBench {
     static Path cachedProof() throws Exception {
         Path dir = Files.createTempDirectory("ppfarm-cached-proof-");
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, EnginePipeline.Factory.class.getName(), 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
-             FarmClient c = FarmClient.connect(farm.address())) {
+             FarmClient c = FarmClient.connectDirect(farm.address())) {
             Job j = prove(c, job(0)).get();
             Files.writeString(dir.resolve("proof.json"), j.getResult().getProofJson());
             Files.writeString(dir.resolve("public.json"), j.getResult().getPublicJson());
