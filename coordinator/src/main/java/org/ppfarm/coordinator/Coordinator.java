@@ -39,6 +39,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -62,6 +65,7 @@ public final class Coordinator implements AutoCloseable {
     private final HealthStatusManager health;
     private final CircuitRegistry registry;
     private final HTTPServer metricsServer;
+    private final ExecutorService blocking;
 
     private Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, JobSubmitter.ProtocolInputs protocolInputs)
             throws IOException, InterruptedException {
@@ -87,23 +91,30 @@ public final class Coordinator implements AutoCloseable {
         this.system = ActorSystem.create(tracker, "ppfarm", pekkoConfig(config));
         joinCluster();
         log.debug("actor system up after {} ms", (System.nanoTime() - t0) / 1_000_000);
-        JobSubmitter submitter = new JobSubmitter(registry, system, system.scheduler(), jobLog, config.sealPublicKey(), protocolInputs, metrics);
+        AtomicInteger blockingThreads = new AtomicInteger();
+        this.blocking = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().name(id + "-blocking-" + blockingThreads.incrementAndGet()).unstarted(r));
+        JobSubmitter submitter = new JobSubmitter(registry, system, system.scheduler(), jobLog, config.sealPublicKey(), protocolInputs, metrics, blocking);
 
-        this.stateFollower = new StateFollower(kafka, id, topics.state(),
-                // no reply wanted: a tell, not an ask, per state record (its own writes come back here too)
-                job -> system.tell(new JobTracker.Learn(job, system.ignoreRef()))).start();
+        String self = jobLog.origin();
+        this.stateFollower = new StateFollower(kafka, id, topics.state(), (jobId, status, origin, job) -> {
+            // this incarnation's own writes come back here too: the tracker already has them (and parsing a result
+            // record means parsing its proof). No reply wanted: a tell, not an ask, per record.
+            if (!self.equals(origin)) system.tell(new JobTracker.Learn(job.get(), null));
+        }).start();
         if (!stateFollower.awaitCaughtUp(Duration.ofSeconds(120)))
             throw new IllegalStateException("coordinator " + id + ": state topic " + topics.state() + " not replayed within 120 s");
         log.debug("state replayed after {} ms", (System.nanoTime() - t0) / 1_000_000);
         this.eventFollower = new EventFollower(kafka, id, topics.prefix() + ".coordinators", topics.events(),
-                submitter::applyEvent, jobLog).start();
+                submitter::applyEvents, jobLog).start();
 
         this.health = new HealthStatusManager();
         int maxMessage = config.getInt(CoordinatorConfig.GRPC_MAX_MESSAGE_BYTES);
+        // services run on the transport threads (no hop to an executor per call); what blocks goes to `blocking`
         this.server = serverBuilder
+                .directExecutor()
                 .maxInboundMessageSize(maxMessage)
-                .addService(new ProverService(submitter, registry))
-                .addService(new ArtifactService(registry))
+                .addService(new ProverService(submitter, registry, blocking))
+                .addService(new ArtifactService(registry, blocking))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build().start();
@@ -177,6 +188,7 @@ public final class Coordinator implements AutoCloseable {
         health.enterTerminalState();
         server.shutdown();
         if (!server.awaitTermination(10, TimeUnit.SECONDS)) server.shutdownNow();
+        blocking.shutdownNow();
         eventFollower.close();
         stateFollower.close();
         jobLog.close();

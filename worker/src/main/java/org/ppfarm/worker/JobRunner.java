@@ -15,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -30,8 +32,8 @@ final class JobRunner {
 
     @FunctionalInterface
     interface Publisher {
-        /** Publishes; with {@code await}, returns only once Kafka acknowledged the event. */
-        void publish(JobEvent e, boolean await) throws Exception;
+        /** Publishes; the stage completes once Kafka acknowledged the event (or failed to). */
+        CompletionStage<Void> publish(JobEvent e);
     }
 
     private final String workerId;
@@ -57,8 +59,13 @@ final class JobRunner {
 
     String backend() { return factory.backend(); }
 
-    /** Returns true when the job is settled (its offset may be committed), false to try it again later. */
-    boolean run(ConsumerRecord<String, byte[]> r) throws InterruptedException {
+    /**
+     * Runs the job on the calling thread up to its terminal event, and returns without waiting for Kafka to
+     * acknowledge it: the stage completes with true once the event is durable (the job is settled, its offset may be
+     * committed), or false to try the job again later. Not waiting keeps a prover thread proving while the event
+     * travels, so a few threads keep up with fast jobs.
+     */
+    CompletionStage<Boolean> run(ConsumerRecord<String, byte[]> r) throws InterruptedException {
         JobRecord job;
         try {
             job = Worker.parse(r);
@@ -66,7 +73,7 @@ final class JobRunner {
             return publish(Worker.failed(workerId, r.key(), Status.Code.INVALID_ARGUMENT, "unreadable job record: " + e.getMessage()));
         }
         String jobId = job.getJobId();
-        if (finishedJobs.contains(jobId)) { metrics.skipped(); return true; }
+        if (finishedJobs.contains(jobId)) { metrics.skipped(); return SETTLED; }
         long startMillis = System.currentTimeMillis();
         if (job.hasDeadline() && Timestamps.toMillis(job.getDeadline()) <= startMillis)
             return publish(Worker.failed(workerId, jobId, Status.Code.DEADLINE_EXCEEDED, "job " + jobId + ": deadline "
@@ -79,16 +86,16 @@ final class JobRunner {
         } catch (ArtifactFetcher.ArtifactException e) {
             int n = artifactFailures.merge(job.getCircuit().getZkeySha256(), 1, Integer::sum);
             log.warn("job {}: {} (attempt {} of {})", jobId, e.getMessage(), n, ARTIFACT_ATTEMPTS);
-            if (n < ARTIFACT_ATTEMPTS) { Thread.sleep(1000L * n); return false; }
+            if (n < ARTIFACT_ATTEMPTS) { Thread.sleep(1000L * n); return RETRY; }
             return publish(Worker.failed(workerId, jobId, Status.Code.UNAVAILABLE, e.getMessage()));
         } catch (Exception e) {
             return publish(Worker.failed(workerId, jobId, Status.Code.FAILED_PRECONDITION,
                     "circuit " + job.getCircuit().getName() + " cannot be loaded: " + e.getMessage()));
         }
 
-        // not awaited: the terminal event (same key, same partition) is ordered after it and is awaited
+        // its outcome does not matter: the terminal event (same key, same partition) is ordered after it
         publish(JobEvent.newBuilder().setJobId(jobId).setWorkerId(workerId).setAt(Timestamps.fromMillis(startMillis))
-                .setStarted(JobEvent.Started.getDefaultInstance()).build(), false);
+                .setStarted(JobEvent.Started.getDefaultInstance()).build());
         byte[] input = null;
         ProvingPipeline.Output proof;
         try {
@@ -122,20 +129,21 @@ final class JobRunner {
                 .setAt(Timestamps.fromMillis(System.currentTimeMillis())).setSucceeded(res).build());
     }
 
-    private boolean publish(JobEvent e) throws InterruptedException {
-        return publish(e, true);
-    }
+    private static final CompletionStage<Boolean> SETTLED = CompletableFuture.completedFuture(true);
+    private static final CompletionStage<Boolean> RETRY = CompletableFuture.completedFuture(false);
 
-    private boolean publish(JobEvent e, boolean await) throws InterruptedException {
+    private CompletionStage<Boolean> publish(JobEvent e) {
+        CompletionStage<Void> sent;
         try {
-            publisher.publish(e, await);
-            return true;
-        } catch (InterruptedException ie) {
-            throw ie;
-        } catch (Exception ex) {
+            sent = publisher.publish(e);
+        } catch (RuntimeException ex) {
+            sent = CompletableFuture.failedFuture(ex);
+        }
+        return sent.handle((x, ex) -> {
+            if (ex == null) return true;
             log.warn("job {}: event not acknowledged by Kafka ({}); the job will be tried again", e.getJobId(), ex.toString());
             return false;
-        }
+        });
     }
 
     private ProvingPipeline pipeline(Circuit c) throws Exception {

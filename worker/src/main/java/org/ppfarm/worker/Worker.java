@@ -43,6 +43,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.PriorityBlockingQueue;
@@ -64,6 +66,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
+    /** Longest a settled job's offset waits for its asynchronous commit in steady state. */
+    static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final WorkerConfig config;
     private final String id;
@@ -132,8 +136,9 @@ public final class Worker implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
 
-        this.stateFollower = new StateFollower(kafka, id, topics.state(), job -> {
-            if (JobStates.terminal(job.getStatus())) finishedJobs.add(job.getJobId());
+        // the status header decides; the value (a result carries its whole proof) is parsed only for an old record
+        this.stateFollower = new StateFollower(kafka, id, topics.state(), (jobId, status, origin, job) -> {
+            if (JobStates.terminal(status != null ? status : job.get().getStatus())) finishedJobs.add(jobId);
         }).start();
 
         String[] hp = config.getString(WorkerConfig.COORDINATOR_ADDRESS).split(":");
@@ -163,6 +168,7 @@ public final class Worker implements AutoCloseable {
 
     private void consumeLoop() {
         int prefetch = config.getInt(WorkerConfig.PREFETCH);
+        long lastCommit = System.nanoTime();
         try {
             consumer.subscribe(topics.jobTopics(), new ConsumerRebalanceListener() {
                 @Override
@@ -188,7 +194,13 @@ public final class Worker implements AutoCloseable {
             });
             while (running) {
                 drainDone();
-                commit(offsets.keySet(), false);
+                // steady-state commits at most every COMMIT_INTERVAL_NANOS: a commit is a request to the group
+                // coordinator, and one per poll under load costs more than the redelivery a crash could cause
+                long now = System.nanoTime();
+                if (now - lastCommit >= COMMIT_INTERVAL_NANOS) {
+                    commit(offsets.keySet(), false);
+                    lastCommit = now;
+                }
                 for (Pending r; (r = retry.poll()) != null; ) if (offsets.containsKey(r.tp())) queue.add(r);
                 var assigned = consumer.assignment();
                 if (!fetching || queue.size() + inFlight.get() >= prefetch) consumer.pause(assigned);
@@ -250,23 +262,36 @@ public final class Worker implements AutoCloseable {
                 break;
             }
             if (p == null) continue;
-            inFlight.incrementAndGet();
+            inFlight.incrementAndGet(); // until the job's terminal event is acknowledged, not just until it is proved
+            Pending job = p;
             try {
-                if (runner.run(p.record())) done.add(p);
-                else retry.add(p);
+                runner.run(p.record()).whenComplete((settled, e) -> {
+                    if (e == null && settled) done.add(job);
+                    else retry.add(job);
+                    inFlight.decrementAndGet();
+                });
             } catch (InterruptedException e) {
+                retry.add(job);
+                inFlight.decrementAndGet();
                 Thread.currentThread().interrupt();
                 break;
-            } finally {
+            } catch (RuntimeException e) {
+                log.error("worker {}: job at {}-{}@{} failed unexpectedly: {}", id, job.record().topic(), job.record().partition(),
+                        job.record().offset(), e.toString());
+                retry.add(job);
                 inFlight.decrementAndGet();
             }
         }
     }
 
-    /** Publishes an event and waits until Kafka has it (the caller commits only after). */
-    private void publish(JobEvent e, boolean await) throws Exception {
-        var f = producer.send(new ProducerRecord<>(topics.events(), e.getJobId(), e.toByteArray()));
-        if (await) f.get(2, TimeUnit.MINUTES);
+    /** Publishes an event; the stage completes when Kafka has it (the caller commits only after). */
+    private CompletionStage<Void> publish(JobEvent e) {
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        producer.send(new ProducerRecord<>(topics.events(), e.getJobId(), e.toByteArray()), (md, ex) -> {
+            if (ex == null) f.complete(null);
+            else f.completeExceptionally(ex);
+        });
+        return f;
     }
 
     /** Graceful shutdown: stop fetching, let in-flight jobs finish within the grace period, commit, leave the group. */

@@ -38,7 +38,7 @@ class JobRunnerTest {
             @Override public String backend() { return "none"; }
         };
         return new JobRunner("w", keys, neverLoads, new ArtifactFetcher(InProcessChannelBuilder.forName("none").build(), cache),
-                finished, (e, await) -> events.add(e), new WorkerMetrics(new PrometheusRegistry(), () -> 0, () -> 0));
+                finished, e -> { events.add(e); return java.util.concurrent.CompletableFuture.completedFuture(null); }, new WorkerMetrics(new PrometheusRegistry(), () -> 0, () -> 0));
     }
 
     ConsumerRecord<String, byte[]> record(String jobId, long deadlineMillis) {
@@ -53,7 +53,7 @@ class JobRunnerTest {
 
     @Test
     void jobPastItsDeadlineIsDroppedNotProved(@TempDir Path cache) throws Exception {
-        assertTrue(runner(cache).run(record("j1", System.currentTimeMillis() - 1)));
+        assertTrue(runner(cache).run(record("j1", System.currentTimeMillis() - 1)).toCompletableFuture().get());
         assertEquals(1, events.size());
         assertEquals(Status.Code.DEADLINE_EXCEEDED.value(), events.getFirst().getFailed().getCode());
         assertTrue(events.getFirst().getFailed().getMessage().endsWith("passed before a worker started it; dropped, not proved"));
@@ -62,13 +62,13 @@ class JobRunnerTest {
     @Test
     void finishedOrCancelledJobIsSkippedSilently(@TempDir Path cache) throws Exception {
         finished.add("j2");
-        assertTrue(runner(cache).run(record("j2", 0)));
+        assertTrue(runner(cache).run(record("j2", 0)).toCompletableFuture().get());
         assertEquals(List.of(), events);
     }
 
     @Test
     void unreadableRecordFailsItsJobWithoutPoisoningThePartition(@TempDir Path cache) throws Exception {
-        assertTrue(runner(cache).run(new ConsumerRecord<>("p.jobs.normal", 0, 7, "j3", new byte[]{(byte) 0xff, 1, 2})));
+        assertTrue(runner(cache).run(new ConsumerRecord<>("p.jobs.normal", 0, 7, "j3", new byte[]{(byte) 0xff, 1, 2})).toCompletableFuture().get());
         assertEquals(1, events.size());
         assertEquals("j3", events.getFirst().getJobId());
         assertEquals(Status.Code.INVALID_ARGUMENT.value(), events.getFirst().getFailed().getCode());

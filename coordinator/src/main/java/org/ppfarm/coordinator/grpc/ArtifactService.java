@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.Executor;
 
 /**
  * Serves registered artifacts to workers by SHA-256, in 1 MiB chunks. The worker hashes what it receives and refuses a
@@ -21,11 +22,20 @@ import java.nio.file.Path;
 public final class ArtifactService extends ArtifactsGrpc.ArtifactsImplBase {
     private static final int CHUNK = 1 << 20;
     private final CircuitRegistry registry;
+    private final Executor blocking;
 
-    public ArtifactService(CircuitRegistry registry) { this.registry = registry; }
+    /** @param blocking runs the file reads (the server itself calls services on its transport threads) */
+    public ArtifactService(CircuitRegistry registry, Executor blocking) {
+        this.registry = registry;
+        this.blocking = blocking;
+    }
 
     @Override
     public void fetch(FetchArtifactRequest request, StreamObserver<ArtifactData> out) {
+        blocking.execute(() -> send(request, out));
+    }
+
+    private void send(FetchArtifactRequest request, StreamObserver<ArtifactData> out) {
         Path p = registry.blob(request.getSha256()).orElse(null);
         if (p == null) {
             out.onError(Status.NOT_FOUND.withDescription("no artifact with SHA-256 " + request.getSha256()).asRuntimeException());

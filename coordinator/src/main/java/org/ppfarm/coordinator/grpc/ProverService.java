@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -39,10 +40,17 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     private final JobSubmitter jobs;
     private final CircuitRegistry registry;
+    private final Executor blocking;
 
-    public ProverService(JobSubmitter jobs, CircuitRegistry registry) {
+    /**
+     * The server calls this service on its transport threads (direct executor: one thread hop less per call). Every
+     * call but RegisterCircuit only validates, seals and hands over to Kafka and actors without blocking;
+     * RegisterCircuit writes to disk and runs on {@code blocking}, one message at a time.
+     */
+    public ProverService(JobSubmitter jobs, CircuitRegistry registry, Executor blocking) {
         this.jobs = jobs;
         this.registry = registry;
+        this.blocking = blocking;
     }
 
     @Override
@@ -102,11 +110,13 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         AtomicReference<String> jobId = new AtomicReference<>();
         // a client that gives up stops being notified; the job's deadline (the call's, unless it has its own) drops it
         call.setOnCancelHandler(() -> { if (jobId.get() != null) jobs.unwatch(jobId.get(), listener); });
-        jobs.submit(request, grpcDeadlineMillis()).thenCompose(s -> {
+        // the listener is registered with the job as it is learnt: no separate watch round trip
+        jobs.submit(request, grpcDeadlineMillis(), listener).thenCompose(s -> {
             jobId.set(s.job().getJobId());
-            return jobs.watch(s.job().getJobId(), listener).thenCompose(known -> done);
+            return done;
         }).whenComplete((job, e) -> {
             if (call.isCancelled()) return;
+            if (e != null && jobId.get() != null) jobs.unwatch(jobId.get(), listener);
             if (e != null) out.onError(Statuses.of(e));
             else if (job.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED) { out.onNext(job); out.onCompleted(); }
             else out.onError(Statuses.ofJob(job));
@@ -121,6 +131,31 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     @Override
     public StreamObserver<RegisterCircuitRequest> registerCircuit(StreamObserver<Circuit> out) {
+        // off the transport thread, in order; the next chunk is requested only once this one is on disk, so a fast
+        // client cannot pile an upload up in memory
+        ServerCallStreamObserver<Circuit> call = (ServerCallStreamObserver<Circuit>) out;
+        call.disableAutoRequest();
+        StreamObserver<RegisterCircuitRequest> upload = upload(out);
+        SerialExecutor serial = new SerialExecutor(blocking);
+        call.request(1);
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(RegisterCircuitRequest m) {
+                serial.execute(() -> {
+                    upload.onNext(m);
+                    call.request(1);
+                });
+            }
+
+            @Override
+            public void onError(Throwable t) { serial.execute(() -> upload.onError(t)); }
+
+            @Override
+            public void onCompleted() { serial.execute(upload::onCompleted); }
+        };
+    }
+
+    private StreamObserver<RegisterCircuitRequest> upload(StreamObserver<Circuit> out) {
         return new StreamObserver<>() {
             private CircuitRegistry.Upload upload;
             private boolean failed;

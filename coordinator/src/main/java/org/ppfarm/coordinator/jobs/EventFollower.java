@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -32,16 +31,17 @@ import java.util.function.Function;
  */
 public final class EventFollower implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EventFollower.class);
+    private static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
-    private final Function<JobEvent, CompletionStage<Optional<Job>>> apply;
+    private final Function<List<JobEvent>, CompletionStage<List<Job>>> apply;
     private final JobLog jobLog;
     private final Thread thread;
     private volatile boolean running = true;
 
     public EventFollower(Map<String, Object> clientProps, String clientId, String groupId, String topic,
-                         Function<JobEvent, CompletionStage<Optional<Job>>> apply, JobLog jobLog) {
+                         Function<List<JobEvent>, CompletionStage<List<Job>>> apply, JobLog jobLog) {
         Map<String, Object> p = new HashMap<>(clientProps);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-events");
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -62,27 +62,36 @@ public final class EventFollower implements AutoCloseable {
 
     private void run() {
         boolean settled = true; // every event polled so far is merged and its state durable
+        long lastCommit = System.nanoTime();
         try {
             consumer.subscribe(List.of(topic));
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
                 if (records.isEmpty()) continue;
                 settled = false;
-                List<CompletableFuture<Void>> writes = new ArrayList<>();
-                List<CompletableFuture<Optional<Job>>> merges = new ArrayList<>();
+                List<JobEvent> events = new ArrayList<>(records.count());
                 for (ConsumerRecord<String, byte[]> r : records) {
                     try {
-                        merges.add(apply.apply(JobEvent.parseFrom(r.value())).toCompletableFuture());
+                        events.add(JobEvent.parseFrom(r.value()));
                     } catch (InvalidProtocolBufferException e) {
                         log.warn("events topic {}-{}@{}: unreadable record skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
                     }
                 }
-                for (var m : merges) m.get(30, TimeUnit.SECONDS).ifPresent(job -> writes.add(jobLog.publishState(job)));
+                // one merge per poll; only terminal states are written: RUNNING is shown to watchers but not made
+                // durable (a restarted coordinator shows such a job QUEUED until its result arrives)
+                List<CompletableFuture<Void>> writes = new ArrayList<>();
+                for (Job job : apply.apply(events).toCompletableFuture().get(30, TimeUnit.SECONDS))
+                    if (JobStates.terminal(job.getStatus())) writes.add(jobLog.publishState(job));
                 CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
                 // the merged states are durable: commit without stalling the next poll (a commit lost in a crash
                 // only replays events that merge to no change)
                 settled = true;
-                consumer.commitAsync((o, e) -> { if (e != null) log.debug("events commit failed ({}); a later commit covers it", e.toString()); });
+                // at most every 100 ms: each commit is a request to the group coordinator
+                long now = System.nanoTime();
+                if (now - lastCommit >= COMMIT_INTERVAL_NANOS) {
+                    lastCommit = now;
+                    consumer.commitAsync((o, e) -> { if (e != null) log.debug("events commit failed ({}); a later commit covers it", e.toString()); });
+                }
             }
         } catch (WakeupException e) {
             if (running) log.error("event follower woken unexpectedly", e);

@@ -28,8 +28,10 @@ import java.util.function.Consumer;
 final class JobActor extends AbstractBehavior<JobActor.Command> {
     sealed interface Command permits Merge, Event, Get, Watch, Unwatch, Cancel, DeadlinePassed, Passivate {}
 
-    record Merge(Job job, ActorRef<Optional<Job>> replyTo) implements Command {}
-    record Event(JobEvent event, ActorRef<Optional<Job>> replyTo) implements Command {}
+    /** {@code watcher}: null, or a listener to register with the job as {@link Watch} does. */
+    record Merge(Job job, JobListener watcher, ActorRef<Optional<Job>> replyTo) implements Command {}
+    /** {@code reply}: called on this actor's thread with the changed state, if it changed. */
+    record Event(JobEvent event, Consumer<Optional<Job>> reply) implements Command {}
     record Get(ActorRef<Optional<Job>> replyTo) implements Command {}
     record Watch(JobListener listener, ActorRef<Boolean> replyTo) implements Command {}
     record Unwatch(JobListener listener) implements Command {}
@@ -60,8 +62,16 @@ final class JobActor extends AbstractBehavior<JobActor.Command> {
     @Override
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
-                .onMessage(Merge.class, m -> { m.replyTo().tell(update(JobStates.merge(job, m.job()))); return this; })
-                .onMessage(Event.class, m -> { m.replyTo().tell(update(JobStates.merge(job, JobStates.fromEvent(job, m.event())))); return this; })
+                .onMessage(Merge.class, m -> {
+                    Optional<Job> changed = update(JobStates.merge(job, m.job()));
+                    if (m.watcher() != null) {
+                        m.watcher().onUpdate(job);
+                        if (!JobStates.terminal(job.getStatus())) listeners.add(m.watcher());
+                    }
+                    if (m.replyTo() != null) m.replyTo().tell(changed);
+                    return this;
+                })
+                .onMessage(Event.class, m -> { m.reply().accept(update(JobStates.merge(job, JobStates.fromEvent(job, m.event())))); return this; })
                 .onMessage(Get.class, m -> { m.replyTo().tell(Optional.ofNullable(job)); return this; })
                 .onMessage(Watch.class, m -> {
                     if (job == null) { m.replyTo().tell(false); return this; }

@@ -10,18 +10,30 @@ import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.JobStateRecord;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * The coordinator's writes to Kafka: job records to the priority's jobs topic and job states to the compacted state
  * topic. Idempotent producer, acks=all; a returned future completes once the record is durable. Thread-safe.
+ *
+ * <p>Every state record carries two headers, so followers can act without parsing the value (which holds the whole
+ * proof): {@value #STATUS_HEADER}, the job's status as its proto enum number in decimal ASCII, and
+ * {@value #ORIGIN_HEADER}, this JobLog's incarnation (coordinator id plus a random id fresh at every start), so a
+ * coordinator can skip the echo of its own writes.
  */
 public final class JobLog implements AutoCloseable {
+    public static final String STATUS_HEADER = "ppfarm-status";
+    public static final String ORIGIN_HEADER = "ppfarm-origin";
+
     private final KafkaProducer<String, byte[]> producer;
     private final FarmTopics topics;
     private final boolean pinCircuits;
+    private final String origin;
+    private final byte[] originBytes;
 
     public JobLog(Map<String, Object> clientProps, String clientId, FarmTopics topics, boolean pinCircuits) {
         Map<String, Object> p = new HashMap<>(clientProps);
@@ -34,7 +46,12 @@ public final class JobLog implements AutoCloseable {
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
         this.pinCircuits = pinCircuits;
+        this.origin = clientId + "/" + UUID.randomUUID();
+        this.originBytes = origin.getBytes(StandardCharsets.UTF_8);
     }
+
+    /** This incarnation's {@value #ORIGIN_HEADER}: unique per start, never reused by a restarted coordinator. */
+    public String origin() { return origin; }
 
     /** Enqueues a job; keyed by job id (spread) or by its zkey hash (pinned to one partition per circuit). */
     public CompletableFuture<Void> publishJob(JobRecord r) {
@@ -43,7 +60,11 @@ public final class JobLog implements AutoCloseable {
     }
 
     public CompletableFuture<Void> publishState(Job job) {
-        return send(new ProducerRecord<>(topics.state(), job.getJobId(), JobStateRecord.newBuilder().setJob(job).build().toByteArray()));
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.state(), job.getJobId(),
+                JobStateRecord.newBuilder().setJob(job).build().toByteArray());
+        r.headers().add(STATUS_HEADER, Integer.toString(job.getStatusValue()).getBytes(StandardCharsets.US_ASCII));
+        r.headers().add(ORIGIN_HEADER, originBytes);
+        return send(r);
     }
 
     private CompletableFuture<Void> send(ProducerRecord<String, byte[]> r) {

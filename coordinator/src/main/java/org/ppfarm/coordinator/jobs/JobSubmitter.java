@@ -20,10 +20,12 @@ import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.SubmitRequest;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,9 +54,12 @@ public final class JobSubmitter {
     private final InputSeal.Sealer sealer;
     private final ProtocolInputs protocolInputs;
     private final FarmMetrics metrics;
+    private final Executor blocking;
 
+    /** @param blocking builds inputs from privacy-pool requests (Merkle trees: up to seconds), off the caller's thread */
     public JobSubmitter(CircuitRegistry registry, ActorRef<JobTracker.Command> tracker, Scheduler scheduler, JobLog log,
-                        byte[] sealKey, ProtocolInputs protocolInputs, FarmMetrics metrics) {
+                        byte[] sealKey, ProtocolInputs protocolInputs, FarmMetrics metrics, Executor blocking) {
+        this.blocking = blocking;
         this.registry = registry;
         this.tracker = tracker;
         this.scheduler = scheduler;
@@ -69,6 +74,22 @@ public final class JobSubmitter {
      * without its own deadline is dropped when nobody can receive its result any more.
      */
     public CompletionStage<Submitted> submit(SubmitRequest req, long callDeadlineMillis) {
+        return submit(req, callDeadlineMillis, null);
+    }
+
+    /**
+     * As {@link #submit(SubmitRequest, long)}, and registers {@code watcher} (if not null) with the job — the new
+     * one, or the one the idempotency key already names — as {@link #watch} does, before the stage completes.
+     */
+    public CompletionStage<Submitted> submit(SubmitRequest req, long callDeadlineMillis, JobListener watcher) {
+        if (protocolInputs != null && (req.getInputCase() == SubmitRequest.InputCase.WITHDRAW_REQUEST_JSON
+                || req.getInputCase() == SubmitRequest.InputCase.RAGEQUIT_REQUEST_JSON))
+            return CompletableFuture.supplyAsync(() -> submitNow(req, callDeadlineMillis, watcher), blocking).thenCompose(s -> s);
+        return submitNow(req, callDeadlineMillis, watcher);
+    }
+
+    /** Everything but a privacy-pool request's input building is quick and never blocks: the caller's thread does it. */
+    private CompletionStage<Submitted> submitNow(SubmitRequest req, long callDeadlineMillis, JobListener watcher) {
         long t0 = System.nanoTime();
         byte[] input = null;
         try {
@@ -120,9 +141,12 @@ public final class JobSubmitter {
             CompletionStage<String> holder = req.getIdempotencyKey().isEmpty() ? CompletableFuture.completedFuture(jobId)
                     : AskPattern.ask(tracker, r -> new JobTracker.Reserve(req.getIdempotencyKey(), jobId, r), ASK, scheduler);
             return holder.thenCompose(h -> {
-                if (!h.equals(jobId)) return get(h).thenApply(j -> new Submitted(j.orElse(job.toBuilder().setJobId(h).build()), true));
-                // local state first, so a worker's fast result always finds the job; then durable in Kafka
-                return learn(job).thenCompose(x -> CompletableFuture.allOf(log.publishState(job), log.publishJob(record)))
+                if (!h.equals(jobId)) return get(h).thenCompose(j -> (watcher == null ? CompletableFuture.completedFuture(true) : watch(h, watcher))
+                        .thenApply(known -> new Submitted(j.orElse(job.toBuilder().setJobId(h).build()), true)));
+                // local state first, so a worker's fast result always finds the job; then durable in Kafka. A tell, not
+                // an ask: the tracker's mailbox orders it before any later Get, Watch or event of this job.
+                tracker.tell(new JobTracker.Learn(job, watcher, null));
+                return CompletableFuture.allOf(log.publishState(job), log.publishJob(record))
                         .handle((x, e) -> {
                             if (e != null) throw new java.util.concurrent.CompletionException(
                                     new NotAvailableException("job log (Kafka) unavailable: " + e.getMessage()));
@@ -165,12 +189,12 @@ public final class JobSubmitter {
         return AskPattern.ask(tracker, r -> new JobTracker.Learn(job, r), ASK, scheduler);
     }
 
-    /** A worker's event; completes with the merged state if it changed (to be published). */
-    public CompletionStage<Optional<Job>> applyEvent(JobEvent e) {
-        CompletionStage<Optional<Job>> s = AskPattern.ask(tracker, r -> new JobTracker.ApplyEvent(e, r), ASK, scheduler);
-        return s.thenApply(j -> {
-            j.filter(x -> JobStates.terminal(x.getStatus())).ifPresent(metrics::finished);
-            return j;
+    /** Workers' events polled together; completes with the states they changed, in order. */
+    public CompletionStage<List<Job>> applyEvents(List<JobEvent> events) {
+        CompletionStage<List<Job>> s = AskPattern.ask(tracker, r -> new JobTracker.ApplyEvents(events, r), ASK, scheduler);
+        return s.thenApply(changed -> {
+            for (Job j : changed) if (JobStates.terminal(j.getStatus())) metrics.finished(j);
+            return changed;
         });
     }
 

@@ -10,9 +10,13 @@ import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobEvent;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Consumer;
 
 /**
@@ -26,13 +30,22 @@ import java.util.function.Consumer;
  */
 public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
 
-    public sealed interface Command permits Learn, ApplyEvent, Get, Watch, Unwatch, Cancel, Reserve, Removed {}
+    public sealed interface Command permits Learn, ApplyEvents, Get, Watch, Unwatch, Cancel, Reserve, Removed {}
 
-    /** A state learnt from a submission or the state topic; replies with the merged state if it changed. */
-    public record Learn(Job job, ActorRef<Optional<Job>> replyTo) implements Command {}
+    /**
+     * A state learnt from a submission or the state topic; replies with the merged state if it changed. A non-null
+     * {@code watcher} is registered with the job in the same step (as {@link Watch} would), so a submission that
+     * waits for its result needs no second round trip. {@code replyTo} may be null: no reply wanted.
+     */
+    public record Learn(Job job, JobListener watcher, ActorRef<Optional<Job>> replyTo) implements Command {
+        public Learn(Job job, ActorRef<Optional<Job>> replyTo) { this(job, null, replyTo); }
+    }
 
-    /** A worker's event; replies with the new state if the event changed it (empty for a duplicate or late result). */
-    public record ApplyEvent(JobEvent event, ActorRef<Optional<Job>> replyTo) implements Command {}
+    /**
+     * Worker events polled together; replies once every one is merged, with the states they changed in the order
+     * the events came (duplicates and late results change nothing and are left out).
+     */
+    public record ApplyEvents(List<JobEvent> events, ActorRef<List<Job>> replyTo) implements Command {}
 
     public record Get(String jobId, ActorRef<Optional<Job>> replyTo) implements Command {}
 
@@ -77,11 +90,15 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
         return newReceiveBuilder()
                 .onMessage(Learn.class, m -> {
                     if (!m.job().getIdempotencyKey().isEmpty()) reserve(m.job().getIdempotencyKey(), m.job().getJobId());
-                    job(m.job().getJobId()).tell(new JobActor.Merge(m.job(), m.replyTo()));
+                    job(m.job().getJobId()).tell(new JobActor.Merge(m.job(), m.watcher(), m.replyTo()));
                     return this;
                 })
-                .onMessage(ApplyEvent.class, m -> {
-                    job(m.event().getJobId()).tell(new JobActor.Event(m.event(), m.replyTo()));
+                .onMessage(ApplyEvents.class, m -> {
+                    Batch batch = new Batch(m.events().size(), m.replyTo());
+                    for (int i = 0; i < m.events().size(); i++) {
+                        JobEvent e = m.events().get(i);
+                        job(e.getJobId()).tell(new JobActor.Event(e, batch.slot(i)));
+                    }
                     return this;
                 })
                 .onMessage(Get.class, m -> {
@@ -118,6 +135,34 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                     return this;
                 })
                 .build();
+    }
+
+    /**
+     * Collects the job actors' answers to one {@link ApplyEvents} and replies once all are in: one reply per poll of
+     * the events topic instead of one ask per event. Job actors run on any dispatcher thread, hence the atomics.
+     */
+    private static final class Batch {
+        private final AtomicReferenceArray<Job> changed;
+        private final AtomicInteger left;
+        private final ActorRef<List<Job>> replyTo;
+
+        Batch(int size, ActorRef<List<Job>> replyTo) {
+            this.changed = new AtomicReferenceArray<>(size);
+            this.left = new AtomicInteger(size);
+            this.replyTo = replyTo;
+            if (size == 0) replyTo.tell(List.of());
+        }
+
+        Consumer<Optional<Job>> slot(int i) {
+            return o -> {
+                o.ifPresent(j -> changed.set(i, j));
+                if (left.decrementAndGet() == 0) {
+                    List<Job> out = new ArrayList<>();
+                    for (int k = 0; k < changed.length(); k++) if (changed.get(k) != null) out.add(changed.get(k));
+                    replyTo.tell(out);
+                }
+            };
+        }
     }
 
     private String reserve(String key, String jobId) {

@@ -24,11 +24,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Farm benchmarks on the embedded farm (one process: KRaft broker, coordinator, worker, and this client), with the
  * commitment circuit:
  * <ul>
- *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline CLASS]}: an open-loop load of R jobs/s (below saturation)
- *       through Prove; per job, farm overhead = end-to-end latency at the client minus the worker's in-process
- *       witness + prove + verify time. Prints p50 and p99.</li>
+ *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline CLASS] [--warmup W]}: W warm-up jobs (default 200), then
+ *       an open-loop load of R jobs/s (below saturation) through Prove; per job, farm overhead = end-to-end latency
+ *       at the client minus the worker's in-process witness + prove + verify time. Prints p50 and p99.</li>
  *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W]}: proving replaced by an instant verifier-checked
- *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches.</li>
+ *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches,
+ *       and the process's CPU time per job (broker, farm and client together), which neighbours on a shared machine
+ *       disturb far less than the rate. {@code -Dppfarm.bench.jfr=FILE} records a CPU-time profile (JFR
+ *       {@code jdk.CPUTimeSample}) of the measured round into FILE.</li>
  * </ul>
  */
 public final class FarmBench {
@@ -39,7 +42,7 @@ public final class FarmBench {
         int jobs = intOpt(args, "--jobs", mode.equals("dispatch") ? 20_000 : 100);
         switch (mode) {
             case "overhead" -> overhead(jobs, Double.parseDouble(opt(args, "--rate", "1")),
-                    opt(args, "--pipeline", "org.ppfarm.worker.pipeline.EnginePipeline$Factory"));
+                    opt(args, "--pipeline", "org.ppfarm.worker.pipeline.EnginePipeline$Factory"), intOpt(args, "--warmup", 200));
             case "dispatch" -> dispatch(jobs, intOpt(args, "--concurrency", 512), intOpt(args, "--workers", 32));
             default -> throw new IllegalArgumentException("usage: FarmBench overhead|dispatch [options]");
         }
@@ -61,10 +64,19 @@ public final class FarmBench {
         return f;
     }
 
-    static void overhead(int jobs, double rate, String pipeline) throws Exception {
+    static void overhead(int jobs, double rate, String pipeline, int warm) throws Exception {
+        if (pipeline.equals(CachedProofPipeline.Factory.class.getName()) && System.getProperty("ppfarm.bench.cachedProofDir") == null)
+            System.setProperty("ppfarm.bench.cachedProofDir", cachedProof().toString());
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, pipeline, 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
-             FarmClient c = FarmClient.connect(farm.address())) {
-            for (int i = 0; i < 5; i++) prove(c, job(-1 - i)).get(); // warm: circuit load, JIT
+             FarmClient c = FarmClient.connectDirect(farm.address())) {
+            // warm-up: the circuit's load, and the JIT. A farm at steady load has run its per-job code paths (gRPC,
+            // Kafka clients, actors) thousands of times; 5 warm-up jobs left them interpreted, which alone added
+            // ~15 ms per job. Four at a time so the coordinator-side paths see some concurrency too.
+            for (int i = 0; i < warm; i += 4) {
+                List<CompletableFuture<Job>> w = new ArrayList<>();
+                for (int k = 0; k < 4; k++) w.add(prove(c, job(1_000_000 + i + k)));
+                for (var f : w) f.get();
+            }
             long[] overheadMicros = new long[jobs], e2eMicros = new long[jobs], inProcess = new long[jobs];
             long[] queued = new long[jobs], after = new long[jobs];
             List<CompletableFuture<Void>> all = new ArrayList<>();
@@ -75,7 +87,8 @@ public final class FarmBench {
                 int k = i;
                 long t0 = System.nanoTime();
                 all.add(prove(c, job(k)).thenAccept(j -> {
-                    long e2e = (System.nanoTime() - t0) / 1000;
+                    long tEnd = System.nanoTime();
+                    long e2e = (tEnd - t0) / 1000;
                     var t = j.getResult().getTimings();
                     long work = t.getWitnessMicros() + t.getProveMicros() + t.getVerifyMicros();
                     e2eMicros[k] = e2e;
@@ -100,13 +113,19 @@ public final class FarmBench {
         System.setProperty("ppfarm.bench.cachedProofDir", proofDir.toString());
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
                 CachedProofPipeline.Factory.class.getName(), workers, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
-             FarmClient c = FarmClient.connect(farm.address())) {
+             FarmClient c = FarmClient.connectDirect(farm.address())) {
             for (int round = 0; round < 2; round++) { // the first round warms the JIT
                 int n = round == 0 ? Math.min(jobs, 2000) : jobs;
                 Semaphore inFlight = new Semaphore(concurrency);
                 AtomicInteger ok = new AtomicInteger();
                 List<CompletableFuture<Void>> all = new ArrayList<>(n);
-                long t0 = System.nanoTime();
+                jdk.jfr.Recording rec = null;
+                if (round == 1 && System.getProperty("ppfarm.bench.jfr") != null) {
+                    rec = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+                    rec.enable("jdk.CPUTimeSample").with("throttle", "2ms");
+                    rec.start();
+                }
+                long t0 = System.nanoTime(), cpu0 = processCpuNanos();
                 for (int i = 0; i < n; i++) {
                     inFlight.acquire();
                     all.add(prove(c, job(i)).handle((j, e) -> {
@@ -117,10 +136,13 @@ public final class FarmBench {
                     }));
                 }
                 CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
-                double s = (System.nanoTime() - t0) / 1e9;
+                double s = (System.nanoTime() - t0) / 1e9, cpuMs = (processCpuNanos() - cpu0) / 1e6;
+                if (rec != null) { rec.stop(); rec.dump(java.nio.file.Path.of(System.getProperty("ppfarm.bench.jfr"))); rec.close(); }
                 if (round == 1 || jobs <= 2000)
                     System.out.printf("dispatch (proving replaced by an instant verifier-checked cached proof): %d jobs (%d succeeded) "
-                            + "in %.2f s = %.0f jobs/s, %d in flight, %d worker threads%n", n, ok.get(), s, n / s, concurrency, workers);
+                            + "in %.2f s = %.0f jobs/s, %d in flight, %d worker threads; process CPU %.0f µs per job (%.2f cores busy; "
+                            + "the machine has %d)%n", n, ok.get(), s, n / s, concurrency, workers, cpuMs * 1000 / n, cpuMs / 1000 / s,
+                            Runtime.getRuntime().availableProcessors());
             }
         }
     }
@@ -129,12 +151,17 @@ public final class FarmBench {
     static Path cachedProof() throws Exception {
         Path dir = Files.createTempDirectory("ppfarm-cached-proof-");
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, EnginePipeline.Factory.class.getName(), 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
-             FarmClient c = FarmClient.connect(farm.address())) {
+             FarmClient c = FarmClient.connectDirect(farm.address())) {
             Job j = prove(c, job(0)).get();
             Files.writeString(dir.resolve("proof.json"), j.getResult().getProofJson());
             Files.writeString(dir.resolve("public.json"), j.getResult().getPublicJson());
         }
         return dir;
+    }
+
+    /** CPU time of this whole process (broker, farm and client), all threads. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     static double pct(long[] micros, double p) {
