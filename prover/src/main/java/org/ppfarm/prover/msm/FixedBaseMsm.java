@@ -32,7 +32,6 @@ final class FixedBaseMsm {
     static final int HOT = 64;
     private static final int DIGIT_CHUNK = 1 << 14;
     private static final int BLOCKS_LOG = 10;
-    private static final int RANGE_LOG = 12;
 
     private final ForkJoinPool pool;
     private final BucketKernel kernel;
@@ -134,9 +133,7 @@ final class FixedBaseMsm {
             cost[b] = cnt * ((b << blockShift) < HOT ? 11 : 6.5) + 27.0 * blockSize;
             total += cost[b];
         }
-        // at least one range per thread, and ranges of at most 2^12 buckets (256 KiB of G1 buckets: a core's L2), each
-        // scanning all entries for its own: the scans are sequential reads, the bucket updates random
-        ranges = (int) Math.max(1, Math.min(Math.max(pool.getParallelism(), half >>> RANGE_LOG), entries / 4096));
+        ranges = (int) Math.max(1, Math.min(pool.getParallelism(), entries / 4096));
         int[] bounds = new int[ranges + 1];
         double acc = 0;
         int r = 1;
