@@ -49,7 +49,7 @@ public final class EnginePipeline implements ProvingPipeline {
 
         public Factory() {
             Groth16Prover chosen = Groth16Prover.cpu();
-            String name = "cpu";
+            String name = chosen.msm().name();   // "cpu-native" (native CPU kernels) or "cpu" (the Java fallback)
             GpuAvailability gpu = GpuAvailability.probe();
             if (gpu.available()) {
                 try {

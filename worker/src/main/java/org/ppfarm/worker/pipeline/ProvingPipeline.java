@@ -17,7 +17,7 @@ public interface ProvingPipeline {
         /** Loads a circuit once (parse the zkey, compile the wasm); the result serves many concurrent jobs. */
         ProvingPipeline load(CircuitFiles files) throws Exception;
 
-        /** The backend proofs are made on, reported with each result ("cpu", "cuda:0", ...). */
+        /** The backend proofs are made on, reported with each result ("cpu-native", "cpu", "cuda:0", ...). */
         String backend();
     }
 
