@@ -51,6 +51,7 @@ import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A proving worker: a member of the workers' Kafka consumer group on the jobs topics.
@@ -87,6 +88,7 @@ public final class Worker implements AutoCloseable {
     private final Map<TopicPartition, Offsets> offsets = new HashMap<>(); // consumer thread only
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicLong seq = new AtomicLong();
+    private static final long FULL_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     private final Thread consumerThread;
     private final List<Thread> provers = new ArrayList<>();
     private volatile boolean fetching = true;
@@ -203,9 +205,15 @@ public final class Worker implements AutoCloseable {
                 }
                 for (Pending r; (r = retry.poll()) != null; ) if (offsets.containsKey(r.tp())) queue.add(r);
                 var assigned = consumer.assignment();
-                if (!fetching || queue.size() + inFlight.get() >= prefetch) consumer.pause(assigned);
+                boolean full = !fetching || queue.size() + inFlight.get() >= prefetch;
+                if (full) consumer.pause(assigned);
                 else consumer.resume(consumer.paused());
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(20))) {
+                // full: poll without waiting (rebalances and liveness still progress), then sleep until a job
+                // settles (freeing a slot unparks this thread) rather than in poll, which nothing would wake: a
+                // 20 ms poll per refill capped a saturated worker at about prefetch / 20 ms jobs per second
+                var records = consumer.poll(full ? Duration.ZERO : Duration.ofMillis(20));
+                if (full && records.isEmpty()) LockSupport.parkNanos(FULL_WAIT_NANOS);
+                for (ConsumerRecord<String, byte[]> r : records) {
                     Offsets o = offsets.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new Offsets());
                     o.pending.add(r.offset());
                     o.next = Math.max(o.next, r.offset() + 1);
@@ -269,6 +277,7 @@ public final class Worker implements AutoCloseable {
                     if (e == null && settled) done.add(job);
                     else retry.add(job);
                     inFlight.decrementAndGet();
+                    LockSupport.unpark(consumerThread); // a slot is free: a full consumer may fetch again
                 });
             } catch (InterruptedException e) {
                 retry.add(job);

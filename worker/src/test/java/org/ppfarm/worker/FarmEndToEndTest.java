@@ -155,6 +155,31 @@ class FarmEndToEndTest {
     }
 
     @Test
+    void batchWithValidAndInvalidJobsProvesTheValidOnes() throws Exception {
+        List<SubmitRequest> batch = List.of(
+                commitment(commitmentInput(3000)),
+                commitment("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"secret\":\"-4\"}"),
+                SubmitRequest.newBuilder(commitment(commitmentInput(3001))).setIdempotencyKey("e2e-batch").build(),
+                SubmitRequest.newBuilder(commitment(commitmentInput(3002))).setIdempotencyKey("e2e-batch").build(),
+                // well-formed, but the circuit has no signal 'amount': refused by the worker, a terminal FAILED result
+                commitment("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"amount\":\"4\"}"));
+        var r = client.submitBatch(batch, true, 300).get(300, TimeUnit.SECONDS).getResultsList();
+        assertEquals(5, r.size());
+        assertEquals(Status.Code.INVALID_ARGUMENT.value(), r.get(1).getError().getCode());
+        assertEquals("input signal 'secret': negative value; field elements are 0 ≤ x < r", r.get(1).getError().getMessage());
+        assertTrue(r.get(3).getSubmitted().getExisting());
+        assertEquals(r.get(2).getSubmitted().getJobId(), r.get(3).getSubmitted().getJobId());
+        assertEquals(r.get(2).getJob(), r.get(3).getJob());
+        for (int i : new int[]{0, 2}) {
+            assertEquals(r.get(i).getSubmitted().getJobId(), r.get(i).getJob().getJobId());
+            assertVerifiesWithSnarkjs(r.get(i).getJob(), Artifacts.commitmentVkey());
+        }
+        assertEquals(JobStatus.JOB_STATUS_FAILED, r.get(4).getJob().getStatus());
+        assertEquals(Status.Code.INVALID_ARGUMENT.value(), r.get(4).getJob().getError().getCode());
+        assertTrue(r.get(4).getJob().getError().getMessage().startsWith("witness: "), r.get(4).getJob().getError().getMessage());
+    }
+
+    @Test
     void withdrawRequestIsBuiltCheckedProvedAndVerified() throws Exception {
         ZeroXBowInputs.Case c = ZeroXBowInputs.withdrawCases(500, 1, 7, 4, false).getFirst();
         Job job = client.blocking().withDeadlineAfter(300, TimeUnit.SECONDS).prove(SubmitRequest.newBuilder()

@@ -12,14 +12,19 @@ import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.ProverGrpc;
 import org.ppfarm.proto.v1.RegisterCircuitHeader;
 import org.ppfarm.proto.v1.RegisterCircuitRequest;
+import org.ppfarm.proto.v1.SubmitBatchRequest;
+import org.ppfarm.proto.v1.SubmitBatchResponse;
+import org.ppfarm.proto.v1.SubmitRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Client-side helpers over a {@link Channel} to a coordinator: the blocking stub for the unary calls and a streamed
@@ -58,6 +63,23 @@ public final class FarmClient implements AutoCloseable {
     public ProverGrpc.ProverStub async() { return ProverGrpc.newStub(channel); }
 
     public Channel channel() { return channel; }
+
+    /**
+     * Submits {@code jobs} (at most 1,000) in one message; one result per job, in order: its id, or the status
+     * Submit would have refused it with. With {@code waitForResults} the call returns once every accepted job is
+     * terminal, each result carrying the job's final state; {@code deadlineSeconds} (0: none) is the call's gRPC
+     * deadline, which jobs without their own deadline inherit. Completes on the channel's executor.
+     */
+    public CompletableFuture<SubmitBatchResponse> submitBatch(List<SubmitRequest> jobs, boolean waitForResults, long deadlineSeconds) {
+        CompletableFuture<SubmitBatchResponse> f = new CompletableFuture<>();
+        ProverGrpc.ProverStub stub = deadlineSeconds > 0 ? async().withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS) : async();
+        stub.submitBatch(SubmitBatchRequest.newBuilder().addAllJobs(jobs).setWaitForResults(waitForResults).build(), new StreamObserver<>() {
+            @Override public void onNext(SubmitBatchResponse r) { f.complete(r); }
+            @Override public void onError(Throwable t) { f.completeExceptionally(t); }
+            @Override public void onCompleted() { }
+        });
+        return f;
+    }
 
     /** Uploads a circuit with the hashes of the files as declared hashes. */
     public Circuit register(String name, String version, Path zkey, Path wasm, Path vkey) {
@@ -111,7 +133,7 @@ public final class FarmClient implements AutoCloseable {
     public void close() throws InterruptedException {
         if (owned != null) {
             owned.shutdown();
-            owned.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
+            owned.awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 }

@@ -19,12 +19,18 @@ import org.ppfarm.proto.v1.ListCircuitsRequest;
 import org.ppfarm.proto.v1.ListCircuitsResponse;
 import org.ppfarm.proto.v1.ProverGrpc;
 import org.ppfarm.proto.v1.RegisterCircuitRequest;
+import org.ppfarm.proto.v1.JobError;
+import org.ppfarm.proto.v1.SubmitBatchRequest;
+import org.ppfarm.proto.v1.SubmitBatchResponse;
+import org.ppfarm.proto.v1.SubmitBatchResult;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.SubmitResponse;
 import org.ppfarm.proto.v1.WatchJobRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -37,6 +43,9 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ProverService extends ProverGrpc.ProverImplBase {
     private static final Logger log = LoggerFactory.getLogger(ProverService.class);
+
+    /** Most jobs one SubmitBatch may carry (the message as a whole is bounded by {@code grpc.max.message.bytes}). */
+    public static final int MAX_BATCH_JOBS = 1000;
 
     private final JobSubmitter jobs;
     private final CircuitRegistry registry;
@@ -58,9 +67,65 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         jobs.submit(request, grpcDeadlineMillis()).whenComplete((s, e) -> {
             if (e != null) out.onError(Statuses.of(e));
             else {
-                out.onNext(SubmitResponse.newBuilder().setJobId(s.job().getJobId()).setExisting(s.existing()).build());
+                out.onNext(submitted(s));
                 out.onCompleted();
             }
+        });
+    }
+
+    private static SubmitResponse submitted(JobSubmitter.Submitted s) {
+        return SubmitResponse.newBuilder().setJobId(s.jobId()).setExisting(s.existing()).build();
+    }
+
+    @Override
+    public void submitBatch(SubmitBatchRequest request, StreamObserver<SubmitBatchResponse> out) {
+        int n = request.getJobsCount();
+        if (n == 0) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("jobs: empty batch; send 1 to " + MAX_BATCH_JOBS + " jobs").asRuntimeException());
+            return;
+        }
+        if (n > MAX_BATCH_JOBS) {
+            out.onError(Status.RESOURCE_EXHAUSTED.withDescription("jobs: " + n + " jobs in one SubmitBatch exceeds the limit of "
+                    + MAX_BATCH_JOBS + " per batch").asRuntimeException());
+            return;
+        }
+        ServerCallStreamObserver<SubmitBatchResponse> call = (ServerCallStreamObserver<SubmitBatchResponse>) out;
+        boolean wait = request.getWaitForResults();
+        List<CompletableFuture<Job>> done = new ArrayList<>(n);
+        List<JobListener> listeners = wait ? new ArrayList<>(n) : null;
+        if (wait) for (int i = 0; i < n; i++) {
+            CompletableFuture<Job> d = new CompletableFuture<>();
+            done.add(d);
+            listeners.add(job -> { if (JobStates.terminal(job.getStatus())) d.complete(job); });
+        }
+        List<CompletableFuture<JobSubmitter.Submitted>> submitted = jobs.submitAll(request.getJobsList(), grpcDeadlineMillis(), listeners);
+        if (wait) call.setOnCancelHandler(() -> {
+            for (int i = 0; i < n; i++) {
+                JobSubmitter.Submitted s = submitted.get(i).getNow(null);
+                if (s != null) jobs.unwatch(s.jobId(), listeners.get(i));
+            }
+        });
+        // a refused job has nothing to wait for; an accepted one, with wait_for_results, its terminal state
+        List<CompletableFuture<SubmitBatchResult>> results = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<Job> d = wait ? done.get(i) : null;
+            results.add(submitted.get(i).handle((s, e) -> {
+                if (e != null) {
+                    Status st = Statuses.of(e).getStatus();
+                    return CompletableFuture.completedFuture(SubmitBatchResult.newBuilder().setError(JobError.newBuilder()
+                            .setCode(st.getCode().value()).setMessage(st.getDescription() == null ? "" : st.getDescription())).build());
+                }
+                SubmitBatchResult.Builder b = SubmitBatchResult.newBuilder().setSubmitted(submitted(s));
+                return d == null ? CompletableFuture.completedFuture(b.build()) : d.thenApply(job -> b.setJob(job).build());
+            }).thenCompose(f -> f));
+        }
+        CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).whenComplete((x, e) -> {
+            if (call.isCancelled()) return;
+            if (e != null) { out.onError(Statuses.of(e)); return; }
+            SubmitBatchResponse.Builder r = SubmitBatchResponse.newBuilder();
+            for (var f : results) r.addResults(f.join());
+            out.onNext(r.build());
+            out.onCompleted();
         });
     }
 
@@ -112,7 +177,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         call.setOnCancelHandler(() -> { if (jobId.get() != null) jobs.unwatch(jobId.get(), listener); });
         // the listener is registered with the job as it is learnt: no separate watch round trip
         jobs.submit(request, grpcDeadlineMillis(), listener).thenCompose(s -> {
-            jobId.set(s.job().getJobId());
+            jobId.set(s.jobId());
             return done;
         }).whenComplete((job, e) -> {
             if (call.isCancelled()) return;

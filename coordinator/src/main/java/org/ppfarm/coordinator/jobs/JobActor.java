@@ -33,6 +33,7 @@ final class JobActor extends AbstractBehavior<JobActor.Command> {
     /** {@code reply}: called on this actor's thread with the changed state, if it changed. */
     record Event(JobEvent event, Consumer<Optional<Job>> reply) implements Command {}
     record Get(ActorRef<Optional<Job>> replyTo) implements Command {}
+    /** {@code replyTo} may be null: no reply wanted. */
     record Watch(JobListener listener, ActorRef<Boolean> replyTo) implements Command {}
     record Unwatch(JobListener listener) implements Command {}
     record Cancel(ActorRef<Optional<JobTracker.CancelOutcome>> replyTo) implements Command {}
@@ -74,8 +75,8 @@ final class JobActor extends AbstractBehavior<JobActor.Command> {
                 .onMessage(Event.class, m -> { m.reply().accept(update(JobStates.merge(job, JobStates.fromEvent(job, m.event())))); return this; })
                 .onMessage(Get.class, m -> { m.replyTo().tell(Optional.ofNullable(job)); return this; })
                 .onMessage(Watch.class, m -> {
-                    if (job == null) { m.replyTo().tell(false); return this; }
-                    m.replyTo().tell(true);
+                    if (job == null) { if (m.replyTo() != null) m.replyTo().tell(false); return this; }
+                    if (m.replyTo() != null) m.replyTo().tell(true);
                     m.listener().onUpdate(job);
                     if (!JobStates.terminal(job.getStatus())) listeners.add(m.listener());
                     return this;

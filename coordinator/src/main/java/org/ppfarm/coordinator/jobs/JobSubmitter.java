@@ -20,6 +20,7 @@ import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.SubmitRequest;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,7 +46,8 @@ public final class JobSubmitter {
         byte[] ragequit(byte[] requestJson) throws InvalidInputException;
     }
 
-    public record Submitted(Job job, boolean existing) {}
+    /** The id of the job a submission names: a new job, or ({@code existing}) the one its idempotency key already held. */
+    public record Submitted(String jobId, boolean existing) {}
 
     private final CircuitRegistry registry;
     private final ActorRef<JobTracker.Command> tracker;
@@ -82,14 +84,60 @@ public final class JobSubmitter {
      * one, or the one the idempotency key already names — as {@link #watch} does, before the stage completes.
      */
     public CompletionStage<Submitted> submit(SubmitRequest req, long callDeadlineMillis, JobListener watcher) {
-        if (protocolInputs != null && (req.getInputCase() == SubmitRequest.InputCase.WITHDRAW_REQUEST_JSON
-                || req.getInputCase() == SubmitRequest.InputCase.RAGEQUIT_REQUEST_JSON))
-            return CompletableFuture.supplyAsync(() -> submitNow(req, callDeadlineMillis, watcher), blocking).thenCompose(s -> s);
-        return submitNow(req, callDeadlineMillis, watcher);
+        return submitAll(List.of(req), callDeadlineMillis, watcher == null ? null : java.util.Collections.singletonList(watcher)).get(0);
     }
 
-    /** Everything but a privacy-pool request's input building is quick and never blocks: the caller's thread does it. */
-    private CompletionStage<Submitted> submitNow(SubmitRequest req, long callDeadlineMillis, JobListener watcher) {
+    /**
+     * Submits each request as {@link #submit(SubmitRequest, long, JobListener)} does — the same validation, sealing
+     * and idempotency — and enqueues the accepted ones together: one tracker message for all of them, and their
+     * records handed to the Kafka producer back to back (it batches them) before waiting for any acknowledgement.
+     * Returns one stage per request, in order; a refused request fails only its own stage.
+     *
+     * @param watchers null, or one listener (or null) per request
+     */
+    public List<CompletableFuture<Submitted>> submitAll(List<SubmitRequest> reqs, long callDeadlineMillis, List<JobListener> watchers) {
+        List<CompletableFuture<Prepared>> prepared = new ArrayList<>(reqs.size());
+        for (SubmitRequest req : reqs) {
+            // building inputs from a privacy-pool request takes Merkle trees (up to seconds): off the caller's thread
+            if (protocolInputs != null && (req.getInputCase() == SubmitRequest.InputCase.WITHDRAW_REQUEST_JSON
+                    || req.getInputCase() == SubmitRequest.InputCase.RAGEQUIT_REQUEST_JSON))
+                prepared.add(CompletableFuture.supplyAsync(() -> prepareOrThrow(req, callDeadlineMillis), blocking));
+            else prepared.add(prepareNow(req, callDeadlineMillis));
+        }
+        List<CompletableFuture<Submitted>> out = new ArrayList<>(reqs.size());
+        for (int i = 0; i < reqs.size(); i++) out.add(new CompletableFuture<>());
+        // everything quick runs on the caller's thread: when nothing went to the blocking pool this is synchronous
+        CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new)).handle((x, e) -> {
+            enqueue(prepared, watchers, out);
+            return null;
+        });
+        return out;
+    }
+
+    /** A validated job with its input sealed: the state to track and the record to write. */
+    private record Prepared(Job job, JobRecord record, long t0) {}
+
+    private CompletableFuture<Prepared> prepareNow(SubmitRequest req, long callDeadlineMillis) {
+        try {
+            return CompletableFuture.completedFuture(prepare(req, callDeadlineMillis));
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private Prepared prepareOrThrow(SubmitRequest req, long callDeadlineMillis) {
+        try {
+            return prepare(req, callDeadlineMillis);
+        } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+        }
+    }
+
+    /**
+     * The one place a job request is checked and sealed: circuit known, deadline not passed, input well-formed and in
+     * range; then the job's state and its record with the input sealed. The plaintext input is wiped before return.
+     */
+    private Prepared prepare(SubmitRequest req, long callDeadlineMillis) throws Exception {
         long t0 = System.nanoTime();
         byte[] input = null;
         try {
@@ -137,29 +185,62 @@ public final class JobSubmitter {
             JobRecord.Builder rb = JobRecord.newBuilder().setJobId(jobId).setCircuit(circuit).setPriority(priority)
                     .setInputKind(kind).setInput(sealer.seal(jobId, input)).setSubmittedAt(job.getSubmittedAt());
             if (deadline != null) rb.setDeadline(deadline);
-            JobRecord record = rb.build();
-            CompletionStage<String> holder = req.getIdempotencyKey().isEmpty() ? CompletableFuture.completedFuture(jobId)
-                    : AskPattern.ask(tracker, r -> new JobTracker.Reserve(req.getIdempotencyKey(), jobId, r), ASK, scheduler);
-            return holder.thenCompose(h -> {
-                if (!h.equals(jobId)) return get(h).thenCompose(j -> (watcher == null ? CompletableFuture.completedFuture(true) : watch(h, watcher))
-                        .thenApply(known -> new Submitted(j.orElse(job.toBuilder().setJobId(h).build()), true)));
-                // local state first, so a worker's fast result always finds the job; then durable in Kafka. A tell, not
-                // an ask: the tracker's mailbox orders it before any later Get, Watch or event of this job.
-                tracker.tell(new JobTracker.Learn(job, watcher, null));
-                return CompletableFuture.allOf(log.publishState(job), log.publishJob(record))
-                        .handle((x, e) -> {
-                            if (e != null) throw new java.util.concurrent.CompletionException(
-                                    new NotAvailableException("job log (Kafka) unavailable: " + e.getMessage()));
-                            metrics.submitted(circuit.getName(), System.nanoTime() - t0);
-                            return new Submitted(job, false);
-                        });
-            });
+            return new Prepared(job, rb.build(), t0);
         } catch (Exception e) {
             metrics.refused(e.getClass().getSimpleName());
-            return CompletableFuture.failedFuture(e);
+            throw e;
         } finally {
             InputSeal.zeroize(input);
         }
+    }
+
+    /**
+     * Records the prepared jobs in the tracker — local state first, so a worker's fast result always finds its job —
+     * then makes the new ones durable in Kafka. A batch with idempotency keys asks (to learn which jobs are replays);
+     * one without tells, and the tracker's mailbox orders it before any later Get, Watch or event of its jobs.
+     */
+    private void enqueue(List<CompletableFuture<Prepared>> prepared, List<JobListener> watchers, List<CompletableFuture<Submitted>> out) {
+        List<Integer> index = new ArrayList<>();
+        List<Job> jobs = new ArrayList<>();
+        List<JobListener> ws = watchers == null ? null : new ArrayList<>();
+        boolean keyed = false;
+        for (int i = 0; i < prepared.size(); i++) {
+            CompletableFuture<Prepared> p = prepared.get(i);
+            if (p.isCompletedExceptionally()) {
+                int k = i;
+                p.exceptionally(e -> { out.get(k).completeExceptionally(e); return null; });
+                continue;
+            }
+            Job job = p.join().job();
+            index.add(i);
+            jobs.add(job);
+            if (ws != null) ws.add(watchers.get(i));
+            keyed |= !job.getIdempotencyKey().isEmpty();
+        }
+        if (jobs.isEmpty()) return;
+        CompletionStage<List<String>> holders;
+        if (keyed) holders = AskPattern.ask(tracker, r -> new JobTracker.Enqueue(jobs, ws, r), ASK, scheduler);
+        else {
+            tracker.tell(new JobTracker.Enqueue(jobs, ws, null));
+            holders = CompletableFuture.completedFuture(jobs.stream().map(Job::getJobId).toList());
+        }
+        holders.whenComplete((h, e) -> {
+            for (int k = 0; k < jobs.size(); k++) {
+                CompletableFuture<Submitted> o = out.get(index.get(k));
+                if (e != null) { o.completeExceptionally(e); continue; }
+                Job job = jobs.get(k);
+                if (!h.get(k).equals(job.getJobId())) { o.complete(new Submitted(h.get(k), true)); continue; }
+                Prepared p = prepared.get(index.get(k)).join();
+                CompletableFuture.allOf(log.publishState(job), log.publishJob(p.record())).whenComplete((x, ke) -> {
+                    if (ke != null) {
+                        o.completeExceptionally(new NotAvailableException("job log (Kafka) unavailable: " + ke.getMessage()));
+                        return;
+                    }
+                    metrics.submitted(job.getCircuit().getName(), System.nanoTime() - p.t0());
+                    o.complete(new Submitted(job.getJobId(), false));
+                });
+            }
+        });
     }
 
     public CompletionStage<Optional<Job>> get(String jobId) {

@@ -30,7 +30,7 @@ import java.util.function.Consumer;
  */
 public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
 
-    public sealed interface Command permits Learn, ApplyEvents, Get, Watch, Unwatch, Cancel, Reserve, Removed {}
+    public sealed interface Command permits Learn, Enqueue, ApplyEvents, Get, Watch, Unwatch, Cancel, Removed {}
 
     /**
      * A state learnt from a submission or the state topic; replies with the merged state if it changed. A non-null
@@ -40,6 +40,16 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     public record Learn(Job job, JobListener watcher, ActorRef<Optional<Job>> replyTo) implements Command {
         public Learn(Job job, ActorRef<Optional<Job>> replyTo) { this(job, null, replyTo); }
     }
+
+    /**
+     * New jobs from one submission (Submit: one job; SubmitBatch: many), in one message. In order, each job's
+     * idempotency key (if any) is claimed: a job whose key another job already holds is a replay and is not
+     * recorded (its watcher, if any, is registered with the holder instead); every other job is recorded, with its
+     * watcher, as {@link Learn} does. {@code watchers} is null or parallel to {@code jobs} (null entries: none).
+     * Replies, if {@code replyTo} is not null, with the id that holds each job's key (the job's own id if new); a
+     * batch without keys needs no reply, and as a tell its jobs are ordered before any later message about them.
+     */
+    public record Enqueue(List<Job> jobs, List<JobListener> watchers, ActorRef<List<String>> replyTo) implements Command {}
 
     /**
      * Worker events polled together; replies once every one is merged, with the states they changed in the order
@@ -56,9 +66,6 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
 
     /** Cancels an unfinished job; replies with the cancelled state (to publish) or the job as it is if finished. */
     public record Cancel(String jobId, ActorRef<Optional<CancelOutcome>> replyTo) implements Command {}
-
-    /** Claims an idempotency key for {@code jobId}; replies with the job id that holds it (jobId itself if new). */
-    public record Reserve(String key, String jobId, ActorRef<String> replyTo) implements Command {}
 
     record Removed(String jobId) implements Command {}
 
@@ -124,8 +131,17 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                     else ref.tell(new JobActor.Cancel(m.replyTo()));
                     return this;
                 })
-                .onMessage(Reserve.class, m -> {
-                    m.replyTo().tell(reserve(m.key(), m.jobId()));
+                .onMessage(Enqueue.class, m -> {
+                    List<String> holders = m.replyTo() == null ? null : new ArrayList<>(m.jobs().size());
+                    for (int i = 0; i < m.jobs().size(); i++) {
+                        Job job = m.jobs().get(i);
+                        JobListener watcher = m.watchers() == null ? null : m.watchers().get(i);
+                        String holder = job.getIdempotencyKey().isEmpty() ? job.getJobId() : reserve(job.getIdempotencyKey(), job.getJobId());
+                        if (holder.equals(job.getJobId())) job(job.getJobId()).tell(new JobActor.Merge(job, watcher, null));
+                        else if (watcher != null && jobs.get(holder) != null) jobs.get(holder).tell(new JobActor.Watch(watcher, null));
+                        if (holders != null) holders.add(holder);
+                    }
+                    if (holders != null) m.replyTo().tell(holders);
                     return this;
                 })
                 .onMessage(Removed.class, m -> {

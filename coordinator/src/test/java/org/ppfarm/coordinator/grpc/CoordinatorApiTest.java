@@ -20,6 +20,8 @@ import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.ListCircuitsRequest;
 import org.ppfarm.proto.v1.RegisterCircuitHeader;
+import org.ppfarm.proto.v1.SubmitBatchRequest;
+import org.ppfarm.proto.v1.SubmitBatchResult;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.SubmitResponse;
 import org.ppfarm.proto.v1.WatchJobRequest;
@@ -74,7 +76,7 @@ class CoordinatorApiTest {
 
     static StatusRuntimeException status(Status.Code code, Executable call) {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
-        assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+        if (code != null) assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
         return e;
     }
 
@@ -156,6 +158,58 @@ class CoordinatorApiTest {
         assertEquals(a.getJobId(), b.getJobId());
         assertFalse(a.getExisting());
         assertTrue(b.getExisting());
+    }
+
+    @Test
+    void batchAnswersEachJobInOrderAsSubmitWould() throws Exception {
+        SubmitResponse earlier = client.blocking().submit(commitment(VALID).setIdempotencyKey("b-earlier").build());
+        String outOfRange = "{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"secret\":\"" + R + "\"}";
+        List<SubmitRequest> batch = List.of(
+                commitment(VALID).build(),
+                commitment(outOfRange).build(),
+                commitment(VALID).setIdempotencyKey("b-1").build(),
+                SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("nope@1")).setInputJson(VALID).build(),
+                commitment(VALID).setIdempotencyKey("b-1").build(),   // replay of index 2, in the same batch
+                commitment(VALID).setIdempotencyKey("b-earlier").build(),
+                commitment(VALID).setDeadline(Timestamps.fromMillis(System.currentTimeMillis() - 1000)).build());
+        var r = client.submitBatch(batch, false, 30).get(30, TimeUnit.SECONDS).getResultsList();
+        assertEquals(batch.size(), r.size());
+        // each refused job carries the status and message Submit gives it alone
+        for (int i : new int[]{1, 3, 6}) {
+            int k = i;
+            var alone = status(null, () -> client.blocking().submit(batch.get(k)));
+            assertEquals(SubmitBatchResult.OutcomeCase.ERROR, r.get(i).getOutcomeCase(), "job " + i);
+            assertEquals(alone.getStatus().getCode().value(), r.get(i).getError().getCode(), "job " + i);
+            assertEquals(alone.getStatus().getDescription(), r.get(i).getError().getMessage(), "job " + i);
+        }
+        assertEquals(Status.Code.INVALID_ARGUMENT.value(), r.get(1).getError().getCode());
+        assertEquals("input signal 'secret': value ≥ r (the BN254 scalar field modulus); refused, not reduced", r.get(1).getError().getMessage());
+        assertEquals(Status.Code.NOT_FOUND.value(), r.get(3).getError().getCode());
+        assertEquals(Status.Code.DEADLINE_EXCEEDED.value(), r.get(6).getError().getCode());
+        // accepted jobs: new ones queued, replays name the job their key already holds
+        for (int i : new int[]{0, 2}) {
+            assertFalse(r.get(i).getSubmitted().getExisting(), "job " + i);
+            Job j = client.blocking().getJob(GetJobRequest.newBuilder().setJobId(r.get(i).getSubmitted().getJobId()).build());
+            assertEquals(JobStatus.JOB_STATUS_QUEUED, j.getStatus());
+        }
+        assertTrue(r.get(4).getSubmitted().getExisting());
+        assertEquals(r.get(2).getSubmitted().getJobId(), r.get(4).getSubmitted().getJobId());
+        assertTrue(r.get(5).getSubmitted().getExisting());
+        assertEquals(earlier.getJobId(), r.get(5).getSubmitted().getJobId());
+        assertEquals(3, java.util.stream.Stream.of(0, 2, 5).map(i -> r.get(i).getSubmitted().getJobId()).distinct().count());
+    }
+
+    @Test
+    void batchLimitsAreEnforcedNamingTheLimit() {
+        List<SubmitRequest> tooMany = java.util.Collections.nCopies(ProverService.MAX_BATCH_JOBS + 1, commitment("{}").build());
+        var e = status(Status.Code.RESOURCE_EXHAUSTED, () -> client.blocking().submitBatch(SubmitBatchRequest.newBuilder().addAllJobs(tooMany).build()));
+        assertEquals("jobs: 1001 jobs in one SubmitBatch exceeds the limit of 1000 per batch", e.getStatus().getDescription());
+        e = status(Status.Code.INVALID_ARGUMENT, () -> client.blocking().submitBatch(SubmitBatchRequest.getDefaultInstance()));
+        assertEquals("jobs: empty batch; send 1 to 1000 jobs", e.getStatus().getDescription());
+        // the message as a whole stays within grpc.max.message.bytes (100000 here), like every call
+        List<SubmitRequest> big = java.util.Collections.nCopies(20, commitment("{\"value\":\"" + "1".repeat(6_000) + "\"}").build());
+        e = status(Status.Code.RESOURCE_EXHAUSTED, () -> client.blocking().submitBatch(SubmitBatchRequest.newBuilder().addAllJobs(big).build()));
+        assertTrue(e.getStatus().getDescription().contains("maximum size 100000"), e.getStatus().getDescription());
     }
 
     @Test

@@ -27,11 +27,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline CLASS] [--warmup W]}: W warm-up jobs (default 200), then
  *       an open-loop load of R jobs/s (below saturation) through Prove; per job, farm overhead = end-to-end latency
  *       at the client minus the worker's in-process witness + prove + verify time. Prints p50 and p99.</li>
- *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W]}: proving replaced by an instant verifier-checked
+ *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W] [--batch B]}: proving replaced by an instant verifier-checked
  *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches,
  *       and the process's CPU time per job (broker, farm and client together), which neighbours on a shared machine
  *       disturb far less than the rate. {@code -Dppfarm.bench.jfr=FILE} records a CPU-time profile (JFR
- *       {@code jdk.CPUTimeSample}) of the measured round into FILE.</li>
+ *       {@code jdk.CPUTimeSample}) of the measured round into FILE. {@code --batch 1} (default) submits each job
+ *       with one Prove call; {@code --batch B} sends B jobs per SubmitBatch call that waits for their results, still
+ *       C jobs in flight.</li>
  * </ul>
  */
 public final class FarmBench {
@@ -43,7 +45,7 @@ public final class FarmBench {
         switch (mode) {
             case "overhead" -> overhead(jobs, Double.parseDouble(opt(args, "--rate", "1")),
                     opt(args, "--pipeline", "org.ppfarm.worker.pipeline.EnginePipeline$Factory"), intOpt(args, "--warmup", 200));
-            case "dispatch" -> dispatch(jobs, intOpt(args, "--concurrency", 512), intOpt(args, "--workers", 32));
+            case "dispatch" -> dispatch(jobs, intOpt(args, "--concurrency", 512), intOpt(args, "--workers", 32), intOpt(args, "--batch", 1));
             default -> throw new IllegalArgumentException("usage: FarmBench overhead|dispatch [options]");
         }
     }
@@ -108,7 +110,8 @@ public final class FarmBench {
         }
     }
 
-    static void dispatch(int jobs, int concurrency, int workers) throws Exception {
+    static void dispatch(int jobs, int concurrency, int workers, int batch) throws Exception {
+        if (batch < 1 || batch > concurrency) throw new IllegalArgumentException("--batch must be between 1 and --concurrency");
         Path proofDir = cachedProof();
         System.setProperty("ppfarm.bench.cachedProofDir", proofDir.toString());
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
@@ -126,12 +129,23 @@ public final class FarmBench {
                     rec.start();
                 }
                 long t0 = System.nanoTime(), cpu0 = processCpuNanos();
-                for (int i = 0; i < n; i++) {
+                if (batch == 1) for (int i = 0; i < n; i++) {
                     inFlight.acquire();
                     all.add(prove(c, job(i)).handle((j, e) -> {
                         inFlight.release();
-                        if (e == null && j.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED
-                                && j.getResult().getBackend().equals(CachedProofPipeline.BACKEND)) ok.incrementAndGet();
+                        if (e == null && succeeded(j)) ok.incrementAndGet();
+                        return null;
+                    }));
+                }
+                else for (int i = 0; i < n; i += batch) {
+                    // one SubmitBatch that waits for its jobs' results: --concurrency jobs in flight, in batches
+                    int size = Math.min(batch, n - i);
+                    List<SubmitRequest> b = new ArrayList<>(size);
+                    for (int k = 0; k < size; k++) b.add(job(i + k));
+                    inFlight.acquire(size);
+                    all.add(c.submitBatch(b, true, 1800).handle((r, e) -> {
+                        inFlight.release(size);
+                        if (e == null) for (var res : r.getResultsList()) if (succeeded(res.getJob())) ok.incrementAndGet();
                         return null;
                     }));
                 }
@@ -139,12 +153,17 @@ public final class FarmBench {
                 double s = (System.nanoTime() - t0) / 1e9, cpuMs = (processCpuNanos() - cpu0) / 1e6;
                 if (rec != null) { rec.stop(); rec.dump(java.nio.file.Path.of(System.getProperty("ppfarm.bench.jfr"))); rec.close(); }
                 if (round == 1 || jobs <= 2000)
-                    System.out.printf("dispatch (proving replaced by an instant verifier-checked cached proof): %d jobs (%d succeeded) "
+                    System.out.printf("dispatch (proving replaced by an instant verifier-checked cached proof), %s: %d jobs (%d succeeded) "
                             + "in %.2f s = %.0f jobs/s, %d in flight, %d worker threads; process CPU %.0f µs per job (%.2f cores busy; "
-                            + "the machine has %d)%n", n, ok.get(), s, n / s, concurrency, workers, cpuMs * 1000 / n, cpuMs / 1000 / s,
+                            + "the machine has %d)%n", batch == 1 ? "one Prove call per job" : "SubmitBatch of " + batch + " jobs (waiting for results)",
+                            n, ok.get(), s, n / s, concurrency, workers, cpuMs * 1000 / n, cpuMs / 1000 / s,
                             Runtime.getRuntime().availableProcessors());
             }
         }
+    }
+
+    static boolean succeeded(Job j) {
+        return j.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED && j.getResult().getBackend().equals(CachedProofPipeline.BACKEND);
     }
 
     /** One real commitment proof made by the engine pipeline, for the dispatch benchmark's cache. */
