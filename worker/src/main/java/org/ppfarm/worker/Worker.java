@@ -45,7 +45,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +75,9 @@ public final class Worker implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final StateFollower stateFollower;
-    private final Set<String> finishedJobs = ConcurrentHashMap.newKeySet();
+    /** Recently finished jobs, skipped if redelivered; bounded (see {@link RecentIds}), ~100 bytes each. */
+    static final int FINISHED_JOBS_REMEMBERED = 1 << 20;
+    private final Set<String> finishedJobs = new RecentIds(FINISHED_JOBS_REMEMBERED);
     private final ManagedChannel channel;
     private final JobRunner runner;
     private final WorkerMetrics metrics;
