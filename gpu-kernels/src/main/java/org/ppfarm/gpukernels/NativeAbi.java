@@ -19,7 +19,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * non-zero status into a {@link GpuException} carrying that message.
  *
  * <p>Calls are ordinary (non-critical) downcalls on native memory: a GPU call can take tens of milliseconds, and a
- * critical call would hold every other Java thread at the next safepoint for that long.
+ * critical call would hold every other Java thread at the next safepoint for that long. The exceptions are the CPU
+ * NTT's loops, short calls on the Java arrays themselves.
  */
 final class NativeAbi {
     static final int ERR_LEN = 1024;
@@ -30,6 +31,8 @@ final class NativeAbi {
     final MethodHandle uploadG1, uploadG2, freeBases, msmG1, msmG2;
     final MethodHandle ntt, intt, cosetNtt, cosetIntt, hPointwise, computeH, fieldOp, curveOp;
     final MethodHandle cpuBucketSum, cpuBucketRange;
+    /** The CPU NTT's loops: critical downcalls that may take heap segments (see NativeNttKernel). */
+    final MethodHandle cpuFrDit, cpuFrDif, cpuFrMul, cpuFrMulSub;
 
     private NativeAbi(Path path, SymbolLookup lib) {
         this.path = path;
@@ -59,6 +62,13 @@ final class NativeAbi {
         curveOp = bind(lib, "ppg_curve_op", elementwise);
         cpuBucketSum = bind(lib, "ppg_cpu_bucket_sum", withErr(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT,
                 JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+        Linker.Option heap = Linker.Option.critical(true);
+        FunctionDescriptor loop = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT);
+        cpuFrDit = bind(lib, "ppg_cpu_fr_dit", loop, heap);
+        cpuFrDif = bind(lib, "ppg_cpu_fr_dif", loop, heap);
+        cpuFrMul = bind(lib, "ppg_cpu_fr_mul", loop, heap);
+        cpuFrMulSub = bind(lib, "ppg_cpu_fr_mul_sub", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT,
+                JAVA_INT), heap);
         cpuBucketRange = bind(lib, "ppg_cpu_bucket_range", withErr(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG,
                 JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
     }
@@ -82,10 +92,10 @@ final class NativeAbi {
         return FunctionDescriptor.of(JAVA_INT, all);
     }
 
-    private MethodHandle bind(SymbolLookup lib, String name, FunctionDescriptor fd) {
+    private MethodHandle bind(SymbolLookup lib, String name, FunctionDescriptor fd, Linker.Option... options) {
         MemorySegment symbol = lib.find(name).orElseThrow(() -> new GpuException(GpuException.Status.LIBRARY,
                 path + " does not export " + name + " (stale or foreign library)"));
-        return Linker.nativeLinker().downcallHandle(symbol, fd);
+        return Linker.nativeLinker().downcallHandle(symbol, fd, options);
     }
 
     /** Invokes a handle whose last two parameters are the error buffer, which this method supplies. */

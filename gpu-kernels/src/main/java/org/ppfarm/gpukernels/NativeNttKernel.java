@@ -1,15 +1,9 @@
 package org.ppfarm.gpukernels;
 
-import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 
 import org.ppfarm.prover.ntt.NttKernel;
-
-import static java.lang.foreign.ValueLayout.ADDRESS;
-import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
  * The CPU NTT's loops compiled by g++ ({@code ppg_cpu_fr_*} in {@code native/src/cpu_api.cpp}, exported by the host
@@ -22,19 +16,11 @@ public final class NativeNttKernel implements NttKernel {
     private final MethodHandle dit, dif, mul, mulSub;
 
     NativeNttKernel(NativeKernels library) {
-        SymbolLookup lib = SymbolLookup.libraryLookup(library.path(), java.lang.foreign.Arena.global());
-        Linker.Option critical = Linker.Option.critical(true);
-        FunctionDescriptor butterflies = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT);
-        dit = bind(lib, "ppg_cpu_fr_dit", butterflies, critical);
-        dif = bind(lib, "ppg_cpu_fr_dif", butterflies, critical);
-        mul = bind(lib, "ppg_cpu_fr_mul", butterflies, critical);
-        mulSub = bind(lib, "ppg_cpu_fr_mul_sub", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT), critical);
-    }
-
-    private static MethodHandle bind(SymbolLookup lib, String name, FunctionDescriptor fd, Linker.Option option) {
-        MemorySegment symbol = lib.find(name).orElseThrow(() -> new GpuException(GpuException.Status.LIBRARY,
-                "the host library does not export " + name + " (stale library)"));
-        return Linker.nativeLinker().downcallHandle(symbol, fd, option);
+        NativeAbi abi = library.abi();
+        dit = abi.cpuFrDit;
+        dif = abi.cpuFrDif;
+        mul = abi.cpuFrMul;
+        mulSub = abi.cpuFrMulSub;
     }
 
     @Override public String name() { return "native"; }
