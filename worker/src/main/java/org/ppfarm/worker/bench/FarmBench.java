@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -30,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W] [--batch B]}: proving replaced by an instant verifier-checked
  *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches,
  *       and the process's CPU time per job (broker, farm and client together), which neighbours on a shared machine
- *       disturb far less than the rate. {@code -Dppfarm.bench.jfr=FILE} records a CPU-time profile (JFR
+ *       disturb far less than the rate, and the embedded broker's requests per job by API (its {@code RequestsPerSec}
+ *       meters). {@code -Dppfarm.bench.jfr=FILE} records a CPU-time profile (JFR
  *       {@code jdk.CPUTimeSample}) of the measured round into FILE. {@code --batch 1} (default) submits each job
  *       with one Prove call; {@code --batch B} sends B jobs per SubmitBatch call that waits for their results, still
  *       C jobs in flight.</li>
@@ -128,6 +131,7 @@ public final class FarmBench {
                     rec.enable("jdk.CPUTimeSample").with("throttle", "2ms");
                     rec.start();
                 }
+                Map<String, Long> req0 = brokerRequests();
                 long t0 = System.nanoTime(), cpu0 = processCpuNanos();
                 if (batch == 1) for (int i = 0; i < n; i++) {
                     inFlight.acquire();
@@ -158,8 +162,27 @@ public final class FarmBench {
                             + "the machine has %d)%n", batch == 1 ? "one Prove call per job" : "SubmitBatch of " + batch + " jobs (waiting for results)",
                             n, ok.get(), s, n / s, concurrency, workers, cpuMs * 1000 / n, cpuMs / 1000 / s,
                             Runtime.getRuntime().availableProcessors());
+                if (round == 1 || jobs <= 2000) System.out.println("  broker requests per job: " + perJob(req0, brokerRequests(), n));
             }
         }
+    }
+
+    /** Requests the embedded broker has handled so far, by API (its {@code RequestsPerSec} meters' counts). */
+    static Map<String, Long> brokerRequests() throws Exception {
+        var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        Map<String, Long> out = new TreeMap<>();
+        for (var name : server.queryNames(new javax.management.ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null))
+            out.merge(name.getKeyProperty("request"), (Long) server.getAttribute(name, "Count"), Long::sum);
+        return out;
+    }
+
+    static String perJob(Map<String, Long> before, Map<String, Long> after, int jobs) {
+        StringBuilder s = new StringBuilder();
+        after.forEach((api, n) -> {
+            double d = (double) (n - before.getOrDefault(api, 0L)) / jobs;
+            if (d >= 0.001) s.append(String.format("%s %.3f  ", api, d));
+        });
+        return s.toString().trim();
     }
 
     static boolean succeeded(Job j) {
