@@ -25,6 +25,7 @@ import org.ppfarm.coordinator.jobs.FarmMetrics;
 import org.ppfarm.coordinator.jobs.JobLog;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.jobs.JobTracker;
+import org.ppfarm.coordinator.jobs.JobsReplay;
 import org.ppfarm.coordinator.jobs.StateFollower;
 import org.ppfarm.coordinator.kafka.FarmTopics;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
@@ -50,7 +51,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code Artifacts}, health, reflection), the circuit registry, and the Kafka producer and followers. Start with
  * {@link #start(CoordinatorConfig)} (a Netty server on grpc.host:grpc.port) or {@link #start(CoordinatorConfig,
  * ServerBuilder, JobSubmitter.ProtocolInputs)} (any server builder, e.g. in-process for tests). Startup creates missing topics,
- * replays the state topic, and only then serves, so a restarted coordinator answers for every job it holds.
+ * replays the state topic, then the jobs workers have not finished ({@link JobsReplay}), then merges the events already
+ * on its partitions of the events topic, and only then serves, so a restarted coordinator answers for every job.
  */
 public final class Coordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
@@ -104,8 +106,18 @@ public final class Coordinator implements AutoCloseable {
         if (!stateFollower.awaitCaughtUp(Duration.ofSeconds(120)))
             throw new IllegalStateException("coordinator " + id + ": state topic " + topics.state() + " not replayed within 120 s");
         log.debug("state replayed after {} ms", (System.nanoTime() - t0) / 1_000_000);
+        // after the state topic, so a finished job's terminal state is known before its record could say QUEUED
+        try (Admin admin = Admin.create(kafka)) {
+            int n = JobsReplay.replay(admin, kafka, id, topics, job -> system.tell(new JobTracker.Learn(job, null)), Duration.ofSeconds(120));
+            log.debug("{} job records past the workers' committed offsets replayed after {} ms", n, (System.nanoTime() - t0) / 1_000_000);
+        }
         this.eventFollower = new EventFollower(kafka, id, topics.prefix() + ".coordinators", topics.events(),
                 submitter::applyEvents, jobLog).start();
+        // jobs that finished while no coordinator merged their events are known only from those events
+        if (!eventFollower.awaitCaughtUp(Duration.ofSeconds(120)))
+            log.warn("coordinator {}: events topic not caught up within 120 s; serving anyway (jobs that finished meanwhile "
+                    + "are answered once their events are merged)", id);
+        log.debug("events caught up after {} ms", (System.nanoTime() - t0) / 1_000_000);
 
         this.health = new HealthStatusManager();
         int maxMessage = config.getInt(CoordinatorConfig.GRPC_MAX_MESSAGE_BYTES);

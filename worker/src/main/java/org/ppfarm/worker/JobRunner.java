@@ -4,8 +4,10 @@ import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.Status;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.ppfarm.coordinator.jobs.JobStates;
 import org.ppfarm.coordinator.seal.InputSeal;
 import org.ppfarm.proto.v1.Circuit;
+import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.ProofResult;
@@ -18,6 +20,9 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -45,10 +50,17 @@ final class JobRunner {
     private final WorkerMetrics metrics;
     private final ConcurrentHashMap<String, ProvingPipeline> circuits = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> artifactFailures = new ConcurrentHashMap<>();
+    private final long runningReportDelayMillis;
+    private final ScheduledExecutorService reports;
 
     JobRunner(String workerId, InputSeal.KeyPair keys, ProvingPipeline.Factory factory, ArtifactFetcher fetcher,
-              Set<String> finishedJobs, Publisher publisher, WorkerMetrics metrics) {
+              Set<String> finishedJobs, Publisher publisher, WorkerMetrics metrics, long runningReportDelayMillis) {
         this.workerId = workerId;
+        this.runningReportDelayMillis = runningReportDelayMillis;
+        ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
+                r -> Thread.ofPlatform().daemon().name(workerId + "-running-reports").unstarted(r));
+        timers.setRemoveOnCancelPolicy(true); // nearly every report is cancelled: keep the queue small
+        this.reports = timers;
         this.opener = new InputSeal.Opener(keys);
         this.factory = factory;
         this.fetcher = fetcher;
@@ -74,10 +86,11 @@ final class JobRunner {
         }
         String jobId = job.getJobId();
         if (finishedJobs.contains(jobId)) { metrics.skipped(); return SETTLED; }
+        Job submission = JobStates.queued(job);
         long startMillis = System.currentTimeMillis();
         if (job.hasDeadline() && Timestamps.toMillis(job.getDeadline()) <= startMillis)
-            return publish(Worker.failed(workerId, jobId, Status.Code.DEADLINE_EXCEEDED, "job " + jobId + ": deadline "
-                    + Timestamps.toString(job.getDeadline()) + " passed before a worker started it; dropped, not proved"));
+            return finish(null, Worker.failed(workerId, jobId, Status.Code.DEADLINE_EXCEEDED, "job " + jobId + ": deadline "
+                    + Timestamps.toString(job.getDeadline()) + " passed before a worker started it; dropped, not proved"), submission);
 
         ProvingPipeline pipeline;
         try {
@@ -87,32 +100,31 @@ final class JobRunner {
             int n = artifactFailures.merge(job.getCircuit().getZkeySha256(), 1, Integer::sum);
             log.warn("job {}: {} (attempt {} of {})", jobId, e.getMessage(), n, ARTIFACT_ATTEMPTS);
             if (n < ARTIFACT_ATTEMPTS) { Thread.sleep(1000L * n); return RETRY; }
-            return publish(Worker.failed(workerId, jobId, Status.Code.UNAVAILABLE, e.getMessage()));
+            return finish(null, Worker.failed(workerId, jobId, Status.Code.UNAVAILABLE, e.getMessage()), submission);
         } catch (Exception e) {
-            return publish(Worker.failed(workerId, jobId, Status.Code.FAILED_PRECONDITION,
-                    "circuit " + job.getCircuit().getName() + " cannot be loaded: " + e.getMessage()));
+            return finish(null, Worker.failed(workerId, jobId, Status.Code.FAILED_PRECONDITION,
+                    "circuit " + job.getCircuit().getName() + " cannot be loaded: " + e.getMessage()), submission);
         }
 
-        // its outcome does not matter: the terminal event (same key, same partition) is ordered after it
-        publish(JobEvent.newBuilder().setJobId(jobId).setWorkerId(workerId).setAt(Timestamps.fromMillis(startMillis))
-                .setStarted(JobEvent.Started.getDefaultInstance()).build());
+        RunningReport running = new RunningReport(jobId, startMillis);
         byte[] input = null;
         ProvingPipeline.Output proof;
         try {
             input = opener.open(jobId, job.getInput());
             proof = pipeline.prove(job.getInputKind(), input);
         } catch (InputSeal.SealException e) {
-            return publish(Worker.failed(workerId, jobId, Status.Code.FAILED_PRECONDITION, e.getMessage()));
+            return finish(running, Worker.failed(workerId, jobId, Status.Code.FAILED_PRECONDITION, e.getMessage()), submission);
         } catch (ProvingPipeline.JobInputException e) {
             metrics.failed("invalid_argument");
-            return publish(Worker.failed(workerId, jobId, Status.Code.INVALID_ARGUMENT, e.getMessage()));
+            return finish(running, Worker.failed(workerId, jobId, Status.Code.INVALID_ARGUMENT, e.getMessage()), submission);
         } catch (InterruptedException e) {
+            running.finish();
             throw e;
         } catch (Exception e) {
             log.error("job {}: proving failed: {}", jobId, e.toString());
             metrics.failed("internal");
-            return publish(Worker.failed(workerId, jobId, Status.Code.INTERNAL, "proving failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage())));
+            return finish(running, Worker.failed(workerId, jobId, Status.Code.INTERNAL, "proving failed: " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage())), submission);
         } finally {
             InputSeal.zeroize(input);
         }
@@ -125,8 +137,48 @@ final class JobRunner {
         proof.proofElements().forEach(b -> res.addProofElements(ByteString.copyFrom(b)));
         proof.publicSignals().forEach(b -> res.addPublicSignals(ByteString.copyFrom(b)));
         metrics.proved(job.getCircuit().getName(), proof);
-        return publish(JobEvent.newBuilder().setJobId(jobId).setWorkerId(workerId)
-                .setAt(Timestamps.fromMillis(System.currentTimeMillis())).setSucceeded(res).build());
+        return finish(running, JobEvent.newBuilder().setJobId(jobId).setWorkerId(workerId)
+                .setAt(Timestamps.fromMillis(System.currentTimeMillis())).setSucceeded(res).build(), submission);
+    }
+
+    /** Publishes a job's terminal event with its submission facts, after the job's RUNNING report if any was sent. */
+    private CompletionStage<Boolean> finish(RunningReport running, JobEvent terminal, Job submission) {
+        if (running != null) running.finish();
+        return publish(terminal.toBuilder().setSubmission(submission).build());
+    }
+
+    /**
+     * The RUNNING report of one job: a {@code started} event sent once the job has been proving for
+     * {@value WorkerConfig#RUNNING_REPORT_DELAY_MS}, or never if it finishes sooner (dispatch-bound farms of quick jobs
+     * save one Kafka record, and one merge on the coordinator, per job). Sending and {@link #finish} exclude each
+     * other, so a started event is always handed to the producer before the job's terminal event (same key, same
+     * partition: Kafka keeps that order).
+     */
+    private final class RunningReport implements Runnable {
+        private final String jobId;
+        private final long startMillis;
+        private final ScheduledFuture<?> timer;
+        private boolean finished;
+
+        RunningReport(String jobId, long startMillis) {
+            this.jobId = jobId;
+            this.startMillis = startMillis;
+            if (runningReportDelayMillis == 0) { timer = null; run(); }
+            else timer = reports.schedule(this, runningReportDelayMillis, TimeUnit.MILLISECONDS);
+        }
+
+        @Override
+        public synchronized void run() {
+            if (finished) return;
+            // its outcome does not matter: the terminal event comes after it, and a lost one only hides RUNNING
+            publish(JobEvent.newBuilder().setJobId(jobId).setWorkerId(workerId).setAt(Timestamps.fromMillis(startMillis))
+                    .setStarted(JobEvent.Started.getDefaultInstance()).build());
+        }
+
+        synchronized void finish() {
+            finished = true;
+            if (timer != null) timer.cancel(false);
+        }
     }
 
     private static final CompletionStage<Boolean> SETTLED = CompletableFuture.completedFuture(true);
@@ -163,6 +215,7 @@ final class JobRunner {
     }
 
     void close() {
+        reports.shutdownNow();
         circuits.values().forEach(ProvingPipeline::close);
         circuits.clear();
     }

@@ -150,7 +150,8 @@ public final class Worker implements AutoCloseable {
         PrometheusRegistry prometheus = new PrometheusRegistry();
         this.metrics = new WorkerMetrics(prometheus, () -> inFlight.get(), () -> queue.size());
         this.runner = new JobRunner(id, config.keyPair(), config.pipelineFactory(),
-                new ArtifactFetcher(channel, Path.of(config.getString(WorkerConfig.CACHE_DIR))), finishedJobs, this::publish, metrics);
+                new ArtifactFetcher(channel, Path.of(config.getString(WorkerConfig.CACHE_DIR))), finishedJobs, this::publish, metrics,
+                config.getLong(WorkerConfig.RUNNING_REPORT_DELAY_MS));
         int metricsPort = config.getInt(WorkerConfig.METRICS_PORT);
         this.metricsServer = metricsPort < 0 ? null : HTTPServer.builder().port(metricsPort).registry(prometheus).buildAndStart();
 

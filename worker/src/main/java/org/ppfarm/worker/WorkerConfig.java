@@ -28,6 +28,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String MAX_POLL_INTERVAL_MS = "kafka.max.poll.interval.ms";
     public static final String SHUTDOWN_GRACE_MS = "shutdown.grace.ms";
     public static final String METRICS_PORT = "metrics.port";
+    public static final String RUNNING_REPORT_DELAY_MS = "worker.running.report.delay.ms";
 
     public static final ConfigDef CONFIG = FarmConfigs.kafka(new ConfigDef())
             .define(WORKER_ID, Type.STRING, "", Importance.LOW, "This worker's name in results and logs; empty: worker-<random>.")
@@ -51,7 +52,10 @@ public final class WorkerConfig extends AbstractConfig {
             .define(SHUTDOWN_GRACE_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.MEDIUM,
                     "On shutdown, how long in-flight jobs may finish; jobs not finished by then are handed back uncommitted.")
             .define(METRICS_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.LOW,
-                    "Port of the Prometheus /metrics endpoint; -1 disables it, 0 picks a free one.");
+                    "Port of the Prometheus /metrics endpoint; -1 disables it, 0 picks a free one.")
+            .define(RUNNING_REPORT_DELAY_MS, Type.LONG, 50L, Range.atLeast(0), Importance.LOW,
+                    "A job still proving this long after its worker took it is reported RUNNING (a started event); a job "
+                            + "done sooner goes from QUEUED straight to its result, one Kafka record less. 0 reports every job.");
 
     public WorkerConfig(Map<?, ?> props) {
         super(CONFIG, props);

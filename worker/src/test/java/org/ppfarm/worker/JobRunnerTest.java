@@ -38,7 +38,7 @@ class JobRunnerTest {
             @Override public String backend() { return "none"; }
         };
         return new JobRunner("w", keys, neverLoads, new ArtifactFetcher(InProcessChannelBuilder.forName("none").build(), cache),
-                finished, e -> { events.add(e); return java.util.concurrent.CompletableFuture.completedFuture(null); }, new WorkerMetrics(new PrometheusRegistry(), () -> 0, () -> 0));
+                finished, e -> { events.add(e); return java.util.concurrent.CompletableFuture.completedFuture(null); }, new WorkerMetrics(new PrometheusRegistry(), () -> 0, () -> 0), 50);
     }
 
     ConsumerRecord<String, byte[]> record(String jobId, long deadlineMillis) {

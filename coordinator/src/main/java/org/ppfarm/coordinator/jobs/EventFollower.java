@@ -2,9 +2,11 @@ package org.ppfarm.coordinator.jobs;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -15,11 +17,13 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -39,6 +43,9 @@ public final class EventFollower implements AutoCloseable {
     private final JobLog jobLog;
     private final Thread thread;
     private volatile boolean running = true;
+    /** Counted down once the events that existed when partitions were first assigned are merged and durable. */
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private Map<TopicPartition, Long> catchUp; // consumer thread only; null until the first assignment
 
     public EventFollower(Map<String, Object> clientProps, String clientId, String groupId, String topic,
                          Function<List<JobEvent>, CompletionStage<List<Job>>> apply, JobLog jobLog) {
@@ -60,14 +67,36 @@ public final class EventFollower implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Waits until the events already on this follower's partitions at its first assignment are merged and their
+     * states durable. A job's submission writes only its job record, so a job that finished while no coordinator
+     * merged its event is known only from that event: a coordinator serves after this, so it answers for such jobs.
+     */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void checkCaughtUp() {
+        if (catchUp == null || caughtUp.getCount() == 0) return;
+        catchUp.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+        if (catchUp.isEmpty()) caughtUp.countDown();
+    }
+
     private void run() {
         boolean settled = true; // every event polled so far is merged and its state durable
         long lastCommit = System.nanoTime();
         try {
-            consumer.subscribe(List.of(topic));
+            consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+                @Override public void onPartitionsRevoked(Collection<TopicPartition> parts) { }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+                    if (catchUp == null) catchUp = new HashMap<>(consumer.endOffsets(parts));
+                }
+            });
             while (running) {
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(200));
-                if (records.isEmpty()) continue;
+                if (records.isEmpty()) { checkCaughtUp(); continue; }
                 settled = false;
                 List<JobEvent> events = new ArrayList<>(records.count());
                 for (ConsumerRecord<String, byte[]> r : records) {
@@ -86,6 +115,7 @@ public final class EventFollower implements AutoCloseable {
                 // the merged states are durable: commit without stalling the next poll (a commit lost in a crash
                 // only replays events that merge to no change)
                 settled = true;
+                checkCaughtUp();
                 // at most every 100 ms: each commit is a request to the group coordinator
                 long now = System.nanoTime();
                 if (now - lastCommit >= COMMIT_INTERVAL_NANOS) {

@@ -3,6 +3,7 @@ package org.ppfarm.coordinator.jobs;
 import io.grpc.Status;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobEvent;
+import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.JobStatus;
 
 /**
@@ -39,21 +40,47 @@ public final class JobStates {
             other = current;
         }
         Job.Builder b = winner.toBuilder();
-        // fill what the winner lacks from the other report (a worker event knows nothing of the submission)
+        fill(b, other);
+        b.setAttempts(Math.max(winner.getAttempts(), other.getAttempts()));
+        return b.build();
+    }
+
+    /** Fills the submission facts {@code b} lacks from {@code other} (a worker's event may know nothing of them). */
+    private static void fill(Job.Builder b, Job other) {
         if (!b.hasCircuit() && other.hasCircuit()) b.setCircuit(other.getCircuit());
         if (!b.hasSubmittedAt() && other.hasSubmittedAt()) b.setSubmittedAt(other.getSubmittedAt());
         if (!b.hasDeadline() && other.hasDeadline()) b.setDeadline(other.getDeadline());
         if (b.getIdempotencyKey().isEmpty()) b.setIdempotencyKey(other.getIdempotencyKey());
         if (b.getPriorityValue() == 0) b.setPriority(other.getPriority());
-        b.setAttempts(Math.max(winner.getAttempts(), other.getAttempts()));
+    }
+
+    /**
+     * The QUEUED state of a job as its record on the jobs topic describes it: what the submitting coordinator tracks,
+     * what a restarted coordinator re-learns for jobs workers have not finished, and the {@code submission} a worker
+     * copies into its terminal event. The sealed input stays out.
+     */
+    public static Job queued(JobRecord r) {
+        Job.Builder b = Job.newBuilder().setJobId(r.getJobId()).setStatus(JobStatus.JOB_STATUS_QUEUED).setCircuit(r.getCircuit())
+                .setPriority(r.getPriority()).setSubmittedAt(r.getSubmittedAt()).setIdempotencyKey(r.getIdempotencyKey());
+        if (r.hasDeadline()) b.setDeadline(r.getDeadline());
         return b.build();
     }
 
-    /** What a worker's event says about a job whose state is {@code current} (null: unknown). */
+    /**
+     * What a worker's event says about a job whose state is {@code current} (null: unknown). An attempt is counted
+     * when a worker reports it started, or, for a job that finished before its worker reported it running (quick jobs
+     * skip the {@code started} event), with its terminal event.
+     */
     public static Job fromEvent(Job current, JobEvent e) {
         Job.Builder b = (current == null ? Job.newBuilder().setJobId(e.getJobId()) : current.toBuilder());
+        if (e.hasSubmission()) fill(b, e.getSubmission());
+        boolean reportedRunning = current != null && rank(current.getStatus()) >= rank(JobStatus.JOB_STATUS_RUNNING);
         switch (e.getEventCase()) {
             case STARTED -> b.setStatus(JobStatus.JOB_STATUS_RUNNING).setAttempts(b.getAttempts() + 1);
+            case SUCCEEDED, FAILED -> { if (!reportedRunning) b.setAttempts(b.getAttempts() + 1); }
+            case EVENT_NOT_SET -> { }
+        }
+        switch (e.getEventCase()) {
             case SUCCEEDED -> b.setStatus(JobStatus.JOB_STATUS_SUCCEEDED).setResult(e.getSucceeded()).setFinishedAt(e.getAt());
             case FAILED -> {
                 JobStatus s = switch (Status.fromCodeValue(e.getFailed().getCode()).getCode()) {
@@ -63,7 +90,7 @@ public final class JobStates {
                 };
                 b.setStatus(s).setError(e.getFailed()).setFinishedAt(e.getAt());
             }
-            case EVENT_NOT_SET -> { /* nothing to learn */ }
+            default -> { /* started: above; not set: nothing to learn */ }
         }
         return b.build();
     }

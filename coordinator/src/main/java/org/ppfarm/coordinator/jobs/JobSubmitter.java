@@ -15,7 +15,6 @@ import org.ppfarm.proto.v1.InputKind;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.JobRecord;
-import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.SubmitRequest;
 
@@ -178,14 +177,12 @@ public final class JobSubmitter {
             Priority priority = req.getPriority() == Priority.PRIORITY_UNSPECIFIED || req.getPriority() == Priority.UNRECOGNIZED
                     ? Priority.PRIORITY_NORMAL : req.getPriority();
             String jobId = UUID.randomUUID().toString();
-            Job.Builder jb = Job.newBuilder().setJobId(jobId).setStatus(JobStatus.JOB_STATUS_QUEUED).setCircuit(circuit)
-                    .setPriority(priority).setSubmittedAt(Timestamps.fromMillis(now)).setIdempotencyKey(req.getIdempotencyKey());
-            if (deadline != null) jb.setDeadline(deadline);
-            Job job = jb.build();
             JobRecord.Builder rb = JobRecord.newBuilder().setJobId(jobId).setCircuit(circuit).setPriority(priority)
-                    .setInputKind(kind).setInput(sealer.seal(jobId, input)).setSubmittedAt(job.getSubmittedAt());
+                    .setInputKind(kind).setInput(sealer.seal(jobId, input)).setSubmittedAt(Timestamps.fromMillis(now))
+                    .setIdempotencyKey(req.getIdempotencyKey());
             if (deadline != null) rb.setDeadline(deadline);
-            return new Prepared(job, rb.build(), t0);
+            JobRecord record = rb.build();
+            return new Prepared(JobStates.queued(record), record, t0);
         } catch (Exception e) {
             metrics.refused(e.getClass().getSimpleName());
             throw e;
@@ -231,7 +228,9 @@ public final class JobSubmitter {
                 Job job = jobs.get(k);
                 if (!h.get(k).equals(job.getJobId())) { o.complete(new Submitted(h.get(k), true)); continue; }
                 Prepared p = prepared.get(index.get(k)).join();
-                CompletableFuture.allOf(log.publishState(job), log.publishJob(p.record())).whenComplete((x, ke) -> {
+                // the job record is the job's only write here: its QUEUED state is not written to the state topic
+                // (a restarted coordinator re-learns unfinished jobs from the jobs topics, JobsReplay)
+                log.publishJob(p.record()).whenComplete((x, ke) -> {
                     if (ke != null) {
                         o.completeExceptionally(new NotAvailableException("job log (Kafka) unavailable: " + ke.getMessage()));
                         return;

@@ -224,7 +224,10 @@ class CoordinatorApiTest {
 
     @Test
     void restartedCoordinatorAnswersForJobsItNeverSaw() throws Exception {
-        SubmitResponse s = client.blocking().submit(commitment(VALID).build());
+        // queued jobs are not on the state topic: the new coordinator re-learns them from the jobs topics, idempotency
+        // key included
+        String key = "restart-" + System.nanoTime();
+        SubmitResponse s = client.blocking().submit(commitment(VALID).setIdempotencyKey(key).build());
         SubmitResponse cancelled = client.blocking().submit(commitment(VALID).build());
         client.blocking().cancelJob(CancelJobRequest.newBuilder().setJobId(cancelled.getJobId()).build());
         try (Coordinator other = farm.startCoordinator(Map.of(CoordinatorConfig.COORDINATOR_ID, "second"));
@@ -232,6 +235,10 @@ class CoordinatorApiTest {
             Job j = c2.blocking().getJob(GetJobRequest.newBuilder().setJobId(s.getJobId()).build());
             assertEquals(JobStatus.JOB_STATUS_QUEUED, j.getStatus());
             assertEquals("commitment@1", j.getCircuit().getName());
+            assertEquals(key, j.getIdempotencyKey());
+            SubmitResponse replay = c2.blocking().submit(commitment(VALID).setIdempotencyKey(key).build());
+            assertTrue(replay.getExisting());
+            assertEquals(s.getJobId(), replay.getJobId());
             assertEquals(JobStatus.JOB_STATUS_CANCELLED,
                     c2.blocking().getJob(GetJobRequest.newBuilder().setJobId(cancelled.getJobId()).build()).getStatus());
             assertTrue(other.clusterUp() || waitUp(other), "the coordinator's single-node Pekko cluster is up");
