@@ -42,6 +42,10 @@ public final class JobLog implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         // no linger: a submit waits for this write; under load records still batch while earlier requests are in flight
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        // one request in flight: while it is out, records gather into the next (larger) request, so a busy farm sends
+        // fewer, fuller produce requests (the broker's cost is per request and per partition batch); an idle one
+        // still sends each record at once
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 << 20);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
