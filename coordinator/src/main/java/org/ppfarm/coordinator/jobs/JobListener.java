@@ -3,8 +3,8 @@ package org.ppfarm.coordinator.jobs;
 import org.ppfarm.proto.v1.Job;
 
 /**
- * Receives a job's state now and at every change, from the job's actor: calls for one job never overlap, and the
- * last call carries a terminal state. Implementations must not block.
+ * Receives a job's state now and at every change, on the {@link JobTracker}'s thread: calls never overlap, and the
+ * last call for a job carries a terminal state. Implementations must not block (they hold up every job).
  */
 @FunctionalInterface
 public interface JobListener {

@@ -1,36 +1,49 @@
 package org.ppfarm.coordinator.jobs;
 
+import com.google.protobuf.util.Timestamps;
+import io.grpc.Status;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobError;
 import org.ppfarm.proto.v1.JobEvent;
+import org.ppfarm.proto.v1.JobStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 /**
- * The coordinator's job tracker: a typed actor owning one child {@link JobActor} per job it knows, and the
- * idempotency keys in use. Every state change — from this coordinator's own submissions, from worker events, from
- * the replicated state topic — is sent here and merged by the job's actor ({@link JobStates}), which also notifies
- * watchers and expires jobs whose deadline passes while queued.
+ * The coordinator's job tracker: a typed actor holding every job it knows (state and listeners) and the idempotency
+ * keys in use. Every state change — from this coordinator's own submissions, from worker events, from the replicated
+ * state topic — is sent here and merged ({@link JobStates}); the tracker tells listeners of each change, expires jobs
+ * whose deadline passes before a worker finished them, and forgets finished jobs a while after they finished.
+ *
+ * <p>All job state lives in one map touched only on the actor's thread. It replaced one child actor per job: spawning
+ * and stopping an actor (and its two timers) per job was a large part of the dispatchers' CPU, and every worker
+ * event took one more mailbox hop on the result path. Deadlines and passivation therefore use one timer each over a
+ * sorted set of due deadlines and a FIFO of finish times, not one timer per job.
  *
  * <p>Protocol: the nested {@link Command} records; failures are replies (an empty Optional for an unknown job), never
  * exceptions.
  */
 public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
 
-    public sealed interface Command permits Learn, Enqueue, ApplyEvents, Get, Watch, Unwatch, Cancel, Removed {}
+    public sealed interface Command permits Learn, Enqueue, ApplyEvents, Get, Watch, Unwatch, Cancel, Tick {}
 
     /**
      * A state learnt from a submission or the state topic; replies with the merged state if it changed. A non-null
@@ -67,29 +80,52 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     /** Cancels an unfinished job; replies with the cancelled state (to publish) or the job as it is if finished. */
     public record Cancel(String jobId, ActorRef<Optional<CancelOutcome>> replyTo) implements Command {}
 
-    record Removed(String jobId) implements Command {}
+    /** The tracker's own timers: the earliest deadline is due, or time to forget jobs finished long enough ago. */
+    enum Tick implements Command { DEADLINES, SWEEP }
 
     /** The job after a cancel request, and whether the request changed it. */
     public record CancelOutcome(Job job, boolean changed) {}
 
+    /** One job: its merged state, listeners, and the tracker-clock times its deadline and sweep are keyed by. */
+    private static final class Entry {
+        Job job;
+        final List<JobListener> listeners = new ArrayList<>(1);
+        long dueAt = -1;      // key in {@link #due}, -1 when not in it
+        long finishedAt = -1; // key of this entry in {@link #finished}, -1 while unfinished
+        String key;           // the idempotency key this job holds, if any
+    }
+
+    private record Due(long at, String jobId) {}
+    private record Finished(long at, String jobId) {}
+
+    private static final Logger log = LoggerFactory.getLogger(JobTracker.class);
+    private static final Comparator<Due> BY_TIME = Comparator.comparingLong(Due::at).thenComparing(Due::jobId);
+
     private final Consumer<Job> publisher;
-    private final Duration retainFinished;
-    private final Map<String, ActorRef<JobActor.Command>> jobs = new HashMap<>();
+    private final long retainMillis;
+    private final Duration sweepEvery;
+    private final TimerScheduler<Command> timers;
+    private final Map<String, Entry> jobs = new HashMap<>();
     private final Map<String, String> idempotency = new HashMap<>();
-    private final Map<String, String> keyOfJob = new HashMap<>();
+    private final TreeSet<Due> due = new TreeSet<>(BY_TIME);
+    private final ArrayDeque<Finished> finished = new ArrayDeque<>();
+    private long deadlineArmedFor = Long.MAX_VALUE;
 
     /**
      * @param publisher      writes a state the tracker decided on its own (a deadline passed) to the state topic
      * @param retainFinished how long a finished job stays in memory
      */
     public static Behavior<Command> create(Consumer<Job> publisher, Duration retainFinished) {
-        return Behaviors.setup(ctx -> new JobTracker(ctx, publisher, retainFinished));
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new JobTracker(ctx, t, publisher, retainFinished)));
     }
 
-    private JobTracker(ActorContext<Command> ctx, Consumer<Job> publisher, Duration retainFinished) {
+    private JobTracker(ActorContext<Command> ctx, TimerScheduler<Command> timers, Consumer<Job> publisher, Duration retainFinished) {
         super(ctx);
+        this.timers = timers;
         this.publisher = publisher;
-        this.retainFinished = retainFinished;
+        this.retainMillis = retainFinished.toMillis();
+        // a job is forgotten between retainFinished and one sweep period later; 10 ms is about the scheduler's tick
+        this.sweepEvery = Duration.ofMillis(Math.clamp(retainMillis, 10, 1000));
     }
 
     @Override
@@ -97,38 +133,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
         return newReceiveBuilder()
                 .onMessage(Learn.class, m -> {
                     if (!m.job().getIdempotencyKey().isEmpty()) reserve(m.job().getIdempotencyKey(), m.job().getJobId());
-                    job(m.job().getJobId()).tell(new JobActor.Merge(m.job(), m.watcher(), m.replyTo()));
-                    return this;
-                })
-                .onMessage(ApplyEvents.class, m -> {
-                    Batch batch = new Batch(m.events().size(), m.replyTo());
-                    for (int i = 0; i < m.events().size(); i++) {
-                        JobEvent e = m.events().get(i);
-                        job(e.getJobId()).tell(new JobActor.Event(e, batch.slot(i)));
-                    }
-                    return this;
-                })
-                .onMessage(Get.class, m -> {
-                    var ref = jobs.get(m.jobId());
-                    if (ref == null) m.replyTo().tell(Optional.empty());
-                    else ref.tell(new JobActor.Get(m.replyTo()));
-                    return this;
-                })
-                .onMessage(Watch.class, m -> {
-                    var ref = jobs.get(m.jobId());
-                    if (ref == null) m.replyTo().tell(false);
-                    else ref.tell(new JobActor.Watch(m.listener(), m.replyTo()));
-                    return this;
-                })
-                .onMessage(Unwatch.class, m -> {
-                    var ref = jobs.get(m.jobId());
-                    if (ref != null) ref.tell(new JobActor.Unwatch(m.listener()));
-                    return this;
-                })
-                .onMessage(Cancel.class, m -> {
-                    var ref = jobs.get(m.jobId());
-                    if (ref == null) m.replyTo().tell(Optional.empty());
-                    else ref.tell(new JobActor.Cancel(m.replyTo()));
+                    learn(m.job(), m.watcher(), m.replyTo());
                     return this;
                 })
                 .onMessage(Enqueue.class, m -> {
@@ -137,61 +142,151 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                         Job job = m.jobs().get(i);
                         JobListener watcher = m.watchers() == null ? null : m.watchers().get(i);
                         String holder = job.getIdempotencyKey().isEmpty() ? job.getJobId() : reserve(job.getIdempotencyKey(), job.getJobId());
-                        if (holder.equals(job.getJobId())) job(job.getJobId()).tell(new JobActor.Merge(job, watcher, null));
-                        else if (watcher != null && jobs.get(holder) != null) jobs.get(holder).tell(new JobActor.Watch(watcher, null));
+                        if (holder.equals(job.getJobId())) learn(job, watcher, null);
+                        else if (watcher != null && jobs.get(holder) != null) watch(jobs.get(holder), watcher);
                         if (holders != null) holders.add(holder);
                     }
                     if (holders != null) m.replyTo().tell(holders);
                     return this;
                 })
-                .onMessage(Removed.class, m -> {
-                    jobs.remove(m.jobId());
-                    String key = keyOfJob.remove(m.jobId());
-                    if (key != null) idempotency.remove(key, m.jobId());
+                .onMessage(ApplyEvents.class, m -> {
+                    List<Job> changed = new ArrayList<>(m.events().size());
+                    for (JobEvent e : m.events()) {
+                        Entry en = entry(e.getJobId());
+                        if (update(e.getJobId(), en, JobStates.merge(en.job, JobStates.fromEvent(en.job, e)))) changed.add(en.job);
+                    }
+                    m.replyTo().tell(changed);
                     return this;
                 })
+                .onMessage(Get.class, m -> {
+                    Entry en = jobs.get(m.jobId());
+                    m.replyTo().tell(en == null ? Optional.empty() : Optional.of(en.job));
+                    return this;
+                })
+                .onMessage(Watch.class, m -> {
+                    Entry en = jobs.get(m.jobId());
+                    m.replyTo().tell(en != null);
+                    if (en != null) watch(en, m.listener());
+                    return this;
+                })
+                .onMessage(Unwatch.class, m -> {
+                    Entry en = jobs.get(m.jobId());
+                    if (en != null) en.listeners.remove(m.listener());
+                    return this;
+                })
+                .onMessage(Cancel.class, m -> {
+                    Entry en = jobs.get(m.jobId());
+                    if (en == null) m.replyTo().tell(Optional.empty());
+                    else if (JobStates.terminal(en.job.getStatus())) m.replyTo().tell(Optional.of(new CancelOutcome(en.job, false)));
+                    else {
+                        update(m.jobId(), en, finish(en.job, JobStatus.JOB_STATUS_CANCELLED, Status.Code.CANCELLED,
+                                "job " + m.jobId() + " was cancelled"));
+                        m.replyTo().tell(Optional.of(new CancelOutcome(en.job, true)));
+                    }
+                    return this;
+                })
+                .onMessageEquals(Tick.DEADLINES, () -> { expireDue(); return this; })
+                .onMessageEquals(Tick.SWEEP, () -> { sweep(); return this; })
                 .build();
     }
 
+    private void learn(Job job, JobListener watcher, ActorRef<Optional<Job>> replyTo) {
+        Entry en = entry(job.getJobId());
+        boolean changed = update(job.getJobId(), en, JobStates.merge(en.job, job));
+        if (watcher != null) watch(en, watcher);
+        if (replyTo != null) replyTo.tell(changed ? Optional.of(en.job) : Optional.empty());
+    }
+
+    /** Tells {@code l} the job's state now and, unless it is final, at every change. */
+    private void watch(Entry en, JobListener l) {
+        if (notify(l, en.job) && !JobStates.terminal(en.job.getStatus())) en.listeners.add(l);
+    }
+
     /**
-     * Collects the job actors' answers to one {@link ApplyEvents} and replies once all are in: one reply per poll of
-     * the events topic instead of one ask per event. Job actors run on any dispatcher thread, hence the atomics.
+     * Adopts {@code next} as the job's state; returns whether it differs from the current one. Listeners hear of
+     * every change; a final state drops them, the job's deadline, and starts its retention.
      */
-    private static final class Batch {
-        private final AtomicReferenceArray<Job> changed;
-        private final AtomicInteger left;
-        private final ActorRef<List<Job>> replyTo;
-
-        Batch(int size, ActorRef<List<Job>> replyTo) {
-            this.changed = new AtomicReferenceArray<>(size);
-            this.left = new AtomicInteger(size);
-            this.replyTo = replyTo;
-            if (size == 0) replyTo.tell(List.of());
+    private boolean update(String jobId, Entry en, Job next) {
+        if (next.equals(en.job)) return false;
+        en.job = next;
+        boolean done = JobStates.terminal(next.getStatus());
+        if (!done && en.dueAt < 0 && next.hasDeadline()) {
+            en.dueAt = Timestamps.toMillis(next.getDeadline());
+            due.add(new Due(en.dueAt, jobId));
+            if (en.dueAt < deadlineArmedFor) armDeadline(en.dueAt);
         }
-
-        Consumer<Optional<Job>> slot(int i) {
-            return o -> {
-                o.ifPresent(j -> changed.set(i, j));
-                if (left.decrementAndGet() == 0) {
-                    List<Job> out = new ArrayList<>();
-                    for (int k = 0; k < changed.length(); k++) if (changed.get(k) != null) out.add(changed.get(k));
-                    replyTo.tell(out);
-                }
-            };
+        en.listeners.removeIf(l -> !notify(l, next));
+        if (done && en.finishedAt < 0) {
+            en.listeners.clear();
+            if (en.dueAt >= 0) { due.remove(new Due(en.dueAt, jobId)); en.dueAt = -1; }
+            en.finishedAt = System.currentTimeMillis();
+            if (finished.isEmpty()) timers.startTimerWithFixedDelay(Tick.SWEEP, Tick.SWEEP, sweepEvery);
+            finished.addLast(new Finished(en.finishedAt, jobId));
         }
+        return true;
+    }
+
+    /**
+     * Calls a listener; one that throws (say, a gRPC stream already closed) is dropped and logged instead of taking
+     * the tracker — every job's state — down with it. Returns false if it threw.
+     */
+    private static boolean notify(JobListener l, Job job) {
+        try {
+            l.onUpdate(job);
+            return true;
+        } catch (RuntimeException e) {
+            log.warn("listener of job {} failed, dropped: {}", job.getJobId(), e.toString());
+            return false;
+        }
+    }
+
+    /** Expires every unfinished job whose deadline has passed, publishes it, and re-arms for the next deadline. */
+    private void expireDue() {
+        deadlineArmedFor = Long.MAX_VALUE;
+        long now = System.currentTimeMillis();
+        while (!due.isEmpty() && due.first().at() <= now) {
+            Due d = due.pollFirst();
+            Entry en = jobs.get(d.jobId());
+            if (en == null || en.dueAt != d.at()) continue;
+            en.dueAt = -1;
+            update(d.jobId(), en, finish(en.job, JobStatus.JOB_STATUS_EXPIRED, Status.Code.DEADLINE_EXCEEDED, "job " + d.jobId()
+                    + ": deadline " + Timestamps.toString(en.job.getDeadline()) + " passed before it was proved; dropped"));
+            publisher.accept(en.job);
+        }
+        if (!due.isEmpty()) armDeadline(due.first().at());
+    }
+
+    private void armDeadline(long at) {
+        deadlineArmedFor = at;
+        timers.startSingleTimer(Tick.DEADLINES, Tick.DEADLINES, Duration.ofMillis(Math.max(0, at - System.currentTimeMillis())));
+    }
+
+    /** Forgets jobs finished at least retainFinished ago that nobody listens to, releasing their idempotency keys. */
+    private void sweep() {
+        long cutoff = System.currentTimeMillis() - retainMillis;
+        while (!finished.isEmpty() && finished.peekFirst().at() <= cutoff) {
+            Finished f = finished.pollFirst();
+            Entry en = jobs.get(f.jobId());
+            if (en == null || en.finishedAt != f.at() || !en.listeners.isEmpty()) continue;
+            jobs.remove(f.jobId());
+            if (en.key != null) idempotency.remove(en.key, f.jobId());
+        }
+        if (finished.isEmpty()) timers.cancel(Tick.SWEEP);
+    }
+
+    private static Job finish(Job job, JobStatus status, Status.Code code, String message) {
+        return job.toBuilder().setStatus(status).clearResult()
+                .setError(JobError.newBuilder().setCode(code.value()).setMessage(message))
+                .setFinishedAt(Timestamps.fromMillis(System.currentTimeMillis())).build();
     }
 
     private String reserve(String key, String jobId) {
         String holder = idempotency.computeIfAbsent(key, k -> jobId);
-        if (holder.equals(jobId)) keyOfJob.put(jobId, key);
+        if (holder.equals(jobId)) entry(jobId).key = key;
         return holder;
     }
 
-    private ActorRef<JobActor.Command> job(String jobId) {
-        return jobs.computeIfAbsent(jobId, id -> {
-            ActorRef<JobActor.Command> ref = getContext().spawnAnonymous(JobActor.create(id, publisher, retainFinished));
-            getContext().watchWith(ref, new Removed(id));
-            return ref;
-        });
+    private Entry entry(String jobId) {
+        return jobs.computeIfAbsent(jobId, id -> new Entry());
     }
 }
