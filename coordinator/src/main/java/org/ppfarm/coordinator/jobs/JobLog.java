@@ -46,6 +46,10 @@ public final class JobLog implements AutoCloseable {
         // fewer, fuller produce requests (the broker's cost is per request and per partition batch); an idle one
         // still sends each record at once
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        // a partition's batch may fill a whole request: with results of a few KB each, Kafka's default 16 KiB batch
+        // capped a request at ~4 records per partition (0.18 produce requests per job in FarmBench dispatch; 0.075
+        // with 256 KiB, and ~20% less CPU per job). Batches only grow while a request is out, so idle latency is unchanged.
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 << 10);
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 << 20);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
