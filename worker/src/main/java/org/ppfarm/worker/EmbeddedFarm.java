@@ -22,9 +22,17 @@ import java.util.concurrent.CountDownLatch;
  * sealed to it and unreadable once the process ends). Prints {@code ppfarm ready on <host:port>} when it serves.
  */
 public final class EmbeddedFarm implements AutoCloseable {
-    /** Options of {@code ppfarm up}. {@code dataDir} null: a temporary directory, deleted on close. */
+    /**
+     * Options of {@code ppfarm up}. {@code dataDir} null: a temporary directory, deleted on close. {@code workerPrefetch}
+     * 0: the worker fetches {@code max(8, workerConcurrency)} jobs ahead ({@code worker.prefetch}).
+     */
     public record Options(int port, Path dataDir, Path artifactsDir, String pipelineFactory, int workerConcurrency,
-                          JobSubmitter.ProtocolInputs protocolInputs) {
+                          JobSubmitter.ProtocolInputs protocolInputs, int workerPrefetch) {
+        public Options(int port, Path dataDir, Path artifactsDir, String pipelineFactory, int workerConcurrency,
+                       JobSubmitter.ProtocolInputs protocolInputs) {
+            this(port, dataDir, artifactsDir, pipelineFactory, workerConcurrency, protocolInputs, 0);
+        }
+
         public static Options defaults() {
             return new Options(50051, null, null, null, 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE);
         }
@@ -60,7 +68,7 @@ public final class EmbeddedFarm implements AutoCloseable {
         w.put(WorkerConfig.CACHE_DIR, dataDir.resolve("worker-cache").toString());
         w.put(WorkerConfig.SEAL_KEY_PAIR, keys.encode());
         w.put(WorkerConfig.CONCURRENCY, Integer.toString(o.workerConcurrency()));
-        w.put(WorkerConfig.PREFETCH, Integer.toString(Math.max(8, o.workerConcurrency())));
+        w.put(WorkerConfig.PREFETCH, Integer.toString(o.workerPrefetch() > 0 ? o.workerPrefetch() : Math.max(8, o.workerConcurrency())));
         if (o.pipelineFactory() != null) w.put(WorkerConfig.PIPELINE_FACTORY, o.pipelineFactory());
         this.worker = new Worker(new WorkerConfig(w)).start();
     }

@@ -129,8 +129,10 @@ final class JobRunner {
             InputSeal.zeroize(input);
         }
         long queuedMicros = Math.max(0, TimeUnit.MILLISECONDS.toMicros(startMillis - Timestamps.toMillis(job.getSubmittedAt())));
-        ProofResult.Builder res = ProofResult.newBuilder().setProofJson(proof.proofJson()).setPublicJson(proof.publicJson())
-                .setSolidityCalldata(proof.calldata()).setWorkerId(workerId).setBackend(factory.backend())
+        // bytes-form text fields: protobuf would encode String fields char by char (see JobStates.bytesForm)
+        ProofResult.Builder res = ProofResult.newBuilder().setProofJsonBytes(ByteString.copyFromUtf8(proof.proofJson()))
+                .setPublicJsonBytes(ByteString.copyFromUtf8(proof.publicJson()))
+                .setSolidityCalldataBytes(ByteString.copyFromUtf8(proof.calldata())).setWorkerId(workerId).setBackend(factory.backend())
                 .setTimings(StageTimings.newBuilder().setQueuedMicros(queuedMicros)
                         .setWitnessMicros(proof.witnessNanos() / 1000).setProveMicros(proof.proveNanos() / 1000)
                         .setVerifyMicros(proof.verifyNanos() / 1000));

@@ -1,10 +1,12 @@
 package org.ppfarm.coordinator.jobs;
 
+import com.google.protobuf.ByteString;
 import io.grpc.Status;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.ProofResult;
 
 /**
  * The rules that turn what coordinators and workers report into one state per job. Reports may arrive twice, late
@@ -45,6 +47,18 @@ public final class JobStates {
         return b.build();
     }
 
+    /**
+     * The result with its long text fields (proof and public JSON, calldata: ~3 KB) held as UTF-8 bytes. A result is
+     * written at least twice after it is parsed (the state record, the gRPC answer); protobuf encodes a String field
+     * char by char each time, but copies a bytes-form field. {@code String.getBytes} of these ASCII strings is a
+     * vectorised copy. Getters still return the same strings.
+     */
+    public static ProofResult bytesForm(ProofResult r) {
+        return r.toBuilder().setProofJsonBytes(ByteString.copyFromUtf8(r.getProofJson()))
+                .setPublicJsonBytes(ByteString.copyFromUtf8(r.getPublicJson()))
+                .setSolidityCalldataBytes(ByteString.copyFromUtf8(r.getSolidityCalldata())).build();
+    }
+
     /** Fills the submission facts {@code b} lacks from {@code other} (a worker's event may know nothing of them). */
     private static void fill(Job.Builder b, Job other) {
         if (!b.hasCircuit() && other.hasCircuit()) b.setCircuit(other.getCircuit());
@@ -81,7 +95,7 @@ public final class JobStates {
             case EVENT_NOT_SET -> { }
         }
         switch (e.getEventCase()) {
-            case SUCCEEDED -> b.setStatus(JobStatus.JOB_STATUS_SUCCEEDED).setResult(e.getSucceeded()).setFinishedAt(e.getAt());
+            case SUCCEEDED -> b.setStatus(JobStatus.JOB_STATUS_SUCCEEDED).setResult(bytesForm(e.getSucceeded())).setFinishedAt(e.getAt());
             case FAILED -> {
                 JobStatus s = switch (Status.fromCodeValue(e.getFailed().getCode()).getCode()) {
                     case DEADLINE_EXCEEDED -> JobStatus.JOB_STATUS_EXPIRED;

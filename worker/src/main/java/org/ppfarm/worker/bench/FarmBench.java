@@ -29,14 +29,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline CLASS] [--warmup W]}: W warm-up jobs (default 200), then
  *       an open-loop load of R jobs/s (below saturation) through Prove; per job, farm overhead = end-to-end latency
  *       at the client minus the worker's in-process witness + prove + verify time. Prints p50 and p99.</li>
- *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W] [--batch B]}: proving replaced by an instant verifier-checked
+ *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W] [--batch B] [--prefetch P]}: proving replaced by an instant verifier-checked
  *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches,
  *       and the process's CPU time per job (broker, farm and client together), which neighbours on a shared machine
  *       disturb far less than the rate, and the embedded broker's requests per job by API (its {@code RequestsPerSec}
  *       meters). {@code -Dppfarm.bench.jfr=FILE} records a CPU-time profile (JFR
  *       {@code jdk.CPUTimeSample}) of the measured round into FILE. {@code --batch 1} (default) submits each job
  *       with one Prove call; {@code --batch B} sends B jobs per SubmitBatch call that waits for their results, still
- *       C jobs in flight.</li>
+ *       C jobs in flight. {@code --prefetch P}: the worker's {@code worker.prefetch} (default max(8, W)), how many jobs it
+ *       fetches ahead: with instant proofs a larger window means fewer, fuller fetches and event batches.</li>
  * </ul>
  */
 public final class FarmBench {
@@ -48,7 +49,8 @@ public final class FarmBench {
         switch (mode) {
             case "overhead" -> overhead(jobs, Double.parseDouble(opt(args, "--rate", "1")),
                     opt(args, "--pipeline", "org.ppfarm.worker.pipeline.EnginePipeline$Factory"), intOpt(args, "--warmup", 200));
-            case "dispatch" -> dispatch(jobs, intOpt(args, "--concurrency", 512), intOpt(args, "--workers", 32), intOpt(args, "--batch", 1));
+            case "dispatch" -> dispatch(jobs, intOpt(args, "--concurrency", 512), intOpt(args, "--workers", 32), intOpt(args, "--batch", 1),
+                    intOpt(args, "--prefetch", 0));
             default -> throw new IllegalArgumentException("usage: FarmBench overhead|dispatch [options]");
         }
     }
@@ -113,12 +115,12 @@ public final class FarmBench {
         }
     }
 
-    static void dispatch(int jobs, int concurrency, int workers, int batch) throws Exception {
+    static void dispatch(int jobs, int concurrency, int workers, int batch, int prefetch) throws Exception {
         if (batch < 1 || batch > concurrency) throw new IllegalArgumentException("--batch must be between 1 and --concurrency");
         Path proofDir = cachedProof();
         System.setProperty("ppfarm.bench.cachedProofDir", proofDir.toString());
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
-                CachedProofPipeline.Factory.class.getName(), workers, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
+                CachedProofPipeline.Factory.class.getName(), workers, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE, prefetch));
              FarmClient c = FarmClient.connectDirect(farm.address())) {
             for (int round = 0; round < 2; round++) { // the first round warms the JIT
                 int n = round == 0 ? Math.min(jobs, 2000) : jobs;
@@ -158,9 +160,9 @@ public final class FarmBench {
                 if (rec != null) { rec.stop(); rec.dump(java.nio.file.Path.of(System.getProperty("ppfarm.bench.jfr"))); rec.close(); }
                 if (round == 1 || jobs <= 2000)
                     System.out.printf("dispatch (proving replaced by an instant verifier-checked cached proof), %s: %d jobs (%d succeeded) "
-                            + "in %.2f s = %.0f jobs/s, %d in flight, %d worker threads; process CPU %.0f µs per job (%.2f cores busy; "
+                            + "in %.2f s = %.0f jobs/s, %d in flight, %d worker threads, worker prefetch %d; process CPU %.0f µs per job (%.2f cores busy; "
                             + "the machine has %d)%n", batch == 1 ? "one Prove call per job" : "SubmitBatch of " + batch + " jobs (waiting for results)",
-                            n, ok.get(), s, n / s, concurrency, workers, cpuMs * 1000 / n, cpuMs / 1000 / s,
+                            n, ok.get(), s, n / s, concurrency, workers, prefetch > 0 ? prefetch : Math.max(8, workers), cpuMs * 1000 / n, cpuMs / 1000 / s,
                             Runtime.getRuntime().availableProcessors());
                 if (round == 1 || jobs <= 2000) System.out.println("  broker requests per job: " + perJob(req0, brokerRequests(), n));
             }
