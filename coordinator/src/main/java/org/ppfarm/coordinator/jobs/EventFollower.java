@@ -87,7 +87,11 @@ public final class EventFollower implements AutoCloseable {
         long lastCommit = System.nanoTime();
         try {
             consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
-                @Override public void onPartitionsRevoked(Collection<TopicPartition> parts) { }
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> parts) {
+                    // another coordinator merges those now; position() would throw for a partition no longer ours
+                    if (catchUp != null) catchUp.keySet().removeAll(parts);
+                }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> parts) {
