@@ -51,6 +51,52 @@ class JobRunnerTest {
         return new ConsumerRecord<>("p.jobs.normal", 0, 0, jobId, b.build().toByteArray());
     }
 
+    /**
+     * A circuit whose artifacts are already in the worker's cache under their true SHA-256 (so nothing is fetched),
+     * and a runner whose pipeline loads but must never prove: each job below fails before proving.
+     */
+    JobRunner loadingRunner(Path cache, long runningReportDelayMillis) throws Exception {
+        ProvingPipeline.Factory loads = new ProvingPipeline.Factory() {
+            @Override public ProvingPipeline load(ProvingPipeline.CircuitFiles f) {
+                return (kind, input) -> { throw new AssertionError("nothing may be proved from an input that did not open"); };
+            }
+            @Override public String backend() { return "none"; }
+        };
+        return new JobRunner("w", keys, loads, new ArtifactFetcher(InProcessChannelBuilder.forName("none").build(), cache),
+                finished, e -> { events.add(e); return java.util.concurrent.CompletableFuture.completedFuture(null); },
+                new WorkerMetrics(new PrometheusRegistry(), () -> 0, () -> 0), runningReportDelayMillis);
+    }
+
+    static String cached(Path cache, String content) throws Exception {
+        Path tmp = java.nio.file.Files.writeString(cache.resolve("tmp"), content);
+        String sha = org.ppfarm.coordinator.registry.CircuitRegistry.sha256(tmp);
+        java.nio.file.Files.move(tmp, cache.resolve(sha));
+        return sha;
+    }
+
+    ConsumerRecord<String, byte[]> sealedForAnotherJob(Path cache, String jobId) throws Exception {
+        Circuit c = Circuit.newBuilder().setName("c@1").setZkeySha256(cached(cache, "zkey " + jobId)).setWasmSha256(cached(cache, "wasm " + jobId)).build();
+        JobRecord r = JobRecord.newBuilder().setJobId(jobId).setCircuit(c).setInputKind(InputKind.INPUT_KIND_JSON)
+                .setInput(InputSeal.seal(keys.publicKey(), "another-job", "{\"a\":\"1\"}".getBytes(StandardCharsets.UTF_8)))
+                .setSubmittedAt(Timestamps.fromMillis(System.currentTimeMillis() - 1000)).setIdempotencyKey("key-" + jobId).build();
+        return new ConsumerRecord<>("p.jobs.normal", 0, 0, jobId, r.toByteArray());
+    }
+
+    @Test
+    void runningIsReportedBeforeTheTerminalEventOnlyForJobsStillRunningAfterTheDelay(@TempDir Path cache) throws Exception {
+        // delay 0: every job is reported RUNNING, and its started event is handed over before its terminal event
+        assertTrue(loadingRunner(cache, 0).run(sealedForAnotherJob(cache, "j5")).toCompletableFuture().get());
+        assertEquals(List.of(JobEvent.EventCase.STARTED, JobEvent.EventCase.FAILED), events.stream().map(JobEvent::getEventCase).toList());
+        assertEquals(Status.Code.FAILED_PRECONDITION.value(), events.get(1).getFailed().getCode());
+        // the terminal event carries the job as submitted, for a coordinator that never saw it
+        assertEquals("key-j5", events.get(1).getSubmission().getIdempotencyKey());
+        assertEquals("c@1", events.get(1).getSubmission().getCircuit().getName());
+        // a job that ends well within the delay goes straight to its terminal event
+        events.clear();
+        assertTrue(loadingRunner(cache, 60_000).run(sealedForAnotherJob(cache, "j6")).toCompletableFuture().get());
+        assertEquals(List.of(JobEvent.EventCase.FAILED), events.stream().map(JobEvent::getEventCase).toList());
+    }
+
     @Test
     void jobPastItsDeadlineIsDroppedNotProved(@TempDir Path cache) throws Exception {
         assertTrue(runner(cache).run(record("j1", System.currentTimeMillis() - 1)).toCompletableFuture().get());
