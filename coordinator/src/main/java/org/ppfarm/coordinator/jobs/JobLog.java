@@ -5,13 +5,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.ppfarm.coordinator.config.FarmConfigs;
 import org.ppfarm.coordinator.kafka.FarmTopics;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.JobStateRecord;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -36,20 +36,7 @@ public final class JobLog implements AutoCloseable {
     private final byte[] originBytes;
 
     public JobLog(Map<String, Object> clientProps, String clientId, FarmTopics topics, boolean pinCircuits) {
-        Map<String, Object> p = new HashMap<>(clientProps);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId + "-producer");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // no linger: a submit waits for this write; under load records still batch while earlier requests are in flight
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        // one request in flight: while it is out, records gather into the next (larger) request, so a busy farm sends
-        // fewer, fuller produce requests (the broker's cost is per request and per partition batch); an idle one
-        // still sends each record at once
-        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        // a partition's batch may fill a whole request: with results of a few KB each, Kafka's default 16 KiB batch
-        // capped a request at ~4 records per partition (0.18 produce requests per job in FarmBench dispatch; 0.075
-        // with 256 KiB, and ~20% less CPU per job). Batches only grow while a request is out, so idle latency is unchanged.
-        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 << 10);
+        Map<String, Object> p = FarmConfigs.producerProps(clientProps, clientId + "-producer");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 << 20);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
