@@ -1,7 +1,5 @@
 package org.ppfarm.coordinator;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigFactory;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -11,9 +9,12 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
-import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.cluster.Member;
+import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
@@ -26,9 +27,11 @@ import org.ppfarm.coordinator.jobs.JobLog;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.jobs.JobTracker;
 import org.ppfarm.coordinator.jobs.JobsReplay;
+import org.ppfarm.coordinator.jobs.ResultInbox;
 import org.ppfarm.coordinator.jobs.StateFollower;
 import org.ppfarm.coordinator.kafka.FarmTopics;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.ppfarm.proto.v1.JobEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +39,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -47,7 +48,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A coordinator node: a Pekko Cluster Typed member hosting the {@link JobTracker}, the gRPC API ({@code Prover},
+ * A coordinator node: a Pekko Cluster Typed member hosting the {@link JobTracker} and its {@link ResultInbox} (workers
+ * of the cluster tell results there, see docs/farm.md "Result notices"), the gRPC API ({@code Prover},
  * {@code Artifacts}, health, reflection), the circuit registry, and the Kafka producer and followers. Start with
  * {@link #start(CoordinatorConfig)} (a Netty server on grpc.host:grpc.port) or {@link #start(CoordinatorConfig,
  * ServerBuilder, JobSubmitter.ProtocolInputs)} (any server builder, e.g. in-process for tests). Startup creates missing topics,
@@ -68,6 +70,7 @@ public final class Coordinator implements AutoCloseable {
     private final CircuitRegistry registry;
     private final HTTPServer metricsServer;
     private final ExecutorService blocking;
+    private final FarmMetrics metrics;
 
     private Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, JobSubmitter.ProtocolInputs protocolInputs)
             throws IOException, InterruptedException {
@@ -90,12 +93,19 @@ public final class Coordinator implements AutoCloseable {
         Duration retain = Duration.ofMillis(config.getLong(CoordinatorConfig.JOBS_FINISHED_RETAIN_MS));
         Behavior<JobTracker.Command> tracker = JobTracker.create(job -> jobLog.publishState(job)
                 .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain);
-        this.system = ActorSystem.create(tracker, "ppfarm", pekkoConfig(config));
+        this.system = ActorSystem.create(tracker, FarmConfigs.CLUSTER_SYSTEM, FarmConfigs.pekkoConfig(config, "coordinator"));
         joinCluster();
         log.debug("actor system up after {} ms", (System.nanoTime() - t0) / 1_000_000);
         AtomicInteger blockingThreads = new AtomicInteger();
         this.blocking = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().name(id + "-blocking-" + blockingThreads.incrementAndGet()).unstarted(r));
-        JobSubmitter submitter = new JobSubmitter(registry, system, system.scheduler(), jobLog, config.sealPublicKey(), protocolInputs, metrics, blocking);
+        String inbox = "";
+        if (config.getBoolean(CoordinatorConfig.JOBS_RESULT_NOTICES)) {
+            ActorRef<JobEvent> ref = system.systemActorOf(ResultInbox.create(system, metrics), "results", Props.empty());
+            inbox = ActorRefResolver.get(system).toSerializationFormat(ref);
+        }
+        this.metrics = metrics;
+        JobSubmitter submitter = new JobSubmitter(registry, system, system.scheduler(), jobLog, config.sealPublicKey(), protocolInputs,
+                metrics, blocking, inbox);
 
         String self = jobLog.origin();
         this.stateFollower = new StateFollower(kafka, id, topics.state(), (jobId, status, origin, job) -> {
@@ -158,26 +168,6 @@ public final class Coordinator implements AutoCloseable {
             cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
 
-    private static Config pekkoConfig(CoordinatorConfig c) {
-        List<String> seeds = new ArrayList<>();
-        for (String s : c.getList(CoordinatorConfig.CLUSTER_SEED_NODES)) seeds.add("\"" + s + "\"");
-        return ConfigFactory.parseString(String.join("\n",
-                "pekko.actor.provider = cluster",
-                "pekko.remote.artery.canonical.hostname = \"" + c.getString(CoordinatorConfig.CLUSTER_HOST) + "\"",
-                "pekko.remote.artery.canonical.port = " + c.getInt(CoordinatorConfig.CLUSTER_PORT),
-                "pekko.cluster.seed-nodes = [" + String.join(",", seeds) + "]",
-                "pekko.cluster.roles = [coordinator]",
-                "pekko.cluster.jmx.enabled = off",
-                "pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
-                "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
-                "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
-                "pekko.loglevel = WARNING",
-                "pekko.log-dead-letters = off",
-                "pekko.coordinated-shutdown.exit-jvm = off",
-                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
-                .withFallback(ConfigFactory.defaultReference());
-    }
-
     /** The gRPC port actually bound (useful with grpc.port=0). */
     public int port() { return server.getPort(); }
 
@@ -185,11 +175,28 @@ public final class Coordinator implements AutoCloseable {
 
     public CircuitRegistry registry() { return registry; }
 
+    /**
+     * This node's actor system, for a worker in the same process to join the cluster as this node (the embedded
+     * farm): its result notices are then local messages.
+     */
+    public ActorSystem<?> actorSystem() { return system; }
+
+    /** Result notices workers have told this coordinator so far. */
+    public long resultNotices() { return metrics.notices(); }
+
     /** The Pekko cluster address of this node. */
     public String clusterAddress() { return Cluster.get(system).selfMember().address().toString(); }
 
+    /** Up members of this node's cluster with {@code role} (coordinator or worker), as this node sees them. */
+    public int clusterMembers(String role) {
+        int n = 0;
+        for (Member m : Cluster.get(system).state().getMembers())
+            if (m.status() == MemberStatus.up() && m.hasRole(role)) n++;
+        return n;
+    }
+
     public boolean clusterUp() {
-        return Cluster.get(system).selfMember().status() == org.apache.pekko.cluster.MemberStatus.up();
+        return Cluster.get(system).selfMember().status() == MemberStatus.up();
     }
 
     /** The port of /metrics, or -1. */

@@ -27,7 +27,12 @@ public final class EmbeddedFarm implements AutoCloseable {
      * 0: the worker fetches {@code max(8, workerConcurrency)} jobs ahead ({@code worker.prefetch}).
      */
     public record Options(int port, Path dataDir, Path artifactsDir, String pipelineFactory, int workerConcurrency,
-                          JobSubmitter.ProtocolInputs protocolInputs, int workerPrefetch) {
+                          JobSubmitter.ProtocolInputs protocolInputs, int workerPrefetch, Notices notices) {
+        public Options(int port, Path dataDir, Path artifactsDir, String pipelineFactory, int workerConcurrency,
+                       JobSubmitter.ProtocolInputs protocolInputs, int workerPrefetch) {
+            this(port, dataDir, artifactsDir, pipelineFactory, workerConcurrency, protocolInputs, workerPrefetch, Notices.LOCAL);
+        }
+
         public Options(int port, Path dataDir, Path artifactsDir, String pipelineFactory, int workerConcurrency,
                        JobSubmitter.ProtocolInputs protocolInputs) {
             this(port, dataDir, artifactsDir, pipelineFactory, workerConcurrency, protocolInputs, 0);
@@ -36,6 +41,16 @@ public final class EmbeddedFarm implements AutoCloseable {
         public static Options defaults() {
             return new Options(50051, null, null, null, 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE);
         }
+    }
+
+    /** How results reach the coordinator besides Kafka (docs/farm.md, "Result notices"). */
+    public enum Notices {
+        /** The worker is on the coordinator's cluster node: a result notice is a local message (the default). */
+        LOCAL,
+        /** The worker runs a cluster node of its own that joins the coordinator's: notices cross Artery (loopback TCP). */
+        REMOTE,
+        /** {@code jobs.result.notices=false}: results reach the coordinator through Kafka only. */
+        OFF
     }
 
     private final EmbeddedKafka kafka;
@@ -57,6 +72,7 @@ public final class EmbeddedFarm implements AutoCloseable {
         c.put(CoordinatorConfig.GRPC_PORT, Integer.toString(o.port()));
         c.put(CoordinatorConfig.COORDINATOR_ID, "coordinator-1");
         c.put(FarmConfigs.KAFKA_TOPIC_PARTITIONS, "4");
+        c.put(CoordinatorConfig.JOBS_RESULT_NOTICES, Boolean.toString(o.notices() != Notices.OFF));
         CoordinatorConfig cc = new CoordinatorConfig(c);
         this.coordinator = Coordinator.start(cc, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", o.port())),
                 o.protocolInputs());
@@ -70,7 +86,9 @@ public final class EmbeddedFarm implements AutoCloseable {
         w.put(WorkerConfig.CONCURRENCY, Integer.toString(o.workerConcurrency()));
         w.put(WorkerConfig.PREFETCH, Integer.toString(o.workerPrefetch() > 0 ? o.workerPrefetch() : Math.max(8, o.workerConcurrency())));
         if (o.pipelineFactory() != null) w.put(WorkerConfig.PIPELINE_FACTORY, o.pipelineFactory());
-        this.worker = new Worker(new WorkerConfig(w)).start();
+        if (o.notices() == Notices.REMOTE) w.put(FarmConfigs.CLUSTER_SEED_NODES, coordinator.clusterAddress());
+        // LOCAL: the worker is on the coordinator's cluster node, so its result notices are local messages
+        this.worker = new Worker(new WorkerConfig(w), o.notices() == Notices.LOCAL ? coordinator.actorSystem() : null).start();
     }
 
     public static EmbeddedFarm start(Options o) throws Exception { return new EmbeddedFarm(o); }

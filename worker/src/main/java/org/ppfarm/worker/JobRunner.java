@@ -7,7 +7,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ppfarm.coordinator.jobs.JobStates;
 import org.ppfarm.coordinator.seal.InputSeal;
 import org.ppfarm.proto.v1.Circuit;
-import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.ProofResult;
@@ -47,6 +46,7 @@ final class JobRunner {
     private final ArtifactFetcher fetcher;
     private final Set<String> finishedJobs;
     private final Publisher publisher;
+    private final ResultNotices notices;
     private final WorkerMetrics metrics;
     private final ConcurrentHashMap<String, ProvingPipeline> circuits = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> artifactFailures = new ConcurrentHashMap<>();
@@ -54,7 +54,7 @@ final class JobRunner {
     private final ScheduledExecutorService reports;
 
     JobRunner(String workerId, InputSeal.KeyPair keys, ProvingPipeline.Factory factory, ArtifactFetcher fetcher,
-              Set<String> finishedJobs, Publisher publisher, WorkerMetrics metrics, long runningReportDelayMillis) {
+              Set<String> finishedJobs, Publisher publisher, ResultNotices notices, WorkerMetrics metrics, long runningReportDelayMillis) {
         this.workerId = workerId;
         this.runningReportDelayMillis = runningReportDelayMillis;
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
@@ -66,6 +66,7 @@ final class JobRunner {
         this.fetcher = fetcher;
         this.finishedJobs = finishedJobs;
         this.publisher = publisher;
+        this.notices = notices;
         this.metrics = metrics;
     }
 
@@ -86,11 +87,10 @@ final class JobRunner {
         }
         String jobId = job.getJobId();
         if (finishedJobs.contains(jobId)) { metrics.skipped(); return SETTLED; }
-        Job submission = JobStates.queued(job);
         long startMillis = System.currentTimeMillis();
         if (job.hasDeadline() && Timestamps.toMillis(job.getDeadline()) <= startMillis)
             return finish(null, Worker.failed(workerId, jobId, Status.Code.DEADLINE_EXCEEDED, "job " + jobId + ": deadline "
-                    + Timestamps.toString(job.getDeadline()) + " passed before a worker started it; dropped, not proved"), submission);
+                    + Timestamps.toString(job.getDeadline()) + " passed before a worker started it; dropped, not proved"), job);
 
         ProvingPipeline pipeline;
         try {
@@ -100,10 +100,10 @@ final class JobRunner {
             int n = artifactFailures.merge(job.getCircuit().getZkeySha256(), 1, Integer::sum);
             log.warn("job {}: {} (attempt {} of {})", jobId, e.getMessage(), n, ARTIFACT_ATTEMPTS);
             if (n < ARTIFACT_ATTEMPTS) { Thread.sleep(1000L * n); return RETRY; }
-            return finish(null, Worker.failed(workerId, jobId, Status.Code.UNAVAILABLE, e.getMessage()), submission);
+            return finish(null, Worker.failed(workerId, jobId, Status.Code.UNAVAILABLE, e.getMessage()), job);
         } catch (Exception e) {
             return finish(null, Worker.failed(workerId, jobId, Status.Code.FAILED_PRECONDITION,
-                    "circuit " + job.getCircuit().getName() + " cannot be loaded: " + e.getMessage()), submission);
+                    "circuit " + job.getCircuit().getName() + " cannot be loaded: " + e.getMessage()), job);
         }
 
         RunningReport running = new RunningReport(jobId, startMillis);
@@ -113,10 +113,10 @@ final class JobRunner {
             input = opener.open(jobId, job.getInput());
             proof = pipeline.prove(job.getInputKind(), input);
         } catch (InputSeal.SealException e) {
-            return finish(running, Worker.failed(workerId, jobId, Status.Code.FAILED_PRECONDITION, e.getMessage()), submission);
+            return finish(running, Worker.failed(workerId, jobId, Status.Code.FAILED_PRECONDITION, e.getMessage()), job);
         } catch (ProvingPipeline.JobInputException e) {
             metrics.failed("invalid_argument");
-            return finish(running, Worker.failed(workerId, jobId, Status.Code.INVALID_ARGUMENT, e.getMessage()), submission);
+            return finish(running, Worker.failed(workerId, jobId, Status.Code.INVALID_ARGUMENT, e.getMessage()), job);
         } catch (InterruptedException e) {
             running.finish();
             throw e;
@@ -124,7 +124,7 @@ final class JobRunner {
             log.error("job {}: proving failed: {}", jobId, e.toString());
             metrics.failed("internal");
             return finish(running, Worker.failed(workerId, jobId, Status.Code.INTERNAL, "proving failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage())), submission);
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage())), job);
         } finally {
             InputSeal.zeroize(input);
         }
@@ -140,13 +140,19 @@ final class JobRunner {
         proof.publicSignals().forEach(b -> res.addPublicSignals(ByteString.copyFrom(b)));
         metrics.proved(job.getCircuit().getName(), proof);
         return finish(running, JobEvent.newBuilder().setJobId(jobId).setWorkerId(workerId)
-                .setAt(Timestamps.fromMillis(System.currentTimeMillis())).setSucceeded(res).build(), submission);
+                .setAt(Timestamps.fromMillis(System.currentTimeMillis())).setSucceeded(res).build(), job);
     }
 
-    /** Publishes a job's terminal event with its submission facts, after the job's RUNNING report if any was sent. */
-    private CompletionStage<Boolean> finish(RunningReport running, JobEvent terminal, Job submission) {
+    /**
+     * Publishes a job's terminal event with its submission facts, after the job's RUNNING report if any was sent, and
+     * tells it to the job's result inbox first (a notice needs no order with RUNNING: it is terminal, and a terminal
+     * state is final).
+     */
+    private CompletionStage<Boolean> finish(RunningReport running, JobEvent terminal, JobRecord job) {
         if (running != null) running.finish();
-        return publish(terminal.toBuilder().setSubmission(submission).build());
+        JobEvent e = terminal.toBuilder().setSubmission(JobStates.queued(job)).build();
+        notices.send(job.getResultInbox(), e);
+        return publish(e);
     }
 
     /**

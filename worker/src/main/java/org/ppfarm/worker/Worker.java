@@ -21,6 +21,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.ppfarm.coordinator.config.FarmConfigs;
 import org.ppfarm.coordinator.jobs.JobStates;
 import org.ppfarm.coordinator.jobs.StateFollower;
@@ -52,7 +54,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A proving worker: a member of the workers' Kafka consumer group on the jobs topics.
+ * A proving worker: a member of the workers' Kafka consumer group on the jobs topics and, given
+ * {@code cluster.seed.nodes} (or the coordinator's node in an embedded farm), a node of the coordinators' Pekko cluster
+ * with role worker, over which it tells each result straight to the coordinator that submitted the job
+ * ({@link ResultNotices}; Kafka stays the durable record).
  *
  * <p>Threads: one consumer thread owns the KafkaConsumer (poll, pause/resume, commit); {@code worker.concurrency}
  * prover threads take fetched jobs from a local priority queue (high before normal before low, then arrival order)
@@ -79,6 +84,7 @@ public final class Worker implements AutoCloseable {
     private final Set<String> finishedJobs = new RecentIds(FINISHED_JOBS_REMEMBERED);
     private final ManagedChannel channel;
     private final JobRunner runner;
+    private final ActorSystem<Void> ownNode; // this worker's own cluster node, if it started one
     private final WorkerMetrics metrics;
     private final HTTPServer metricsServer;
 
@@ -112,7 +118,19 @@ public final class Worker implements AutoCloseable {
         long commitPoint() { return pending.isEmpty() ? next : pending.first(); }
     }
 
+    /**
+     * A worker; it joins the Pekko cluster of {@code cluster.seed.nodes} as a node of its own (role worker), or none
+     * if that list is empty.
+     */
     public Worker(WorkerConfig config) throws IOException {
+        this(config, null);
+    }
+
+    /**
+     * A worker on {@code clusterNode}, an actor system already in the farm's cluster (the coordinator's, in an
+     * embedded farm, where result notices are then local messages); null: as {@link #Worker(WorkerConfig)}.
+     */
+    public Worker(WorkerConfig config, ActorSystem<?> clusterNode) throws IOException {
         this.config = config;
         this.id = config.workerId();
         this.topics = FarmConfigs.topics(config);
@@ -143,9 +161,12 @@ public final class Worker implements AutoCloseable {
                 .maxInboundMessageSize(8 << 20).build();
         PrometheusRegistry prometheus = new PrometheusRegistry();
         this.metrics = new WorkerMetrics(prometheus, () -> inFlight.get(), () -> queue.size());
+        this.ownNode = clusterNode == null && !config.getList(FarmConfigs.CLUSTER_SEED_NODES).isEmpty()
+                ? ActorSystem.create(Behaviors.empty(), FarmConfigs.CLUSTER_SYSTEM, FarmConfigs.pekkoConfig(config, "worker")) : null;
+        ActorSystem<?> node = clusterNode != null ? clusterNode : ownNode;
         this.runner = new JobRunner(id, config.keyPair(), config.pipelineFactory(),
-                new ArtifactFetcher(channel, Path.of(config.getString(WorkerConfig.CACHE_DIR))), finishedJobs, this::publish, metrics,
-                config.getLong(WorkerConfig.RUNNING_REPORT_DELAY_MS));
+                new ArtifactFetcher(channel, Path.of(config.getString(WorkerConfig.CACHE_DIR))), finishedJobs, this::publish,
+                node == null ? ResultNotices.NONE : new ResultNotices(node), metrics, config.getLong(WorkerConfig.RUNNING_REPORT_DELAY_MS));
         int metricsPort = config.getInt(WorkerConfig.METRICS_PORT);
         this.metricsServer = metricsPort < 0 ? null : HTTPServer.builder().port(metricsPort).registry(prometheus).buildAndStart();
 
@@ -163,6 +184,15 @@ public final class Worker implements AutoCloseable {
     }
 
     public String id() { return id; }
+
+    /**
+     * Whether this worker's own cluster node (see {@link #Worker(WorkerConfig)}) is an Up member, so its result
+     * notices are sent; false if it runs none.
+     */
+    public boolean clusterUp() {
+        return ownNode != null && org.apache.pekko.cluster.typed.Cluster.get(ownNode).selfMember().status()
+                == org.apache.pekko.cluster.MemberStatus.up();
+    }
 
     private void consumeLoop() {
         int prefetch = config.getInt(WorkerConfig.PREFETCH);
@@ -313,6 +343,14 @@ public final class Worker implements AutoCloseable {
         runner.close();
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         if (metricsServer != null) metricsServer.close();
+        if (ownNode != null) {
+            ownNode.terminate(); // leaves the cluster (coordinated shutdown)
+            try {
+                ownNode.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                log.warn("worker {}: cluster node did not stop in time", id);
+            }
+        }
         log.info("worker {} stopped", id);
     }
 

@@ -57,6 +57,8 @@ class FarmEndToEndTest {
         client.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
         client.register("withdraw", "1.0.2", Artifacts.withdrawZkey(), Artifacts.withdrawWasm(), Artifacts.withdrawVkey());
         worker = WorkerFixture.start(farm, coordinator, "w1", Map.of());
+        for (int i = 0; i < 600 && !worker.clusterUp(); i++) Thread.sleep(50); // result notices flow once it is Up
+        assertTrue(worker.clusterUp(), "the worker's node joined the coordinator's cluster");
     }
 
     @AfterAll
@@ -100,6 +102,35 @@ class FarmEndToEndTest {
         assertTrue(job.getResult().getTimings().getProveMicros() > 0);
         assertEquals(1, job.getAttempts());
         assertEquals(job, client.blocking().getJob(GetJobRequest.newBuilder().setJobId(job.getJobId()).build()));
+    }
+
+    /**
+     * The worker tells the result to the coordinator's inbox over Artery as well as writing it to Kafka; the client is
+     * answered from the notice, and the state the coordinator then makes durable is the one the client was told: a
+     * second coordinator, which only knows what Kafka holds, answers with the same proof.
+     */
+    @Test
+    void resultNoticedOverTheClusterIsTheOneMadeDurable() throws Exception {
+        long before = coordinator.resultNotices();
+        Job job = client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(300)));
+        assertTrue(coordinator.resultNotices() > before, "the result was told to the coordinator's inbox");
+        assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
+        try (Coordinator second = farm.startCoordinator(Map.of(org.ppfarm.coordinator.config.CoordinatorConfig.COORDINATOR_ID, "second"));
+             FarmClient other = FarmFixture.client(second)) {
+            Job durable = null;
+            for (int i = 0; i < 600; i++) {
+                try {
+                    durable = other.blocking().getJob(GetJobRequest.newBuilder().setJobId(job.getJobId()).build());
+                    if (durable.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED) break;
+                } catch (io.grpc.StatusRuntimeException e) {
+                    if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) throw e; // its state is not on the topic yet
+                }
+                Thread.sleep(50);
+            }
+            assertTrue(durable != null, "the second coordinator learnt the job from Kafka");
+            assertEquals(job.getResult().getProofJson(), durable.getResult().getProofJson());
+            assertEquals(job.getResult().getPublicSignalsList(), durable.getResult().getPublicSignalsList());
+        }
     }
 
     @Test

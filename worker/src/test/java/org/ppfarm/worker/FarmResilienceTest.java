@@ -53,6 +53,7 @@ class FarmResilienceTest {
             Process a = startWorkerProcess(WorkerFixture.props(farm, coordinator, "A"));
             Worker b = null;
             try {
+                awaitTrue(() -> coordinator.clusterMembers("worker") == 1, "worker A's node joined the coordinator's cluster");
                 List<String> ids = new ArrayList<>();
                 for (ZeroXBowInputs.Case c : ZeroXBowInputs.withdrawCases(700, 3, 5, 3, false))
                     ids.add(client.blocking().submit(SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("withdraw"))
@@ -75,6 +76,11 @@ class FarmResilienceTest {
                 Job first = client.blocking().getJob(GetJobRequest.newBuilder().setJobId(ids.getFirst()).build());
                 assertEquals("B", first.getResult().getWorkerId(), "the job A was proving when killed is finished by B");
                 assertTrue(first.getAttempts() >= 2, "attempts " + first.getAttempts());
+                // the split-brain resolver downs the killed worker's node, never the coordinator's: majorities count
+                // coordinators only (an even split would otherwise keep whichever side has the lowest address)
+                Worker bNode = b;
+                awaitTrue(() -> coordinator.clusterMembers("worker") == 1 && bNode.clusterUp(), "A's node downed, B's Up");
+                assertTrue(coordinator.clusterUp(), "the coordinator's node is still Up");
             } finally {
                 a.destroyForcibly();
                 if (b != null) b.close();
@@ -109,6 +115,11 @@ class FarmResilienceTest {
                 w.close();
             }
         }
+    }
+
+    static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        for (int i = 0; i < 1200 && !condition.getAsBoolean(); i++) Thread.sleep(50);
+        assertTrue(condition.getAsBoolean(), what);
     }
 
     static CompletableFuture<List<Job>> watch(FarmClient client, String jobId) {

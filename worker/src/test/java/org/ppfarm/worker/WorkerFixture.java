@@ -9,7 +9,11 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** Worker settings for tests: the fixture's broker, topics and keys; the default (engine) pipeline unless overridden. */
+/**
+ * Worker settings for tests: the fixture's broker, topics and keys; the coordinator's Pekko cluster as its seed, so the
+ * worker runs a cluster node of its own and tells results to the coordinator's inbox over Artery, as in a distributed
+ * farm; the default (engine) pipeline unless overridden.
+ */
 final class WorkerFixture {
     private WorkerFixture() {}
 
@@ -23,6 +27,7 @@ final class WorkerFixture {
         p.put(WorkerConfig.SEAL_KEY_PAIR, farm.keys.encode());
         p.put(WorkerConfig.SESSION_TIMEOUT_MS, "6000");
         p.put(WorkerConfig.SHUTDOWN_GRACE_MS, "20000");
+        p.put(FarmConfigs.CLUSTER_SEED_NODES, coordinator.clusterAddress());
         return p;
     }
 

@@ -1,5 +1,7 @@
 package org.ppfarm.coordinator.config;
 
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
@@ -10,13 +12,15 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.ppfarm.coordinator.kafka.FarmTopics;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The Kafka settings coordinators and workers share, and the helpers that turn them into client properties. Any key
- * under {@code kafka.client.} is passed to every Kafka client with the prefix removed (e.g.
- * {@code kafka.client.security.protocol=SSL}).
+ * The Kafka and Pekko cluster settings coordinators and workers share, and the helpers that turn them into client
+ * properties and an actor system's config. Any key under {@code kafka.client.} is passed to every Kafka client with
+ * the prefix removed (e.g. {@code kafka.client.security.protocol=SSL}).
  */
 public final class FarmConfigs {
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
@@ -24,6 +28,11 @@ public final class FarmConfigs {
     public static final String KAFKA_TOPIC_PARTITIONS = "kafka.topic.partitions";
     public static final String KAFKA_TOPIC_REPLICATION = "kafka.topic.replication.factor";
     public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+    public static final String CLUSTER_HOST = "cluster.host";
+    public static final String CLUSTER_PORT = "cluster.port";
+    public static final String CLUSTER_SEED_NODES = "cluster.seed.nodes";
+    /** The actor system's name: every node of one farm's cluster has it. */
+    public static final String CLUSTER_SYSTEM = "ppfarm";
 
     private FarmConfigs() {}
 
@@ -37,6 +46,52 @@ public final class FarmConfigs {
                         "Partitions of each farm topic when the farm creates them; the most workers one priority can use.")
                 .define(KAFKA_TOPIC_REPLICATION, Type.SHORT, (short) 1, Importance.MEDIUM,
                         "Replication factor of the farm's topics when the farm creates them (3 on a production cluster).");
+    }
+
+    /** The Pekko cluster keys; {@code seedsDoc} says what an empty seed list means for this kind of node. */
+    public static ConfigDef cluster(ConfigDef def, String seedsDoc) {
+        return def
+                .define(CLUSTER_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Pekko cluster (Artery) bind host.")
+                .define(CLUSTER_PORT, Type.INT, 0, Range.between(0, 65535), Importance.MEDIUM,
+                        "Pekko cluster (Artery) port; 0 picks a free one.")
+                .define(CLUSTER_SEED_NODES, Type.LIST, "", Importance.MEDIUM,
+                        "Pekko cluster seed nodes (pekko://" + CLUSTER_SYSTEM + "@host:port); " + seedsDoc);
+    }
+
+    public static void validateCluster(AbstractConfig c) {
+        for (String seed : c.getList(CLUSTER_SEED_NODES))
+            if (!seed.startsWith("pekko://" + CLUSTER_SYSTEM + "@"))
+                throw new ConfigException(CLUSTER_SEED_NODES, seed, "expected pekko://" + CLUSTER_SYSTEM + "@host:port");
+    }
+
+    /**
+     * The config of a farm node's actor system: a Pekko Cluster Typed member with {@code role} (coordinator or
+     * worker) on cluster.host:cluster.port, joining cluster.seed.nodes, split-brain resolver downing (majorities
+     * among coordinators), logging through SLF4J, no JVM exit or shutdown hook of its own (the node's close() stops
+     * it).
+     */
+    public static Config pekkoConfig(AbstractConfig c, String role) {
+        List<String> seeds = new ArrayList<>();
+        for (String s : c.getList(CLUSTER_SEED_NODES)) seeds.add("\"" + s + "\"");
+        return ConfigFactory.parseString(String.join("\n",
+                "pekko.actor.provider = cluster",
+                "pekko.remote.artery.canonical.hostname = \"" + c.getString(CLUSTER_HOST) + "\"",
+                "pekko.remote.artery.canonical.port = " + c.getInt(CLUSTER_PORT),
+                "pekko.cluster.seed-nodes = [" + String.join(",", seeds) + "]",
+                "pekko.cluster.roles = [" + role + "]",
+                "pekko.cluster.jmx.enabled = off",
+                "pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
+                // majorities are counted among coordinators only: an unreachable worker (crashed, or its process
+                // killed) is downed, and never the coordinator side of an even split (keep-majority would keep the
+                // side with the lowest address, which can be a lone worker's)
+                "pekko.cluster.split-brain-resolver.keep-majority.role = coordinator",
+                "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
+                "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
+                "pekko.loglevel = WARNING",
+                "pekko.log-dead-letters = off",
+                "pekko.coordinated-shutdown.exit-jvm = off",
+                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
+                .withFallback(ConfigFactory.defaultReference());
     }
 
     public static void validateKafka(AbstractConfig c) {

@@ -9,12 +9,13 @@ import org.ppfarm.proto.v1.Job;
 
 /**
  * The coordinator's Prometheus metrics (client_java 1.x): submissions, refusals by reason, finished jobs by status,
- * submit latency and end-to-end job latency. Thread-safe.
+ * result notices received, submit latency and end-to-end job latency. Thread-safe.
  */
 public final class FarmMetrics {
     private final Counter submitted;
     private final Counter refused;
     private final Counter finished;
+    private final Counter noticed;
     private final Histogram submitSeconds;
     private final Histogram jobSeconds;
 
@@ -25,6 +26,8 @@ public final class FarmMetrics {
                 .labelNames("reason").register(registry);
         finished = Counter.builder().name("ppfarm_jobs_finished_total").help("Jobs that reached a terminal state")
                 .labelNames("status").register(registry);
+        noticed = Counter.builder().name("ppfarm_result_notices_total")
+                .help("Terminal events workers told this coordinator's result inbox directly (beside Kafka)").register(registry);
         submitSeconds = Histogram.builder().name("ppfarm_submit_seconds").unit(Unit.SECONDS)
                 .help("Time to validate, seal and durably enqueue a job").register(registry);
         jobSeconds = Histogram.builder().name("ppfarm_job_seconds").unit(Unit.SECONDS)
@@ -37,6 +40,11 @@ public final class FarmMetrics {
     }
 
     void refused(String reason) { refused.labelValues(reason).inc(); }
+
+    void noticed() { noticed.inc(); }
+
+    /** Result notices received so far. */
+    public long notices() { return (long) noticed.get(); }
 
     void finished(Job job) {
         finished.labelValues(job.getStatus().name().substring("JOB_STATUS_".length()).toLowerCase()).inc();

@@ -43,7 +43,9 @@ public final class JobStates {
         }
         Job.Builder b = winner.toBuilder();
         fill(b, other);
-        b.setAttempts(Math.max(winner.getAttempts(), other.getAttempts()));
+        // a final state's attempts are final too: a RUNNING report that arrives after the result (it travels through
+        // Kafka, the result may come by notice first) or another worker's redelivered attempt counts for nothing
+        if (!terminal(current.getStatus())) b.setAttempts(Math.max(winner.getAttempts(), other.getAttempts()));
         return b.build();
     }
 

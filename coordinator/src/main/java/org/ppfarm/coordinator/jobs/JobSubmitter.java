@@ -56,11 +56,17 @@ public final class JobSubmitter {
     private final ProtocolInputs protocolInputs;
     private final FarmMetrics metrics;
     private final Executor blocking;
+    private final String resultInbox;
 
-    /** @param blocking builds inputs from privacy-pool requests (Merkle trees: up to seconds), off the caller's thread */
+    /**
+     * @param blocking    builds inputs from privacy-pool requests (Merkle trees: up to seconds), off the caller's thread
+     * @param resultInbox the coordinator's {@link ResultInbox}, as job records name it; empty: none (results only
+     *                    through Kafka)
+     */
     public JobSubmitter(CircuitRegistry registry, ActorRef<JobTracker.Command> tracker, Scheduler scheduler, JobLog log,
-                        byte[] sealKey, ProtocolInputs protocolInputs, FarmMetrics metrics, Executor blocking) {
+                        byte[] sealKey, ProtocolInputs protocolInputs, FarmMetrics metrics, Executor blocking, String resultInbox) {
         this.blocking = blocking;
+        this.resultInbox = resultInbox;
         this.registry = registry;
         this.tracker = tracker;
         this.scheduler = scheduler;
@@ -179,7 +185,7 @@ public final class JobSubmitter {
             String jobId = UUID.randomUUID().toString();
             JobRecord.Builder rb = JobRecord.newBuilder().setJobId(jobId).setCircuit(circuit).setPriority(priority)
                     .setInputKind(kind).setInput(sealer.seal(jobId, input)).setSubmittedAt(Timestamps.fromMillis(now))
-                    .setIdempotencyKey(req.getIdempotencyKey());
+                    .setIdempotencyKey(req.getIdempotencyKey()).setResultInbox(resultInbox);
             if (deadline != null) rb.setDeadline(deadline);
             JobRecord record = rb.build();
             return new Prepared(JobStates.queued(record), record, t0);
@@ -269,7 +275,11 @@ public final class JobSubmitter {
         return AskPattern.ask(tracker, r -> new JobTracker.Learn(job, r), ASK, scheduler);
     }
 
-    /** Workers' events polled together; completes with the states they changed, in order. */
+    /**
+     * Workers' events polled together from the events topic; completes with the states to write to the state topic,
+     * in order (see {@link JobTracker.ApplyEvents}). Finished jobs are counted here, once each, whichever way their
+     * result arrived first.
+     */
     public CompletionStage<List<Job>> applyEvents(List<JobEvent> events) {
         CompletionStage<List<Job>> s = AskPattern.ask(tracker, r -> new JobTracker.ApplyEvents(events, r), ASK, scheduler);
         return s.thenApply(changed -> {

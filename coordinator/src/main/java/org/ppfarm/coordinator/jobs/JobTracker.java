@@ -43,7 +43,7 @@ import java.util.function.Consumer;
  */
 public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
 
-    public sealed interface Command permits Learn, Enqueue, ApplyEvents, Get, Watch, Unwatch, Cancel, Tick {}
+    public sealed interface Command permits Learn, Enqueue, ApplyEvents, Notice, Get, Watch, Unwatch, Cancel, Tick {}
 
     /**
      * A state learnt from a submission or the state topic; replies with the merged state if it changed. A non-null
@@ -65,10 +65,21 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     public record Enqueue(List<Job> jobs, List<JobListener> watchers, ActorRef<List<String>> replyTo) implements Command {}
 
     /**
-     * Worker events polled together; replies once every one is merged, with the states they changed in the order
-     * the events came (duplicates and late results change nothing and are left out).
+     * Worker events polled from the events topic together; replies once every one is merged, with the states the
+     * caller must now write to the state topic, in the order the events came: those the events changed, and those a
+     * {@link Notice} of the same job changed first (each once). Duplicates and late results change nothing and are
+     * left out.
      */
     public record ApplyEvents(List<JobEvent> events, ActorRef<List<Job>> replyTo) implements Command {}
+
+    /**
+     * A worker's terminal event told straight to this coordinator's result inbox, beside its write to the events
+     * topic: merged and told to listeners at once (a waiting client is answered without the Kafka round trip), but
+     * not written to the state topic here. The state a notice decides is owed until the same job's event arrives
+     * from Kafka ({@link ApplyEvents}), whose follower writes it before committing: so nothing is committed past a
+     * result whose state is not durable, and the state written is the one the client was told.
+     */
+    public record Notice(JobEvent event) implements Command {}
 
     public record Get(String jobId, ActorRef<Optional<Job>> replyTo) implements Command {}
 
@@ -93,6 +104,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
         long dueAt = -1;      // key in {@link #due}, -1 when not in it
         long finishedAt = -1; // key of this entry in {@link #finished}, -1 while unfinished
         String key;           // the idempotency key this job holds, if any
+        boolean owed;         // a Notice decided its state; the events topic's follower has not written it yet
     }
 
     private record Due(long at, String jobId) {}
@@ -150,12 +162,21 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                     return this;
                 })
                 .onMessage(ApplyEvents.class, m -> {
-                    List<Job> changed = new ArrayList<>(m.events().size());
+                    List<Job> toWrite = new ArrayList<>(m.events().size());
                     for (JobEvent e : m.events()) {
                         Entry en = entry(e.getJobId());
-                        if (update(e.getJobId(), en, JobStates.merge(en.job, JobStates.fromEvent(en.job, e)))) changed.add(en.job);
+                        boolean changed = update(e.getJobId(), en, JobStates.merge(en.job, JobStates.fromEvent(en.job, e)));
+                        if (changed || en.owed) toWrite.add(en.job);
+                        en.owed = false;
                     }
-                    m.replyTo().tell(changed);
+                    m.replyTo().tell(toWrite);
+                    return this;
+                })
+                .onMessage(Notice.class, m -> {
+                    JobEvent e = m.event();
+                    Entry en = entry(e.getJobId());
+                    if (update(e.getJobId(), en, JobStates.merge(en.job, JobStates.fromEvent(en.job, e))) && JobStates.terminal(en.job.getStatus()))
+                        en.owed = true;
                     return this;
                 })
                 .onMessage(Get.class, m -> {

@@ -58,6 +58,12 @@ class JobStatesTest {
     }
 
     @Test
+    void aRunningReportArrivingAfterTheResultChangesNothing() {
+        Job done = apply(JobStates.queued(RECORD), succeeded("w", true));
+        assertEquals(done, apply(done, started()));
+    }
+
+    @Test
     void aDuplicateResultChangesNothing() {
         Job done = apply(JobStates.queued(RECORD), succeeded("w", true));
         assertEquals(done, apply(done, succeeded("other", true)));

@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The tracker on its own, with real timers: deadlines expire in order and are published once, finished jobs are
- * forgotten after the retention unless still needed, worker events are merged and reported once per batch, and an
- * idempotency key is freed with the job that held it.
+ * forgotten after the retention unless still needed, worker events are merged and reported once per batch, a result
+ * notice answers listeners at once and leaves its state owed to the events topic's follower, and an idempotency key
+ * is freed with the job that held it.
  */
 class JobTrackerTest {
     private static final ActorTestKit kit = ActorTestKit.create();
@@ -145,6 +146,40 @@ class JobTrackerTest {
         assertEquals(changed.get(1), updates.expectMessageClass(Job.class, WAIT));
         assertEquals(List.of(), apply(tracker, succeeded("j", at)));
         updates.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void noticeAnswersListenersAtOnceAndItsStateIsOwedToTheFollowerOnce() {
+        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> {}, Duration.ofMinutes(10)));
+        TestProbe<Job> updates = kit.createTestProbe();
+        tracker.tell(new JobTracker.Learn(queued("n", 0, ""), updates.ref()::tell, null));
+        updates.expectMessageClass(Job.class, WAIT);
+
+        long at = System.currentTimeMillis();
+        tracker.tell(new JobTracker.Notice(succeeded("n", at)));
+        Job told = updates.expectMessageClass(Job.class, WAIT);
+        assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, told.getStatus());
+        assertEquals(1, told.getAttempts());
+
+        // the worker's RUNNING report, still on its way through Kafka, changes nothing but carries the owed state
+        assertEquals(List.of(told), apply(tracker, started("n")));
+        // owed once: the terminal event's own Kafka copy then merges to nothing, as does a second notice
+        assertEquals(List.of(), apply(tracker, succeeded("n", at)));
+        tracker.tell(new JobTracker.Notice(succeeded("n", at + 5)));
+        assertEquals(List.of(), apply(tracker, succeeded("n", at + 5)));
+        assertEquals(told, get(tracker, "n").orElseThrow());
+        updates.expectNoMessage(Duration.ofMillis(100));
+    }
+
+    @Test
+    void noticeOfAJobAlreadyFinishedThroughKafkaOwesNothing() {
+        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> {}, Duration.ofMinutes(10)));
+        tracker.tell(new JobTracker.Learn(queued("k", 0, ""), null));
+        long at = System.currentTimeMillis();
+        Job done = apply(tracker, succeeded("k", at)).getFirst();
+        tracker.tell(new JobTracker.Notice(succeeded("k", at + 1)));
+        assertEquals(List.of(), apply(tracker, succeeded("k", at + 1)));
+        assertEquals(done, get(tracker, "k").orElseThrow());
     }
 
     @Test

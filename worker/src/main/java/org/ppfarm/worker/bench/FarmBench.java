@@ -26,10 +26,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Farm benchmarks on the embedded farm (one process: KRaft broker, coordinator, worker, and this client), with the
  * commitment circuit:
  * <ul>
- *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline CLASS] [--warmup W]}: W warm-up jobs (default 200), then
- *       an open-loop load of R jobs/s (below saturation) through Prove; per job, farm overhead = end-to-end latency
- *       at the client minus the worker's in-process witness + prove + verify time. Prints p50 and p99.</li>
- *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W] [--batch B] [--prefetch P]}: proving replaced by an instant verifier-checked
+ *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline CLASS] [--warmup W] [--notices local|remote|off]}: W
+ *       warm-up jobs (default 200), then an open-loop load of R jobs/s (below saturation) through Prove; per job, farm
+ *       overhead = end-to-end latency at the client minus the worker's in-process witness + prove + verify time.
+ *       Prints p50 and p99. {@code --notices} ({@link EmbeddedFarm.Notices}, default local): how results reach the
+ *       coordinator besides Kafka.</li>
+ *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W] [--batch B] [--prefetch P] [--notices ...]}: proving replaced by an instant verifier-checked
  *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches,
  *       and the process's CPU time per job (broker, farm and client together), which neighbours on a shared machine
  *       disturb far less than the rate, and the embedded broker's requests per job by API (its {@code RequestsPerSec}
@@ -48,9 +50,9 @@ public final class FarmBench {
         int jobs = intOpt(args, "--jobs", mode.equals("dispatch") ? 20_000 : 100);
         switch (mode) {
             case "overhead" -> overhead(jobs, Double.parseDouble(opt(args, "--rate", "1")),
-                    opt(args, "--pipeline", "org.ppfarm.worker.pipeline.EnginePipeline$Factory"), intOpt(args, "--warmup", 200));
+                    opt(args, "--pipeline", "org.ppfarm.worker.pipeline.EnginePipeline$Factory"), intOpt(args, "--warmup", 200), notices(args));
             case "dispatch" -> dispatch(jobs, intOpt(args, "--concurrency", 512), intOpt(args, "--workers", 32), intOpt(args, "--batch", 1),
-                    intOpt(args, "--prefetch", 0));
+                    intOpt(args, "--prefetch", 0), notices(args));
             default -> throw new IllegalArgumentException("usage: FarmBench overhead|dispatch [options]");
         }
     }
@@ -71,10 +73,11 @@ public final class FarmBench {
         return f;
     }
 
-    static void overhead(int jobs, double rate, String pipeline, int warm) throws Exception {
+    static void overhead(int jobs, double rate, String pipeline, int warm, EmbeddedFarm.Notices notices) throws Exception {
         if (pipeline.equals(CachedProofPipeline.Factory.class.getName()) && System.getProperty("ppfarm.bench.cachedProofDir") == null)
             System.setProperty("ppfarm.bench.cachedProofDir", cachedProof().toString());
-        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, pipeline, 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE));
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, pipeline, 1,
+                org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE, 0, notices));
              FarmClient c = FarmClient.connectDirect(farm.address())) {
             // warm-up: the circuit's load, and the JIT. A farm at steady load has run its per-job code paths (gRPC,
             // Kafka clients, actors) thousands of times; 5 warm-up jobs left them interpreted, which alone added
@@ -106,7 +109,8 @@ public final class FarmBench {
                 }));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
-            System.out.printf("overhead: %d jobs at %.1f jobs/s, pipeline %s%n", jobs, rate, pipeline);
+            System.out.printf("overhead: %d jobs at %.1f jobs/s, pipeline %s, result notices %s (%d received)%n", jobs, rate, pipeline,
+                    notices.name().toLowerCase(java.util.Locale.ROOT), farm.coordinator().resultNotices());
             System.out.printf("  end-to-end     p50 %8.2f ms  p99 %8.2f ms%n", pct(e2eMicros, 50), pct(e2eMicros, 99));
             System.out.printf("  in-process     p50 %8.2f ms  p99 %8.2f ms  (witness + prove + verify on the worker)%n", pct(inProcess, 50), pct(inProcess, 99));
             System.out.printf("  farm overhead  p50 %8.2f ms  p99 %8.2f ms%n", pct(overheadMicros, 50), pct(overheadMicros, 99));
@@ -115,12 +119,16 @@ public final class FarmBench {
         }
     }
 
-    static void dispatch(int jobs, int concurrency, int workers, int batch, int prefetch) throws Exception {
+    static EmbeddedFarm.Notices notices(String[] args) {
+        return EmbeddedFarm.Notices.valueOf(opt(args, "--notices", "local").toUpperCase(java.util.Locale.ROOT));
+    }
+
+    static void dispatch(int jobs, int concurrency, int workers, int batch, int prefetch, EmbeddedFarm.Notices notices) throws Exception {
         if (batch < 1 || batch > concurrency) throw new IllegalArgumentException("--batch must be between 1 and --concurrency");
         Path proofDir = cachedProof();
         System.setProperty("ppfarm.bench.cachedProofDir", proofDir.toString());
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
-                CachedProofPipeline.Factory.class.getName(), workers, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE, prefetch));
+                CachedProofPipeline.Factory.class.getName(), workers, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE, prefetch, notices));
              FarmClient c = FarmClient.connectDirect(farm.address())) {
             for (int round = 0; round < 2; round++) { // the first round warms the JIT
                 int n = round == 0 ? Math.min(jobs, 2000) : jobs;
@@ -159,7 +167,7 @@ public final class FarmBench {
                 double s = (System.nanoTime() - t0) / 1e9, cpuMs = (processCpuNanos() - cpu0) / 1e6;
                 if (rec != null) { rec.stop(); rec.dump(java.nio.file.Path.of(System.getProperty("ppfarm.bench.jfr"))); rec.close(); }
                 if (round == 1 || jobs <= 2000)
-                    System.out.printf("dispatch (proving replaced by an instant verifier-checked cached proof), %s: %d jobs (%d succeeded) "
+                    System.out.printf("dispatch (proving replaced by an instant verifier-checked cached proof), result notices " + notices.name().toLowerCase(java.util.Locale.ROOT) + ", %s: %d jobs (%d succeeded) "
                             + "in %.2f s = %.0f jobs/s, %d in flight, %d worker threads, worker prefetch %d; process CPU %.0f µs per job (%.2f cores busy; "
                             + "the machine has %d)%n", batch == 1 ? "one Prove call per job" : "SubmitBatch of " + batch + " jobs (waiting for results)",
                             n, ok.get(), s, n / s, concurrency, workers, prefetch > 0 ? prefetch : Math.max(8, workers), cpuMs * 1000 / n, cpuMs / 1000 / s,
