@@ -13,6 +13,7 @@ import org.apache.pekko.actor.typed.ActorRefResolver;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
@@ -29,9 +30,11 @@ import org.ppfarm.coordinator.jobs.JobTracker;
 import org.ppfarm.coordinator.jobs.JobsReplay;
 import org.ppfarm.coordinator.jobs.ResultInbox;
 import org.ppfarm.coordinator.jobs.StateFollower;
+import org.ppfarm.coordinator.jobs.WorkerDirectory;
 import org.ppfarm.coordinator.kafka.FarmTopics;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
 import org.ppfarm.proto.v1.JobEvent;
+import org.ppfarm.proto.v1.WorkerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +74,7 @@ public final class Coordinator implements AutoCloseable {
     private final HTTPServer metricsServer;
     private final ExecutorService blocking;
     private final FarmMetrics metrics;
+    private final WorkerDirectory workers; // null without job offers
 
     private Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, JobSubmitter.ProtocolInputs protocolInputs)
             throws IOException, InterruptedException {
@@ -104,8 +108,17 @@ public final class Coordinator implements AutoCloseable {
             inbox = ActorRefResolver.get(system).toSerializationFormat(ref);
         }
         this.metrics = metrics;
+        WorkerDirectory offers = null;
+        if (config.getBoolean(CoordinatorConfig.JOBS_OFFERS)) {
+            ActorRefResolver resolver = ActorRefResolver.get(system);
+            WorkerDirectory directory = new WorkerDirectory(resolver::resolveActorRef);
+            ActorRef<WorkerState> states = system.systemActorOf(directory.receiver(), "worker-states", Props.empty());
+            system.receptionist().tell(Receptionist.register(WorkerDirectory.KEY, states));
+            offers = directory;
+        }
+        this.workers = offers;
         JobSubmitter submitter = new JobSubmitter(registry, system, system.scheduler(), jobLog, config.sealPublicKey(), protocolInputs,
-                metrics, blocking, inbox);
+                metrics, blocking, inbox, offers);
 
         String self = jobLog.origin();
         this.stateFollower = new StateFollower(kafka, id, topics.state(), (jobId, status, origin, job) -> {
@@ -180,6 +193,12 @@ public final class Coordinator implements AutoCloseable {
      * farm): its result notices are then local messages.
      */
     public ActorSystem<?> actorSystem() { return system; }
+
+    /** Jobs this coordinator has offered straight to idle workers so far. */
+    public long jobOffers() { return metrics.offers(); }
+
+    /** Workers that have told this coordinator their state (for job offers); 0 without job offers. */
+    public int knownWorkers() { return workers == null ? 0 : workers.size(); }
 
     /** Result notices workers have told this coordinator so far. */
     public long resultNotices() { return metrics.notices(); }

@@ -43,13 +43,16 @@ public final class EmbeddedFarm implements AutoCloseable {
         }
     }
 
-    /** How results reach the coordinator besides Kafka (docs/farm.md, "Result notices"). */
+    /**
+     * How jobs reach the worker and results the coordinator besides Kafka (docs/farm.md, "Job offers" and "Result
+     * notices").
+     */
     public enum Notices {
-        /** The worker is on the coordinator's cluster node: a result notice is a local message (the default). */
+        /** The worker is on the coordinator's cluster node: offers and notices are local messages (the default). */
         LOCAL,
-        /** The worker runs a cluster node of its own that joins the coordinator's: notices cross Artery (loopback TCP). */
+        /** The worker runs a cluster node of its own that joins the coordinator's: they cross Artery (loopback TCP). */
         REMOTE,
-        /** {@code jobs.result.notices=false}: results reach the coordinator through Kafka only. */
+        /** {@code jobs.offers=false} and {@code jobs.result.notices=false}: jobs and results travel through Kafka only. */
         OFF
     }
 
@@ -73,6 +76,7 @@ public final class EmbeddedFarm implements AutoCloseable {
         c.put(CoordinatorConfig.COORDINATOR_ID, "coordinator-1");
         c.put(FarmConfigs.KAFKA_TOPIC_PARTITIONS, "4");
         c.put(CoordinatorConfig.JOBS_RESULT_NOTICES, Boolean.toString(o.notices() != Notices.OFF));
+        c.put(CoordinatorConfig.JOBS_OFFERS, Boolean.toString(o.notices() != Notices.OFF));
         CoordinatorConfig cc = new CoordinatorConfig(c);
         this.coordinator = Coordinator.start(cc, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", o.port())),
                 o.protocolInputs());
@@ -87,7 +91,7 @@ public final class EmbeddedFarm implements AutoCloseable {
         w.put(WorkerConfig.PREFETCH, Integer.toString(o.workerPrefetch() > 0 ? o.workerPrefetch() : Math.max(8, o.workerConcurrency())));
         if (o.pipelineFactory() != null) w.put(WorkerConfig.PIPELINE_FACTORY, o.pipelineFactory());
         if (o.notices() == Notices.REMOTE) w.put(FarmConfigs.CLUSTER_SEED_NODES, coordinator.clusterAddress());
-        // LOCAL: the worker is on the coordinator's cluster node, so its result notices are local messages
+        // LOCAL: the worker is on the coordinator's cluster node, so offers and result notices are local messages
         this.worker = new Worker(new WorkerConfig(w), o.notices() == Notices.LOCAL ? coordinator.actorSystem() : null).start();
     }
 

@@ -47,6 +47,7 @@ final class JobRunner {
     private final Set<String> finishedJobs;
     private final Publisher publisher;
     private final ResultNotices notices;
+    private final OfferedJobs offered;
     private final WorkerMetrics metrics;
     private final ConcurrentHashMap<String, ProvingPipeline> circuits = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> artifactFailures = new ConcurrentHashMap<>();
@@ -54,7 +55,8 @@ final class JobRunner {
     private final ScheduledExecutorService reports;
 
     JobRunner(String workerId, InputSeal.KeyPair keys, ProvingPipeline.Factory factory, ArtifactFetcher fetcher,
-              Set<String> finishedJobs, Publisher publisher, ResultNotices notices, WorkerMetrics metrics, long runningReportDelayMillis) {
+              Set<String> finishedJobs, Publisher publisher, ResultNotices notices, OfferedJobs offered, WorkerMetrics metrics,
+              long runningReportDelayMillis) {
         this.workerId = workerId;
         this.runningReportDelayMillis = runningReportDelayMillis;
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
@@ -67,6 +69,7 @@ final class JobRunner {
         this.finishedJobs = finishedJobs;
         this.publisher = publisher;
         this.notices = notices;
+        this.offered = offered;
         this.metrics = metrics;
     }
 
@@ -78,7 +81,14 @@ final class JobRunner {
      * committed), or false to try the job again later. Not waiting keeps a prover thread proving while the event
      * travels, so a few threads keep up with fast jobs.
      */
-    CompletionStage<Boolean> run(ConsumerRecord<String, byte[]> r) throws InterruptedException {
+    CompletionStage<Boolean> run(ConsumerRecord<String, byte[]> r) throws InterruptedException { return run(r, false); }
+
+    /**
+     * As {@link #run(ConsumerRecord)}; {@code offeredRun}: the job came as a coordinator's direct offer (its record
+     * has no offset of its own). A Kafka copy of a job offered here is not proved again: its stage is the offered
+     * run's (true once that run's result is durable; false if it gave the job up, so the copy is tried again).
+     */
+    CompletionStage<Boolean> run(ConsumerRecord<String, byte[]> r, boolean offeredRun) throws InterruptedException {
         JobRecord job;
         try {
             job = Worker.parse(r);
@@ -87,6 +97,10 @@ final class JobRunner {
         }
         String jobId = job.getJobId();
         if (finishedJobs.contains(jobId)) { metrics.skipped(); return SETTLED; }
+        if (!offeredRun) {
+            CompletionStage<Boolean> offer = offered.kafkaCopy(jobId);
+            if (offer != null) return offer;
+        }
         long startMillis = System.currentTimeMillis();
         if (job.hasDeadline() && Timestamps.toMillis(job.getDeadline()) <= startMillis)
             return finish(null, Worker.failed(workerId, jobId, Status.Code.DEADLINE_EXCEEDED, "job " + jobId + ": deadline "

@@ -30,7 +30,9 @@ import org.ppfarm.coordinator.kafka.FarmTopics;
 import org.ppfarm.coordinator.seal.InputSeal;
 import org.ppfarm.proto.v1.JobError;
 import org.ppfarm.proto.v1.JobEvent;
+import org.ppfarm.proto.v1.JobOffer;
 import org.ppfarm.proto.v1.JobRecord;
+import org.ppfarm.proto.v1.TopicPartitionRef;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +87,15 @@ public final class Worker implements AutoCloseable {
     private final ManagedChannel channel;
     private final JobRunner runner;
     private final ActorSystem<Void> ownNode; // this worker's own cluster node, if it started one
+    private final OfferDesk offerDesk;       // null without a cluster node
+    private final OfferedJobs offered = new OfferedJobs();
+    /** Jobs-topic partitions assigned now; read by the offer inbox, written by the consumer thread. */
+    private final Set<TopicPartition> owned = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Prover threads inside {@link JobRunner#run} now. */
+    private final AtomicInteger proving = new AtomicInteger();
+    /** {@link #owned} as coordinators are told it, rebuilt on rebalance only. */
+    private volatile List<TopicPartitionRef> ownedRefs = List.of();
+    private volatile boolean idleTold;
     private final WorkerMetrics metrics;
     private final HTTPServer metricsServer;
 
@@ -101,7 +112,8 @@ public final class Worker implements AutoCloseable {
     private volatile boolean running = true;
 
     /** A fetched job waiting for or held by a prover thread. */
-    record Pending(int rank, long seq, ConsumerRecord<String, byte[]> record) implements Comparable<Pending> {
+    /** {@code offer}: null for a record fetched from Kafka; for a coordinator's offer, the stage its run completes. */
+    record Pending(int rank, long seq, ConsumerRecord<String, byte[]> record, CompletableFuture<Boolean> offer) implements Comparable<Pending> {
         TopicPartition tp() { return new TopicPartition(record.topic(), record.partition()); }
 
         @Override
@@ -166,13 +178,15 @@ public final class Worker implements AutoCloseable {
         ActorSystem<?> node = clusterNode != null ? clusterNode : ownNode;
         this.runner = new JobRunner(id, config.keyPair(), config.pipelineFactory(),
                 new ArtifactFetcher(channel, Path.of(config.getString(WorkerConfig.CACHE_DIR))), finishedJobs, this::publish,
-                node == null ? ResultNotices.NONE : new ResultNotices(node), metrics, config.getLong(WorkerConfig.RUNNING_REPORT_DELAY_MS));
+                node == null ? ResultNotices.NONE : new ResultNotices(node), offered, metrics, config.getLong(WorkerConfig.RUNNING_REPORT_DELAY_MS));
         int metricsPort = config.getInt(WorkerConfig.METRICS_PORT);
         this.metricsServer = metricsPort < 0 ? null : HTTPServer.builder().port(metricsPort).registry(prometheus).buildAndStart();
 
         this.consumerThread = Thread.ofPlatform().name(id + "-consumer").unstarted(this::consumeLoop);
         for (int i = 0; i < config.getInt(WorkerConfig.CONCURRENCY); i++)
             provers.add(Thread.ofPlatform().name(id + "-prover-" + i).unstarted(this::proveLoop));
+        // last: its reporter reads the prover count from now on
+        this.offerDesk = node == null ? null : new OfferDesk(node, id, this::offer, this::snapshot);
     }
 
     /** Starts consuming and proving. */
@@ -184,6 +198,12 @@ public final class Worker implements AutoCloseable {
     }
 
     public String id() { return id; }
+
+    /** Proofs this worker has made so far (every circuit; a job proved twice counts twice). */
+    public long proofsMade() { return metrics.proofs(); }
+
+    /** Jobs this worker has taken from coordinators' direct offers so far. */
+    public long offersTaken() { return metrics.offersTaken(); }
 
     /**
      * Whether this worker's own cluster node (see {@link #Worker(WorkerConfig)}) is an Up member, so its result
@@ -197,27 +217,34 @@ public final class Worker implements AutoCloseable {
     private void consumeLoop() {
         int prefetch = config.getInt(WorkerConfig.PREFETCH);
         long lastCommit = System.nanoTime();
+        long commits = 0;
         try {
             consumer.subscribe(topics.jobTopics(), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> parts) {
                     // not-started jobs of moved partitions go back to their new owner; in-flight ones finish here and
                     // may be proved twice (the coordinator keeps the first result)
-                    queue.removeIf(x -> parts.contains(x.tp()));
+                    dropQueued(x -> parts.contains(x.tp()));
                     drainDone();
                     commit(parts, true);
                     parts.forEach(offsets::remove);
+                    owned.removeAll(parts);
+                    partitionsChanged();
                 }
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> parts) {
                     parts.forEach(tp -> offsets.put(tp, new Offsets()));
+                    owned.addAll(parts);
+                    partitionsChanged();
                 }
 
                 @Override
                 public void onPartitionsLost(Collection<TopicPartition> parts) {
-                    queue.removeIf(x -> parts.contains(x.tp()));
+                    dropQueued(x -> parts.contains(x.tp()));
                     parts.forEach(offsets::remove);
+                    owned.removeAll(parts);
+                    partitionsChanged();
                 }
             });
             while (running) {
@@ -228,6 +255,7 @@ public final class Worker implements AutoCloseable {
                 if (now - lastCommit >= COMMIT_INTERVAL_NANOS) {
                     commit(offsets.keySet(), false);
                     lastCommit = now;
+                    if (++commits % 600 == 0) offered.sweep(); // about once a minute
                 }
                 for (Pending r; (r = retry.poll()) != null; ) if (offsets.containsKey(r.tp())) queue.add(r);
                 var assigned = consumer.assignment();
@@ -243,7 +271,7 @@ public final class Worker implements AutoCloseable {
                     Offsets o = offsets.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), k -> new Offsets());
                     o.pending.add(r.offset());
                     o.next = Math.max(o.next, r.offset() + 1);
-                    queue.add(new Pending(topics.rank(r.topic()), seq.getAndIncrement(), r));
+                    queue.add(new Pending(topics.rank(r.topic()), seq.getAndIncrement(), r, null));
                 }
             }
             drainDone();
@@ -297,26 +325,97 @@ public final class Worker implements AutoCloseable {
             }
             if (p == null) continue;
             inFlight.incrementAndGet(); // until the job's terminal event is acknowledged, not just until it is proved
+            proving.incrementAndGet();
+            refresh();
             Pending job = p;
             try {
-                runner.run(p.record()).whenComplete((settled, e) -> {
+                if (job.offer() != null) // no offset of its own: its record's Kafka copy is settled with it (OfferedJobs)
+                    runner.run(p.record(), true).whenComplete((settled, e) -> {
+                        offered.settled(job.record().key(), job.offer(), e == null && settled);
+                        inFlight.decrementAndGet();
+                        LockSupport.unpark(consumerThread);
+                    });
+                else runner.run(p.record(), false).whenComplete((settled, e) -> {
                     if (e == null && settled) done.add(job);
                     else retry.add(job);
                     inFlight.decrementAndGet();
                     LockSupport.unpark(consumerThread); // a slot is free: a full consumer may fetch again
                 });
             } catch (InterruptedException e) {
-                retry.add(job);
+                if (job.offer() != null) offered.settled(job.record().key(), job.offer(), false);
+                else retry.add(job);
                 inFlight.decrementAndGet();
                 Thread.currentThread().interrupt();
                 break;
             } catch (RuntimeException e) {
                 log.error("worker {}: job at {}-{}@{} failed unexpectedly: {}", id, job.record().topic(), job.record().partition(),
                         job.record().offset(), e.toString());
-                retry.add(job);
+                if (job.offer() != null) offered.settled(job.record().key(), job.offer(), false);
+                else retry.add(job);
                 inFlight.decrementAndGet();
+            } finally {
+                proving.decrementAndGet();
+                refresh();
             }
         }
+    }
+
+    /**
+     * A job a coordinator offered this worker (on the offer inbox's thread): taken if a prover is free, nothing is
+     * queued, and the partition its record goes to is this worker's; otherwise dropped (its Kafka copy comes anyway).
+     */
+    private void offer(JobOffer o) {
+        TopicPartition tp = new TopicPartition(o.getTopic(), o.getPartition());
+        if (!fetching || !owned.contains(tp) || !queue.isEmpty() || proving.get() >= provers.size()) { metrics.offer(false); return; }
+        JobRecord r;
+        try {
+            r = JobRecord.parseFrom(o.getRecord());
+        } catch (InvalidProtocolBufferException e) {
+            log.warn("worker {}: unreadable job offer dropped: {}", id, e.getMessage());
+            return;
+        }
+        CompletableFuture<Boolean> run = finishedJobs.contains(r.getJobId()) ? null : offered.take(r.getJobId());
+        metrics.offer(run != null);
+        if (run == null) return;
+        queue.add(new Pending(topics.rank(o.getTopic()), seq.getAndIncrement(),
+                new ConsumerRecord<>(o.getTopic(), o.getPartition(), -1L, r.getJobId(), o.getRecord().toByteArray()), run));
+        refresh();
+    }
+
+    /**
+     * Removes queued jobs; an offered one gives its job up (a Kafka copy waiting on it is then tried again, or, for a
+     * partition no longer ours, dropped with the partition).
+     */
+    private void dropQueued(java.util.function.Predicate<Pending> which) {
+        queue.removeIf(x -> {
+            if (!which.test(x)) return false;
+            if (x.offer() != null) offered.settled(x.record().key(), x.offer(), false);
+            return true;
+        });
+    }
+
+    /** This worker's state for coordinators' job offers. */
+    private OfferDesk.Snapshot snapshot() { return new OfferDesk.Snapshot(ownedRefs, idle()); }
+
+    private boolean idle() { return fetching && queue.isEmpty() && proving.get() < provers.size(); }
+
+    /**
+     * Tells the offer desk when idleness flips: a local message per flip, none per job while the worker stays busy
+     * (a missed flip is corrected by the desk's periodic report).
+     */
+    private void refresh() {
+        boolean idle = idle();
+        if (offerDesk == null || idle == idleTold) return;
+        idleTold = idle;
+        offerDesk.refresh();
+    }
+
+    private void partitionsChanged() {
+        List<TopicPartitionRef> parts = new ArrayList<>();
+        for (TopicPartition tp : owned) parts.add(TopicPartitionRef.newBuilder().setTopic(tp.topic()).setPartition(tp.partition()).build());
+        parts.sort(java.util.Comparator.comparing(TopicPartitionRef::getTopic).thenComparingInt(TopicPartitionRef::getPartition));
+        ownedRefs = List.copyOf(parts);
+        if (offerDesk != null) offerDesk.refresh();
     }
 
     /** Publishes an event; the stage completes when Kafka has it (the caller commits only after). */
@@ -333,6 +432,7 @@ public final class Worker implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         fetching = false;
+        dropQueued(x -> x.offer() != null); // not started: their Kafka copies go back uncommitted, like queued jobs
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.getLong(WorkerConfig.SHUTDOWN_GRACE_MS));
         while (inFlight.get() > 0 && System.nanoTime() < deadline) Thread.sleep(20);
         running = false;

@@ -9,17 +9,23 @@ import org.ppfarm.worker.pipeline.ProvingPipeline;
 
 import java.util.function.IntSupplier;
 
-/** A worker's Prometheus metrics (client_java 1.x): proofs, failures, stage durations, in-flight and queued jobs. */
+/**
+ * A worker's Prometheus metrics (client_java 1.x): proofs, failures, skipped jobs, job offers, stage durations,
+ * in-flight and queued jobs.
+ */
 final class WorkerMetrics {
     private final Counter proved;
     private final Counter failed;
     private final Counter skipped;
+    private final Counter offers;
     private final Histogram stage;
 
     WorkerMetrics(PrometheusRegistry registry, IntSupplier inFlight, IntSupplier queued) {
         proved = Counter.builder().name("ppfarm_worker_proofs_total").help("Verified proofs made").labelNames("circuit").register(registry);
         failed = Counter.builder().name("ppfarm_worker_failures_total").help("Jobs failed by this worker").labelNames("reason").register(registry);
         skipped = Counter.builder().name("ppfarm_worker_skipped_total").help("Jobs skipped because already finished or cancelled").register(registry);
+        offers = Counter.builder().name("ppfarm_worker_job_offers_total").help("Jobs coordinators offered directly, by whether taken")
+                .labelNames("taken").register(registry);
         stage = Histogram.builder().name("ppfarm_worker_stage_seconds").unit(Unit.SECONDS).help("Duration of witness, prove and verify")
                 .labelNames("stage").register(registry);
         GaugeWithCallback.builder().name("ppfarm_worker_inflight").help("Jobs being proved")
@@ -38,4 +44,12 @@ final class WorkerMetrics {
     void failed(String reason) { failed.labelValues(reason).inc(); }
 
     void skipped() { skipped.inc(); }
+
+    void offer(boolean taken) { offers.labelValues(Boolean.toString(taken)).inc(); }
+
+    /** Proofs made so far, every circuit. */
+    long proofs() { return (long) proved.collect().getDataPoints().stream().mapToDouble(d -> d.getValue()).sum(); }
+
+    /** Offers taken so far. */
+    long offersTaken() { return (long) offers.labelValues("true").get(); }
 }

@@ -38,7 +38,7 @@ class JobRunnerTest {
             @Override public String backend() { return "none"; }
         };
         return new JobRunner("w", keys, neverLoads, new ArtifactFetcher(InProcessChannelBuilder.forName("none").build(), cache),
-                finished, e -> { events.add(e); return java.util.concurrent.CompletableFuture.completedFuture(null); }, ResultNotices.NONE, new WorkerMetrics(new PrometheusRegistry(), () -> 0, () -> 0), 50);
+                finished, e -> { events.add(e); return java.util.concurrent.CompletableFuture.completedFuture(null); }, ResultNotices.NONE, new OfferedJobs(), new WorkerMetrics(new PrometheusRegistry(), () -> 0, () -> 0), 50);
     }
 
     ConsumerRecord<String, byte[]> record(String jobId, long deadlineMillis) {
@@ -64,7 +64,7 @@ class JobRunnerTest {
         };
         return new JobRunner("w", keys, loads, new ArtifactFetcher(InProcessChannelBuilder.forName("none").build(), cache),
                 finished, e -> { events.add(e); return java.util.concurrent.CompletableFuture.completedFuture(null); },
-                ResultNotices.NONE, new WorkerMetrics(new PrometheusRegistry(), () -> 0, () -> 0), runningReportDelayMillis);
+                ResultNotices.NONE, new OfferedJobs(), new WorkerMetrics(new PrometheusRegistry(), () -> 0, () -> 0), runningReportDelayMillis);
     }
 
     static String cached(Path cache, String content) throws Exception {

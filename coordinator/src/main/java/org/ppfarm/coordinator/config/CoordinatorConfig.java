@@ -27,6 +27,7 @@ public final class CoordinatorConfig extends AbstractConfig {
     public static final String JOBS_PARTITIONING = "jobs.partitioning";
     public static final String JOBS_FINISHED_RETAIN_MS = "jobs.finished.retain.ms";
     public static final String JOBS_RESULT_NOTICES = "jobs.result.notices";
+    public static final String JOBS_OFFERS = "jobs.offers";
     public static final String CLUSTER_HOST = FarmConfigs.CLUSTER_HOST;
     public static final String CLUSTER_PORT = FarmConfigs.CLUSTER_PORT;
     public static final String CLUSTER_SEED_NODES = FarmConfigs.CLUSTER_SEED_NODES;
@@ -63,6 +64,11 @@ public final class CoordinatorConfig extends AbstractConfig {
                             + "result there as well as writing it to Kafka: a waiting client is answered without the "
                             + "Kafka round trip (~2 ms less), while Kafka stays the durable record. false: results "
                             + "reach clients only through Kafka, after they are durable there.")
+            .define(JOBS_OFFERS, Type.BOOLEAN, true, Importance.MEDIUM,
+                    "When a worker of this coordinator's Pekko cluster is idle, a new job is also handed to it directly, "
+                            + "and its record is written to a jobs-topic partition that worker owns (the worker settles "
+                            + "the record with the offered run): the job skips the Kafka hop in (~2 ms). Only with "
+                            + "jobs.partitioning=spread. false: jobs reach workers only through Kafka.")
             .define(METRICS_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.LOW,
                     "Port of the Prometheus /metrics endpoint; -1 disables it, 0 picks a free one.");
 

@@ -9,13 +9,14 @@ import org.ppfarm.proto.v1.Job;
 
 /**
  * The coordinator's Prometheus metrics (client_java 1.x): submissions, refusals by reason, finished jobs by status,
- * result notices received, submit latency and end-to-end job latency. Thread-safe.
+ * result notices received, job offers made, submit latency and end-to-end job latency. Thread-safe.
  */
 public final class FarmMetrics {
     private final Counter submitted;
     private final Counter refused;
     private final Counter finished;
     private final Counter noticed;
+    private final Counter offered;
     private final Histogram submitSeconds;
     private final Histogram jobSeconds;
 
@@ -28,6 +29,8 @@ public final class FarmMetrics {
                 .labelNames("status").register(registry);
         noticed = Counter.builder().name("ppfarm_result_notices_total")
                 .help("Terminal events workers told this coordinator's result inbox directly (beside Kafka)").register(registry);
+        offered = Counter.builder().name("ppfarm_job_offers_total")
+                .help("Jobs offered straight to an idle worker over the cluster (beside their Kafka record)").register(registry);
         submitSeconds = Histogram.builder().name("ppfarm_submit_seconds").unit(Unit.SECONDS)
                 .help("Time to validate, seal and durably enqueue a job").register(registry);
         jobSeconds = Histogram.builder().name("ppfarm_job_seconds").unit(Unit.SECONDS)
@@ -42,6 +45,11 @@ public final class FarmMetrics {
     void refused(String reason) { refused.labelValues(reason).inc(); }
 
     void noticed() { noticed.inc(); }
+
+    void offered() { offered.inc(); }
+
+    /** Jobs offered to workers so far. */
+    public long offers() { return (long) offered.get(); }
 
     /** Result notices received so far. */
     public long notices() { return (long) noticed.get(); }

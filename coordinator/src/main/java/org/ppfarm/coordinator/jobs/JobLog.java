@@ -54,6 +54,17 @@ public final class JobLog implements AutoCloseable {
         return send(new ProducerRecord<>(topics.jobs(r.getPriority()), key, r.toByteArray()));
     }
 
+    /** Enqueues an offered job on {@code partition} of its jobs topic: one the worker it was offered to owns. */
+    public CompletableFuture<Void> publishJob(JobRecord r, int partition) {
+        return send(new ProducerRecord<>(topics.jobs(r.getPriority()), partition, r.getJobId(), r.toByteArray()));
+    }
+
+    /** The jobs topic of a record's priority. */
+    public String jobsTopic(JobRecord r) { return topics.jobs(r.getPriority()); }
+
+    /** Whether jobs go to partitions by job id (spread), so an offered job may be written to any partition. */
+    public boolean spread() { return !pinCircuits; }
+
     public CompletableFuture<Void> publishState(Job job) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.state(), job.getJobId(),
                 JobStateRecord.newBuilder().setJob(job).build().toByteArray());

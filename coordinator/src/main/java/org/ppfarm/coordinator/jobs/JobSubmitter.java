@@ -14,6 +14,7 @@ import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.InputKind;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobEvent;
+import org.ppfarm.proto.v1.JobOffer;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.SubmitRequest;
@@ -57,16 +58,20 @@ public final class JobSubmitter {
     private final FarmMetrics metrics;
     private final Executor blocking;
     private final String resultInbox;
+    private final WorkerDirectory offers;
 
     /**
      * @param blocking    builds inputs from privacy-pool requests (Merkle trees: up to seconds), off the caller's thread
      * @param resultInbox the coordinator's {@link ResultInbox}, as job records name it; empty: none (results only
      *                    through Kafka)
+     * @param offers      the workers to offer jobs to directly when one is idle; null: none (jobs only through Kafka)
      */
     public JobSubmitter(CircuitRegistry registry, ActorRef<JobTracker.Command> tracker, Scheduler scheduler, JobLog log,
-                        byte[] sealKey, ProtocolInputs protocolInputs, FarmMetrics metrics, Executor blocking, String resultInbox) {
+                        byte[] sealKey, ProtocolInputs protocolInputs, FarmMetrics metrics, Executor blocking, String resultInbox,
+                        WorkerDirectory offers) {
         this.blocking = blocking;
         this.resultInbox = resultInbox;
+        this.offers = offers != null && log.spread() ? offers : null;
         this.registry = registry;
         this.tracker = tracker;
         this.scheduler = scheduler;
@@ -236,7 +241,16 @@ public final class JobSubmitter {
                 Prepared p = prepared.get(index.get(k)).join();
                 // the job record is the job's only write here: its QUEUED state is not written to the state topic
                 // (a restarted coordinator re-learns unfinished jobs from the jobs topics, JobsReplay)
-                log.publishJob(p.record()).whenComplete((x, ke) -> {
+                // an idle worker, if any, gets the job now, and its record goes to a partition that worker owns, so
+                // the worker settles the record's Kafka copy with its offered run (docs/farm.md, "Job offers")
+                WorkerDirectory.Claim offer = offers == null ? null : offers.claim(log.jobsTopic(p.record()));
+                CompletableFuture<Void> written = offer == null ? log.publishJob(p.record()) : log.publishJob(p.record(), offer.partition());
+                if (offer != null) {
+                    offer.inbox().tell(JobOffer.newBuilder().setRecord(p.record().toByteString())
+                            .setTopic(log.jobsTopic(p.record())).setPartition(offer.partition()).build());
+                    metrics.offered();
+                }
+                written.whenComplete((x, ke) -> {
                     if (ke != null) {
                         o.completeExceptionally(new NotAvailableException("job log (Kafka) unavailable: " + ke.getMessage()));
                         return;

@@ -29,8 +29,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline CLASS] [--warmup W] [--notices local|remote|off]}: W
  *       warm-up jobs (default 200), then an open-loop load of R jobs/s (below saturation) through Prove; per job, farm
  *       overhead = end-to-end latency at the client minus the worker's in-process witness + prove + verify time.
- *       Prints p50 and p99. {@code --notices} ({@link EmbeddedFarm.Notices}, default local): how results reach the
- *       coordinator besides Kafka.</li>
+ *       Prints p50 and p99. {@code --notices} ({@link EmbeddedFarm.Notices}, default local): how jobs reach the worker and
+ *       results the coordinator besides Kafka (job offers and result notices: local messages, Artery, or off).</li>
  *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W] [--batch B] [--prefetch P] [--notices ...]}: proving replaced by an instant verifier-checked
  *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches,
  *       and the process's CPU time per job (broker, farm and client together), which neighbours on a shared machine
@@ -109,8 +109,9 @@ public final class FarmBench {
                 }));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
-            System.out.printf("overhead: %d jobs at %.1f jobs/s, pipeline %s, result notices %s (%d received)%n", jobs, rate, pipeline,
-                    notices.name().toLowerCase(java.util.Locale.ROOT), farm.coordinator().resultNotices());
+            System.out.printf("overhead: %d jobs at %.1f jobs/s, pipeline %s, result notices and job offers %s (%d notices received, "
+                    + "%d jobs offered)%n", jobs, rate, pipeline, notices.name().toLowerCase(java.util.Locale.ROOT),
+                    farm.coordinator().resultNotices(), farm.coordinator().jobOffers());
             System.out.printf("  end-to-end     p50 %8.2f ms  p99 %8.2f ms%n", pct(e2eMicros, 50), pct(e2eMicros, 99));
             System.out.printf("  in-process     p50 %8.2f ms  p99 %8.2f ms  (witness + prove + verify on the worker)%n", pct(inProcess, 50), pct(inProcess, 99));
             System.out.printf("  farm overhead  p50 %8.2f ms  p99 %8.2f ms%n", pct(overheadMicros, 50), pct(overheadMicros, 99));
