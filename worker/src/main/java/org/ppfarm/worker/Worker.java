@@ -58,8 +58,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A proving worker: a member of the workers' Kafka consumer group on the jobs topics and, given
  * {@code cluster.seed.nodes} (or the coordinator's node in an embedded farm), a node of the coordinators' Pekko cluster
- * with role worker, over which it tells each result straight to the coordinator that submitted the job
- * ({@link ResultNotices}; Kafka stays the durable record).
+ * with role worker, over which it takes jobs coordinators offer it while idle ({@link OfferDesk}, {@link OfferedJobs})
+ * and tells each result straight to the coordinator that submitted the job ({@link ResultNotices}); Kafka stays the
+ * durable record of both.
  *
  * <p>Threads: one consumer thread owns the KafkaConsumer (poll, pause/resume, commit); {@code worker.concurrency}
  * prover threads take fetched jobs from a local priority queue (high before normal before low, then arrival order)

@@ -31,9 +31,9 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String RUNNING_REPORT_DELAY_MS = "worker.running.report.delay.ms";
 
     public static final ConfigDef CONFIG = FarmConfigs.cluster(FarmConfigs.kafka(new ConfigDef()),
-                    "the coordinators' cluster, which the worker joins (role worker) to tell results straight to the "
-                            + "coordinator that submitted each job. Empty: the worker joins no cluster and results "
-                            + "travel through Kafka only.")
+                    "the coordinators' cluster, which the worker joins (role worker) to take jobs offered while it is idle "
+                            + "and to tell results straight to the coordinator that submitted each job. Empty: the worker "
+                            + "joins no cluster, and jobs and results travel through Kafka only.")
             .define(WORKER_ID, Type.STRING, "", Importance.LOW, "This worker's name in results and logs; empty: worker-<random>.")
             .define(COORDINATOR_ADDRESS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "host:port of a coordinator's gRPC API, from which circuit artifacts are fetched by SHA-256.")
