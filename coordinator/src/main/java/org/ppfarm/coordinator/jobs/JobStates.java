@@ -83,6 +83,21 @@ public final class JobStates {
     }
 
     /**
+     * The state after a worker's event {@code e} is learnt on top of {@code current} (null: unknown), as
+     * {@code merge(current, fromEvent(current, e))}. A final state takes nothing from an event but submission facts it
+     * lacks, so for one — the Kafka copy of a result a notice brought first, a duplicate, a late RUNNING report — the
+     * event's result is not copied, and {@code current} itself is returned when the event adds no fact.
+     */
+    public static Job apply(Job current, JobEvent e) {
+        if (current == null || !terminal(current.getStatus())) return merge(current, fromEvent(current, e));
+        if (!e.hasSubmission()) return current;
+        Job.Builder b = current.toBuilder();
+        fill(b, e.getSubmission());
+        Job filled = b.build();
+        return filled.equals(current) ? current : filled;
+    }
+
+    /**
      * What a worker's event says about a job whose state is {@code current} (null: unknown). An attempt is counted
      * when a worker reports it started, or, for a job that finished before its worker reported it running (quick jobs
      * skip the {@code started} event), with its terminal event.

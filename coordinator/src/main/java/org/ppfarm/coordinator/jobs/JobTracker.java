@@ -165,7 +165,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                     List<Job> toWrite = new ArrayList<>(m.events().size());
                     for (JobEvent e : m.events()) {
                         Entry en = entry(e.getJobId());
-                        boolean changed = update(e.getJobId(), en, JobStates.merge(en.job, JobStates.fromEvent(en.job, e)));
+                        boolean changed = update(e.getJobId(), en, JobStates.apply(en.job, e));
                         if (changed || en.owed) toWrite.add(en.job);
                         en.owed = false;
                     }
@@ -175,7 +175,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                 .onMessage(Notice.class, m -> {
                     JobEvent e = m.event();
                     Entry en = entry(e.getJobId());
-                    if (update(e.getJobId(), en, JobStates.merge(en.job, JobStates.fromEvent(en.job, e))) && JobStates.terminal(en.job.getStatus()))
+                    if (update(e.getJobId(), en, JobStates.apply(en.job, e)) && JobStates.terminal(en.job.getStatus()))
                         en.owed = true;
                     return this;
                 })

@@ -32,7 +32,11 @@ class JobStatesTest {
         return b.build();
     }
 
-    static Job apply(Job current, JobEvent e) { return JobStates.merge(current, JobStates.fromEvent(current, e)); }
+    static Job apply(Job current, JobEvent e) {
+        Job applied = JobStates.apply(current, e);
+        assertEquals(JobStates.merge(current, JobStates.fromEvent(current, e)), applied, "apply is merge(fromEvent)");
+        return applied;
+    }
 
     @Test
     void queuedStateCarriesTheRecordsSubmissionFactsButNotItsInput() {
@@ -61,6 +65,16 @@ class JobStatesTest {
     void aRunningReportArrivingAfterTheResultChangesNothing() {
         Job done = apply(JobStates.queued(RECORD), succeeded("w", true));
         assertEquals(done, apply(done, started()));
+    }
+
+    @Test
+    void anEventOnAFinalStateCopiesNothingButTheSubmissionFactsItLacks() {
+        Job done = apply(JobStates.queued(RECORD), succeeded("w", true));
+        assertSame(done, JobStates.apply(done, succeeded("other", true)), "a duplicate result: the same state, not a copy");
+        Job bare = apply(null, succeeded("w", false));
+        Job filled = apply(bare, succeeded("other", true));
+        assertEquals("w", filled.getResult().getWorkerId(), "the first result stays");
+        assertEquals("commitment@1", filled.getCircuit().getName(), "the facts it lacked are learnt");
     }
 
     @Test
