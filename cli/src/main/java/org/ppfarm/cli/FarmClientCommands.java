@@ -7,7 +7,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.ppfarm.coordinator.client.ClientMain;
+import org.ppfarm.client.ClientMain;
 
 /**
  * The bridge from picocli commands to the farm's client ({@link ClientMain}), which owns the gRPC calls and the

@@ -3,7 +3,7 @@ package org.ppfarm.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.ppfarm.worker.EmbeddedFarm;
+import org.ppfarm.embedded.EmbeddedFarm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;

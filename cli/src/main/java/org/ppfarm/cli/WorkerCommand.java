@@ -1,5 +1,6 @@
 package org.ppfarm.cli;
 
+import org.ppfarm.worker.WorkerConfig;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ppfarm.worker.WorkerMain;

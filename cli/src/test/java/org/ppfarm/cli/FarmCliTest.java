@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.ppfarm.testkit.Artifacts;
 import org.ppfarm.testkit.Snarkjs;
 import org.ppfarm.testkit.ZeroXBowInputs;
-import org.ppfarm.worker.EmbeddedFarm;
+import org.ppfarm.embedded.EmbeddedFarm;
 
 /**
  * The farm's commands in-process on the embedded farm (real KRaft broker, coordinator, worker): {@code demo} end to

@@ -1,5 +1,6 @@
 package org.ppfarm.coordinator;
 
+import org.ppfarm.farm.cluster.FarmCluster;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -19,7 +20,7 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
-import org.ppfarm.coordinator.config.FarmConfigs;
+import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.coordinator.grpc.ArtifactService;
 import org.ppfarm.coordinator.grpc.ProverService;
 import org.ppfarm.coordinator.jobs.EventFollower;
@@ -29,9 +30,9 @@ import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.jobs.JobTracker;
 import org.ppfarm.coordinator.jobs.JobsReplay;
 import org.ppfarm.coordinator.jobs.ResultInbox;
-import org.ppfarm.coordinator.jobs.StateFollower;
+import org.ppfarm.farm.kafka.StateFollower;
 import org.ppfarm.coordinator.jobs.WorkerDirectory;
-import org.ppfarm.coordinator.kafka.FarmTopics;
+import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
 import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.WorkerState;
@@ -97,7 +98,7 @@ public final class Coordinator implements AutoCloseable {
         Duration retain = Duration.ofMillis(config.getLong(CoordinatorConfig.JOBS_FINISHED_RETAIN_MS));
         Behavior<JobTracker.Command> tracker = JobTracker.create(job -> jobLog.publishState(job)
                 .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain);
-        this.system = ActorSystem.create(tracker, FarmConfigs.CLUSTER_SYSTEM, FarmConfigs.pekkoConfig(config, "coordinator"));
+        this.system = ActorSystem.create(tracker, FarmConfigs.CLUSTER_SYSTEM, FarmConfigs.pekkoConfig(config, FarmCluster.COORDINATOR));
         joinCluster();
         log.debug("actor system up after {} ms", (System.nanoTime() - t0) / 1_000_000);
         AtomicInteger blockingThreads = new AtomicInteger();
@@ -113,7 +114,7 @@ public final class Coordinator implements AutoCloseable {
             ActorRefResolver resolver = ActorRefResolver.get(system);
             WorkerDirectory directory = new WorkerDirectory(resolver::resolveActorRef);
             ActorRef<WorkerState> states = system.systemActorOf(directory.receiver(), "worker-states", Props.empty());
-            system.receptionist().tell(Receptionist.register(WorkerDirectory.KEY, states));
+            system.receptionist().tell(Receptionist.register(FarmCluster.WORKER_STATES, states));
             offers = directory;
         }
         this.workers = offers;

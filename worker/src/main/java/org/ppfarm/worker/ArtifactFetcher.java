@@ -2,7 +2,7 @@ package org.ppfarm.worker;
 
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
-import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.ppfarm.farm.Sha256;
 import org.ppfarm.proto.v1.ArtifactData;
 import org.ppfarm.proto.v1.ArtifactsGrpc;
 import org.ppfarm.proto.v1.FetchArtifactRequest;
@@ -43,7 +43,7 @@ public final class ArtifactFetcher {
             p = verified.get(sha256);
             if (p != null) return p;
             Path target = dir.resolve(sha256);
-            if (Files.isRegularFile(target) && CircuitRegistry.sha256(target).equals(sha256)) {
+            if (Files.isRegularFile(target) && Sha256.of(target).equals(sha256)) {
                 verified.put(sha256, target);
                 return target;
             }

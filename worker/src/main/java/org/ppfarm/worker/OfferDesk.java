@@ -7,7 +7,7 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.ppfarm.coordinator.jobs.WorkerDirectory;
+import org.ppfarm.farm.cluster.FarmCluster;
 import org.ppfarm.proto.v1.JobOffer;
 import org.ppfarm.proto.v1.TopicPartitionRef;
 import org.ppfarm.proto.v1.WorkerState;
@@ -55,8 +55,8 @@ final class OfferDesk {
     private static Behavior<Msg> reporter(String workerId, String inbox, Supplier<Snapshot> now) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers -> {
             ActorRef<Receptionist.Listing> listings = ctx.messageAdapter(Receptionist.Listing.class,
-                    l -> new Coordinators(new HashSet<>(l.getServiceInstances(WorkerDirectory.KEY))));
-            ctx.getSystem().receptionist().tell(Receptionist.subscribe(WorkerDirectory.KEY, listings));
+                    l -> new Coordinators(new HashSet<>(l.getServiceInstances(FarmCluster.WORKER_STATES))));
+            ctx.getSystem().receptionist().tell(Receptionist.subscribe(FarmCluster.WORKER_STATES, listings));
             timers.startTimerWithFixedDelay(Tick.INSTANCE, Duration.ofSeconds(REPORT_EVERY_SECONDS));
             Set<ActorRef<WorkerState>> coordinators = new HashSet<>();
             long[] seq = {System.currentTimeMillis() << 20}; // above any earlier incarnation's

@@ -1,5 +1,6 @@
 package org.ppfarm.worker;
 
+import org.ppfarm.farm.cluster.FarmCluster;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.ManagedChannel;
@@ -23,16 +24,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.ppfarm.coordinator.config.FarmConfigs;
-import org.ppfarm.coordinator.jobs.JobStates;
-import org.ppfarm.coordinator.jobs.StateFollower;
-import org.ppfarm.coordinator.kafka.FarmTopics;
-import org.ppfarm.coordinator.seal.InputSeal;
+import org.ppfarm.farm.config.FarmConfigs;
+import org.ppfarm.farm.jobs.JobStates;
+import org.ppfarm.farm.kafka.StateFollower;
+import org.ppfarm.farm.kafka.FarmTopics;
+import org.ppfarm.farm.seal.InputSeal;
 import org.ppfarm.proto.v1.JobError;
 import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.JobOffer;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.TopicPartitionRef;
+import org.ppfarm.worker.pipeline.EnginePipeline;
+import org.ppfarm.worker.pipeline.ProvingPipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,18 +135,20 @@ public final class Worker implements AutoCloseable {
     }
 
     /**
-     * A worker; it joins the Pekko cluster of {@code cluster.seed.nodes} as a node of its own (role worker), or none
-     * if that list is empty.
+     * A worker proving with the production pipeline ({@link EnginePipeline}); it joins the Pekko cluster of
+     * {@code cluster.seed.nodes} as a node of its own (role worker), or none if that list is empty.
      */
     public Worker(WorkerConfig config) throws IOException {
-        this(config, null);
+        this(config, new EnginePipeline.Factory(), null);
     }
 
     /**
-     * A worker on {@code clusterNode}, an actor system already in the farm's cluster (the coordinator's, in an
-     * embedded farm, where result notices are then local messages); null: as {@link #Worker(WorkerConfig)}.
+     * A worker proving with {@code pipelines} (benchmarks and tests pass their own; production uses
+     * {@link EnginePipeline}) on {@code clusterNode}, an actor system already in the farm's cluster (the
+     * coordinator's, in an embedded farm, where result notices are then local messages); null: as
+     * {@link #Worker(WorkerConfig)}.
      */
-    public Worker(WorkerConfig config, ActorSystem<?> clusterNode) throws IOException {
+    public Worker(WorkerConfig config, ProvingPipeline.Factory pipelines, ActorSystem<?> clusterNode) throws IOException {
         this.config = config;
         this.id = config.workerId();
         this.topics = FarmConfigs.topics(config);
@@ -175,9 +180,9 @@ public final class Worker implements AutoCloseable {
         PrometheusRegistry prometheus = new PrometheusRegistry();
         this.metrics = new WorkerMetrics(prometheus, () -> inFlight.get(), () -> queue.size());
         this.ownNode = clusterNode == null && !config.getList(FarmConfigs.CLUSTER_SEED_NODES).isEmpty()
-                ? ActorSystem.create(Behaviors.empty(), FarmConfigs.CLUSTER_SYSTEM, FarmConfigs.pekkoConfig(config, "worker")) : null;
+                ? ActorSystem.create(Behaviors.empty(), FarmConfigs.CLUSTER_SYSTEM, FarmConfigs.pekkoConfig(config, FarmCluster.WORKER)) : null;
         ActorSystem<?> node = clusterNode != null ? clusterNode : ownNode;
-        this.runner = new JobRunner(id, config.keyPair(), config.pipelineFactory(),
+        this.runner = new JobRunner(id, config.keyPair(), pipelines,
                 new ArtifactFetcher(channel, Path.of(config.getString(WorkerConfig.CACHE_DIR))), finishedJobs, this::publish,
                 node == null ? ResultNotices.NONE : new ResultNotices(node), offered, metrics, config.getLong(WorkerConfig.RUNNING_REPORT_DELAY_MS));
         int metricsPort = config.getInt(WorkerConfig.METRICS_PORT);

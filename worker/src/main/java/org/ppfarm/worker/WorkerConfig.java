@@ -7,8 +7,8 @@ import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
-import org.ppfarm.coordinator.config.FarmConfigs;
-import org.ppfarm.coordinator.seal.InputSeal;
+import org.ppfarm.farm.config.FarmConfigs;
+import org.ppfarm.farm.seal.InputSeal;
 
 import java.util.Map;
 
@@ -21,7 +21,6 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String COORDINATOR_ADDRESS = "coordinator.address";
     public static final String CONCURRENCY = "worker.concurrency";
     public static final String PREFETCH = "worker.prefetch";
-    public static final String PIPELINE_FACTORY = "worker.pipeline.factory";
     public static final String CACHE_DIR = "artifacts.cache.dir";
     public static final String SEAL_KEY_PAIR = "seal.key.pair";
     public static final String SESSION_TIMEOUT_MS = "kafka.session.timeout.ms";
@@ -42,8 +41,6 @@ public final class WorkerConfig extends AbstractConfig {
                             + "computation with proving.")
             .define(PREFETCH, Type.INT, 8, Range.between(1, 100_000), Importance.MEDIUM,
                     "Jobs fetched from Kafka ahead of a free prover; higher priorities are taken first among them.")
-            .define(PIPELINE_FACTORY, Type.STRING, "org.ppfarm.worker.pipeline.EnginePipeline$Factory", Importance.MEDIUM,
-                    "Class name of the ProvingPipeline.Factory (witness → prove → verify) with a public no-argument constructor.")
             .define(CACHE_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Directory of fetched artifacts, by SHA-256 (checked on fetch and on reuse).")
             .define(SEAL_KEY_PAIR, Type.PASSWORD, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
@@ -84,16 +81,6 @@ public final class WorkerConfig extends AbstractConfig {
     public InputSeal.KeyPair keyPair() {
         Password p = getPassword(SEAL_KEY_PAIR);
         return InputSeal.KeyPair.parse(p.value(), SEAL_KEY_PAIR);
-    }
-
-    /** Instantiates {@value #PIPELINE_FACTORY}. */
-    public org.ppfarm.worker.pipeline.ProvingPipeline.Factory pipelineFactory() {
-        String name = getString(PIPELINE_FACTORY);
-        try {
-            return (org.ppfarm.worker.pipeline.ProvingPipeline.Factory) Class.forName(name).getConstructor().newInstance();
-        } catch (ReflectiveOperationException | ClassCastException e) {
-            throw new ConfigException(PIPELINE_FACTORY, name, "not a loadable ProvingPipeline.Factory: " + e);
-        }
     }
 
     public String workerId() {

@@ -1,5 +1,6 @@
 package org.ppfarm.worker;
 
+import org.ppfarm.farm.Sha256;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.Status;
 import io.grpc.inprocess.InProcessChannelBuilder;
@@ -7,7 +8,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.ppfarm.coordinator.seal.InputSeal;
+import org.ppfarm.farm.seal.InputSeal;
 import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.InputKind;
 import org.ppfarm.proto.v1.JobEvent;
@@ -69,7 +70,7 @@ class JobRunnerTest {
 
     static String cached(Path cache, String content) throws Exception {
         Path tmp = java.nio.file.Files.writeString(cache.resolve("tmp"), content);
-        String sha = org.ppfarm.coordinator.registry.CircuitRegistry.sha256(tmp);
+        String sha = Sha256.of(tmp);
         java.nio.file.Files.move(tmp, cache.resolve(sha));
         return sha;
     }

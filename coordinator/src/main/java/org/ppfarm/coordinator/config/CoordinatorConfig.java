@@ -1,5 +1,6 @@
 package org.ppfarm.coordinator.config;
 
+import org.ppfarm.farm.config.FarmConfigs;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;

@@ -7,7 +7,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import org.ppfarm.coordinator.jobs.JobListener;
-import org.ppfarm.coordinator.jobs.JobStates;
+import org.ppfarm.farm.jobs.JobStates;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
 import org.ppfarm.proto.v1.CancelJobRequest;

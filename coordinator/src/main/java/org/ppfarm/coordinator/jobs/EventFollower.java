@@ -1,5 +1,6 @@
 package org.ppfarm.coordinator.jobs;
 
+import org.ppfarm.farm.jobs.JobStates;
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;

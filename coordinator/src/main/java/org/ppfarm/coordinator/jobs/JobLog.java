@@ -5,8 +5,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.ppfarm.coordinator.config.FarmConfigs;
-import org.ppfarm.coordinator.kafka.FarmTopics;
+import org.ppfarm.farm.config.FarmConfigs;
+import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.JobStateRecord;
@@ -20,14 +20,11 @@ import java.util.concurrent.CompletableFuture;
  * The coordinator's writes to Kafka: job records to the priority's jobs topic and job states to the compacted state
  * topic. Idempotent producer, acks=all; a returned future completes once the record is durable. Thread-safe.
  *
- * <p>Every state record carries two headers, so followers can act without parsing the value (which holds the whole
- * proof): {@value #STATUS_HEADER}, the job's status as its proto enum number in decimal ASCII, and
- * {@value #ORIGIN_HEADER}, this JobLog's incarnation (coordinator id plus a random id fresh at every start), so a
- * coordinator can skip the echo of its own writes.
+ * <p>Every state record carries the two headers {@link FarmTopics} defines, so followers can act without parsing the
+ * value (which holds the whole proof); the origin is this JobLog's incarnation (coordinator id plus a random id fresh
+ * at every start), so a coordinator can skip the echo of its own writes.
  */
 public final class JobLog implements AutoCloseable {
-    public static final String STATUS_HEADER = "ppfarm-status";
-    public static final String ORIGIN_HEADER = "ppfarm-origin";
 
     private final KafkaProducer<String, byte[]> producer;
     private final FarmTopics topics;
@@ -45,7 +42,7 @@ public final class JobLog implements AutoCloseable {
         this.originBytes = origin.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** This incarnation's {@value #ORIGIN_HEADER}: unique per start, never reused by a restarted coordinator. */
+    /** This incarnation's {@value FarmTopics#ORIGIN_HEADER}: unique per start, never reused by a restarted coordinator. */
     public String origin() { return origin; }
 
     /** Enqueues a job; keyed by job id (spread) or by its zkey hash (pinned to one partition per circuit). */
@@ -68,8 +65,8 @@ public final class JobLog implements AutoCloseable {
     public CompletableFuture<Void> publishState(Job job) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.state(), job.getJobId(),
                 JobStateRecord.newBuilder().setJob(job).build().toByteArray());
-        r.headers().add(STATUS_HEADER, Integer.toString(job.getStatusValue()).getBytes(StandardCharsets.US_ASCII));
-        r.headers().add(ORIGIN_HEADER, originBytes);
+        r.headers().add(FarmTopics.STATUS_HEADER, Integer.toString(job.getStatusValue()).getBytes(StandardCharsets.US_ASCII));
+        r.headers().add(FarmTopics.ORIGIN_HEADER, originBytes);
         return send(r);
     }
 

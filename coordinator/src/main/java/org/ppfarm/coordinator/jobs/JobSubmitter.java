@@ -1,12 +1,13 @@
 package org.ppfarm.coordinator.jobs;
 
+import org.ppfarm.farm.jobs.JobStates;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
-import org.ppfarm.coordinator.seal.InputSeal;
+import org.ppfarm.farm.seal.InputSeal;
 import org.ppfarm.coordinator.validate.InputValidator;
 import org.ppfarm.coordinator.validate.InvalidInputException;
 import org.ppfarm.coordinator.validate.WtnsCheck;

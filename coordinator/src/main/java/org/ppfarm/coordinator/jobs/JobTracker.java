@@ -1,5 +1,6 @@
 package org.ppfarm.coordinator.jobs;
 
+import org.ppfarm.farm.jobs.JobStates;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.Status;
 import org.apache.pekko.actor.typed.ActorRef;

@@ -1,5 +1,6 @@
 package org.ppfarm.coordinator.jobs;
 
+import org.ppfarm.farm.jobs.JobStates;
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -10,7 +11,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.ppfarm.coordinator.kafka.FarmTopics;
+import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobRecord;
 import org.slf4j.Logger;

@@ -3,7 +3,6 @@ package org.ppfarm.coordinator.jobs;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import org.ppfarm.proto.v1.JobOffer;
 import org.ppfarm.proto.v1.TopicPartitionRef;
 import org.ppfarm.proto.v1.WorkerState;
@@ -21,8 +20,6 @@ import java.util.function.Function;
  */
 public final class WorkerDirectory {
     static final long STALE_MILLIS = 15_000;
-    /** The receptionist key coordinators register their {@link #receiver} under; workers find them by it. */
-    public static final ServiceKey<WorkerState> KEY = ServiceKey.create(WorkerState.class, "ppfarm-worker-states");
 
     /** Where an offered job goes: the worker's inbox and the partition its record is written to. */
     public record Claim(ActorRef<JobOffer> inbox, String worker, int partition) {}

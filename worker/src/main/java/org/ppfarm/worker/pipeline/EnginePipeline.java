@@ -37,7 +37,7 @@ import java.util.List;
 public final class EnginePipeline implements ProvingPipeline {
 
     /**
-     * Default of {@code worker.pipeline.factory}. Chooses the MSM/NTT backend once per worker: the CUDA backend
+     * The production pipelines ({@code Worker(WorkerConfig)} uses it). Chooses the MSM/NTT backend once per worker: the CUDA backend
      * (module gpu-kernels) when {@link GpuAvailability#probe()} finds a built library and a device and the device
      * opens, else the CPU engine; the reason is logged and {@code ppfarm backend} prints the same probe. The GPU
      * context lives as long as the worker process (proving keys' points stay resident on it).
@@ -159,7 +159,8 @@ public final class EnginePipeline implements ProvingPipeline {
                 SolidityCalldata.format(r.proof(), r.publicSignals()), witnessNanos, proveNanos, verifyNanos);
     }
 
-    static byte[] be32(BigInteger v) {
+    /** {@code v} as 32 big-endian bytes, the wire form of a field element. */
+    public static byte[] be32(BigInteger v) {
         byte[] b = v.toByteArray(), out = new byte[32];
         int n = Math.min(32, b.length);
         System.arraycopy(b, b.length - n, out, 32 - n, n);

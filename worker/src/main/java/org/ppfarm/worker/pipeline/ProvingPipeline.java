@@ -12,7 +12,7 @@ import java.util.List;
  */
 public interface ProvingPipeline {
 
-    /** Creates pipelines; named by the worker config key {@code worker.pipeline.factory}. */
+    /** Creates pipelines; a worker is built with one (production: {@link EnginePipeline.Factory}). */
     interface Factory {
         /** Loads a circuit once (parse the zkey, compile the wasm); the result serves many concurrent jobs. */
         ProvingPipeline load(CircuitFiles files) throws Exception;

@@ -1,0 +1,168 @@
+package org.ppfarm.broker;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.storage.Formatter;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * A real single-node Apache Kafka broker in this JVM: KRaft mode, one process acting as broker and controller, on
+ * loopback ports chosen at start. It is the broker of {@code ppfarm up} and of the tests when no Docker engine is
+ * available — the genuine Kafka server code from the Apache Kafka Maven artifact, not a stand-in.
+ *
+ * <p>Data lives in the given directory (formatted on first start, reused after) or in a temporary directory that
+ * {@link #close()} deletes. Not thread-safe: start and close from one thread.
+ */
+public final class EmbeddedKafka implements AutoCloseable {
+    private static final String LISTENER = "PLAINTEXT";
+    private static final String CONTROLLER = "CONTROLLER";
+
+    private final Path dataDir;
+    private final boolean deleteOnClose;
+    private final KafkaRaftServer server;
+    private final String bootstrapServers;
+
+    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, KafkaRaftServer server, String bootstrapServers) {
+        this.dataDir = dataDir;
+        this.deleteOnClose = deleteOnClose;
+        this.server = server;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Starts a broker with its data in a fresh temporary directory, deleted on close. */
+    public static EmbeddedKafka start() {
+        try {
+            return start(Files.createTempDirectory("ppfarm-kafka-"), true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for the embedded Kafka broker", e);
+        }
+    }
+
+    /**
+     * Starts a broker keeping its data in {@code dataDir} (created and formatted if empty, so a restart with the same
+     * directory finds its topics again — on new ports).
+     */
+    public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose) {
+        BindException last = null;
+        for (int attempt = 0; attempt < 5; attempt++) { // the free ports we pick may be taken before the broker binds
+            int port = freePort(), controllerPort = freePort();
+            try {
+                Files.createDirectories(dataDir);
+                KafkaConfig config = KafkaConfig.fromProps(properties(dataDir, port, controllerPort), false);
+                format(config, dataDir);
+                KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+                try {
+                    server.startup();
+                } catch (RuntimeException e) {
+                    server.shutdown();
+                    server.awaitShutdown();
+                    if (rootCause(e) instanceof BindException be) { last = be; continue; }
+                    throw e;
+                }
+                return new EmbeddedKafka(dataDir, deleteOnClose, server, "127.0.0.1:" + port);
+            } catch (IOException e) {
+                throw new UncheckedIOException("embedded Kafka: cannot use data directory " + dataDir, e);
+            } catch (Exception e) {
+                if (e instanceof RuntimeException re) throw re;
+                throw new IllegalStateException("embedded Kafka: cannot format " + dataDir + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalStateException("embedded Kafka: no free loopback port after 5 attempts", last);
+    }
+
+    /** {@code host:port} for {@code bootstrap.servers}. */
+    public String bootstrapServers() { return bootstrapServers; }
+
+    public Path dataDir() { return dataDir; }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        if (deleteOnClose) deleteRecursively(dataDir);
+    }
+
+    private static Properties properties(Path dataDir, int port, int controllerPort) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.put("listeners", LISTENER + "://127.0.0.1:" + port + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", LISTENER + "://127.0.0.1:" + port);
+        p.put("controller.listener.names", CONTROLLER);
+        p.put("inter.broker.listener.name", LISTENER);
+        p.put("listener.security.protocol.map", LISTENER + ":PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+        p.put("log.dirs", dataDir.resolve("log").toString());
+        p.put("metadata.log.dir", dataDir.resolve("meta").toString());
+        // one node: every internal topic has one replica
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "4");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("share.coordinator.state.topic.replication.factor", "1");
+        p.put("share.coordinator.state.topic.min.isr", "1");
+        p.put("min.insync.replicas", "1");
+        p.put("num.partitions", "4");
+        // a lone consumer group member need not wait for others; a crashed worker is noticed after its own
+        // session.timeout.ms, which may be as short as 1 s
+        p.put("group.initial.rebalance.delay.ms", "0");
+        p.put("group.min.session.timeout.ms", "1000");
+        p.put("log.cleaner.backoff.ms", "1000");
+        p.put("auto.create.topics.enable", "false");
+        // one node on a small machine: one network thread and two request handlers switch less than Kafka's server
+        // defaults (3 and 8) and handled more jobs per CPU second in FarmBench dispatch
+        p.put("num.network.threads", "1");
+        p.put("num.io.threads", "2");
+        return p;
+    }
+
+    private static void format(KafkaConfig config, Path dataDir) throws Exception {
+        if (Files.exists(dataDir.resolve("meta").resolve("meta.properties"))) return;
+        new Formatter()
+                .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
+                .setNodeId(1)
+                .setClusterId(Uuid.randomUuid().toString())
+                .setControllerListenerName(CONTROLLER)
+                .setMetadataLogDirectory(config.metadataLogDir())
+                .setDirectories(List.of(dataDir.resolve("log").toString(), config.metadataLogDir()))
+                .setIgnoreFormatted(true)
+                .run();
+    }
+
+    private static int freePort() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free loopback port", e);
+        }
+    }
+
+    private static Throwable rootCause(Throwable t) {
+        while (t.getCause() != null && t.getCause() != t) t = t.getCause();
+        return t;
+    }
+
+    public static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+}

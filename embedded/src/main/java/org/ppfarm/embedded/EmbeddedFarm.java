@@ -1,0 +1,116 @@
+package org.ppfarm.embedded;
+
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import org.ppfarm.coordinator.Coordinator;
+import org.ppfarm.worker.Worker;
+import org.ppfarm.worker.WorkerConfig;
+import org.ppfarm.worker.pipeline.EnginePipeline;
+import org.ppfarm.worker.pipeline.ProvingPipeline;
+import org.ppfarm.coordinator.config.CoordinatorConfig;
+import org.ppfarm.farm.config.FarmConfigs;
+import org.ppfarm.coordinator.jobs.JobSubmitter;
+import org.ppfarm.broker.EmbeddedKafka;
+import org.ppfarm.farm.seal.InputSeal;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code ppfarm up}: the whole farm in one process on embedded defaults — a real single-node KRaft Kafka broker, a
+ * coordinator (gRPC on 127.0.0.1:port) and a CPU worker — with the production 0xbow circuits registered. The workers'
+ * sealing key pair is generated in memory for the process's lifetime (job inputs on the embedded broker's disk are
+ * sealed to it and unreadable once the process ends). Prints {@code ppfarm ready on <host:port>} when it serves.
+ */
+public final class EmbeddedFarm implements AutoCloseable {
+    /**
+     * Options of {@code ppfarm up}. {@code dataDir} null: a temporary directory, deleted on close. {@code pipelines}
+     * null: the production engine ({@link EnginePipeline}); benchmarks pass their own. {@code workerPrefetch} 0: the
+     * worker fetches {@code max(8, workerConcurrency)} jobs ahead ({@code worker.prefetch}).
+     */
+    public record Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
+                          JobSubmitter.ProtocolInputs protocolInputs, int workerPrefetch, Notices notices) {
+        public Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
+                       JobSubmitter.ProtocolInputs protocolInputs, int workerPrefetch) {
+            this(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, workerPrefetch, Notices.LOCAL);
+        }
+
+        public Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
+                       JobSubmitter.ProtocolInputs protocolInputs) {
+            this(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, 0);
+        }
+
+        public static Options defaults() {
+            return new Options(50051, null, null, null, 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE);
+        }
+    }
+
+    /**
+     * How jobs reach the worker and results the coordinator besides Kafka (docs/farm.md, "Job offers" and "Result
+     * notices").
+     */
+    public enum Notices {
+        /** The worker is on the coordinator's cluster node: offers and notices are local messages (the default). */
+        LOCAL,
+        /** The worker runs a cluster node of its own that joins the coordinator's: they cross Artery (loopback TCP). */
+        REMOTE,
+        /** {@code jobs.offers=false} and {@code jobs.result.notices=false}: jobs and results travel through Kafka only. */
+        OFF
+    }
+
+    private final EmbeddedKafka kafka;
+    private final Coordinator coordinator;
+    private final Worker worker;
+    private final Path dataDir;
+    private final boolean deleteData;
+
+    private EmbeddedFarm(Options o) throws Exception {
+        this.deleteData = o.dataDir() == null;
+        this.dataDir = o.dataDir() != null ? Files.createDirectories(o.dataDir()) : Files.createTempDirectory("ppfarm-up-");
+        Path circuits = ProductionCircuits.locate(o.artifactsDir());
+        this.kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), false);
+        InputSeal.KeyPair keys = InputSeal.KeyPair.generate();
+        Map<String, Object> c = new HashMap<>();
+        c.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        c.put(CoordinatorConfig.ARTIFACTS_DIR, dataDir.resolve("registry").toString());
+        c.put(CoordinatorConfig.SEAL_PUBLIC_KEY, keys.publicKeyBase64());
+        c.put(CoordinatorConfig.GRPC_PORT, Integer.toString(o.port()));
+        c.put(CoordinatorConfig.COORDINATOR_ID, "coordinator-1");
+        c.put(FarmConfigs.KAFKA_TOPIC_PARTITIONS, "4");
+        c.put(CoordinatorConfig.JOBS_RESULT_NOTICES, Boolean.toString(o.notices() != Notices.OFF));
+        c.put(CoordinatorConfig.JOBS_OFFERS, Boolean.toString(o.notices() != Notices.OFF));
+        CoordinatorConfig cc = new CoordinatorConfig(c);
+        this.coordinator = Coordinator.start(cc, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", o.port())),
+                o.protocolInputs());
+        ProductionCircuits.register(coordinator.registry(), circuits);
+        Map<String, Object> w = new HashMap<>();
+        w.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        w.put(WorkerConfig.WORKER_ID, "worker-1");
+        w.put(WorkerConfig.COORDINATOR_ADDRESS, "127.0.0.1:" + coordinator.port());
+        w.put(WorkerConfig.CACHE_DIR, dataDir.resolve("worker-cache").toString());
+        w.put(WorkerConfig.SEAL_KEY_PAIR, keys.encode());
+        w.put(WorkerConfig.CONCURRENCY, Integer.toString(o.workerConcurrency()));
+        w.put(WorkerConfig.PREFETCH, Integer.toString(o.workerPrefetch() > 0 ? o.workerPrefetch() : Math.max(8, o.workerConcurrency())));
+        if (o.notices() == Notices.REMOTE) w.put(FarmConfigs.CLUSTER_SEED_NODES, coordinator.clusterAddress());
+        // LOCAL: the worker is on the coordinator's cluster node, so offers and result notices are local messages
+        this.worker = new Worker(new WorkerConfig(w), o.pipelines() != null ? o.pipelines() : new EnginePipeline.Factory(),
+                o.notices() == Notices.LOCAL ? coordinator.actorSystem() : null).start();
+    }
+
+    public static EmbeddedFarm start(Options o) throws Exception { return new EmbeddedFarm(o); }
+
+    /** host:port of the gRPC API. */
+    public String address() { return "127.0.0.1:" + coordinator.port(); }
+
+    public Coordinator coordinator() { return coordinator; }
+
+    @Override
+    public void close() throws Exception {
+        worker.close();
+        coordinator.close();
+        kafka.close();
+        if (deleteData) EmbeddedKafka.deleteRecursively(dataDir);
+    }
+}

@@ -1,0 +1,234 @@
+package org.ppfarm.bench;
+
+import io.grpc.stub.StreamObserver;
+import org.ppfarm.client.FarmClient;
+import org.ppfarm.proto.v1.CircuitRef;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.SubmitRequest;
+import org.ppfarm.embedded.EmbeddedFarm;
+import org.ppfarm.coordinator.jobs.PoolProtocolInputs;
+import org.ppfarm.worker.pipeline.EnginePipeline;
+import org.ppfarm.worker.pipeline.ProvingPipeline;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Farm benchmarks on the embedded farm (one process: KRaft broker, coordinator, worker, and this client), with the
+ * commitment circuit:
+ * <ul>
+ *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline engine|cached] [--warmup W] [--notices local|remote|off]}: W
+ *       warm-up jobs (default 200), then an open-loop load of R jobs/s (below saturation) through Prove; per job, farm
+ *       overhead = end-to-end latency at the client minus the worker's in-process witness + prove + verify time.
+ *       Prints p50 and p99. {@code --notices} ({@link EmbeddedFarm.Notices}, default local): how jobs reach the worker and
+ *       results the coordinator besides Kafka (job offers and result notices: local messages, Artery, or off).</li>
+ *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W] [--batch B] [--prefetch P] [--notices ...]}: proving replaced by an instant verifier-checked
+ *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches,
+ *       and the process's CPU time per job (broker, farm and client together), which neighbours on a shared machine
+ *       disturb far less than the rate, and the embedded broker's requests per job by API (its {@code RequestsPerSec}
+ *       meters). {@code -Dppfarm.bench.jfr=FILE} records a CPU-time profile (JFR
+ *       {@code jdk.CPUTimeSample}) of the measured round into FILE. {@code --batch 1} (default) submits each job
+ *       with one Prove call; {@code --batch B} sends B jobs per SubmitBatch call that waits for their results, still
+ *       C jobs in flight. {@code --prefetch P}: the worker's {@code worker.prefetch} (default max(8, W)), how many jobs it
+ *       fetches ahead: with instant proofs a larger window means fewer, fuller fetches and event batches.</li>
+ * </ul>
+ */
+public final class FarmBench {
+    private FarmBench() {}
+
+    public static void main(String[] args) throws Exception {
+        String mode = args.length > 0 ? args[0] : "overhead";
+        int jobs = intOpt(args, "--jobs", mode.equals("dispatch") ? 20_000 : 100);
+        switch (mode) {
+            case "overhead" -> overhead(jobs, Double.parseDouble(opt(args, "--rate", "1")),
+                    opt(args, "--pipeline", "engine"), intOpt(args, "--warmup", 200), notices(args));
+            case "dispatch" -> dispatch(jobs, intOpt(args, "--concurrency", 512), intOpt(args, "--workers", 32), intOpt(args, "--batch", 1),
+                    intOpt(args, "--prefetch", 0), notices(args));
+            default -> throw new IllegalArgumentException("usage: FarmBench overhead|dispatch [options]");
+        }
+    }
+
+    static SubmitRequest job(long i) {
+        return SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("commitment"))
+                .setInputJson("{\"value\":\"" + (1000 + i) + "\",\"label\":\"" + (7 + i) + "\",\"nullifier\":\""
+                        + (123456789L + i) + "\",\"secret\":\"" + (987654321L + i) + "\"}").build();
+    }
+
+    static CompletableFuture<Job> prove(FarmClient c, SubmitRequest r) {
+        CompletableFuture<Job> f = new CompletableFuture<>();
+        c.async().withDeadlineAfter(30, TimeUnit.MINUTES).prove(r, new StreamObserver<>() {
+            @Override public void onNext(Job j) { f.complete(j); }
+            @Override public void onError(Throwable t) { f.completeExceptionally(t); }
+            @Override public void onCompleted() { }
+        });
+        return f;
+    }
+
+    static void overhead(int jobs, double rate, String pipeline, int warm, EmbeddedFarm.Notices notices) throws Exception {
+        ProvingPipeline.Factory pipelines = switch (pipeline) {
+            case "engine" -> new EnginePipeline.Factory();
+            case "cached" -> new CachedProofPipeline.Factory(cachedProof());
+            default -> throw new IllegalArgumentException("--pipeline: engine or cached, not '" + pipeline + "'");
+        };
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, pipelines, 1,
+                PoolProtocolInputs.INSTANCE, 0, notices));
+             FarmClient c = FarmClient.connectDirect(farm.address())) {
+            // warm-up: the circuit's load, and the JIT. A farm at steady load has run its per-job code paths (gRPC,
+            // Kafka clients, actors) thousands of times; 5 warm-up jobs left them interpreted, which alone added
+            // ~15 ms per job. Four at a time so the coordinator-side paths see some concurrency too.
+            for (int i = 0; i < warm; i += 4) {
+                List<CompletableFuture<Job>> w = new ArrayList<>();
+                for (int k = 0; k < 4; k++) w.add(prove(c, job(1_000_000 + i + k)));
+                for (var f : w) f.get();
+            }
+            long[] overheadMicros = new long[jobs], e2eMicros = new long[jobs], inProcess = new long[jobs];
+            long[] queued = new long[jobs], after = new long[jobs];
+            List<CompletableFuture<Void>> all = new ArrayList<>();
+            long start = System.nanoTime(), periodNanos = (long) (1e9 / rate);
+            for (int i = 0; i < jobs; i++) {
+                long due = start + i * periodNanos;
+                while (System.nanoTime() < due) Thread.sleep(Math.max(0, (due - System.nanoTime()) / 1_000_000), 0);
+                int k = i;
+                long t0 = System.nanoTime();
+                all.add(prove(c, job(k)).thenAccept(j -> {
+                    long tEnd = System.nanoTime();
+                    long e2e = (tEnd - t0) / 1000;
+                    var t = j.getResult().getTimings();
+                    long work = t.getWitnessMicros() + t.getProveMicros() + t.getVerifyMicros();
+                    e2eMicros[k] = e2e;
+                    inProcess[k] = work;
+                    overheadMicros[k] = e2e - work;
+                    queued[k] = t.getQueuedMicros();
+                    after[k] = e2e - work - t.getQueuedMicros();
+                }));
+            }
+            CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
+            System.out.printf("overhead: %d jobs at %.1f jobs/s, pipeline %s, result notices and job offers %s (%d notices received, "
+                    + "%d jobs offered)%n", jobs, rate, pipeline, notices.name().toLowerCase(java.util.Locale.ROOT),
+                    farm.coordinator().resultNotices(), farm.coordinator().jobOffers());
+            System.out.printf("  end-to-end     p50 %8.2f ms  p99 %8.2f ms%n", pct(e2eMicros, 50), pct(e2eMicros, 99));
+            System.out.printf("  in-process     p50 %8.2f ms  p99 %8.2f ms  (witness + prove + verify on the worker)%n", pct(inProcess, 50), pct(inProcess, 99));
+            System.out.printf("  farm overhead  p50 %8.2f ms  p99 %8.2f ms%n", pct(overheadMicros, 50), pct(overheadMicros, 99));
+            System.out.printf("    of which queued (submitted -> a worker starts it, ms clock)  p50 %8.2f ms%n", pct(queued, 50));
+            System.out.printf("    of which the rest (open input, result event -> coordinator -> client)  p50 %8.2f ms%n", pct(after, 50));
+        }
+    }
+
+    static EmbeddedFarm.Notices notices(String[] args) {
+        return EmbeddedFarm.Notices.valueOf(opt(args, "--notices", "local").toUpperCase(java.util.Locale.ROOT));
+    }
+
+    static void dispatch(int jobs, int concurrency, int workers, int batch, int prefetch, EmbeddedFarm.Notices notices) throws Exception {
+        if (batch < 1 || batch > concurrency) throw new IllegalArgumentException("--batch must be between 1 and --concurrency");
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
+                new CachedProofPipeline.Factory(cachedProof()), workers, PoolProtocolInputs.INSTANCE, prefetch, notices));
+             FarmClient c = FarmClient.connectDirect(farm.address())) {
+            for (int round = 0; round < 2; round++) { // the first round warms the JIT
+                int n = round == 0 ? Math.min(jobs, 2000) : jobs;
+                Semaphore inFlight = new Semaphore(concurrency);
+                AtomicInteger ok = new AtomicInteger();
+                List<CompletableFuture<Void>> all = new ArrayList<>(n);
+                jdk.jfr.Recording rec = null;
+                if (round == 1 && System.getProperty("ppfarm.bench.jfr") != null) {
+                    rec = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+                    rec.enable("jdk.CPUTimeSample").with("throttle", "2ms");
+                    rec.start();
+                }
+                Map<String, Long> req0 = brokerRequests();
+                long t0 = System.nanoTime(), cpu0 = processCpuNanos();
+                if (batch == 1) for (int i = 0; i < n; i++) {
+                    inFlight.acquire();
+                    all.add(prove(c, job(i)).handle((j, e) -> {
+                        inFlight.release();
+                        if (e == null && succeeded(j)) ok.incrementAndGet();
+                        return null;
+                    }));
+                }
+                else for (int i = 0; i < n; i += batch) {
+                    // one SubmitBatch that waits for its jobs' results: --concurrency jobs in flight, in batches
+                    int size = Math.min(batch, n - i);
+                    List<SubmitRequest> b = new ArrayList<>(size);
+                    for (int k = 0; k < size; k++) b.add(job(i + k));
+                    inFlight.acquire(size);
+                    all.add(c.submitBatch(b, true, 1800).handle((r, e) -> {
+                        inFlight.release(size);
+                        if (e == null) for (var res : r.getResultsList()) if (succeeded(res.getJob())) ok.incrementAndGet();
+                        return null;
+                    }));
+                }
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
+                double s = (System.nanoTime() - t0) / 1e9, cpuMs = (processCpuNanos() - cpu0) / 1e6;
+                if (rec != null) { rec.stop(); rec.dump(java.nio.file.Path.of(System.getProperty("ppfarm.bench.jfr"))); rec.close(); }
+                if (round == 1 || jobs <= 2000)
+                    System.out.printf("dispatch (proving replaced by an instant verifier-checked cached proof), result notices " + notices.name().toLowerCase(java.util.Locale.ROOT) + ", %s: %d jobs (%d succeeded) "
+                            + "in %.2f s = %.0f jobs/s, %d in flight, %d worker threads, worker prefetch %d; process CPU %.0f µs per job (%.2f cores busy; "
+                            + "the machine has %d)%n", batch == 1 ? "one Prove call per job" : "SubmitBatch of " + batch + " jobs (waiting for results)",
+                            n, ok.get(), s, n / s, concurrency, workers, prefetch > 0 ? prefetch : Math.max(8, workers), cpuMs * 1000 / n, cpuMs / 1000 / s,
+                            Runtime.getRuntime().availableProcessors());
+                if (round == 1 || jobs <= 2000) System.out.println("  broker requests per job: " + perJob(req0, brokerRequests(), n));
+            }
+        }
+    }
+
+    /** Requests the embedded broker has handled so far, by API (its {@code RequestsPerSec} meters' counts). */
+    static Map<String, Long> brokerRequests() throws Exception {
+        var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+        Map<String, Long> out = new TreeMap<>();
+        for (var name : server.queryNames(new javax.management.ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,*"), null))
+            out.merge(name.getKeyProperty("request"), (Long) server.getAttribute(name, "Count"), Long::sum);
+        return out;
+    }
+
+    static String perJob(Map<String, Long> before, Map<String, Long> after, int jobs) {
+        StringBuilder s = new StringBuilder();
+        after.forEach((api, n) -> {
+            double d = (double) (n - before.getOrDefault(api, 0L)) / jobs;
+            if (d >= 0.001) s.append(String.format("%s %.3f  ", api, d));
+        });
+        return s.toString().trim();
+    }
+
+    static boolean succeeded(Job j) {
+        return j.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED && j.getResult().getBackend().equals(CachedProofPipeline.BACKEND);
+    }
+
+    /** One real commitment proof made by the engine pipeline, for the dispatch benchmark's cache. */
+    static Path cachedProof() throws Exception {
+        Path dir = Files.createTempDirectory("ppfarm-cached-proof-");
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, null, 1, PoolProtocolInputs.INSTANCE));
+             FarmClient c = FarmClient.connectDirect(farm.address())) {
+            Job j = prove(c, job(0)).get();
+            Files.writeString(dir.resolve("proof.json"), j.getResult().getProofJson());
+            Files.writeString(dir.resolve("public.json"), j.getResult().getPublicJson());
+        }
+        return dir;
+    }
+
+    /** CPU time of this whole process (broker, farm and client), all threads. */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    static double pct(long[] micros, double p) {
+        long[] s = micros.clone();
+        Arrays.sort(s);
+        return s[(int) Math.min(s.length - 1, Math.ceil(p / 100.0 * s.length) - 1)] / 1000.0;
+    }
+
+    static String opt(String[] a, String name, String def) {
+        for (int i = 0; i + 1 < a.length; i++) if (a[i].equals(name)) return a[i + 1];
+        return def;
+    }
+
+    static int intOpt(String[] a, String name, int def) { return Integer.parseInt(opt(a, name, Integer.toString(def))); }
+}

@@ -1,0 +1,284 @@
+package org.ppfarm.embedded;
+
+import org.ppfarm.worker.Worker;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ppfarm.coordinator.Coordinator;
+import org.ppfarm.client.FarmClient;
+import org.ppfarm.coordinator.kafka.FarmFixture;
+import org.ppfarm.broker.TestBroker;
+import org.ppfarm.proto.v1.CircuitRef;
+import org.ppfarm.proto.v1.GetJobRequest;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.SubmitRequest;
+import org.ppfarm.proto.v1.SubmitResponse;
+import org.ppfarm.proto.v1.WatchJobRequest;
+import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.Node;
+import org.ppfarm.testkit.ZeroXBowInputs;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import io.grpc.stub.StreamObserver;
+import org.ppfarm.prover.groth16.Proof;
+import org.ppfarm.prover.groth16.PublicSignals;
+import org.ppfarm.prover.groth16.VerificationKey;
+import org.ppfarm.prover.groth16.Verifier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * gRPC → coordinator → Kafka (real broker) → worker → Kafka → coordinator → gRPC, with real proofs checked by snarkjs.
+ */
+class FarmEndToEndTest {
+    static TestBroker broker;
+    static FarmFixture farm;
+    static Coordinator coordinator;
+    static Worker worker;
+    static FarmClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = TestBroker.start();
+        farm = new FarmFixture(broker);
+        coordinator = farm.startCoordinator(Map.of());
+        client = FarmFixture.client(coordinator);
+        client.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
+        client.register("withdraw", "1.0.2", Artifacts.withdrawZkey(), Artifacts.withdrawWasm(), Artifacts.withdrawVkey());
+        worker = WorkerFixture.start(farm, coordinator, "w1", Map.of());
+        for (int i = 0; i < 600 && !worker.clusterUp(); i++) Thread.sleep(50); // result notices flow once it is Up
+        assertTrue(worker.clusterUp(), "the worker's node joined the coordinator's cluster");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        client.close();
+        worker.close();
+        coordinator.close();
+        farm.close();
+        broker.close();
+    }
+
+    static String commitmentInput(long i) {
+        return "{\"value\":\"" + (1000 + i) + "\",\"label\":\"" + (77 + i) + "\",\"nullifier\":\"" + (123456789 + i)
+                + "\",\"secret\":\"" + (987654321 + i) + "\"}";
+    }
+
+    static SubmitRequest commitment(String json) {
+        return SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("commitment@1.0.2")).setInputJson(json).build();
+    }
+
+    /** The proof verifies with snarkjs and its calldata is what snarkjs prints for it. */
+    static void assertVerifiesWithSnarkjs(Job job, Path vkey) throws Exception {
+        assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, job.getStatus());
+        Path proof = WorkerFixture.tempFile("proof.json", job.getResult().getProofJson());
+        Path pub = WorkerFixture.tempFile("public.json", job.getResult().getPublicJson());
+        var r = Node.snarkjsResult("groth16", "verify", vkey.toString(), pub.toString(), proof.toString());
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        assertTrue(r.stdout().contains("OK!"), r.stdout());
+        assertEquals(Node.snarkjs("zkey", "export", "soliditycalldata", pub.toString(), proof.toString()).strip(),
+                job.getResult().getSolidityCalldata().strip());
+        assertEquals(8, job.getResult().getProofElementsCount());
+    }
+
+    @Test
+    void proveReturnsAProofSnarkjsAccepts() throws Exception {
+        Job job = client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(0)));
+        assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
+        assertEquals("w1", job.getResult().getWorkerId());
+        // gpu-kernels is on the worker's class path and its host library is built here: the native CPU kernels
+        assertEquals("cpu-native", job.getResult().getBackend());
+        assertTrue(job.getResult().getTimings().getProveMicros() > 0);
+        assertEquals(1, job.getAttempts());
+        assertEquals(job, client.blocking().getJob(GetJobRequest.newBuilder().setJobId(job.getJobId()).build()));
+    }
+
+    /**
+     * The worker tells the result to the coordinator's inbox over Artery as well as writing it to Kafka; the client is
+     * answered from the notice, and the state the coordinator then makes durable is the one the client was told: a
+     * second coordinator, which only knows what Kafka holds, answers with the same proof.
+     */
+    @Test
+    void resultNoticedOverTheClusterIsTheOneMadeDurable() throws Exception {
+        long before = coordinator.resultNotices();
+        Job job = client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(300)));
+        assertTrue(coordinator.resultNotices() > before, "the result was told to the coordinator's inbox");
+        assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
+        try (Coordinator second = farm.startCoordinator(Map.of(org.ppfarm.coordinator.config.CoordinatorConfig.COORDINATOR_ID, "second"));
+             FarmClient other = FarmFixture.client(second)) {
+            Job durable = null;
+            for (int i = 0; i < 600; i++) {
+                try {
+                    durable = other.blocking().getJob(GetJobRequest.newBuilder().setJobId(job.getJobId()).build());
+                    if (durable.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED) break;
+                } catch (io.grpc.StatusRuntimeException e) {
+                    if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) throw e; // its state is not on the topic yet
+                }
+                Thread.sleep(50);
+            }
+            assertTrue(durable != null, "the second coordinator learnt the job from Kafka");
+            assertEquals(job.getResult().getProofJson(), durable.getResult().getProofJson());
+            assertEquals(job.getResult().getPublicSignalsList(), durable.getResult().getPublicSignalsList());
+        }
+    }
+
+    /**
+     * A job offered straight to the idle worker over the cluster is proved once: its record, written to a partition
+     * the worker owns, is settled by the offered run (the workers' group commits past it) instead of proved again.
+     */
+    @Test
+    void jobOfferedToAnIdleWorkerIsProvedOnceAndItsRecordIsSettled() throws Exception {
+        for (int i = 0; i < 600 && coordinator.knownWorkers() == 0; i++) Thread.sleep(50);
+        assertEquals(1, coordinator.knownWorkers(), "the worker told the coordinator its state");
+        awaitRecordsSettled(); // earlier tests' jobs are all done: the worker is idle
+        long offers = coordinator.jobOffers(), taken = worker.offersTaken(), proofs = worker.proofsMade();
+        int submitted = 0;
+        Job job = null;
+        // the first job may find the worker's idle state not yet told (it is sent on change and every 5 s)
+        while (submitted < 5 && coordinator.jobOffers() == offers) {
+            job = client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(400 + submitted++)));
+            assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
+            assertEquals(1, job.getAttempts());
+        }
+        assertEquals(offers + 1, coordinator.jobOffers(), "a job was offered");
+        assertEquals(taken + 1, worker.offersTaken(), "the worker took it");
+        awaitRecordsSettled();
+        assertEquals(submitted, worker.proofsMade() - proofs, "each job proved once: the offered job's record was not proved again");
+    }
+
+    /** Waits until the workers' group has committed every job record (so every job's Kafka copy is settled). */
+    static void awaitRecordsSettled() throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            long lag = -1;
+            for (int i = 0; i < 600 && lag != 0; i++) {
+                var committed = admin.listConsumerGroupOffsets(farm.prefix + ".workers").partitionsToOffsetAndMetadata().get();
+                var latest = new java.util.HashMap<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>();
+                for (var t : admin.describeTopics(new org.ppfarm.farm.kafka.FarmTopics(farm.prefix).jobTopics()).allTopicNames().get().values())
+                    for (var p : t.partitions())
+                        latest.put(new org.apache.kafka.common.TopicPartition(t.name(), p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
+                var ends = admin.listOffsets(latest).all().get();
+                lag = 0;
+                for (var e : ends.entrySet()) {
+                    var c = committed.get(e.getKey());
+                    lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+                }
+                if (lag != 0) Thread.sleep(50);
+            }
+            assertEquals(0, lag, "records the workers' group has not committed");
+        }
+    }
+
+    @Test
+    void watchSeesTheJobsStatesInOrderEndingSucceeded() {
+        SubmitResponse s = client.blocking().submit(commitment(commitmentInput(1)));
+        List<JobStatus> seen = new ArrayList<>();
+        client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).watchJob(WatchJobRequest.newBuilder().setJobId(s.getJobId()).build())
+                .forEachRemaining(j -> { if (seen.isEmpty() || seen.getLast() != j.getStatus()) seen.add(j.getStatus()); });
+        assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, seen.getLast());
+        // in order, each at most once; RUNNING may be missing: a job done within worker.running.report.delay.ms sends
+        // no RUNNING report, and a result notice can overtake the report, which travels through Kafka
+        assertTrue(seen.equals(List.of(JobStatus.JOB_STATUS_QUEUED, JobStatus.JOB_STATUS_RUNNING, JobStatus.JOB_STATUS_SUCCEEDED))
+                || seen.equals(List.of(JobStatus.JOB_STATUS_QUEUED, JobStatus.JOB_STATUS_SUCCEEDED))
+                || seen.equals(List.of(JobStatus.JOB_STATUS_RUNNING, JobStatus.JOB_STATUS_SUCCEEDED))
+                || seen.equals(List.of(JobStatus.JOB_STATUS_SUCCEEDED)), seen.toString());
+    }
+
+    @Test
+    void inputTheCircuitRejectsFailsOnceAndTheWorkerGoesOn() throws Exception {
+        // well-formed field elements, but the circuit has no signal 'amount' and lacks 'secret'
+        var e = assertThrows(StatusRuntimeException.class, () -> client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS)
+                .prove(commitment("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"amount\":\"4\"}")));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+        assertTrue(e.getStatus().getDescription().startsWith("witness: "), e.getStatus().getDescription());
+        // the same worker proves the next job
+        assertVerifiesWithSnarkjs(client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(2))),
+                Artifacts.commitmentVkey());
+    }
+
+    @Test
+    void twoHundredConcurrentSubmissionsAllCompleteWithValidProofs() throws Exception {
+        int n = 200;
+        List<CompletableFuture<Job>> results = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            CompletableFuture<Job> f = new CompletableFuture<>();
+            client.async().withDeadlineAfter(10, TimeUnit.MINUTES).prove(commitment(commitmentInput(1000 + i)), new StreamObserver<>() {
+                @Override public void onNext(Job j) { f.complete(j); }
+                @Override public void onError(Throwable t) { f.completeExceptionally(t); }
+                @Override public void onCompleted() { }
+            });
+            results.add(f);
+        }
+        VerificationKey vk = VerificationKey.readJson(Artifacts.commitmentVkey());
+        Set<String> ids = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            Job j = results.get(i).get(10, TimeUnit.MINUTES);
+            assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, j.getStatus());
+            assertTrue(ids.add(j.getJobId()));
+            PublicSignals pub = PublicSignals.parseJson(j.getResult().getPublicJson(), "public");
+            assertTrue(Verifier.verify(vk, pub, Proof.parseJson(j.getResult().getProofJson(), "proof")), "job " + i + " proof verifies");
+            // the commitment circuit's first output is Poseidon(value, label, Poseidon(nullifier, secret)): distinct per input
+            assertEquals(4, pub.size());
+        }
+        assertEquals(n, results.stream().map(f -> f.join().getResult().getPublicJson()).distinct().count());
+        assertVerifiesWithSnarkjs(results.get(n - 1).join(), Artifacts.commitmentVkey());
+    }
+
+    @Test
+    void batchWithValidAndInvalidJobsProvesTheValidOnes() throws Exception {
+        List<SubmitRequest> batch = List.of(
+                commitment(commitmentInput(3000)),
+                commitment("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"secret\":\"-4\"}"),
+                SubmitRequest.newBuilder(commitment(commitmentInput(3001))).setIdempotencyKey("e2e-batch").build(),
+                SubmitRequest.newBuilder(commitment(commitmentInput(3002))).setIdempotencyKey("e2e-batch").build(),
+                // well-formed, but the circuit has no signal 'amount': refused by the worker, a terminal FAILED result
+                commitment("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"amount\":\"4\"}"));
+        var r = client.submitBatch(batch, true, 300).get(300, TimeUnit.SECONDS).getResultsList();
+        assertEquals(5, r.size());
+        assertEquals(Status.Code.INVALID_ARGUMENT.value(), r.get(1).getError().getCode());
+        assertEquals("input signal 'secret': negative value; field elements are 0 ≤ x < r", r.get(1).getError().getMessage());
+        assertTrue(r.get(3).getSubmitted().getExisting());
+        assertEquals(r.get(2).getSubmitted().getJobId(), r.get(3).getSubmitted().getJobId());
+        assertEquals(r.get(2).getJob(), r.get(3).getJob());
+        for (int i : new int[]{0, 2}) {
+            assertEquals(r.get(i).getSubmitted().getJobId(), r.get(i).getJob().getJobId());
+            assertVerifiesWithSnarkjs(r.get(i).getJob(), Artifacts.commitmentVkey());
+        }
+        assertEquals(JobStatus.JOB_STATUS_FAILED, r.get(4).getJob().getStatus());
+        assertEquals(Status.Code.INVALID_ARGUMENT.value(), r.get(4).getJob().getError().getCode());
+        assertTrue(r.get(4).getJob().getError().getMessage().startsWith("witness: "), r.get(4).getJob().getError().getMessage());
+    }
+
+    @Test
+    void withdrawRequestIsBuiltCheckedProvedAndVerified() throws Exception {
+        ZeroXBowInputs.Case c = ZeroXBowInputs.withdrawCases(500, 1, 7, 4, false).getFirst();
+        Job job = client.blocking().withDeadlineAfter(300, TimeUnit.SECONDS).prove(SubmitRequest.newBuilder()
+                .setCircuit(CircuitRef.newBuilder().setName("withdraw")).setWithdrawRequestJson(c.request()).build());
+        assertVerifiesWithSnarkjs(job, Artifacts.withdrawVkey());
+        assertEquals(c.publicSignals(), PublicSignals.parseJson(job.getResult().getPublicJson(), "public").toJson().lines()
+                .map(String::strip).filter(l -> l.startsWith("\"")).map(l -> l.replaceAll("[\",]", "")).toList());
+    }
+
+    @Test
+    void impossibleWithdrawalIsRefusedBeforeEnqueueNamingTheField() {
+        ZeroXBowInputs.Case c = ZeroXBowInputs.withdrawCases(600, 1, 3, 2, false).getFirst();
+        String tooMuch = c.request().replaceFirst("\"withdrawnValue\"\\s*:\\s*\"[0-9]+\"", "\"withdrawnValue\":\"" + "9".repeat(30) + "\"");
+        var e = assertThrows(StatusRuntimeException.class, () -> client.blocking().submit(SubmitRequest.newBuilder()
+                .setCircuit(CircuitRef.newBuilder().setName("withdraw")).setWithdrawRequestJson(tooMuch).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().startsWith("withdraw request: ") && e.getStatus().getDescription().contains("withdrawnValue"),
+                e.getStatus().getDescription());
+    }
+}

@@ -1,0 +1,139 @@
+package org.ppfarm.farm.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.ppfarm.farm.kafka.FarmTopics;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Kafka and Pekko cluster settings coordinators and workers share, and the helpers that turn them into client
+ * properties and an actor system's config. Any key under {@code kafka.client.} is passed to every Kafka client with
+ * the prefix removed (e.g. {@code kafka.client.security.protocol=SSL}).
+ */
+public final class FarmConfigs {
+    public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
+    public static final String KAFKA_TOPIC_PREFIX = "kafka.topic.prefix";
+    public static final String KAFKA_TOPIC_PARTITIONS = "kafka.topic.partitions";
+    public static final String KAFKA_TOPIC_REPLICATION = "kafka.topic.replication.factor";
+    public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+    public static final String CLUSTER_HOST = "cluster.host";
+    public static final String CLUSTER_PORT = "cluster.port";
+    public static final String CLUSTER_SEED_NODES = "cluster.seed.nodes";
+    /** The actor system's name: every node of one farm's cluster has it. */
+    public static final String CLUSTER_SYSTEM = "ppfarm";
+
+    private FarmConfigs() {}
+
+    public static ConfigDef kafka(ConfigDef def) {
+        return def
+                .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
+                        Importance.HIGH, "Kafka bootstrap servers (host:port,...).")
+                .define(KAFKA_TOPIC_PREFIX, Type.STRING, "ppfarm", Importance.MEDIUM,
+                        "Prefix of the farm's topics: <prefix>.jobs.{high,normal,low}, <prefix>.events, <prefix>.state.")
+                .define(KAFKA_TOPIC_PARTITIONS, Type.INT, 12, Range.between(1, 10_000), Importance.MEDIUM,
+                        "Partitions of each farm topic when the farm creates them; the most workers one priority can use.")
+                .define(KAFKA_TOPIC_REPLICATION, Type.SHORT, (short) 1, Importance.MEDIUM,
+                        "Replication factor of the farm's topics when the farm creates them (3 on a production cluster).");
+    }
+
+    /** The Pekko cluster keys; {@code seedsDoc} says what an empty seed list means for this kind of node. */
+    public static ConfigDef cluster(ConfigDef def, String seedsDoc) {
+        return def
+                .define(CLUSTER_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Pekko cluster (Artery) bind host.")
+                .define(CLUSTER_PORT, Type.INT, 0, Range.between(0, 65535), Importance.MEDIUM,
+                        "Pekko cluster (Artery) port; 0 picks a free one.")
+                .define(CLUSTER_SEED_NODES, Type.LIST, "", Importance.MEDIUM,
+                        "Pekko cluster seed nodes (pekko://" + CLUSTER_SYSTEM + "@host:port); " + seedsDoc);
+    }
+
+    public static void validateCluster(AbstractConfig c) {
+        for (String seed : c.getList(CLUSTER_SEED_NODES))
+            if (!seed.startsWith("pekko://" + CLUSTER_SYSTEM + "@"))
+                throw new ConfigException(CLUSTER_SEED_NODES, seed, "expected pekko://" + CLUSTER_SYSTEM + "@host:port");
+    }
+
+    /**
+     * The config of a farm node's actor system: a Pekko Cluster Typed member with {@code role} (coordinator or
+     * worker) on cluster.host:cluster.port, joining cluster.seed.nodes, split-brain resolver downing (majorities
+     * among coordinators), logging through SLF4J, no JVM exit or shutdown hook of its own (the node's close() stops
+     * it).
+     */
+    public static Config pekkoConfig(AbstractConfig c, String role) {
+        List<String> seeds = new ArrayList<>();
+        for (String s : c.getList(CLUSTER_SEED_NODES)) seeds.add("\"" + s + "\"");
+        return ConfigFactory.parseString(String.join("\n",
+                "pekko.actor.provider = cluster",
+                "pekko.remote.artery.canonical.hostname = \"" + c.getString(CLUSTER_HOST) + "\"",
+                "pekko.remote.artery.canonical.port = " + c.getInt(CLUSTER_PORT),
+                "pekko.cluster.seed-nodes = [" + String.join(",", seeds) + "]",
+                "pekko.cluster.roles = [" + role + "]",
+                "pekko.cluster.jmx.enabled = off",
+                "pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
+                // majorities are counted among coordinators only: an unreachable worker (crashed, or its process
+                // killed) is downed, and never the coordinator side of an even split (keep-majority would keep the
+                // side with the lowest address, which can be a lone worker's)
+                "pekko.cluster.split-brain-resolver.keep-majority.role = coordinator",
+                "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
+                "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
+                "pekko.loglevel = WARNING",
+                "pekko.log-dead-letters = off",
+                "pekko.coordinated-shutdown.exit-jvm = off",
+                "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
+                .withFallback(ConfigFactory.defaultReference());
+    }
+
+    public static void validateKafka(AbstractConfig c) {
+        try {
+            new FarmTopics(c.getString(KAFKA_TOPIC_PREFIX));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(KAFKA_TOPIC_PREFIX, c.getString(KAFKA_TOPIC_PREFIX), e.getMessage());
+        }
+        if (c.getShort(KAFKA_TOPIC_REPLICATION) < 1)
+            throw new ConfigException(KAFKA_TOPIC_REPLICATION, c.getShort(KAFKA_TOPIC_REPLICATION), "at least 1");
+    }
+
+    /** bootstrap.servers plus every {@code kafka.client.*} override. */
+    public static Map<String, Object> clientProps(AbstractConfig c) {
+        Map<String, Object> p = new HashMap<>(c.originalsWithPrefix(KAFKA_CLIENT_PREFIX));
+        p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, c.getString(KAFKA_BOOTSTRAP_SERVERS));
+        return p;
+    }
+
+    /**
+     * Properties of every farm producer (the coordinators' job log, the workers' events), over {@code clientProps}:
+     * <ul>
+     *   <li>acks=all and idempotence: a record is durable, once, before anyone acts on its acknowledgement;</li>
+     *   <li>no linger and one request in flight: an idle farm sends each record at once (a submit and a result wait
+     *       for it), while a busy one gathers the records that arrive during a request into the next, so it sends
+     *       fewer, fuller produce requests (the broker's cost is per request and per partition batch); one request in
+     *       flight also keeps a job's events in the order they were sent;</li>
+     *   <li>256 KiB batches: results are a few KB, and Kafka's default 16 KiB batch capped a request at ~4 records per
+     *       partition (FarmBench dispatch: 0.18 produce requests per job, 0.075 with 256 KiB, ~20 % less CPU per job).
+     *       A batch only grows while a request is out, so an idle farm's latency is unchanged.</li>
+     * </ul>
+     */
+    public static Map<String, Object> producerProps(Map<String, Object> clientProps, String clientId) {
+        Map<String, Object> p = new HashMap<>(clientProps);
+        p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 << 10);
+        return p;
+    }
+
+    public static FarmTopics topics(AbstractConfig c) { return new FarmTopics(c.getString(KAFKA_TOPIC_PREFIX)); }
+}

@@ -1,0 +1,83 @@
+package org.ppfarm.farm.kafka;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.ppfarm.proto.v1.Priority;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The farm's Kafka topic layout (docs/farm.md draws it). With prefix {@code p}:
+ * <ul>
+ *   <li>{@code p.jobs.high}, {@code p.jobs.normal}, {@code p.jobs.low} — one topic per priority, value
+ *       {@code JobRecord} (input sealed), key the job id (spread over partitions) or the zkey hash (a circuit's jobs
+ *       pinned to one partition, so one worker keeps its key resident). Workers consume all three in one group and
+ *       take higher priorities first.</li>
+ *   <li>{@code p.events} — value {@code JobEvent}, key the job id: workers report started / succeeded / failed.
+ *       Coordinators consume it in their own group and turn the first terminal event of a job into its state.</li>
+ *   <li>{@code p.state} — compacted, value {@code JobStateRecord}, key the job id: the authoritative state of every
+ *       job. Coordinators replay it at start, so a restarted coordinator answers for jobs it never saw; workers
+ *       follow it to skip cancelled and already-finished jobs. Every record carries the headers
+ *       {@value #STATUS_HEADER} and {@value #ORIGIN_HEADER}, so followers can act without parsing the value (which
+ *       holds the whole proof).</li>
+ * </ul>
+ */
+public record FarmTopics(String prefix) {
+    /** State-record header: the job's status as its proto enum number in decimal ASCII. */
+    public static final String STATUS_HEADER = "ppfarm-status";
+    /** State-record header: the writer's incarnation (unique per coordinator start), so a writer can skip its echo. */
+    public static final String ORIGIN_HEADER = "ppfarm-origin";
+
+    public FarmTopics {
+        if (prefix == null || !prefix.matches("[A-Za-z0-9._-]+"))
+            throw new IllegalArgumentException("topic prefix '" + prefix + "': letters, digits, '.', '_' and '-' only");
+    }
+
+    public String jobs(Priority priority) {
+        return prefix + ".jobs." + switch (priority) {
+            case PRIORITY_HIGH -> "high";
+            case PRIORITY_LOW -> "low";
+            default -> "normal";
+        };
+    }
+
+    /** The job topics, highest priority first. */
+    public List<String> jobTopics() {
+        return List.of(jobs(Priority.PRIORITY_HIGH), jobs(Priority.PRIORITY_NORMAL), jobs(Priority.PRIORITY_LOW));
+    }
+
+    /** 0 for the high topic, 1 normal, 2 low; -1 for a topic that is not a job topic. */
+    public int rank(String topic) {
+        return jobTopics().indexOf(topic);
+    }
+
+    public String events() { return prefix + ".events"; }
+
+    public String state() { return prefix + ".state"; }
+
+    /** Creates whichever of the topics do not exist yet. */
+    public void ensure(Admin admin, int partitions, short replication) {
+        List<NewTopic> topics = new ArrayList<>();
+        for (String t : jobTopics()) topics.add(new NewTopic(t, partitions, replication));
+        topics.add(new NewTopic(events(), partitions, replication));
+        topics.add(new NewTopic(state(), partitions, replication).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000")));
+        for (NewTopic t : topics) {
+            try {
+                admin.createTopics(List.of(t)).all().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException))
+                    throw new IllegalStateException("cannot create topic " + t.name() + ": " + e.getCause().getMessage(), e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted creating topic " + t.name(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package org.ppfarm.farm.kafka;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobStateRecord;
+import org.ppfarm.proto.v1.JobStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Follows the compacted state topic from its beginning, on its own thread, handing every job state to a sink. Not a
+ * consumer-group member: every coordinator and worker reads every partition. {@link #awaitCaughtUp} returns once the
+ * records that existed at start have all been handed over, so a restarted coordinator knows every job before it
+ * serves. The sink sees the record's {@link FarmTopics} headers first and parses the value (the whole job, proof
+ * included) only if it needs it.
+ */
+public final class StateFollower implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StateFollower.class);
+
+    /** What a follower does with one state record. */
+    @FunctionalInterface
+    public interface Sink {
+        /**
+         * @param jobId  the record's key
+         * @param status the status header, or null for a record without one (then parse {@code job})
+         * @param origin the writer's incarnation header ({@value FarmTopics#ORIGIN_HEADER}), or null
+         * @param job    parses the value on demand; throws {@link IllegalArgumentException} for an unreadable one
+         */
+        void accept(String jobId, JobStatus status, String origin, Supplier<Job> job);
+    }
+
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final String topic;
+    private final Sink sink;
+    private final CountDownLatch caughtUp = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public StateFollower(Map<String, Object> clientProps, String clientId, String topic, Sink sink) {
+        Map<String, Object> p = new HashMap<>(clientProps);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-state");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+        // nobody waits on this follower record by record (its readers skip finished jobs or learn other coordinators'
+        // states): let the broker gather up to 64 KiB or 50 ms per fetch instead of answering every record
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 << 10);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        this.topic = topic;
+        this.sink = sink;
+        this.thread = Thread.ofPlatform().name(clientId + "-state-follower").daemon().unstarted(this::run);
+    }
+
+    public StateFollower start() {
+        thread.start();
+        return this;
+    }
+
+    /** Waits until everything on the topic at start has been handed to the sink. */
+    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
+        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void run() {
+        try {
+            // a topic created a moment ago may not be in the metadata yet
+            List<PartitionInfo> infos = List.of();
+            for (long end = System.nanoTime() + Duration.ofSeconds(60).toNanos(); infos.isEmpty() && running; Thread.sleep(100)) {
+                infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+                if (System.nanoTime() > end) throw new IllegalStateException("topic " + topic + " has no partitions");
+            }
+            List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(parts));
+            while (running) {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    if (r.value() == null) continue; // tombstone
+                    try {
+                        sink.accept(r.key(), status(r.headers().lastHeader(FarmTopics.STATUS_HEADER)), text(r.headers().lastHeader(FarmTopics.ORIGIN_HEADER)),
+                                () -> parse(r.value()));
+                    } catch (IllegalArgumentException e) {
+                        log.warn("state topic {}-{}@{}: unreadable record skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                    }
+                }
+                if (!end.isEmpty()) {
+                    end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
+                    if (end.isEmpty()) caughtUp.countDown();
+                } else caughtUp.countDown();
+            }
+        } catch (WakeupException e) {
+            if (running) log.error("state follower woken unexpectedly", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.error("state follower stopped: {}", e.toString());
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private static Job parse(byte[] value) {
+        try {
+            return JobStateRecord.parseFrom(value).getJob();
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static JobStatus status(Header h) {
+        if (h == null) return null;
+        try {
+            JobStatus s = JobStatus.forNumber(Integer.parseInt(new String(h.value(), StandardCharsets.US_ASCII)));
+            return s == null || s == JobStatus.JOB_STATUS_UNSPECIFIED ? null : s;
+        } catch (NumberFormatException e) {
+            return null; // a header this build cannot read: the sink parses the value instead
+        }
+    }
+
+    private static String text(Header h) { return h == null ? null : new String(h.value(), StandardCharsets.UTF_8); }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}

@@ -1,0 +1,110 @@
+package org.ppfarm.farm.jobs;
+
+import com.google.protobuf.util.Timestamps;
+import org.junit.jupiter.api.Test;
+import org.ppfarm.proto.v1.Circuit;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobError;
+import org.ppfarm.proto.v1.JobEvent;
+import org.ppfarm.proto.v1.JobRecord;
+import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.Priority;
+import org.ppfarm.proto.v1.ProofResult;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+class JobStatesTest {
+    static final JobRecord RECORD = JobRecord.newBuilder().setJobId("j1")
+            .setCircuit(Circuit.newBuilder().setName("commitment@1").setZkeySha256("aa".repeat(32)))
+            .setPriority(Priority.PRIORITY_HIGH).setSubmittedAt(Timestamps.fromMillis(1_000))
+            .setDeadline(Timestamps.fromMillis(9_000)).setIdempotencyKey("k1").build();
+
+    static JobEvent started() {
+        return JobEvent.newBuilder().setJobId("j1").setWorkerId("w").setStarted(JobEvent.Started.getDefaultInstance()).build();
+    }
+
+    static JobEvent succeeded(String worker, boolean withSubmission) {
+        JobEvent.Builder b = JobEvent.newBuilder().setJobId("j1").setWorkerId(worker).setAt(Timestamps.fromMillis(2_000))
+                .setSucceeded(ProofResult.newBuilder().setWorkerId(worker).setProofJson("{}"));
+        if (withSubmission) b.setSubmission(JobStates.queued(RECORD));
+        return b.build();
+    }
+
+    static Job apply(Job current, JobEvent e) {
+        Job applied = JobStates.apply(current, e);
+        assertEquals(JobStates.merge(current, JobStates.fromEvent(current, e)), applied, "apply is merge(fromEvent)");
+        return applied;
+    }
+
+    @Test
+    void queuedStateCarriesTheRecordsSubmissionFactsButNotItsInput() {
+        Job q = JobStates.queued(RECORD);
+        assertEquals(JobStatus.JOB_STATUS_QUEUED, q.getStatus());
+        assertEquals("commitment@1", q.getCircuit().getName());
+        assertEquals(Priority.PRIORITY_HIGH, q.getPriority());
+        assertEquals(RECORD.getSubmittedAt(), q.getSubmittedAt());
+        assertEquals(RECORD.getDeadline(), q.getDeadline());
+        assertEquals("k1", q.getIdempotencyKey());
+        assertFalse(q.hasResult());
+    }
+
+    @Test
+    void aJobThatFinishesWithoutAStartedEventCountsOneAttempt() {
+        Job done = apply(JobStates.queued(RECORD), succeeded("w", true));
+        assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, done.getStatus());
+        assertEquals(1, done.getAttempts());
+        // with a started event first, the attempt is counted once, not twice
+        Job running = apply(JobStates.queued(RECORD), started());
+        assertEquals(1, running.getAttempts());
+        assertEquals(1, apply(running, succeeded("w", true)).getAttempts());
+    }
+
+    @Test
+    void aRunningReportArrivingAfterTheResultChangesNothing() {
+        Job done = apply(JobStates.queued(RECORD), succeeded("w", true));
+        assertEquals(done, apply(done, started()));
+    }
+
+    @Test
+    void anEventOnAFinalStateCopiesNothingButTheSubmissionFactsItLacks() {
+        Job done = apply(JobStates.queued(RECORD), succeeded("w", true));
+        assertSame(done, JobStates.apply(done, succeeded("other", true)), "a duplicate result: the same state, not a copy");
+        Job bare = apply(null, succeeded("w", false));
+        Job filled = apply(bare, succeeded("other", true));
+        assertEquals("w", filled.getResult().getWorkerId(), "the first result stays");
+        assertEquals("commitment@1", filled.getCircuit().getName(), "the facts it lacked are learnt");
+    }
+
+    @Test
+    void aDuplicateResultChangesNothing() {
+        Job done = apply(JobStates.queued(RECORD), succeeded("w", true));
+        assertEquals(done, apply(done, succeeded("other", true)));
+        Job failed = apply(done, JobEvent.newBuilder().setJobId("j1").setFailed(JobError.newBuilder().setCode(13)).build());
+        assertEquals(done, failed);
+    }
+
+    @Test
+    void aCoordinatorThatNeverSawTheJobRecordsItWholeFromTheTerminalEvent() {
+        Job done = apply(null, succeeded("w", true));
+        assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, done.getStatus());
+        assertEquals("commitment@1", done.getCircuit().getName());
+        assertEquals("k1", done.getIdempotencyKey());
+        assertEquals(RECORD.getSubmittedAt(), done.getSubmittedAt());
+        assertEquals(Priority.PRIORITY_HIGH, done.getPriority());
+        assertEquals("w", done.getResult().getWorkerId());
+        // an older worker's event without the facts still gives the result
+        Job bare = apply(null, succeeded("w", false));
+        assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, bare.getStatus());
+        assertFalse(bare.hasCircuit());
+    }
+
+    @Test
+    void aTerminalStateOutranksAQueuedRecordReplayedAfterIt() {
+        Job done = apply(JobStates.queued(RECORD), succeeded("w", true));
+        Job merged = JobStates.merge(done, JobStates.queued(RECORD));
+        assertEquals(done, merged);
+        assertSame(JobStatus.JOB_STATUS_SUCCEEDED, merged.getStatus());
+    }
+}
