@@ -78,8 +78,8 @@ public final class CpuMsm implements MsmBackend {
     private final AtomicLong tableBytes = new AtomicLong();
     /** A fixed table window size for tests, with the table used for every MSM (0: chosen by cost). */
     private final int tableC;
-    /** A fixed window size for tuning experiments ({@link MsmBench}); 0 chooses by {@link #chooseC}. */
-    static volatile int forcedC;
+    /** A fixed window size for tuning experiments ({@link #forceWindowBits}); 0 chooses by {@link #chooseC}. */
+    private static volatile int forcedC;
 
     /**
      * Uses the shared MSM pool (one thread per core), the selected kernel ({@link CpuKernels#selected}) and the
@@ -151,6 +151,16 @@ public final class CpuMsm implements MsmBackend {
 
     /** The shared pool the no-argument constructor uses (one thread per core), for other CPU-bound prover steps. */
     public static ForkJoinPool sharedPool() { return SharedPool.POOL; }
+
+    /**
+     * Fixes Pippenger's window size for every MSM of every {@code CpuMsm} in this JVM (capped by the scalars' bits),
+     * instead of the cost model's {@link #chooseC choice}: for tuning experiments only (the bench module's
+     * {@code MsmBench}). 0 restores the cost model.
+     */
+    public static void forceWindowBits(int bits) {
+        if (bits < 0) throw new IllegalArgumentException("window bits must be >= 0: " + bits);
+        forcedC = bits;
+    }
 
     /** "cpu" with the Java kernel, "cpu-native" with the native one. */
     @Override public String name() { return kernel.name().equals("java") ? "cpu" : "cpu-" + kernel.name(); }

@@ -1,4 +1,4 @@
-package org.ppfarm.privacypool.bench;
+package org.ppfarm.bench;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -22,7 +22,7 @@ import org.ppfarm.prover.bn254.Field;
  * Benchmarks of the privacy-pool library (single thread): Poseidon(1..3) hashes per second on the allocation-free
  * path, and the time to build withdraw inputs for a note in a 100,000-leaf state tree — the trees from leaves, the
  * checks and proofs alone on built trees, and the whole {@code ppfarm inputs withdraw} path from request JSON.
- * Usage: {@code PrivacyPoolBench [stateLeaves] [aspLeaves] [seconds per Poseidon run]}.
+ * Usage: {@code scripts/bench.sh PrivacyPoolBench [stateLeaves] [aspLeaves] [seconds per Poseidon run]}.
  */
 public final class PrivacyPoolBench {
     private PrivacyPoolBench() {}

@@ -1,4 +1,4 @@
-package org.ppfarm.gpukernels;
+package org.ppfarm.bench;
 
 import java.math.BigInteger;
 import java.nio.file.Path;
@@ -11,6 +11,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import org.ppfarm.gpukernels.GpuAvailability;
+import org.ppfarm.gpukernels.GpuBackend;
+import org.ppfarm.gpukernels.KernelContext;
+import org.ppfarm.gpukernels.NativeKernels;
+import org.ppfarm.gpukernels.NativeLibraries;
+import org.ppfarm.gpukernels.ResidentBases;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.bn254.G1;
@@ -23,14 +29,14 @@ import org.ppfarm.prover.groth16.ProvingKey;
 import org.ppfarm.prover.msm.MsmBackend.Group;
 
 /**
- * {@code gpu-kernels/bench.sh}: MSM and NTT timings of the kernels. On a machine without a usable GPU it prints
- * why and exits 0 without a figure (unless {@code --host} asks for the host build, which only checks the harness:
- * its times say nothing about a GPU). Times are wall clock per call through the Java API, so they include the copy
- * of inputs to and results from the device; bases are resident, as in proving.
+ * MSM and NTT timings of the GPU kernels (module gpu-kernels). On a machine without a usable GPU it prints why and
+ * exits 0 without a figure (unless {@code --host} asks for the host build, which only checks the harness: its times
+ * say nothing about a GPU). Times are wall clock per call through the Java API, so they include the copy of inputs
+ * to and results from the device; bases are resident, as in proving.
  *
  * <pre>
- *   bench.sh [--host] [--runs N] [--msm-logs 16,18,20] [--g2-logs 16,18] [--ntt-logs 16,20] [--batch 1,8,32]
- *            [--zkey withdraw.zkey --wtns withdraw.wtns [--proofs 64] [--threads 4]]
+ *   scripts/bench.sh GpuBench [--host] [--runs N] [--msm-logs 16,18,20] [--g2-logs 16,18] [--ntt-logs 16,20]
+ *                             [--batch 1,8,32] [--zkey withdraw.zkey --wtns withdraw.wtns [--proofs 64] [--threads 4]]
  * </pre>
  *
  * With {@code --zkey}/{@code --wtns} it also proves with the engine's {@link Groth16Prover} on this backend: one
@@ -122,8 +128,8 @@ public final class GpuBench {
         try (ResidentBases rb = ctx.upload(g, bases, 0, n)) {
             double[] ms = time(runs, () -> ctx.msm(rb, scalars, 0, n, vectors, 0, out, 0));
             String what = vectors == 1 ? "" : " x " + vectors + " vectors";
-            System.out.printf("msm %s 2^%d%s: median %.3f ms, min %.3f ms%s%n", g, log, what, median(ms), min(ms),
-                    vectors == 1 ? "" : String.format(" (%.3f ms per vector)", median(ms) / vectors));
+            System.out.printf("msm %s 2^%d%s: median %.3f ms, min %.3f ms%s%n", g, log, what, Stats.median(ms),
+                    Stats.min(ms), vectors == 1 ? "" : String.format(" (%.3f ms per vector)", Stats.median(ms) / vectors));
         }
     }
 
@@ -135,7 +141,7 @@ public final class GpuBench {
         double[] fwd = time(runs, () -> ctx.ntt(data, log, 1));
         double[] h = time(runs, () -> ctx.computeH(a, b, c, log, null, true));
         System.out.printf("ntt 2^%d: median %.3f ms, min %.3f ms; H step (3 intt + 3 coset ntt + pointwise): "
-                + "median %.3f ms%n", log, median(fwd), min(fwd), median(h));
+                + "median %.3f ms%n", log, Stats.median(fwd), Stats.min(fwd), Stats.median(h));
     }
 
     /** Distinct points i*G + s*G (a progression with the engine's additions), affine. */
@@ -179,14 +185,6 @@ public final class GpuBench {
         }
         return ms;
     }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    private static double min(double[] v) { return Arrays.stream(v).min().orElse(Double.NaN); }
 
     private static int[] ints(String csv) {
         List<Integer> out = new ArrayList<>();

@@ -1,4 +1,4 @@
-package org.ppfarm.prover.msm;
+package org.ppfarm.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -9,32 +9,37 @@ import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.bn254.G1;
 import org.ppfarm.prover.bn254.G2;
+import org.ppfarm.prover.msm.CpuMsm;
+import org.ppfarm.prover.msm.MsmBackend;
 import org.ppfarm.prover.msm.MsmBackend.Group;
 
 /**
  * A JMH-free micro benchmark of the CPU MSM and the field multiplication it rests on; prints medians (the
- * development machine is shared and noisy). Run with the built jar:
+ * development machine is shared and noisy):
  * <pre>
- *   java -cp prover/target/ppfarm-prover-*.jar org.ppfarm.prover.msm.MsmBench [runs [window-bits [big]]]
+ *   scripts/bench.sh MsmBench [runs [window-bits [big]]]
  * </pre>
  * (window-bits fixes Pippenger's c instead of the cost model's choice, for tuning.) Each MSM is run on the plain
- * path (a backend without tables) and with a fixed-base table ({@link FixedBaseTable}, the default backend), whose
+ * path (a backend without tables) and with a fixed-base table ({@code FixedBaseTable}, the default backend), whose
  * build time and size are printed too.
  * Bases are an arithmetic progression P_i = P_0 + i·D (cheap to build, as good as random points for the MSM);
  * scalars are uniform below r ("random") or a circom-witness-like mix ("circom": 35% zero, 25% one, 10% below
  * 2^20, 5% small negatives r - k, 5% 64-bit, 20% uniform). Besides wall-clock medians it prints CPU time
  * (the process's, summed over threads): on a machine shared with other builds the wall figure measures the
- * neighbours as much as the code, the CPU figure much less so.
+ * neighbours as much as the code, the CPU figure much less so. The MSMs run on the selected bucket kernel
+ * ({@code CpuKernels.selected()}, printed first): gpu-kernels' native loops where its host library loads, as in
+ * production; {@code PPFARM_JAVA_OPTS=-Dppfarm.cpu.kernels=java} measures the Java loops.
  */
 public final class MsmBench {
     private MsmBench() {}
 
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 7;
-        if (args.length > 1) CpuMsm.forcedC = Integer.parseInt(args[1]);   // 0: the cost model's choice
-        System.out.printf("cores %d, java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
-        fieldMul();
+        if (args.length > 1) CpuMsm.forceWindowBits(Integer.parseInt(args[1]));   // 0: the cost model's choice
         CpuMsm plain = new CpuMsm(CpuMsm.sharedPool(), 0), tables = new CpuMsm(CpuMsm.sharedPool(), Long.MAX_VALUE);
+        System.out.printf("cores %d, java %s, MSM bucket kernel %s%n", Runtime.getRuntime().availableProcessors(),
+                Runtime.version(), plain.kernel().name());
+        fieldMul();
         boolean big = args.length > 2 && args[2].equals("big");   // 2^20 G1 too: its table takes minutes to build
         SplittableRandom rnd = new SplittableRandom(1);
         long[] g1Bases = bases(new G1(), big ? 1 << 20 : 1 << 16, rnd);
@@ -78,7 +83,8 @@ public final class MsmBench {
             ns[r] = (System.nanoTime() - t0) / (double) iters;
         }
         if (f.isOne(a, 0)) System.out.println("(unlikely)");   // keep the chain alive
-        System.out.printf("Fq mul: median %.1f ns/op wall, %.1f ns/op thread CPU%n", median(ns), median(cpu));
+        System.out.printf("Fq mul: median %.1f ns/op wall, %.1f ns/op thread CPU%n", Stats.median(ns),
+                Stats.median(cpu));
     }
 
     private static void bench(String label, CpuMsm msm, MsmBackend.Bases b, long[] scalars, String mix, int runs) {
@@ -93,11 +99,11 @@ public final class MsmBench {
         }
         Arrays.sort(ms);
         System.out.printf("%s MSM n=2^%d %-6s %s: median %.1f ms (min %.1f, max %.1f, %d runs); CPU median %.1f ms%n",
-                b.group(), Integer.numberOfTrailingZeros(b.count()), mix, label, median(ms), ms[0], ms[runs - 1], runs,
-                median(cpu));
+                b.group(), Integer.numberOfTrailingZeros(b.count()), mix, label, Stats.median(ms), ms[0], ms[runs - 1],
+                runs, Stats.median(cpu));
     }
 
-    static long[] bases(Curve c, int n, SplittableRandom rnd) {
+    private static long[] bases(Curve c, int n, SplittableRandom rnd) {
         int jl = c.jacobianLongs;
         long[] g = c.jacobianOf(c.generator());
         long[] p = new long[jl], d = new long[jl];
@@ -113,7 +119,7 @@ public final class MsmBench {
         return out;
     }
 
-    static long[] scalars(int n, String mix, SplittableRandom rnd) {
+    private static long[] scalars(int n, String mix, SplittableRandom rnd) {
         BigInteger r = Field.FR.modulus();
         long[] s = new long[4 * n];
         for (int i = 0; i < n; i++) {
@@ -128,11 +134,5 @@ public final class MsmBench {
             System.arraycopy(Field.limbs(v), 0, s, 4 * i, 4);
         }
         return s;
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 }

@@ -1,4 +1,4 @@
-package org.ppfarm.witness;
+package org.ppfarm.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -12,14 +12,15 @@ import org.ppfarm.testkit.Artifacts;
 import org.ppfarm.testkit.Node;
 import org.ppfarm.testkit.Repo;
 import org.ppfarm.testkit.ZeroXBowInputs;
+import org.ppfarm.witness.WitnessCalculator;
 
 /**
- * Benchmark (not a test): the warm in-process withdraw witness time next to {@code snarkjs wtns calculate}'s CLI time
- * measured in the same run, on the same input, after checking both give the same .wtns. Run with
- * {@code scripts/bench-witness.sh [runs] [snarkjsRuns] [warmup]}.
+ * The warm in-process withdraw witness time next to {@code snarkjs wtns calculate}'s CLI time measured in the same
+ * run, on the same input, after checking both give the same .wtns (exit 1 if not). Run with
+ * {@code scripts/bench.sh WitnessBench [runs] [snarkjsRuns] [warmup]}.
  */
-public final class WitnessBenchmark {
-    private WitnessBenchmark() {}
+public final class WitnessBench {
+    private WitnessBench() {}
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
@@ -73,27 +74,18 @@ public final class WitnessBenchmark {
         }
         boolean same = Arrays.equals(ours, Files.readAllBytes(out));
 
-        double median = median(wall), snarkMedian = median(snark);
+        double median = Stats.median(wall), snarkMedian = Stats.median(snark);
         System.out.printf("withdraw witness (%d signals), %s, %d cores%n", calc.witnessSize(), Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
         System.out.printf("load (parse, outline, compile): %.0f ms; first witness: %.0f ms%n", loadMs, firstMs);
         System.out.printf("ppfarm warm witness: median %.1f ms (min %.1f, max %.1f) over %d runs after %d warm-up; thread CPU median %.1f ms%n",
-                median, min(wall), max(wall), runs, warmup, median(cpu));
+                median, Stats.min(wall), Stats.max(wall), runs, warmup, Stats.median(cpu));
         System.out.printf("snarkjs wtns calculate (CLI, node start included): median %.0f ms (min %.0f, max %.0f) over %d runs;"
-                + " process CPU median %.0f ms%n", snarkMedian, min(snark), max(snark), snarkjsRuns, median(snarkCpu));
+                + " process CPU median %.0f ms%n", snarkMedian, Stats.min(snark), Stats.max(snark), snarkjsRuns,
+                Stats.median(snarkCpu));
         System.out.printf("ratio ppfarm/snarkjs: wall %.3f (target <= 0.25), CPU %.3f; .wtns identical: %s%n", median / snarkMedian,
-                median(cpu) / median(snarkCpu), same);
+                Stats.median(cpu) / Stats.median(snarkCpu), same);
         System.out.printf("load average: %s%n", Files.readString(Path.of("/proc/loadavg")).strip());
         if (!same) System.exit(1);
     }
-
-    static double median(double[] a) {
-        double[] s = a.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-    }
-
-    static double min(double[] a) { return Arrays.stream(a).min().orElse(0); }
-
-    static double max(double[] a) { return Arrays.stream(a).max().orElse(0); }
 }

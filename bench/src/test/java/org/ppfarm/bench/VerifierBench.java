@@ -1,22 +1,31 @@
-package org.ppfarm.prover.groth16;
+package org.ppfarm.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.ppfarm.prover.groth16.PreparedVerifyingKey;
+import org.ppfarm.prover.groth16.Proof;
+import org.ppfarm.prover.groth16.PublicSignals;
+import org.ppfarm.prover.groth16.VerificationKey;
+import org.ppfarm.prover.groth16.Verifier;
 
 /**
- * Times verification (a benchmark, not a test): {@code VerifierBench <verification_key.json> <public.json>
- * <proof.json> [runs]}. After as many warm-up runs, prints median/p10/min of wall time and of this thread's CPU
+ * Times verification: {@code scripts/bench.sh VerifierBench <verification_key.json> <public.json> <proof.json>
+ * [runs]}. After as many warm-up runs, prints median/p10/min of wall time and of this thread's CPU
  * time for the prepared-key check alone, and for parse proof.json + check (the proof's G2 subgroup test included;
  * key preparation excluded). On a loaded machine the CPU-time figures are the meaningful ones: wall time then
  * mostly measures waiting for a core.
  */
 public final class VerifierBench {
-    public static void main(String[] args) {
+    private VerifierBench() {}
+
+    public static void main(String[] args) throws IOException {
         VerificationKey vk = VerificationKey.readJson(Path.of(args[0]));
         PublicSignals pub = PublicSignals.readJson(Path.of(args[1]));
-        String proofText = SnarkjsJson.readFile(Path.of(args[2]));
+        String proofText = Files.readString(Path.of(args[2]));
         int runs = args.length > 3 ? Integer.parseInt(args[3]) : 500;
         PreparedVerifyingKey pvk = PreparedVerifyingKey.of(vk);
         Proof proof = Proof.parseJson(proofText, args[2]);
