@@ -10,6 +10,7 @@
 #   PrivacyPoolBench [stateLeaves] [aspLeaves] [seconds]         Poseidon rate, withdraw inputs from big trees
 #   VerifierBench <vkey.json> <public.json> <proof.json> [runs]  Groth16 verification
 #   WitnessBench [runs] [snarkjsRuns] [warmup]                   warm withdraw witness next to snarkjs wtns calculate
+#   FarmBench overhead|dispatch [options] (see FarmBench.java)   the embedded farm: overhead p50/p99, dispatch jobs/s
 #
 # Java 25 is found as bin/ppfarm finds it (scripts/find-java.sh); the JVM gets bin/ppfarm's flags
 # (-XX:+UseParallelGC --enable-native-access=ALL-UNNAMED) after $PPFARM_JAVA_OPTS, the class path of the bench
