@@ -17,6 +17,11 @@ import java.nio.file.Path;
  * uses one shared power-{@value #MIN_POWER} file unless it needs more: a ptau of power p serves any circuit whose
  * domain is at most 2^p. Phase 2 ({@code groth16 setup}, one {@code zkey contribute}, {@code zkey export
  * verificationkey}) is cached per circuit under {@code Repo.cache()/setup/<name>-<sha256>-p<power>}.
+ *
+ * <p>This is the path for keys snarkjs itself made (the {@link TestCircuits} fixtures, which tests compare ppfarm
+ * with), so keep it to small powers. A test that only needs <i>some</i> valid keys for a larger circuit uses
+ * {@code org.ppfarm.prover.setup.DevSetup} instead (module prover; testkit cannot depend on it): seconds, not the
+ * quarter of an hour a power-14 ptau takes here.
  */
 public final class DevSetup {
     private DevSetup() {}

@@ -11,8 +11,8 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
+import org.ppfarm.prover.setup.DevSetup;
 import org.ppfarm.testkit.Circom;
-import org.ppfarm.testkit.DevSetup;
 import org.ppfarm.testkit.Node;
 import org.ppfarm.testkit.Repo;
 
@@ -22,9 +22,11 @@ import org.ppfarm.testkit.Repo;
  *
  * <p>Why --O2 and not the testkit's default --O1: Poseidon's MDS mixing is linear, and --O1 keeps those linear
  * constraints (10.4k non-linear + 11.8k linear = 22.3k, a 2^15 domain); --O2 substitutes them away (10,412
- * constraints, a 2^14 domain), which is how production circuits (0xbow's included) are built. The dev setup then
- * needs the power-14 ptau: {@code DevSetup.ptau(14)}, about 8 CPU-minutes of {@code snarkjs powersoftau prepare
- * phase2} the first time on a cold cache. Production keys need a ceremony, never this setup.
+ * constraints, a 2^14 domain), which is how production circuits (0xbow's included) are built.
+ *
+ * <p>The keys come from ppfarm's development setup ({@link DevSetup}, a few seconds), made once per test JVM in a
+ * temporary directory: snarkjs's ceremony would need a power-14 ptau, some 15 minutes on a cold cache. Production
+ * keys need a ceremony, never this setup.
  */
 final class SubsetCircuit {
     private SubsetCircuit() {}
@@ -33,7 +35,10 @@ final class SubsetCircuit {
     private static final String NAME = "subset_withdraw";
 
     private static volatile Circom.Compiled compiled;
-    private static volatile DevSetup.Keys keys;
+    private static volatile Keys keys;
+
+    /** The development zkey and the verification_key.json written with it. */
+    record Keys(Path zkey, Path vkey) {}
 
     static synchronized Circom.Compiled compiled() {
         if (compiled != null) return compiled;
@@ -66,9 +71,24 @@ final class SubsetCircuit {
         }
     }
 
-    static synchronized DevSetup.Keys keys() {
-        if (keys == null) keys = DevSetup.setup(compiled());
-        return keys;
+    static synchronized Keys keys() {
+        if (keys != null) return keys;
+        try {
+            Path dir = Files.createTempDirectory(NAME + "-dev-setup-");
+            Keys k = new Keys(dir.resolve(NAME + ".zkey"), dir.resolve("verification_key.json"));
+            DevSetup.write(compiled().r1cs(), k.zkey(), k.vkey());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    deleteTree(dir);
+                } catch (IOException e) {
+                    // a temporary directory left behind; nothing depends on it
+                }
+            }));
+            keys = k;
+            return k;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static String sha256(String text) {

@@ -1,10 +1,13 @@
 package org.ppfarm.privacypool.subset;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,12 +24,17 @@ import org.ppfarm.privacypool.Proving;
 import org.ppfarm.privacypool.eth.Address;
 import org.ppfarm.privacypool.protocol.FieldValues;
 import org.ppfarm.privacypool.tree.FixedMerkleTree;
+import org.ppfarm.prover.groth16.Proof;
+import org.ppfarm.prover.groth16.PublicSignals;
+import org.ppfarm.prover.groth16.VerificationKey;
+import org.ppfarm.prover.groth16.Verifier;
 import org.ppfarm.testkit.Snarkjs;
 
 /**
  * The subset circuit end to end with a development setup: 50 deposits, a hacker's three deposits; a withdrawal proven
  * against an allow list and one against a block list (both decoded from their JSON encodings), verified by snarkjs and
- * ppfarm; a blocked deposit refused before proving; and the circuit itself refusing a blocked deposit's witness.
+ * ppfarm; a blocked deposit refused before proving; the circuit itself refusing a blocked deposit's witness; and
+ * snarkjs proving with the development key (ppfarm's {@link org.ppfarm.prover.setup.DevSetup}), both verifiers agreeing.
  */
 class SubsetCircuitTest {
     private static final int DEPOSITS = 50;
@@ -94,29 +102,55 @@ class SubsetCircuitTest {
     void theCircuitItselfRejectsABlockedDeposit(@TempDir Path dir) throws Exception {
         // hand-made inputs that skip the library's check: deposit 17 against a block list that blocks it
         int index = 17;
-        BigInteger secret = SECRETS.get(index);
         FixedMerkleTree blockTree = AccessList.of(ListType.BLOCKLIST, 3, 17, 40).tree(SubsetValues.DEPTH);
         assertNotEquals(SubsetValues.ALLOWED, blockTree.leaf(index));
+        Path input = handMadeInput(dir.resolve("forged.json"), index, blockTree);
+        var r = Snarkjs.wtnsCalculateResult(SubsetCircuit.compiled().wasm(), input, dir.resolve("forged.wtns"));
+        assertNotEquals(0, r.exitCode(), "the witness calculator must refuse");
+        assertTrue((r.stdout() + r.stderr()).contains("Assert Failed"), r.stdout() + r.stderr());
+        // the same inputs with an allowed index's data go through: the refusal above is the subset check
+        input = handMadeInput(input, index, AccessList.of(ListType.BLOCKLIST).tree(SubsetValues.DEPTH));
+        assertEquals(0, Snarkjs.wtnsCalculateResult(SubsetCircuit.compiled().wasm(), input, dir.resolve("ok.wtns")).exitCode());
+    }
+
+    @Test
+    void snarkjsProvesWithTheDevelopmentKeyAndBothVerifiersAgree(@TempDir Path dir) {
+        // the development zkey is snarkjs-compatible: snarkjs's witness and prover on it, ppfarm's verifier on the proof
+        Path input = handMadeInput(dir.resolve("input.json"), 22, AccessList.of(ListType.BLOCKLIST).tree(SubsetValues.DEPTH));
+        Path wtns = dir.resolve("witness.wtns"), proof = dir.resolve("proof.json"), pub = dir.resolve("public.json");
+        Snarkjs.wtnsCalculate(SubsetCircuit.compiled().wasm(), input, wtns);
+        Snarkjs.groth16Prove(SubsetCircuit.keys().zkey(), wtns, proof, pub);
+        Path vkey = SubsetCircuit.keys().vkey();
+        VerificationKey vk = VerificationKey.readJson(vkey);
+        PublicSignals signals = PublicSignals.readJson(pub);
+        assertTrue(Snarkjs.groth16Verify(vkey, pub, proof), "snarkjs verifies");
+        assertTrue(Verifier.verify(vk, signals, Proof.readJson(proof)), "ppfarm verifies");
+        // another withdrawal's nullifier (public signal 2) does not verify
+        List<BigInteger> wrong = new ArrayList<>();
+        for (int i = 0; i < signals.size(); i++) wrong.add(i == 2 ? SubsetWithdrawInputs.nullifier(SECRETS.get(23), 23) : signals.get(i));
+        PublicSignals.of(wrong).writeJson(pub);
+        assertFalse(Snarkjs.groth16Verify(vkey, pub, proof), "snarkjs rejects a wrong nullifier");
+        assertFalse(Verifier.verify(vk, PublicSignals.of(wrong), Proof.readJson(proof)), "ppfarm rejects a wrong nullifier");
+    }
+
+    /** The circuit's input JSON for deposit {@code index} against {@code subset}, written to {@code file}. */
+    private static Path handMadeInput(Path file, int index, FixedMerkleTree subset) {
+        BigInteger secret = SECRETS.get(index);
         Map<String, Object> in = new LinkedHashMap<>();
         in.put("root", deposits.root().toString());
-        in.put("subsetRoot", blockTree.root().toString());
+        in.put("subsetRoot", subset.root().toString());
         in.put("nullifier", SubsetWithdrawInputs.nullifier(secret, index).toString());
         in.put("assetMetadata", asset.toString());
         in.put("withdrawMetadata", withdrawMeta.toString());
         in.put("secret", secret.toString());
         in.put("index", Integer.toString(index));
         in.put("mainProof", deposits.siblings(index).stream().map(BigInteger::toString).toList());
-        in.put("subsetProof", blockTree.siblings(index).stream().map(BigInteger::toString).toList());
-        Path input = Files.writeString(dir.resolve("forged.json"), NodeOracle.JSON.writeValueAsString(in));
-        var r = Snarkjs.wtnsCalculateResult(SubsetCircuit.compiled().wasm(), input, dir.resolve("forged.wtns"));
-        assertNotEquals(0, r.exitCode(), "the witness calculator must refuse");
-        assertTrue((r.stdout() + r.stderr()).contains("Assert Failed"), r.stdout() + r.stderr());
-        // the same inputs with an allowed index's data go through: the refusal above is the subset check
-        AccessList empty = AccessList.of(ListType.BLOCKLIST);
-        in.put("subsetRoot", empty.root(SubsetValues.DEPTH).toString());
-        in.put("subsetProof", empty.tree(SubsetValues.DEPTH).siblings(index).stream().map(BigInteger::toString).toList());
-        Files.writeString(input, NodeOracle.JSON.writeValueAsString(in));
-        assertEquals(0, Snarkjs.wtnsCalculateResult(SubsetCircuit.compiled().wasm(), input, dir.resolve("ok.wtns")).exitCode());
+        in.put("subsetProof", subset.siblings(index).stream().map(BigInteger::toString).toList());
+        try {
+            return Files.writeString(file, NodeOracle.JSON.writeValueAsString(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static BigInteger field() {

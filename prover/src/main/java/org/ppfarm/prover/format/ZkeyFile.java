@@ -1,7 +1,11 @@
 package org.ppfarm.prover.format;
 
+import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.groth16.ProvingKey;
@@ -25,6 +29,9 @@ import org.ppfarm.prover.groth16.VerificationKey;
  * Points are affine, each coordinate 32 bytes little-endian in Montgomery form, infinity all zeros; they are loaded
  * as stored. Every point is checked to lie on its curve and every field element to be canonical; a violation is a
  * {@link FormatException} naming the file, the section and the element.
+ *
+ * <p>{@link #write} is the inverse: a {@link ProvingKey} as a zkey that snarkjs proves with (used by the
+ * development setup, {@link org.ppfarm.prover.setup.DevSetup}).
  */
 public final class ZkeyFile {
     private ZkeyFile() {}
@@ -94,6 +101,66 @@ public final class ZkeyFile {
             String section = e.where().startsWith("IC") ? "section 3 (IC) " : "section 2 (Groth16 header) ";
             throw new FormatException(f.source(), section + e.where(), problem, e);
         }
+    }
+
+    /**
+     * Writes {@code pk} as a zkey that this reader, {@code snarkjs groth16 prove} and {@code snarkjs zkey export
+     * verificationkey} accept: sections 1 to 9 as {@link #read} expects them (coefficients grouped by matrix, then
+     * by constraint; snarkjs interleaves A and B per constraint, which no reader depends on). Section 10, the MPC
+     * transcript, records no contributions and an all-zero circuit hash: a ProvingKey does not carry its
+     * provenance, so {@code snarkjs zkey verify} (which recomputes that hash from a ptau) does not apply.
+     */
+    public static void write(ProvingKey pk, Path path) {
+        int nVars = pk.nVars(), nPublic = pk.nPublic(), nCH = nVars - nPublic - 1 + pk.domainSize();
+        int coefs = pk.a().entries() + pk.b().entries();
+        long[] sizes = {0, 4, HEADER_SIZE, 64L * (nPublic + 1), 4 + (long) coefs * COEF_SIZE,
+                64L * nVars, 64L * nVars, 128L * nVars, 64L * (nVars - nPublic - 1), 64L * pk.domainSize(), 64 + 4};
+        long total = 12;
+        for (int s = 1; s <= 10; s++) total += 12 + sizes[s];
+        if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("zkey for " + pk + " would exceed 2 GiB");
+        ByteBuffer b = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("zkey".getBytes(StandardCharsets.ISO_8859_1)).putInt(1).putInt(10);
+        section(b, 1, sizes).putInt(PROTOCOL_GROTH16);
+        section(b, 2, sizes).putInt(32);
+        putLongs(b, Field.limbs(Field.FQ.modulus()), 0, 4);
+        b.putInt(32);
+        putLongs(b, Field.limbs(Field.FR.modulus()), 0, 4);
+        b.putInt(nVars).putInt(nPublic).putInt(pk.domainSize());
+        for (long[] p : new long[][] {pk.alpha1(), pk.beta1(), pk.beta2(), pk.gamma2(), pk.delta1(), pk.delta2()}) putLongs(b, p, 0, p.length);
+        putLongs(section(b, 3, sizes), pk.ic(), 0, pk.ic().length);
+        section(b, 4, sizes).putInt(coefs);
+        ProvingKey.Matrix[] ab = {pk.a(), pk.b()};
+        for (int m = 0; m < 2; m++) {
+            ProvingKey.Matrix mx = ab[m];
+            for (int row = 0; row < mx.rows(); row++) {
+                for (int k = mx.rowStart()[row]; k < mx.rowStart()[row + 1]; k++) {
+                    b.putInt(m).putInt(row).putInt(mx.signal()[k]);
+                    putLongs(b, mx.coef(), 4 * k, 4);
+                }
+            }
+        }
+        putLongs(section(b, 5, sizes), pk.pointsA(), 0, 8 * nVars);
+        putLongs(section(b, 6, sizes), pk.pointsB1(), 0, 8 * nVars);
+        putLongs(section(b, 7, sizes), pk.pointsB2(), 0, 16 * nVars);
+        putLongs(section(b, 8, sizes), pk.pointsCH(), 0, pk.hOffset());
+        putLongs(section(b, 9, sizes), pk.pointsCH(), pk.hOffset(), 8 * nCH - pk.hOffset());
+        section(b, 10, sizes).put(new byte[64]).putInt(0);
+        if (b.hasRemaining()) throw new IllegalStateException("zkey writer left " + b.remaining() + " bytes unfilled");
+        try {
+            Files.write(path, b.array());
+        } catch (IOException e) {
+            throw new FormatException(path.toString(), "file", "cannot write: " + e.getMessage(), e);
+        }
+    }
+
+    /** Starts section {@code type}: its table entry, with the size from {@code sizes[type]}. */
+    private static ByteBuffer section(ByteBuffer b, int type, long[] sizes) {
+        return b.putInt(type).putLong(sizes[type]);
+    }
+
+    private static void putLongs(ByteBuffer b, long[] src, int from, int count) {
+        b.asLongBuffer().put(src, from, count);
+        b.position(b.position() + 8 * count);
     }
 
     /** Sections 1 and 2: the protocol (must be Groth16), the primes (must be BN254's), sizes and key points. */

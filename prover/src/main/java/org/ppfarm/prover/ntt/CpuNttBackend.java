@@ -165,8 +165,11 @@ public final class CpuNttBackend implements NttBackend {
         }
     }
 
-    /** ω_{2^log} as snarkjs derives it: the 2^28-th root squared 28 − log times (Montgomery form). */
-    static long[] rootOfUnity(int log) {
+    /**
+     * ω_{2^log} as snarkjs derives it: the 2^28-th root squared 28 − log times (Montgomery form). Public for the
+     * development setup, whose Lagrange bases must be over the very domain the prover transforms on.
+     */
+    public static long[] rootOfUnity(int log) {
         long[] w = F.fromBigInteger(ROOT_2_28);
         for (int i = log; i < MAX_LOG; i++) F.square(w, 0, w, 0);
         return w;
