@@ -8,14 +8,14 @@
 # With a usable CUDA device it prints median/min milliseconds per call (inputs copied to the device and results
 # back included; bases resident). Without one it says "NO GPU FOUND" and why (the `ppfarm backend` text) and
 # measures nothing. --host runs the same harness on the host build of the kernels: a check of the harness only.
-# Builds gpu-kernels (and the prover it needs) first if its classes are missing.
+# Builds gpu-kernels (and the prover and cpu-kernels it needs) first if its classes are missing.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 java=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java
 [[ -x "$java" ]] || java=java
-if [[ ! -d gpu-kernels/target/classes/org/ppfarm/gpukernels || ! -d prover/target/classes ]]; then
+if [[ ! -d gpu-kernels/target/classes/org/ppfarm/gpukernels || ! -d cpu-kernels/target/classes || ! -d prover/target/classes ]]; then
     ./mvnw -B -q -pl gpu-kernels -am package -DskipTests
 fi
 exec "$java" --enable-native-access=ALL-UNNAMED -Xmx8g \
-    -cp gpu-kernels/target/classes:prover/target/classes org.ppfarm.gpukernels.GpuBench "$@"
+    -cp gpu-kernels/target/classes:cpu-kernels/target/classes:prover/target/classes org.ppfarm.gpukernels.GpuBench "$@"

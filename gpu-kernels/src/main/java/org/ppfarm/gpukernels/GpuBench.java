@@ -75,7 +75,7 @@ public final class GpuBench {
                 System.out.print(a.describe());
                 return;
             }
-            kernels = NativeKernels.load(NativeLibraries.require(NativeLibraries.CUDA));
+            kernels = NativeKernels.load(GpuLibraries.require(GpuLibraries.CUDA));
             System.out.println("device: " + a.devices().getFirst().description());
         }
         System.out.println("library: " + kernels);
