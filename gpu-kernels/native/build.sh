@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the native libraries of gpu-kernels and records what was built.
+# Builds the native libraries of gpu-kernels and records what was built. The shared headers (field and curve
+# maths, status codes, error plumbing) are cpu-kernels' (cpu-kernels/native/include), included by path.
 #
 #   native/build.sh <target-dir> [auto|on|off]
 #
@@ -12,6 +13,7 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+shared=$(cd "$here/../../cpu-kernels/native/include" && pwd)
 target=${1:?usage: build.sh <target-dir> [auto|on|off]}
 mode=${2:-auto}
 mkdir -p "$target"
@@ -58,19 +60,19 @@ case "$mode" in
 esac
 
 if command -v cmake > /dev/null 2>&1; then
-    args=(-S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DPPFARM_CUDA="$cuda")
+    args=(-S "$here" -B "$build" -DCMAKE_BUILD_TYPE=Release -DPPFARM_CUDA="$cuda" -DPPFARM_SHARED_INCLUDE="$shared")
     if [[ "$cuda" == ON ]]; then args+=(-DCMAKE_CUDA_COMPILER="$(command -v nvcc)"); fi
     cmake "${args[@]}" > "$build/configure.log" 2>&1 || { cat "$build/configure.log" >&2; exit 1; }
     cmake --build "$build" --parallel 2
 else
     echo "gpu-kernels: cmake not found, compiling directly"
-    g++ -std=c++17 -O3 -fPIC -shared -fvisibility=hidden -Wall -Wextra -I"$here/include" -I"$here/src" \
-        "$here/src/host_api.cpp" "$here/src/cpu_api.cpp" -o "$build/libppfarm_gpu_host.so"
+    g++ -std=c++17 -O3 -fPIC -shared -fvisibility=hidden -Wall -Wextra -I"$here/include" -I"$here/src" -I"$shared" \
+        "$here/src/host_api.cpp" -o "$build/libppfarm_gpu_host.so"
     if [[ "$cuda" == ON ]]; then
         nvcc -std=c++17 -O3 --extended-lambda -shared -cudart static -Xcompiler -fPIC,-fvisibility=hidden \
             -gencode arch=compute_90,code=sm_90 -gencode arch=compute_90,code=compute_90 \
-            -DPPG_CUDA_ARCHS='"90-real+90-virtual"' -I"$here/include" -I"$here/src" \
-            "$here/src/cuda_api.cu" "$here/src/cuda_msm_g1.cu" "$here/src/cuda_msm_g2.cu" "$here/src/cpu_api.cpp" \
+            -DPPG_CUDA_ARCHS='"90-real+90-virtual"' -I"$here/include" -I"$here/src" -I"$shared" \
+            "$here/src/cuda_api.cu" "$here/src/cuda_msm_g1.cu" "$here/src/cuda_msm_g2.cu" \
             -o "$build/libppfarm_gpu_cuda.so"
     fi
 fi

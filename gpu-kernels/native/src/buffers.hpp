@@ -5,7 +5,8 @@
 #include <cstdint>
 #include <utility>
 
-#include "errors.hpp"
+#include "ppfarm/errors.hpp"
+#include "ppfarm_gpu.h"
 
 namespace ppfarm {
 
@@ -15,7 +16,7 @@ public:
 
     void reserve(uint64_t bytes, const char* what) {
         if (bytes > limit_ - used_) {
-            fail(PPG_E_BUDGET, "device memory bound exceeded: %s needs %llu bytes, %llu of %llu bytes in use", what,
+            fail(PPF_E_BUDGET, "device memory bound exceeded: %s needs %llu bytes, %llu of %llu bytes in use", what,
                  (unsigned long long)bytes, (unsigned long long)used_, (unsigned long long)limit_);
         }
         used_ += bytes;
@@ -38,7 +39,7 @@ public:
     DevBuf() = default;
 
     DevBuf(Exec& ex, Budget& budget, uint64_t count, const char* what) : ex_(&ex), budget_(&budget), count_(count) {
-        if (count > UINT64_MAX / sizeof(T)) fail(PPG_E_ARGUMENT, "%s: size overflows", what);
+        if (count > UINT64_MAX / sizeof(T)) fail(PPF_E_ARGUMENT, "%s: size overflows", what);
         bytes_ = count * sizeof(T);
         budget.reserve(bytes_, what);
         try {

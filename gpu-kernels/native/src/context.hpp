@@ -35,11 +35,11 @@ struct Context {
 
 template <class Exec, class C>
 uint64_t upload_bases(Context<Exec>& ctx, int group, const uint64_t* points, uint64_t n) {
-    const char* name = group == PPG_GROUP_G1 ? "G1" : "G2";
-    if (points == nullptr) fail(PPG_E_ARGUMENT, "%s bases: points must not be null", name);
-    if (n == 0 || n >= (1ull << 31)) fail(PPG_E_ARGUMENT, "%s bases: count %llu is outside 1..2^31-1", name, (unsigned long long)n);
+    const char* name = group == PPF_GROUP_G1 ? "G1" : "G2";
+    if (points == nullptr) fail(PPF_E_ARGUMENT, "%s bases: points must not be null", name);
+    if (n == 0 || n >= (1ull << 31)) fail(PPF_E_ARGUMENT, "%s bases: count %llu is outside 1..2^31-1", name, (unsigned long long)n);
     const uint64_t limbs = n * 2 * C::LIMBS;
-    DevBuf<Exec, uint64_t> buf(ctx.exec, ctx.budget, limbs, group == PPG_GROUP_G1 ? "G1 bases" : "G2 bases");
+    DevBuf<Exec, uint64_t> buf(ctx.exec, ctx.budget, limbs, group == PPF_GROUP_G1 ? "G1 bases" : "G2 bases");
     ctx.exec.upload(buf.get(), points, limbs * 8);
     DevBuf<Exec, uint32_t> bad(ctx.exec, ctx.budget, 1, "base check flag");
     const uint32_t none = UINT32_MAX;
@@ -51,7 +51,7 @@ uint64_t upload_bases(Context<Exec>& ctx, int group, const uint64_t* points, uin
     }
     const uint32_t first_bad = ctx.exec.read(bad.get());
     if (first_bad != UINT32_MAX) {
-        fail(PPG_E_ARGUMENT, "%s base point %u is not a valid affine point (coordinate not reduced mod q or not on the curve)",
+        fail(PPF_E_ARGUMENT, "%s base point %u is not a valid affine point (coordinate not reduced mod q or not on the curve)",
              name, first_bad);
     }
     const uint64_t handle = ctx.next_handle++;
@@ -62,10 +62,10 @@ uint64_t upload_bases(Context<Exec>& ctx, int group, const uint64_t* points, uin
 template <class Exec>
 typename Context<Exec>::Bases& find_bases(Context<Exec>& ctx, uint64_t handle, int group) {
     auto it = ctx.bases.find(handle);
-    if (it == ctx.bases.end()) fail(PPG_E_ARGUMENT, "no resident bases with handle %llu", (unsigned long long)handle);
+    if (it == ctx.bases.end()) fail(PPF_E_ARGUMENT, "no resident bases with handle %llu", (unsigned long long)handle);
     if (it->second.group != group) {
-        fail(PPG_E_ARGUMENT, "bases %llu are %s points, not %s", (unsigned long long)handle,
-             it->second.group == PPG_GROUP_G1 ? "G1" : "G2", group == PPG_GROUP_G1 ? "G1" : "G2");
+        fail(PPF_E_ARGUMENT, "bases %llu are %s points, not %s", (unsigned long long)handle,
+             it->second.group == PPF_GROUP_G1 ? "G1" : "G2", group == PPF_GROUP_G1 ? "G1" : "G2");
     }
     return it->second;
 }
@@ -74,8 +74,8 @@ template <class Exec, class F>
 void field_op_run(Context<Exec>& ctx, uint32_t op, const uint64_t* a, const uint64_t* b, uint64_t* out, uint64_t n) {
     constexpr uint64_t W = sizeof(F) / 8;  // limbs per element
     const bool binary = op == PPG_FOP_ADD || op == PPG_FOP_SUB || op == PPG_FOP_MUL;
-    if (op > PPG_FOP_FROM_MONT) fail(PPG_E_ARGUMENT, "field op %u is unknown", op);
-    if (!a || !out || (binary && !b)) fail(PPG_E_ARGUMENT, "field op: a, out (and b for binary ops) must not be null");
+    if (op > PPG_FOP_FROM_MONT) fail(PPF_E_ARGUMENT, "field op %u is unknown", op);
+    if (!a || !out || (binary && !b)) fail(PPF_E_ARGUMENT, "field op: a, out (and b for binary ops) must not be null");
     if (n == 0) return;
     DevBuf<Exec, F> buf(ctx.exec, ctx.budget, 3 * n, "field op operands");
     F *da = buf.get(), *db = da + n, *dout = db + n;
@@ -103,8 +103,8 @@ template <class Exec, class C>
 void curve_op_run(Context<Exec>& ctx, uint32_t op, const uint64_t* a, const uint64_t* b, uint64_t* out, uint64_t n) {
     constexpr uint64_t P = 2 * C::LIMBS;  // limbs per affine point
     const bool uses_b = op == PPG_COP_ADD || op == PPG_COP_ADD_MIXED || op == PPG_COP_SCALAR_MUL;
-    if (op > PPG_COP_ON_CURVE) fail(PPG_E_ARGUMENT, "curve op %u is unknown", op);
-    if (!a || !out || (uses_b && !b)) fail(PPG_E_ARGUMENT, "curve op: a, out (and b where used) must not be null");
+    if (op > PPG_COP_ON_CURVE) fail(PPF_E_ARGUMENT, "curve op %u is unknown", op);
+    if (!a || !out || (uses_b && !b)) fail(PPF_E_ARGUMENT, "curve op: a, out (and b where used) must not be null");
     if (n == 0) return;
     const uint64_t b_limbs = op == PPG_COP_SCALAR_MUL ? 4 : P;
     DevBuf<Exec, uint64_t> buf(ctx.exec, ctx.budget, n * (2 * P + b_limbs), "curve op operands");

@@ -24,7 +24,7 @@
 namespace ppfarm {
 
 [[noreturn]] inline void fail_cuda(cudaError_t e, const char* what) {
-    int code = (e == cudaErrorNoDevice || e == cudaErrorInsufficientDriver) ? PPG_E_NO_DEVICE : PPG_E_CUDA;
+    int code = (e == cudaErrorNoDevice || e == cudaErrorInsufficientDriver) ? PPF_E_NO_DEVICE : PPF_E_CUDA;
     fail(code, "%s: %s (%s)", what, cudaGetErrorString(e), cudaGetErrorName(e));
 }
 
@@ -68,7 +68,7 @@ class CudaExec {
 public:
     explicit CudaExec(int32_t device) : device_(device) {
         const int32_t count = device_count();
-        if (device < 0 || device >= count) fail(PPG_E_ARGUMENT, "device %d does not exist (%d CUDA devices)", device, count);
+        if (device < 0 || device >= count) fail(PPF_E_ARGUMENT, "device %d does not exist (%d CUDA devices)", device, count);
         PPG_CUDA(cudaSetDevice(device), "cudaSetDevice");
         PPG_CUDA(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
     }
@@ -91,13 +91,13 @@ public:
             cudaGetLastError();  // not sticky: clear it so later calls start clean
             fail_cuda(e, "cudaGetDeviceCount");
         }
-        if (n == 0) fail(PPG_E_NO_DEVICE, "no CUDA device is visible");
+        if (n == 0) fail(PPF_E_NO_DEVICE, "no CUDA device is visible");
         return n;
     }
 
     static std::string describe(int32_t device, uint64_t* total_mem) {
         const int32_t count = device_count();
-        if (device < 0 || device >= count) fail(PPG_E_ARGUMENT, "device %d does not exist (%d CUDA devices)", device, count);
+        if (device < 0 || device >= count) fail(PPF_E_ARGUMENT, "device %d does not exist (%d CUDA devices)", device, count);
         cudaDeviceProp p;
         PPG_CUDA(cudaGetDeviceProperties(&p, device), "cudaGetDeviceProperties");
         if (total_mem) *total_mem = p.totalGlobalMem;
@@ -123,7 +123,7 @@ public:
         cudaError_t e = cudaMallocAsync(&p, bytes, stream_);
         if (e != cudaSuccess) {
             cudaGetLastError();
-            fail(PPG_E_CUDA, "%s: cudaMallocAsync of %llu bytes failed: %s", what, (unsigned long long)bytes,
+            fail(PPF_E_CUDA, "%s: cudaMallocAsync of %llu bytes failed: %s", what, (unsigned long long)bytes,
                  cudaGetErrorString(e));
         }
         return p;

@@ -29,12 +29,12 @@ namespace ppfarm {
 class HostExec {
 public:
     explicit HostExec(int32_t device) {
-        if (device != 0) fail(PPG_E_ARGUMENT, "device %d does not exist (the host library has device 0 only)", device);
+        if (device != 0) fail(PPF_E_ARGUMENT, "device %d does not exist (the host library has device 0 only)", device);
     }
 
     static int32_t device_count() { return 1; }
     static std::string describe(int32_t device, uint64_t* total_mem) {
-        if (device != 0) fail(PPG_E_ARGUMENT, "device %d does not exist (the host library has device 0 only)", device);
+        if (device != 0) fail(PPF_E_ARGUMENT, "device %d does not exist (the host library has device 0 only)", device);
         if (total_mem) *total_mem = 0;
         return "host CPU (reference build of the device kernels, single-threaded)";
     }
@@ -45,7 +45,7 @@ public:
 
     void* raw_alloc(uint64_t bytes, const char* what) {
         void* p = std::malloc(bytes);
-        if (p == nullptr) fail(PPG_E_HOST_MEMORY, "%s: cannot allocate %llu bytes", what, (unsigned long long)bytes);
+        if (p == nullptr) fail(PPF_E_HOST_MEMORY, "%s: cannot allocate %llu bytes", what, (unsigned long long)bytes);
         return p;
     }
     void raw_free(void* p) noexcept { std::free(p); }

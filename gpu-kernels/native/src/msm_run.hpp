@@ -49,7 +49,7 @@ void msm_group(Exec& ex, Budget& budget, const uint64_t* bases, const uint64_t* 
     }
     const uint32_t first_bad = ex.read(bad.get());
     if (first_bad != UINT32_MAX) {
-        fail(PPG_E_ARGUMENT, "MSM scalar %llu of vector %llu is not reduced mod r", (unsigned long long)(first_bad % n),
+        fail(PPF_E_ARGUMENT, "MSM scalar %llu of vector %llu is not reduced mod r", (unsigned long long)(first_bad % n),
              (unsigned long long)(first_vector + first_bad / n));
     }
     scalars.reset();
@@ -144,19 +144,19 @@ void msm_group(Exec& ex, Budget& budget, const uint64_t* bases, const uint64_t* 
 template <class Exec, class C>
 void msm_run(Exec& ex, Budget& budget, const uint64_t* bases, uint64_t bases_count, const uint64_t* host_scalars,
              uint64_t n, uint32_t nvec, uint32_t window_bits, uint64_t* host_out) {
-    if (host_scalars == nullptr || host_out == nullptr) fail(PPG_E_ARGUMENT, "MSM: scalars and out must not be null");
-    if (nvec == 0) fail(PPG_E_ARGUMENT, "MSM: nvec must be at least 1");
+    if (host_scalars == nullptr || host_out == nullptr) fail(PPF_E_ARGUMENT, "MSM: scalars and out must not be null");
+    if (nvec == 0) fail(PPF_E_ARGUMENT, "MSM: nvec must be at least 1");
     if (n == 0 || n > bases_count) {
-        fail(PPG_E_ARGUMENT, "MSM: n = %llu scalars per vector, but the bases hold %llu points", (unsigned long long)n,
+        fail(PPF_E_ARGUMENT, "MSM: n = %llu scalars per vector, but the bases hold %llu points", (unsigned long long)n,
              (unsigned long long)bases_count);
     }
     const uint32_t c = window_bits == 0 ? msm::default_window_bits(n) : window_bits;
-    if (c < 2 || c > 16) fail(PPG_E_ARGUMENT, "MSM: window_bits %u is outside 2..16", window_bits);
+    if (c < 2 || c > 16) fail(PPF_E_ARGUMENT, "MSM: window_bits %u is outside 2..16", window_bits);
     const uint64_t nwin = msm::num_windows(c), nb = 1ull << (c - 1);
 
     // Groups: bounded by the free memory and by entry and key counts that fit CUB's int sizes.
     const uint64_t max_int = (1ull << 31) - 1;
-    if (n * nwin > max_int) fail(PPG_E_ARGUMENT, "MSM: %llu points is too many for one pass", (unsigned long long)n);
+    if (n * nwin > max_int) fail(PPF_E_ARGUMENT, "MSM: %llu points is too many for one pass", (unsigned long long)n);
     const uint64_t per_vector = msm_group_bytes<C>(1, n, c);
     uint64_t g = std::max<uint64_t>(1, budget.available() / (per_vector + per_vector / 4));
     g = std::min<uint64_t>(g, nvec);

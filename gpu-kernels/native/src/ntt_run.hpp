@@ -42,9 +42,9 @@ void ntt_in_place(Exec& ex, Fr* a, uint32_t log_n, const Fr* table, NttKind kind
 }
 
 inline void check_ntt_args(const void* data, uint32_t log_n, uint32_t count) {
-    if (data == nullptr) fail(PPG_E_ARGUMENT, "NTT: data must not be null");
-    if (log_n > ntt::MAX_LOG_N) fail(PPG_E_ARGUMENT, "NTT: log_n %u exceeds %u (snarkjs's coset needs a root of order 2n)", log_n, ntt::MAX_LOG_N);
-    if (count == 0) fail(PPG_E_ARGUMENT, "NTT: count must be at least 1");
+    if (data == nullptr) fail(PPF_E_ARGUMENT, "NTT: data must not be null");
+    if (log_n > ntt::MAX_LOG_N) fail(PPF_E_ARGUMENT, "NTT: log_n %u exceeds %u (snarkjs's coset needs a root of order 2n)", log_n, ntt::MAX_LOG_N);
+    if (count == 0) fail(PPF_E_ARGUMENT, "NTT: count must be at least 1");
 }
 
 /** `count` transforms of host data, uploaded once. */
@@ -64,10 +64,10 @@ void ntt_run(Exec& ex, Budget& budget, TwiddleCache<Exec>& cache, uint64_t* host
 template <class Exec>
 void h_pointwise_run(Exec& ex, Budget& budget, const uint64_t* a, const uint64_t* b, const uint64_t* c,
                      const uint64_t* k, uint64_t n, bool standard, uint64_t* out) {
-    if (!a || !b || !c || !out) fail(PPG_E_ARGUMENT, "H: a, b, c and out must not be null");
-    if (n == 0) fail(PPG_E_ARGUMENT, "H: n must be at least 1");
+    if (!a || !b || !c || !out) fail(PPF_E_ARGUMENT, "H: a, b, c and out must not be null");
+    if (n == 0) fail(PPF_E_ARGUMENT, "H: n must be at least 1");
     const Fr kk = k ? Fr::load(k) : Fr::one();
-    if (!limbs_below_modulus<FrParams>(kk.l)) fail(PPG_E_ARGUMENT, "H: constant k is not reduced mod r");
+    if (!limbs_below_modulus<FrParams>(kk.l)) fail(PPF_E_ARGUMENT, "H: constant k is not reduced mod r");
     DevBuf<Exec, Fr> buf(ex, budget, 3 * n, "H operands");
     Fr *da = buf.get(), *db = da + n, *dc = db + n;
     ex.upload(da, a, n * 32);
@@ -81,11 +81,11 @@ void h_pointwise_run(Exec& ex, Budget& budget, const uint64_t* a, const uint64_t
 template <class Exec>
 void compute_h_run(Exec& ex, Budget& budget, TwiddleCache<Exec>& cache, const uint64_t* a, const uint64_t* b,
                    const uint64_t* c, uint32_t log_n, const uint64_t* k, bool standard, uint64_t* out) {
-    if (!a || !b || !c || !out) fail(PPG_E_ARGUMENT, "H: a, b, c and out must not be null");
+    if (!a || !b || !c || !out) fail(PPF_E_ARGUMENT, "H: a, b, c and out must not be null");
     check_ntt_args(a, log_n, 1);
     const uint64_t n = 1ull << log_n;
     const Fr kk = k ? Fr::load(k) : Fr::one();
-    if (!limbs_below_modulus<FrParams>(kk.l)) fail(PPG_E_ARGUMENT, "H: constant k is not reduced mod r");
+    if (!limbs_below_modulus<FrParams>(kk.l)) fail(PPF_E_ARGUMENT, "H: constant k is not reduced mod r");
     const Fr* table = twiddles(ex, budget, cache, log_n);
     DevBuf<Exec, Fr> buf(ex, budget, 3 * n, "H polynomials");
     Fr* parts[3] = {buf.get(), buf.get() + n, buf.get() + 2 * n};

@@ -21,7 +21,7 @@
 //  5. Windows are shifted by c*w doublings and added; the result is converted to affine.
 #pragma once
 
-#include "curve.cuh"
+#include "ppfarm/curve.cuh"
 
 namespace ppfarm {
 namespace msm {

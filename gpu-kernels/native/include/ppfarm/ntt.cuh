@@ -18,7 +18,7 @@
 // and w_{k+1}^(-j) = -T[n - j] for 0 < j < n because w_{k+1}^n = -1.
 #pragma once
 
-#include "field.cuh"
+#include "ppfarm/field.cuh"
 
 namespace ppfarm {
 namespace ntt {

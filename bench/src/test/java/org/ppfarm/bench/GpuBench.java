@@ -15,7 +15,7 @@ import org.ppfarm.gpukernels.GpuAvailability;
 import org.ppfarm.gpukernels.GpuBackend;
 import org.ppfarm.gpukernels.KernelContext;
 import org.ppfarm.gpukernels.NativeKernels;
-import org.ppfarm.gpukernels.NativeLibraries;
+import org.ppfarm.gpukernels.GpuLibraries;
 import org.ppfarm.gpukernels.ResidentBases;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.Field;
@@ -81,7 +81,7 @@ public final class GpuBench {
                 System.out.print(a.describe());
                 return;
             }
-            kernels = NativeKernels.load(NativeLibraries.require(NativeLibraries.CUDA));
+            kernels = NativeKernels.load(GpuLibraries.require(GpuLibraries.CUDA));
             System.out.println("device: " + a.devices().getFirst().description());
         }
         System.out.println("library: " + kernels);

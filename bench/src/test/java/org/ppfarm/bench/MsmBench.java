@@ -27,7 +27,7 @@ import org.ppfarm.prover.msm.MsmBackend.Group;
  * 2^20, 5% small negatives r - k, 5% 64-bit, 20% uniform). Besides wall-clock medians it prints CPU time
  * (the process's, summed over threads): on a machine shared with other builds the wall figure measures the
  * neighbours as much as the code, the CPU figure much less so. The MSMs run on the selected bucket kernel
- * ({@code CpuKernels.selected()}, printed first): gpu-kernels' native loops where its host library loads, as in
+ * ({@code CpuKernels.selected()}, printed first): cpu-kernels' native loops where libppfarm_cpu.so loads, as in
  * production; {@code PPFARM_JAVA_OPTS=-Dppfarm.cpu.kernels=java} measures the Java loops.
  */
 public final class MsmBench {

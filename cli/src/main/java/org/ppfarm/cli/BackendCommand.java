@@ -21,7 +21,7 @@ final class BackendCommand implements Callable<Integer> {
         // the farm's worker pipeline (EnginePipeline.Factory) makes the same probe at start
         out.println("farm worker pipeline: " + (probe.available() ? "gpu" : "cpu")
                 + " (EnginePipeline makes the same probe, and proves on the CPU if the device then fails to open)");
-        // the CPU prover's inner loops: native (gpu-kernels' host library) unless it failed to load or was turned off
+        // the CPU prover's inner loops: native (cpu-kernels' libppfarm_cpu.so) unless it failed to load or was turned off
         out.println("cpu kernels: " + CpuKernels.selected().name() + " (" + CpuKernels.PROPERTY + "="
                 + System.getProperty(CpuKernels.PROPERTY, "auto") + ")");
         return Ppfarm.OK;

@@ -87,7 +87,7 @@ class FarmCliTest {
         assertEquals(Ppfarm.OK, r.code(), r.err());
         assertTrue(List.of(r.out().split("\n")).getFirst().startsWith("backend: "), r.out());
         assertTrue(r.out().contains("farm worker pipeline: cpu"), r.out());
-        // gpu-kernels' host library is built on every linux-x86_64 build, so the CPU prover runs its native loops
+        // cpu-kernels' libppfarm_cpu.so is built on every linux-x86_64 build, so the CPU prover runs its native loops
         assertTrue(r.out().contains("cpu kernels: native (ppfarm.cpu.kernels=auto)"), r.out());
     }
 

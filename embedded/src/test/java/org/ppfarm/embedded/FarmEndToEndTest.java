@@ -98,7 +98,7 @@ class FarmEndToEndTest {
         Job job = client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(0)));
         assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
         assertEquals("w1", job.getResult().getWorkerId());
-        // gpu-kernels is on the worker's class path and its host library is built here: the native CPU kernels
+        // cpu-kernels is on the worker's class path and its library is built here: the native CPU kernels
         assertEquals("cpu-native", job.getResult().getBackend());
         assertTrue(job.getResult().getTimings().getProveMicros() > 0);
         assertEquals(1, job.getAttempts());

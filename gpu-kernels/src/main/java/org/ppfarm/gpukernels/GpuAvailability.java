@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import org.ppfarm.cpukernels.NativeLibraries;
+
 /**
  * Whether the GPU backend can run here, and if not, why — for {@code ppfarm backend} and for the worker's choice
  * of backend. The checks, in order: the platform (linux-x86_64), whether the build compiled the CUDA library (it
@@ -43,18 +45,18 @@ public record GpuAvailability(State state, String reason, Optional<String> libra
                     + "this JVM runs on " + System.getProperty("os.name") + "-" + System.getProperty("os.arch"),
                     Optional.empty(), List.of());
         }
-        return probe(NativeLibraries.buildInfo(), NativeLibraries.find(NativeLibraries.CUDA));
+        return probe(GpuLibraries.buildInfo(), GpuLibraries.find(GpuLibraries.CUDA));
     }
 
     /** The decision given what the build recorded and where (if anywhere) the CUDA library is. */
-    static GpuAvailability probe(NativeLibraries.BuildInfo info, Optional<Path> cudaLibrary) {
+    static GpuAvailability probe(GpuLibraries.BuildInfo info, Optional<Path> cudaLibrary) {
         if (cudaLibrary.isEmpty()) {
             if (!info.cudaBuilt()) {
                 return new GpuAvailability(State.NOT_BUILT, "the CUDA kernels were not built: " + info.cudaReason(),
                         Optional.empty(), List.of());
             }
-            return new GpuAvailability(State.NO_LIBRARY, "the build compiled " + NativeLibraries.CUDA
-                    + " but it is not on the classpath or in -D" + NativeLibraries.DIR_PROPERTY, Optional.empty(),
+            return new GpuAvailability(State.NO_LIBRARY, "the build compiled " + GpuLibraries.CUDA
+                    + " but it is not on the classpath or in -D" + GpuLibraries.DIR_PROPERTY, Optional.empty(),
                     List.of());
         }
         NativeKernels kernels;

@@ -34,7 +34,7 @@ public final class GpuBackend implements MsmBackend, NttBackend, AutoCloseable {
         if (!availability.available()) {
             throw new GpuException(GpuException.Status.NO_DEVICE, "GPU backend unavailable: " + availability.reason());
         }
-        return on(NativeKernels.load(NativeLibraries.require(NativeLibraries.CUDA)), 0, memoryLimitFromProperty());
+        return on(NativeKernels.load(GpuLibraries.require(GpuLibraries.CUDA)), 0, memoryLimitFromProperty());
     }
 
     /**

@@ -2,16 +2,18 @@ package org.ppfarm.gpukernels;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
+
+import org.ppfarm.cpukernels.NativeException;
+import org.ppfarm.cpukernels.NativeSymbols;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.ppfarm.cpukernels.NativeSymbols.withErr;
 
 /**
  * Downcall handles for the C ABI in {@code native/include/ppfarm_gpu.h}, bound to one loaded library. Every
@@ -19,83 +21,54 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * non-zero status into a {@link GpuException} carrying that message.
  *
  * <p>Calls are ordinary (non-critical) downcalls on native memory: a GPU call can take tens of milliseconds, and a
- * critical call would hold every other Java thread at the next safepoint for that long. The exceptions are the CPU
- * NTT's loops, short calls on the Java arrays themselves.
+ * critical call would hold every other Java thread at the next safepoint for that long.
  */
 final class NativeAbi {
-    static final int ERR_LEN = 1024;
+    static final int ERR_LEN = NativeSymbols.ERR_LEN;
     private static final MemoryLayout SIZE_T = JAVA_LONG;
 
     final Path path;
     final MethodHandle libraryInfo, deviceCount, deviceDescribe, contextCreate, contextDestroy, memoryUsage;
     final MethodHandle uploadG1, uploadG2, freeBases, msmG1, msmG2;
     final MethodHandle ntt, intt, cosetNtt, cosetIntt, hPointwise, computeH, fieldOp, curveOp;
-    final MethodHandle cpuBucketSum, cpuBucketRange;
-    /** The CPU NTT's loops: critical downcalls that may take heap segments (see NativeNttKernel). */
-    final MethodHandle cpuFrDit, cpuFrDif, cpuFrMul, cpuFrMulSub;
 
-    private NativeAbi(Path path, SymbolLookup lib) {
-        this.path = path;
-        libraryInfo = bind(lib, "ppg_library_info", FunctionDescriptor.of(JAVA_INT, ADDRESS, SIZE_T));
-        deviceCount = bind(lib, "ppg_device_count", withErr(ADDRESS));
-        deviceDescribe = bind(lib, "ppg_device_describe", withErr(JAVA_INT, ADDRESS, SIZE_T, ADDRESS));
-        contextCreate = bind(lib, "ppg_context_create", withErr(JAVA_INT, JAVA_LONG, ADDRESS));
-        contextDestroy = bind(lib, "ppg_context_destroy", withErr(ADDRESS));
-        memoryUsage = bind(lib, "ppg_memory_usage", withErr(ADDRESS, ADDRESS, ADDRESS));
-        uploadG1 = bind(lib, "ppg_upload_g1", withErr(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-        uploadG2 = bind(lib, "ppg_upload_g2", withErr(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
-        freeBases = bind(lib, "ppg_free_bases", withErr(ADDRESS, JAVA_LONG));
+    private NativeAbi(NativeSymbols lib) {
+        this.path = lib.path();
+        libraryInfo = lib.bind("ppg_library_info", FunctionDescriptor.of(JAVA_INT, ADDRESS, SIZE_T));
+        deviceCount = lib.bind("ppg_device_count", withErr(ADDRESS));
+        deviceDescribe = lib.bind("ppg_device_describe", withErr(JAVA_INT, ADDRESS, SIZE_T, ADDRESS));
+        contextCreate = lib.bind("ppg_context_create", withErr(JAVA_INT, JAVA_LONG, ADDRESS));
+        contextDestroy = lib.bind("ppg_context_destroy", withErr(ADDRESS));
+        memoryUsage = lib.bind("ppg_memory_usage", withErr(ADDRESS, ADDRESS, ADDRESS));
+        uploadG1 = lib.bind("ppg_upload_g1", withErr(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+        uploadG2 = lib.bind("ppg_upload_g2", withErr(ADDRESS, ADDRESS, JAVA_LONG, ADDRESS));
+        freeBases = lib.bind("ppg_free_bases", withErr(ADDRESS, JAVA_LONG));
         FunctionDescriptor msm = withErr(ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS);
-        msmG1 = bind(lib, "ppg_msm_g1", msm);
-        msmG2 = bind(lib, "ppg_msm_g2", msm);
+        msmG1 = lib.bind("ppg_msm_g1", msm);
+        msmG2 = lib.bind("ppg_msm_g2", msm);
         FunctionDescriptor transform = withErr(ADDRESS, ADDRESS, JAVA_INT, JAVA_INT);
-        ntt = bind(lib, "ppg_ntt", transform);
-        intt = bind(lib, "ppg_intt", transform);
-        cosetNtt = bind(lib, "ppg_coset_ntt", transform);
-        cosetIntt = bind(lib, "ppg_coset_intt", transform);
-        hPointwise = bind(lib, "ppg_h_pointwise",
+        ntt = lib.bind("ppg_ntt", transform);
+        intt = lib.bind("ppg_intt", transform);
+        cosetNtt = lib.bind("ppg_coset_ntt", transform);
+        cosetIntt = lib.bind("ppg_coset_intt", transform);
+        hPointwise = lib.bind("ppg_h_pointwise",
                 withErr(ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS));
-        computeH = bind(lib, "ppg_compute_h",
+        computeH = lib.bind("ppg_compute_h",
                 withErr(ADDRESS, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
         FunctionDescriptor elementwise = withErr(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG);
-        fieldOp = bind(lib, "ppg_field_op", elementwise);
-        curveOp = bind(lib, "ppg_curve_op", elementwise);
-        cpuBucketSum = bind(lib, "ppg_cpu_bucket_sum", withErr(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS, JAVA_INT,
-                JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
-        Linker.Option heap = Linker.Option.critical(true);
-        FunctionDescriptor loop = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT);
-        cpuFrDit = bind(lib, "ppg_cpu_fr_dit", loop, heap);
-        cpuFrDif = bind(lib, "ppg_cpu_fr_dif", loop, heap);
-        cpuFrMul = bind(lib, "ppg_cpu_fr_mul", loop, heap);
-        cpuFrMulSub = bind(lib, "ppg_cpu_fr_mul_sub", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT,
-                JAVA_INT), heap);
-        cpuBucketRange = bind(lib, "ppg_cpu_bucket_range", withErr(JAVA_INT, ADDRESS, JAVA_LONG, ADDRESS, JAVA_LONG,
-                JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS));
+        fieldOp = lib.bind("ppg_field_op", elementwise);
+        curveOp = lib.bind("ppg_curve_op", elementwise);
     }
 
     /** Loads the shared library at {@code path} for the life of the JVM and binds every entry point. */
     static NativeAbi load(Path path) {
-        SymbolLookup lib;
         try {
-            lib = SymbolLookup.libraryLookup(path, Arena.global());
-        } catch (IllegalArgumentException | IllegalCallerException e) {
-            throw new GpuException(GpuException.Status.LIBRARY, "cannot load " + path + ": " + e.getMessage(), e);
+            return new NativeAbi(NativeSymbols.load(path));
+        } catch (GpuException e) {
+            throw e;
+        } catch (NativeException e) {   // the GPU API raises GpuException only (callers fall back to the CPU on it)
+            throw new GpuException(e.status(), e.getMessage(), e);
         }
-        return new NativeAbi(path, lib);
-    }
-
-    private static FunctionDescriptor withErr(MemoryLayout... args) {
-        MemoryLayout[] all = new MemoryLayout[args.length + 2];
-        System.arraycopy(args, 0, all, 0, args.length);
-        all[args.length] = ADDRESS;
-        all[args.length + 1] = SIZE_T;
-        return FunctionDescriptor.of(JAVA_INT, all);
-    }
-
-    private MethodHandle bind(SymbolLookup lib, String name, FunctionDescriptor fd, Linker.Option... options) {
-        MemorySegment symbol = lib.find(name).orElseThrow(() -> new GpuException(GpuException.Status.LIBRARY,
-                path + " does not export " + name + " (stale or foreign library)"));
-        return Linker.nativeLinker().downcallHandle(symbol, fd, options);
     }
 
     /** Invokes a handle whose last two parameters are the error buffer, which this method supplies. */

@@ -55,7 +55,7 @@ public final class NativeKernels {
 
     /** The host library built with this module (always present on linux-x86_64 builds). */
     public static NativeKernels host() {
-        return load(NativeLibraries.require(NativeLibraries.HOST));
+        return load(GpuLibraries.require(GpuLibraries.HOST));
     }
 
     public Path path() { return abi.path; }

@@ -3,10 +3,11 @@ package org.ppfarm.gpukernels;
 import java.math.BigInteger;
 import java.util.Random;
 
+import org.ppfarm.cpukernels.Oracle;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ppfarm.gpukernels.KernelContext.CurveOp;
-import org.ppfarm.gpukernels.Oracle.Point;
+import org.ppfarm.cpukernels.Oracle.Point;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.G1;
 import org.ppfarm.prover.bn254.G2;

@@ -2,6 +2,8 @@ package org.ppfarm.gpukernels;
 
 import java.util.Random;
 
+import org.ppfarm.cpukernels.MsmFixture;
+import org.ppfarm.cpukernels.Oracle;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ppfarm.prover.msm.CpuMsm;
@@ -42,9 +44,9 @@ class EngineAgreementTest {
         try (GpuBackend gpu = GpuBackend.on(kernels, 0, 1L << 30)) {
             for (int log : new int[] {1, 7, 12}) {
                 int n = 1 << log;
-                long[] a = Oracle.montLimbs(NttKernelTest.random(n, rnd), Oracle.R_MOD);
-                long[] b = Oracle.montLimbs(NttKernelTest.random(n, rnd), Oracle.R_MOD);
-                long[] c = Oracle.montLimbs(NttKernelTest.random(n, rnd), Oracle.R_MOD);
+                long[] a = Oracle.montLimbs(Oracle.randomFr(n, rnd), Oracle.R_MOD);
+                long[] b = Oracle.montLimbs(Oracle.randomFr(n, rnd), Oracle.R_MOD);
+                long[] c = Oracle.montLimbs(Oracle.randomFr(n, rnd), Oracle.R_MOD);
                 long[] x = a.clone(), y = a.clone();
                 cpu.ntt(x, log);
                 gpu.ntt(y, log);

@@ -4,6 +4,7 @@ import java.math.BigInteger;
 import java.util.Random;
 import java.util.function.BinaryOperator;
 
+import org.ppfarm.cpukernels.Oracle;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ppfarm.gpukernels.KernelContext.FieldOp;
@@ -12,8 +13,8 @@ import org.ppfarm.prover.bn254.Field;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.ppfarm.gpukernels.Oracle.Q_MOD;
-import static org.ppfarm.gpukernels.Oracle.R_MOD;
+import static org.ppfarm.cpukernels.Oracle.Q_MOD;
+import static org.ppfarm.cpukernels.Oracle.R_MOD;
 
 /** Fr, Fq and Fq2 arithmetic of the kernels against BigInteger, on random and edge values, and against the engine. */
 class FieldKernelTest {

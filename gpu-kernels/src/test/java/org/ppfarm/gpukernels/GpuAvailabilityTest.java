@@ -13,11 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What {@code ppfarm backend} reports, for each reason the GPU backend can be missing. */
 class GpuAvailabilityTest {
-    private static final NativeLibraries.BuildInfo BUILT = new NativeLibraries.BuildInfo("built", "built", "", "release 13.0");
+    private static final GpuLibraries.BuildInfo BUILT = new GpuLibraries.BuildInfo("built", "built", "", "release 13.0");
 
     @Test
     void notBuiltSaysWhy() {
-        var info = new NativeLibraries.BuildInfo("built", "skipped", "nvcc was not found on the PATH when gpu-kernels was built", "");
+        var info = new GpuLibraries.BuildInfo("built", "skipped", "nvcc was not found on the PATH when gpu-kernels was built", "");
         GpuAvailability a = GpuAvailability.probe(info, Optional.empty());
         assertEquals(GpuAvailability.State.NOT_BUILT, a.state());
         assertTrue(a.describe().startsWith("backend: cpu\ngpu unavailable (not built): the CUDA kernels were not built: "
@@ -28,7 +28,7 @@ class GpuAvailabilityTest {
     void builtButMissingLibrary() {
         GpuAvailability a = GpuAvailability.probe(BUILT, Optional.empty());
         assertEquals(GpuAvailability.State.NO_LIBRARY, a.state());
-        assertTrue(a.reason().contains(NativeLibraries.CUDA), a.reason());
+        assertTrue(a.reason().contains(GpuLibraries.CUDA), a.reason());
     }
 
     @Test
@@ -41,7 +41,7 @@ class GpuAvailabilityTest {
 
     @Test
     void aMissingFileFailsToLoad(@TempDir Path dir) {
-        Path missing = dir.resolve(NativeLibraries.CUDA);
+        Path missing = dir.resolve(GpuLibraries.CUDA);
         GpuAvailability a = GpuAvailability.probe(BUILT, Optional.of(missing));
         assertEquals(GpuAvailability.State.LOAD_FAILED, a.state());
         assertTrue(a.reason().startsWith("cannot load " + missing), a.reason());
@@ -57,7 +57,7 @@ class GpuAvailabilityTest {
     @Test
     void thisMachineIsDescribedConsistentlyWithItsBuild() {
         GpuAvailability a = GpuAvailability.probe();
-        NativeLibraries.BuildInfo info = NativeLibraries.buildInfo();
+        GpuLibraries.BuildInfo info = GpuLibraries.buildInfo();
         assertEquals("built", info.host(), "the host library is always built on linux-x86_64");
         if (!info.cudaBuilt()) {
             assertEquals(GpuAvailability.State.NOT_BUILT, a.state());
@@ -78,9 +78,9 @@ class GpuAvailabilityTest {
 
     @Test
     void withoutADeviceTheCudaLibraryRefusesContextsCleanly() {
-        Assumptions.assumeTrue(NativeLibraries.buildInfo().cudaBuilt(), "CUDA library not built here");
+        Assumptions.assumeTrue(GpuLibraries.buildInfo().cudaBuilt(), "CUDA library not built here");
         Assumptions.assumeFalse(GpuAvailability.probe().available(), "this machine has a GPU");
-        NativeKernels cuda = NativeKernels.load(NativeLibraries.require(NativeLibraries.CUDA));
+        NativeKernels cuda = NativeKernels.load(GpuLibraries.require(GpuLibraries.CUDA));
         assertEquals(NativeKernels.Kind.CUDA, cuda.kind());
         GpuException e = assertThrows(GpuException.class, () -> cuda.open(0, 1L << 30));
         assertEquals(GpuException.Status.NO_DEVICE, e.status());

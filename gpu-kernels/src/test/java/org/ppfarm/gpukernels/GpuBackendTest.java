@@ -4,6 +4,8 @@ import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.Random;
 
+import org.ppfarm.cpukernels.MsmFixture;
+import org.ppfarm.cpukernels.Oracle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -14,7 +16,7 @@ import org.ppfarm.prover.ntt.NttBackend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.ppfarm.gpukernels.Oracle.R_MOD;
+import static org.ppfarm.cpukernels.Oracle.R_MOD;
 
 /** The engine's seams (MsmBackend, NttBackend) implemented on the kernels. */
 class GpuBackendTest {
@@ -71,7 +73,7 @@ class GpuBackendTest {
         int log = 4, n = 1 << log;
         try (GpuBackend backend = GpuBackend.on(kernels, 0, 1L << 30)) {
             NttBackend ntt = backend;
-            BigInteger[] a = NttKernelTest.random(n, rnd), b = NttKernelTest.random(n, rnd), c = NttKernelTest.random(n, rnd);
+            BigInteger[] a = Oracle.randomFr(n, rnd), b = Oracle.randomFr(n, rnd), c = Oracle.randomFr(n, rnd);
             long[] data = Oracle.montLimbs(a, R_MOD);
             ntt.ntt(data, log);
             BigInteger w = NttKernelTest.omega(log);

@@ -24,7 +24,7 @@ final class Kernels {
             List<NativeKernels> list = new ArrayList<>();
             list.add(host());
             if (GpuAvailability.probe().available()) {
-                list.add(NativeKernels.load(NativeLibraries.require(NativeLibraries.CUDA)));
+                list.add(NativeKernels.load(GpuLibraries.require(GpuLibraries.CUDA)));
             }
             all = List.copyOf(list);
         }

@@ -5,6 +5,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import org.ppfarm.cpukernels.MsmFixture;
+import org.ppfarm.cpukernels.Oracle;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ppfarm.prover.msm.MsmBackend.Group;

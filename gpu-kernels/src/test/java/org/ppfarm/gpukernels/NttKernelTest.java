@@ -4,13 +4,14 @@ import java.math.BigInteger;
 import java.util.Random;
 import java.util.stream.IntStream;
 
+import org.ppfarm.cpukernels.Oracle;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.ppfarm.gpukernels.Oracle.R_MOD;
+import static org.ppfarm.cpukernels.Oracle.R_MOD;
 
 /**
  * The kernels' NTTs against BigInteger with snarkjs's conventions (ntt.cuh): ω_n = w28^(2^(28-k)), natural order,
@@ -21,12 +22,6 @@ class NttKernelTest {
     private static final int[] LOGS = {0, 1, 2, 3, 5, 6, 10, 11, 13};
 
     static BigInteger omega(int log) { return Oracle.W28.modPow(BigInteger.ONE.shiftLeft(28 - log), R_MOD); }
-
-    static BigInteger[] random(int n, Random rnd) {
-        BigInteger[] a = new BigInteger[n];
-        for (int i = 0; i < n; i++) a[i] = Oracle.random(rnd, R_MOD);
-        return a;
-    }
 
     /** sum_j a[j] x^j (Horner). */
     static BigInteger eval(BigInteger[] a, BigInteger x) {
@@ -48,7 +43,7 @@ class NttKernelTest {
         try (KernelContext ctx = Kernels.open(kernels)) {
             for (int log : LOGS) {
                 int n = 1 << log;
-                BigInteger[] a = random(n, rnd);
+                BigInteger[] a = Oracle.randomFr(n, rnd);
                 long[] data = Oracle.montLimbs(a, R_MOD);
                 ctx.ntt(data, log, 1);
                 BigInteger[] got = Oracle.fromMontLimbs(data, n, R_MOD);
@@ -75,7 +70,7 @@ class NttKernelTest {
         try (KernelContext ctx = Kernels.open(kernels)) {
             for (int log : LOGS) {
                 int n = 1 << log;
-                BigInteger[] evals = random(n, rnd);
+                BigInteger[] evals = Oracle.randomFr(n, rnd);
                 long[] data = Oracle.montLimbs(evals, R_MOD);
                 ctx.intt(data, log, 1);
                 BigInteger[] coeffs = Oracle.fromMontLimbs(data, n, R_MOD);
@@ -95,7 +90,7 @@ class NttKernelTest {
         try (KernelContext ctx = Kernels.open(kernels)) {
             for (int log : LOGS) {
                 int n = 1 << log;
-                BigInteger[] a = random(n, rnd);
+                BigInteger[] a = Oracle.randomFr(n, rnd);
                 long[] data = Oracle.montLimbs(a, R_MOD);
                 ctx.cosetNtt(data, log, 1);
                 BigInteger[] got = Oracle.fromMontLimbs(data, n, R_MOD);
@@ -114,7 +109,7 @@ class NttKernelTest {
         int log = 11, n = 1 << log, count = 3;
         Random rnd = new Random(43);
         long[] batch = new long[4 * n * count];
-        for (int v = 0; v < count; v++) System.arraycopy(Oracle.montLimbs(random(n, rnd), R_MOD), 0, batch, 4 * n * v, 4 * n);
+        for (int v = 0; v < count; v++) System.arraycopy(Oracle.montLimbs(Oracle.randomFr(n, rnd), R_MOD), 0, batch, 4 * n * v, 4 * n);
         try (KernelContext ctx = Kernels.open(kernels)) {
             long[] separate = batch.clone();
             ctx.cosetNtt(batch, log, count);
@@ -133,7 +128,7 @@ class NttKernelTest {
         try (KernelContext ctx = Kernels.open(kernels)) {
             for (int log : new int[] {0, 3, 5, 11}) {
                 int n = 1 << log;
-                BigInteger[] a = random(n, rnd), b = random(n, rnd), c = random(n, rnd);
+                BigInteger[] a = Oracle.randomFr(n, rnd), b = Oracle.randomFr(n, rnd), c = Oracle.randomFr(n, rnd);
                 BigInteger k = Oracle.random(rnd, R_MOD);
                 long[] am = Oracle.montLimbs(a, R_MOD), bm = Oracle.montLimbs(b, R_MOD), cm = Oracle.montLimbs(c, R_MOD);
                 long[] kOne = ctx.computeH(am, bm, cm, log, null, false);

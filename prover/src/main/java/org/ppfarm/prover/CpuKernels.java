@@ -8,7 +8,7 @@ import org.ppfarm.prover.ntt.NttKernel;
 
 /**
  * The inner loops of the CPU prover — {@link BucketKernel} for the MSM, {@link NttKernel} for the NTT — in Java, or
- * compiled by g++ when module gpu-kernels is on the class path and its host library loads (found through
+ * compiled by g++ when module cpu-kernels is on the class path and its library loads (found through
  * {@link ServiceLoader}). The native loops run the same algorithms 2–3× faster: a 64×64→128-bit product is one
  * instruction there and carry chains compile to adc/adox, which the JVM cannot express (a Java Montgomery product
  * costs ~50 ns on the development machine). Everything else in the CPU prover is the same Java either way.
@@ -53,7 +53,7 @@ public record CpuKernels(BucketKernel msm, NttKernel ntt) {
         }
         if (w.equals("native")) {
             throw new IllegalStateException(PROPERTY + "=native but no native CPU kernels load"
-                    + (why.isEmpty() ? " (module gpu-kernels is not on the class path)" : ": " + why));
+                    + (why.isEmpty() ? " (module cpu-kernels is not on the class path)" : ": " + why));
         }
         return JAVA;
     }

@@ -6,7 +6,7 @@ package org.ppfarm.prover.msm;
  * size, tasks on the fork-join pool, combining windows) stays in {@link CpuMsm}, whichever kernel runs.
  *
  * <p>Two implementations: {@link JavaBucketKernel} (always available) and a native one compiled by g++ (module
- * gpu-kernels, {@code NativeBucketKernel}); {@link org.ppfarm.prover.CpuKernels} chooses.
+ * cpu-kernels, {@code NativeBucketKernel}); {@link org.ppfarm.prover.CpuKernels} chooses.
  *
  * <p>Implementations are thread-safe; {@link #bucketSum} is called from many threads at once.
  */

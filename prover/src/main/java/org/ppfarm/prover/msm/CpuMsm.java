@@ -32,7 +32,7 @@ import org.ppfarm.prover.bn254.G2;
  * </ol>
  *
  * <p>The bucket work of each task runs in a {@link BucketKernel}: in Java, or compiled by g++ when module
- * gpu-kernels is present ({@link CpuKernels}); the planning here is the same for both.
+ * cpu-kernels is present ({@link CpuKernels}); the planning here is the same for both.
  *
  * <p>Parallelism: the unit of work is one (window, range of points) pair; windows are independent, so a part
  * with at least twice as many windows as threads is split by window only (no extra bucket reductions), and a

@@ -22,7 +22,7 @@ import org.ppfarm.prover.bn254.Field;
  * over the cores ({@link Parallel}). For the quotient, the local stages of the inverse transform, the coset shift
  * and the local stages of the forward transform share that one pass.
  *
- * <p>The butterfly and pointwise loops run in an {@link NttKernel} (Java, or native when module gpu-kernels is
+ * <p>The butterfly and pointwise loops run in an {@link NttKernel} (Java, or native when module cpu-kernels is
  * present: {@link org.ppfarm.prover.CpuKernels}); the structure above is the same for both.
  *
  * <p>Thread-safe: domains are immutable once built and cached in a concurrent map.

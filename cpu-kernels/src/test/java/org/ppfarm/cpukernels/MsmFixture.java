@@ -1,4 +1,4 @@
-package org.ppfarm.gpukernels;
+package org.ppfarm.cpukernels;
 
 import java.math.BigInteger;
 import java.util.Random;
@@ -14,13 +14,13 @@ import org.ppfarm.prover.msm.MsmBackend.Group;
  * sum_i k_i * base_i = (sum_i k_i * log_i mod r) * G: one BigInteger scalar multiplication checks an MSM of any
  * size, independently of how the MSM is computed.
  */
-final class MsmFixture {
-    final Group group;
-    final int n;
-    final long[] bases;
-    final BigInteger[] logs;
+public final class MsmFixture {
+    public final Group group;
+    public final int n;
+    public final long[] bases;
+    public final BigInteger[] logs;
 
-    MsmFixture(Group group, int n, long seed) {
+    public MsmFixture(Group group, int n, long seed) {
         this.group = group;
         this.n = n;
         Random rnd = new Random(seed);
@@ -47,10 +47,10 @@ final class MsmFixture {
         }
     }
 
-    static Curve curve(Group g) { return g == Group.G1 ? new G1() : new G2(); }
+    public static Curve curve(Group g) { return g == Group.G1 ? new G1() : new G2(); }
 
     /** The expected affine result limbs for standard-form scalars (4 longs each, vector at offset). */
-    long[] expected(long[] scalars, int offset) {
+    public long[] expected(long[] scalars, int offset) {
         BigInteger e = BigInteger.ZERO;
         for (int i = 0; i < n; i++) e = e.add(Oracle.get(scalars, offset + 4 * i).multiply(logs[i]));
         e = e.mod(Oracle.R_MOD);
@@ -59,7 +59,7 @@ final class MsmFixture {
     }
 
     /** Random scalars, fully reduced. */
-    static long[] randomScalars(int n, Random rnd) {
+    public static long[] randomScalars(int n, Random rnd) {
         long[] s = new long[4 * n];
         for (int i = 0; i < n; i++) Oracle.put(Oracle.random(rnd, Oracle.R_MOD), s, 4 * i);
         return s;
@@ -69,7 +69,7 @@ final class MsmFixture {
      * Edge scalars as circom witnesses have them: 0, 1, r-1, r-2, 2, small values, powers of two, a long run of 1s
      * (one bucket holding most points), and some random values.
      */
-    static long[] edgeScalars(int n, Random rnd) {
+    public static long[] edgeScalars(int n, Random rnd) {
         BigInteger r = Oracle.R_MOD;
         BigInteger[] fixed = {BigInteger.ZERO, BigInteger.ONE, r.subtract(BigInteger.ONE), r.subtract(BigInteger.TWO),
             BigInteger.TWO, BigInteger.valueOf(3), BigInteger.ONE.shiftLeft(253), BigInteger.ONE.shiftLeft(64),

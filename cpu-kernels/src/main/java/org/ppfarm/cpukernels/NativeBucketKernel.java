@@ -1,4 +1,4 @@
-package org.ppfarm.gpukernels;
+package org.ppfarm.cpukernels;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -11,7 +11,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * The CPU MSM's bucket kernel compiled by g++ ({@code native/src/cpu_buckets.hpp}, exported as
- * {@code ppg_cpu_bucket_sum} by the host library, which every linux-x86_64 build of this module produces). The
+ * {@code ppc_bucket_sum} and {@code ppc_bucket_range} by {@code libppfarm_cpu.so}, which every linux-x86_64 build of
+ * this module produces). The
  * engine's {@link org.ppfarm.prover.msm.CpuMsm} plans and parallelizes as with its Java kernel; only each task's
  * bucket accumulation and reduction runs here, about 3× faster (see {@link BucketKernel}).
  *
@@ -24,19 +25,19 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * <p>Offered to the engine by {@link NativeCpuKernels}. Thread-safe.
  */
 public final class NativeBucketKernel implements BucketKernel {
-    private final NativeKernels library;
+    private final NativeCpuLibrary library;
     private final MethodHandle bucketSum, bucketRange;
 
-    public NativeBucketKernel(NativeKernels library) {
+    public NativeBucketKernel(NativeCpuLibrary library) {
         this.library = library;
-        this.bucketSum = library.abi().cpuBucketSum;
-        this.bucketRange = library.abi().cpuBucketRange;
+        this.bucketSum = library.bucketSum;
+        this.bucketRange = library.bucketRange;
     }
 
     @Override public String name() { return "native"; }
 
     /** The library the kernel runs in. */
-    public NativeKernels library() { return library; }
+    public NativeCpuLibrary library() { return library; }
 
     private static final class NativeResident implements Resident {
         final MemorySegment points;
@@ -108,8 +109,8 @@ public final class NativeBucketKernel implements BucketKernel {
             throw new IllegalArgumentException("table or entries were not made by the native kernel");
         }
         if (hi - lo > (1 << bucketLog)) throw new IllegalArgumentException("bucket range [" + lo + ", " + hi + ") over 2^" + bucketLog);
-        invoke("ppg_cpu_bucket_range", g2, out, oi, (result, err) -> (int) bucketRange.invokeExact(g2 ? 2 : 1, t.points,
-                t.longs, p.entries, p.count, lo, hi, hot, result, err, (long) NativeAbi.ERR_LEN));
+        invoke("ppc_bucket_range", g2, out, oi, (result, err) -> (int) bucketRange.invokeExact(g2 ? 2 : 1, t.points,
+                t.longs, p.entries, p.count, lo, hi, hot, result, err, (long) NativeSymbols.ERR_LEN));
     }
 
     /** One downcall writing a Jacobian point, whose status is checked and result copied to out[oi]. */
@@ -122,14 +123,14 @@ public final class NativeBucketKernel implements BucketKernel {
         if (oi < 0 || oi + jl > out.length) throw new IllegalArgumentException("output slot " + oi + " out of range");
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment result = arena.allocate(JAVA_LONG, jl);
-            MemorySegment err = arena.allocate(NativeAbi.ERR_LEN);
+            MemorySegment err = arena.allocate(NativeSymbols.ERR_LEN);
             int rc;
             try {
                 rc = call.invoke(result, err);
             } catch (Throwable t) {
-                throw new GpuException(GpuException.Status.INTERNAL, function + ": downcall failed: " + t, t);
+                throw new NativeException(NativeException.Status.INTERNAL, function + ": downcall failed: " + t, t);
             }
-            NativeAbi.check(function, rc, err);
+            NativeCpuLibrary.check(function, rc, err);
             MemorySegment.copy(result, JAVA_LONG, 0, out, oi, jl);
         }
     }
@@ -142,8 +143,8 @@ public final class NativeBucketKernel implements BucketKernel {
         if (!(bases instanceof NativeResident b) || !(entries instanceof NativeEntries e)) {
             throw new IllegalArgumentException("bases or entries were not made by the native kernel");
         }
-        invoke("ppg_cpu_bucket_sum", g2, out, oi, (result, err) -> (int) bucketSum.invokeExact(g2 ? 2 : 1, b.points,
+        invoke("ppc_bucket_sum", g2, out, oi, (result, err) -> (int) bucketSum.invokeExact(g2 ? 2 : 1, b.points,
                 b.longs, e.refs, e.scalars, lo, hi, kLo, kHi, c, bucketLog, tableStride, result, err,
-                (long) NativeAbi.ERR_LEN));
+                (long) NativeSymbols.ERR_LEN));
     }
 }

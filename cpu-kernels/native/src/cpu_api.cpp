@@ -1,36 +1,37 @@
-// ppg_cpu_bucket_sum: the CPU MSM's bucket kernel (cpu_buckets.hpp). Compiled into both libraries so they keep
-// exporting the same symbols; it touches no device and needs no context.
+// libppfarm_cpu.so's entry points (ppfarm_cpu.h): the CPU MSM's bucket kernels (cpu_buckets.hpp) and the CPU
+// NTT's loops. They touch no device and need no context.
+#include "ppfarm_cpu.h"
 #include "cpu_buckets.hpp"
 
-extern "C" int ppg_cpu_bucket_sum(int32_t group, const uint64_t* bases, uint64_t bases_len, const int32_t* refs,
+extern "C" int ppc_bucket_sum(int32_t group, const uint64_t* bases, uint64_t bases_len, const int32_t* refs,
                                   const uint64_t* scalars, uint32_t lo, uint32_t hi, uint32_t k_lo, uint32_t k_hi,
                                   uint32_t c, uint32_t bucket_log, uint64_t table_stride, uint64_t* out, char* err,
                                   size_t err_len) {
     return ppfarm::guarded(err, err_len, [&] {
         if (bases == nullptr || refs == nullptr || scalars == nullptr || out == nullptr)
-            ppfarm::fail(PPG_E_ARGUMENT, "null buffer");
-        if (group == PPG_GROUP_G1)
+            ppfarm::fail(PPF_E_ARGUMENT, "null buffer");
+        if (group == PPF_GROUP_G1)
             ppfarm::cpu::bucket_sum<ppfarm::G1Params>(bases, bases_len, refs, scalars, lo, hi, k_lo, k_hi, c, bucket_log,
                                                       table_stride, out);
-        else if (group == PPG_GROUP_G2)
+        else if (group == PPF_GROUP_G2)
             ppfarm::cpu::bucket_sum<ppfarm::G2Params>(bases, bases_len, refs, scalars, lo, hi, k_lo, k_hi, c, bucket_log,
                                                       table_stride, out);
         else
-            ppfarm::fail(PPG_E_ARGUMENT, "unknown group %d", group);
+            ppfarm::fail(PPF_E_ARGUMENT, "unknown group %d", group);
     });
 }
 
-extern "C" int ppg_cpu_bucket_range(int32_t group, const uint64_t* table, uint64_t table_len, const uint64_t* entries,
+extern "C" int ppc_bucket_range(int32_t group, const uint64_t* table, uint64_t table_len, const uint64_t* entries,
                                     uint64_t n, uint32_t lo, uint32_t hi, uint32_t hot, uint64_t* out, char* err,
                                     size_t err_len) {
     return ppfarm::guarded(err, err_len, [&] {
-        if (table == nullptr || entries == nullptr || out == nullptr) ppfarm::fail(PPG_E_ARGUMENT, "null buffer");
-        if (group == PPG_GROUP_G1)
+        if (table == nullptr || entries == nullptr || out == nullptr) ppfarm::fail(PPF_E_ARGUMENT, "null buffer");
+        if (group == PPF_GROUP_G1)
             ppfarm::cpu::bucket_range<ppfarm::G1Params>(table, table_len, entries, n, lo, hi, hot, out);
-        else if (group == PPG_GROUP_G2)
+        else if (group == PPF_GROUP_G2)
             ppfarm::cpu::bucket_range<ppfarm::G2Params>(table, table_len, entries, n, lo, hi, hot, out);
         else
-            ppfarm::fail(PPG_E_ARGUMENT, "unknown group %d", group);
+            ppfarm::fail(PPF_E_ARGUMENT, "unknown group %d", group);
     });
 }
 
@@ -47,7 +48,7 @@ inline Fr load_fr(const uint64_t* p) { return Fr::load(p); }
 }  // namespace
 
 /** Cooley-Tukey butterflies k in [from, to) of the stage with half-size m = 2^lm (twiddle tw[m + k mod m]). */
-extern "C" int ppg_cpu_fr_dit(uint64_t* a, const uint64_t* tw, uint32_t lm, uint32_t from, uint32_t to) {
+extern "C" int ppc_fr_dit(uint64_t* a, const uint64_t* tw, uint32_t lm, uint32_t from, uint32_t to) {
     const uint32_t mask = (1u << lm) - 1, m = 1u << lm;
     for (uint32_t k = from; k < to; ++k) {
         uint32_t j = k & mask;
@@ -60,8 +61,8 @@ extern "C" int ppg_cpu_fr_dit(uint64_t* a, const uint64_t* tw, uint32_t lm, uint
     return 0;
 }
 
-/** Gentleman-Sande butterflies, same indexing as ppg_cpu_fr_dit. */
-extern "C" int ppg_cpu_fr_dif(uint64_t* a, const uint64_t* tw, uint32_t lm, uint32_t from, uint32_t to) {
+/** Gentleman-Sande butterflies, same indexing as ppc_fr_dit. */
+extern "C" int ppc_fr_dif(uint64_t* a, const uint64_t* tw, uint32_t lm, uint32_t from, uint32_t to) {
     const uint32_t mask = (1u << lm) - 1, m = 1u << lm;
     for (uint32_t k = from; k < to; ++k) {
         uint32_t j = k & mask;
@@ -75,13 +76,13 @@ extern "C" int ppg_cpu_fr_dif(uint64_t* a, const uint64_t* tw, uint32_t lm, uint
 }
 
 /** a[i] = a[i] * b[i] for i in [from, to); with b_stride 0, b is one scalar. */
-extern "C" int ppg_cpu_fr_mul(uint64_t* a, const uint64_t* b, uint32_t b_stride, uint32_t from, uint32_t to) {
+extern "C" int ppc_fr_mul(uint64_t* a, const uint64_t* b, uint32_t b_stride, uint32_t from, uint32_t to) {
     for (uint32_t i = from; i < to; ++i) (load_fr(a + 4 * (uint64_t)i) * load_fr(b + (uint64_t)b_stride * i)).store(a + 4 * (uint64_t)i);
     return 0;
 }
 
 /** a[i] = a[i] * b[i] - c[i] for i in [from, to). */
-extern "C" int ppg_cpu_fr_mul_sub(uint64_t* a, const uint64_t* b, const uint64_t* c, uint32_t from, uint32_t to) {
+extern "C" int ppc_fr_mul_sub(uint64_t* a, const uint64_t* b, const uint64_t* c, uint32_t from, uint32_t to) {
     for (uint32_t i = from; i < to; ++i) {
         uint64_t o = 4 * (uint64_t)i;
         (load_fr(a + o) * load_fr(b + o) - load_fr(c + o)).store(a + o);

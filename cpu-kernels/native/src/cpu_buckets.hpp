@@ -1,7 +1,7 @@
 // The CPU bucket kernel of the engine's Pippenger MSM (org.ppfarm.prover.msm.CpuMsm with the native kernel).
 //
 // Java plans the MSM (scalar split, window size, windows x point-range tasks on its fork-join pool) and
-// combines the window sums; each task calls ppg_cpu_bucket_sum, which does the part that is nearly all of
+// combines the window sums; each task calls ppc_bucket_sum, which does the part that is nearly all of
 // the arithmetic: drop every (point, window) digit into one set of affine buckets and reduce them to
 // sum_b (b + 1) * bucket_b. This is the Java kernel's algorithm (msm/Buckets.java: AffineBatch, gnark-crypto's
 // batch-affine buckets) compiled by g++ -O3, where a Montgomery product costs ~14 ns against ~50 ns in Java:
@@ -17,9 +17,9 @@
 #include <cstring>
 #include <vector>
 
-#include "errors.hpp"
 #include "lanes.hpp"
 #include "ppfarm/curve.cuh"
+#include "ppfarm/errors.hpp"
 
 namespace ppfarm::cpu {
 
@@ -308,7 +308,7 @@ inline uint32_t batch_size(uint32_t buckets) {
 }
 
 /**
- * The kernel behind ppg_cpu_bucket_sum (see ppfarm_gpu.h): entries [lo, hi) x windows [k_lo, k_hi) into one
+ * The kernel behind ppc_bucket_sum (see ppfarm_cpu.h): entries [lo, hi) x windows [k_lo, k_hi) into one
  * bucket set of 2^bucket_log buckets, reduced and written to out as Jacobian (X, Y, Z).
  */
 template <class C>
@@ -316,10 +316,10 @@ void bucket_sum(const uint64_t* bases, uint64_t bases_len, const int32_t* refs, 
                 uint32_t hi, uint32_t k_lo, uint32_t k_hi, uint32_t c, uint32_t bucket_log, uint64_t table_stride,
                 uint64_t* out) {
     constexpr uint64_t AL = 2 * C::LIMBS;
-    if (c < 2 || c > 24) fail(PPG_E_ARGUMENT, "window bits must be in [2, 24], got %u", c);
-    if (bucket_log > c - 1) fail(PPG_E_ARGUMENT, "bucket_log %u exceeds window bits - 1 = %u", bucket_log, c - 1);
-    if (k_lo >= k_hi || (uint64_t)k_hi * c > 256 + c) fail(PPG_E_ARGUMENT, "bad window range [%u, %u) for c = %u", k_lo, k_hi, c);
-    if (lo > hi) fail(PPG_E_ARGUMENT, "bad entry range [%u, %u)", lo, hi);
+    if (c < 2 || c > 24) fail(PPF_E_ARGUMENT, "window bits must be in [2, 24], got %u", c);
+    if (bucket_log > c - 1) fail(PPF_E_ARGUMENT, "bucket_log %u exceeds window bits - 1 = %u", bucket_log, c - 1);
+    if (k_lo >= k_hi || (uint64_t)k_hi * c > 256 + c) fail(PPF_E_ARGUMENT, "bad window range [%u, %u) for c = %u", k_lo, k_hi, c);
+    if (lo > hi) fail(PPF_E_ARGUMENT, "bad entry range [%u, %u)", lo, hi);
     const uint32_t count = 1u << bucket_log;
     const int32_t half = 1 << (c - 1);
     // a handful of buckets (the top window) would leave batches of one or two points, an inversion each:
@@ -332,7 +332,7 @@ void bucket_sum(const uint64_t* bases, uint64_t bases_len, const int32_t* refs, 
     for (uint32_t i = lo; i < hi; ++i) {
         const uint64_t* s = scalars + 4 * (uint64_t)i;
         const int32_t ref = refs[i];
-        if (ref < 0) fail(PPG_E_ARGUMENT, "entry %u: negative base reference", i);
+        if (ref < 0) fail(PPF_E_ARGUMENT, "entry %u: negative base reference", i);
         const bool neg_ref = (ref & 1) != 0;
         uint32_t carry = carry_into(s, k_lo, c);
         for (uint32_t k = k_lo; k < k_hi; ++k) {
@@ -341,10 +341,10 @@ void bucket_sum(const uint64_t* bases, uint64_t bases_len, const int32_t* refs, 
             if (carry) d -= 1 << c;
             if (d == 0) continue;
             uint64_t off = (uint64_t)(ref >> 1) + table_stride * (k - k_lo);
-            if (off + AL > bases_len) fail(PPG_E_ARGUMENT, "entry %u window %u: base offset %llu outside %llu limbs", i, k,
+            if (off + AL > bases_len) fail(PPF_E_ARGUMENT, "entry %u window %u: base offset %llu outside %llu limbs", i, k,
                                            (unsigned long long)off, (unsigned long long)bases_len);
             uint32_t mag = (uint32_t)(d < 0 ? -d : d);
-            if (mag > count) fail(PPG_E_ARGUMENT, "entry %u window %u: digit %d needs more than %u buckets", i, k, d, count);
+            if (mag > count) fail(PPF_E_ARGUMENT, "entry %u window %u: digit %d needs more than %u buckets", i, k, d, count);
             Affine<C> p = Affine<C>::load(bases + off);
             if (p.is_infinity()) continue;
             if ((d < 0) != neg_ref) p.y = -p.y;
@@ -365,14 +365,14 @@ Jacobian<C> shift_weights(const Jacobian<C>& sum, const Jacobian<C>& plain, uint
 }
 
 /**
- * The kernel behind ppg_cpu_bucket_range (see ppfarm_gpu.h): the fixed-base MSM's bucket range [lo, hi) over packed
+ * The kernel behind ppc_bucket_range (see ppfarm_cpu.h): the fixed-base MSM's bucket range [lo, hi) over packed
  * entries (offset << 32 | bucket << 1 | neg), buckets below `hot` kept Jacobian; out = sum_b (b + 1) * B_b.
  */
 template <class C>
 void bucket_range(const uint64_t* table, uint64_t table_len, const uint64_t* entries, uint64_t n, uint32_t lo,
                   uint32_t hi, uint32_t hot, uint64_t* out) {
     constexpr uint64_t AL = 2 * C::LIMBS;
-    if (lo > hi || hi - lo > (1u << 24)) fail(PPG_E_ARGUMENT, "bad bucket range [%u, %u)", lo, hi);
+    if (lo > hi || hi - lo > (1u << 24)) fail(PPF_E_ARGUMENT, "bad bucket range [%u, %u)", lo, hi);
     const uint32_t hot_hi = hi < hot ? hi : hot, cold_lo = lo > hot ? lo : hot;
     std::vector<Jacobian<C>> hot_b(lo < hot_hi ? hot_hi - lo : 0, Jacobian<C>::infinity());
     const uint32_t cold_n = cold_lo < hi ? hi - cold_lo : 0;
@@ -386,7 +386,7 @@ void bucket_range(const uint64_t* table, uint64_t table_len, const uint64_t* ent
         const uint64_t e = entries[x];
         const uint32_t b = (uint32_t)(e & 0xffffffffu) >> 1;
         if (b < lo || b >= hi) continue;
-        if ((e >> 32) + AL > table_len) fail(PPG_E_ARGUMENT, "entry %llu: table offset %llu outside %llu limbs",
+        if ((e >> 32) + AL > table_len) fail(PPF_E_ARGUMENT, "entry %llu: table offset %llu outside %llu limbs",
                                              (unsigned long long)x, (unsigned long long)(e >> 32),
                                              (unsigned long long)table_len);
         mine.push_back(e);

@@ -1,5 +1,5 @@
-// Error plumbing of the C ABI: internal code throws PpgError; only the entry layer catches, so
-// no exception ever leaves an extern "C" function.
+// Error plumbing of ppfarm's C ABIs (the CPU kernels here, gpu-kernels' libraries): internal code throws
+// PpgError; only the entry layer catches, so no exception ever leaves an extern "C" function.
 #pragma once
 
 #include <cstdarg>
@@ -9,7 +9,7 @@
 #include <new>
 #include <string>
 
-#include "ppfarm_gpu.h"
+#include "ppfarm/status.h"
 
 namespace ppfarm {
 
@@ -41,19 +41,19 @@ int guarded(char* err, size_t err_len, F&& f) noexcept {
     try {
         f();
         write_message(err, err_len, "");
-        return PPG_OK;
+        return PPF_OK;
     } catch (const PpgError& e) {
         write_message(err, err_len, e.message);
         return e.code;
     } catch (const std::bad_alloc&) {
         write_message(err, err_len, "host memory allocation failed");
-        return PPG_E_HOST_MEMORY;
+        return PPF_E_HOST_MEMORY;
     } catch (const std::exception& e) {
         write_message(err, err_len, std::string("internal error: ") + e.what());
-        return PPG_E_INTERNAL;
+        return PPF_E_INTERNAL;
     } catch (...) {
         write_message(err, err_len, "internal error: unknown exception");
-        return PPG_E_INTERNAL;
+        return PPF_E_INTERNAL;
     }
 }
 

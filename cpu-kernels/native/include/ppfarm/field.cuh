@@ -2,7 +2,8 @@
 //
 // Invariant: an Fp<P> value v holds a*R mod p with R = 2^256, fully reduced (0 <= v < p).
 // This is the engine's layout (org.ppfarm.prover.bn254.Field) and snarkjs's .zkey layout, so
-// buffers travel between Java, the host library and the device without conversion.
+// buffers travel between Java, the g++ builds (libppfarm_cpu.so, gpu-kernels' host library) and
+// the device without conversion.
 //
 // Why 4 x 64 and not 8 x 32 on the device: the same source then runs on host and device and the
 // host tests cover the device's arithmetic line for line; a 64x64 multiply costs nvcc four 32-bit

@@ -1,4 +1,4 @@
-package org.ppfarm.gpukernels;
+package org.ppfarm.cpukernels;
 
 import java.util.Random;
 import java.util.concurrent.ForkJoinPool;
@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class NativeCpuKernelsTest {
     private static final ForkJoinPool THREE = new ForkJoinPool(3);
-    private static final NativeBucketKernel NATIVE = new NativeBucketKernel(NativeKernels.host());
+    private static final NativeBucketKernel NATIVE = new NativeBucketKernel(NativeCpuLibrary.bundled());
 
     @AfterAll
     static void shutdown() { THREE.shutdown(); }
@@ -47,14 +47,14 @@ class NativeCpuKernelsTest {
 
     @Test
     void nttAgreesWithTheJavaKernel() {
-        CpuNttBackend nat = new CpuNttBackend(NativeCpuKernels.of(NativeKernels.host()).ntt());
+        CpuNttBackend nat = new CpuNttBackend(NativeCpuKernels.of(NativeCpuLibrary.bundled()).ntt());
         CpuNttBackend java = new CpuNttBackend(JavaNttKernel.INSTANCE);
         Random rnd = new Random(60);
         for (int log : new int[] {0, 1, 2, 5, 11, 12, 13, 15}) {
             int n = 1 << log;
-            long[] a = Oracle.montLimbs(NttKernelTest.random(n, rnd), Oracle.R_MOD);
-            long[] b = Oracle.montLimbs(NttKernelTest.random(n, rnd), Oracle.R_MOD);
-            long[] c = Oracle.montLimbs(NttKernelTest.random(n, rnd), Oracle.R_MOD);
+            long[] a = Oracle.montLimbs(Oracle.randomFr(n, rnd), Oracle.R_MOD);
+            long[] b = Oracle.montLimbs(Oracle.randomFr(n, rnd), Oracle.R_MOD);
+            long[] c = Oracle.montLimbs(Oracle.randomFr(n, rnd), Oracle.R_MOD);
             long[] x = a.clone(), y = a.clone();
             nat.ntt(x, log);
             java.ntt(y, log);
@@ -153,9 +153,9 @@ class NativeCpuKernelsTest {
         int[] refs = {0, 16, 32, 48 << 1};   // the last reference points past the bases
         try (BucketKernel.Resident r = NATIVE.resident(bases); BucketKernel.Entries e = NATIVE.entries(refs, scalars, 4)) {
             long[] out = new long[12];
-            GpuException tooMany = assertThrows(GpuException.class, () -> NATIVE.bucketSum(false, r, e, 0, 3, 0, 1, 8, 8, 0, out, 0));
+            NativeException tooMany = assertThrows(NativeException.class, () -> NATIVE.bucketSum(false, r, e, 0, 3, 0, 1, 8, 8, 0, out, 0));
             assertTrue(tooMany.getMessage().contains("bucket_log 8 exceeds"), tooMany.getMessage());
-            GpuException outside = assertThrows(GpuException.class, () -> NATIVE.bucketSum(false, r, e, 0, 4, 0, 1, 8, 7, 0, out, 0));
+            NativeException outside = assertThrows(NativeException.class, () -> NATIVE.bucketSum(false, r, e, 0, 4, 0, 1, 8, 7, 0, out, 0));
             assertTrue(outside.getMessage().contains("entry 3") && outside.getMessage().contains("outside"), outside.getMessage());
         }
     }

@@ -1,7 +1,7 @@
 // Shims that let the same arithmetic compile as CUDA (nvcc) and as plain C++ (g++).
 //
 // Every function that must run on the device and be unit-tested on the host is marked PP_HD.
-// Under nvcc it is __host__ __device__; under g++ the macro is empty, so the host library built
+// Under nvcc it is __host__ __device__; under g++ the macro is empty, so gpu-kernels' host library built
 // from these headers executes exactly the code the kernels execute (only the 64x64->128 multiply
 // and the bit reversal differ, and both are pinned down by the host tests against BigInteger).
 #pragma once

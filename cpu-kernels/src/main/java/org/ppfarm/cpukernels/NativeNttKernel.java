@@ -1,4 +1,4 @@
-package org.ppfarm.gpukernels;
+package org.ppfarm.cpukernels;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
@@ -6,8 +6,8 @@ import java.lang.invoke.MethodHandle;
 import org.ppfarm.prover.ntt.NttKernel;
 
 /**
- * The CPU NTT's loops compiled by g++ ({@code ppg_cpu_fr_*} in {@code native/src/cpu_api.cpp}, exported by the host
- * library). They are <em>critical</em> downcalls that read and write the Java arrays in place: the engine calls them
+ * The CPU NTT's loops compiled by g++ ({@code ppc_fr_*} in {@code native/src/cpu_api.cpp}, exported by
+ * {@code libppfarm_cpu.so}). They are <em>critical</em> downcalls that read and write the Java arrays in place: the engine calls them
  * on ranges of at most a few thousand butterflies (well under a millisecond), so copying would cost more than the
  * arithmetic, and no other thread waits long at a safepoint. {@link org.ppfarm.prover.ntt.CpuNttBackend} checks
  * every index before calling. Thread-safe.
@@ -15,12 +15,11 @@ import org.ppfarm.prover.ntt.NttKernel;
 public final class NativeNttKernel implements NttKernel {
     private final MethodHandle dit, dif, mul, mulSub;
 
-    NativeNttKernel(NativeKernels library) {
-        NativeAbi abi = library.abi();
-        dit = abi.cpuFrDit;
-        dif = abi.cpuFrDif;
-        mul = abi.cpuFrMul;
-        mulSub = abi.cpuFrMulSub;
+    NativeNttKernel(NativeCpuLibrary library) {
+        dit = library.frDit;
+        dif = library.frDif;
+        mul = library.frMul;
+        mulSub = library.frMulSub;
     }
 
     @Override public String name() { return "native"; }
@@ -49,22 +48,22 @@ public final class NativeNttKernel implements NttKernel {
     public void mulSub(long[] a, long[] b, long[] c, int from, int to) {
         try {
             int rc = (int) mulSub.invokeExact(MemorySegment.ofArray(a), MemorySegment.ofArray(b), MemorySegment.ofArray(c), from, to);
-            if (rc != 0) throw new GpuException(GpuException.Status.INTERNAL, "ppg_cpu_fr_mul_sub returned " + rc);
-        } catch (GpuException e) {
+            if (rc != 0) throw new NativeException(NativeException.Status.INTERNAL, "ppc_fr_mul_sub returned " + rc);
+        } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {
-            throw new GpuException(GpuException.Status.INTERNAL, "ppg_cpu_fr_mul_sub: downcall failed: " + t, t);
+            throw new NativeException(NativeException.Status.INTERNAL, "ppc_fr_mul_sub: downcall failed: " + t, t);
         }
     }
 
     private static void call(MethodHandle h, long[] a, long[] b, int arg, int from, int to) {
         try {
             int rc = (int) h.invokeExact(MemorySegment.ofArray(a), MemorySegment.ofArray(b), arg, from, to);
-            if (rc != 0) throw new GpuException(GpuException.Status.INTERNAL, "CPU NTT kernel returned " + rc);
-        } catch (GpuException e) {
+            if (rc != 0) throw new NativeException(NativeException.Status.INTERNAL, "CPU NTT kernel returned " + rc);
+        } catch (NativeException e) {
             throw e;
         } catch (Throwable t) {
-            throw new GpuException(GpuException.Status.INTERNAL, "CPU NTT kernel: downcall failed: " + t, t);
+            throw new NativeException(NativeException.Status.INTERNAL, "CPU NTT kernel: downcall failed: " + t, t);
         }
     }
 }
