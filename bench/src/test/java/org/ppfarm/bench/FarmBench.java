@@ -76,7 +76,7 @@ public final class FarmBench {
 
     static void overhead(int jobs, double rate, String pipeline, int warm, EmbeddedFarm.Notices notices) throws Exception {
         ProvingPipeline.Factory pipelines = switch (pipeline) {
-            case "engine" -> new EnginePipeline.Factory();
+            case "engine" -> null; // the embedded farm's engine, with the worker's default settings
             case "cached" -> new CachedProofPipeline.Factory(cachedProof());
             default -> throw new IllegalArgumentException("--pipeline: engine or cached, not '" + pipeline + "'");
         };

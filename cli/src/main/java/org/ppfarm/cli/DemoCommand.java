@@ -22,7 +22,6 @@ import org.ppfarm.prover.groth16.Proof;
 import org.ppfarm.prover.groth16.PublicSignals;
 import org.ppfarm.prover.groth16.VerificationKey;
 import org.ppfarm.prover.groth16.Verifier;
-import org.ppfarm.prover.msm.CpuMsm;
 import org.ppfarm.proto.v1.CircuitRef;
 import org.ppfarm.proto.v1.GetJobRequest;
 import org.ppfarm.proto.v1.Job;
@@ -30,6 +29,7 @@ import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.WatchJobRequest;
 import org.ppfarm.embedded.EmbeddedFarm;
+import org.ppfarm.worker.pipeline.EnginePipeline;
 import org.ppfarm.embedded.ProductionCircuits;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -61,16 +61,14 @@ final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         if (deposits < 1 || deposits > 1000) throw new PpfarmException("--deposits: must be 1 to 1000, not " + deposits);
-        // one proof per key: the worker's background build of the CPU MSM's fixed-base tables (~22 s of CPU for
-        // withdraw, worth it from a few dozen proofs on) would only compete with it, so the demo turns them off
-        // unless asked for (the property is read when the farm's prover is first made, below)
-        if (System.getProperty(CpuMsm.TABLE_BYTES_PROPERTY) == null) System.setProperty(CpuMsm.TABLE_BYTES_PROPERTY, "0");
         SecureRandom rnd = new SecureRandom();
         err.println("ppfarm demo: starting the embedded farm (Kafka KRaft broker, coordinator, CPU worker; 0xbow circuits fetched and SHA-256-checked)");
         err.flush();
         long t0 = System.nanoTime();
-        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(port, null, null, null, 1,
-                EmbeddedFarm.Options.defaults().protocolInputs()));
+        // one proof per key: the worker's background build of the CPU MSM's fixed-base tables (~22 s of CPU for
+        // withdraw, worth it from a few dozen proofs on) would only compete with it, so the demo's engine has none
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(port, null, null,
+                new EnginePipeline.Factory(EnginePipeline.Options.withoutTables()), 1, EmbeddedFarm.Options.defaults().protocolInputs()));
              FarmClient client = FarmClient.connect(farm.address())) {
             err.printf("ppfarm demo: farm ready on %s (%.1f s)%n", farm.address(), (System.nanoTime() - t0) / 1e9);
 

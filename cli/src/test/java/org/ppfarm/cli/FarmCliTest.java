@@ -13,6 +13,7 @@ import org.ppfarm.testkit.Artifacts;
 import org.ppfarm.testkit.Snarkjs;
 import org.ppfarm.testkit.ZeroXBowInputs;
 import org.ppfarm.embedded.EmbeddedFarm;
+import org.ppfarm.worker.pipeline.EnginePipeline;
 
 /**
  * The farm's commands in-process on the embedded farm (real KRaft broker, coordinator, worker): {@code demo} end to
@@ -40,8 +41,8 @@ class FarmCliTest {
 
     @Test
     void clientCommandsAgainstTheEmbeddedFarm() throws Exception {
-        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, null, 1,
-                EmbeddedFarm.Options.defaults().protocolInputs()))) {
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
+                new EnginePipeline.Factory(EnginePipeline.Options.withoutTables()), 1, EmbeddedFarm.Options.defaults().protocolInputs()))) {
             String server = farm.address();
             var list = PpfarmCliTest.ppfarm("circuits", "list", "--server", server);
             assertEquals(Ppfarm.OK, list.code(), list.err());

@@ -27,7 +27,8 @@ import java.util.Map;
 public final class EmbeddedFarm implements AutoCloseable {
     /**
      * Options of {@code ppfarm up}. {@code dataDir} null: a temporary directory, deleted on close. {@code pipelines}
-     * null: the production engine ({@link EnginePipeline}); benchmarks pass their own. {@code workerPrefetch} 0: the
+     * null: the production engine ({@link EnginePipeline}) with the worker's default settings; a demo or test passes
+     * the engine without fixed-base tables, a benchmark its own fixture. {@code workerPrefetch} 0: the
      * worker fetches {@code max(8, workerConcurrency)} jobs ahead ({@code worker.prefetch}).
      */
     public record Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
@@ -95,7 +96,8 @@ public final class EmbeddedFarm implements AutoCloseable {
         w.put(WorkerConfig.PREFETCH, Integer.toString(o.workerPrefetch() > 0 ? o.workerPrefetch() : Math.max(8, o.workerConcurrency())));
         if (o.notices() == Notices.REMOTE) w.put(FarmConfigs.CLUSTER_SEED_NODES, coordinator.clusterAddress());
         // LOCAL: the worker is on the coordinator's cluster node, so offers and result notices are local messages
-        this.worker = new Worker(new WorkerConfig(w), o.pipelines() != null ? o.pipelines() : new EnginePipeline.Factory(),
+        WorkerConfig wc = new WorkerConfig(w);
+        this.worker = new Worker(wc, o.pipelines() != null ? o.pipelines() : new EnginePipeline.Factory(wc.engineOptions()),
                 o.notices() == Notices.LOCAL ? coordinator.actorSystem() : null).start();
     }
 

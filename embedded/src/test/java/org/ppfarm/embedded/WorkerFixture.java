@@ -28,6 +28,9 @@ final class WorkerFixture {
         p.put(WorkerConfig.CACHE_DIR, Files.createTempDirectory("ppfarm-worker-cache-").toString());
         p.put(WorkerConfig.SEAL_KEY_PAIR, farm.keys.encode());
         p.put(WorkerConfig.SESSION_TIMEOUT_MS, "6000");
+        // a test proves a few times per key: building the CPU MSM's fixed-base tables (~22 s of CPU for withdraw)
+        // would cost more than it saves; prover's tests cover the table path
+        p.put(WorkerConfig.MSM_TABLE_BYTES, "0");
         p.put(WorkerConfig.SHUTDOWN_GRACE_MS, "20000");
         p.put(FarmConfigs.CLUSTER_SEED_NODES, coordinator.clusterAddress());
         return p;

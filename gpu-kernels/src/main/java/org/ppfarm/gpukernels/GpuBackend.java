@@ -1,5 +1,6 @@
 package org.ppfarm.gpukernels;
 
+import org.ppfarm.prover.ByteSizes;
 import org.ppfarm.prover.msm.MsmBackend;
 import org.ppfarm.prover.ntt.NttBackend;
 
@@ -28,13 +29,22 @@ public final class GpuBackend implements MsmBackend, NttBackend, AutoCloseable {
         this.name = name;
     }
 
-    /** The CUDA kernels on device 0, or a {@link GpuException} saying why not. */
-    public static GpuBackend open() {
+    /**
+     * The CUDA kernels on device 0 bounded by {@value #MEMORY_LIMIT_PROPERTY} (the command-line tools' setting), or a
+     * {@link GpuException} saying why not.
+     */
+    public static GpuBackend open() { return open(memoryLimitFromProperty()); }
+
+    /**
+     * The CUDA kernels on device 0 using at most {@code memoryLimit} bytes of it (0: 90% of the device), or a
+     * {@link GpuException} saying why not.
+     */
+    public static GpuBackend open(long memoryLimit) {
         GpuAvailability availability = GpuAvailability.probe();
         if (!availability.available()) {
             throw new GpuException(GpuException.Status.NO_DEVICE, "GPU backend unavailable: " + availability.reason());
         }
-        return on(NativeKernels.load(GpuLibraries.require(GpuLibraries.CUDA)), 0, memoryLimitFromProperty());
+        return on(NativeKernels.load(GpuLibraries.require(GpuLibraries.CUDA)), 0, memoryLimit);
     }
 
     /**
@@ -51,24 +61,10 @@ public final class GpuBackend implements MsmBackend, NttBackend, AutoCloseable {
         return new GpuBackend(kernels.open(device, limit), name);
     }
 
+    /** {@value #MEMORY_LIMIT_PROPERTY} as bytes; 0 (the default bound) when it is not set. */
     static long memoryLimitFromProperty() {
         String v = System.getProperty(MEMORY_LIMIT_PROPERTY);
-        if (v == null || v.isBlank()) return 0;
-        String s = v.trim().toLowerCase();
-        long unit = switch (s.charAt(s.length() - 1)) {
-            case 'k' -> 1L << 10;
-            case 'm' -> 1L << 20;
-            case 'g' -> 1L << 30;
-            default -> 1;
-        };
-        try {
-            long n = Long.parseLong(unit == 1 ? s : s.substring(0, s.length() - 1));
-            if (n <= 0) throw new NumberFormatException();
-            return Math.multiplyExact(n, unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException("-D" + MEMORY_LIMIT_PROPERTY + "=" + v
-                    + ": expected a positive byte count, optionally with k, m or g");
-        }
+        return v == null || v.isBlank() ? 0 : ByteSizes.parse("-D" + MEMORY_LIMIT_PROPERTY, v);
     }
 
     /** The native context (memory accounting, the other kernels). */

@@ -121,7 +121,7 @@ class GpuBackendTest {
             assertEquals(70L << 30, GpuBackend.memoryLimitFromProperty());
             System.setProperty(GpuBackend.MEMORY_LIMIT_PROPERTY, "lots");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, GpuBackend::memoryLimitFromProperty);
-            assertEquals("-Dppfarm.gpu.memoryLimit=lots: expected a positive byte count, optionally with k, m or g",
+            assertEquals("-Dppfarm.gpu.memoryLimit: 'lots' is not a size in bytes (e.g. 0, 512m, 2g)",
                     e.getMessage());
             System.clearProperty(GpuBackend.MEMORY_LIMIT_PROPERTY);
             assertEquals(0, GpuBackend.memoryLimitFromProperty());

@@ -139,7 +139,7 @@ public final class Worker implements AutoCloseable {
      * {@code cluster.seed.nodes} as a node of its own (role worker), or none if that list is empty.
      */
     public Worker(WorkerConfig config) throws IOException {
-        this(config, new EnginePipeline.Factory(), null);
+        this(config, new EnginePipeline.Factory(config.engineOptions()), null);
     }
 
     /**

@@ -5,10 +5,14 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.farm.seal.InputSeal;
+
+import org.ppfarm.prover.ByteSizes;
+import org.ppfarm.worker.pipeline.EnginePipeline;
 
 import java.util.Map;
 
@@ -28,6 +32,10 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String SHUTDOWN_GRACE_MS = "shutdown.grace.ms";
     public static final String METRICS_PORT = "metrics.port";
     public static final String RUNNING_REPORT_DELAY_MS = "worker.running.report.delay.ms";
+    public static final String CPU_KERNELS = "worker.cpu.kernels";
+    public static final String MSM_TABLE_BYTES = "worker.msm.table.bytes";
+    public static final String GPU = "worker.gpu";
+    public static final String GPU_MEMORY_LIMIT = "worker.gpu.memory.limit";
 
     public static final ConfigDef CONFIG = FarmConfigs.cluster(FarmConfigs.kafka(new ConfigDef()),
                     "the coordinators' cluster, which the worker joins (role worker) to take jobs offered while it is idle "
@@ -55,7 +63,19 @@ public final class WorkerConfig extends AbstractConfig {
                     "Port of the Prometheus /metrics endpoint; -1 disables it, 0 picks a free one.")
             .define(RUNNING_REPORT_DELAY_MS, Type.LONG, 50L, Range.atLeast(0), Importance.LOW,
                     "A job still proving this long after its worker took it is reported RUNNING (a started event); a job "
-                            + "done sooner goes from QUEUED straight to its result, one Kafka record less. 0 reports every job.");
+                            + "done sooner goes from QUEUED straight to its result, one Kafka record less. 0 reports every job.")
+            .define(CPU_KERNELS, Type.STRING, "auto", ValidString.in("auto", "native", "java"), Importance.LOW,
+                    "The CPU prover's inner loops: auto (module cpu-kernels' native library when it loads, else Java), "
+                            + "native (refuse to start without it), java.")
+            .define(MSM_TABLE_BYTES, Type.STRING, "", Importance.MEDIUM,
+                    "Memory for the fixed-base MSM tables of resident proving keys (bytes, or with suffix k/m/g; 0 turns "
+                            + "them off). A withdraw key's tables take ~170 MB and ~22 s of CPU to build, in the background "
+                            + "after the key loads, and save ~30 % CPU per proof. Empty: a quarter of the maximum heap.")
+            .define(GPU, Type.STRING, "auto", ValidString.in("auto", "off"), Importance.MEDIUM,
+                    "auto: prove on the CUDA backend when a device and the CUDA library are found (else the CPU); off: "
+                            + "always the CPU.")
+            .define(GPU_MEMORY_LIMIT, Type.STRING, "", Importance.LOW,
+                    "Most device memory the GPU backend uses (bytes, or with suffix k/m/g). Empty: 90 % of the device.");
 
     public WorkerConfig(Map<?, ?> props) {
         super(CONFIG, props);
@@ -74,6 +94,13 @@ public final class WorkerConfig extends AbstractConfig {
             throw new ConfigException(PREFETCH, getInt(PREFETCH), "must be at least " + CONCURRENCY + " (" + getInt(CONCURRENCY) + ")");
         if (getInt(SESSION_TIMEOUT_MS) >= getInt(MAX_POLL_INTERVAL_MS))
             throw new ConfigException(SESSION_TIMEOUT_MS, getInt(SESSION_TIMEOUT_MS), "must be below " + MAX_POLL_INTERVAL_MS);
+        for (String key : new String[] {MSM_TABLE_BYTES, GPU_MEMORY_LIMIT}) {
+            try {
+                if (!getString(key).isBlank()) ByteSizes.parse(key, getString(key));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(key, getString(key), "not a size in bytes (e.g. 0, 512m, 2g)");
+            }
+        }
         if (!getString(COORDINATOR_ADDRESS).matches("[^:]+:\\d{1,5}"))
             throw new ConfigException(COORDINATOR_ADDRESS, getString(COORDINATOR_ADDRESS), "expected host:port");
     }
@@ -81,6 +108,14 @@ public final class WorkerConfig extends AbstractConfig {
     public InputSeal.KeyPair keyPair() {
         Password p = getPassword(SEAL_KEY_PAIR);
         return InputSeal.KeyPair.parse(p.value(), SEAL_KEY_PAIR);
+    }
+
+    /** The proving engine's settings: CPU kernels, MSM table budget, GPU use and bound. */
+    public EnginePipeline.Options engineOptions() {
+        String tables = getString(MSM_TABLE_BYTES), gpuLimit = getString(GPU_MEMORY_LIMIT);
+        return new EnginePipeline.Options(getString(CPU_KERNELS),
+                tables.isBlank() ? Runtime.getRuntime().maxMemory() / 4 : ByteSizes.parse(MSM_TABLE_BYTES, tables),
+                getString(GPU).equals("auto"), gpuLimit.isBlank() ? 0 : ByteSizes.parse(GPU_MEMORY_LIMIT, gpuLimit));
     }
 
     public String workerId() {

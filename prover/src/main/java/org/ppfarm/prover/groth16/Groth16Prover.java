@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.LongSupplier;
+import org.ppfarm.prover.CpuKernels;
 import org.ppfarm.prover.Parallel;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.Field;
@@ -85,8 +86,20 @@ public final class Groth16Prover {
         this.overlap = overlap;
     }
 
-    /** The CPU prover (all cores), shared: it holds no per-proof state. */
+    /**
+     * The CPU prover (all cores), shared: it holds no per-proof state. Its kernels and MSM table budget are the
+     * command-line tools' JVM settings ({@link CpuKernels#PROPERTY}, {@link CpuMsm#TABLE_BYTES_PROPERTY}); a server
+     * passes its own configuration to {@link #cpu(CpuKernels, long)}.
+     */
     public static Groth16Prover cpu() { return Cpu.INSTANCE; }
+
+    /**
+     * A CPU prover on the shared MSM pool with the given kernels, building fixed-base tables for resident keys
+     * within {@code msmTableBudgetBytes} (0: none).
+     */
+    public static Groth16Prover cpu(CpuKernels kernels, long msmTableBudgetBytes) {
+        return new Groth16Prover(new CpuMsm(CpuMsm.sharedPool(), kernels.msm(), msmTableBudgetBytes, 0), new CpuNttBackend(kernels.ntt()));
+    }
 
     /**
      * This prover with the witness MSMs overlapping the quotient (the default, fastest) or run after it, so that

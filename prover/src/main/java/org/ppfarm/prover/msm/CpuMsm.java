@@ -8,6 +8,7 @@ import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.ppfarm.prover.ByteSizes;
 import org.ppfarm.prover.CpuKernels;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.G1;
@@ -126,24 +127,7 @@ public final class CpuMsm implements MsmBackend {
     public static long defaultTableBudget() {
         String v = System.getProperty(TABLE_BYTES_PROPERTY);
         if (v == null || v.isBlank()) return Runtime.getRuntime().maxMemory() / 4;
-        return parseBytes(TABLE_BYTES_PROPERTY, v.trim());
-    }
-
-    /** "123", "512m", "2g" → bytes. */
-    static long parseBytes(String name, String v) {
-        long unit = 1;
-        char last = Character.toLowerCase(v.isEmpty() ? ' ' : v.charAt(v.length() - 1));
-        if (last == 'k' || last == 'm' || last == 'g') {
-            unit = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
-            v = v.substring(0, v.length() - 1);
-        }
-        try {
-            long n = Long.parseLong(v);
-            if (n < 0) throw new NumberFormatException();
-            return Math.multiplyExact(n, unit);
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException(name + ": '" + v + "' is not a size in bytes (e.g. 0, 512m, 2g)");
-        }
+        return ByteSizes.parse(TABLE_BYTES_PROPERTY, v);
     }
 
     /** Bytes held by the fixed-base tables of this backend's open base sets. */

@@ -223,13 +223,13 @@ class FixedBaseMsmTest {
 
     @Test
     void budgetSizesParseAndBadOnesAreNamed() {
-        assertEquals(0, CpuMsm.parseBytes("p", "0"));
-        assertEquals(512L << 20, CpuMsm.parseBytes("p", "512m"));
-        assertEquals(2L << 30, CpuMsm.parseBytes("p", "2G"));
-        assertEquals(1234, CpuMsm.parseBytes("p", "1234"));
-        var e = assertThrows(IllegalArgumentException.class, () -> CpuMsm.parseBytes(CpuMsm.TABLE_BYTES_PROPERTY, "lots"));
+        assertEquals(0, org.ppfarm.prover.ByteSizes.parse("p", "0"));
+        assertEquals(512L << 20, org.ppfarm.prover.ByteSizes.parse("p", "512m"));
+        assertEquals(2L << 30, org.ppfarm.prover.ByteSizes.parse("p", "2G"));
+        assertEquals(1234, org.ppfarm.prover.ByteSizes.parse("p", "1234"));
+        var e = assertThrows(IllegalArgumentException.class, () -> org.ppfarm.prover.ByteSizes.parse(CpuMsm.TABLE_BYTES_PROPERTY, "lots"));
         assertTrue(e.getMessage().startsWith(CpuMsm.TABLE_BYTES_PROPERTY), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> CpuMsm.parseBytes("p", "-1m"));
+        assertThrows(IllegalArgumentException.class, () -> org.ppfarm.prover.ByteSizes.parse("p", "-1m"));
         assertThrows(IllegalArgumentException.class, () -> new CpuMsm(CpuMsm.sharedPool(), -1));
     }
 }

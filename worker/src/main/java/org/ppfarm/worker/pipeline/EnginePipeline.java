@@ -4,6 +4,7 @@ import org.ppfarm.gpukernels.GpuAvailability;
 import org.ppfarm.gpukernels.GpuBackend;
 import org.ppfarm.gpukernels.GpuException;
 import org.ppfarm.proto.v1.InputKind;
+import org.ppfarm.prover.CpuKernels;
 import org.ppfarm.prover.PpfarmException;
 import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.format.Witness;
@@ -37,30 +38,47 @@ import java.util.List;
 public final class EnginePipeline implements ProvingPipeline {
 
     /**
-     * The production pipelines ({@code Worker(WorkerConfig)} uses it). Chooses the MSM/NTT backend once per worker: the CUDA backend
-     * (module gpu-kernels) when {@link GpuAvailability#probe()} finds a built library and a device and the device
-     * opens, else the CPU engine; the reason is logged and {@code ppfarm backend} prints the same probe. The GPU
-     * context lives as long as the worker process (proving keys' points stay resident on it).
+     * How the engine proves, from the worker's configuration ({@code WorkerConfig.engineOptions()}).
+     *
+     * @param cpuKernels    auto, native or java: the CPU prover's inner loops ({@link CpuKernels#select})
+     * @param msmTableBytes memory for resident keys' fixed-base MSM tables; 0: none
+     * @param gpu           use the CUDA backend when a device is found
+     * @param gpuMemoryLimit most device memory the GPU backend uses; 0: 90 % of the device
+     */
+    public record Options(String cpuKernels, long msmTableBytes, boolean gpu, long gpuMemoryLimit) {
+        /**
+         * The defaults without fixed-base tables: for a farm that proves a few times per key (a demo, a test), where
+         * building them would cost more than they save.
+         */
+        public static Options withoutTables() { return new Options("auto", 0, true, 0); }
+    }
+
+    /**
+     * The production pipelines ({@code Worker(WorkerConfig)} uses it). Chooses the MSM/NTT backend once per worker:
+     * the CUDA backend (module gpu-kernels) when {@code options.gpu()}, {@link GpuAvailability#probe()} finds a built
+     * library and a device, and the device opens; else the CPU engine with the configured kernels and table budget.
+     * The reason is logged and {@code ppfarm backend} prints the same probe. The GPU context lives as long as the
+     * worker process (proving keys' points stay resident on it).
      */
     public static final class Factory implements ProvingPipeline.Factory {
         private static final Logger log = LoggerFactory.getLogger(Factory.class);
         private final Groth16Prover prover;
         private final String backend;
 
-        public Factory() {
-            Groth16Prover chosen = Groth16Prover.cpu();
+        public Factory(Options options) {
+            Groth16Prover chosen = Groth16Prover.cpu(CpuKernels.select(options.cpuKernels()), options.msmTableBytes());
             String name = chosen.msm().name();   // "cpu-native" (native CPU kernels) or "cpu" (the Java fallback)
-            GpuAvailability gpu = GpuAvailability.probe();
-            if (gpu.available()) {
+            GpuAvailability gpu = options.gpu() ? GpuAvailability.probe() : null;
+            if (gpu != null && gpu.available()) {
                 try {
-                    GpuBackend g = GpuBackend.open();
+                    GpuBackend g = GpuBackend.open(options.gpuMemoryLimit());
                     chosen = new Groth16Prover(g, g);
                     name = g.name();
                 } catch (GpuException e) {
                     log.warn("a GPU was found but could not be opened ({}); proving on the CPU", e.getMessage());
                 }
             } else {
-                log.info("no GPU backend ({}); proving on the CPU", gpu.reason());
+                log.info("no GPU backend ({}); proving on the CPU", gpu == null ? "worker.gpu=off" : gpu.reason());
             }
             this.prover = chosen;
             this.backend = name;
@@ -84,8 +102,8 @@ public final class EnginePipeline implements ProvingPipeline {
          * A worker proves many times with each key, so the CPU backend's fixed-base tables (CpuMsm: ~30 % less CPU
          * per withdraw proof, ~170 MB and ~22 s of CPU to build) are built right after loading, on a background
          * thread: jobs meanwhile prove on the plain path instead of one job waiting for the build. The budget
-         * (system property ppfarm.msm.tableBytes, 0 = off) decides whether anything is built; the GPU backend keeps
-         * nothing per base set.
+         * ({@link Options#msmTableBytes}, 0 = off) decides whether anything is built; the GPU backend keeps nothing
+         * per base set.
          */
         private void precomputeInBackground(String circuit, ProvingKey pk) {
             Thread.ofPlatform().daemon().name("ppfarm-tables-" + circuit).start(() -> {
