@@ -123,11 +123,14 @@ public final class Worker implements AutoCloseable {
         @Override public void idleMayHaveChanged() { offers.idleMayHaveChanged(); }
     }
 
-    /** Starts the parts: the skip list, the event producer, the metrics endpoint, the cluster node and offers, the provers, then fetching. */
+    /**
+     * Starts the parts: the metrics endpoint (a port in use fails here, before anything runs), the skip list, the
+     * event producer, the cluster node and offers, the provers, then fetching.
+     */
     public Worker start() throws IOException {
+        if (metricsPort >= 0) metricsServer = metrics.serve(metricsHost, metricsPort);
         stateFollower.start();
         events.start();
-        if (metricsPort >= 0) metricsServer = metrics.serve(metricsHost, metricsPort);
         offers.start(node.start());
         pool.start();
         intake.start();
