@@ -6,7 +6,6 @@ import io.grpc.Status;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.ppfarm.farm.jobs.JobStates;
 import org.ppfarm.farm.seal.InputSeal;
-import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.ProofResult;
@@ -40,40 +39,46 @@ final class JobRunner {
         CompletionStage<Void> publish(JobEvent e);
     }
 
+    /**
+     * What a runner works with: the circuits it proves on, the key that opens sealed inputs, where terminal events go
+     * (Kafka, durably; the submitting coordinator's result inbox, at once), what tells it a job needs no run (the
+     * state topic's finished jobs; offered runs a Kafka copy settles with), and its metrics.
+     */
+    record Collaborators(ResidentCircuits circuits, InputSeal.KeyPair keys, Publisher events, ResultNotices notices,
+                         Set<String> finishedJobs, OfferedJobs offered, WorkerMetrics metrics) {}
+
     private final String workerId;
+    private final JobEvents events;
     private final InputSeal.Opener opener;
-    private final ProvingPipeline.Factory factory;
-    private final ArtifactFetcher fetcher;
-    private final Set<String> finishedJobs;
+    private final ResidentCircuits circuits;
     private final Publisher publisher;
     private final ResultNotices notices;
+    private final Set<String> finishedJobs;
     private final OfferedJobs offered;
     private final WorkerMetrics metrics;
-    private final ConcurrentHashMap<String, ProvingPipeline> circuits = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Integer> artifactFailures = new ConcurrentHashMap<>();
     private final long runningReportDelayMillis;
     private final ScheduledExecutorService reports;
 
-    JobRunner(String workerId, InputSeal.KeyPair keys, ProvingPipeline.Factory factory, ArtifactFetcher fetcher,
-              Set<String> finishedJobs, Publisher publisher, ResultNotices notices, OfferedJobs offered, WorkerMetrics metrics,
-              long runningReportDelayMillis) {
+    /** @param runningReportDelayMillis {@value WorkerConfig#RUNNING_REPORT_DELAY_MS}: see {@link RunningReport} */
+    JobRunner(String workerId, Collaborators with, long runningReportDelayMillis) {
         this.workerId = workerId;
+        this.events = new JobEvents(workerId);
         this.runningReportDelayMillis = runningReportDelayMillis;
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
                 r -> Thread.ofPlatform().daemon().name(workerId + "-running-reports").unstarted(r));
         timers.setRemoveOnCancelPolicy(true); // nearly every report is cancelled: keep the queue small
         this.reports = timers;
-        this.opener = new InputSeal.Opener(keys);
-        this.factory = factory;
-        this.fetcher = fetcher;
-        this.finishedJobs = finishedJobs;
-        this.publisher = publisher;
-        this.notices = notices;
-        this.offered = offered;
-        this.metrics = metrics;
+        this.opener = new InputSeal.Opener(with.keys());
+        this.circuits = with.circuits();
+        this.publisher = with.events();
+        this.notices = with.notices();
+        this.finishedJobs = with.finishedJobs();
+        this.offered = with.offered();
+        this.metrics = with.metrics();
     }
 
-    String backend() { return factory.backend(); }
+    String backend() { return circuits.backend(); }
 
     /**
      * Runs the job on the calling thread up to its terminal event, and returns without waiting for Kafka to
@@ -91,9 +96,9 @@ final class JobRunner {
     CompletionStage<Boolean> run(ConsumerRecord<String, byte[]> r, boolean offeredRun) throws InterruptedException {
         JobRecord job;
         try {
-            job = Worker.parse(r);
+            job = JobRecord.parseFrom(r.value());
         } catch (Exception e) {
-            return publish(Worker.failed(workerId, r.key(), Status.Code.INVALID_ARGUMENT, "unreadable job record: " + e.getMessage()));
+            return publish(events.failed(r.key(), Status.Code.INVALID_ARGUMENT, "unreadable job record: " + e.getMessage()));
         }
         String jobId = job.getJobId();
         if (finishedJobs.contains(jobId)) { metrics.skipped(); return SETTLED; }
@@ -103,20 +108,20 @@ final class JobRunner {
         }
         long startMillis = System.currentTimeMillis();
         if (job.hasDeadline() && Timestamps.toMillis(job.getDeadline()) <= startMillis)
-            return finish(null, Worker.failed(workerId, jobId, Status.Code.DEADLINE_EXCEEDED, "job " + jobId + ": deadline "
+            return finish(null, events.failed(jobId, Status.Code.DEADLINE_EXCEEDED, "job " + jobId + ": deadline "
                     + Timestamps.toString(job.getDeadline()) + " passed before a worker started it; dropped, not proved"), job);
 
         ProvingPipeline pipeline;
         try {
-            pipeline = pipeline(job.getCircuit());
+            pipeline = circuits.pipeline(job.getCircuit());
             artifactFailures.remove(job.getCircuit().getZkeySha256());
         } catch (ArtifactFetcher.ArtifactException e) {
             int n = artifactFailures.merge(job.getCircuit().getZkeySha256(), 1, Integer::sum);
             log.warn("job {}: {} (attempt {} of {})", jobId, e.getMessage(), n, ARTIFACT_ATTEMPTS);
             if (n < ARTIFACT_ATTEMPTS) { Thread.sleep(1000L * n); return RETRY; }
-            return finish(null, Worker.failed(workerId, jobId, Status.Code.UNAVAILABLE, e.getMessage()), job);
+            return finish(null, events.failed(jobId, Status.Code.UNAVAILABLE, e.getMessage()), job);
         } catch (Exception e) {
-            return finish(null, Worker.failed(workerId, jobId, Status.Code.FAILED_PRECONDITION,
+            return finish(null, events.failed(jobId, Status.Code.FAILED_PRECONDITION,
                     "circuit " + job.getCircuit().getName() + " cannot be loaded: " + e.getMessage()), job);
         }
 
@@ -127,17 +132,17 @@ final class JobRunner {
             input = opener.open(jobId, job.getInput());
             proof = pipeline.prove(job.getInputKind(), input);
         } catch (InputSeal.SealException e) {
-            return finish(running, Worker.failed(workerId, jobId, Status.Code.FAILED_PRECONDITION, e.getMessage()), job);
+            return finish(running, events.failed(jobId, Status.Code.FAILED_PRECONDITION, e.getMessage()), job);
         } catch (ProvingPipeline.JobInputException e) {
             metrics.failed("invalid_argument");
-            return finish(running, Worker.failed(workerId, jobId, Status.Code.INVALID_ARGUMENT, e.getMessage()), job);
+            return finish(running, events.failed(jobId, Status.Code.INVALID_ARGUMENT, e.getMessage()), job);
         } catch (InterruptedException e) {
             running.finish();
             throw e;
         } catch (Exception e) {
             log.error("job {}: proving failed: {}", jobId, e.toString());
             metrics.failed("internal");
-            return finish(running, Worker.failed(workerId, jobId, Status.Code.INTERNAL, "proving failed: " + e.getClass().getSimpleName()
+            return finish(running, events.failed(jobId, Status.Code.INTERNAL, "proving failed: " + e.getClass().getSimpleName()
                     + (e.getMessage() == null ? "" : ": " + e.getMessage())), job);
         } finally {
             InputSeal.zeroize(input);
@@ -146,15 +151,14 @@ final class JobRunner {
         // bytes-form text fields: protobuf would encode String fields char by char (see JobStates.bytesForm)
         ProofResult.Builder res = ProofResult.newBuilder().setProofJsonBytes(ByteString.copyFromUtf8(proof.proofJson()))
                 .setPublicJsonBytes(ByteString.copyFromUtf8(proof.publicJson()))
-                .setSolidityCalldataBytes(ByteString.copyFromUtf8(proof.calldata())).setWorkerId(workerId).setBackend(factory.backend())
+                .setSolidityCalldataBytes(ByteString.copyFromUtf8(proof.calldata())).setWorkerId(workerId).setBackend(circuits.backend())
                 .setTimings(StageTimings.newBuilder().setQueuedMicros(queuedMicros)
                         .setWitnessMicros(proof.witnessNanos() / 1000).setProveMicros(proof.proveNanos() / 1000)
                         .setVerifyMicros(proof.verifyNanos() / 1000));
         proof.proofElements().forEach(b -> res.addProofElements(ByteString.copyFrom(b)));
         proof.publicSignals().forEach(b -> res.addPublicSignals(ByteString.copyFrom(b)));
         metrics.proved(job.getCircuit().getName(), proof);
-        return finish(running, JobEvent.newBuilder().setJobId(jobId).setWorkerId(workerId)
-                .setAt(Timestamps.fromMillis(System.currentTimeMillis())).setSucceeded(res).build(), job);
+        return finish(running, events.succeeded(jobId, res), job);
     }
 
     /**
@@ -193,8 +197,7 @@ final class JobRunner {
         public synchronized void run() {
             if (finished) return;
             // its outcome does not matter: the terminal event comes after it, and a lost one only hides RUNNING
-            publish(JobEvent.newBuilder().setJobId(jobId).setWorkerId(workerId).setAt(Timestamps.fromMillis(startMillis))
-                    .setStarted(JobEvent.Started.getDefaultInstance()).build());
+            publish(events.started(jobId, startMillis));
         }
 
         synchronized void finish() {
@@ -220,25 +223,8 @@ final class JobRunner {
         });
     }
 
-    private ProvingPipeline pipeline(Circuit c) throws Exception {
-        ProvingPipeline p = circuits.get(c.getZkeySha256());
-        if (p != null) return p;
-        synchronized (circuits) {
-            p = circuits.get(c.getZkeySha256());
-            if (p != null) return p;
-            var files = new ProvingPipeline.CircuitFiles(c.getName(), fetcher.get(c.getZkeySha256()), fetcher.get(c.getWasmSha256()),
-                    c.getVkeySha256().isEmpty() ? null : fetcher.get(c.getVkeySha256()));
-            long t0 = System.nanoTime();
-            p = factory.load(files);
-            log.info("circuit {} loaded in {} ms", c.getName(), (System.nanoTime() - t0) / 1_000_000);
-            circuits.put(c.getZkeySha256(), p);
-            return p;
-        }
-    }
-
     void close() {
         reports.shutdownNow();
-        circuits.values().forEach(ProvingPipeline::close);
-        circuits.clear();
+        circuits.close();
     }
 }

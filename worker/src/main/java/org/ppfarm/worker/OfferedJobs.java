@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Jobs a coordinator offered this worker directly (docs/farm.md, "Job offers"), until their records' Kafka copies
@@ -12,17 +13,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class OfferedJobs {
     private static final long FORGET_NANOS = TimeUnit.MINUTES.toNanos(10);
+    private static final long SWEEP_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private record Run(CompletableFuture<Boolean> settled, long atNanos) {}
 
     private final ConcurrentHashMap<String, Run> runs = new ConcurrentHashMap<>();
+    private final AtomicLong lastSweep = new AtomicLong(System.nanoTime());
 
     /**
      * Takes an offered job: the stage its run completes (true once its result is durable in Kafka, false if it gave
-     * the job up), or null if the job was offered here already.
+     * the job up), or null if the job was offered here already. Sweeps at most once a minute: only taking adds runs.
      */
     CompletableFuture<Boolean> take(String jobId) {
-        Run r = new Run(new CompletableFuture<>(), System.nanoTime());
+        long now = System.nanoTime();
+        long last = lastSweep.get();
+        if (now - last >= SWEEP_EVERY_NANOS && lastSweep.compareAndSet(last, now)) sweep();
+        Run r = new Run(new CompletableFuture<>(), now);
         return runs.putIfAbsent(jobId, r) == null ? r.settled() : null;
     }
 

@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Tells a job's terminal event to the result inbox its job record names ({@code JobRecord.result_inbox}), beside the
@@ -25,16 +26,20 @@ final class ResultNotices {
     private static final Logger log = LoggerFactory.getLogger(ResultNotices.class);
     private static final int MAX_CACHED = 64;
 
-    static final ResultNotices NONE = new ResultNotices(null);
+    static final ResultNotices NONE = new ResultNotices(() -> null);
 
-    private final ActorSystem<?> system;
+    private final Supplier<ActorSystem<?>> node;
     private final ConcurrentHashMap<String, ActorRef<JobEvent>> inboxes = new ConcurrentHashMap<>();
 
-    /** @param system this worker's Pekko cluster node (its own, or the coordinator's in an embedded farm); null: none */
-    ResultNotices(ActorSystem<?> system) { this.system = system; }
+    /**
+     * @param node this worker's Pekko cluster node (its own, or the coordinator's in an embedded farm), asked at each
+     *             notice: null while it has none (not started, or no cluster), and then nothing is sent
+     */
+    ResultNotices(Supplier<ActorSystem<?>> node) { this.node = node; }
 
     /** Tells {@code terminal} to {@code inbox} if that coordinator is reachable in the cluster; never throws. */
     void send(String inbox, JobEvent terminal) {
+        ActorSystem<?> system = node.get();
         if (system == null || inbox.isEmpty()) return;
         try {
             ActorRef<JobEvent> ref = inboxes.get(inbox);
@@ -44,14 +49,14 @@ final class ResultNotices {
                 inboxes.put(inbox, ref);
             }
             Address at = ref.path().address();
-            if (at.hasLocalScope() || up(at)) ref.tell(terminal);
+            if (at.hasLocalScope() || up(system, at)) ref.tell(terminal);
         } catch (RuntimeException e) {
             log.debug("job {}: result notice not sent ({}); Kafka carries the result", terminal.getJobId(), e.toString());
         }
     }
 
     /** Whether a node at {@code address} is an Up member: no notices to a coordinator that is gone or not yet joined. */
-    private boolean up(Address address) {
+    private static boolean up(ActorSystem<?> system, Address address) {
         if (address.equals(Cluster.get(system).selfMember().address())) return true;
         for (Member m : Cluster.get(system).state().getMembers())
             if (m.address().equals(address)) return m.status() == MemberStatus.up();

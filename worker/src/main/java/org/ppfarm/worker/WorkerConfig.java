@@ -30,6 +30,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String SESSION_TIMEOUT_MS = "kafka.session.timeout.ms";
     public static final String MAX_POLL_INTERVAL_MS = "kafka.max.poll.interval.ms";
     public static final String SHUTDOWN_GRACE_MS = "shutdown.grace.ms";
+    public static final String METRICS_HOST = "metrics.host";
     public static final String METRICS_PORT = "metrics.port";
     public static final String RUNNING_REPORT_DELAY_MS = "worker.running.report.delay.ms";
     public static final String CPU_KERNELS = "worker.cpu.kernels";
@@ -59,6 +60,8 @@ public final class WorkerConfig extends AbstractConfig {
                     "Kafka max.poll.interval.ms; the consumer thread polls continuously, so this only bounds a stuck worker.")
             .define(SHUTDOWN_GRACE_MS, Type.LONG, 30_000L, Range.atLeast(0), Importance.MEDIUM,
                     "On shutdown, how long in-flight jobs may finish; jobs not finished by then are handed back uncommitted.")
+            .define(METRICS_HOST, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.LOW,
+                    "Address the Prometheus /metrics endpoint binds to (0.0.0.0 for every interface).")
             .define(METRICS_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.LOW,
                     "Port of the Prometheus /metrics endpoint; -1 disables it, 0 picks a free one.")
             .define(RUNNING_REPORT_DELAY_MS, Type.LONG, 50L, Range.atLeast(0), Importance.LOW,

@@ -3,11 +3,12 @@ package org.ppfarm.worker;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import org.ppfarm.worker.pipeline.ProvingPipeline;
 
-import java.util.function.IntSupplier;
+import java.io.IOException;
 
 /**
  * A worker's Prometheus metrics (client_java 1.x): proofs, failures, skipped jobs, job offers, stage durations,
@@ -19,8 +20,10 @@ final class WorkerMetrics {
     private final Counter skipped;
     private final Counter offers;
     private final Histogram stage;
+    private final PrometheusRegistry registry;
 
-    WorkerMetrics(PrometheusRegistry registry, IntSupplier inFlight, IntSupplier queued) {
+    WorkerMetrics(PrometheusRegistry registry) {
+        this.registry = registry;
         proved = Counter.builder().name("ppfarm_worker_proofs_total").help("Verified proofs made").labelNames("circuit").register(registry);
         failed = Counter.builder().name("ppfarm_worker_failures_total").help("Jobs failed by this worker").labelNames("reason").register(registry);
         skipped = Counter.builder().name("ppfarm_worker_skipped_total").help("Jobs skipped because already finished or cancelled").register(registry);
@@ -28,10 +31,19 @@ final class WorkerMetrics {
                 .labelNames("taken").register(registry);
         stage = Histogram.builder().name("ppfarm_worker_stage_seconds").unit(Unit.SECONDS).help("Duration of witness, prove and verify")
                 .labelNames("stage").register(registry);
+    }
+
+    /** Serves the registry's metrics on {@code host:port} at /metrics (port 0: a free one); the caller closes it. */
+    HTTPServer serve(String host, int port) throws IOException {
+        return HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
+    }
+
+    /** Registers the gauges of the prover pool's jobs: in flight and queued. */
+    void watch(ProverPool pool) {
         GaugeWithCallback.builder().name("ppfarm_worker_inflight").help("Jobs being proved")
-                .callback(cb -> cb.call(inFlight.getAsInt())).register(registry);
+                .callback(cb -> cb.call(pool.inFlight())).register(registry);
         GaugeWithCallback.builder().name("ppfarm_worker_queued").help("Jobs fetched and waiting for a prover")
-                .callback(cb -> cb.call(queued.getAsInt())).register(registry);
+                .callback(cb -> cb.call(pool.queued())).register(registry);
     }
 
     void proved(String circuit, ProvingPipeline.Output p) {

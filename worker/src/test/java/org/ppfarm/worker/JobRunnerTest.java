@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -38,8 +39,15 @@ class JobRunnerTest {
             @Override public ProvingPipeline load(ProvingPipeline.CircuitFiles f) { throw new AssertionError("no circuit may be loaded"); }
             @Override public String backend() { return "none"; }
         };
-        return new JobRunner("w", keys, neverLoads, new ArtifactFetcher(InProcessChannelBuilder.forName("none").build(), cache),
-                finished, e -> { events.add(e); return java.util.concurrent.CompletableFuture.completedFuture(null); }, ResultNotices.NONE, new OfferedJobs(), new WorkerMetrics(new PrometheusRegistry(), () -> 0, () -> 0), 50);
+        return runner(cache, neverLoads, 50);
+    }
+
+    /** A runner whose events are recorded in {@link #events} as Kafka acknowledges them (at once). */
+    JobRunner runner(Path cache, ProvingPipeline.Factory pipelines, long runningReportDelayMillis) throws Exception {
+        var circuits = new ResidentCircuits(pipelines, new ArtifactFetcher(InProcessChannelBuilder.forName("none").build(), cache));
+        JobRunner.Publisher kafka = e -> { events.add(e); return CompletableFuture.completedFuture(null); };
+        return new JobRunner("w", new JobRunner.Collaborators(circuits, keys, kafka, ResultNotices.NONE, finished, new OfferedJobs(),
+                new WorkerMetrics(new PrometheusRegistry())), runningReportDelayMillis);
     }
 
     ConsumerRecord<String, byte[]> record(String jobId, long deadlineMillis) {
@@ -63,9 +71,7 @@ class JobRunnerTest {
             }
             @Override public String backend() { return "none"; }
         };
-        return new JobRunner("w", keys, loads, new ArtifactFetcher(InProcessChannelBuilder.forName("none").build(), cache),
-                finished, e -> { events.add(e); return java.util.concurrent.CompletableFuture.completedFuture(null); },
-                ResultNotices.NONE, new OfferedJobs(), new WorkerMetrics(new PrometheusRegistry(), () -> 0, () -> 0), runningReportDelayMillis);
+        return runner(cache, loads, runningReportDelayMillis);
     }
 
     static String cached(Path cache, String content) throws Exception {

@@ -1,0 +1,56 @@
+package org.ppfarm.worker;
+
+import org.ppfarm.proto.v1.Circuit;
+import org.ppfarm.worker.pipeline.ProvingPipeline;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The circuits loaded on this worker, by zkey SHA-256: each is fetched (hash-checked, {@link ArtifactFetcher}) and
+ * loaded ({@link ProvingPipeline.Factory#load}) once, on the first job that needs it, and stays resident for every
+ * later job. Thread-safe: concurrent first jobs of one circuit load it once.
+ */
+final class ResidentCircuits implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ResidentCircuits.class);
+
+    private final ProvingPipeline.Factory factory;
+    private final ArtifactFetcher fetcher;
+    private final ConcurrentHashMap<String, ProvingPipeline> loaded = new ConcurrentHashMap<>();
+
+    ResidentCircuits(ProvingPipeline.Factory factory, ArtifactFetcher fetcher) {
+        this.factory = factory;
+        this.fetcher = fetcher;
+    }
+
+    /** The backend proofs are made on ({@link ProvingPipeline.Factory#backend}). */
+    String backend() { return factory.backend(); }
+
+    /**
+     * The pipeline of {@code c}, loaded if needed. Throws {@link ArtifactFetcher.ArtifactException} when an artifact
+     * cannot be fetched (worth retrying), anything else when the circuit cannot be loaded.
+     */
+    ProvingPipeline pipeline(Circuit c) throws Exception {
+        ProvingPipeline p = loaded.get(c.getZkeySha256());
+        if (p != null) return p;
+        synchronized (loaded) {
+            p = loaded.get(c.getZkeySha256());
+            if (p != null) return p;
+            var files = new ProvingPipeline.CircuitFiles(c.getName(), fetcher.get(c.getZkeySha256()), fetcher.get(c.getWasmSha256()),
+                    c.getVkeySha256().isEmpty() ? null : fetcher.get(c.getVkeySha256()));
+            long t0 = System.nanoTime();
+            p = factory.load(files);
+            log.info("circuit {} loaded in {} ms", c.getName(), (System.nanoTime() - t0) / 1_000_000);
+            loaded.put(c.getZkeySha256(), p);
+            return p;
+        }
+    }
+
+    /** Releases every resident key. */
+    @Override
+    public void close() {
+        loaded.values().forEach(ProvingPipeline::close);
+        loaded.clear();
+    }
+}
