@@ -18,6 +18,7 @@ import org.ppfarm.privacypool.eth.Address;
 import org.ppfarm.privacypool.protocol.PoolProtocol;
 import org.ppfarm.privacypool.request.WithdrawRequest;
 import org.ppfarm.prover.PpfarmException;
+import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.groth16.Proof;
 import org.ppfarm.prover.groth16.PublicSignals;
 import org.ppfarm.prover.groth16.VerificationKey;
@@ -50,7 +51,6 @@ import picocli.CommandLine.Spec;
         description = {"Starts the embedded farm, proves a sample privacy-pool withdrawal through it over gRPC,",
                 "prints the verified proof (proof.json, public signals, calldata, stage timings, worker, backend), and stops."})
 final class DemoCommand implements Callable<Integer> {
-    private static final BigInteger R = new BigInteger("21888242871839275222246405745257275088548364400416034343698204186575808495617");
     private static final BigInteger ETHER = BigInteger.TEN.pow(18);
 
     @Spec CommandSpec spec;
@@ -174,7 +174,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private static BigInteger randomField(SecureRandom rnd) {
         BigInteger x;
-        do x = new BigInteger(254, rnd); while (x.signum() == 0 || x.compareTo(R) >= 0);
+        do x = new BigInteger(254, rnd); while (x.signum() == 0 || x.compareTo(Field.FR.modulus()) >= 0);
         return x;
     }
 
