@@ -7,7 +7,7 @@ import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.embedded.EmbeddedFarm;
-import org.ppfarm.coordinator.jobs.PoolProtocolInputs;
+import org.ppfarm.coordinator.inputs.PoolProtocolInputs;
 import org.ppfarm.worker.pipeline.EnginePipeline;
 import org.ppfarm.worker.pipeline.ProvingPipeline;
 

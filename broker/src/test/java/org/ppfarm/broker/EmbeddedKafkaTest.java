@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ppfarm.testkit.Eventually;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EmbeddedKafkaTest {
     @Test
@@ -33,9 +33,7 @@ class EmbeddedKafkaTest {
                 topics.ensure(admin, 2, (short) 1);
                 // a new topic reaches the broker's metadata cache asynchronously: wait for it (bounded) before asserting
                 Set<String> want = Set.of("t.state", "t.events", "t.jobs.high");
-                long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (!admin.listTopics().names().get().containsAll(want) && System.nanoTime() < until) Thread.sleep(100);
-                assertTrue(admin.listTopics().names().get().containsAll(want), "topics " + want + " listed");
+                Eventually.await("topics " + want + " listed", Duration.ofSeconds(30), () -> admin.listTopics().names().get().containsAll(want));
             }
             try (var p = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, k.bootstrapServers(),
                     ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {

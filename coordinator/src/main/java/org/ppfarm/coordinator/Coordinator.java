@@ -23,15 +23,18 @@ import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.coordinator.grpc.ArtifactService;
 import org.ppfarm.coordinator.grpc.ProverService;
-import org.ppfarm.coordinator.jobs.EventFollower;
-import org.ppfarm.coordinator.jobs.FarmMetrics;
+import org.ppfarm.coordinator.cluster.ResultInbox;
+import org.ppfarm.coordinator.cluster.WorkerDirectory;
+import org.ppfarm.coordinator.inputs.PoolProtocolInputs;
+import org.ppfarm.coordinator.inputs.ProtocolInputs;
 import org.ppfarm.coordinator.jobs.JobLog;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.jobs.JobTracker;
-import org.ppfarm.coordinator.jobs.JobsReplay;
-import org.ppfarm.coordinator.jobs.ResultInbox;
+import org.ppfarm.coordinator.kafka.EventFollower;
+import org.ppfarm.coordinator.kafka.JobsReplay;
+import org.ppfarm.coordinator.kafka.KafkaJobLog;
+import org.ppfarm.coordinator.metrics.FarmMetrics;
 import org.ppfarm.farm.kafka.StateFollower;
-import org.ppfarm.coordinator.jobs.WorkerDirectory;
 import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
 import org.ppfarm.proto.v1.JobEvent;
@@ -42,6 +45,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -56,7 +60,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * of the cluster tell results there, see docs/farm.md "Result notices"), the gRPC API ({@code Prover},
  * {@code Artifacts}, health, reflection), the circuit registry, and the Kafka producer and followers. Start with
  * {@link #start(CoordinatorConfig)} (a Netty server on grpc.host:grpc.port) or {@link #start(CoordinatorConfig,
- * ServerBuilder, JobSubmitter.ProtocolInputs)} (any server builder, e.g. in-process for tests). Startup creates missing topics,
+ * ServerBuilder, ProtocolInputs)} (any server builder, e.g. in-process for tests). Startup creates missing topics,
  * replays the state topic, then the jobs workers have not finished ({@link JobsReplay}), then merges the events already
  * on its partitions of the events topic, and only then serves, so a restarted coordinator answers for every job.
  */
@@ -77,7 +81,7 @@ public final class Coordinator implements AutoCloseable {
     private final FarmMetrics metrics;
     private final WorkerDirectory workers; // null without job offers
 
-    private Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, JobSubmitter.ProtocolInputs protocolInputs)
+    private Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, ProtocolInputs protocolInputs)
             throws IOException, InterruptedException {
         this.config = config;
         this.id = config.coordinatorId();
@@ -90,14 +94,14 @@ public final class Coordinator implements AutoCloseable {
         log.debug("topics ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
         this.registry = new CircuitRegistry(Path.of(config.getString(CoordinatorConfig.ARTIFACTS_DIR)),
                 config.getLong(CoordinatorConfig.CIRCUIT_UPLOAD_MAX_BYTES));
-        this.jobLog = new JobLog(kafka, id, topics,
+        this.jobLog = new KafkaJobLog(kafka, id, topics,
                 CoordinatorConfig.PARTITIONING_PIN_CIRCUIT.equals(config.getString(CoordinatorConfig.JOBS_PARTITIONING)));
         PrometheusRegistry prometheus = new PrometheusRegistry();
         FarmMetrics metrics = new FarmMetrics(prometheus);
 
         Duration retain = Duration.ofMillis(config.getLong(CoordinatorConfig.JOBS_FINISHED_RETAIN_MS));
         Behavior<JobTracker.Command> tracker = JobTracker.create(job -> jobLog.publishState(job)
-                .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain);
+                .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain, Clock.systemUTC());
         this.system = ActorSystem.create(tracker, FarmConfigs.CLUSTER_SYSTEM, FarmConfigs.pekkoConfig(config, FarmCluster.COORDINATOR));
         joinCluster();
         log.debug("actor system up after {} ms", (System.nanoTime() - t0) / 1_000_000);
@@ -165,13 +169,13 @@ public final class Coordinator implements AutoCloseable {
     /** Starts with a Netty server on grpc.host:grpc.port. */
     public static Coordinator start(CoordinatorConfig config) throws IOException, InterruptedException {
         return start(config, NettyServerBuilder.forAddress(new InetSocketAddress(config.getString(CoordinatorConfig.GRPC_HOST),
-                config.getInt(CoordinatorConfig.GRPC_PORT))), org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE);
+                config.getInt(CoordinatorConfig.GRPC_PORT))), PoolProtocolInputs.INSTANCE);
     }
 
     /**
      * @param protocolInputs builds circuit inputs from privacy-pool requests; null refuses such requests (UNIMPLEMENTED)
      */
-    public static Coordinator start(CoordinatorConfig config, ServerBuilder<?> serverBuilder, JobSubmitter.ProtocolInputs protocolInputs)
+    public static Coordinator start(CoordinatorConfig config, ServerBuilder<?> serverBuilder, ProtocolInputs protocolInputs)
             throws IOException, InterruptedException {
         return new Coordinator(config, serverBuilder, protocolInputs);
     }

@@ -8,7 +8,7 @@ import org.ppfarm.worker.pipeline.EnginePipeline;
 import org.ppfarm.worker.pipeline.ProvingPipeline;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.farm.config.FarmConfigs;
-import org.ppfarm.coordinator.jobs.JobSubmitter;
+import org.ppfarm.coordinator.inputs.ProtocolInputs;
 import org.ppfarm.broker.EmbeddedKafka;
 import org.ppfarm.farm.seal.InputSeal;
 
@@ -32,19 +32,19 @@ public final class EmbeddedFarm implements AutoCloseable {
      * worker fetches {@code max(8, workerConcurrency)} jobs ahead ({@code worker.prefetch}).
      */
     public record Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
-                          JobSubmitter.ProtocolInputs protocolInputs, int workerPrefetch, Notices notices) {
+                          ProtocolInputs protocolInputs, int workerPrefetch, Notices notices) {
         public Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
-                       JobSubmitter.ProtocolInputs protocolInputs, int workerPrefetch) {
+                       ProtocolInputs protocolInputs, int workerPrefetch) {
             this(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, workerPrefetch, Notices.LOCAL);
         }
 
         public Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
-                       JobSubmitter.ProtocolInputs protocolInputs) {
+                       ProtocolInputs protocolInputs) {
             this(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, 0);
         }
 
         public static Options defaults() {
-            return new Options(50051, null, null, null, 1, org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE);
+            return new Options(50051, null, null, null, 1, org.ppfarm.coordinator.inputs.PoolProtocolInputs.INSTANCE);
         }
     }
 

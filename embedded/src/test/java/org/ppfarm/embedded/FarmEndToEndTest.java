@@ -3,6 +3,9 @@ package org.ppfarm.embedded;
 import org.ppfarm.worker.Worker;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,6 +13,7 @@ import org.ppfarm.coordinator.Coordinator;
 import org.ppfarm.client.FarmClient;
 import org.ppfarm.coordinator.kafka.FarmFixture;
 import org.ppfarm.broker.TestBroker;
+import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.proto.v1.CircuitRef;
 import org.ppfarm.proto.v1.GetJobRequest;
 import org.ppfarm.proto.v1.Job;
@@ -18,13 +22,16 @@ import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.SubmitResponse;
 import org.ppfarm.proto.v1.WatchJobRequest;
 import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.Eventually;
 import org.ppfarm.testkit.Node;
 import org.ppfarm.testkit.ZeroXBowInputs;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -58,8 +65,8 @@ class FarmEndToEndTest {
         client.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
         client.register("withdraw", "1.0.2", Artifacts.withdrawZkey(), Artifacts.withdrawWasm(), Artifacts.withdrawVkey());
         worker = WorkerFixture.start(farm, coordinator, "w1", Map.of());
-        for (int i = 0; i < 600 && !worker.clusterUp(); i++) Thread.sleep(50); // result notices flow once it is Up
-        assertTrue(worker.clusterUp(), "the worker's node joined the coordinator's cluster");
+        // result notices flow once it is Up
+        Eventually.await("the worker's node to join the coordinator's cluster", Duration.ofSeconds(30), worker::clusterUp);
     }
 
     @AfterAll
@@ -118,66 +125,65 @@ class FarmEndToEndTest {
         assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
         try (Coordinator second = farm.startCoordinator(Map.of(org.ppfarm.coordinator.config.CoordinatorConfig.COORDINATOR_ID, "second"));
              FarmClient other = FarmFixture.client(second)) {
-            Job durable = null;
-            for (int i = 0; i < 600; i++) {
+            Job durable = Eventually.await("the second coordinator to learn the job's result from Kafka", Duration.ofSeconds(30), () -> {
                 try {
-                    durable = other.blocking().getJob(GetJobRequest.newBuilder().setJobId(job.getJobId()).build());
-                    if (durable.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED) break;
-                } catch (io.grpc.StatusRuntimeException e) {
-                    if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) throw e; // its state is not on the topic yet
+                    return other.blocking().getJob(GetJobRequest.newBuilder().setJobId(job.getJobId()).build());
+                } catch (StatusRuntimeException e) {
+                    if (e.getStatus().getCode() != Status.Code.NOT_FOUND) throw e;
+                    return null; // its state is not on the topic yet
                 }
-                Thread.sleep(50);
-            }
-            assertTrue(durable != null, "the second coordinator learnt the job from Kafka");
+            }, j -> j != null && j.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED);
             assertEquals(job.getResult().getProofJson(), durable.getResult().getProofJson());
             assertEquals(job.getResult().getPublicSignalsList(), durable.getResult().getPublicSignalsList());
         }
     }
 
     /**
-     * A job offered straight to the idle worker over the cluster is proved once: its record, written to a partition
-     * the worker owns, is settled by the offered run (the workers' group commits past it) instead of proved again.
+     * A job offered straight to the idle worker over the cluster is proved exactly once, and its record is settled
+     * (the workers' group commits past it). Whether the worker proves an offered job from the offer or from the
+     * record's Kafka copy is a race the farm allows (whichever comes first runs; the other is settled without a
+     * proof): this test asserts the guarantee, not the winner. Which worker an offer goes to and which partition its
+     * record is written to are tested deterministically in the coordinator's JobOfferTest.
      */
     @Test
     void jobOfferedToAnIdleWorkerIsProvedOnceAndItsRecordIsSettled() throws Exception {
-        for (int i = 0; i < 600 && coordinator.knownWorkers() == 0; i++) Thread.sleep(50);
-        assertEquals(1, coordinator.knownWorkers(), "the worker told the coordinator its state");
+        Eventually.await("the worker to tell the coordinator its state", Duration.ofSeconds(30), () -> coordinator.knownWorkers() == 1);
         awaitRecordsSettled(); // earlier tests' jobs are all done: the worker is idle
         long offers = coordinator.jobOffers(), taken = worker.offersTaken(), proofs = worker.proofsMade();
-        int submitted = 0;
-        Job job = null;
-        // the first job may find the worker's idle state not yet told (it is sent on change and every 5 s)
-        while (submitted < 5 && coordinator.jobOffers() == offers) {
-            job = client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(400 + submitted++)));
+        List<Job> jobs = new ArrayList<>();
+        // a job may find the worker's idle state not yet told (it is sent on change and every 5 s): prove one job
+        // after another until one was offered
+        Eventually.await("a job to be offered to the idle worker", Duration.ofSeconds(120), () -> {
+            Job job = client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(400 + jobs.size())));
+            jobs.add(job);
+            return coordinator.jobOffers() > offers;
+        });
+        assertEquals(offers + 1, coordinator.jobOffers(), "one job offered: the worker is claimed until it tells a newer state");
+        assertTrue(worker.offersTaken() - taken <= 1, "the worker took at most the one offer made");
+        for (Job job : jobs) {
             assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
-            assertEquals(1, job.getAttempts());
+            assertEquals(List.of("w1", 1), List.of(job.getResult().getWorkerId(), job.getAttempts()), job.getJobId());
         }
-        assertEquals(offers + 1, coordinator.jobOffers(), "a job was offered");
-        assertEquals(taken + 1, worker.offersTaken(), "the worker took it");
         awaitRecordsSettled();
-        assertEquals(submitted, worker.proofsMade() - proofs, "each job proved once: the offered job's record was not proved again");
+        assertEquals(jobs.size(), worker.proofsMade() - proofs, "each job proved exactly once, the offered one included");
     }
 
     /** Waits until the workers' group has committed every job record (so every job's Kafka copy is settled). */
-    static void awaitRecordsSettled() throws Exception {
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
-                Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            long lag = -1;
-            for (int i = 0; i < 600 && lag != 0; i++) {
+    static void awaitRecordsSettled() {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            List<String> topics = new FarmTopics(farm.prefix).jobTopics();
+            Eventually.await("the workers' group to commit every job record (records not yet committed)", Duration.ofSeconds(30), () -> {
                 var committed = admin.listConsumerGroupOffsets(farm.prefix + ".workers").partitionsToOffsetAndMetadata().get();
-                var latest = new java.util.HashMap<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>();
-                for (var t : admin.describeTopics(new org.ppfarm.farm.kafka.FarmTopics(farm.prefix).jobTopics()).allTopicNames().get().values())
-                    for (var p : t.partitions())
-                        latest.put(new org.apache.kafka.common.TopicPartition(t.name(), p.partition()), org.apache.kafka.clients.admin.OffsetSpec.latest());
-                var ends = admin.listOffsets(latest).all().get();
-                lag = 0;
-                for (var e : ends.entrySet()) {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (var t : admin.describeTopics(topics).allTopicNames().get().values())
+                    for (var p : t.partitions()) latest.put(new TopicPartition(t.name(), p.partition()), OffsetSpec.latest());
+                long lag = 0;
+                for (var e : admin.listOffsets(latest).all().get().entrySet()) {
                     var c = committed.get(e.getKey());
                     lag += e.getValue().offset() - (c == null ? 0 : c.offset());
                 }
-                if (lag != 0) Thread.sleep(50);
-            }
-            assertEquals(0, lag, "records the workers' group has not committed");
+                return lag;
+            }, lag -> lag == 0);
         }
     }
 

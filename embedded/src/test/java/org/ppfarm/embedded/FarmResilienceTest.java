@@ -18,12 +18,14 @@ import org.ppfarm.proto.v1.WatchJobRequest;
 import org.ppfarm.proto.v1.CircuitRef;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.Eventually;
 import org.ppfarm.testkit.ZeroXBowInputs;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +57,7 @@ class FarmResilienceTest {
             Process a = startWorkerProcess(WorkerFixture.props(farm, coordinator, "A"));
             Worker b = null;
             try {
-                awaitTrue(() -> coordinator.clusterMembers("worker") == 1, "worker A's node joined the coordinator's cluster");
+                Eventually.await("worker A's node to join the coordinator's cluster", Duration.ofSeconds(60), () -> coordinator.clusterMembers("worker") == 1);
                 List<String> ids = new ArrayList<>();
                 for (ZeroXBowInputs.Case c : ZeroXBowInputs.withdrawCases(700, 3, 5, 3, false))
                     ids.add(client.blocking().submit(SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("withdraw"))
@@ -64,7 +66,9 @@ class FarmResilienceTest {
                 List<CompletableFuture<List<Job>>> watches = new ArrayList<>();
                 for (String id : ids) watches.add(watch(client, id));
                 Job running = awaitStatus(client, ids.getFirst(), JobStatus.JOB_STATUS_RUNNING);
-                assertEquals("A", running.getResult().getWorkerId().isEmpty() ? "A" : running.getResult().getWorkerId());
+                // a RUNNING state names no worker (only a result does); A is the only worker, and this its first attempt
+                assertEquals(1, running.getAttempts(), "attempts of the job A is proving");
+                assertEquals(1, coordinator.clusterMembers("worker"), "A is the only worker");
                 a.destroyForcibly().waitFor(10, TimeUnit.SECONDS); // SIGKILL: no shutdown hook, no commit, no LeaveGroup
                 b = WorkerFixture.start(farm, coordinator, "B", Map.of());
                 for (int i = 0; i < ids.size(); i++) {
@@ -81,7 +85,8 @@ class FarmResilienceTest {
                 // the split-brain resolver downs the killed worker's node, never the coordinator's: majorities count
                 // coordinators only (an even split would otherwise keep whichever side has the lowest address)
                 Worker bNode = b;
-                awaitTrue(() -> coordinator.clusterMembers("worker") == 1 && bNode.clusterUp(), "A's node downed, B's Up");
+                Eventually.await("A's node to be downed and B's Up", Duration.ofSeconds(60),
+                        () -> coordinator.clusterMembers("worker") == 1 && bNode.clusterUp());
                 assertTrue(coordinator.clusterUp(), "the coordinator's node is still Up");
             } finally {
                 a.destroyForcibly();
@@ -119,10 +124,6 @@ class FarmResilienceTest {
         }
     }
 
-    static void awaitTrue(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
-        for (int i = 0; i < 1200 && !condition.getAsBoolean(); i++) Thread.sleep(50);
-        assertTrue(condition.getAsBoolean(), what);
-    }
 
     static CompletableFuture<List<Job>> watch(FarmClient client, String jobId) {
         return CompletableFuture.supplyAsync(() -> {
@@ -133,13 +134,9 @@ class FarmResilienceTest {
         });
     }
 
-    static Job awaitStatus(FarmClient client, String jobId, JobStatus status) throws InterruptedException {
-        for (int i = 0; i < 1200; i++) {
-            Job j = client.blocking().getJob(GetJobRequest.newBuilder().setJobId(jobId).build());
-            if (j.getStatus() == status) return j;
-            Thread.sleep(25);
-        }
-        throw new AssertionError("job " + jobId + " never reached " + status);
+    static Job awaitStatus(FarmClient client, String jobId, JobStatus status) {
+        return Eventually.await("job " + jobId + " to be " + status, Duration.ofSeconds(30),
+                () -> client.blocking().getJob(GetJobRequest.newBuilder().setJobId(jobId).build()), j -> j.getStatus() == status);
     }
 
     /** A worker in its own JVM, so it can be killed like a crashed process. Returns once it reports ready. */

@@ -5,7 +5,7 @@ import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
-import org.ppfarm.coordinator.validate.InvalidInputException;
+import org.ppfarm.coordinator.inputs.InvalidInputException;
 import org.ppfarm.proto.v1.Job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,81 +1,36 @@
 package org.ppfarm.coordinator.jobs;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.ppfarm.farm.config.FarmConfigs;
-import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobRecord;
-import org.ppfarm.proto.v1.JobStateRecord;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The coordinator's writes to Kafka: job records to the priority's jobs topic and job states to the compacted state
- * topic. Idempotent producer, acks=all; a returned future completes once the record is durable. Thread-safe.
- *
- * <p>Every state record carries the two headers {@link FarmTopics} defines, so followers can act without parsing the
- * value (which holds the whole proof); the origin is this JobLog's incarnation (coordinator id plus a random id fresh
- * at every start), so a coordinator can skip the echo of its own writes.
+ * Where the coordinator makes jobs durable: job records to the priority's jobs topic, job states to the state topic.
+ * A returned future completes once the write is durable, or exceptionally when the log did not take it. The
+ * production log is Kafka ({@code kafka.KafkaJobLog}); the seam lets the submission path and the gRPC edge be tested
+ * in-process. Implementations are thread-safe.
  */
-public final class JobLog implements AutoCloseable {
+public interface JobLog extends AutoCloseable {
 
-    private final KafkaProducer<String, byte[]> producer;
-    private final FarmTopics topics;
-    private final boolean pinCircuits;
-    private final String origin;
-    private final byte[] originBytes;
-
-    public JobLog(Map<String, Object> clientProps, String clientId, FarmTopics topics, boolean pinCircuits) {
-        Map<String, Object> p = FarmConfigs.producerProps(clientProps, clientId + "-producer");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 << 20);
-        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
-        this.topics = topics;
-        this.pinCircuits = pinCircuits;
-        this.origin = clientId + "/" + UUID.randomUUID();
-        this.originBytes = origin.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** This incarnation's {@value FarmTopics#ORIGIN_HEADER}: unique per start, never reused by a restarted coordinator. */
-    public String origin() { return origin; }
-
-    /** Enqueues a job; keyed by job id (spread) or by its zkey hash (pinned to one partition per circuit). */
-    public CompletableFuture<Void> publishJob(JobRecord r) {
-        String key = pinCircuits ? r.getCircuit().getZkeySha256() : r.getJobId();
-        return send(new ProducerRecord<>(topics.jobs(r.getPriority()), key, r.toByteArray()));
-    }
+    /** Enqueues a job on a partition the log chooses (by job id when {@link #spread}, else by circuit). */
+    CompletableFuture<Void> publishJob(JobRecord r);
 
     /** Enqueues an offered job on {@code partition} of its jobs topic: one the worker it was offered to owns. */
-    public CompletableFuture<Void> publishJob(JobRecord r, int partition) {
-        return send(new ProducerRecord<>(topics.jobs(r.getPriority()), partition, r.getJobId(), r.toByteArray()));
-    }
+    CompletableFuture<Void> publishJob(JobRecord r, int partition);
+
+    /** Writes a job's state, tagged with this log's {@link #origin}. */
+    CompletableFuture<Void> publishState(Job job);
 
     /** The jobs topic of a record's priority. */
-    public String jobsTopic(JobRecord r) { return topics.jobs(r.getPriority()); }
+    String jobsTopic(JobRecord r);
 
     /** Whether jobs go to partitions by job id (spread), so an offered job may be written to any partition. */
-    public boolean spread() { return !pinCircuits; }
+    boolean spread();
 
-    public CompletableFuture<Void> publishState(Job job) {
-        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.state(), job.getJobId(),
-                JobStateRecord.newBuilder().setJob(job).build().toByteArray());
-        r.headers().add(FarmTopics.STATUS_HEADER, Integer.toString(job.getStatusValue()).getBytes(StandardCharsets.US_ASCII));
-        r.headers().add(FarmTopics.ORIGIN_HEADER, originBytes);
-        return send(r);
-    }
-
-    private CompletableFuture<Void> send(ProducerRecord<String, byte[]> r) {
-        CompletableFuture<Void> f = new CompletableFuture<>();
-        producer.send(r, (md, e) -> { if (e == null) f.complete(null); else f.completeExceptionally(e); });
-        return f;
-    }
+    /** This incarnation's writer id: unique per start, never reused by a restarted coordinator. */
+    String origin();
 
     @Override
-    public void close() { producer.close(); }
+    void close();
 }

@@ -6,11 +6,13 @@ import com.google.protobuf.util.Timestamps;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Scheduler;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.ppfarm.coordinator.metrics.FarmMetrics;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
 import org.ppfarm.farm.seal.InputSeal;
-import org.ppfarm.coordinator.validate.InputValidator;
-import org.ppfarm.coordinator.validate.InvalidInputException;
-import org.ppfarm.coordinator.validate.WtnsCheck;
+import org.ppfarm.coordinator.inputs.InputValidator;
+import org.ppfarm.coordinator.inputs.ProtocolInputs;
+import org.ppfarm.coordinator.inputs.InvalidInputException;
+import org.ppfarm.coordinator.inputs.WtnsCheck;
 import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.InputKind;
 import org.ppfarm.proto.v1.Job;
@@ -41,12 +43,6 @@ import java.util.concurrent.TimeUnit;
 public final class JobSubmitter {
     private static final Duration ASK = Duration.ofSeconds(30);
 
-    /** Builds circuit inputs from a privacy-pool request (withdraw or ragequit); the privacypool module provides it. */
-    public interface ProtocolInputs {
-        byte[] withdraw(byte[] requestJson) throws InvalidInputException;
-        byte[] ragequit(byte[] requestJson) throws InvalidInputException;
-    }
-
     /** The id of the job a submission names: a new job, or ({@code existing}) the one its idempotency key already held. */
     public record Submitted(String jobId, boolean existing) {}
 
@@ -59,17 +55,17 @@ public final class JobSubmitter {
     private final FarmMetrics metrics;
     private final Executor blocking;
     private final String resultInbox;
-    private final WorkerDirectory offers;
+    private final JobOffers offers;
 
     /**
      * @param blocking    builds inputs from privacy-pool requests (Merkle trees: up to seconds), off the caller's thread
-     * @param resultInbox the coordinator's {@link ResultInbox}, as job records name it; empty: none (results only
-     *                    through Kafka)
+     * @param resultInbox the coordinator's result inbox ({@code cluster.ResultInbox}), as job records name it; empty:
+     *                    none (results only through Kafka)
      * @param offers      the workers to offer jobs to directly when one is idle; null: none (jobs only through Kafka)
      */
     public JobSubmitter(CircuitRegistry registry, ActorRef<JobTracker.Command> tracker, Scheduler scheduler, JobLog log,
                         byte[] sealKey, ProtocolInputs protocolInputs, FarmMetrics metrics, Executor blocking, String resultInbox,
-                        WorkerDirectory offers) {
+                        JobOffers offers) {
         this.blocking = blocking;
         this.resultInbox = resultInbox;
         this.offers = offers != null && log.spread() ? offers : null;
@@ -244,10 +240,10 @@ public final class JobSubmitter {
                 // (a restarted coordinator re-learns unfinished jobs from the jobs topics, JobsReplay)
                 // an idle worker, if any, gets the job now, and its record goes to a partition that worker owns, so
                 // the worker settles the record's Kafka copy with its offered run (docs/farm.md, "Job offers")
-                WorkerDirectory.Claim offer = offers == null ? null : offers.claim(log.jobsTopic(p.record()));
+                JobOffers.Claim offer = offers == null ? null : offers.claim(log.jobsTopic(p.record()));
                 CompletableFuture<Void> written = offer == null ? log.publishJob(p.record()) : log.publishJob(p.record(), offer.partition());
                 if (offer != null) {
-                    offer.inbox().tell(JobOffer.newBuilder().setRecord(p.record().toByteString())
+                    offer.offer(JobOffer.newBuilder().setRecord(p.record().toByteString())
                             .setTopic(log.jobsTopic(p.record())).setPartition(offer.partition()).build());
                     metrics.offered();
                 }

@@ -17,6 +17,7 @@ import org.ppfarm.proto.v1.JobStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -115,6 +116,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     private static final Comparator<Due> BY_TIME = Comparator.comparingLong(Due::at).thenComparing(Due::jobId);
 
     private final Consumer<Job> publisher;
+    private final Clock clock;
     private final long retainMillis;
     private final Duration sweepEvery;
     private final TimerScheduler<Command> timers;
@@ -127,15 +129,20 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     /**
      * @param publisher      writes a state the tracker decided on its own (a deadline passed) to the state topic
      * @param retainFinished how long a finished job stays in memory
+     * @param clock          what "now" is for deadlines, finish times and retention; the timers that wake the tracker
+     *                       run on the actor system's scheduler, and on waking it asks this clock what is due (tests
+     *                       move both together instead of sleeping through deadlines)
      */
-    public static Behavior<Command> create(Consumer<Job> publisher, Duration retainFinished) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new JobTracker(ctx, t, publisher, retainFinished)));
+    public static Behavior<Command> create(Consumer<Job> publisher, Duration retainFinished, Clock clock) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new JobTracker(ctx, t, publisher, retainFinished, clock)));
     }
 
-    private JobTracker(ActorContext<Command> ctx, TimerScheduler<Command> timers, Consumer<Job> publisher, Duration retainFinished) {
+    private JobTracker(ActorContext<Command> ctx, TimerScheduler<Command> timers, Consumer<Job> publisher, Duration retainFinished,
+                       Clock clock) {
         super(ctx);
         this.timers = timers;
         this.publisher = publisher;
+        this.clock = clock;
         this.retainMillis = retainFinished.toMillis();
         // a job is forgotten between retainFinished and one sweep period later; 10 ms is about the scheduler's tick
         this.sweepEvery = Duration.ofMillis(Math.clamp(retainMillis, 10, 1000));
@@ -241,7 +248,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
         if (done && en.finishedAt < 0) {
             en.listeners.clear();
             if (en.dueAt >= 0) { due.remove(new Due(en.dueAt, jobId)); en.dueAt = -1; }
-            en.finishedAt = System.currentTimeMillis();
+            en.finishedAt = clock.millis();
             if (finished.isEmpty()) timers.startTimerWithFixedDelay(Tick.SWEEP, Tick.SWEEP, sweepEvery);
             finished.addLast(new Finished(en.finishedAt, jobId));
         }
@@ -265,7 +272,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     /** Expires every unfinished job whose deadline has passed, publishes it, and re-arms for the next deadline. */
     private void expireDue() {
         deadlineArmedFor = Long.MAX_VALUE;
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         while (!due.isEmpty() && due.first().at() <= now) {
             Due d = due.pollFirst();
             Entry en = jobs.get(d.jobId());
@@ -280,26 +287,29 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
 
     private void armDeadline(long at) {
         deadlineArmedFor = at;
-        timers.startSingleTimer(Tick.DEADLINES, Tick.DEADLINES, Duration.ofMillis(Math.max(0, at - System.currentTimeMillis())));
+        timers.startSingleTimer(Tick.DEADLINES, Tick.DEADLINES, Duration.ofMillis(Math.max(0, at - clock.millis())));
     }
 
-    /** Forgets jobs finished at least retainFinished ago that nobody listens to, releasing their idempotency keys. */
+    /**
+     * Forgets jobs finished at least retainFinished ago, releasing their idempotency keys. A finished job has no
+     * listeners to keep it: each was told the final state and dropped, and a later Watch is answered the same way.
+     */
     private void sweep() {
-        long cutoff = System.currentTimeMillis() - retainMillis;
+        long cutoff = clock.millis() - retainMillis;
         while (!finished.isEmpty() && finished.peekFirst().at() <= cutoff) {
             Finished f = finished.pollFirst();
             Entry en = jobs.get(f.jobId());
-            if (en == null || en.finishedAt != f.at() || !en.listeners.isEmpty()) continue;
+            if (en == null || en.finishedAt != f.at()) continue;
             jobs.remove(f.jobId());
             if (en.key != null) idempotency.remove(en.key, f.jobId());
         }
         if (finished.isEmpty()) timers.cancel(Tick.SWEEP);
     }
 
-    private static Job finish(Job job, JobStatus status, Status.Code code, String message) {
+    private Job finish(Job job, JobStatus status, Status.Code code, String message) {
         return job.toBuilder().setStatus(status).clearResult()
                 .setError(JobError.newBuilder().setCode(code.value()).setMessage(message))
-                .setFinishedAt(Timestamps.fromMillis(System.currentTimeMillis())).build();
+                .setFinishedAt(Timestamps.fromMillis(clock.millis())).build();
     }
 
     private String reserve(String key, String jobId) {

@@ -3,6 +3,7 @@ package org.ppfarm.coordinator.jobs;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.Status;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ManualTime;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
@@ -17,33 +18,50 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The tracker on its own, with real timers: deadlines expire in order and are published once, finished jobs are
- * forgotten after the retention unless still needed, worker events are merged and reported once per batch, a result
- * notice answers listeners at once and leaves its state owed to the events topic's follower, and an idempotency key
- * is freed with the job that held it.
+ * The tracker on its own, on manual time: its clock and the actor system's scheduler move together when a test says
+ * so, so deadlines and retention are checked to the millisecond without waiting for them. Deadlines expire in order
+ * and are published once, finished jobs are forgotten after the retention (unfinished ones, watched or not, never),
+ * worker events are merged and reported once per batch, a result notice answers listeners at once and leaves its state
+ * owed to the events topic's follower, and an idempotency key is freed with the job that held it.
  */
 class JobTrackerTest {
-    private static final ActorTestKit kit = ActorTestKit.create();
+    private static final ActorTestKit kit = ActorTestKit.create(ManualTime.config());
+    private static final ManualTime scheduler = ManualTime.get(kit.system());
     private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final Duration QUIET = Duration.ofMillis(100);
+
+    /** The tracker's "now", moved only by {@link #advance}. */
+    private final TestClock clock = new TestClock(1_750_000_000_000L);
 
     @AfterAll
     static void shutdown() { kit.shutdownTestKit(); }
 
-    private static Job queued(String id, long deadlineMillis, String key) {
+    /** Moves the tracker's clock and the scheduler its timers run on by {@code d}, firing the timers now due. */
+    private void advance(Duration d) {
+        clock.advance(d);
+        scheduler.timePasses(d);
+    }
+
+    private ActorRef<JobTracker.Command> tracker(Consumer<Job> publisher, Duration retain) {
+        return kit.spawn(JobTracker.create(publisher, retain, clock));
+    }
+
+    private Job queued(String id, long deadlineMillis, String key) {
         Job.Builder b = Job.newBuilder().setJobId(id).setStatus(JobStatus.JOB_STATUS_QUEUED)
-                .setSubmittedAt(Timestamps.fromMillis(System.currentTimeMillis())).setIdempotencyKey(key);
+                .setSubmittedAt(Timestamps.fromMillis(clock.millis())).setIdempotencyKey(key);
         if (deadlineMillis > 0) b.setDeadline(Timestamps.fromMillis(deadlineMillis));
         return b.build();
     }
 
-    private static JobEvent started(String id) {
+    private JobEvent started(String id) {
         return JobEvent.newBuilder().setJobId(id).setWorkerId("w1").setStarted(JobEvent.Started.getDefaultInstance())
-                .setAt(Timestamps.fromMillis(System.currentTimeMillis())).build();
+                .setAt(Timestamps.fromMillis(clock.millis())).build();
     }
 
     private static JobEvent succeeded(String id, long at) {
@@ -57,6 +75,7 @@ class JobTrackerTest {
         return r.expectMessageClass(List.class, WAIT);
     }
 
+    /** Asks for a job; as an ask, it also waits until the tracker has handled every message sent to it before. */
     private static Optional<Job> get(ActorRef<JobTracker.Command> tracker, String id) {
         TestProbe<Optional<Job>> r = kit.createTestProbe();
         tracker.tell(new JobTracker.Get(id, r.ref()));
@@ -70,68 +89,93 @@ class JobTrackerTest {
     }
 
     @Test
-    void deadlinesExpireInOrderAndArePublishedOnce() {
+    void deadlinesExpireInOrderAtTheirTimeAndArePublishedOnce() {
         List<Job> published = Collections.synchronizedList(new ArrayList<>());
         TestProbe<Job> publishedProbe = kit.createTestProbe();
-        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> {
+        ActorRef<JobTracker.Command> tracker = tracker(j -> {
             published.add(j);
             publishedProbe.ref().tell(j);
-        }, Duration.ofMinutes(10)));
-        long now = System.currentTimeMillis();
+        }, Duration.ofMinutes(10));
+        long now = clock.millis();
         // the later deadline first, so the one timer has to be re-armed for the earlier one
         tracker.tell(new JobTracker.Enqueue(List.of(queued("late", now + 300, ""), queued("done-in-time", now + 200, ""),
                 queued("early", now + 150, "")), null, null));
         assertEquals(1, apply(tracker, succeeded("done-in-time", now)).size());
 
+        advance(Duration.ofMillis(149));
+        publishedProbe.expectNoMessage(QUIET);
+        advance(Duration.ofMillis(1));
         Job first = publishedProbe.expectMessageClass(Job.class, WAIT);
+        assertEquals("early", first.getJobId());
+        assertEquals(now + 150, Timestamps.toMillis(first.getFinishedAt()), "expired at its deadline, not before or after");
+
+        advance(Duration.ofMillis(149));
+        publishedProbe.expectNoMessage(QUIET);
+        advance(Duration.ofMillis(1));
         Job second = publishedProbe.expectMessageClass(Job.class, WAIT);
-        publishedProbe.expectNoMessage(Duration.ofMillis(400));
-        assertEquals(List.of("early", "late"), List.of(first.getJobId(), second.getJobId()));
+        assertEquals("late", second.getJobId());
+        assertEquals(now + 300, Timestamps.toMillis(second.getFinishedAt()));
+
+        advance(Duration.ofMinutes(1));
+        publishedProbe.expectNoMessage(QUIET);
         assertEquals(List.of(first, second), published);
-        assertTrue(Timestamps.toMillis(first.getFinishedAt()) < Timestamps.toMillis(second.getDeadline()),
-                "the earlier deadline waited for the later one");
         for (Job j : published) {
             assertEquals(JobStatus.JOB_STATUS_EXPIRED, j.getStatus());
             assertEquals(Status.Code.DEADLINE_EXCEEDED.value(), j.getError().getCode());
             assertTrue(j.getError().getMessage().contains("deadline"), j.getError().getMessage());
-            assertTrue(Timestamps.toMillis(j.getFinishedAt()) >= Timestamps.toMillis(j.getDeadline()),
-                    j.getJobId() + " expired before its deadline");
             assertEquals(Optional.of(j), get(tracker, j.getJobId()));
         }
         assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, get(tracker, "done-in-time").orElseThrow().getStatus());
     }
 
+    /**
+     * Retention counts from a job's finish: a finished job is forgotten once retainFinished has passed, and not a
+     * millisecond before; an unfinished one is kept however long it waits, watched or not. A finished job's watcher
+     * does not keep it: it was told the final state and dropped.
+     */
     @Test
-    void finishedJobIsForgottenAfterRetentionWhileWatchedOneIsKept() {
-        Duration retain = Duration.ofMillis(1000);
-        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> {}, retain));
+    void finishedJobsAreForgottenAfterRetentionAndUnfinishedOnesAreKept() {
+        Duration retain = Duration.ofSeconds(30);
+        ActorRef<JobTracker.Command> tracker = tracker(j -> {}, retain);
         TestProbe<Job> updates = kit.createTestProbe();
         tracker.tell(new JobTracker.Learn(queued("done", 0, ""), null));
         tracker.tell(new JobTracker.Learn(queued("watched", 0, ""), updates.ref()::tell, null));
         assertEquals(JobStatus.JOB_STATUS_QUEUED, updates.expectMessageClass(Job.class, WAIT).getStatus());
 
-        assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, apply(tracker, succeeded("done", System.currentTimeMillis())).getFirst().getStatus());
-        long finished = System.nanoTime();
-        assertTrue(get(tracker, "done").isPresent(), "a finished job is kept for a while");
+        assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, apply(tracker, succeeded("done", clock.millis())).getFirst().getStatus());
+        advance(retain.minusMillis(1));
+        assertTrue(get(tracker, "done").isPresent(), "forgotten before retainFinished had passed");
+        advance(Duration.ofSeconds(1)); // the sweep runs at most a second after the retention ends
+        assertEquals(Optional.empty(), get(tracker, "done"), "kept past retainFinished");
 
-        TestProbe<Object> poll = kit.createTestProbe();
-        poll.awaitAssert(WAIT, Duration.ofMillis(50), () -> {
-            assertEquals(Optional.empty(), get(tracker, "done"));
-            return null;
-        });
-        assertTrue(System.nanoTime() - finished >= retain.toNanos(), "forgotten before retainFinished");
+        // unfinished and watched, ten retentions after it was learnt: kept, and its watcher heard nothing new
+        advance(retain.multipliedBy(10));
         assertEquals(JobStatus.JOB_STATUS_QUEUED, get(tracker, "watched").orElseThrow().getStatus());
-        updates.expectNoMessage(Duration.ofMillis(100));
+        updates.expectNoMessage(QUIET);
+
+        long finishedAt = clock.millis();
+        apply(tracker, succeeded("watched", finishedAt));
+        Job told = updates.expectMessageClass(Job.class, WAIT);
+        assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, told.getStatus());
+        TestProbe<Job> late = kit.createTestProbe();
+        tracker.tell(new JobTracker.Watch("watched", late.ref()::tell, kit.<Boolean>createTestProbe().ref()));
+        assertEquals(told, late.expectMessageClass(Job.class, WAIT), "a watch of a finished job is answered with its final state");
+        advance(retain.minusMillis(1));
+        assertEquals(Optional.of(told), get(tracker, "watched"));
+        advance(Duration.ofSeconds(1));
+        assertEquals(Optional.empty(), get(tracker, "watched"), "its watchers, told the final state, do not keep it");
+        updates.expectNoMessage(QUIET);
+        late.expectNoMessage(QUIET);
     }
 
     @Test
     void applyEventsRepliesOnceWithExactlyTheChangedStates() {
-        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> {}, Duration.ofMinutes(10)));
+        ActorRef<JobTracker.Command> tracker = tracker(j -> {}, Duration.ofMinutes(10));
         TestProbe<Job> updates = kit.createTestProbe();
         tracker.tell(new JobTracker.Learn(queued("j", 0, ""), updates.ref()::tell, null));
         Job queued = updates.expectMessageClass(Job.class, WAIT);
 
-        long at = System.currentTimeMillis();
+        long at = clock.millis();
         List<Job> changed = apply(tracker, started("j"), succeeded("j", at), succeeded("j", at));
         assertEquals(2, changed.size(), changed.toString());
         assertEquals(JobStatus.JOB_STATUS_RUNNING, changed.get(0).getStatus());
@@ -145,17 +189,17 @@ class JobTrackerTest {
         assertEquals(changed.get(0), updates.expectMessageClass(Job.class, WAIT));
         assertEquals(changed.get(1), updates.expectMessageClass(Job.class, WAIT));
         assertEquals(List.of(), apply(tracker, succeeded("j", at)));
-        updates.expectNoMessage(Duration.ofMillis(100));
+        updates.expectNoMessage(QUIET);
     }
 
     @Test
     void noticeAnswersListenersAtOnceAndItsStateIsOwedToTheFollowerOnce() {
-        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> {}, Duration.ofMinutes(10)));
+        ActorRef<JobTracker.Command> tracker = tracker(j -> {}, Duration.ofMinutes(10));
         TestProbe<Job> updates = kit.createTestProbe();
         tracker.tell(new JobTracker.Learn(queued("n", 0, ""), updates.ref()::tell, null));
         updates.expectMessageClass(Job.class, WAIT);
 
-        long at = System.currentTimeMillis();
+        long at = clock.millis();
         tracker.tell(new JobTracker.Notice(succeeded("n", at)));
         Job told = updates.expectMessageClass(Job.class, WAIT);
         assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, told.getStatus());
@@ -168,14 +212,14 @@ class JobTrackerTest {
         tracker.tell(new JobTracker.Notice(succeeded("n", at + 5)));
         assertEquals(List.of(), apply(tracker, succeeded("n", at + 5)));
         assertEquals(told, get(tracker, "n").orElseThrow());
-        updates.expectNoMessage(Duration.ofMillis(100));
+        updates.expectNoMessage(QUIET);
     }
 
     @Test
     void noticeOfAJobAlreadyFinishedThroughKafkaOwesNothing() {
-        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> {}, Duration.ofMinutes(10)));
+        ActorRef<JobTracker.Command> tracker = tracker(j -> {}, Duration.ofMinutes(10));
         tracker.tell(new JobTracker.Learn(queued("k", 0, ""), null));
-        long at = System.currentTimeMillis();
+        long at = clock.millis();
         Job done = apply(tracker, succeeded("k", at)).getFirst();
         tracker.tell(new JobTracker.Notice(succeeded("k", at + 1)));
         assertEquals(List.of(), apply(tracker, succeeded("k", at + 1)));
@@ -184,7 +228,8 @@ class JobTrackerTest {
 
     @Test
     void idempotencyKeyIsReleasedWhenItsHolderIsForgotten() {
-        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> {}, Duration.ofMillis(100)));
+        Duration retain = Duration.ofMillis(100);
+        ActorRef<JobTracker.Command> tracker = tracker(j -> {}, retain);
         assertEquals(List.of("first"), enqueue(tracker, queued("first", 0, "key-A"), null));
 
         // a replay is not recorded; its watcher is registered with the holder and told its state
@@ -193,15 +238,13 @@ class JobTrackerTest {
         assertEquals("first", replayWatcher.expectMessageClass(Job.class, WAIT).getJobId());
         assertEquals(Optional.empty(), get(tracker, "replay"));
 
-        apply(tracker, succeeded("first", System.currentTimeMillis()));
+        apply(tracker, succeeded("first", clock.millis()));
         Job done = replayWatcher.expectMessageClass(Job.class, WAIT);
         assertEquals(List.of("first", JobStatus.JOB_STATUS_SUCCEEDED), List.of(done.getJobId(), done.getStatus()));
+        assertEquals(List.of("first"), enqueue(tracker, queued("too-soon", 0, "key-A"), null), "the finished holder keeps its key");
 
-        TestProbe<Object> poll = kit.createTestProbe();
-        poll.awaitAssert(WAIT, Duration.ofMillis(50), () -> {
-            assertEquals(Optional.empty(), get(tracker, "first"));
-            return null;
-        });
+        advance(retain);
+        assertEquals(Optional.empty(), get(tracker, "first"));
         assertEquals(List.of("second"), enqueue(tracker, queued("second", 0, "key-A"), null));
         assertEquals(List.of("second"), enqueue(tracker, queued("second-replay", 0, "key-A"), null));
     }

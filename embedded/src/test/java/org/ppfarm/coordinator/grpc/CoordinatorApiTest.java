@@ -26,7 +26,9 @@ import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.SubmitResponse;
 import org.ppfarm.proto.v1.WatchJobRequest;
 import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.Eventually;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -241,12 +243,7 @@ class CoordinatorApiTest {
             assertEquals(s.getJobId(), replay.getJobId());
             assertEquals(JobStatus.JOB_STATUS_CANCELLED,
                     c2.blocking().getJob(GetJobRequest.newBuilder().setJobId(cancelled.getJobId()).build()).getStatus());
-            assertTrue(other.clusterUp() || waitUp(other), "the coordinator's single-node Pekko cluster is up");
+            Eventually.await("the coordinator's single-node Pekko cluster to be Up", Duration.ofSeconds(10), other::clusterUp);
         }
-    }
-
-    static boolean waitUp(Coordinator c) throws InterruptedException {
-        for (int i = 0; i < 100 && !c.clusterUp(); i++) Thread.sleep(100);
-        return c.clusterUp();
     }
 }

@@ -48,7 +48,7 @@ public final class FarmFixture implements AutoCloseable {
         p.putAll(overrides);
         CoordinatorConfig c = new CoordinatorConfig(p);
         return Coordinator.start(c, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-                org.ppfarm.coordinator.jobs.PoolProtocolInputs.INSTANCE);
+                org.ppfarm.coordinator.inputs.PoolProtocolInputs.INSTANCE);
     }
 
     public static FarmClient client(Coordinator c) {

@@ -3,26 +3,19 @@ package org.ppfarm.farm.kafka;
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStateRecord;
 import org.ppfarm.proto.v1.JobStatus;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -32,8 +25,7 @@ import java.util.function.Supplier;
  * serves. The sink sees the record's {@link FarmTopics} headers first and parses the value (the whole job, proof
  * included) only if it needs it.
  */
-public final class StateFollower implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(StateFollower.class);
+public final class StateFollower extends KafkaFollower {
 
     /** What a follower does with one state record. */
     @FunctionalInterface
@@ -47,14 +39,16 @@ public final class StateFollower implements AutoCloseable {
         void accept(String jobId, JobStatus status, String origin, Supplier<Job> job);
     }
 
-    private final KafkaConsumer<String, byte[]> consumer;
     private final String topic;
     private final Sink sink;
-    private final CountDownLatch caughtUp = new CountDownLatch(1);
-    private final Thread thread;
-    private volatile boolean running = true;
 
     public StateFollower(Map<String, Object> clientProps, String clientId, String topic, Sink sink) {
+        super(props(clientProps, clientId), "state follower", clientId + "-state-follower");
+        this.topic = topic;
+        this.sink = sink;
+    }
+
+    private static Map<String, Object> props(Map<String, Object> clientProps, String clientId) {
         Map<String, Object> p = new HashMap<>(clientProps);
         p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-state");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -64,57 +58,40 @@ public final class StateFollower implements AutoCloseable {
         // states): let the broker gather up to 64 KiB or 50 ms per fetch instead of answering every record
         p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 << 10);
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
-        this.topic = topic;
-        this.sink = sink;
-        this.thread = Thread.ofPlatform().name(clientId + "-state-follower").daemon().unstarted(this::run);
+        return p;
     }
 
+    @Override
     public StateFollower start() {
-        thread.start();
+        super.start();
         return this;
     }
 
-    /** Waits until everything on the topic at start has been handed to the sink. */
-    public boolean awaitCaughtUp(Duration timeout) throws InterruptedException {
-        return caughtUp.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    /** Assigns every partition of the topic, from the beginning; caught up at the end offsets of that moment. */
+    @Override
+    protected void subscribe() throws InterruptedException {
+        // a topic created a moment ago may not be in the metadata yet
+        List<PartitionInfo> infos = List.of();
+        for (long end = System.nanoTime() + Duration.ofSeconds(60).toNanos(); infos.isEmpty() && running(); Thread.sleep(100)) {
+            infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            if (System.nanoTime() > end) throw new IllegalStateException("topic " + topic + " has no partitions");
+        }
+        List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        catchUpTo(parts);
     }
 
-    private void run() {
-        try {
-            // a topic created a moment ago may not be in the metadata yet
-            List<PartitionInfo> infos = List.of();
-            for (long end = System.nanoTime() + Duration.ofSeconds(60).toNanos(); infos.isEmpty() && running; Thread.sleep(100)) {
-                infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-                if (System.nanoTime() > end) throw new IllegalStateException("topic " + topic + " has no partitions");
+    @Override
+    protected void handle(ConsumerRecords<String, byte[]> records) {
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (r.value() == null) continue; // tombstone
+            try {
+                sink.accept(r.key(), status(r.headers().lastHeader(FarmTopics.STATUS_HEADER)), text(r.headers().lastHeader(FarmTopics.ORIGIN_HEADER)),
+                        () -> parse(r.value()));
+            } catch (IllegalArgumentException e) {
+                log.warn("state topic {}-{}@{}: unreadable record skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
             }
-            List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(parts));
-            while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (r.value() == null) continue; // tombstone
-                    try {
-                        sink.accept(r.key(), status(r.headers().lastHeader(FarmTopics.STATUS_HEADER)), text(r.headers().lastHeader(FarmTopics.ORIGIN_HEADER)),
-                                () -> parse(r.value()));
-                    } catch (IllegalArgumentException e) {
-                        log.warn("state topic {}-{}@{}: unreadable record skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
-                    }
-                }
-                if (!end.isEmpty()) {
-                    end.entrySet().removeIf(e -> consumer.position(e.getKey()) >= e.getValue());
-                    if (end.isEmpty()) caughtUp.countDown();
-                } else caughtUp.countDown();
-            }
-        } catch (WakeupException e) {
-            if (running) log.error("state follower woken unexpectedly", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.error("state follower stopped: {}", e.toString());
-        } finally {
-            consumer.close(Duration.ofSeconds(5));
         }
     }
 
@@ -137,11 +114,4 @@ public final class StateFollower implements AutoCloseable {
     }
 
     private static String text(Header h) { return h == null ? null : new String(h.value(), StandardCharsets.UTF_8); }
-
-    @Override
-    public void close() throws InterruptedException {
-        running = false;
-        consumer.wakeup();
-        thread.join(10_000);
-    }
 }

@@ -1,4 +1,4 @@
-package org.ppfarm.coordinator.validate;
+package org.ppfarm.coordinator.inputs;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;

@@ -1,13 +1,12 @@
-package org.ppfarm.coordinator.jobs;
+package org.ppfarm.farm.kafka;
 
-import org.ppfarm.farm.kafka.StateFollower;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
-import org.ppfarm.farm.kafka.FarmTopics;
+import org.ppfarm.coordinator.kafka.KafkaJobLog;
 import org.ppfarm.broker.TestBroker;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStateRecord;
@@ -24,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * State records as followers see them on a real broker: the status and origin headers {@link JobLog} writes, the
+ * State records as followers see them on a real broker: the status and origin headers {@link KafkaJobLog} writes, the
  * value parsed only on demand, and records without headers (written before the headers existed) still readable.
  */
 class StateFollowerTest {
@@ -37,7 +36,7 @@ class StateFollowerTest {
             FarmTopics topics = new FarmTopics("sf");
             try (Admin admin = Admin.create(props)) { topics.ensure(admin, 2, (short) 1); }
             Map<String, Seen> seen = new ConcurrentHashMap<>();
-            try (JobLog a = new JobLog(props, "a", topics, false); JobLog b = new JobLog(props, "a", topics, false);
+            try (KafkaJobLog a = new KafkaJobLog(props, "a", topics, false); KafkaJobLog b = new KafkaJobLog(props, "a", topics, false);
                  KafkaProducer<String, byte[]> raw = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
                 assertNotEquals(a.origin(), b.origin(), "every start is a new incarnation, even under the same id");
                 a.publishState(job("queued", JobStatus.JOB_STATUS_QUEUED)).get(30, TimeUnit.SECONDS);

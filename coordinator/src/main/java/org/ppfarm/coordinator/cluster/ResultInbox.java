@@ -1,8 +1,10 @@
-package org.ppfarm.coordinator.jobs;
+package org.ppfarm.coordinator.cluster;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.ppfarm.coordinator.jobs.JobTracker;
+import org.ppfarm.coordinator.metrics.FarmMetrics;
 import org.ppfarm.proto.v1.JobEvent;
 
 /**

@@ -1,4 +1,4 @@
-package org.ppfarm.coordinator.jobs;
+package org.ppfarm.coordinator.kafka;
 
 import org.ppfarm.farm.jobs.JobStates;
 import com.google.protobuf.InvalidProtocolBufferException;

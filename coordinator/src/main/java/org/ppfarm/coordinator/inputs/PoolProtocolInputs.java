@@ -1,6 +1,6 @@
-package org.ppfarm.coordinator.jobs;
+package org.ppfarm.coordinator.inputs;
 
-import org.ppfarm.coordinator.validate.InvalidInputException;
+import org.ppfarm.coordinator.inputs.InvalidInputException;
 import org.ppfarm.privacypool.request.PoolInputs;
 import org.ppfarm.prover.PpfarmException;
 
@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * withdrawal — a note not in the state tree, a label the ASP has not approved, a withdrawn value above the note's,
  * a reused nullifier — is refused with its named error before any prover is spent on it.
  */
-public final class PoolProtocolInputs implements JobSubmitter.ProtocolInputs {
+public final class PoolProtocolInputs implements ProtocolInputs {
     public static final PoolProtocolInputs INSTANCE = new PoolProtocolInputs();
 
     private PoolProtocolInputs() {}

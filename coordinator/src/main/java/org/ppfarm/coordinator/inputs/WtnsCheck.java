@@ -1,4 +1,4 @@
-package org.ppfarm.coordinator.validate;
+package org.ppfarm.coordinator.inputs;
 
 import java.math.BigInteger;
 import java.nio.ByteBuffer;

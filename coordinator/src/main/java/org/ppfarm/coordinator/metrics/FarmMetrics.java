@@ -1,4 +1,4 @@
-package org.ppfarm.coordinator.jobs;
+package org.ppfarm.coordinator.metrics;
 
 import com.google.protobuf.util.Timestamps;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -37,16 +37,16 @@ public final class FarmMetrics {
                 .help("Submission to terminal state").register(registry);
     }
 
-    void submitted(String circuit, long nanos) {
+    public void submitted(String circuit, long nanos) {
         submitted.labelValues(circuit).inc();
         submitSeconds.observe(nanos / 1e9);
     }
 
-    void refused(String reason) { refused.labelValues(reason).inc(); }
+    public void refused(String reason) { refused.labelValues(reason).inc(); }
 
-    void noticed() { noticed.inc(); }
+    public void noticed() { noticed.inc(); }
 
-    void offered() { offered.inc(); }
+    public void offered() { offered.inc(); }
 
     /** Jobs offered to workers so far. */
     public long offers() { return (long) offered.get(); }
@@ -54,7 +54,7 @@ public final class FarmMetrics {
     /** Result notices received so far. */
     public long notices() { return (long) noticed.get(); }
 
-    void finished(Job job) {
+    public void finished(Job job) {
         finished.labelValues(job.getStatus().name().substring("JOB_STATUS_".length()).toLowerCase()).inc();
         if (job.hasSubmittedAt() && job.hasFinishedAt())
             jobSeconds.observe(Timestamps.toMillis(job.getFinishedAt()) / 1e3 - Timestamps.toMillis(job.getSubmittedAt()) / 1e3);

@@ -1,8 +1,9 @@
-package org.ppfarm.coordinator.jobs;
+package org.ppfarm.coordinator.cluster;
 
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.ppfarm.coordinator.jobs.JobOffers;
 import org.ppfarm.proto.v1.JobOffer;
 import org.ppfarm.proto.v1.TopicPartitionRef;
 import org.ppfarm.proto.v1.WorkerState;
@@ -18,11 +19,14 @@ import java.util.function.Function;
  * of a topic and counts it busy until it tells a newer state, so one idle prover gets one offer. A worker that has
  * not told its state for {@value #STALE_MILLIS} ms (it sends one every few seconds) is forgotten. Thread-safe.
  */
-public final class WorkerDirectory {
+public final class WorkerDirectory implements JobOffers {
     static final long STALE_MILLIS = 15_000;
 
     /** Where an offered job goes: the worker's inbox and the partition its record is written to. */
-    public record Claim(ActorRef<JobOffer> inbox, String worker, int partition) {}
+    public record Claim(ActorRef<JobOffer> inbox, String worker, int partition) implements JobOffers.Claim {
+        @Override
+        public void offer(JobOffer offer) { inbox.tell(offer); }
+    }
 
     private record Entry(WorkerState state, ActorRef<JobOffer> inbox, long at, boolean claimed) {}
 
@@ -46,7 +50,7 @@ public final class WorkerDirectory {
         workers.put(s.getWorkerId(), new Entry(s, inbox, now, false));
     }
 
-    /** An idle worker owning a partition of {@code topic}, now counted busy; null if there is none. */
+    @Override
     public Claim claim(String topic) { return claim(topic, System.currentTimeMillis()); }
 
     synchronized Claim claim(String topic, long now) {

@@ -1,4 +1,4 @@
-package org.ppfarm.coordinator.jobs;
+package org.ppfarm.coordinator.cluster;
 
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.typed.ActorRef;

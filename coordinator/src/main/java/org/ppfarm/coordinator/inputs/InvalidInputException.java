@@ -1,4 +1,4 @@
-package org.ppfarm.coordinator.validate;
+package org.ppfarm.coordinator.inputs;
 
 /** A job input the farm refuses before enqueueing it; the message names the signal or field. Maps to INVALID_ARGUMENT. */
 public final class InvalidInputException extends Exception {

@@ -1,0 +1,274 @@
+package org.ppfarm.coordinator.grpc;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.util.Timestamps;
+import io.grpc.ManagedChannel;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.ppfarm.coordinator.jobs.InMemoryJobLog;
+import org.ppfarm.coordinator.jobs.JobSubmitter;
+import org.ppfarm.coordinator.jobs.SubmitterFixture;
+import org.ppfarm.farm.seal.InputSeal;
+import org.ppfarm.proto.v1.CancelJobRequest;
+import org.ppfarm.proto.v1.CircuitRef;
+import org.ppfarm.proto.v1.GetJobRequest;
+import org.ppfarm.proto.v1.InputKind;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobError;
+import org.ppfarm.proto.v1.JobEvent;
+import org.ppfarm.proto.v1.JobRecord;
+import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.ProofResult;
+import org.ppfarm.proto.v1.ProverGrpc;
+import org.ppfarm.proto.v1.SubmitBatchRequest;
+import org.ppfarm.proto.v1.SubmitRequest;
+import org.ppfarm.proto.v1.SubmitResponse;
+import org.ppfarm.proto.v1.WatchJobRequest;
+import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.Eventually;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The gRPC edge in-process: the real {@link ProverService}, {@link JobSubmitter}, job tracker and circuit
+ * registry ({@link SubmitterFixture}) (the 0xbow commitment circuit) on grpc-java's in-process transport, writing to an {@link InMemoryJobLog}
+ * instead of Kafka. What needs no broker is checked here — status codes and messages, idempotency, what the job
+ * record carries, the job lifecycle the tracker answers for; the same edge on a real broker is CoordinatorApiTest.
+ */
+class ProverServiceTest {
+    static final String R = "21888242871839275222246405745257275088548364400416034343698204186575808495617";
+    static final String VALID = "{\"value\":\"1000\",\"label\":\"77\",\"nullifier\":\"123\",\"secret\":\"0x1c8\"}";
+
+    static final InMemoryJobLog log = new InMemoryJobLog("inproc", true);
+    static SubmitterFixture core;
+    static JobSubmitter submitter;
+    static InputSeal.KeyPair keys;
+    static Server server;
+    static ManagedChannel channel;
+    static ProverGrpc.ProverBlockingStub stub;
+
+    @BeforeAll
+    static void start() throws Exception {
+        // no privacy-pool inputs and no job offers: requests for them are refused, jobs only go to the log
+        core = new SubmitterFixture(log, null);
+        submitter = core.submitter;
+        keys = core.keys;
+        String name = InProcessServerBuilder.generateName();
+        server = InProcessServerBuilder.forName(name).directExecutor()
+                .addService(new ProverService(submitter, core.registry, core.blocking)).build().start();
+        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        stub = ProverGrpc.newBlockingStub(channel);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        channel.shutdownNow();
+        server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        core.close();
+    }
+
+    @BeforeEach
+    void writesSucceed() { log.failWrites(null); }
+
+    static SubmitRequest.Builder commitment(String json) {
+        return SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("commitment")).setInputJson(json);
+    }
+
+    static StatusRuntimeException status(Status.Code code, Executable call) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
+        assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
+        return e;
+    }
+
+    /** Runs a call that must be refused with {@code code}, and checks it wrote nothing to the log. */
+    static String refused(Status.Code code, Executable call) {
+        int jobs = log.jobs().size(), states = log.states().size();
+        String description = status(code, call).getStatus().getDescription();
+        assertEquals(jobs, log.jobs().size(), "a refused request wrote a job record");
+        assertEquals(states, log.states().size(), "a refused request wrote a state");
+        return description;
+    }
+
+    static InMemoryJobLog.Written record(String jobId) {
+        return log.jobs().stream().filter(w -> w.record().getJobId().equals(jobId)).reduce((a, b) -> {
+            throw new AssertionError("job " + jobId + " written twice");
+        }).orElseThrow(() -> new AssertionError("job " + jobId + " not written"));
+    }
+
+    @Test
+    void unknownCircuitIsNotFound() {
+        assertEquals("circuit 'nope@1' is not registered", refused(Status.Code.NOT_FOUND, () -> stub.submit(SubmitRequest.newBuilder()
+                .setCircuit(CircuitRef.newBuilder().setName("nope@1")).setInputJson(VALID).build())));
+        refused(Status.Code.NOT_FOUND, () -> stub.submit(SubmitRequest.newBuilder()
+                .setCircuit(CircuitRef.newBuilder().setZkeySha256("00".repeat(32))).setInputJson(VALID).build()));
+    }
+
+    @Test
+    void malformedInputIsInvalidArgumentNamingTheField() {
+        assertTrue(refused(Status.Code.INVALID_ARGUMENT, () -> stub.submit(commitment("{\"value\": 1,").build()))
+                .startsWith("input: malformed JSON at line 1"));
+        assertEquals("input signal 'secret': value ≥ r (the BN254 scalar field modulus); refused, not reduced",
+                refused(Status.Code.INVALID_ARGUMENT, () -> stub.submit(commitment(
+                        "{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"secret\":\"" + R + "\"}").build())));
+        assertEquals("input signal 'label[1]': negative value; field elements are 0 ≤ x < r",
+                refused(Status.Code.INVALID_ARGUMENT, () -> stub.submit(commitment(
+                        "{\"value\":\"1\",\"label\":[\"2\",\"-5\"],\"nullifier\":\"3\",\"secret\":\"4\"}").build())));
+        assertEquals("wtns: not a .wtns file (magic)", refused(Status.Code.INVALID_ARGUMENT, () -> stub.submit(SubmitRequest.newBuilder()
+                .setCircuit(CircuitRef.newBuilder().setName("commitment")).setWtns(ByteString.copyFromUtf8("nope")).build())));
+        assertEquals("no input: set input_json, wtns, withdraw_request_json or ragequit_request_json",
+                refused(Status.Code.INVALID_ARGUMENT, () -> stub.submit(SubmitRequest.newBuilder()
+                        .setCircuit(CircuitRef.newBuilder().setName("commitment")).build())));
+    }
+
+    @Test
+    void privacyPoolRequestWithoutProtocolInputsIsUnimplemented() {
+        assertEquals("privacy-pool requests are not available in this build; send input_json",
+                refused(Status.Code.UNIMPLEMENTED, () -> stub.submit(SubmitRequest.newBuilder()
+                        .setCircuit(CircuitRef.newBuilder().setName("commitment")).setWithdrawRequestJson("{}").build())));
+    }
+
+    @Test
+    void passedDeadlineIsDeadlineExceededAndTheCallsDeadlineBecomesTheJobs() {
+        assertTrue(refused(Status.Code.DEADLINE_EXCEEDED, () -> stub.submit(commitment(VALID)
+                .setDeadline(Timestamps.fromMillis(System.currentTimeMillis() - 1000)).build()))
+                .endsWith("has already passed; job dropped, not proved"));
+        // a job without its own deadline is dropped when nobody can receive its result: at the call's deadline
+        long before = System.currentTimeMillis();
+        SubmitResponse s = stub.withDeadlineAfter(60, TimeUnit.SECONDS).submit(commitment(VALID).build());
+        long deadline = Timestamps.toMillis(record(s.getJobId()).record().getDeadline());
+        assertTrue(deadline > before + 55_000 && deadline <= System.currentTimeMillis() + 60_000, "deadline " + deadline);
+    }
+
+    /**
+     * A batch over the job limit is refused whole. (The message-size limit, grpc.max.message.bytes, is the transport's:
+     * the in-process transport does not serialize messages and so does not enforce it; CoordinatorApiTest checks it
+     * on Netty.)
+     */
+    @Test
+    void tooLargeBatchIsResourceExhaustedNamingTheLimit() {
+        SubmitBatchRequest.Builder b = SubmitBatchRequest.newBuilder();
+        for (int i = 0; i <= ProverService.MAX_BATCH_JOBS; i++) b.addJobs(commitment(VALID));
+        assertEquals("jobs: 1001 jobs in one SubmitBatch exceeds the limit of 1000 per batch",
+                refused(Status.Code.RESOURCE_EXHAUSTED, () -> stub.submitBatch(b.build())));
+        assertEquals("jobs: empty batch; send 1 to 1000 jobs",
+                refused(Status.Code.INVALID_ARGUMENT, () -> stub.submitBatch(SubmitBatchRequest.getDefaultInstance())));
+    }
+
+    @Test
+    void logThatDoesNotTakeTheJobIsUnavailable() {
+        log.failWrites("broker down");
+        assertEquals("job log (Kafka) unavailable: broker down",
+                status(Status.Code.UNAVAILABLE, () -> stub.submit(commitment(VALID).build())).getStatus().getDescription());
+    }
+
+    @Test
+    void sameIdempotencyKeyIsTheSameJobWrittenOnce() {
+        SubmitResponse a = stub.submit(commitment(VALID).setIdempotencyKey("key-1").build());
+        SubmitResponse b = stub.submit(commitment(VALID).setIdempotencyKey("key-1").build());
+        assertFalse(a.getExisting());
+        assertTrue(b.getExisting());
+        assertEquals(a.getJobId(), b.getJobId());
+        assertEquals(1, log.jobs().stream().filter(w -> w.record().getIdempotencyKey().equals("key-1")).count());
+        assertEquals("key-1", record(a.getJobId()).record().getIdempotencyKey());
+    }
+
+    /** The record written holds the input sealed to the workers' key, bound to its job id; the plaintext is nowhere in it. */
+    @Test
+    void recordCarriesTheInputSealedNotThePlaintext() throws Exception {
+        String input = "{\"value\":\"1000\",\"label\":\"77\",\"nullifier\":\"918273645546372819\",\"secret\":\"123987456654789321\"}";
+        SubmitResponse s = stub.submit(commitment(input).build());
+        InMemoryJobLog.Written w = record(s.getJobId());
+        JobRecord r = w.record();
+        assertEquals("inproc.jobs.normal", w.topic());
+        assertEquals(InMemoryJobLog.ANY_PARTITION, w.partition(), "no offer made: the log picks the partition");
+        assertEquals(InputKind.INPUT_KIND_JSON, r.getInputKind());
+        assertEquals(Artifacts.SHA256.get("commitment.zkey"), r.getCircuit().getZkeySha256());
+        String bytes = new String(r.toByteArray(), StandardCharsets.ISO_8859_1);
+        for (String secret : List.of("918273645546372819", "123987456654789321"))
+            assertFalse(bytes.contains(secret), "the record holds the plaintext input");
+        // as a worker opens it: with the workers' private key, for this job id only
+        InputSeal.Opener opener = new InputSeal.Opener(keys);
+        assertArrayEquals(input.getBytes(StandardCharsets.UTF_8), opener.open(s.getJobId(), r.getInput()));
+        assertThrows(InputSeal.SealException.class, () -> opener.open("another-job", r.getInput()));
+        assertThrows(InputSeal.SealException.class, () -> new InputSeal.Opener(InputSeal.KeyPair.generate()).open(s.getJobId(), r.getInput()));
+    }
+
+    @Test
+    void getWatchAndCancelAJobTheTrackerKnows() {
+        SubmitResponse s = stub.submit(commitment(VALID).build());
+        Job queued = stub.getJob(GetJobRequest.newBuilder().setJobId(s.getJobId()).build());
+        assertEquals(JobStatus.JOB_STATUS_QUEUED, queued.getStatus());
+        assertEquals("commitment@1", queued.getCircuit().getName());
+
+        Iterator<Job> watch = stub.withDeadlineAfter(30, TimeUnit.SECONDS).watchJob(WatchJobRequest.newBuilder().setJobId(s.getJobId()).build());
+        assertEquals(queued, watch.next());
+        int states = log.states().size();
+        Job cancelled = stub.cancelJob(CancelJobRequest.newBuilder().setJobId(s.getJobId()).build());
+        assertEquals(JobStatus.JOB_STATUS_CANCELLED, cancelled.getStatus());
+        assertEquals(Status.Code.CANCELLED.value(), cancelled.getError().getCode());
+        assertEquals(cancelled, watch.next());
+        assertFalse(watch.hasNext(), "the watch ends with the final state");
+        assertEquals(List.of(cancelled), log.states().subList(states, log.states().size()), "the cancelled state is written once");
+
+        assertEquals(cancelled, stub.cancelJob(CancelJobRequest.newBuilder().setJobId(s.getJobId()).build()), "cancelling again changes nothing");
+        assertEquals(states + 1, log.states().size());
+        assertEquals(cancelled, stub.getJob(GetJobRequest.newBuilder().setJobId(s.getJobId()).build()));
+        for (Executable call : List.<Executable>of(
+                () -> stub.getJob(GetJobRequest.newBuilder().setJobId("no-such-job").build()),
+                () -> stub.watchJob(WatchJobRequest.newBuilder().setJobId("no-such-job").build()).next(),
+                () -> stub.cancelJob(CancelJobRequest.newBuilder().setJobId("no-such-job").build())))
+            assertEquals("job 'no-such-job' is not known to this farm", status(Status.Code.NOT_FOUND, call).getStatus().getDescription());
+    }
+
+    /** Prove answers once the tracker merges the job's result: the proof when it succeeded, its error's status when not. */
+    @Test
+    void proveAnswersWithTheResultTheTrackerMerges() throws Exception {
+        int written = log.jobs().size();
+        var proved = ProverGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS).prove(commitment(VALID).build());
+        String jobId = awaitRecord(written, proved).getJobId();
+        long at = System.currentTimeMillis();
+        submitter.applyEvents(List.of(JobEvent.newBuilder().setJobId(jobId).setWorkerId("w1").setAt(Timestamps.fromMillis(at))
+                .setSucceeded(ProofResult.newBuilder().setProofJson("{\"proof\":1}")).build())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        Job job = proved.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(jobId, JobStatus.JOB_STATUS_SUCCEEDED, "{\"proof\":1}"),
+                List.of(job.getJobId(), job.getStatus(), job.getResult().getProofJson()));
+
+        written = log.jobs().size();
+        var failed = ProverGrpc.newFutureStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS).prove(commitment(VALID).build());
+        String failedId = awaitRecord(written, failed).getJobId();
+        submitter.applyEvents(List.of(JobEvent.newBuilder().setJobId(failedId).setWorkerId("w1").setAt(Timestamps.fromMillis(at))
+                .setFailed(JobError.newBuilder().setCode(Status.Code.INVALID_ARGUMENT.value())
+                        .setMessage("witness: signal 'x' not found")).build())).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        var e = assertThrows(ExecutionException.class, () -> failed.get(10, TimeUnit.SECONDS));
+        Status st = Status.fromThrowable(e.getCause());
+        assertEquals(List.of(Status.Code.INVALID_ARGUMENT, "witness: signal 'x' not found"), List.of(st.getCode(), st.getDescription()));
+    }
+
+    /** The record a pending Prove call wrote: the one written after the first {@code before} (tests run one at a time). */
+    private static JobRecord awaitRecord(int before, Future<Job> call) {
+        Eventually.await("the Prove call's job record", Duration.ofSeconds(10), () -> log.jobs().size() > before || call.isDone());
+        assertFalse(call.isDone(), "Prove answered before the job had a result");
+        assertEquals(before + 1, log.jobs().size());
+        return log.jobs().getLast().record();
+    }
+}
