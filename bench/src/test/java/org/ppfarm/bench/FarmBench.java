@@ -160,7 +160,7 @@ public final class FarmBench {
                     List<SubmitRequest> b = new ArrayList<>(size);
                     for (int k = 0; k < size; k++) b.add(job(i + k));
                     inFlight.acquire(size);
-                    all.add(c.submitBatch(b, true, 1800).handle((r, e) -> {
+                    all.add(c.submitBatchAsync(b, true, java.time.Duration.ofSeconds(1800)).handle((r, e) -> {
                         inFlight.release(size);
                         if (e == null) for (var res : r.getResultsList()) if (succeeded(res.getJob())) ok.incrementAndGet();
                         return null;

@@ -1,12 +1,15 @@
 package org.ppfarm.cli;
 
-import java.util.List;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.ppfarm.client.FarmClient;
+import org.ppfarm.proto.v1.Circuit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code ppfarm circuits list --server H:P} and {@code ppfarm circuits register --server H:P --name NAME@VERSION
@@ -15,16 +18,52 @@ import picocli.CommandLine.Unmatched;
 @Command(name = "circuits", mixinStandardHelpOptions = true,
         description = {"Lists a farm's circuits, or registers one (zkey + wasm [+ vkey], streamed, checked by SHA-256).",
                 "Usage: ppfarm circuits list --server H:P",
-                "       ppfarm circuits register --server H:P --name NAME@VERSION --zkey F --wasm F [--vkey F]"})
-final class CircuitsCommand implements Callable<Integer> {
+                "       ppfarm circuits register --server H:P --name NAME@VERSION --zkey F --wasm F [--vkey F]"},
+        subcommands = {CircuitsCommand.List.class, CircuitsCommand.Register.class})
+final class CircuitsCommand implements Runnable {
     @Spec CommandSpec spec;
-    @Parameters(index = "0", paramLabel = "list|register") String action;
-    @Unmatched List<String> args;
 
     @Override
-    public Integer call() {
-        if (!action.equals("list") && !action.equals("register"))
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "expected list or register, not '" + action + "'");
-        return FarmClientCommands.run(spec.commandLine().getOut(), spec.commandLine().getErr(), "circuits " + action, args);
+    public void run() {
+        throw new ParameterException(spec.commandLine(), "expected list or register");
+    }
+
+    /** One line per circuit: {@code NAME@VERSION zkey SHA256 nPublic N}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the farm's circuits, one a line.")
+    static final class List implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin FarmServer farm;
+
+        @Override
+        public Integer call() {
+            try (FarmClient client = farm.connect()) {
+                for (Circuit c : client.circuits())
+                    spec.commandLine().getOut().println(c.getName() + " zkey " + c.getZkeySha256() + " nPublic " + c.getNPublic());
+            }
+            return Ppfarm.OK;
+        }
+    }
+
+    /** Uploads a circuit's files; prints {@code registered NAME@VERSION zkey SHA256}. */
+    @Command(name = "register", mixinStandardHelpOptions = true, description = "Registers a circuit: zkey + wasm [+ vkey], streamed, checked by SHA-256.")
+    static final class Register implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin FarmServer farm;
+        @Option(names = "--name", required = true, paramLabel = "NAME@VERSION") String name;
+        @Option(names = "--zkey", required = true, paramLabel = "circuit.zkey") Path zkey;
+        @Option(names = "--wasm", required = true, paramLabel = "circuit.wasm") Path wasm;
+        @Option(names = "--vkey", paramLabel = "vkey.json", description = "The verification key (default: read from the zkey).") Path vkey;
+
+        @Override
+        public Integer call() {
+            String[] nv = name.split("@", 2);
+            if (nv.length != 2 || nv[0].isEmpty() || nv[1].isEmpty())
+                throw new ParameterException(spec.commandLine(), "--name must be NAME@VERSION, not '" + name + "'");
+            try (FarmClient client = farm.connect()) {
+                Circuit c = client.register(nv[0], nv[1], Inputs.file(zkey), Inputs.file(wasm), vkey == null ? null : Inputs.file(vkey));
+                spec.commandLine().getOut().println("registered " + c.getName() + " zkey " + c.getZkeySha256());
+            }
+            return Ppfarm.OK;
+        }
     }
 }

@@ -1,25 +1,37 @@
 package org.ppfarm.cli;
 
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.ppfarm.coordinator.CoordinatorMain;
+import org.apache.kafka.common.config.ConfigException;
+import org.ppfarm.coordinator.Coordinator;
+import org.ppfarm.coordinator.config.CoordinatorConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ppfarm coordinator [coordinator.properties] [key=value ...]}: one coordinator against an external Kafka,
- * until SIGTERM. The keys are {@code CoordinatorConfig}'s (docs/farm.md, configuration reference).
+ * until SIGTERM/SIGINT. Prints {@code coordinator ID ready on HOST:PORT} once it serves. The keys are
+ * {@link CoordinatorConfig}'s (docs/farm.md, configuration reference).
  */
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
         description = {"Runs one farm coordinator (gRPC API, Pekko cluster node) against an external Kafka until SIGTERM.",
                 "Settings: a properties file and/or key=value arguments; keys in docs/farm.md (e.g. kafka.bootstrap.servers,",
                 "artifacts.dir, seal.public.key, grpc.port)."})
 final class CoordinatorCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "<file.properties|key=value>", arity = "1..*") List<String> settings;
+    @Spec CommandSpec spec;
+    @Mixin ServerProcess settings;
 
     @Override
     public Integer call() throws Exception {
-        CoordinatorMain.main(settings.toArray(String[]::new));
-        return Ppfarm.OK;
+        CoordinatorConfig config;
+        try {
+            config = new CoordinatorConfig(settings.load());
+        } catch (ConfigException e) {
+            throw ServerProcess.refused(e);
+        }
+        Coordinator c = Coordinator.start(config);
+        return ServerProcess.serveUntilStopped(spec,
+                "coordinator " + c.id() + " ready on " + config.getString(CoordinatorConfig.GRPC_HOST) + ":" + c.port(), c);
     }
 }

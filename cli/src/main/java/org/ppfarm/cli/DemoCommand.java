@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.ppfarm.client.FarmClient;
 import org.ppfarm.privacypool.eth.Abi;
 import org.ppfarm.privacypool.eth.Address;
@@ -24,11 +23,9 @@ import org.ppfarm.prover.groth16.PublicSignals;
 import org.ppfarm.prover.groth16.VerificationKey;
 import org.ppfarm.prover.groth16.Verifier;
 import org.ppfarm.proto.v1.CircuitRef;
-import org.ppfarm.proto.v1.GetJobRequest;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.SubmitRequest;
-import org.ppfarm.proto.v1.WatchJobRequest;
 import org.ppfarm.embedded.EmbeddedFarm;
 import org.ppfarm.worker.pipeline.EnginePipeline;
 import org.ppfarm.embedded.ProductionCircuits;
@@ -102,16 +99,17 @@ final class DemoCommand implements Callable<Integer> {
                      var inputs = r.toInputs()) {
                     expected = inputs.publicSignals();
                 }
-                jobId = client.blocking().submit(SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("withdraw"))
+                jobId = client.submit(SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("withdraw"))
                         .setWithdrawRequestJsonBytes(ByteString.copyFrom(request)).build()).getJobId();
             } finally {
                 Arrays.fill(request, (byte) 0);
             }
             err.println("ppfarm demo: submitted withdraw request as job " + jobId);
             err.flush();
-            client.blocking().withDeadlineAfter(10, TimeUnit.MINUTES).watchJob(WatchJobRequest.newBuilder().setJobId(jobId).build())
-                    .forEachRemaining(j -> { err.println("ppfarm demo: job " + jobId + " " + j.getStatus().name().substring("JOB_STATUS_".length())); err.flush(); });
-            Job job = client.blocking().getJob(GetJobRequest.newBuilder().setJobId(jobId).build());
+            try (var states = client.watch(jobId)) {
+                states.forEach(j -> { err.println("ppfarm demo: job " + jobId + " " + j.getStatus().name().substring("JOB_STATUS_".length())); err.flush(); });
+            }
+            Job job = client.get(jobId);
             if (job.getStatus() != JobStatus.JOB_STATUS_SUCCEEDED)
                 throw new IllegalStateException("job " + jobId + " ended " + job.getStatus() + ": " + job.getError().getMessage());
 

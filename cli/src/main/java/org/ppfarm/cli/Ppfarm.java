@@ -3,6 +3,7 @@ package org.ppfarm.cli;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import org.ppfarm.client.FarmException;
 import org.ppfarm.prover.PpfarmException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,7 +14,9 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit codes: 0 success (for {@code verify}: the proof is valid), 1 the proof is invalid ({@code verify}),
  * 2 bad input — one line on stderr naming the file, section or field and the problem, never a stack trace —
- * 3 an internal error (set {@code PPFARM_DEBUG=1} for its stack trace).
+ * 3 an internal error (set {@code PPFARM_DEBUG=1} for its stack trace). A farm command the farm refuses (bad input,
+ * unknown circuit or job, a limit, a passed deadline) exits 2 with the gRPC status, {@code CODE: description}; one the
+ * farm fails to answer (unreachable, internal) exits 3.
  */
 @Command(name = "ppfarm", mixinStandardHelpOptions = true, versionProvider = Ppfarm.Version.class,
         description = "Groth16 (BN254) proving for privacy pools: snarkjs-compatible prove, verify and tools.",
@@ -68,6 +71,11 @@ public final class Ppfarm implements Runnable {
         });
         cl.setExecutionExceptionHandler((e, c, parsed) -> {
             String name = c.getCommandSpec().qualifiedName();
+            if (e instanceof FarmException f) {
+                // the farm's status, CODE: description; refused (bad input, unknown circuit or job, a limit): 2
+                c.getErr().println(name + ": " + oneLine(f.getMessage()));
+                return f.refused() ? BAD_INPUT : INTERNAL_ERROR;
+            }
             if (e instanceof PpfarmException || e instanceof UncheckedIOException) {
                 c.getErr().println(name + ": " + oneLine(e.getMessage()));
                 return BAD_INPUT;

@@ -1,19 +1,28 @@
 package org.ppfarm.cli;
 
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.ppfarm.client.FarmClient;
 import org.ppfarm.prover.PpfarmException;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.StageTimings;
+import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.prover.format.Witness;
 import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.prover.format.ZkeyFile;
 import org.ppfarm.prover.groth16.Groth16Prover;
 import org.ppfarm.prover.groth16.ProofRejectedException;
-import org.ppfarm.prover.groth16.ProofResult;
 import org.ppfarm.prover.groth16.ProvingKey;
+import org.ppfarm.proto.v1.ProofResult;
 import org.ppfarm.prover.groth16.WitnessMismatchException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -45,18 +54,15 @@ final class ProveCommand implements Callable<Integer> {
 
     @Option(names = "--wasm", paramLabel = "<circuit.wasm>", description = "Local: circom's witness calculator for the circuit (with --input).") Path wasm;
     @Option(names = "--input", paramLabel = "<input.json>", description = "The circuit's input signals, as snarkjs takes them (local with --wasm, or on a farm).") Path input;
+    @Mixin FarmJob job;
     @Option(names = "--server", paramLabel = "HOST:PORT", description = "Prove on this farm (ppfarm up) instead of locally.") String server;
-    @Option(names = "--circuit", paramLabel = "NAME[@VERSION]|SHA256", description = "Farm: the registered circuit.") String circuit;
-    @Option(names = "--withdraw-request", paramLabel = "request.json", description = "Farm: a privacy-pool withdraw request.") Path withdrawRequest;
-    @Option(names = "--ragequit-request", paramLabel = "request.json", description = "Farm: a privacy-pool ragequit request.") Path ragequitRequest;
-    @Option(names = "--wtns", paramLabel = "witness.wtns", description = "Farm: a computed witness.") Path farmWtns;
     @Option(names = "--proof", paramLabel = "proof.json", description = "Farm: where to write the proof (default: stdout).") Path proofOut;
     @Option(names = "--public", paramLabel = "public.json", description = "Farm: where to write the public signals (default: stdout).") Path publicOut;
     @Option(names = "--calldata", paramLabel = "calldata.txt", description = "Farm: where to write the Solidity calldata.") Path calldataOut;
     @Option(names = "--timeout-s", paramLabel = "N", description = "Farm: seconds to wait for the proof (default 600).") Long timeoutS;
 
     @Override
-    public Integer call() {
+    public Integer call() throws IOException {
         if (server != null) return onFarm();
         boolean fromInputs = wasm != null || input != null;
         if (fromInputs && (wasm == null || input == null)) throw new ParameterException(spec.commandLine(), "--wasm and --input go together (or --server HOST:PORT to prove on a farm)");
@@ -78,7 +84,7 @@ final class ProveCommand implements Callable<Integer> {
         Path witnessSource = fromInputs ? input : files.get(1);
         Witness w = fromInputs ? WitnessFiles.compute(WitnessFiles.load(wasm), Inputs.file(input)) : WtnsFile.read(Inputs.file(files.get(1)));
         try (ProvingKey pk = ZkeyFile.read(zkey)) {
-            ProofResult result;
+            org.ppfarm.prover.groth16.ProofResult result;
             try {
                 result = Groth16Prover.cpu().proveAndVerify(pk, w);
             } catch (WitnessMismatchException | ProofRejectedException e) {
@@ -92,24 +98,26 @@ final class ProveCommand implements Callable<Integer> {
         }
     }
 
-    private int onFarm() {
+    private int onFarm() throws IOException {
         if (!files.isEmpty() || wasm != null) throw new ParameterException(spec.commandLine(), "--server takes no positional arguments and no --wasm");
-        List<String> args = new ArrayList<>(List.of("--server", server));
-        if (circuit == null) throw new ParameterException(spec.commandLine(), "--circuit is required with --server");
-        args.addAll(List.of("--circuit", circuit));
-        add(args, "--input", input);
-        add(args, "--withdraw-request", withdrawRequest);
-        add(args, "--ragequit-request", ragequitRequest);
-        add(args, "--wtns", farmWtns);
-        for (Path p : new Path[] {input, withdrawRequest, ragequitRequest, farmWtns}) if (p != null) Inputs.file(p);
-        add(args, "--proof", proofOut == null ? null : Inputs.output(proofOut));
-        add(args, "--public", publicOut == null ? null : Inputs.output(publicOut));
-        add(args, "--calldata", calldataOut == null ? null : Inputs.output(calldataOut));
-        if (timeoutS != null) args.addAll(List.of("--timeout-s", timeoutS.toString()));
-        return FarmClientCommands.run(spec.commandLine().getOut(), spec.commandLine().getErr(), "prove", args);
-    }
-
-    private static void add(List<String> args, String option, Path p) {
-        if (p != null) args.addAll(List.of(option, p.toString()));
+        if (timeoutS != null && timeoutS <= 0) throw new ParameterException(spec.commandLine(), "--timeout-s must be positive, not " + timeoutS);
+        for (Path p : new Path[] {proofOut, publicOut, calldataOut}) if (p != null) Inputs.output(p);
+        SubmitRequest req = job.request(input).build();
+        Job done;
+        try (FarmClient client = FarmClient.connect(server)) {
+            done = client.prove(req, Duration.ofSeconds(timeoutS == null ? 600 : timeoutS));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        ProofResult r = done.getResult();
+        if (proofOut != null) Files.writeString(proofOut, r.getProofJson());
+        else out.println(r.getProofJson());
+        if (publicOut != null) Files.writeString(publicOut, r.getPublicJson());
+        else out.println(r.getPublicJson());
+        if (calldataOut != null) Files.writeString(calldataOut, r.getSolidityCalldata());
+        StageTimings t = r.getTimings();
+        out.printf("verified proof for job %s by %s (%s): queued %.1f ms, witness %.1f ms, prove %.1f ms, verify %.1f ms%n",
+                done.getJobId(), r.getWorkerId(), r.getBackend(), t.getQueuedMicros() / 1e3, t.getWitnessMicros() / 1e3,
+                t.getProveMicros() / 1e3, t.getVerifyMicros() / 1e3);
+        return Ppfarm.OK;
     }
 }

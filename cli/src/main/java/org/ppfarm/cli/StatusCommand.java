@@ -1,21 +1,26 @@
 package org.ppfarm.cli;
 
-import java.util.List;
 import java.util.concurrent.Callable;
+import org.ppfarm.client.FarmClient;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Unmatched;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-/** {@code ppfarm status --server H:P JOB}: a farm client command (see {@link FarmClientCommands}). */
+/** {@code ppfarm status --server H:P JOB}: prints a job's state as JSON ({@link FarmClient#get}). */
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Prints a job's state as JSON.", "Usage: ppfarm status --server H:P JOB"})
 final class StatusCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
-    @Unmatched List<String> args;
+    @Mixin FarmServer farm;
+    @Parameters(index = "0", paramLabel = "JOB", description = "The job id (what submit printed).") String job;
 
     @Override
     public Integer call() {
-        return FarmClientCommands.run(spec.commandLine().getOut(), spec.commandLine().getErr(), "status", args);
+        try (FarmClient client = farm.connect()) {
+            spec.commandLine().getOut().println(FarmServer.json(client.get(job)));
+        }
+        return Ppfarm.OK;
     }
 }

@@ -2,7 +2,6 @@ package org.ppfarm.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.ppfarm.embedded.EmbeddedFarm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,14 +30,6 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EmbeddedFarm.Options d = EmbeddedFarm.Options.defaults();
         EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(port, dataDir, artifacts, null, workers, d.protocolInputs()));
-        spec.commandLine().getOut().println("ppfarm ready on " + farm.address());
-        spec.commandLine().getOut().flush();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try { farm.close(); } catch (Exception ignored) { /* the process is ending */ }
-            stopped.countDown();
-        }));
-        stopped.await();
-        return Ppfarm.OK;
+        return ServerProcess.serveUntilStopped(spec, "ppfarm ready on " + farm.address(), farm);
     }
 }

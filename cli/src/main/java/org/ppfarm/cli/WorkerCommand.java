@@ -1,26 +1,36 @@
 package org.ppfarm.cli;
 
-import org.ppfarm.worker.WorkerConfig;
-import java.util.List;
 import java.util.concurrent.Callable;
-import org.ppfarm.worker.WorkerMain;
+import org.apache.kafka.common.config.ConfigException;
+import org.ppfarm.worker.Worker;
+import org.ppfarm.worker.WorkerConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code ppfarm worker [worker.properties] [key=value ...]}: one proving worker (a Kafka consumer-group member)
- * until SIGTERM, then a graceful shutdown. The keys are {@code WorkerConfig}'s (docs/farm.md).
+ * until SIGTERM/SIGINT, then a graceful shutdown (in-flight jobs finish within shutdown.grace.ms). Prints
+ * {@code worker ID ready} once it runs. The keys are {@link WorkerConfig}'s (docs/farm.md).
  */
 @Command(name = "worker", mixinStandardHelpOptions = true,
         description = {"Runs one proving worker (Kafka consumer group member) until SIGTERM, then shuts down gracefully.",
                 "Settings: a properties file and/or key=value arguments; keys in docs/farm.md (e.g. kafka.bootstrap.servers,",
                 "coordinator.address, seal.key.pair, artifacts.cache.dir)."})
 final class WorkerCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "<file.properties|key=value>", arity = "1..*") List<String> settings;
+    @Spec CommandSpec spec;
+    @Mixin ServerProcess settings;
 
     @Override
     public Integer call() throws Exception {
-        WorkerMain.main(settings.toArray(String[]::new));
-        return Ppfarm.OK;
+        WorkerConfig config;
+        try {
+            config = new WorkerConfig(settings.load());
+        } catch (ConfigException e) {
+            throw ServerProcess.refused(e);
+        }
+        Worker w = new Worker(config).start();
+        return ServerProcess.serveUntilStopped(spec, "worker " + w.id() + " ready", w);
     }
 }

@@ -2,52 +2,101 @@ package org.ppfarm.client;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;
+import io.grpc.Context;
+import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import org.ppfarm.farm.Sha256;
 import org.ppfarm.proto.v1.ArtifactChunk;
 import org.ppfarm.proto.v1.ArtifactKind;
+import org.ppfarm.proto.v1.CancelJobRequest;
 import org.ppfarm.proto.v1.Circuit;
+import org.ppfarm.proto.v1.GetJobRequest;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.ListCircuitsRequest;
+import org.ppfarm.proto.v1.ListCircuitsResponse;
 import org.ppfarm.proto.v1.ProverGrpc;
 import org.ppfarm.proto.v1.RegisterCircuitHeader;
 import org.ppfarm.proto.v1.RegisterCircuitRequest;
 import org.ppfarm.proto.v1.SubmitBatchRequest;
 import org.ppfarm.proto.v1.SubmitBatchResponse;
 import org.ppfarm.proto.v1.SubmitRequest;
+import org.ppfarm.proto.v1.SubmitResponse;
+import org.ppfarm.proto.v1.WatchJobRequest;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /**
- * Client-side helpers over a {@link Channel} to a coordinator: the blocking stub for the unary calls and a streamed
- * circuit upload from local files. Used by the CLI ({@code ppfarm prove|submit|status|watch|circuits}) and the tests.
+ * The farm's Java client: what a relayer or an RPC operator embeds to have proofs made by a farm's coordinators
+ * over gRPC ({@code ppfarm.v1.Prover}).
+ *
+ * <p>Every call has a deadline (the builder's defaults, or the one passed in) that covers all its attempts. A call
+ * that fails with a code its {@link RetryPolicy} names (by default only UNAVAILABLE) is tried again after a jittered,
+ * growing pause, never past its deadline. Reads, cancels and circuit uploads repeat safely (the farm answers a
+ * second upload of the same bytes with the same circuit). A submission is retried only with an idempotency key, so
+ * that a retried Submit, Prove or SubmitBatch can never make two jobs of one: where the caller gives none, the client
+ * draws one per logical submission, once, before the first attempt (the coordinator answers a key it holds with the
+ * job already made — SubmitResponse.existing — and a restarted coordinator re-learns the keys of queued jobs).
+ *
+ * <p>Failures are {@link FarmException}s carrying the gRPC status. Results are the API's own messages.
+ * Thread-safe; one client (one channel) serves any number of concurrent calls. {@link #blocking()} and
+ * {@link #async()} give the generated stubs on the same channel, without deadlines or retries, for what this class
+ * does not cover.
  */
 public final class FarmClient implements AutoCloseable {
     private static final int CHUNK = 64 << 10;
+    private static final SecureRandom KEYS = new SecureRandom();
+
     private final Channel channel;
     private final ManagedChannel owned;
+    private final Duration deadline;
+    private final Duration proveDeadline;
+    private final RetryPolicy retry;
 
-    public FarmClient(Channel channel) {
+    private FarmClient(Channel channel, ManagedChannel owned, Builder b) {
         this.channel = channel;
-        this.owned = null;
-    }
-
-    private FarmClient(ManagedChannel owned) {
-        this.channel = owned;
         this.owned = owned;
+        this.deadline = b.deadline;
+        this.proveDeadline = b.proveDeadline;
+        this.retry = b.retry;
     }
 
-    /** A plaintext channel to {@code host:port} (loopback or a trusted network; TLS comes with the security issue). */
+    /** A client of the coordinator at {@code target} ({@code host:port}, or any gRPC target name), to configure. */
+    public static Builder builder(String target) {
+        return new Builder(Objects.requireNonNull(target, "target"), null);
+    }
+
+    /** A client over a channel the caller owns (and closes): an in-process channel, or one built with other options. */
+    public static Builder builder(Channel channel) {
+        return new Builder(null, Objects.requireNonNull(channel, "channel"));
+    }
+
+    /** A client of {@code target} with the defaults: plaintext, 64 MiB messages, 30 s reads, 10 min proofs, retries. */
     public static FarmClient connect(String target) {
-        return new FarmClient(NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(64 << 20).build());
+        return builder(target).build();
     }
 
     /**
@@ -55,67 +104,233 @@ public final class FarmClient implements AutoCloseable {
      * one thread hop less per call, for clients whose callbacks are short and never block (load generators).
      */
     public static FarmClient connectDirect(String target) {
-        return new FarmClient(NettyChannelBuilder.forTarget(target).directExecutor().usePlaintext().maxInboundMessageSize(64 << 20).build());
+        return builder(target).directExecutor().build();
     }
 
-    public ProverGrpc.ProverBlockingStub blocking() { return ProverGrpc.newBlockingStub(channel); }
-
-    public ProverGrpc.ProverStub async() { return ProverGrpc.newStub(channel); }
-
-    public Channel channel() { return channel; }
+    /** A fresh idempotency key: 128 random bits. One per logical submission; retries of it reuse it. */
+    public static String newIdempotencyKey() {
+        byte[] b = new byte[16];
+        KEYS.nextBytes(b);
+        return "ppfarm-" + HexFormat.of().formatHex(b);
+    }
 
     /**
-     * Submits {@code jobs} (at most 1,000) in one message; one result per job, in order: its id, or the status
-     * Submit would have refused it with. With {@code waitForResults} the call returns once every accepted job is
-     * terminal, each result carrying the job's final state; {@code deadlineSeconds} (0: none) is the call's gRPC
-     * deadline, which jobs without their own deadline inherit. Completes on the channel's executor.
+     * {@code req} as it is sent: with an idempotency key when this client retries submissions and the caller gave
+     * none (a submission that cannot be retried needs none).
      */
-    public CompletableFuture<SubmitBatchResponse> submitBatch(List<SubmitRequest> jobs, boolean waitForResults, long deadlineSeconds) {
-        CompletableFuture<SubmitBatchResponse> f = new CompletableFuture<>();
-        ProverGrpc.ProverStub stub = deadlineSeconds > 0 ? async().withDeadlineAfter(deadlineSeconds, TimeUnit.SECONDS) : async();
-        stub.submitBatch(SubmitBatchRequest.newBuilder().addAllJobs(jobs).setWaitForResults(waitForResults).build(), new StreamObserver<>() {
-            @Override public void onNext(SubmitBatchResponse r) { f.complete(r); }
-            @Override public void onError(Throwable t) { f.completeExceptionally(t); }
-            @Override public void onCompleted() { }
-        });
-        return f;
+    SubmitRequest keyed(SubmitRequest req) {
+        Objects.requireNonNull(req, "request");
+        if (!retry.retries() || !req.getIdempotencyKey().isEmpty()) return req;
+        return req.toBuilder().setIdempotencyKey(newIdempotencyKey()).build();
     }
 
-    /** Uploads a circuit with the hashes of the files as declared hashes. */
+    /**
+     * Enqueues a job; returns its id once it is durable in the farm (or the job its idempotency key already names).
+     * The call has no deadline, because the farm gives a job without its own deadline (SubmitRequest.deadline) the
+     * call's: a default call deadline would silently expire every job submitted this way.
+     */
+    public SubmitResponse submit(SubmitRequest req) {
+        return submit(req, null);
+    }
+
+    /**
+     * As {@link #submit(SubmitRequest)}, within {@code deadline} — which a job without its own deadline inherits:
+     * it is dropped, not proved, once that passes.
+     */
+    public SubmitResponse submit(SubmitRequest req, Duration deadline) {
+        SubmitRequest sent = keyed(req);
+        return await(call(deadline, (stub, o) -> stub.submit(sent, o)));
+    }
+
+    /**
+     * Submits a job and waits for its result, within the builder's prove deadline. A job that fails, is cancelled or
+     * expires is thrown as the status of its error.
+     */
+    public Job prove(SubmitRequest req) {
+        return prove(req, proveDeadline);
+    }
+
+    /** As {@link #prove(SubmitRequest)}, within {@code deadline}. */
+    public Job prove(SubmitRequest req, Duration deadline) {
+        return await(proveAsync(req, deadline));
+    }
+
+    /** As {@link #prove(SubmitRequest, Duration)}, completing on the channel's executor; cancelling it cancels the call. */
+    public CompletableFuture<Job> proveAsync(SubmitRequest req, Duration deadline) {
+        SubmitRequest sent = keyed(req);
+        return call(deadline, (stub, o) -> stub.prove(sent, o));
+    }
+
+    /**
+     * Submits {@code jobs} (1 to 1,000) in one message; one result per job, in order: its id, or the status Submit
+     * would have refused it with. With {@code waitForResults} the call returns once every accepted job is terminal,
+     * each result carrying the job's final state. {@code deadline} covers the call (and its retries); jobs without
+     * their own deadline inherit it (null: none). Every job without an idempotency key gets its own, so a retried batch makes
+     * none of its jobs twice.
+     */
+    public SubmitBatchResponse submitBatch(List<SubmitRequest> jobs, boolean waitForResults, Duration deadline) {
+        return await(submitBatchAsync(jobs, waitForResults, deadline));
+    }
+
+    /** As {@link #submitBatch}, completing on the channel's executor; cancelling it cancels the call. */
+    public CompletableFuture<SubmitBatchResponse> submitBatchAsync(List<SubmitRequest> jobs, boolean waitForResults, Duration deadline) {
+        Objects.requireNonNull(jobs, "jobs");
+        SubmitBatchRequest.Builder b = SubmitBatchRequest.newBuilder().setWaitForResults(waitForResults);
+        for (SubmitRequest j : jobs) b.addJobs(keyed(j));
+        SubmitBatchRequest sent = b.build();
+        return call(deadline, (stub, o) -> stub.submitBatch(sent, o));
+    }
+
+    /** The job's current state (and its result once it has one). */
+    public Job get(String jobId) {
+        GetJobRequest req = GetJobRequest.newBuilder().setJobId(jobIdOf(jobId)).build();
+        return await(call(deadline, (stub, o) -> stub.getJob(req, o)));
+    }
+
+    /** Cancels a job that has not finished; returns its state (a finished job unchanged). */
+    public Job cancel(String jobId) {
+        CancelJobRequest req = CancelJobRequest.newBuilder().setJobId(jobIdOf(jobId)).build();
+        return await(call(deadline, (stub, o) -> stub.cancelJob(req, o)));
+    }
+
+    /**
+     * The job's state now and at every change, ending after a terminal state; read it on one thread and close it
+     * (try-with-resources) to stop watching early. A watch the transport breaks (UNAVAILABLE, by default) is opened
+     * again after a pause; the state it starts with is skipped when it is the last one delivered, and the policy's
+     * attempts count the breaks since the last new state. No deadline: a watch lasts as long as the job.
+     */
+    public Stream<Job> watch(String jobId) {
+        Watch w = new Watch(WatchJobRequest.newBuilder().setJobId(jobIdOf(jobId)).build());
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(w, Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(w::close);
+    }
+
+    /** The circuits registered with the farm. */
+    public List<Circuit> circuits() {
+        ListCircuitsResponse r = await(call(deadline, (stub, o) -> stub.listCircuits(ListCircuitsRequest.getDefaultInstance(), o)));
+        return r.getCircuitsList();
+    }
+
+    /**
+     * Uploads a circuit from files, declaring their SHA-256s (the farm registers nothing whose bytes hash otherwise);
+     * {@code vkey} may be null (the farm then reads the key from the zkey). {@code version} becomes name@version.
+     */
     public Circuit register(String name, String version, Path zkey, Path wasm, Path vkey) {
-        RegisterCircuitHeader.Builder h = RegisterCircuitHeader.newBuilder().setName(name).setVersion(version)
+        RegisterCircuitHeader.Builder h = RegisterCircuitHeader.newBuilder()
+                .setName(Objects.requireNonNull(name, "name")).setVersion(Objects.requireNonNull(version, "version"))
                 .setZkeySha256(Sha256.of(zkey)).setWasmSha256(Sha256.of(wasm));
         if (vkey != null) h.setVkeySha256(Sha256.of(vkey));
         return register(h.build(), zkey, wasm, vkey);
     }
 
-    /** Uploads a circuit with the given header (its declared hashes are checked by the coordinator). */
+    /**
+     * Uploads a circuit with the given header (its declared hashes are checked by the farm). Within the builder's
+     * call deadline: large uploads over a slow link want {@link Builder#deadline} raised.
+     */
     public Circuit register(RegisterCircuitHeader header, Path zkey, Path wasm, Path vkey) {
-        CompletableFuture<Circuit> result = new CompletableFuture<>();
-        StreamObserver<RegisterCircuitRequest> up = async().registerCircuit(new StreamObserver<>() {
-            @Override public void onNext(Circuit c) { result.complete(c); }
-            @Override public void onError(Throwable t) { result.completeExceptionally(t); }
-            @Override public void onCompleted() { }
-        });
+        Objects.requireNonNull(zkey, "zkey");
+        Objects.requireNonNull(wasm, "wasm");
+        return await(call(deadline, (stub, o) -> {
+            StreamObserver<RegisterCircuitRequest> up = stub.registerCircuit(o);
+            try {
+                up.onNext(RegisterCircuitRequest.newBuilder().setHeader(header).build());
+                send(up, ArtifactKind.ARTIFACT_KIND_ZKEY, zkey);
+                send(up, ArtifactKind.ARTIFACT_KIND_WASM, wasm);
+                if (vkey != null) send(up, ArtifactKind.ARTIFACT_KIND_VKEY, vkey);
+                up.onCompleted();
+            } catch (RuntimeException e) {
+                up.onError(e);
+                throw e;
+            }
+        }));
+    }
+
+    /** The generated blocking stub on this client's channel: no deadline, no retries. */
+    public ProverGrpc.ProverBlockingStub blocking() { return ProverGrpc.newBlockingStub(channel); }
+
+    /** The generated asynchronous stub on this client's channel: no deadline, no retries. */
+    public ProverGrpc.ProverStub async() { return ProverGrpc.newStub(channel); }
+
+    public Channel channel() { return channel; }
+
+    /** Closes the channel this client opened (not one given to {@link #builder(Channel)}), waiting up to 5 s for calls. */
+    @Override
+    public void close() {
+        if (owned == null) return;
+        owned.shutdown();
         try {
-            up.onNext(RegisterCircuitRequest.newBuilder().setHeader(header).build());
-            send(up, ArtifactKind.ARTIFACT_KIND_ZKEY, zkey);
-            send(up, ArtifactKind.ARTIFACT_KIND_WASM, wasm);
-            if (vkey != null) send(up, ArtifactKind.ARTIFACT_KIND_VKEY, vkey);
-            up.onCompleted();
-        } catch (RuntimeException e) {
-            up.onError(e);
-            throw e;
-        }
-        try {
-            return result.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) throw re;
-            throw new IllegalStateException(e.getCause());
+            if (!owned.awaitTermination(5, TimeUnit.SECONDS)) owned.shutdownNow();
         } catch (InterruptedException e) {
+            owned.shutdownNow();
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** Starts one attempt of a call on a stub that carries the call's deadline, answering {@code observer}. */
+    private interface Attempt<T> {
+        void start(ProverGrpc.ProverStub stub, StreamObserver<T> observer);
+    }
+
+    /**
+     * One logical call: attempts under one deadline ({@code timeout} from now; null: none) and one cancellable context (so cancelling the returned future
+     * cancels the attempt in flight), retried as the policy says.
+     */
+    private <T> CompletableFuture<T> call(Duration timeout, Attempt<T> attempt) {
+        if (timeout != null && (timeout.isNegative() || timeout.isZero()))
+            throw new IllegalArgumentException("a deadline must be positive, not " + timeout);
+        Deadline deadline = timeout == null ? null : Deadline.after(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        Context.CancellableContext ctx = Context.current().withCancellation();
+        CompletableFuture<T> out = new CompletableFuture<>();
+        out.whenComplete((r, e) -> ctx.cancel(null));
+        ctx.run(() -> attempt(attempt, deadline, ctx, out, 1));
+        return out;
+    }
+
+    private <T> void attempt(Attempt<T> attempt, Deadline deadline, Context.CancellableContext ctx, CompletableFuture<T> out, int n) {
+        StreamObserver<T> observer = new StreamObserver<>() {
+            private T value;
+
+            @Override public void onNext(T v) { value = v; }
+
+            @Override public void onCompleted() { out.complete(value); }
+
+            @Override public void onError(Throwable t) {
+                Status s = Status.fromThrowable(t);
+                if (!out.isDone() && retry.retryable(s.getCode(), n)) {
+                    Duration pause = retry.backoff(n, ThreadLocalRandom.current());
+                    if (deadline == null || deadline.timeRemaining(TimeUnit.NANOSECONDS) > pause.toNanos()) {
+                        Executor later = CompletableFuture.delayedExecutor(pause.toNanos(), TimeUnit.NANOSECONDS);
+                        later.execute(ctx.wrap(() -> attempt(attempt, deadline, ctx, out, n + 1)));
+                        return;
+                    }
+                }
+                out.completeExceptionally(FarmException.of(t));
+            }
+        };
+        try {
+            ProverGrpc.ProverStub stub = ProverGrpc.newStub(channel);
+            attempt.start(deadline == null ? stub : stub.withDeadline(deadline), observer);
+        } catch (RuntimeException e) {
+            out.completeExceptionally(e instanceof StatusRuntimeException s ? FarmException.of(s) : e);
+        }
+    }
+
+    private static <T> T await(CompletableFuture<T> f) {
+        try {
+            return f.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw FarmException.of(e.getCause());
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new FarmException(Status.CANCELLED.withDescription("interrupted while waiting for the farm"));
+        }
+    }
+
+    private static String jobIdOf(String jobId) {
+        if (jobId == null || jobId.isBlank()) throw new IllegalArgumentException("a job id is required");
+        return jobId;
     }
 
     private static void send(StreamObserver<RegisterCircuitRequest> up, ArtifactKind kind, Path file) {
@@ -129,11 +344,162 @@ public final class FarmClient implements AutoCloseable {
         }
     }
 
-    @Override
-    public void close() throws InterruptedException {
-        if (owned != null) {
-            owned.shutdown();
-            owned.awaitTermination(5, TimeUnit.SECONDS);
+    /** A server stream of a job's states, reopened on retryable failures; runs on the reading thread. */
+    private final class Watch implements Iterator<Job> {
+        private final WatchJobRequest req;
+        private Context.CancellableContext ctx;
+        private Iterator<Job> states;
+        private Job last;
+        private Job next;
+        private boolean ended;
+        private int failures;
+
+        Watch(WatchJobRequest req) { this.req = req; }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && !ended) {
+                try {
+                    if (states == null) {
+                        ctx = Context.current().withCancellation();
+                        states = ctx.call(() -> blocking().watchJob(req));
+                    }
+                    if (!states.hasNext()) {
+                        close();
+                        break;
+                    }
+                    Job j = states.next();
+                    if (j.equals(last)) continue; // a reopened watch starts with the state last delivered
+                    next = last = j;
+                    failures = 0; // progress: a later break gets the policy's attempts afresh
+                } catch (StatusRuntimeException e) {
+                    reopenOrThrow(e);
+                } catch (Exception e) {
+                    close();
+                    throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public Job next() {
+            if (!hasNext()) throw new NoSuchElementException();
+            Job j = next;
+            next = null;
+            return j;
+        }
+
+        private void reopenOrThrow(StatusRuntimeException e) {
+            ctx.cancel(null);
+            states = null;
+            failures++;
+            if (!retry.retryable(e.getStatus().getCode(), failures)) {
+                close();
+                throw FarmException.of(e);
+            }
+            try {
+                Thread.sleep(retry.backoff(failures, ThreadLocalRandom.current()));
+            } catch (InterruptedException ie) {
+                close();
+                Thread.currentThread().interrupt();
+                throw new FarmException(Status.CANCELLED.withDescription("interrupted while watching " + req.getJobId()));
+            }
+        }
+
+        void close() {
+            ended = true;
+            if (ctx != null) ctx.cancel(null);
+        }
+    }
+
+    /**
+     * How to reach a farm. The transport is plaintext — loopback or a trusted network — until the security issue
+     * brings TLS, which becomes one more choice here ({@code tls(...)}) applied where {@link #build()} picks the
+     * transport.
+     */
+    public static final class Builder {
+        private final String target;
+        private final Channel channel;
+        private Executor executor;
+        private boolean directExecutor;
+        private int maxInboundMessageBytes = 64 << 20;
+        private Duration deadline = Duration.ofSeconds(30);
+        private Duration proveDeadline = Duration.ofMinutes(10);
+        private RetryPolicy retry = RetryPolicy.DEFAULT;
+
+        private Builder(String target, Channel channel) {
+            this.target = target;
+            this.channel = channel;
+        }
+
+        /**
+         * Responses on the transport's own threads (gRPC direct executor): one thread hop less per call, for callers
+         * whose callbacks are short and never block (load generators). Not with the blocking calls' heavy users.
+         */
+        public Builder directExecutor() {
+            this.directExecutor = true;
+            this.executor = null;
+            return this;
+        }
+
+        /** Responses (and async completions) on {@code executor}; default: gRPC's shared cached pool. */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            this.directExecutor = false;
+            return this;
+        }
+
+        /**
+         * The largest response accepted (default 64 MiB): a waited SubmitBatch of 1,000 proofs is about 3 MB, and a
+         * farm may be configured for more.
+         */
+        public Builder maxInboundMessageBytes(int bytes) {
+            if (bytes <= 0) throw new IllegalArgumentException("maxInboundMessageBytes must be positive, not " + bytes);
+            this.maxInboundMessageBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The deadline of get, cancel, circuits and register, all attempts together (default 30 s). Not of
+         * {@link #submit(SubmitRequest)}: the farm would make it the job's deadline.
+         */
+        public Builder deadline(Duration deadline) {
+            this.deadline = positive(deadline, "deadline");
+            return this;
+        }
+
+        /** The deadline of {@link #prove(SubmitRequest)} (default 10 min): the job is dropped if not proved by then. */
+        public Builder proveDeadline(Duration deadline) {
+            this.proveDeadline = positive(deadline, "proveDeadline");
+            return this;
+        }
+
+        /** When to try a call again (default {@link RetryPolicy#DEFAULT}; {@link RetryPolicy#NONE} never). */
+        public Builder retry(RetryPolicy retry) {
+            this.retry = Objects.requireNonNull(retry, "retry");
+            return this;
+        }
+
+        public FarmClient build() {
+            if (channel != null) {
+                if (executor != null || directExecutor || maxInboundMessageBytes != 64 << 20)
+                    throw new IllegalStateException("executor and message size are the given channel's own settings");
+                return new FarmClient(channel, null, this);
+            }
+            NettyChannelBuilder b = NettyChannelBuilder.forTarget(target).maxInboundMessageSize(maxInboundMessageBytes);
+            // the transport: plaintext only, until the security issue adds TLS (b.sslContext(...)) as a choice here
+            b.usePlaintext();
+            if (directExecutor) b.directExecutor();
+            else if (executor != null) b.executor(executor);
+            ManagedChannel ch = b.build();
+            return new FarmClient(ch, ch, this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) throw new IllegalArgumentException(what + " must be positive, not " + d);
+            return d;
         }
     }
 }

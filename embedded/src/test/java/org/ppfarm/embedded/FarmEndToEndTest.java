@@ -251,7 +251,7 @@ class FarmEndToEndTest {
                 SubmitRequest.newBuilder(commitment(commitmentInput(3002))).setIdempotencyKey("e2e-batch").build(),
                 // well-formed, but the circuit has no signal 'amount': refused by the worker, a terminal FAILED result
                 commitment("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"amount\":\"4\"}"));
-        var r = client.submitBatch(batch, true, 300).get(300, TimeUnit.SECONDS).getResultsList();
+        var r = client.submitBatchAsync(batch, true, java.time.Duration.ofSeconds(300)).get(300, TimeUnit.SECONDS).getResultsList();
         assertEquals(5, r.size());
         assertEquals(Status.Code.INVALID_ARGUMENT.value(), r.get(1).getError().getCode());
         assertEquals("input signal 'secret': negative value; field elements are 0 ≤ x < r", r.get(1).getError().getMessage());

@@ -1,6 +1,5 @@
 package org.ppfarm.embedded;
 
-import org.ppfarm.worker.WorkerMain;
 import org.ppfarm.worker.Worker;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -144,7 +143,7 @@ class FarmResilienceTest {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(java, "-Xmx2g", "-XX:+UseParallelGC",
-                "-cp", cp, WorkerMain.class.getName()));
+                "-cp", cp, WorkerProcess.class.getName()));
         props.forEach((k, v) -> cmd.add(k + "=" + v));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));

@@ -174,7 +174,7 @@ class CoordinatorApiTest {
                 commitment(VALID).setIdempotencyKey("b-1").build(),   // replay of index 2, in the same batch
                 commitment(VALID).setIdempotencyKey("b-earlier").build(),
                 commitment(VALID).setDeadline(Timestamps.fromMillis(System.currentTimeMillis() - 1000)).build());
-        var r = client.submitBatch(batch, false, 30).get(30, TimeUnit.SECONDS).getResultsList();
+        var r = client.submitBatchAsync(batch, false, java.time.Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS).getResultsList();
         assertEquals(batch.size(), r.size());
         // each refused job carries the status and message Submit gives it alone
         for (int i : new int[]{1, 3, 6}) {

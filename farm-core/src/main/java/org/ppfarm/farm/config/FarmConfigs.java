@@ -12,10 +12,16 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.ppfarm.farm.kafka.FarmTopics;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * The Kafka and Pekko cluster settings coordinators and workers share, and the helpers that turn them into client
@@ -35,6 +41,31 @@ public final class FarmConfigs {
     public static final String CLUSTER_SYSTEM = "ppfarm";
 
     private FarmConfigs() {}
+
+    /**
+     * A server's settings from its command line ({@code ppfarm coordinator|worker}): each argument is either
+     * {@code key=value} or a properties file, applied in order, so a later argument overrides an earlier one.
+     *
+     * @throws IOException naming the file that cannot be read
+     */
+    public static Properties load(List<String> args) throws IOException {
+        Properties p = new Properties();
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            if (eq > 0) {
+                p.setProperty(a.substring(0, eq), a.substring(eq + 1));
+                continue;
+            }
+            try (Reader r = Files.newBufferedReader(Path.of(a))) {
+                p.load(r);
+            } catch (NoSuchFileException e) {
+                throw new IOException("settings file " + a + " does not exist (settings are files or key=value)", e);
+            } catch (IOException e) {
+                throw new IOException("cannot read settings file " + a + ": " + e.getMessage(), e);
+            }
+        }
+        return p;
+    }
 
     public static ConfigDef kafka(ConfigDef def) {
         return def

@@ -1,0 +1,30 @@
+package org.ppfarm.cli;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.MessageOrBuilder;
+import com.google.protobuf.util.JsonFormat;
+import org.ppfarm.client.FarmClient;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code --server HOST:PORT} every farm client command takes ({@code prove --server}, {@code submit},
+ * {@code status}, {@code watch}, {@code cancel}, {@code circuits}), and a {@link FarmClient} to it. A call the farm refuses ({@code FarmException}) is reported by {@link Ppfarm} as
+ * {@code CODE: description}, exit 2; one it fails to answer, exit 3.
+ */
+final class FarmServer {
+    @Option(names = "--server", required = true, paramLabel = "HOST:PORT", description = "The farm's coordinator (ppfarm up prints it).")
+    String server;
+
+    FarmClient connect() {
+        return FarmClient.connect(server);
+    }
+
+    /** A job, a circuit list entry: as the API's JSON mapping prints it. */
+    static String json(MessageOrBuilder m) {
+        try {
+            return JsonFormat.printer().print(m);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("cannot print " + m.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+}

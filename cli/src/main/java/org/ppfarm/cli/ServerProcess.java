@@ -1,0 +1,58 @@
+package org.ppfarm.cli;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
+import org.ppfarm.farm.config.FarmConfigs;
+import org.ppfarm.prover.PpfarmException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * What {@code ppfarm coordinator} and {@code ppfarm worker} share: their settings — properties files and
+ * {@code key=value} arguments, in order ({@link FarmConfigs#load}) — and serving until SIGTERM/SIGINT.
+ */
+final class ServerProcess {
+    @Spec(Spec.Target.MIXEE) CommandSpec spec;
+    @Parameters(paramLabel = "<file.properties|key=value>", arity = "1..*",
+            description = "Properties files and key=value settings, applied in order (a later one wins).")
+    List<String> settings;
+
+    /** The settings as the server's config class takes them; an unreadable file is bad input, one line. */
+    Properties load() {
+        try {
+            return FarmConfigs.load(settings);
+        } catch (IOException e) {
+            throw new PpfarmException(e.getMessage(), e);
+        }
+    }
+
+    /** A setting the server's config refuses (unknown value, out of range, missing) as bad input, one line. */
+    static PpfarmException refused(ConfigException e) {
+        return new PpfarmException("settings: " + e.getMessage(), e);
+    }
+
+    /**
+     * Prints {@code ready} (what scripts and tests wait for), then serves until the process is told to stop
+     * (SIGTERM/SIGINT), when {@code server} is closed — gracefully — before the process exits.
+     */
+    static int serveUntilStopped(CommandSpec spec, String ready, AutoCloseable server) throws InterruptedException {
+        spec.commandLine().getOut().println(ready);
+        spec.commandLine().getOut().flush();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                spec.commandLine().getErr().println(spec.qualifiedName() + ": shutdown: " + Ppfarm.oneLine(String.valueOf(e.getMessage())));
+                spec.commandLine().getErr().flush();
+            }
+            stopped.countDown();
+        }));
+        stopped.await();
+        return Ppfarm.OK;
+    }
+}
