@@ -6,6 +6,8 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 
+import org.ppfarm.prover.bn254.Field;
+
 import java.io.IOException;
 import java.math.BigInteger;
 
@@ -20,8 +22,7 @@ import java.math.BigInteger;
  */
 public final class InputValidator {
     /** r, the order of BN254's scalar field. */
-    public static final BigInteger R = new BigInteger(
-            "21888242871839275222246405745257275088548364400416034343698204186575808495617");
+    private static final BigInteger R = Field.FR.modulus();
     private static final int MAX_DEPTH = 8;
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).maxNumberLength(100).build())

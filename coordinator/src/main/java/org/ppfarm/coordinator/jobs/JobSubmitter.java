@@ -12,7 +12,8 @@ import org.ppfarm.farm.seal.InputSeal;
 import org.ppfarm.coordinator.inputs.InputValidator;
 import org.ppfarm.coordinator.inputs.ProtocolInputs;
 import org.ppfarm.coordinator.inputs.InvalidInputException;
-import org.ppfarm.coordinator.inputs.WtnsCheck;
+import org.ppfarm.prover.format.FormatException;
+import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.InputKind;
 import org.ppfarm.proto.v1.Job;
@@ -163,7 +164,11 @@ public final class JobSubmitter {
                 }
                 case WTNS -> {
                     input = req.getWtns().toByteArray();
-                    WtnsCheck.check(input);
+                    try { // the whole .wtns checked as the worker's engine reads it: layout, BN254's r, every value below r
+                        WtnsFile.read("wtns", input).zeroize();
+                    } catch (FormatException e) {
+                        throw new InvalidInputException(e.getMessage());
+                    }
                     kind = InputKind.INPUT_KIND_WTNS;
                 }
                 case WITHDRAW_REQUEST_JSON, RAGEQUIT_REQUEST_JSON -> {

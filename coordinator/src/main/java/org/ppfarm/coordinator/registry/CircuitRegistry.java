@@ -3,6 +3,8 @@ package org.ppfarm.coordinator.registry;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
+import org.ppfarm.prover.format.FormatException;
+import org.ppfarm.prover.format.ZkeyFile;
 import org.ppfarm.proto.v1.ArtifactKind;
 import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.CircuitRef;
@@ -190,7 +192,12 @@ public final class CircuitRegistry {
             }
             String name = header.getName() + "@" + header.getVersion();
             Part zkey = parts.get(ArtifactKind.ARTIFACT_KIND_ZKEY);
-            ZkeyHeader zh = ZkeyHeader.read(zkey.tmp);
+            ZkeyFile.Header zh;
+            try {
+                zh = ZkeyFile.readHeader("zkey", zkey.tmp);
+            } catch (FormatException e) {
+                throw new RegistrationException(e.getMessage());
+            }
             synchronized (CircuitRegistry.this) {
                 Circuit existing = byName.get(name);
                 if (existing != null) {

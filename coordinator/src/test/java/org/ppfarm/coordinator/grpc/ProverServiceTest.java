@@ -133,7 +133,7 @@ class ProverServiceTest {
         assertEquals("input signal 'label[1]': negative value; field elements are 0 ≤ x < r",
                 refused(Status.Code.INVALID_ARGUMENT, () -> stub.submit(commitment(
                         "{\"value\":\"1\",\"label\":[\"2\",\"-5\"],\"nullifier\":\"3\",\"secret\":\"4\"}").build())));
-        assertEquals("wtns: not a .wtns file (magic)", refused(Status.Code.INVALID_ARGUMENT, () -> stub.submit(SubmitRequest.newBuilder()
+        assertEquals("wtns: header: file is 4 bytes, too short for a wtns file", refused(Status.Code.INVALID_ARGUMENT, () -> stub.submit(SubmitRequest.newBuilder()
                 .setCircuit(CircuitRef.newBuilder().setName("commitment")).setWtns(ByteString.copyFromUtf8("nope")).build())));
         assertEquals("no input: set input_json, wtns, withdraw_request_json or ragequit_request_json",
                 refused(Status.Code.INVALID_ARGUMENT, () -> stub.submit(SubmitRequest.newBuilder()

@@ -108,7 +108,7 @@ class CoordinatorApiTest {
         assertEquals("input: expected a JSON object of signals", e.getStatus().getDescription());
         e = status(Status.Code.INVALID_ARGUMENT, () -> client.blocking().submit(SubmitRequest.newBuilder()
                 .setCircuit(CircuitRef.newBuilder().setName("commitment")).setWtns(com.google.protobuf.ByteString.copyFromUtf8("nope")).build()));
-        assertEquals("wtns: not a .wtns file (magic)", e.getStatus().getDescription());
+        assertEquals("wtns: header: file is 4 bytes, too short for a wtns file", e.getStatus().getDescription());
     }
 
     @Test

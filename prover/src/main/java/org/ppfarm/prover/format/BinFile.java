@@ -46,13 +46,21 @@ public final class BinFile {
         }
     }
 
-    /** Maps a file read-only. */
+    /** Maps a file read-only; errors name it by its path. */
     public static BinFile open(Path path, String magic, int maxVersion) {
+        return open(path.toString(), path, magic, maxVersion);
+    }
+
+    /**
+     * Maps a file read-only; errors name it {@code source} (a server names an uploaded artifact by what it is, never
+     * by the temporary path it sits at).
+     */
+    public static BinFile open(String source, Path path, String magic, int maxVersion) {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            if (ch.size() > Integer.MAX_VALUE) throw new FormatException(path.toString(), "header", "file larger than 2 GiB");
-            return new BinFile(path.toString(), ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()), magic, maxVersion);
+            if (ch.size() > Integer.MAX_VALUE) throw new FormatException(source, "header", "file larger than 2 GiB");
+            return new BinFile(source, ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()), magic, maxVersion);
         } catch (IOException e) {
-            throw new FormatException(path.toString(), "file", "cannot read: " + e.getMessage(), e);
+            throw new FormatException(source, "file", "cannot read" + (source.equals(path.toString()) ? ": " + e.getMessage() : ""), e);
         }
     }
 

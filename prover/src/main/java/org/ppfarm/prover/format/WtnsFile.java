@@ -41,7 +41,12 @@ public final class WtnsFile {
         ByteBuffer v = f.section(2, "witness values", n * 32);
         long[] limbs = new long[Math.toIntExact(4 * n)];
         BinFile.readLimbs(v, limbs, 0, (int) n);
-        return Witness.ofStandardLimbs(limbs, f.source());
+        try {
+            return Witness.ofStandardLimbs(limbs, f.source());
+        } catch (FormatException e) {
+            Arrays.fill(limbs, 0L); // a witness holds spending keys, refused or not
+            throw e;
+        }
     }
 
     /** Serializes exactly as snarkjs writes a .wtns. The caller owns (and should zeroize) the returned bytes. */

@@ -164,6 +164,14 @@ public final class ZkeyFile {
     }
 
     /** Sections 1 and 2: the protocol (must be Groth16), the primes (must be BN254's), sizes and key points. */
+    /**
+     * The Groth16 header alone (section 2, checked as {@link #read} checks it), without loading the key's points:
+     * what a registry records of an uploaded key. Errors name the file {@code source}.
+     */
+    public static Header readHeader(String source, Path path) {
+        return readHeader(BinFile.open(source, path, "zkey", 1));
+    }
+
     public static Header readHeader(BinFile f) {
         String src = f.source();
         ByteBuffer s1 = f.section(1, "header");
