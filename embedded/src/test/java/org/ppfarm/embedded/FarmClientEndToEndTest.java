@@ -50,6 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * submission whose answer was lost and is then retried makes one job, not two.
  */
 class FarmClientEndToEndTest {
+    static OneWorkerFarm f;
     static TestBroker broker;
     static FarmFixture farm;
     static Coordinator coordinator;
@@ -58,22 +59,12 @@ class FarmClientEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = TestBroker.start();
-        farm = new FarmFixture(broker);
-        coordinator = farm.startCoordinator(Map.of());
-        client = FarmFixture.client(coordinator);
-        client.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
-        worker = WorkerFixture.start(farm, coordinator, "w1", Map.of());
+        f = OneWorkerFarm.start(false);
+        broker = f.broker; farm = f.farm; coordinator = f.coordinator; client = f.client; worker = f.worker;
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        worker.close();
-        coordinator.close();
-        farm.close();
-        broker.close();
-    }
+    static void stop() throws Exception { f.close(); }
 
     static SubmitRequest commitment(long i) {
         return FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(5000 + i));

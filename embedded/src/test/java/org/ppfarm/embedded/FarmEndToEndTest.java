@@ -50,6 +50,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * gRPC → coordinator → Kafka (real broker) → worker → Kafka → coordinator → gRPC, with real proofs checked by snarkjs.
  */
 class FarmEndToEndTest {
+    static OneWorkerFarm f;
     static TestBroker broker;
     static FarmFixture farm;
     static Coordinator coordinator;
@@ -58,25 +59,12 @@ class FarmEndToEndTest {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = TestBroker.start();
-        farm = new FarmFixture(broker);
-        coordinator = farm.startCoordinator(Map.of());
-        client = FarmFixture.client(coordinator);
-        client.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
-        client.register("withdraw", "1.0.2", Artifacts.withdrawZkey(), Artifacts.withdrawWasm(), Artifacts.withdrawVkey());
-        worker = WorkerFixture.start(farm, coordinator, "w1", Map.of());
-        // result notices flow once it is Up
-        Eventually.await("the worker's node to join the coordinator's cluster", Duration.ofSeconds(30), worker::clusterUp);
+        f = OneWorkerFarm.start(true);
+        broker = f.broker; farm = f.farm; coordinator = f.coordinator; client = f.client; worker = f.worker;
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        client.close();
-        worker.close();
-        coordinator.close();
-        farm.close();
-        broker.close();
-    }
+    static void stop() throws Exception { f.close(); }
 
     static String commitmentInput(long i) {
         return "{\"value\":\"" + (1000 + i) + "\",\"label\":\"" + (77 + i) + "\",\"nullifier\":\"" + (123456789 + i)

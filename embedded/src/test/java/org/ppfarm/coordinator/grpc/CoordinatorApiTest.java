@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.ppfarm.coordinator.Coordinator;
 import org.ppfarm.client.FarmClient;
+import org.ppfarm.client.FarmException;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.coordinator.kafka.FarmFixture;
 import org.ppfarm.broker.TestBroker;
@@ -35,6 +36,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,8 +78,11 @@ class CoordinatorApiTest {
 
     static final String VALID = "{\"value\":\"1000\",\"label\":\"77\",\"nullifier\":\"123\",\"secret\":\"0x1c8\"}";
 
+    /** The status a call failed with: a stub's StatusRuntimeException, or the client library's FarmException. */
     static StatusRuntimeException status(Status.Code code, Executable call) {
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, call);
+        RuntimeException thrown = assertThrows(RuntimeException.class, call);
+        StatusRuntimeException e = thrown instanceof FarmException f ? f.status().asRuntimeException()
+                : assertInstanceOf(StatusRuntimeException.class, thrown);
         if (code != null) assertEquals(code, e.getStatus().getCode(), e.getStatus().toString());
         return e;
     }
