@@ -2,6 +2,7 @@ package org.ppfarm.bench;
 
 import io.grpc.stub.StreamObserver;
 import org.ppfarm.client.FarmClient;
+import org.ppfarm.client.RetryPolicy;
 import org.ppfarm.proto.v1.CircuitRef;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
@@ -40,7 +41,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       {@code jdk.CPUTimeSample}) of the measured round into FILE. {@code --batch 1} (default) submits each job
  *       with one Prove call; {@code --batch B} sends B jobs per SubmitBatch call that waits for their results, still
  *       C jobs in flight. {@code --prefetch P}: the worker's {@code worker.prefetch} (default max(8, W)), how many jobs it
- *       fetches ahead: with instant proofs a larger window means fewer, fuller fetches and event batches.</li>
+ *       fetches ahead: with instant proofs a larger window means fewer, fuller fetches and event batches.
+ *       {@code --keys on}: every batched job carries an idempotency key, as the client library adds when it may retry
+ *       (default off, as the recorded figures were made).</li>
  * </ul>
  */
 public final class FarmBench {
@@ -53,7 +56,7 @@ public final class FarmBench {
             case "overhead" -> overhead(jobs, Double.parseDouble(opt(args, "--rate", "1")),
                     opt(args, "--pipeline", "engine"), intOpt(args, "--warmup", 200), notices(args));
             case "dispatch" -> dispatch(jobs, intOpt(args, "--concurrency", 512), intOpt(args, "--workers", 32), intOpt(args, "--batch", 1),
-                    intOpt(args, "--prefetch", 0), notices(args));
+                    intOpt(args, "--prefetch", 0), notices(args), opt(args, "--keys", "off").equals("on"));
             default -> throw new IllegalArgumentException("usage: FarmBench overhead|dispatch [options]");
         }
     }
@@ -128,11 +131,16 @@ public final class FarmBench {
         return EmbeddedFarm.Notices.valueOf(opt(args, "--notices", "local").toUpperCase(java.util.Locale.ROOT));
     }
 
-    static void dispatch(int jobs, int concurrency, int workers, int batch, int prefetch, EmbeddedFarm.Notices notices) throws Exception {
+    /**
+     * @param keys whether SubmitBatch jobs carry idempotency keys, as the client library adds them when it may retry
+     *             (off by default: the figures recorded before the client library sent none)
+     */
+    static void dispatch(int jobs, int concurrency, int workers, int batch, int prefetch, EmbeddedFarm.Notices notices,
+                         boolean keys) throws Exception {
         if (batch < 1 || batch > concurrency) throw new IllegalArgumentException("--batch must be between 1 and --concurrency");
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
                 new CachedProofPipeline.Factory(cachedProof()), workers, PoolProtocolInputs.INSTANCE, prefetch, notices));
-             FarmClient c = FarmClient.connectDirect(farm.address())) {
+             FarmClient c = FarmClient.builder(farm.address()).directExecutor().retry(keys ? RetryPolicy.DEFAULT : RetryPolicy.NONE).build()) {
             for (int round = 0; round < 2; round++) { // the first round warms the JIT
                 int n = round == 0 ? Math.min(jobs, 2000) : jobs;
                 Semaphore inFlight = new Semaphore(concurrency);
