@@ -10,6 +10,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RecordBatchTooLargeException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.ppfarm.coordinator.jobs.JobLog;
@@ -74,8 +75,19 @@ public final class KafkaJobLog implements JobLog {
      */
     public static int jobsTopicsMaxMessageBytes(Admin admin, FarmTopics topics) throws InterruptedException {
         List<ConfigResource> rs = topics.jobTopics().stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try {
-            Map<ConfigResource, Config> configs = admin.describeConfigs(rs).all().get(60, TimeUnit.SECONDS);
+            Map<ConfigResource, Config> configs;
+            while (true) {
+                try {
+                    configs = admin.describeConfigs(rs).all().get(60, TimeUnit.SECONDS);
+                    break;
+                } catch (ExecutionException e) {
+                    // topics just created: the broker answering may not know them yet
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > giveUp) throw e;
+                    Thread.sleep(100);
+                }
+            }
             int min = Integer.MAX_VALUE;
             for (ConfigResource r : rs) {
                 ConfigEntry e = configs.get(r).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);

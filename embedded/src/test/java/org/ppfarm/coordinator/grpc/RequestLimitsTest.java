@@ -2,14 +2,12 @@ package org.ppfarm.coordinator.grpc;
 
 import com.google.protobuf.Timestamp;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.ppfarm.broker.TestBroker;
 import org.ppfarm.client.FarmClient;
-import org.ppfarm.client.FarmException;
 import org.ppfarm.coordinator.Coordinator;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.coordinator.kafka.FarmFixture;
@@ -31,8 +29,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -43,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * idempotency key reused for another request is refused, before and after a coordinator restart.
  */
 class RequestLimitsTest {
-    static final String VALID = "{\"value\":\"1000\",\"label\":\"77\",\"nullifier\":\"123\",\"secret\":\"0x1c8\"}";
+    static final String VALID = CoordinatorApiTest.VALID;
     static final String OTHER = "{\"value\":\"1000\",\"label\":\"77\",\"nullifier\":\"124\",\"secret\":\"0x1c8\"}";
     static TestBroker broker;
     static FarmFixture farm;
@@ -70,16 +66,11 @@ class RequestLimitsTest {
         broker.close();
     }
 
-    static SubmitRequest.Builder commitment(String json) {
-        return SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("commitment")).setInputJson(json);
-    }
+    static SubmitRequest.Builder commitment(String json) { return CoordinatorApiTest.commitment(json); }
 
-    /** The status a call failed with (a stub's exception or the client library's), checked to be {@code code}. */
+    /** The description of the status a call failed with, checked to be {@code code}. */
     static String refused(Status.Code code, Executable call) {
-        RuntimeException thrown = assertThrows(RuntimeException.class, call);
-        Status s = thrown instanceof FarmException f ? f.status() : assertInstanceOf(StatusRuntimeException.class, thrown).getStatus();
-        assertEquals(code, s.getCode(), s.toString());
-        return s.getDescription();
+        return CoordinatorApiTest.status(code, call).getStatus().getDescription();
     }
 
     /**
