@@ -88,14 +88,17 @@ public final class Coordinator implements AutoCloseable {
         Map<String, Object> kafka = FarmConfigs.clientProps(config);
         FarmTopics topics = FarmConfigs.topics(config);
         long t0 = System.nanoTime();
+        int jobsMaxMessageBytes;
         try (Admin admin = Admin.create(kafka)) {
             topics.ensure(admin, config.getInt(FarmConfigs.KAFKA_TOPIC_PARTITIONS), config.getShort(FarmConfigs.KAFKA_TOPIC_REPLICATION));
+            // what the brokers take, not a setting of ours that could disagree: a job too large for it is refused at submit
+            jobsMaxMessageBytes = KafkaJobLog.jobsTopicsMaxMessageBytes(admin, topics);
         }
         log.debug("topics ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
         this.registry = new CircuitRegistry(Path.of(config.getString(CoordinatorConfig.ARTIFACTS_DIR)),
                 config.getLong(CoordinatorConfig.CIRCUIT_UPLOAD_MAX_BYTES));
         this.jobLog = new KafkaJobLog(kafka, id, topics,
-                CoordinatorConfig.PARTITIONING_PIN_CIRCUIT.equals(config.getString(CoordinatorConfig.JOBS_PARTITIONING)));
+                CoordinatorConfig.PARTITIONING_PIN_CIRCUIT.equals(config.getString(CoordinatorConfig.JOBS_PARTITIONING)), jobsMaxMessageBytes);
         PrometheusRegistry prometheus = new PrometheusRegistry();
         FarmMetrics metrics = new FarmMetrics(prometheus);
 

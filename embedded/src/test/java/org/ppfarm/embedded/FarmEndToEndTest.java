@@ -238,7 +238,7 @@ class FarmEndToEndTest {
                 commitment(commitmentInput(3000)),
                 commitment("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"secret\":\"-4\"}"),
                 SubmitRequest.newBuilder(commitment(commitmentInput(3001))).setIdempotencyKey("e2e-batch").build(),
-                SubmitRequest.newBuilder(commitment(commitmentInput(3002))).setIdempotencyKey("e2e-batch").build(),
+                SubmitRequest.newBuilder(commitment(commitmentInput(3001))).setIdempotencyKey("e2e-batch").build(), // a replay
                 // well-formed, but the circuit has no signal 'amount': refused by the worker, a terminal FAILED result
                 commitment("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"amount\":\"4\"}"));
         var r = client.submitBatchAsync(batch, true, java.time.Duration.ofSeconds(300)).get(300, TimeUnit.SECONDS).getResultsList();

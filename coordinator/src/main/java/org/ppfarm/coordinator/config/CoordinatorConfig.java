@@ -46,7 +46,8 @@ public final class CoordinatorConfig extends AbstractConfig {
                     "gRPC API port; 0 picks a free one.")
             .define(GRPC_MAX_MESSAGE_BYTES, Type.INT, 16 << 20, Range.between(1024, Integer.MAX_VALUE), Importance.MEDIUM,
                     "Largest gRPC request accepted; a larger one fails with RESOURCE_EXHAUSTED naming the limit. "
-                            + "A withdraw witness (.wtns) is about 1.2 MB.")
+                            + "A job's record, its input sealed, must also fit the jobs topics' max.message.bytes (Kafka's "
+                            + "default: about 1 MB; a withdraw witness (.wtns) is about 1.2 MB), else RESOURCE_EXHAUSTED too.")
             .define(CIRCUIT_UPLOAD_MAX_BYTES, Type.LONG, 2L << 30, Range.atLeast(1), Importance.MEDIUM,
                     "Largest total size of one RegisterCircuit upload (zkey + wasm + vkey).")
             .define(ARTIFACTS_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,

@@ -6,6 +6,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import org.ppfarm.coordinator.inputs.Identifiers;
 import org.ppfarm.coordinator.jobs.JobListener;
 import org.ppfarm.farm.jobs.JobStates;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
@@ -276,7 +277,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
     }
 
     private static StatusRuntimeException notFound(String jobId) {
-        return Status.NOT_FOUND.withDescription("job '" + jobId + "' is not known to this farm").asRuntimeException();
+        return Status.NOT_FOUND.withDescription("job " + Identifiers.quote(jobId) + " is not known to this farm").asRuntimeException();
     }
 
     /** The call's gRPC deadline as epoch milliseconds, or 0 when the client set none. */

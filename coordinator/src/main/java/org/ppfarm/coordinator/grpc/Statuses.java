@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The single place where the core's typed errors become gRPC statuses:
- * unknown circuit → NOT_FOUND; refused input or upload → INVALID_ARGUMENT; a name@version taken by other artifacts →
- * ALREADY_EXISTS; a passed deadline → DEADLINE_EXCEEDED; Kafka unreachable → UNAVAILABLE; anything else → INTERNAL
- * (logged, with no input in the message).
+ * unknown circuit → NOT_FOUND; refused input or upload → INVALID_ARGUMENT; a name@version taken by other artifacts,
+ * or an idempotency key by another request → ALREADY_EXISTS; a job record larger than Kafka takes →
+ * RESOURCE_EXHAUSTED; a passed deadline → DEADLINE_EXCEEDED; Kafka unreachable → UNAVAILABLE; anything else →
+ * INTERNAL (logged, with no input in the message).
  */
 public final class Statuses {
     private static final Logger log = LoggerFactory.getLogger(Statuses.class);
@@ -33,6 +34,8 @@ public final class Statuses {
                     .withDescription(r.getMessage()).asRuntimeException();
             case JobSubmitter.DeadlinePassedException d -> Status.DEADLINE_EXCEEDED.withDescription(d.getMessage()).asRuntimeException();
             case JobSubmitter.NotAvailableException u -> Status.UNAVAILABLE.withDescription(u.getMessage()).asRuntimeException();
+            case JobSubmitter.LimitExceededException l -> Status.RESOURCE_EXHAUSTED.withDescription(l.getMessage()).asRuntimeException();
+            case JobSubmitter.IdempotencyConflictException c -> Status.ALREADY_EXISTS.withDescription(c.getMessage()).asRuntimeException();
             case JobSubmitter.UnsupportedInputException u -> Status.UNIMPLEMENTED.withDescription(u.getMessage()).asRuntimeException();
             default -> {
                 log.error("internal error", e);

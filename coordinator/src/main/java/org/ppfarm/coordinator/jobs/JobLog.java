@@ -13,7 +13,16 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface JobLog extends AutoCloseable {
 
-    /** Enqueues a job on a partition the log chooses (by job id when {@link #spread}, else by circuit). */
+    /**
+     * The largest job record (serialized {@link JobRecord}) the log takes. A larger one would be refused by the log
+     * itself, after the job was recorded; the submitter refuses it first.
+     */
+    int maxJobRecordBytes();
+
+    /**
+     * Enqueues a job on a partition the log chooses (by job id when {@link #spread}, else by circuit). A record the
+     * log can never take fails with {@link RecordTooLargeException}.
+     */
     CompletableFuture<Void> publishJob(JobRecord r);
 
     /** Enqueues an offered job on {@code partition} of its jobs topic: one the worker it was offered to owns. */
@@ -33,4 +42,9 @@ public interface JobLog extends AutoCloseable {
 
     @Override
     void close();
+
+    /** The log refused a record for its size: retrying cannot help. */
+    final class RecordTooLargeException extends Exception {
+        public RecordTooLargeException(String m) { super(m, null, false, false); }
+    }
 }

@@ -1,6 +1,7 @@
 package org.ppfarm.coordinator.jobs;
 
 import org.ppfarm.farm.jobs.JobStates;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -11,7 +12,9 @@ import org.ppfarm.coordinator.registry.CircuitRegistry;
 import org.ppfarm.farm.seal.InputSeal;
 import org.ppfarm.coordinator.inputs.InputValidator;
 import org.ppfarm.coordinator.inputs.ProtocolInputs;
+import org.ppfarm.coordinator.inputs.Identifiers;
 import org.ppfarm.coordinator.inputs.InvalidInputException;
+import org.ppfarm.farm.Sha256;
 import org.ppfarm.prover.format.FormatException;
 import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.proto.v1.Circuit;
@@ -23,20 +26,25 @@ import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.SubmitRequest;
 
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * What the coordinator does with a job request, independent of gRPC: resolve the circuit, refuse what cannot be
- * proved (unknown circuit, malformed or out-of-range input, deadline already passed) before anything is enqueued,
- * honour idempotency keys, seal the input to the workers' key, and make the job durable in Kafka before answering.
+ * proved (unknown circuit, malformed or out-of-range input, a bad or passed deadline, an unknown priority, an
+ * identifier or a record over its limit) before anything is enqueued, honour idempotency keys (refusing a key reused
+ * for another request), seal the input to the workers' key, and make the job durable in Kafka before answering —
+ * or, if Kafka does not take it, leave no trace of it.
  * Errors are the typed exceptions of the core, completed exceptionally; {@code grpc.Statuses} maps them.
  *
  * <p>Thread-safe: all state lives in the {@link JobTracker} actor and Kafka.
@@ -123,7 +131,7 @@ public final class JobSubmitter {
     }
 
     /** A validated job with its input sealed: the state to track and the record to write. */
-    private record Prepared(Job job, JobRecord record, long t0) {}
+    private record Prepared(Job job, JobRecord record, long t0, String inputField) {}
 
     private CompletableFuture<Prepared> prepareNow(SubmitRequest req, long callDeadlineMillis) {
         try {
@@ -149,6 +157,7 @@ public final class JobSubmitter {
         long t0 = System.nanoTime();
         byte[] input = null;
         try {
+            checkFields(req);
             Circuit circuit = registry.resolve(req.getCircuit());
             long now = System.currentTimeMillis();
             Timestamp deadline = req.hasDeadline() ? req.getDeadline()
@@ -187,15 +196,19 @@ public final class JobSubmitter {
                 }
                 default -> throw new InvalidInputException("no input: set input_json, wtns, withdraw_request_json or ragequit_request_json");
             }
-            Priority priority = req.getPriority() == Priority.PRIORITY_UNSPECIFIED || req.getPriority() == Priority.UNRECOGNIZED
-                    ? Priority.PRIORITY_NORMAL : req.getPriority();
+            Priority priority = req.getPriority() == Priority.PRIORITY_UNSPECIFIED ? Priority.PRIORITY_NORMAL : req.getPriority();
             String jobId = UUID.randomUUID().toString();
             JobRecord.Builder rb = JobRecord.newBuilder().setJobId(jobId).setCircuit(circuit).setPriority(priority)
                     .setInputKind(kind).setInput(sealer.seal(jobId, input)).setSubmittedAt(Timestamps.fromMillis(now))
                     .setIdempotencyKey(req.getIdempotencyKey()).setResultInbox(resultInbox);
+            if (!req.getIdempotencyKey().isEmpty()) rb.setRequestDigest(requestDigest(req, circuit, priority));
             if (deadline != null) rb.setDeadline(deadline);
             JobRecord record = rb.build();
-            return new Prepared(JobStates.queued(record), record, t0);
+            // before anything is recorded: Kafka would refuse it only after the job was tracked (and maybe offered)
+            if (record.getSerializedSize() > log.maxJobRecordBytes())
+                throw new LimitExceededException(inputField(req) + ": the job's record, its input sealed, is " + record.getSerializedSize()
+                        + " bytes, over the limit of " + log.maxJobRecordBytes() + " bytes per job (what the jobs topic's max.message.bytes leaves for it)");
+            return new Prepared(JobStates.queued(record), record, t0, inputField(req));
         } catch (Exception e) {
             metrics.refused(e.getClass().getSimpleName());
             throw e;
@@ -205,9 +218,67 @@ public final class JobSubmitter {
     }
 
     /**
+     * Refuses, before anything else is looked at, identifiers over {@link Identifiers#MAX_BYTES}, a priority this
+     * version does not define, and a deadline that is no valid timestamp.
+     */
+    private static void checkFields(SubmitRequest req) throws InvalidInputException {
+        Identifiers.check("idempotency_key", req.getIdempotencyKey());
+        Identifiers.check("circuit.name", req.getCircuit().getName());
+        Identifiers.check("circuit.zkey_sha256", req.getCircuit().getZkeySha256());
+        if (req.getPriority() == Priority.UNRECOGNIZED)
+            throw new InvalidInputException("priority: unknown value " + req.getPriorityValue()
+                    + "; PRIORITY_LOW, PRIORITY_NORMAL or PRIORITY_HIGH (unset: normal)");
+        if (req.hasDeadline() && !Timestamps.isValid(req.getDeadline()))
+            throw new InvalidInputException("deadline: not a valid timestamp (seconds " + req.getDeadline().getSeconds() + ", nanos "
+                    + req.getDeadline().getNanos() + "); seconds from 0001-01-01 to 9999-12-31 UTC, nanos 0 to 999999999");
+    }
+
+    /** The request field that carries the input, as a message names it. */
+    private static String inputField(SubmitRequest req) {
+        return switch (req.getInputCase()) {
+            case INPUT_JSON -> "input_json";
+            case WTNS -> "wtns";
+            case WITHDRAW_REQUEST_JSON -> "input built from withdraw_request_json";
+            case RAGEQUIT_REQUEST_JSON -> "input built from ragequit_request_json";
+            case INPUT_NOT_SET -> "input";
+        };
+    }
+
+    /**
+     * The SHA-256 of what makes two submissions under one idempotency key the same request (prover.proto,
+     * SubmitRequest.idempotency_key): the circuit as resolved (name@version and zkey), the input's field and bytes as
+     * sent, and the priority — each length-prefixed, so no two requests share an encoding. Not the deadline: it says
+     * until when, not what, and a retry that recomputes it (`ppfarm submit --deadline-s`) is still the same request.
+     * Only the digest is kept: inputs are spending keys.
+     */
+    static ByteString requestDigest(SubmitRequest req, Circuit circuit, Priority priority) {
+        MessageDigest md = Sha256.digest();
+        field(md, ByteString.copyFromUtf8("ppfarm.v1.SubmitRequest"));
+        field(md, ByteString.copyFromUtf8(circuit.getName()));
+        field(md, ByteString.copyFromUtf8(circuit.getZkeySha256()));
+        md.update((byte) req.getInputCase().getNumber());
+        field(md, switch (req.getInputCase()) {
+            case INPUT_JSON -> req.getInputJsonBytes();
+            case WTNS -> req.getWtns();
+            case WITHDRAW_REQUEST_JSON -> req.getWithdrawRequestJsonBytes();
+            case RAGEQUIT_REQUEST_JSON -> req.getRagequitRequestJsonBytes();
+            case INPUT_NOT_SET -> ByteString.EMPTY;
+        });
+        md.update((byte) priority.getNumber());
+        return ByteString.copyFrom(md.digest());
+    }
+
+    private static void field(MessageDigest md, ByteString bytes) {
+        md.update(ByteBuffer.allocate(8).putLong(bytes.size()).array());
+        for (ByteBuffer b : bytes.asReadOnlyByteBufferList()) md.update(b);
+    }
+
+    /**
      * Records the prepared jobs in the tracker — local state first, so a worker's fast result always finds its job —
-     * then makes the new ones durable in Kafka. A batch with idempotency keys asks (to learn which jobs are replays);
-     * one without tells, and the tracker's mailbox orders it before any later Get, Watch or event of its jobs.
+     * then makes the new ones durable in Kafka. A batch with idempotency keys asks (to learn which jobs are replays,
+     * and which reuse a key for another request); one without tells, and the tracker's mailbox orders it before any
+     * later Get, Watch or event of its jobs. A job whose write fails is forgotten before its submission fails, so
+     * nothing of it is left and a retry under its key makes a new job.
      */
     private void enqueue(List<CompletableFuture<Prepared>> prepared, List<JobListener> watchers, List<CompletableFuture<Submitted>> out) {
         List<Integer> index = new ArrayList<>();
@@ -228,18 +299,24 @@ public final class JobSubmitter {
             keyed |= !job.getIdempotencyKey().isEmpty();
         }
         if (jobs.isEmpty()) return;
-        CompletionStage<List<String>> holders;
+        CompletionStage<List<JobTracker.Held>> holders;
         if (keyed) holders = AskPattern.ask(tracker, r -> new JobTracker.Enqueue(jobs, ws, r), ASK, scheduler);
         else {
             tracker.tell(new JobTracker.Enqueue(jobs, ws, null));
-            holders = CompletableFuture.completedFuture(jobs.stream().map(Job::getJobId).toList());
+            holders = CompletableFuture.completedFuture(jobs.stream().map(j -> new JobTracker.Held(j.getJobId(), false)).toList());
         }
         holders.whenComplete((h, e) -> {
             for (int k = 0; k < jobs.size(); k++) {
                 CompletableFuture<Submitted> o = out.get(index.get(k));
                 if (e != null) { o.completeExceptionally(e); continue; }
                 Job job = jobs.get(k);
-                if (!h.get(k).equals(job.getJobId())) { o.complete(new Submitted(h.get(k), true)); continue; }
+                JobTracker.Held held = h.get(k);
+                if (held.otherRequest()) {
+                    o.completeExceptionally(new IdempotencyConflictException("idempotency_key " + Identifiers.quote(job.getIdempotencyKey())
+                            + ": already used for a different request (circuit, input or priority differ); use a new key for a new job"));
+                    continue;
+                }
+                if (!held.jobId().equals(job.getJobId())) { o.complete(new Submitted(held.jobId(), true)); continue; }
                 Prepared p = prepared.get(index.get(k)).join();
                 // the job record is the job's only write here: its QUEUED state is not written to the state topic
                 // (a restarted coordinator re-learns unfinished jobs from the jobs topics, JobsReplay)
@@ -254,7 +331,12 @@ public final class JobSubmitter {
                 }
                 written.whenComplete((x, ke) -> {
                     if (ke != null) {
-                        o.completeExceptionally(new NotAvailableException("job log (Kafka) unavailable: " + ke.getMessage()));
+                        // told before the submission fails: the tracker has forgotten it before any retry arrives
+                        tracker.tell(new JobTracker.Forget(job.getJobId()));
+                        Throwable cause = ke instanceof CompletionException && ke.getCause() != null ? ke.getCause() : ke;
+                        o.completeExceptionally(cause instanceof JobLog.RecordTooLargeException t
+                                ? new LimitExceededException(p.inputField() + ": " + t.getMessage())
+                                : new NotAvailableException("job log (Kafka) unavailable: " + cause.getMessage()));
                         return;
                     }
                     metrics.submitted(job.getCircuit().getName(), System.nanoTime() - p.t0());
@@ -265,11 +347,21 @@ public final class JobSubmitter {
     }
 
     public CompletionStage<Optional<Job>> get(String jobId) {
-        return AskPattern.ask(tracker, r -> new JobTracker.Get(jobId, r), ASK, scheduler);
+        return checkedJobId(jobId).thenCompose(id -> AskPattern.ask(tracker, r -> new JobTracker.Get(id, r), ASK, scheduler));
     }
 
     public CompletionStage<Boolean> watch(String jobId, JobListener listener) {
-        return AskPattern.ask(tracker, r -> new JobTracker.Watch(jobId, listener, r), ASK, scheduler);
+        return checkedJobId(jobId).thenCompose(id -> AskPattern.ask(tracker, r -> new JobTracker.Watch(id, listener, r), ASK, scheduler));
+    }
+
+    /** {@code jobId}, or a failed stage if it is longer than any identifier may be ({@link Identifiers}). */
+    private static CompletableFuture<String> checkedJobId(String jobId) {
+        try {
+            Identifiers.check("job_id", jobId);
+            return CompletableFuture.completedFuture(jobId);
+        } catch (InvalidInputException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     public void unwatch(String jobId, JobListener listener) {
@@ -278,7 +370,8 @@ public final class JobSubmitter {
 
     /** Cancels; a job that changed is published (workers that follow the state topic then skip it). */
     public CompletionStage<Optional<Job>> cancel(String jobId) {
-        CompletionStage<Optional<JobTracker.CancelOutcome>> c = AskPattern.ask(tracker, r -> new JobTracker.Cancel(jobId, r), ASK, scheduler);
+        CompletionStage<Optional<JobTracker.CancelOutcome>> c = checkedJobId(jobId)
+                .thenCompose(id -> AskPattern.ask(tracker, r -> new JobTracker.Cancel(id, r), ASK, scheduler));
         return c.thenCompose(o -> {
             if (o.isEmpty()) return CompletableFuture.completedFuture(Optional.<Job>empty());
             if (!o.get().changed()) return CompletableFuture.completedFuture(Optional.of(o.get().job()));
@@ -309,7 +402,17 @@ public final class JobSubmitter {
         public DeadlinePassedException(String m) { super(m, null, false, false); }
     }
 
-    /** Kafka did not take the job. Maps to UNAVAILABLE. */
+    /** A request over one of the farm's limits (the job's record larger than the job log takes). Maps to RESOURCE_EXHAUSTED. */
+    public static final class LimitExceededException extends Exception {
+        public LimitExceededException(String m) { super(m, null, false, false); }
+    }
+
+    /** An idempotency key already used for a different request. Maps to ALREADY_EXISTS. */
+    public static final class IdempotencyConflictException extends Exception {
+        public IdempotencyConflictException(String m) { super(m, null, false, false); }
+    }
+
+    /** Kafka did not take the job, for now: a retry can succeed. Maps to UNAVAILABLE. */
     public static final class NotAvailableException extends Exception {
         public NotAvailableException(String m) { super(m, null, false, false); }
     }

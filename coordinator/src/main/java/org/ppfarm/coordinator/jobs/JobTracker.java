@@ -1,6 +1,7 @@
 package org.ppfarm.coordinator.jobs;
 
 import org.ppfarm.farm.jobs.JobStates;
+import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.Status;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -45,7 +46,7 @@ import java.util.function.Consumer;
  */
 public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
 
-    public sealed interface Command permits Learn, Enqueue, ApplyEvents, Notice, Get, Watch, Unwatch, Cancel, Tick {}
+    public sealed interface Command permits Learn, Enqueue, Forget, ApplyEvents, Notice, Get, Watch, Unwatch, Cancel, Tick {}
 
     /**
      * A state learnt from a submission or the state topic; replies with the merged state if it changed. A non-null
@@ -58,13 +59,24 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
 
     /**
      * New jobs from one submission (Submit: one job; SubmitBatch: many), in one message. In order, each job's
-     * idempotency key (if any) is claimed: a job whose key another job already holds is a replay and is not
-     * recorded (its watcher, if any, is registered with the holder instead); every other job is recorded, with its
+     * idempotency key (if any) is claimed: a job whose key another job already holds is not recorded — a replay if
+     * both have the same {@code request_digest} (its watcher, if any, is registered with the holder instead), else a
+     * different request under a used key (its watcher is not registered). Every other job is recorded, with its
      * watcher, as {@link Learn} does. {@code watchers} is null or parallel to {@code jobs} (null entries: none).
-     * Replies, if {@code replyTo} is not null, with the id that holds each job's key (the job's own id if new); a
-     * batch without keys needs no reply, and as a tell its jobs are ordered before any later message about them.
+     * Replies, if {@code replyTo} is not null, with the holder of each job's key (the job itself if new); a batch
+     * without keys needs no reply, and as a tell its jobs are ordered before any later message about them.
      */
-    public record Enqueue(List<Job> jobs, List<JobListener> watchers, ActorRef<List<String>> replyTo) implements Command {}
+    public record Enqueue(List<Job> jobs, List<JobListener> watchers, ActorRef<List<Held>> replyTo) implements Command {}
+
+    /** The job that holds a submitted job's idempotency key, and whether it was submitted with another request. */
+    public record Held(String jobId, boolean otherRequest) {}
+
+    /**
+     * A job the log never took (its record's write failed): forgotten as if never submitted — its state, listeners,
+     * deadline and idempotency key — so a retry under the same key makes a new job. A worker it was offered to may
+     * still report it: such reports are dropped for as long as finished jobs are retained, not turned back into a job.
+     */
+    public record Forget(String jobId) implements Command {}
 
     /**
      * Worker events polled from the events topic together; replies once every one is merged, with the states the
@@ -110,6 +122,8 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     }
 
     private record Due(long at, String jobId) {}
+    /** The job holding an idempotency key, with the digest of the request it was submitted with. */
+    private record Holder(String jobId, ByteString requestDigest) {}
     private record Finished(long at, String jobId) {}
 
     private static final Logger log = LoggerFactory.getLogger(JobTracker.class);
@@ -121,7 +135,8 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     private final Duration sweepEvery;
     private final TimerScheduler<Command> timers;
     private final Map<String, Entry> jobs = new HashMap<>();
-    private final Map<String, String> idempotency = new HashMap<>();
+    private final Map<String, Holder> idempotency = new HashMap<>();
+    private final Map<String, Long> forgotten = new HashMap<>(); // job id → when it was forgotten
     private final TreeSet<Due> due = new TreeSet<>(BY_TIME);
     private final ArrayDeque<Finished> finished = new ArrayDeque<>();
     private long deadlineArmedFor = Long.MAX_VALUE;
@@ -152,26 +167,33 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     public Receive<Command> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Learn.class, m -> {
-                    if (!m.job().getIdempotencyKey().isEmpty()) reserve(m.job().getIdempotencyKey(), m.job().getJobId());
+                    if (forgotten.containsKey(m.job().getJobId())) {
+                        if (m.replyTo() != null) m.replyTo().tell(Optional.empty());
+                        return this;
+                    }
+                    if (!m.job().getIdempotencyKey().isEmpty()) reserve(m.job());
                     learn(m.job(), m.watcher(), m.replyTo());
                     return this;
                 })
                 .onMessage(Enqueue.class, m -> {
-                    List<String> holders = m.replyTo() == null ? null : new ArrayList<>(m.jobs().size());
+                    List<Held> holders = m.replyTo() == null ? null : new ArrayList<>(m.jobs().size());
                     for (int i = 0; i < m.jobs().size(); i++) {
                         Job job = m.jobs().get(i);
                         JobListener watcher = m.watchers() == null ? null : m.watchers().get(i);
-                        String holder = job.getIdempotencyKey().isEmpty() ? job.getJobId() : reserve(job.getIdempotencyKey(), job.getJobId());
-                        if (holder.equals(job.getJobId())) learn(job, watcher, null);
-                        else if (watcher != null && jobs.get(holder) != null) watch(jobs.get(holder), watcher);
-                        if (holders != null) holders.add(holder);
+                        Holder holder = job.getIdempotencyKey().isEmpty() ? new Holder(job.getJobId(), job.getRequestDigest()) : reserve(job);
+                        boolean other = !holder.requestDigest().equals(job.getRequestDigest());
+                        if (holder.jobId().equals(job.getJobId())) learn(job, watcher, null);
+                        else if (watcher != null && !other && jobs.get(holder.jobId()) != null) watch(jobs.get(holder.jobId()), watcher);
+                        if (holders != null) holders.add(new Held(holder.jobId(), other));
                     }
                     if (holders != null) m.replyTo().tell(holders);
                     return this;
                 })
+                .onMessage(Forget.class, m -> { forget(m.jobId()); return this; })
                 .onMessage(ApplyEvents.class, m -> {
                     List<Job> toWrite = new ArrayList<>(m.events().size());
                     for (JobEvent e : m.events()) {
+                        if (forgotten.containsKey(e.getJobId())) continue;
                         Entry en = entry(e.getJobId());
                         boolean changed = update(e.getJobId(), en, JobStates.apply(en.job, e));
                         if (changed || en.owed) toWrite.add(en.job);
@@ -182,6 +204,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                 })
                 .onMessage(Notice.class, m -> {
                     JobEvent e = m.event();
+                    if (forgotten.containsKey(e.getJobId())) return this;
                     Entry en = entry(e.getJobId());
                     if (update(e.getJobId(), en, JobStates.apply(en.job, e)) && JobStates.terminal(en.job.getStatus()))
                         en.owed = true;
@@ -299,9 +322,10 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
         while (!finished.isEmpty() && finished.peekFirst().at() <= cutoff) {
             Finished f = finished.pollFirst();
             Entry en = jobs.get(f.jobId());
+            if (en == null) forgotten.remove(f.jobId(), f.at());
             if (en == null || en.finishedAt != f.at()) continue;
             jobs.remove(f.jobId());
-            if (en.key != null) idempotency.remove(en.key, f.jobId());
+            release(en.key, f.jobId());
         }
         if (finished.isEmpty()) timers.cancel(Tick.SWEEP);
     }
@@ -312,10 +336,33 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                 .setFinishedAt(Timestamps.fromMillis(clock.millis())).build();
     }
 
-    private String reserve(String key, String jobId) {
-        String holder = idempotency.computeIfAbsent(key, k -> jobId);
-        if (holder.equals(jobId)) entry(jobId).key = key;
+    /**
+     * Forgets a job whose record the log never took ({@link Forget}); a job finished meanwhile (a worker it was
+     * offered to reported it first) is forgotten too: nobody was given its id.
+     */
+    private void forget(String jobId) {
+        Entry en = jobs.remove(jobId);
+        if (en == null) return;
+        release(en.key, jobId);
+        if (en.dueAt >= 0) due.remove(new Due(en.dueAt, jobId));
+        en.listeners.clear();
+        // its later reports are dropped until the sweep forgets the id too, retainFinished from now
+        long now = clock.millis();
+        forgotten.put(jobId, now);
+        if (finished.isEmpty()) timers.startTimerWithFixedDelay(Tick.SWEEP, Tick.SWEEP, sweepEvery);
+        finished.addLast(new Finished(now, jobId));
+    }
+
+    /** Claims {@code job}'s idempotency key for it unless another job holds it; returns the holder. */
+    private Holder reserve(Job job) {
+        Holder holder = idempotency.computeIfAbsent(job.getIdempotencyKey(), k -> new Holder(job.getJobId(), job.getRequestDigest()));
+        if (holder.jobId().equals(job.getJobId())) entry(job.getJobId()).key = job.getIdempotencyKey();
         return holder;
+    }
+
+    /** Frees {@code key} (may be null) if {@code jobId} holds it. */
+    private void release(String key, String jobId) {
+        if (key != null) idempotency.computeIfPresent(key, (k, h) -> h.jobId().equals(jobId) ? null : h);
     }
 
     private Entry entry(String jobId) {

@@ -1,8 +1,16 @@
 package org.ppfarm.coordinator.kafka;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RecordBatchTooLargeException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.ppfarm.coordinator.jobs.JobLog;
@@ -13,9 +21,13 @@ import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.JobStateRecord;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The coordinator's {@link JobLog} on Kafka: job records to the priority's jobs topic and job states to the compacted state
@@ -27,21 +39,70 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class KafkaJobLog implements JobLog {
 
+    /** The producer's max.request.size: above any jobs topic's usual limit, so the topics' limit is the one that counts. */
+    private static final int MAX_REQUEST_BYTES = 32 << 20;
+    /**
+     * What Kafka adds around a job record in the batch the broker checks against max.message.bytes: 61 bytes of batch
+     * header, at most 21 of record framing (varints), the key (a job id or a zkey hash: at most 64 bytes); rounded up.
+     */
+    static final int FRAMING_BYTES = 256;
+
     private final KafkaProducer<String, byte[]> producer;
+    private final int maxJobRecordBytes;
     private final FarmTopics topics;
     private final boolean pinCircuits;
     private final String origin;
     private final byte[] originBytes;
 
-    public KafkaJobLog(Map<String, Object> clientProps, String clientId, FarmTopics topics, boolean pinCircuits) {
+    /**
+     * @param jobsTopicsMaxMessageBytes the largest record batch the jobs topics take ({@link #jobsTopicsMaxMessageBytes})
+     */
+    public KafkaJobLog(Map<String, Object> clientProps, String clientId, FarmTopics topics, boolean pinCircuits,
+                       int jobsTopicsMaxMessageBytes) {
         Map<String, Object> p = FarmConfigs.producerProps(clientProps, clientId + "-producer");
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 32 << 20);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_REQUEST_BYTES);
+        this.maxJobRecordBytes = Math.min(jobsTopicsMaxMessageBytes, MAX_REQUEST_BYTES) - FRAMING_BYTES;
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.topics = topics;
         this.pinCircuits = pinCircuits;
         this.origin = clientId + "/" + UUID.randomUUID();
         this.originBytes = origin.getBytes(StandardCharsets.UTF_8);
     }
+
+    /**
+     * The smallest {@code max.message.bytes} of the jobs topics as the brokers apply it (the topic's own setting, else
+     * the brokers' {@code message.max.bytes}): the largest record batch a job's record can travel in.
+     */
+    public static int jobsTopicsMaxMessageBytes(Admin admin, FarmTopics topics) throws InterruptedException {
+        List<ConfigResource> rs = topics.jobTopics().stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try {
+            Map<ConfigResource, Config> configs;
+            while (true) {
+                try {
+                    configs = admin.describeConfigs(rs).all().get(60, TimeUnit.SECONDS);
+                    break;
+                } catch (ExecutionException e) {
+                    // topics just created: the broker answering may not know them yet
+                    if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > giveUp) throw e;
+                    Thread.sleep(100);
+                }
+            }
+            int min = Integer.MAX_VALUE;
+            for (ConfigResource r : rs) {
+                ConfigEntry e = configs.get(r).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                if (e == null || e.value() == null)
+                    throw new IllegalStateException("topic " + r.name() + ": the broker reports no " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
+                min = Math.min(min, Integer.parseInt(e.value()));
+            }
+            return min;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot read the jobs topics' " + TopicConfig.MAX_MESSAGE_BYTES_CONFIG + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public int maxJobRecordBytes() { return maxJobRecordBytes; }
 
     /** This incarnation's {@value FarmTopics#ORIGIN_HEADER}: unique per start, never reused by a restarted coordinator. */
     @Override
@@ -76,7 +137,13 @@ public final class KafkaJobLog implements JobLog {
 
     private CompletableFuture<Void> send(ProducerRecord<String, byte[]> r) {
         CompletableFuture<Void> f = new CompletableFuture<>();
-        producer.send(r, (md, e) -> { if (e == null) f.complete(null); else f.completeExceptionally(e); });
+        producer.send(r, (md, e) -> {
+            if (e == null) f.complete(null);
+            else if (e instanceof RecordTooLargeException || e instanceof RecordBatchTooLargeException)
+                f.completeExceptionally(new JobLog.RecordTooLargeException(r.topic() + " refused a record of "
+                        + r.value().length + " bytes: over its max.message.bytes"));
+            else f.completeExceptionally(e);
+        });
         return f;
     }
 

@@ -5,6 +5,7 @@ import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
 import org.ppfarm.prover.format.FormatException;
 import org.ppfarm.prover.format.ZkeyFile;
+import org.ppfarm.coordinator.inputs.Identifiers;
 import org.ppfarm.proto.v1.ArtifactKind;
 import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.CircuitRef;
@@ -76,11 +77,11 @@ public final class CircuitRegistry {
                 if (c == null && !n.contains("@"))
                     c = byName.values().stream().filter(x -> x.getName().startsWith(n + "@"))
                             .max(Comparator.comparingLong(x -> Timestamps.toNanos(x.getRegisteredAt()))).orElse(null);
-                if (c == null) throw new CircuitNotFoundException("circuit '" + n + "' is not registered");
+                if (c == null) throw new CircuitNotFoundException("circuit " + Identifiers.quote(n) + " is not registered");
                 yield c;
             }
             case ZKEY_SHA256 -> byName.values().stream().filter(x -> x.getZkeySha256().equals(ref.getZkeySha256()))
-                    .findFirst().orElseThrow(() -> new CircuitNotFoundException("no circuit with zkey SHA-256 " + ref.getZkeySha256()));
+                    .findFirst().orElseThrow(() -> new CircuitNotFoundException("no circuit with zkey SHA-256 " + Identifiers.quote(ref.getZkeySha256())));
             case REF_NOT_SET -> throw new CircuitNotFoundException("no circuit named in the request (circuit.name or circuit.zkey_sha256)");
         };
     }
@@ -112,9 +113,9 @@ public final class CircuitRegistry {
     /** Starts an upload; the header is checked now, the bytes as they arrive, the hashes at {@link Upload#commit()}. */
     public Upload begin(RegisterCircuitHeader h) throws RegistrationException {
         if (!PART.matcher(h.getName()).matches())
-            throw new RegistrationException("name '" + h.getName() + "': 1-64 letters, digits, '_', '-' or '.'");
+            throw new RegistrationException("name " + Identifiers.quote(h.getName()) + ": 1-64 letters, digits, '_', '-' or '.'");
         if (!PART.matcher(h.getVersion()).matches())
-            throw new RegistrationException("version '" + h.getVersion() + "': 1-64 letters, digits, '_', '-' or '.'");
+            throw new RegistrationException("version " + Identifiers.quote(h.getVersion()) + ": 1-64 letters, digits, '_', '-' or '.'");
         checkSha("zkey_sha256", h.getZkeySha256(), false);
         checkSha("wasm_sha256", h.getWasmSha256(), false);
         checkSha("vkey_sha256", h.getVkeySha256(), true);

@@ -1,5 +1,6 @@
 package org.ppfarm.coordinator.cluster;
 
+import com.google.protobuf.util.Timestamps;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.junit.jupiter.api.AfterAll;
@@ -8,16 +9,24 @@ import org.ppfarm.coordinator.jobs.InMemoryJobLog;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.jobs.SubmitterFixture;
 import org.ppfarm.proto.v1.CircuitRef;
+import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.JobOffer;
 import org.ppfarm.proto.v1.JobRecord;
+import org.ppfarm.proto.v1.ProofResult;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.TopicPartitionRef;
 import org.ppfarm.proto.v1.WorkerState;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -93,6 +102,40 @@ class JobOfferTest {
             submit(core.submitter, 1);
             assertEquals(InMemoryJobLog.ANY_PARTITION, log.jobs().getFirst().partition());
             inbox.expectNoMessage(Duration.ofMillis(100));
+        }
+    }
+
+    /**
+     * An offered job whose record the log refused leaves no trace: the submission fails UNAVAILABLE, the job is
+     * unknown, the offered worker's result for it is dropped rather than making it a job again, and its idempotency
+     * key is free for the retry.
+     */
+    @Test
+    void anOfferedJobWhoseRecordWasNotWrittenLeavesNoTrace() throws Exception {
+        TestProbe<JobOffer> inbox = kit.createTestProbe();
+        WorkerDirectory directory = new WorkerDirectory(name -> inbox.ref());
+        InMemoryJobLog log = new InMemoryJobLog("offers", true);
+        try (SubmitterFixture core = new SubmitterFixture(log, directory)) {
+            directory.update(idle(1, 5), System.currentTimeMillis());
+            log.failWrites("broker down");
+            SubmitRequest req = SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("commitment"))
+                    .setInputJson("{\"value\":\"1\",\"label\":\"77\",\"nullifier\":\"123\",\"secret\":\"456\"}")
+                    .setIdempotencyKey("offered-1").build();
+            var failed = assertThrows(ExecutionException.class, () -> core.submitter.submit(req, 0).toCompletableFuture().get(10, TimeUnit.SECONDS));
+            assertInstanceOf(JobSubmitter.NotAvailableException.class, failed.getCause());
+            String jobId = JobRecord.parseFrom(inbox.expectMessageClass(JobOffer.class, WAIT).getRecord()).getJobId();
+            assertEquals(Optional.empty(), core.submitter.get(jobId).toCompletableFuture().get(10, TimeUnit.SECONDS));
+
+            // the worker proved it anyway and reports it: nothing to write, nothing to answer
+            JobEvent result = JobEvent.newBuilder().setJobId(jobId).setWorkerId("w1").setAt(Timestamps.now())
+                    .setSucceeded(ProofResult.newBuilder().setProofJson("{}")).build();
+            assertEquals(List.of(), core.submitter.applyEvents(List.of(result)).toCompletableFuture().get(10, TimeUnit.SECONDS));
+            assertEquals(Optional.empty(), core.submitter.get(jobId).toCompletableFuture().get(10, TimeUnit.SECONDS));
+
+            log.failWrites(null);
+            JobSubmitter.Submitted retry = core.submitter.submit(req, 0).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            assertFalse(retry.existing(), "the failed submission kept its idempotency key");
+            assertEquals(List.of(retry.jobId()), log.jobs().stream().map(w -> w.record().getJobId()).toList());
         }
     }
 }

@@ -174,11 +174,39 @@ class ProverServiceTest {
                 refused(Status.Code.INVALID_ARGUMENT, () -> stub.submitBatch(SubmitBatchRequest.getDefaultInstance())));
     }
 
+    /** A job the log did not take leaves nothing behind: its idempotency key is free for the retry, a new job. */
     @Test
-    void logThatDoesNotTakeTheJobIsUnavailable() {
+    void logThatDoesNotTakeTheJobIsUnavailableAndLeavesNoTrace() {
         log.failWrites("broker down");
-        assertEquals("job log (Kafka) unavailable: broker down",
-                status(Status.Code.UNAVAILABLE, () -> stub.submit(commitment(VALID).build())).getStatus().getDescription());
+        assertEquals("job log (Kafka) unavailable: broker down", status(Status.Code.UNAVAILABLE,
+                () -> stub.submit(commitment(VALID).setIdempotencyKey("down-1").build())).getStatus().getDescription());
+        log.failWrites(null);
+        SubmitResponse retry = stub.submit(commitment(VALID).setIdempotencyKey("down-1").build());
+        assertFalse(retry.getExisting(), "the failed submission kept its idempotency key");
+        assertEquals(JobStatus.JOB_STATUS_QUEUED, stub.getJob(GetJobRequest.newBuilder().setJobId(retry.getJobId()).build()).getStatus());
+    }
+
+    /** A job whose record would be over the log's limit is refused before anything is written or tracked. */
+    @Test
+    void jobTooLargeForTheLogIsResourceExhaustedNamingTheLimit() {
+        StringBuilder big = new StringBuilder("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"secret\":\"4\",\"pad\":[\"1\"");
+        while (big.length() < 1_100_000) big.append(",\"1\"");
+        String m = refused(Status.Code.RESOURCE_EXHAUSTED, () -> stub.submit(commitment(big.append("]}").toString()).setIdempotencyKey("big").build()));
+        assertTrue(m.startsWith("input_json: the job's record, its input sealed, is ") && m.contains(", over the limit of "
+                + log.maxJobRecordBytes() + " bytes per job (what the jobs topic's max.message.bytes leaves for it)"), m);
+        assertFalse(stub.submit(commitment(VALID).setIdempotencyKey("big").build()).getExisting(), "the refused job kept its key");
+    }
+
+    /** A key names one request: reused for another input it is refused; the request digest is what the record carries. */
+    @Test
+    void keyReusedForAnotherRequestIsAlreadyExists() {
+        SubmitResponse a = stub.submit(commitment(VALID).setIdempotencyKey("key-2").build());
+        String other = "{\"value\":\"1001\",\"label\":\"77\",\"nullifier\":\"123\",\"secret\":\"0x1c8\"}";
+        assertEquals("idempotency_key 'key-2': already used for a different request (circuit, input or priority differ); "
+                + "use a new key for a new job", refused(Status.Code.ALREADY_EXISTS, () -> stub.submit(commitment(other).setIdempotencyKey("key-2").build())));
+        assertEquals(a.getJobId(), stub.submit(commitment(VALID).setIdempotencyKey("key-2").build()).getJobId());
+        assertEquals(32, record(a.getJobId()).record().getRequestDigest().size());
+        assertEquals(0, record(stub.submit(commitment(VALID).build()).getJobId()).record().getRequestDigest().size(), "no key, no digest");
     }
 
     @Test

@@ -37,6 +37,10 @@ public final class InMemoryJobLog implements JobLog {
     /** From now on every write fails with {@code message}; null: writes succeed again. */
     public synchronized void failWrites(String message) { this.failure = message; }
 
+    /** What a broker with Kafka's default message.max.bytes (1048588) takes, as KafkaJobLog reckons it. */
+    @Override
+    public int maxJobRecordBytes() { return 1048588 - 256; }
+
     /** The job records written so far, in order. */
     public synchronized List<Written> jobs() { return List.copyOf(jobs); }
 

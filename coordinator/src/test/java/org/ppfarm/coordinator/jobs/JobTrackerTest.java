@@ -1,5 +1,6 @@
 package org.ppfarm.coordinator.jobs;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.Status;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -82,11 +83,14 @@ class JobTrackerTest {
         return r.expectMessageClass(Optional.class, WAIT);
     }
 
-    private static List<String> enqueue(ActorRef<JobTracker.Command> tracker, Job job, JobListener watcher) {
-        TestProbe<List<String>> r = kit.createTestProbe();
+    private static List<JobTracker.Held> enqueue(ActorRef<JobTracker.Command> tracker, Job job, JobListener watcher) {
+        TestProbe<List<JobTracker.Held>> r = kit.createTestProbe();
         tracker.tell(new JobTracker.Enqueue(List.of(job), Collections.singletonList(watcher), r.ref()));
         return r.expectMessageClass(List.class, WAIT);
     }
+
+    /** The holder a job's key names when both were submitted with the same request. */
+    private static JobTracker.Held held(String jobId) { return new JobTracker.Held(jobId, false); }
 
     @Test
     void deadlinesExpireInOrderAtTheirTimeAndArePublishedOnce() {
@@ -230,22 +234,63 @@ class JobTrackerTest {
     void idempotencyKeyIsReleasedWhenItsHolderIsForgotten() {
         Duration retain = Duration.ofMillis(100);
         ActorRef<JobTracker.Command> tracker = tracker(j -> {}, retain);
-        assertEquals(List.of("first"), enqueue(tracker, queued("first", 0, "key-A"), null));
+        assertEquals(List.of(held("first")), enqueue(tracker, queued("first", 0, "key-A"), null));
 
         // a replay is not recorded; its watcher is registered with the holder and told its state
         TestProbe<Job> replayWatcher = kit.createTestProbe();
-        assertEquals(List.of("first"), enqueue(tracker, queued("replay", 0, "key-A"), replayWatcher.ref()::tell));
+        assertEquals(List.of(held("first")), enqueue(tracker, queued("replay", 0, "key-A"), replayWatcher.ref()::tell));
         assertEquals("first", replayWatcher.expectMessageClass(Job.class, WAIT).getJobId());
         assertEquals(Optional.empty(), get(tracker, "replay"));
 
         apply(tracker, succeeded("first", clock.millis()));
         Job done = replayWatcher.expectMessageClass(Job.class, WAIT);
         assertEquals(List.of("first", JobStatus.JOB_STATUS_SUCCEEDED), List.of(done.getJobId(), done.getStatus()));
-        assertEquals(List.of("first"), enqueue(tracker, queued("too-soon", 0, "key-A"), null), "the finished holder keeps its key");
+        assertEquals(List.of(held("first")), enqueue(tracker, queued("too-soon", 0, "key-A"), null), "the finished holder keeps its key");
 
         advance(retain);
         assertEquals(Optional.empty(), get(tracker, "first"));
-        assertEquals(List.of("second"), enqueue(tracker, queued("second", 0, "key-A"), null));
-        assertEquals(List.of("second"), enqueue(tracker, queued("second-replay", 0, "key-A"), null));
+        assertEquals(List.of(held("second")), enqueue(tracker, queued("second", 0, "key-A"), null));
+        assertEquals(List.of(held("second")), enqueue(tracker, queued("second-replay", 0, "key-A"), null));
+    }
+
+    private Job keyed(String id, String key, String request, long deadlineMillis) {
+        return queued(id, deadlineMillis, key).toBuilder().setRequestDigest(ByteString.copyFromUtf8(request)).build();
+    }
+
+    /** A key held by a job submitted with another request is not a replay: the job is not recorded, nor its watcher. */
+    @Test
+    void keyReusedForAnotherRequestIsRefusedNotReplayed() {
+        ActorRef<JobTracker.Command> tracker = tracker(j -> {}, Duration.ofMinutes(10));
+        assertEquals(List.of(held("first")), enqueue(tracker, keyed("first", "key-B", "request-A", 0), null));
+        TestProbe<Job> watcher = kit.createTestProbe();
+        assertEquals(List.of(new JobTracker.Held("first", true)), enqueue(tracker, keyed("other", "key-B", "request-B", 0), watcher.ref()::tell));
+        watcher.expectNoMessage(QUIET);
+        assertEquals(Optional.empty(), get(tracker, "other"));
+        assertEquals(List.of(held("first")), enqueue(tracker, keyed("replay", "key-B", "request-A", 0), null));
+    }
+
+    /**
+     * A job the log never took is forgotten whole: its state, its deadline and its key (a retry under the key is a new
+     * job); a worker's late report of it (it was offered) is dropped, not made into a job again.
+     */
+    @Test
+    void aForgottenJobLeavesNoTrace() {
+        List<Job> published = Collections.synchronizedList(new ArrayList<>());
+        ActorRef<JobTracker.Command> tracker = tracker(published::add, Duration.ofMinutes(10));
+        TestProbe<Job> watcher = kit.createTestProbe();
+        assertEquals(List.of(held("lost")), enqueue(tracker, keyed("lost", "key-C", "request", clock.millis() + 100), watcher.ref()::tell));
+        assertEquals("lost", watcher.expectMessageClass(Job.class, WAIT).getJobId());
+        tracker.tell(new JobTracker.Forget("lost"));
+        assertEquals(Optional.empty(), get(tracker, "lost"));
+
+        tracker.tell(new JobTracker.Notice(succeeded("lost", clock.millis())));
+        assertEquals(List.of(), apply(tracker, succeeded("lost", clock.millis())), "a late report of a forgotten job wrote a state");
+        assertEquals(Optional.empty(), get(tracker, "lost"));
+        watcher.expectNoMessage(QUIET);
+        advance(Duration.ofMillis(200));
+        assertEquals(Optional.empty(), get(tracker, "lost"));
+        assertEquals(List.of(), published, "the forgotten job's deadline still fired");
+
+        assertEquals(List.of(held("retry")), enqueue(tracker, keyed("retry", "key-C", "request", 0), null));
     }
 }

@@ -34,9 +34,13 @@ class StateFollowerTest {
         try (TestBroker broker = TestBroker.start()) {
             Map<String, Object> props = Map.of("bootstrap.servers", broker.bootstrapServers());
             FarmTopics topics = new FarmTopics("sf");
-            try (Admin admin = Admin.create(props)) { topics.ensure(admin, 2, (short) 1); }
+            int limit;
+            try (Admin admin = Admin.create(props)) {
+                topics.ensure(admin, 2, (short) 1);
+                limit = KafkaJobLog.jobsTopicsMaxMessageBytes(admin, topics);
+            }
             Map<String, Seen> seen = new ConcurrentHashMap<>();
-            try (KafkaJobLog a = new KafkaJobLog(props, "a", topics, false); KafkaJobLog b = new KafkaJobLog(props, "a", topics, false);
+            try (KafkaJobLog a = new KafkaJobLog(props, "a", topics, false, limit); KafkaJobLog b = new KafkaJobLog(props, "a", topics, false, limit);
                  KafkaProducer<String, byte[]> raw = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
                 assertNotEquals(a.origin(), b.origin(), "every start is a new incarnation, even under the same id");
                 a.publishState(job("queued", JobStatus.JOB_STATUS_QUEUED)).get(30, TimeUnit.SECONDS);

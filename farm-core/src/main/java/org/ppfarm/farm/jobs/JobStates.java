@@ -67,6 +67,7 @@ public final class JobStates {
         if (!b.hasSubmittedAt() && other.hasSubmittedAt()) b.setSubmittedAt(other.getSubmittedAt());
         if (!b.hasDeadline() && other.hasDeadline()) b.setDeadline(other.getDeadline());
         if (b.getIdempotencyKey().isEmpty()) b.setIdempotencyKey(other.getIdempotencyKey());
+        if (b.getRequestDigest().isEmpty()) b.setRequestDigest(other.getRequestDigest());
         if (b.getPriorityValue() == 0) b.setPriority(other.getPriority());
     }
 
@@ -77,7 +78,8 @@ public final class JobStates {
      */
     public static Job queued(JobRecord r) {
         Job.Builder b = Job.newBuilder().setJobId(r.getJobId()).setStatus(JobStatus.JOB_STATUS_QUEUED).setCircuit(r.getCircuit())
-                .setPriority(r.getPriority()).setSubmittedAt(r.getSubmittedAt()).setIdempotencyKey(r.getIdempotencyKey());
+                .setPriority(r.getPriority()).setSubmittedAt(r.getSubmittedAt()).setIdempotencyKey(r.getIdempotencyKey())
+                .setRequestDigest(r.getRequestDigest());
         if (r.hasDeadline()) b.setDeadline(r.getDeadline());
         return b.build();
     }

@@ -1,5 +1,6 @@
 package org.ppfarm.farm.jobs;
 
+import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Timestamps;
 import org.junit.jupiter.api.Test;
 import org.ppfarm.proto.v1.Circuit;
@@ -19,7 +20,7 @@ class JobStatesTest {
     static final JobRecord RECORD = JobRecord.newBuilder().setJobId("j1")
             .setCircuit(Circuit.newBuilder().setName("commitment@1").setZkeySha256("aa".repeat(32)))
             .setPriority(Priority.PRIORITY_HIGH).setSubmittedAt(Timestamps.fromMillis(1_000))
-            .setDeadline(Timestamps.fromMillis(9_000)).setIdempotencyKey("k1").build();
+            .setDeadline(Timestamps.fromMillis(9_000)).setIdempotencyKey("k1").setRequestDigest(ByteString.copyFromUtf8("d1")).build();
 
     static JobEvent started() {
         return JobEvent.newBuilder().setJobId("j1").setWorkerId("w").setStarted(JobEvent.Started.getDefaultInstance()).build();
@@ -47,6 +48,7 @@ class JobStatesTest {
         assertEquals(RECORD.getSubmittedAt(), q.getSubmittedAt());
         assertEquals(RECORD.getDeadline(), q.getDeadline());
         assertEquals("k1", q.getIdempotencyKey());
+        assertEquals(RECORD.getRequestDigest(), q.getRequestDigest());
         assertFalse(q.hasResult());
     }
 
@@ -91,6 +93,7 @@ class JobStatesTest {
         assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, done.getStatus());
         assertEquals("commitment@1", done.getCircuit().getName());
         assertEquals("k1", done.getIdempotencyKey());
+        assertEquals(RECORD.getRequestDigest(), done.getRequestDigest());
         assertEquals(RECORD.getSubmittedAt(), done.getSubmittedAt());
         assertEquals(Priority.PRIORITY_HIGH, done.getPriority());
         assertEquals("w", done.getResult().getWorkerId());
