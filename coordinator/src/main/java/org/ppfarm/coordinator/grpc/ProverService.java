@@ -117,7 +117,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
                             .setCode(st.getCode().value()).setMessage(st.getDescription() == null ? "" : st.getDescription())).build());
                 }
                 SubmitBatchResult.Builder b = SubmitBatchResult.newBuilder().setSubmitted(submitted(s));
-                return d == null ? CompletableFuture.completedFuture(b.build()) : d.thenApply(job -> b.setJob(job).build());
+                return d == null ? CompletableFuture.completedFuture(b.build()) : d.thenApply(job -> b.setJob(forClient(job)).build());
             }).thenCompose(f -> f));
         }
         CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).whenComplete((x, e) -> {
@@ -135,7 +135,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         jobs.get(request.getJobId()).whenComplete((j, e) -> {
             if (e != null) out.onError(Statuses.of(e));
             else if (j.isEmpty()) out.onError(notFound(request.getJobId()));
-            else { out.onNext(j.get()); out.onCompleted(); }
+            else { out.onNext(forClient(j.get())); out.onCompleted(); }
         });
     }
 
@@ -147,7 +147,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
             public void onUpdate(Job job) {
                 if (call.isCancelled()) return;
                 synchronized (this) {
-                    call.onNext(job);
+                    call.onNext(forClient(job));
                     if (JobStates.terminal(job.getStatus())) call.onCompleted();
                 }
             }
@@ -164,7 +164,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         jobs.cancel(request.getJobId()).whenComplete((j, e) -> {
             if (e != null) out.onError(Statuses.of(e));
             else if (j.isEmpty()) out.onError(notFound(request.getJobId()));
-            else { out.onNext(j.get()); out.onCompleted(); }
+            else { out.onNext(forClient(j.get())); out.onCompleted(); }
         });
     }
 
@@ -184,7 +184,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
             if (call.isCancelled()) return;
             if (e != null && jobId.get() != null) jobs.unwatch(jobId.get(), listener);
             if (e != null) out.onError(Statuses.of(e));
-            else if (job.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED) { out.onNext(job); out.onCompleted(); }
+            else if (job.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED) { out.onNext(forClient(job)); out.onCompleted(); }
             else out.onError(Statuses.ofJob(job));
         });
     }
@@ -292,4 +292,13 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
     }
 
     static String ts(com.google.protobuf.Timestamp t) { return Timestamps.toString(t); }
+
+    /**
+     * A job as clients see it: without its request digest, which coordinators keep (with the key, in Kafka) to tell a
+     * retry from a different request. A digest of an input is no plaintext, but clients have no use for it, so it
+     * never leaves; a job submitted without an idempotency key has none and is passed on as it is.
+     */
+    static Job forClient(Job job) {
+        return job.getRequestDigest().isEmpty() ? job : job.toBuilder().clearRequestDigest().build();
+    }
 }

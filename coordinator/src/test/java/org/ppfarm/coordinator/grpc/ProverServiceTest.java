@@ -206,6 +206,8 @@ class ProverServiceTest {
                 + "use a new key for a new job", refused(Status.Code.ALREADY_EXISTS, () -> stub.submit(commitment(other).setIdempotencyKey("key-2").build())));
         assertEquals(a.getJobId(), stub.submit(commitment(VALID).setIdempotencyKey("key-2").build()).getJobId());
         assertEquals(32, record(a.getJobId()).record().getRequestDigest().size());
+        assertTrue(stub.getJob(GetJobRequest.newBuilder().setJobId(a.getJobId()).build()).getRequestDigest().isEmpty(),
+                "the digest stays inside the farm");
         assertEquals(0, record(stub.submit(commitment(VALID).build()).getJobId()).record().getRequestDigest().size(), "no key, no digest");
     }
 
