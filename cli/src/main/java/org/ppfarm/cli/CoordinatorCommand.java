@@ -11,13 +11,14 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ppfarm coordinator [coordinator.properties] [key=value ...]}: one coordinator against an external Kafka,
- * until SIGTERM/SIGINT. Prints {@code coordinator ID ready on HOST:PORT} once it serves. The keys are
+ * until SIGTERM/SIGINT. Prints {@code coordinator ID ready on HOST:PORT, artifacts on HOST:PORT} (the clients' gRPC
+ * API, then the Artifacts service workers' {@code coordinator.address} names) once it serves. The keys are
  * {@link CoordinatorConfig}'s (docs/farm.md, configuration reference).
  */
 @Command(name = "coordinator", mixinStandardHelpOptions = true,
         description = {"Runs one farm coordinator (gRPC API, Pekko cluster node) against an external Kafka until SIGTERM.",
                 "Settings: a properties file and/or key=value arguments; keys in docs/farm.md (e.g. kafka.bootstrap.servers,",
-                "artifacts.dir, seal.public.key, grpc.port)."})
+                "artifacts.dir, seal.public.key, grpc.port, artifacts.port)."})
 final class CoordinatorCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin ServerProcess settings;
@@ -32,6 +33,7 @@ final class CoordinatorCommand implements Callable<Integer> {
         }
         Coordinator c = Coordinator.start(config);
         return ServerProcess.serveUntilStopped(spec,
-                "coordinator " + c.id() + " ready on " + config.getString(CoordinatorConfig.GRPC_HOST) + ":" + c.port(), c);
+                "coordinator " + c.id() + " ready on " + config.getString(CoordinatorConfig.GRPC_HOST) + ":" + c.port()
+                        + ", artifacts on " + config.getString(CoordinatorConfig.CLUSTER_HOST) + ":" + c.artifactsPort(), c);
     }
 }

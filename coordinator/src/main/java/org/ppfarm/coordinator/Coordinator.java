@@ -57,10 +57,12 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A coordinator node: a Pekko Cluster Typed member hosting the {@link JobTracker} and its {@link ResultInbox} (workers
- * of the cluster tell results there, see docs/farm.md "Result notices"), the gRPC API ({@code Prover},
- * {@code Artifacts}, health, reflection), the circuit registry, and the Kafka producer and followers. Start with
- * {@link #start(CoordinatorConfig)} (a Netty server on grpc.host:grpc.port) or {@link #start(CoordinatorConfig,
- * ServerBuilder, ProtocolInputs)} (any server builder, e.g. in-process for tests). Startup creates missing topics,
+ * of the cluster tell results there, see docs/farm.md "Result notices"), the gRPC API ({@code Prover}, health,
+ * reflection), the {@code Artifacts} service workers fetch circuits from (a server of its own on
+ * cluster.host:artifacts.port, the farm's private network: clients never reach it through the API's port), the
+ * circuit registry, and the Kafka producer and followers. Start with {@link #start(CoordinatorConfig)} (a Netty
+ * server on grpc.host:grpc.port) or {@link #start(CoordinatorConfig, ServerBuilder, ProtocolInputs)} (any server
+ * builder for the API, e.g. in-process for tests). Startup creates missing topics,
  * replays the state topic, then the jobs workers have not finished ({@link JobsReplay}), then merges the events already
  * on its partitions of the events topic, and only then serves, so a restarted coordinator answers for every job.
  */
@@ -74,6 +76,7 @@ public final class Coordinator implements AutoCloseable {
     private final StateFollower stateFollower;
     private final EventFollower eventFollower;
     private final Server server;
+    private final Server artifactsServer;
     private final HealthStatusManager health;
     private final CircuitRegistry registry;
     private final HTTPServer metricsServer;
@@ -157,12 +160,19 @@ public final class Coordinator implements AutoCloseable {
                 .directExecutor()
                 .maxInboundMessageSize(maxMessage)
                 .addService(new ProverService(submitter, registry, blocking))
-                .addService(new ArtifactService(registry, blocking))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
                 .build().start();
+        // a request is one hash; the artifacts go out in 1 MiB chunks
+        this.artifactsServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.getString(CoordinatorConfig.CLUSTER_HOST),
+                        config.getInt(CoordinatorConfig.ARTIFACTS_PORT)))
+                .directExecutor()
+                .maxInboundMessageSize(4096)
+                .addService(new ArtifactService(registry, blocking))
+                .build().start();
         health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-        log.info("coordinator {} serving on port {} after {} ms", id, server.getPort(), (System.nanoTime() - t0) / 1_000_000);
+        log.info("coordinator {} serving on port {} (artifacts for workers on port {}) after {} ms", id, server.getPort(),
+                artifactsServer.getPort(), (System.nanoTime() - t0) / 1_000_000);
         health.setStatus("ppfarm.v1.Prover", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
         int metricsPort = config.getInt(CoordinatorConfig.METRICS_PORT);
         this.metricsServer = metricsPort < 0 ? null : HTTPServer.builder().hostname(config.getString(CoordinatorConfig.GRPC_HOST))
@@ -191,6 +201,9 @@ public final class Coordinator implements AutoCloseable {
 
     /** The gRPC port actually bound (useful with grpc.port=0). */
     public int port() { return server.getPort(); }
+
+    /** The port of the Artifacts service actually bound on cluster.host (useful with artifacts.port=0): workers' coordinator.address. */
+    public int artifactsPort() { return artifactsServer.getPort(); }
 
     public String id() { return id; }
 
@@ -233,7 +246,9 @@ public final class Coordinator implements AutoCloseable {
     public void close() throws InterruptedException {
         health.enterTerminalState();
         server.shutdown();
+        artifactsServer.shutdown();
         if (!server.awaitTermination(10, TimeUnit.SECONDS)) server.shutdownNow();
+        if (!artifactsServer.awaitTermination(10, TimeUnit.SECONDS)) artifactsServer.shutdownNow();
         blocking.shutdownNow();
         eventFollower.close();
         stateFollower.close();

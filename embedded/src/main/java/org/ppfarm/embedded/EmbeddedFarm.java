@@ -78,6 +78,7 @@ public final class EmbeddedFarm implements AutoCloseable {
         c.put(CoordinatorConfig.ARTIFACTS_DIR, dataDir.resolve("registry").toString());
         c.put(CoordinatorConfig.SEAL_PUBLIC_KEY, keys.publicKeyBase64());
         c.put(CoordinatorConfig.GRPC_PORT, Integer.toString(o.port()));
+        c.put(CoordinatorConfig.ARTIFACTS_PORT, "0");   // only this process's worker fetches from it
         c.put(CoordinatorConfig.COORDINATOR_ID, "coordinator-1");
         c.put(FarmConfigs.KAFKA_TOPIC_PARTITIONS, "4");
         c.put(CoordinatorConfig.JOBS_RESULT_NOTICES, Boolean.toString(o.notices() != Notices.OFF));
@@ -89,7 +90,7 @@ public final class EmbeddedFarm implements AutoCloseable {
         Map<String, Object> w = new HashMap<>();
         w.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         w.put(WorkerConfig.WORKER_ID, "worker-1");
-        w.put(WorkerConfig.COORDINATOR_ADDRESS, "127.0.0.1:" + coordinator.port());
+        w.put(WorkerConfig.COORDINATOR_ADDRESS, "127.0.0.1:" + coordinator.artifactsPort());
         w.put(WorkerConfig.CACHE_DIR, dataDir.resolve("worker-cache").toString());
         w.put(WorkerConfig.SEAL_KEY_PAIR, keys.encode());
         w.put(WorkerConfig.CONCURRENCY, Integer.toString(o.workerConcurrency()));

@@ -24,7 +24,7 @@ final class WorkerFixture {
         p.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, farm.broker.bootstrapServers());
         p.put(FarmConfigs.KAFKA_TOPIC_PREFIX, farm.prefix);
         p.put(WorkerConfig.WORKER_ID, id);
-        p.put(WorkerConfig.COORDINATOR_ADDRESS, "127.0.0.1:" + coordinator.port());
+        p.put(WorkerConfig.COORDINATOR_ADDRESS, "127.0.0.1:" + coordinator.artifactsPort());
         p.put(WorkerConfig.CACHE_DIR, Files.createTempDirectory("ppfarm-worker-cache-").toString());
         p.put(WorkerConfig.SEAL_KEY_PAIR, farm.keys.encode());
         p.put(WorkerConfig.SESSION_TIMEOUT_MS, "6000");

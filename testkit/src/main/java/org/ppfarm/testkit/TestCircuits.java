@@ -90,6 +90,22 @@ public final class TestCircuits {
         });
     }
 
+    /**
+     * {@link #onePublic()} with its inputs renamed ({@code y === v * v}): the same constraint over the same witness
+     * layout [1, y, v], so one_public's zkey and vkey prove it, but its wasm is another program, which takes
+     * {@code y} and {@code v} where one_public's takes {@code x} and {@code w}. Two circuits sharing a zkey but not a
+     * wasm, as a farm must keep apart. Its inputs are one_public's, renamed.
+     */
+    public static Fixture onePublicRenamed() {
+        Fixture f = BUILT.get("one_public_renamed");
+        if (f != null) return f;
+        Fixture base = onePublic();
+        f = new Fixture(Circom.compile("one_public_renamed", source("one_public_renamed")), base.keys(), base.info(),
+                seed -> base.input(seed).replace("\"x\"", "\"y\"").replace("\"w\"", "\"v\""));
+        Fixture prev = BUILT.putIfAbsent("one_public_renamed", f);
+        return prev != null ? prev : f;
+    }
+
     /** 20 public inputs and 2 outputs (22 public signals): sum = Σ in[i]·k, prod = Π in[i]. */
     public static Fixture manyPublic() {
         return fixture("many_public", seed -> {

@@ -8,9 +8,12 @@ import org.slf4j.LoggerFactory;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The circuits loaded on this worker, by zkey SHA-256: each is fetched (hash-checked, {@link ArtifactFetcher}) and
- * loaded ({@link ProvingPipeline.Factory#load}) once, on the first job that needs it, and stays resident for every
- * later job. Thread-safe: concurrent first jobs of one circuit load it once.
+ * The circuits loaded on this worker, by their zkey's and wasm's SHA-256 together: each is fetched (hash-checked,
+ * {@link ArtifactFetcher}) and loaded ({@link ProvingPipeline.Factory#load}) once, on the first job that needs it,
+ * and stays resident for every later job. Both hashes make the key because a pipeline is both: circuits that share
+ * a zkey but not a wasm are different programs, and one's wasm must never compute another's witnesses (keyed by the
+ * zkey alone, whichever circuit was proved first lent its wasm to every circuit sharing its zkey). Thread-safe:
+ * concurrent first jobs of one circuit load it once.
  */
 final class ResidentCircuits implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ResidentCircuits.class);
@@ -32,17 +35,18 @@ final class ResidentCircuits implements AutoCloseable {
      * cannot be fetched (worth retrying), anything else when the circuit cannot be loaded.
      */
     ProvingPipeline pipeline(Circuit c) throws Exception {
-        ProvingPipeline p = loaded.get(c.getZkeySha256());
+        String key = c.getZkeySha256() + "/" + c.getWasmSha256();
+        ProvingPipeline p = loaded.get(key);
         if (p != null) return p;
         synchronized (loaded) {
-            p = loaded.get(c.getZkeySha256());
+            p = loaded.get(key);
             if (p != null) return p;
             var files = new ProvingPipeline.CircuitFiles(c.getName(), fetcher.get(c.getZkeySha256()), fetcher.get(c.getWasmSha256()),
                     c.getVkeySha256().isEmpty() ? null : fetcher.get(c.getVkeySha256()));
             long t0 = System.nanoTime();
             p = factory.load(files);
             log.info("circuit {} loaded in {} ms", c.getName(), (System.nanoTime() - t0) / 1_000_000);
-            loaded.put(c.getZkeySha256(), p);
+            loaded.put(key, p);
             return p;
         }
     }

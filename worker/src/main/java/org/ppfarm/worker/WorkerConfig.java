@@ -44,7 +44,8 @@ public final class WorkerConfig extends AbstractConfig {
                             + "joins no cluster, and jobs and results travel through Kafka only.")
             .define(WORKER_ID, Type.STRING, "", Importance.LOW, "This worker's name in results and logs; empty: worker-<random>.")
             .define(COORDINATOR_ADDRESS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-                    "host:port of a coordinator's gRPC API, from which circuit artifacts are fetched by SHA-256.")
+                    "host:port of a coordinator's Artifacts service (its cluster.host and artifacts.port, not the "
+                            + "clients' gRPC API), from which circuit artifacts are fetched by SHA-256.")
             .define(CONCURRENCY, Type.INT, 1, Range.between(1, 1024), Importance.HIGH,
                     "Jobs proved at once. The CPU prover already uses every core for one proof; more overlaps witness "
                             + "computation with proving.")

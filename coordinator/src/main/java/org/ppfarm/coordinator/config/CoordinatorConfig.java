@@ -24,6 +24,7 @@ public final class CoordinatorConfig extends AbstractConfig {
     public static final String GRPC_MAX_MESSAGE_BYTES = "grpc.max.message.bytes";
     public static final String CIRCUIT_UPLOAD_MAX_BYTES = "circuit.upload.max.bytes";
     public static final String ARTIFACTS_DIR = "artifacts.dir";
+    public static final String ARTIFACTS_PORT = "artifacts.port";
     public static final String SEAL_PUBLIC_KEY = "seal.public.key";
     public static final String JOBS_PARTITIONING = "jobs.partitioning";
     public static final String JOBS_FINISHED_RETAIN_MS = "jobs.finished.retain.ms";
@@ -52,6 +53,10 @@ public final class CoordinatorConfig extends AbstractConfig {
                     "Largest total size of one RegisterCircuit upload (zkey + wasm + vkey).")
             .define(ARTIFACTS_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Directory of the circuit registry: artifacts stored by SHA-256, circuits by name@version.")
+            .define(ARTIFACTS_PORT, Type.INT, 50052, Range.between(0, 65535), Importance.HIGH,
+                    "Port of the Artifacts service, from which workers fetch circuit artifacts by SHA-256 (their "
+                            + "coordinator.address); bound to cluster.host, the farm's private network, apart from the "
+                            + "clients' gRPC API (it has no authentication yet). 0 picks a free one.")
             .define(SEAL_PUBLIC_KEY, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Workers' X25519 public key (base64, 32 bytes) that job inputs are sealed to (HPKE) before they "
                             + "are written to Kafka.")
@@ -86,6 +91,9 @@ public final class CoordinatorConfig extends AbstractConfig {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(SEAL_PUBLIC_KEY, getString(SEAL_PUBLIC_KEY), "not base64: " + e.getMessage());
         }
+        int artifactsPort = getInt(ARTIFACTS_PORT);
+        if (artifactsPort != 0 && artifactsPort == getInt(GRPC_PORT))
+            throw new ConfigException(ARTIFACTS_PORT, artifactsPort, "must differ from " + GRPC_PORT + ": workers' artifacts are not served to clients");
         FarmConfigs.validateKafka(this);
         FarmConfigs.validateCluster(this);
     }

@@ -3,7 +3,6 @@ package org.ppfarm.coordinator.registry;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
-import org.ppfarm.prover.format.FormatException;
 import org.ppfarm.prover.format.ZkeyFile;
 import org.ppfarm.coordinator.inputs.Identifiers;
 import org.ppfarm.proto.v1.ArtifactKind;
@@ -35,13 +34,16 @@ import java.util.stream.Stream;
 /**
  * The coordinator's circuit registry. Artifacts are content-addressed: stored once under {@code blobs/<sha256>},
  * served to workers by that hash, and referenced by circuits named {@code name@version} (one JSON file each under
- * {@code circuits/}). A name@version is immutable: registering it again with other artifacts is refused. Uploads are
- * written to temporary files while being hashed and become visible only after every declared hash matched.
+ * {@code circuits/}). A name@version is immutable: registering it again with other artifacts (a vkey present or
+ * absent counts) is refused. Uploads are written to temporary files while being hashed and become visible only after
+ * every declared hash matched and the artifacts proved to be one circuit's ({@link ArtifactChecks}).
  *
  * <p>Thread-safe; registrations of distinct circuits may run concurrently.
  */
 public final class CircuitRegistry {
-    private static final Pattern PART = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    /** A name or version: a letter or digit first (no hidden files, no "." or ".."), then letters, digits, '_', '-', '.'. */
+    private static final Pattern PART = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final String PART_RULE = "1-64 characters, a letter or digit first, then letters, digits, '_', '-' or '.'";
     private static final Pattern SHA = Pattern.compile("[0-9a-f]{64}");
 
     private final Path blobs;
@@ -112,10 +114,8 @@ public final class CircuitRegistry {
 
     /** Starts an upload; the header is checked now, the bytes as they arrive, the hashes at {@link Upload#commit()}. */
     public Upload begin(RegisterCircuitHeader h) throws RegistrationException {
-        if (!PART.matcher(h.getName()).matches())
-            throw new RegistrationException("name " + Identifiers.quote(h.getName()) + ": 1-64 letters, digits, '_', '-' or '.'");
-        if (!PART.matcher(h.getVersion()).matches())
-            throw new RegistrationException("version " + Identifiers.quote(h.getVersion()) + ": 1-64 letters, digits, '_', '-' or '.'");
+        if (!PART.matcher(h.getName()).matches()) throw new RegistrationException("name: " + PART_RULE);
+        if (!PART.matcher(h.getVersion()).matches()) throw new RegistrationException("version: " + PART_RULE);
         checkSha("zkey_sha256", h.getZkeySha256(), false);
         checkSha("wasm_sha256", h.getWasmSha256(), false);
         checkSha("vkey_sha256", h.getVkeySha256(), true);
@@ -193,16 +193,13 @@ public final class CircuitRegistry {
             }
             String name = header.getName() + "@" + header.getVersion();
             Part zkey = parts.get(ArtifactKind.ARTIFACT_KIND_ZKEY);
-            ZkeyFile.Header zh;
-            try {
-                zh = ZkeyFile.readHeader("zkey", zkey.tmp);
-            } catch (FormatException e) {
-                throw new RegistrationException(e.getMessage());
-            }
+            Part vkey = parts.get(ArtifactKind.ARTIFACT_KIND_VKEY);
+            ZkeyFile.Header zh = ArtifactChecks.check(zkey.tmp, parts.get(ArtifactKind.ARTIFACT_KIND_WASM).tmp, vkey == null ? null : vkey.tmp);
             synchronized (CircuitRegistry.this) {
                 Circuit existing = byName.get(name);
                 if (existing != null) {
-                    if (existing.getZkeySha256().equals(header.getZkeySha256()) && existing.getWasmSha256().equals(header.getWasmSha256()))
+                    if (existing.getZkeySha256().equals(header.getZkeySha256()) && existing.getWasmSha256().equals(header.getWasmSha256())
+                            && existing.getVkeySha256().equals(header.getVkeySha256()))
                         return existing; // the same upload again: idempotent
                     throw new RegistrationException("circuit " + name + " is already registered with other artifacts; register a new version");
                 }

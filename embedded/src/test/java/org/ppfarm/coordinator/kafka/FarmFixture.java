@@ -40,6 +40,7 @@ public final class FarmFixture implements AutoCloseable {
         p.put(CoordinatorConfig.ARTIFACTS_DIR, artifactsDir.toString());
         p.put(CoordinatorConfig.SEAL_PUBLIC_KEY, keys.publicKeyBase64());
         p.put(CoordinatorConfig.GRPC_PORT, "0");
+        p.put(CoordinatorConfig.ARTIFACTS_PORT, "0");
         return p;
     }
 

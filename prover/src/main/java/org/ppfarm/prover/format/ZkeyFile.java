@@ -62,6 +62,11 @@ public final class ZkeyFile {
         return BinFile.open(path, "zkey", 1);
     }
 
+    /** As {@link #open(Path)}, errors naming the file {@code source} (a server names an upload by what it is, not by its path). */
+    public static BinFile open(String source, Path path) {
+        return BinFile.open(source, path, "zkey", 1);
+    }
+
     static ProvingKey read(BinFile f) {
         Header h = readHeader(f);
         String src = f.source();
@@ -90,7 +95,11 @@ public final class ZkeyFile {
      * {@code snarkjs zkey export verificationkey} derives it.
      */
     public static VerificationKey readVerificationKey(Path path) {
-        BinFile f = open(path);
+        return readVerificationKey(open(path));
+    }
+
+    /** The verification key embedded in an opened zkey ({@link #open}); as {@link #readVerificationKey(Path)}. */
+    public static VerificationKey readVerificationKey(BinFile f) {
         Header h = readHeader(f);
         long[] ic = readIc(f, h);
         try {
@@ -169,7 +178,7 @@ public final class ZkeyFile {
      * what a registry records of an uploaded key. Errors name the file {@code source}.
      */
     public static Header readHeader(String source, Path path) {
-        return readHeader(BinFile.open(source, path, "zkey", 1));
+        return readHeader(open(source, path));
     }
 
     public static Header readHeader(BinFile f) {
