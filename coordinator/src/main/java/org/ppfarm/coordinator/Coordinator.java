@@ -22,6 +22,7 @@ import org.apache.pekko.cluster.typed.Join;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.coordinator.grpc.ArtifactService;
+import org.ppfarm.coordinator.grpc.MalformedRequests;
 import org.ppfarm.coordinator.grpc.ProverService;
 import org.ppfarm.coordinator.cluster.ResultInbox;
 import org.ppfarm.coordinator.cluster.WorkerDirectory;
@@ -155,20 +156,24 @@ public final class Coordinator implements AutoCloseable {
 
         this.health = new HealthStatusManager();
         int maxMessage = config.getInt(CoordinatorConfig.GRPC_MAX_MESSAGE_BYTES);
-        // services run on the transport threads (no hop to an executor per call); what blocks goes to `blocking`
+        // services run on the transport threads (no hop to an executor per call); what blocks goes to `blocking`;
+        // a request that is not valid protobuf is refused in one log line, not gRPC's UNKNOWN and stack trace; a
+        // connection that has not sent its HTTP/2 preface and settings within the handshake timeout is closed
         this.server = serverBuilder
                 .directExecutor()
                 .maxInboundMessageSize(maxMessage)
-                .addService(new ProverService(submitter, registry, blocking))
-                .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance())
+                .handshakeTimeout(config.getLong(CoordinatorConfig.GRPC_HANDSHAKE_TIMEOUT_MS), TimeUnit.MILLISECONDS)
+                .addService(MalformedRequests.guard(new ProverService(submitter, registry, blocking), maxMessage))
+                .addService(MalformedRequests.guard(health.getHealthService(), maxMessage))
+                .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance(), maxMessage))
                 .build().start();
         // a request is one hash; the artifacts go out in 1 MiB chunks
         this.artifactsServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.getString(CoordinatorConfig.CLUSTER_HOST),
                         config.getInt(CoordinatorConfig.ARTIFACTS_PORT)))
                 .directExecutor()
                 .maxInboundMessageSize(4096)
-                .addService(new ArtifactService(registry, blocking))
+                .handshakeTimeout(config.getLong(CoordinatorConfig.GRPC_HANDSHAKE_TIMEOUT_MS), TimeUnit.MILLISECONDS)
+                .addService(MalformedRequests.guard(new ArtifactService(registry, blocking), 4096))
                 .build().start();
         health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
         log.info("coordinator {} serving on port {} (artifacts for workers on port {}) after {} ms", id, server.getPort(),

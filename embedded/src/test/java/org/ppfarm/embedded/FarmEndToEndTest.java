@@ -10,6 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ppfarm.coordinator.Coordinator;
+import org.ppfarm.coordinator.grpc.ClientMessages;
 import org.ppfarm.client.FarmClient;
 import org.ppfarm.coordinator.kafka.FarmFixture;
 import org.ppfarm.broker.TestBroker;
@@ -202,6 +203,26 @@ class FarmEndToEndTest {
         // the same worker proves the next job
         assertVerifiesWithSnarkjs(client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(2))),
                 Artifacts.commitmentVkey());
+    }
+
+    /**
+     * Issue 13, finding 7: a job the circuit rejects comes back naming the circuit and the signal. Before, the
+     * witness calculator was named by its file, so every such message began with the worker's cache path
+     * ({@code /tmp/.../worker-cache/<sha>: input: ...}), and a missing input was not named (a worker has no .sym file).
+     */
+    @Test
+    void jobErrorsNameTheCircuitAndTheSignalNeverTheWorkersFiles() {
+        Map<String, String[]> cases = Map.of(
+                "{\"value\":\"1\",\"nullifier\":\"3\",\"secret\":\"4\"}", new String[] {"label", "missing"},
+                "{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"secret\":\"4\",\"bogus\":\"5\"}", new String[] {"bogus", "not an input"},
+                "{\"value\":\"1\",\"label\":[\"2\",\"3\"],\"nullifier\":\"3\",\"secret\":\"4\"}", new String[] {"label", "expects 1"});
+        for (var c : cases.entrySet()) {
+            var e = assertThrows(StatusRuntimeException.class, () -> client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS)
+                    .prove(commitment(c.getKey())));
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
+            ClientMessages.assertClean(e.getStatus().getDescription(), c.getValue());
+            assertTrue(e.getStatus().getDescription().contains("commitment@1.0.2"), e.getStatus().getDescription());
+        }
     }
 
     @Test

@@ -6,6 +6,8 @@ import org.ppfarm.farm.Sha256;
 import org.ppfarm.proto.v1.ArtifactData;
 import org.ppfarm.proto.v1.ArtifactsGrpc;
 import org.ppfarm.proto.v1.FetchArtifactRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  * before first use. Thread-safe; concurrent requests for one hash fetch it once.
  */
 public final class ArtifactFetcher {
+    private static final Logger log = LoggerFactory.getLogger(ArtifactFetcher.class);
     private final ArtifactsGrpc.ArtifactsBlockingStub stub;
     private final Path dir;
     private final ConcurrentHashMap<String, Path> verified = new ConcurrentHashMap<>();
@@ -76,9 +79,11 @@ public final class ArtifactFetcher {
                 throw new ArtifactException("artifact " + sha256 + ": received bytes hash to " + actual + "; refused");
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (StatusRuntimeException e) {
-            throw new ArtifactException("artifact " + sha256 + ": coordinator answered " + e.getStatus());
-        } catch (IOException e) {
-            throw new ArtifactException("artifact " + sha256 + ": " + e.getMessage());
+            throw new ArtifactException("artifact " + sha256 + ": the coordinator answered " + e.getStatus().getCode()
+                    + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
+        } catch (IOException e) { // its message names this worker's cache files: for the log, not the job's error
+            log.warn("artifact {}: {}", sha256, e.toString());
+            throw new ArtifactException("artifact " + sha256 + ": cannot be stored in the worker's cache");
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         } finally {

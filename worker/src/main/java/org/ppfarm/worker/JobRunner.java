@@ -10,6 +10,7 @@ import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.ProofResult;
 import org.ppfarm.proto.v1.StageTimings;
+import org.ppfarm.prover.PpfarmException;
 import org.ppfarm.worker.pipeline.ProvingPipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,7 +99,7 @@ final class JobRunner {
         try {
             job = JobRecord.parseFrom(r.value());
         } catch (Exception e) {
-            return publish(events.failed(r.key(), Status.Code.INVALID_ARGUMENT, "unreadable job record: " + e.getMessage()));
+            return publish(events.failed(r.key(), Status.Code.INVALID_ARGUMENT, "unreadable job record (not a ppfarm.v1.JobRecord)"));
         }
         String jobId = job.getJobId();
         if (finishedJobs.contains(jobId)) { metrics.skipped(); return SETTLED; }
@@ -121,8 +122,11 @@ final class JobRunner {
             if (n < ARTIFACT_ATTEMPTS) { Thread.sleep(1000L * n); return RETRY; }
             return finish(null, events.failed(jobId, Status.Code.UNAVAILABLE, e.getMessage()), job);
         } catch (Exception e) {
-            return finish(null, events.failed(jobId, Status.Code.FAILED_PRECONDITION,
-                    "circuit " + job.getCircuit().getName() + " cannot be loaded: " + e.getMessage()), job);
+            // a typed error names the circuit and what is wrong with it; anything else (an I/O error naming this
+            // worker's files, a library's exception) stays in the worker's log
+            if (!(e instanceof PpfarmException)) log.warn("job {}: circuit {} cannot be loaded: {}", jobId, job.getCircuit().getName(), e.toString());
+            return finish(null, events.failed(jobId, Status.Code.FAILED_PRECONDITION, "circuit " + job.getCircuit().getName()
+                    + " cannot be loaded" + (e instanceof PpfarmException ? ": " + e.getMessage() : " (the worker's log has the details)")), job);
         }
 
         RunningReport running = new RunningReport(jobId, startMillis);
@@ -142,8 +146,8 @@ final class JobRunner {
         } catch (Exception e) {
             log.error("job {}: proving failed: {}", jobId, e.toString());
             metrics.failed("internal");
-            return finish(running, events.failed(jobId, Status.Code.INTERNAL, "proving failed: " + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage())), job);
+            return finish(running, events.failed(jobId, Status.Code.INTERNAL, "circuit " + job.getCircuit().getName()
+                    + ": proving failed (internal error; the worker's log has the details)"), job);
         } finally {
             InputSeal.zeroize(input);
         }

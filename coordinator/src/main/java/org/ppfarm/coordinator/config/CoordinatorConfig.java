@@ -22,6 +22,7 @@ public final class CoordinatorConfig extends AbstractConfig {
     public static final String GRPC_HOST = "grpc.host";
     public static final String GRPC_PORT = "grpc.port";
     public static final String GRPC_MAX_MESSAGE_BYTES = "grpc.max.message.bytes";
+    public static final String GRPC_HANDSHAKE_TIMEOUT_MS = "grpc.handshake.timeout.ms";
     public static final String CIRCUIT_UPLOAD_MAX_BYTES = "circuit.upload.max.bytes";
     public static final String ARTIFACTS_DIR = "artifacts.dir";
     public static final String ARTIFACTS_PORT = "artifacts.port";
@@ -46,9 +47,13 @@ public final class CoordinatorConfig extends AbstractConfig {
             .define(GRPC_PORT, Type.INT, 50051, Range.between(0, 65535), Importance.HIGH,
                     "gRPC API port; 0 picks a free one.")
             .define(GRPC_MAX_MESSAGE_BYTES, Type.INT, 16 << 20, Range.between(1024, Integer.MAX_VALUE), Importance.MEDIUM,
-                    "Largest gRPC request accepted; a larger one fails with RESOURCE_EXHAUSTED naming the limit. "
-                            + "A job's record, its input sealed, must also fit the jobs topics' max.message.bytes (Kafka's "
-                            + "default: about 1 MB; a withdraw witness (.wtns) is about 1.2 MB), else RESOURCE_EXHAUSTED too.")
+                    "Largest gRPC request accepted, a compressed one counted decompressed; a larger one fails with "
+                            + "RESOURCE_EXHAUSTED naming the limit. A job's record, its input sealed, must also fit the jobs "
+                            + "topics' max.message.bytes (Kafka's default: about 1 MB; a withdraw witness (.wtns) is about "
+                            + "1.2 MB), else RESOURCE_EXHAUSTED too.")
+            .define(GRPC_HANDSHAKE_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
+                    "A new gRPC connection that has not sent its HTTP/2 preface and settings within this time is closed "
+                            + "(gRPC's own default, 2 minutes, lets a client hold many idle sockets open).")
             .define(CIRCUIT_UPLOAD_MAX_BYTES, Type.LONG, 2L << 30, Range.atLeast(1), Importance.MEDIUM,
                     "Largest total size of one RegisterCircuit upload (zkey + wasm + vkey).")
             .define(ARTIFACTS_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,

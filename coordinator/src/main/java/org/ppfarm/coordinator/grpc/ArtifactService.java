@@ -8,6 +8,8 @@ import org.ppfarm.coordinator.registry.CircuitRegistry;
 import org.ppfarm.proto.v1.ArtifactData;
 import org.ppfarm.proto.v1.ArtifactsGrpc;
 import org.ppfarm.proto.v1.FetchArtifactRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,6 +22,7 @@ import java.util.concurrent.Executor;
  * mismatch, so this service is not trusted for integrity.
  */
 public final class ArtifactService extends ArtifactsGrpc.ArtifactsImplBase {
+    private static final Logger log = LoggerFactory.getLogger(ArtifactService.class);
     private static final int CHUNK = 1 << 20;
     private final CircuitRegistry registry;
     private final Executor blocking;
@@ -54,8 +57,10 @@ public final class ArtifactService extends ArtifactsGrpc.ArtifactsImplBase {
                 out.onNext(b.build());
             }
             out.onCompleted();
-        } catch (IOException e) {
-            out.onError(Status.INTERNAL.withDescription("artifact " + request.getSha256() + ": " + e.getMessage()).asRuntimeException());
+        } catch (IOException e) { // the message names the registry's files: for the log, not the client
+            log.warn("artifact {}: cannot be read: {}", request.getSha256(), e.toString());
+            out.onError(Status.INTERNAL.withDescription("artifact " + request.getSha256() + ": cannot be read from the registry")
+                    .asRuntimeException());
         }
     }
 }

@@ -101,9 +101,9 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         }
         List<CompletableFuture<JobSubmitter.Submitted>> submitted = jobs.submitAll(request.getJobsList(), grpcDeadlineMillis(), listeners);
         if (wait) call.setOnCancelHandler(() -> {
-            for (int i = 0; i < n; i++) {
-                JobSubmitter.Submitted s = submitted.get(i).getNow(null);
-                if (s != null) jobs.unwatch(s.jobId(), listeners.get(i));
+            for (int i = 0; i < n; i++) { // a refused job (completed exceptionally) has no listener to remove
+                CompletableFuture<JobSubmitter.Submitted> f = submitted.get(i);
+                if (f.isDone() && !f.isCompletedExceptionally()) jobs.unwatch(f.join().jobId(), listeners.get(i));
             }
         });
         // a refused job has nothing to wait for; an accepted one, with wait_for_results, its terminal state

@@ -10,15 +10,19 @@ import org.ppfarm.proto.v1.Job;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+
 /**
  * The single place where the core's typed errors become gRPC statuses:
  * unknown circuit → NOT_FOUND; refused input or upload → INVALID_ARGUMENT; a name@version taken by other artifacts,
  * or an idempotency key by another request → ALREADY_EXISTS; a job record larger than Kafka takes →
  * RESOURCE_EXHAUSTED; a passed deadline → DEADLINE_EXCEEDED; Kafka unreachable → UNAVAILABLE; anything else →
- * INTERNAL (logged, with no input in the message).
+ * INTERNAL. An INTERNAL answer says only that: the exception (its class, message, the paths and library details it may hold)
+ * goes to the coordinator's log, rate-limited, since a client that found a bug could otherwise flood the log with it.
  */
 public final class Statuses {
     private static final Logger log = LoggerFactory.getLogger(Statuses.class);
+    private static final RateLimitedLog internal = new RateLimitedLog(log, Duration.ofSeconds(10));
 
     private Statuses() {}
 
@@ -38,8 +42,8 @@ public final class Statuses {
             case JobSubmitter.IdempotencyConflictException c -> Status.ALREADY_EXISTS.withDescription(c.getMessage()).asRuntimeException();
             case JobSubmitter.UnsupportedInputException u -> Status.UNIMPLEMENTED.withDescription(u.getMessage()).asRuntimeException();
             default -> {
-                log.error("internal error", e);
-                yield Status.INTERNAL.withDescription("internal error: " + e.getClass().getSimpleName()).asRuntimeException();
+                internal.error("internal error answered to a client", e);
+                yield Status.INTERNAL.withDescription("internal error; the coordinator's log has the details").asRuntimeException();
             }
         };
     }

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
 
 import org.ppfarm.prover.bn254.Field;
 
@@ -24,8 +26,13 @@ public final class InputValidator {
     /** r, the order of BN254's scalar field. */
     private static final BigInteger R = Field.FR.modulus();
     private static final int MAX_DEPTH = 8;
+    /** Digits of r - 1 (decimal, hex): a longer number is too large whatever its value. */
+    private static final int MAX_DECIMAL_DIGITS = 78, MAX_HEX_DIGITS = 64;
+    /** The reader's own limits sit above ours, so that ours, which name the signal, are met first. */
+    private static final int READER_MAX_NUMBER_LENGTH = 1000;
     private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 1).maxNumberLength(100).build())
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 2)
+                    .maxNumberLength(READER_MAX_NUMBER_LENGTH).build())
             .build();
 
     private InputValidator() {}
@@ -49,12 +56,14 @@ public final class InputValidator {
             if (p.nextToken() != null) throw new InvalidInputException("input: trailing data after the JSON object");
             if (signals == 0) throw new InvalidInputException("input: no signals");
             return new Shape(signals, elements);
-        } catch (JsonParseException e) {
+        } catch (JsonParseException e) { // where, not the parser's own words: they quote the input and name its settings
             throw new InvalidInputException("input: malformed JSON at line " + e.getLocation().getLineNr()
-                    + " column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage().split("\n")[0]
-                    .replaceAll("'[^']*'", "'…'"));
+                    + " column " + e.getLocation().getColumnNr() + (e instanceof JsonEOFException ? ": the document ends early" : ""));
+        } catch (StreamConstraintsException e) { // the reader's limits, above the ones checked here (numbers, nesting)
+            throw new InvalidInputException("input: a number of more than " + READER_MAX_NUMBER_LENGTH
+                    + " digits, or a value beyond the JSON reader's limits; field elements have at most " + MAX_DECIMAL_DIGITS + " digits");
         } catch (IOException e) {
-            throw new InvalidInputException("input: unreadable JSON: " + e.getMessage());
+            throw new InvalidInputException("input: unreadable JSON");
         }
     }
 
@@ -62,7 +71,8 @@ public final class InputValidator {
         JsonToken t = p.currentToken();
         switch (t) {
             case START_ARRAY -> {
-                if (depth >= MAX_DEPTH) throw new InvalidInputException("input signal '" + path + "': arrays nested deeper than " + MAX_DEPTH);
+                if (depth >= MAX_DEPTH)
+                    throw new InvalidInputException("input signal '" + path + "': nested too deeply (arrays deeper than " + MAX_DEPTH + " levels)");
                 int n = 0, i = 0, len = path.length();
                 for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
                     path.append('[').append(i++).append(']');
@@ -73,6 +83,10 @@ public final class InputValidator {
                 return n;
             }
             case VALUE_NUMBER_INT -> {
+                if (p.getTextLength() > MAX_DECIMAL_DIGITS) {
+                    if (p.getTextCharacters()[p.getTextOffset()] == '-') throw negative(path);
+                    throw tooLarge(path, MAX_DECIMAL_DIGITS + " decimal digits");
+                }
                 check(p.getBigIntegerValue(), path);
                 return 1;
             }
@@ -87,21 +101,30 @@ public final class InputValidator {
     }
 
     private static BigInteger parse(String s, CharSequence path) throws InvalidInputException {
-        try {
-            String v = s.strip();
-            if (v.startsWith("0x") || v.startsWith("0X")) {
-                if (v.length() == 2 || v.length() > 66) throw new NumberFormatException();
-                return new BigInteger(v.substring(2), 16);
-            }
-            if (v.isEmpty() || v.length() > 78) throw new NumberFormatException();
-            return new BigInteger(v);
-        } catch (NumberFormatException e) {
+        String v = s.strip();
+        boolean hex = v.startsWith("0x") || v.startsWith("0X");
+        boolean signed = !hex && (v.startsWith("-") || v.startsWith("+"));
+        String digits = hex ? v.substring(2) : signed ? v.substring(1) : v;
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9' || hex && (c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')))
             throw new InvalidInputException("input signal '" + path + "': not a decimal or 0x-hex integer");
+        if (digits.length() > (hex ? MAX_HEX_DIGITS : MAX_DECIMAL_DIGITS)) {
+            if (v.startsWith("-")) throw negative(path);
+            throw tooLarge(path, hex ? MAX_HEX_DIGITS + " hex digits" : MAX_DECIMAL_DIGITS + " decimal digits");
         }
+        return hex ? new BigInteger(digits, 16) : new BigInteger(v);
+    }
+
+    private static InvalidInputException tooLarge(CharSequence path, String digits) {
+        return new InvalidInputException("input signal '" + path + "': too large (more than " + digits
+                + "); field elements are 0 ≤ x < r");
+    }
+
+    private static InvalidInputException negative(CharSequence path) {
+        return new InvalidInputException("input signal '" + path + "': negative value; field elements are 0 ≤ x < r");
     }
 
     private static void check(BigInteger v, CharSequence path) throws InvalidInputException {
-        if (v.signum() < 0) throw new InvalidInputException("input signal '" + path + "': negative value; field elements are 0 ≤ x < r");
+        if (v.signum() < 0) throw negative(path);
         if (v.compareTo(R) >= 0) throw new InvalidInputException("input signal '" + path + "': value ≥ r (the BN254 scalar field modulus); refused, not reduced");
     }
 }

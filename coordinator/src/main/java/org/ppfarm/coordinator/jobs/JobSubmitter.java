@@ -160,6 +160,8 @@ public final class JobSubmitter {
             checkFields(req);
             Circuit circuit = registry.resolve(req.getCircuit());
             long now = System.currentTimeMillis();
+            if (req.hasDeadline() && !Timestamps.isValid(req.getDeadline()))
+                throw new InvalidInputException("deadline: not a valid timestamp (seconds in years 0001-9999, nanos 0-999999999)");
             Timestamp deadline = req.hasDeadline() ? req.getDeadline()
                     : callDeadlineMillis > 0 ? Timestamps.fromMillis(callDeadlineMillis) : null;
             if (deadline != null && Timestamps.toMillis(deadline) <= now)

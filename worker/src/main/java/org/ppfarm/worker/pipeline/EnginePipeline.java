@@ -7,6 +7,7 @@ import org.ppfarm.proto.v1.InputKind;
 import org.ppfarm.prover.CpuKernels;
 import org.ppfarm.prover.PpfarmException;
 import org.ppfarm.prover.bn254.Field;
+import org.ppfarm.prover.format.FormatException;
 import org.ppfarm.prover.format.Witness;
 import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.prover.format.ZkeyFile;
@@ -18,7 +19,9 @@ import org.ppfarm.prover.groth16.Verifier;
 import org.ppfarm.witness.WitnessCalculator;
 import org.ppfarm.witness.WitnessException;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Files;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
@@ -84,13 +87,23 @@ public final class EnginePipeline implements ProvingPipeline {
             this.backend = name;
         }
 
+        /**
+         * Loads the circuit's key and witness program. Errors name the circuit, never the cache files it was loaded
+         * from: job errors reach clients, and a worker's paths are none of theirs.
+         */
         @Override
         public ProvingPipeline load(CircuitFiles f) throws Exception {
-            ProvingKey pk = ZkeyFile.read(f.zkey());
+            ProvingKey pk;
+            try {
+                pk = ZkeyFile.read(f.zkey());
+            } catch (FormatException e) {
+                throw new FormatException(f.name() + " zkey", e.where(), problem(e));
+            }
             EnginePipeline p;
             try {
-                p = new EnginePipeline(f.name(), pk, WitnessCalculator.load(f.wasm()), prover);
-            } catch (RuntimeException e) {
+                WitnessCalculator.Options names = WitnessCalculator.Options.defaults().withInputNames(KNOWN_INPUT_NAMES);
+                p = new EnginePipeline(f.name(), pk, WitnessCalculator.load(Files.readAllBytes(f.wasm()), f.name(), names), prover);
+            } catch (RuntimeException | IOException e) {
                 pk.close();
                 throw e;
             }
@@ -119,6 +132,22 @@ public final class EnginePipeline implements ProvingPipeline {
 
         @Override
         public String backend() { return backend; }
+    }
+
+    /**
+     * Input signal names the witness program is probed for (circom puts no names in the wasm, and a worker has no
+     * .sym file): the production 0xbow withdraw and commitment circuits' inputs. A name is known for a circuit only
+     * if its program has an input of that name, so a job missing one is told which (issue 13, finding 7).
+     */
+    static final List<String> KNOWN_INPUT_NAMES = List.of(
+            "withdrawnValue", "stateRoot", "stateTreeDepth", "ASPRoot", "ASPTreeDepth", "context", "label", "existingValue",
+            "existingNullifier", "existingSecret", "newNullifier", "newSecret", "stateSiblings", "stateIndex", "ASPSiblings",
+            "ASPIndex", "value", "nullifier", "secret");
+
+    /** A format error's problem without its source (a path), which the caller names anew. */
+    private static String problem(FormatException e) {
+        String prefix = e.source() + ": " + e.where() + ": ";
+        return e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()).replace(e.source(), "the cached file") : "malformed";
     }
 
     private final String name;
