@@ -62,7 +62,8 @@ class EdgeFuzzTest {
     static TestBroker broker;
     static FarmFixture farm;
     static Coordinator coordinator;
-    static ManagedChannel raw;
+    static ManagedChannel raw, rawArtifacts;
+    static RawCalls.Ports ports;
     static String zkeySha;
 
     @BeforeAll
@@ -75,11 +76,14 @@ class EdgeFuzzTest {
                     .getZkeySha256();
         }
         raw = NettyChannelBuilder.forAddress("127.0.0.1", coordinator.port()).usePlaintext().maxInboundMessageSize(64 << 20).build();
+        rawArtifacts = NettyChannelBuilder.forAddress("127.0.0.1", coordinator.artifactsPort()).usePlaintext().maxInboundMessageSize(64 << 20).build();
+        ports = new RawCalls.Ports(raw, rawArtifacts);
     }
 
     @AfterAll
     static void stop() throws Exception {
         raw.shutdownNow();
+        rawArtifacts.shutdownNow();
         coordinator.close();
         farm.close();
         broker.close();
@@ -125,7 +129,7 @@ class EdgeFuzzTest {
             List<CompletableFuture<Void>> done = new ArrayList<>(n);
             for (Case c : cases) {
                 inFlight.acquire();
-                done.add(RawCalls.call(raw, c.method(), c.bodies(), CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS))
+                done.add(RawCalls.call(ports, c.method(), c.bodies(), CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS))
                         .thenAccept(a -> {
                             String problem = check(c, a);
                             if (problem != null) synchronized (failures) { failures.add(c.describe() + ": " + problem); }

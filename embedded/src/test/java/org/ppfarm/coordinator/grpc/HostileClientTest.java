@@ -47,7 +47,8 @@ class HostileClientTest {
     static FarmFixture farm;
     static Coordinator coordinator;
     static FarmClient client;
-    static ManagedChannel raw;
+    static ManagedChannel raw, rawArtifacts;
+    static RawCalls.Ports ports;
 
     @BeforeAll
     static void start() throws Exception {
@@ -58,11 +59,14 @@ class HostileClientTest {
         client = FarmFixture.client(coordinator);
         client.register("commitment", "1", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
         raw = NettyChannelBuilder.forAddress("127.0.0.1", coordinator.port()).usePlaintext().build();
+        rawArtifacts = NettyChannelBuilder.forAddress("127.0.0.1", coordinator.artifactsPort()).usePlaintext().maxInboundMessageSize(64 << 20).build();
+        ports = new RawCalls.Ports(raw, rawArtifacts);
     }
 
     @AfterAll
     static void stop() throws Exception {
         raw.shutdownNow();
+        rawArtifacts.shutdownNow();
         client.close();
         coordinator.close();
         farm.close();
@@ -81,7 +85,7 @@ class HostileClientTest {
         try (LogCapture logs = new LogCapture()) {
             for (var method : RawCalls.METHODS) {
                 for (byte[] bytes : NOT_PROTOBUF) {
-                    RawCalls.Answer a = RawCalls.call(raw, method, bytes, 10_000);
+                    RawCalls.Answer a = RawCalls.call(ports, method, bytes, 10_000);
                     assertEquals(Status.Code.INVALID_ARGUMENT, a.status().getCode(), method.getFullMethodName() + ": " + a.status());
                     ClientMessages.assertClean(a.status().getDescription(), method.getBareMethodName(), "malformed protobuf");
                 }
@@ -90,7 +94,7 @@ class HostileClientTest {
             // in the same JVM wrote the line less than 10 s ago)
             List<CompletableFuture<RawCalls.Answer>> burst = new ArrayList<>();
             for (int i = 0; i < 300; i++)
-                burst.add(RawCalls.call(raw, RawCalls.METHODS.get(i % RawCalls.METHODS.size()), List.of(NOT_PROTOBUF.get(i % 3)),
+                burst.add(RawCalls.call(ports, RawCalls.METHODS.get(i % RawCalls.METHODS.size()), List.of(NOT_PROTOBUF.get(i % 3)),
                         io.grpc.CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS)));
             for (var f : burst) assertEquals(Status.Code.INVALID_ARGUMENT, f.join().status().getCode());
             long refusals = logs.lines().stream().filter(l -> l.contains("refused a request to")).count();

@@ -25,12 +25,32 @@ import java.util.concurrent.TimeUnit;
 final class RawCalls {
     private RawCalls() {}
 
-    /** Every method a client can call on a coordinator: the Prover service's and the Artifacts service's. */
+    /** Every method a coordinator serves: the Prover service's (clients' port) and the Artifacts service's (artifact port). */
     static final List<MethodDescriptor<?, ?>> METHODS = List.of(ProverGrpc.getSubmitMethod(), ProverGrpc.getSubmitBatchMethod(),
             ProverGrpc.getGetJobMethod(), ProverGrpc.getWatchJobMethod(), ProverGrpc.getCancelJobMethod(), ProverGrpc.getProveMethod(),
             ProverGrpc.getListCircuitsMethod(), ProverGrpc.getRegisterCircuitMethod(), ArtifactsGrpc.getFetchMethod());
 
     record Answer(Status status, List<byte[]> messages, long millis) {}
+
+    /**
+     * Channels to a coordinator's two gRPC ports: the clients' (the Prover service) and the artifact port workers
+     * fetch from (the Artifacts service), each method called on the port that serves it.
+     */
+    record Ports(Channel client, Channel artifacts) {
+        Channel of(MethodDescriptor<?, ?> method) {
+            return ArtifactsGrpc.SERVICE_NAME.equals(method.getServiceName()) ? artifacts : client;
+        }
+    }
+
+    /** {@code method} called on the port of {@code ports} that serves it; see {@link #call(Channel, MethodDescriptor, List, CallOptions)}. */
+    static CompletableFuture<Answer> call(Ports ports, MethodDescriptor<?, ?> method, List<byte[]> messages, CallOptions options) {
+        return call(ports.of(method), method, messages, options);
+    }
+
+    /** As {@link #call(Ports, MethodDescriptor, List, CallOptions)}, one message, waiting at most {@code deadlineMillis}. */
+    static Answer call(Ports ports, MethodDescriptor<?, ?> method, byte[] message, long deadlineMillis) {
+        return call(ports.of(method), method, message, deadlineMillis);
+    }
 
     private static final MethodDescriptor.Marshaller<byte[]> BYTES = new MethodDescriptor.Marshaller<>() {
         @Override public InputStream stream(byte[] value) { return new ByteArrayInputStream(value); }
