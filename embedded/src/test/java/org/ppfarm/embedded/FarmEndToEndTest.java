@@ -23,6 +23,9 @@ import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.SubmitResponse;
 import org.ppfarm.proto.v1.WatchJobRequest;
 import org.ppfarm.testkit.Artifacts;
+import java.nio.file.Files;
+import org.junit.jupiter.api.io.TempDir;
+import org.ppfarm.testkit.Snarkjs;
 import org.ppfarm.testkit.Eventually;
 import org.ppfarm.testkit.Node;
 import org.ppfarm.testkit.ZeroXBowInputs;
@@ -286,6 +289,22 @@ class FarmEndToEndTest {
         assertVerifiesWithSnarkjs(job, Artifacts.withdrawVkey());
         assertEquals(c.publicSignals(), PublicSignals.parseJson(job.getResult().getPublicJson(), "public").toJson().lines()
                 .map(String::strip).filter(l -> l.startsWith("\"")).map(l -> l.replaceAll("[\",]", "")).toList());
+    }
+
+    /**
+     * A withdraw witness made by snarkjs (.wtns, ~1.2 MB: over Kafka's default record limit of ~1 MB, which refused it
+     * before) is proved through the farm: the farm creates its jobs topics with 8 MiB records.
+     */
+    @Test
+    void withdrawWitnessOverAMegabyteIsProved(@TempDir Path dir) throws Exception {
+        ZeroXBowInputs.Case c = ZeroXBowInputs.withdrawCases(700, 1, 5, 3, false).getFirst();
+        Path wtns = dir.resolve("withdraw.wtns");
+        Snarkjs.wtnsCalculate(Artifacts.withdrawWasm(), Files.writeString(dir.resolve("input.json"), c.input()), wtns);
+        byte[] bytes = Files.readAllBytes(wtns);
+        assertTrue(bytes.length > 1_048_588, "a withdraw .wtns is larger than Kafka's default max.message.bytes: " + bytes.length);
+        Job job = client.blocking().withDeadlineAfter(300, TimeUnit.SECONDS).prove(SubmitRequest.newBuilder()
+                .setCircuit(CircuitRef.newBuilder().setName("withdraw")).setWtns(com.google.protobuf.ByteString.copyFrom(bytes)).build());
+        assertVerifiesWithSnarkjs(job, Artifacts.withdrawVkey());
     }
 
     @Test

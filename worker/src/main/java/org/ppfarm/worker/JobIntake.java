@@ -81,7 +81,7 @@ final class JobIntake {
         c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(200, settings.sessionTimeoutMs() / 5));
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, settings.maxPollIntervalMs());
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
-        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
+        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FarmTopics.JOB_RECORD_MAX_BYTES);
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = Thread.ofPlatform().name(workerId + "-consumer").unstarted(this::consumeLoop);
     }

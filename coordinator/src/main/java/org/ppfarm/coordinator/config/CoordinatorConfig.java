@@ -49,8 +49,8 @@ public final class CoordinatorConfig extends AbstractConfig {
             .define(GRPC_MAX_MESSAGE_BYTES, Type.INT, 16 << 20, Range.between(1024, Integer.MAX_VALUE), Importance.MEDIUM,
                     "Largest gRPC request accepted, a compressed one counted decompressed; a larger one fails with "
                             + "RESOURCE_EXHAUSTED naming the limit. A job's record, its input sealed, must also fit the jobs "
-                            + "topics' max.message.bytes (Kafka's default: about 1 MB; a withdraw witness (.wtns) is about "
-                            + "1.2 MB), else RESOURCE_EXHAUSTED too.")
+                            + "topics' max.message.bytes (8 MiB on topics the farm creates; a withdraw witness (.wtns) is "
+                            + "about 1.2 MB), else RESOURCE_EXHAUSTED too.")
             .define(GRPC_HANDSHAKE_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
                     "A new gRPC connection that has not sent its HTTP/2 preface and settings within this time is closed "
                             + "(gRPC's own default, 2 minutes, lets a client hold many idle sockets open).")

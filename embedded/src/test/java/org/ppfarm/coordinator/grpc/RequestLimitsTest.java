@@ -9,6 +9,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.ppfarm.broker.TestBroker;
 import org.ppfarm.client.FarmClient;
 import org.ppfarm.coordinator.Coordinator;
+import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.coordinator.kafka.FarmFixture;
 import org.ppfarm.proto.v1.CancelJobRequest;
@@ -74,16 +75,16 @@ class RequestLimitsTest {
     }
 
     /**
-     * Finding 2: a 2 MB input passes the gRPC limit but not the jobs topic's. It was tracked (and could be offered)
+     * Finding 2: a 9 MB input passes the gRPC limit (16 MiB) but not the jobs topic's (8 MiB as the farm creates it). It was tracked (and could be offered)
      * before Kafka refused it, answered UNAVAILABLE, and its key then named a job stuck QUEUED. Now it is refused
      * before anything is kept, naming the limit, and the key stays free.
      */
     @Test
     void inputTooLargeForTheJobsTopicIsResourceExhaustedAndLeavesNoTrace() {
-        StringBuilder big = new StringBuilder(2_100_000).append("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"secret\":\"4\",\"pad\":[\"1\"");
-        while (big.length() < 2_000_000) big.append(",\"1\"");
+        StringBuilder big = new StringBuilder(9_100_000).append("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"secret\":\"4\",\"pad\":[\"1\"");
+        while (big.length() < 9_000_000) big.append(",\"1\"");
         SubmitRequest tooLarge = commitment(big.append("]}").toString()).setIdempotencyKey("big-1").build();
-        String limit = Integer.toString(1048588 - 256); // Kafka's default max.message.bytes less its framing
+        String limit = Integer.toString(FarmTopics.JOB_RECORD_MAX_BYTES - 256); // the jobs topics' max.message.bytes less Kafka's framing
         for (int attempt = 0; attempt < 2; attempt++) { // a retry is refused the same way, not answered with a ghost
             String m = refused(Status.Code.RESOURCE_EXHAUSTED, () -> prompt().submit(tooLarge));
             assertTrue(m.startsWith("input_json: ") && m.contains(limit + " bytes") && m.contains("max.message.bytes"), m);

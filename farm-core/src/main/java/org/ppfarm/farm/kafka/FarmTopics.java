@@ -28,6 +28,13 @@ import java.util.concurrent.ExecutionException;
  * </ul>
  */
 public record FarmTopics(String prefix) {
+    /**
+     * {@code max.message.bytes} of the jobs topics the farm creates: 8 MiB, so a job's record holds a withdraw
+     * {@code .wtns} (~1.2 MB, over Kafka's default of ~1 MB) with room to spare. Workers fetch up to this much per
+     * partition. Topics that already exist keep their own setting; coordinators read it at start and refuse larger jobs.
+     */
+    public static final int JOB_RECORD_MAX_BYTES = 8 << 20;
+
     /** State-record header: the job's status as its proto enum number in decimal ASCII. */
     public static final String STATUS_HEADER = "ppfarm-status";
     /** State-record header: the writer's incarnation (unique per coordinator start), so a writer can skip its echo. */
@@ -63,7 +70,9 @@ public record FarmTopics(String prefix) {
     /** Creates whichever of the topics do not exist yet. */
     public void ensure(Admin admin, int partitions, short replication) {
         List<NewTopic> topics = new ArrayList<>();
-        for (String t : jobTopics()) topics.add(new NewTopic(t, partitions, replication));
+        for (String t : jobTopics())
+            topics.add(new NewTopic(t, partitions, replication).configs(Map.of(
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(JOB_RECORD_MAX_BYTES))));
         topics.add(new NewTopic(events(), partitions, replication));
         topics.add(new NewTopic(state(), partitions, replication).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
