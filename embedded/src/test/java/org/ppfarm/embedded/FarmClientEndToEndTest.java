@@ -15,7 +15,6 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.ppfarm.broker.TestBroker;
 import org.ppfarm.client.FarmClient;
 import org.ppfarm.client.FarmException;
 import org.ppfarm.client.RetryPolicy;
@@ -29,7 +28,6 @@ import org.ppfarm.proto.v1.SubmitBatchResult;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.SubmitResponse;
 import org.ppfarm.testkit.Artifacts;
-import org.ppfarm.worker.Worker;
 
 import java.time.Duration;
 import java.util.List;
@@ -50,21 +48,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * submission whose answer was lost and is then retried makes one job, not two.
  */
 class FarmClientEndToEndTest {
-    static OneWorkerFarm f;
-    static TestBroker broker;
-    static FarmFixture farm;
-    static Coordinator coordinator;
-    static Worker worker;
-    static FarmClient client;
+    static OneWorkerFarm live;
 
     @BeforeAll
     static void start() throws Exception {
-        f = OneWorkerFarm.start(false);
-        broker = f.broker; farm = f.farm; coordinator = f.coordinator; client = f.client; worker = f.worker;
+        live = OneWorkerFarm.start(false);
     }
 
     @AfterAll
-    static void stop() throws Exception { f.close(); }
+    static void stop() throws Exception { live.close(); }
 
     static SubmitRequest commitment(long i) {
         return FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(5000 + i));
@@ -106,35 +98,35 @@ class FarmClientEndToEndTest {
     }
 
     static ManagedChannel channel() {
-        return NettyChannelBuilder.forTarget("127.0.0.1:" + coordinator.port()).usePlaintext().build();
+        return NettyChannelBuilder.forTarget("127.0.0.1:" + live.coordinator.port()).usePlaintext().build();
     }
 
     @Test
     void submitGetAndWatchFollowAJobToItsProof() throws Exception {
-        SubmitResponse s = client.submit(commitment(1));
+        SubmitResponse s = live.client.submit(commitment(1));
         assertFalse(s.getExisting());
         List<Job> states;
-        try (var watch = client.watch(s.getJobId())) {
+        try (var watch = live.client.watch(s.getJobId())) {
             states = watch.toList();
         }
         assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, states.getLast().getStatus(), states.toString());
         assertEquals(states.size(), states.stream().distinct().count(), "no state twice: " + states);
-        Job job = client.get(s.getJobId());
+        Job job = live.client.get(s.getJobId());
         FarmEndToEndTest.assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
         assertTrue(job.getIdempotencyKey().startsWith("ppfarm-"), "the client keyed the submission: " + job.getIdempotencyKey());
-        assertEquals(job, client.cancel(s.getJobId()), "cancelling a finished job returns it unchanged");
+        assertEquals(job, live.client.cancel(s.getJobId()), "cancelling a finished job returns it unchanged");
     }
 
     @Test
     void proveReturnsTheVerifiedProof() throws Exception {
-        Job job = client.prove(commitment(2), Duration.ofMinutes(2));
+        Job job = live.client.prove(commitment(2), Duration.ofMinutes(2));
         FarmEndToEndTest.assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
     }
 
     @Test
     void aBatchIsAnsweredJobByJobWithTheirResults() throws Exception {
         SubmitRequest unknown = SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("nosuch")).setInputJson("{}").build();
-        SubmitBatchResponse r = client.submitBatch(List.of(commitment(3), unknown, commitment(4)), true, Duration.ofMinutes(2));
+        SubmitBatchResponse r = live.client.submitBatch(List.of(commitment(3), unknown, commitment(4)), true, Duration.ofMinutes(2));
         assertEquals(3, r.getResultsCount());
         assertEquals(Status.Code.NOT_FOUND.value(), r.getResults(1).getError().getCode());
         for (int i : new int[] {0, 2}) FarmEndToEndTest.assertVerifiesWithSnarkjs(r.getResults(i).getJob(), Artifacts.commitmentVkey());
@@ -143,10 +135,10 @@ class FarmClientEndToEndTest {
     @Test
     void aRefusalIsAFarmExceptionWithTheStatus() {
         SubmitRequest unknown = SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("nosuch")).setInputJson("{}").build();
-        FarmException e = assertThrows(FarmException.class, () -> client.submit(unknown));
+        FarmException e = assertThrows(FarmException.class, () -> live.client.submit(unknown));
         assertEquals(Status.Code.NOT_FOUND, e.code());
         assertTrue(e.refused() && e.getMessage().startsWith("NOT_FOUND: ") && e.getMessage().contains("nosuch"), e.getMessage());
-        assertEquals(Status.Code.NOT_FOUND, assertThrows(FarmException.class, () -> client.get("no-such-job")).code());
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(FarmException.class, () -> live.client.get("no-such-job")).code());
     }
 
     @Test
@@ -157,10 +149,10 @@ class FarmClientEndToEndTest {
             SubmitResponse s = c.submit(commitment(6));
             assertEquals(List.of("Submit", "Submit", "Submit"), lose.calls);
             assertTrue(s.getExisting(), "the retry found the job the first attempt made");
-            Job job = client.get(s.getJobId());
-            assertEquals(s, client.submit(commitment(6).toBuilder().setIdempotencyKey(job.getIdempotencyKey()).build()),
+            Job job = live.client.get(s.getJobId());
+            assertEquals(s, live.client.submit(commitment(6).toBuilder().setIdempotencyKey(job.getIdempotencyKey()).build()),
                     "the key names this one job");
-            try (var watch = client.watch(s.getJobId())) {
+            try (var watch = live.client.watch(s.getJobId())) {
                 assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, watch.toList().getLast().getStatus());
             }
         } finally {
@@ -177,7 +169,7 @@ class FarmClientEndToEndTest {
                 Job job = c.prove(commitment(7), Duration.ofMinutes(2));
                 assertEquals(List.of("Prove", "Prove"), lose.calls);
                 FarmEndToEndTest.assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
-                assertTrue(client.submit(commitment(7).toBuilder().setIdempotencyKey(job.getIdempotencyKey()).build()).getExisting());
+                assertTrue(live.client.submit(commitment(7).toBuilder().setIdempotencyKey(job.getIdempotencyKey()).build()).getExisting());
             }
             lose = new LoseAnswers(1);
             try (FarmClient c = losing(ch, lose)) {
@@ -206,7 +198,7 @@ class FarmClientEndToEndTest {
     @Test
     void aQueuedJobIsCancelled() throws Exception {
         // a second farm (its own topics) with no worker: its jobs stay queued until cancelled
-        try (FarmFixture idle = new FarmFixture(broker)) {
+        try (FarmFixture idle = new FarmFixture(live.broker)) {
             Coordinator c = idle.startCoordinator(Map.of());
             try (FarmClient fc = FarmFixture.client(c)) {
                 fc.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());

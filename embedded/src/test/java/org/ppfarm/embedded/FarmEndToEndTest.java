@@ -1,6 +1,5 @@
 package org.ppfarm.embedded;
 
-import org.ppfarm.worker.Worker;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import org.apache.kafka.clients.admin.Admin;
@@ -13,7 +12,6 @@ import org.ppfarm.coordinator.Coordinator;
 import org.ppfarm.coordinator.grpc.ClientMessages;
 import org.ppfarm.client.FarmClient;
 import org.ppfarm.coordinator.kafka.FarmFixture;
-import org.ppfarm.broker.TestBroker;
 import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.proto.v1.CircuitRef;
 import org.ppfarm.proto.v1.GetJobRequest;
@@ -54,21 +52,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * gRPC → coordinator → Kafka (real broker) → worker → Kafka → coordinator → gRPC, with real proofs checked by snarkjs.
  */
 class FarmEndToEndTest {
-    static OneWorkerFarm f;
-    static TestBroker broker;
-    static FarmFixture farm;
-    static Coordinator coordinator;
-    static Worker worker;
-    static FarmClient client;
+    static OneWorkerFarm live;
 
     @BeforeAll
     static void start() throws Exception {
-        f = OneWorkerFarm.start(true);
-        broker = f.broker; farm = f.farm; coordinator = f.coordinator; client = f.client; worker = f.worker;
+        live = OneWorkerFarm.start(true);
     }
 
     @AfterAll
-    static void stop() throws Exception { f.close(); }
+    static void stop() throws Exception { live.close(); }
 
     static String commitmentInput(long i) {
         return "{\"value\":\"" + (1000 + i) + "\",\"label\":\"" + (77 + i) + "\",\"nullifier\":\"" + (123456789 + i)
@@ -94,14 +86,14 @@ class FarmEndToEndTest {
 
     @Test
     void proveReturnsAProofSnarkjsAccepts() throws Exception {
-        Job job = client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(0)));
+        Job job = live.client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(0)));
         assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
         assertEquals("w1", job.getResult().getWorkerId());
         // cpu-kernels is on the worker's class path and its library is built here: the native CPU kernels
         assertEquals("cpu-native", job.getResult().getBackend());
         assertTrue(job.getResult().getTimings().getProveMicros() > 0);
         assertEquals(1, job.getAttempts());
-        assertEquals(job, client.blocking().getJob(GetJobRequest.newBuilder().setJobId(job.getJobId()).build()));
+        assertEquals(job, live.client.blocking().getJob(GetJobRequest.newBuilder().setJobId(job.getJobId()).build()));
     }
 
     /**
@@ -111,13 +103,13 @@ class FarmEndToEndTest {
      */
     @Test
     void resultNoticedOverTheClusterIsTheOneMadeDurable() throws Exception {
-        long before = coordinator.resultNotices();
-        Job job = client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(300)));
+        long before = live.coordinator.resultNotices();
+        Job job = live.client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(300)));
         // the notice is sent before the Kafka write, but may still arrive after the client was answered through
         // Kafka (a busy machine delays either hop): wait for it rather than depend on which came first
-        Eventually.await("the result to be told to the coordinator's inbox", Duration.ofSeconds(30), () -> coordinator.resultNotices() > before);
+        Eventually.await("the result to be told to the coordinator's inbox", Duration.ofSeconds(30), () -> live.coordinator.resultNotices() > before);
         assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
-        try (Coordinator second = farm.startCoordinator(Map.of(org.ppfarm.coordinator.config.CoordinatorConfig.COORDINATOR_ID, "second"));
+        try (Coordinator second = live.farm.startCoordinator(Map.of(org.ppfarm.coordinator.config.CoordinatorConfig.COORDINATOR_ID, "second"));
              FarmClient other = FarmFixture.client(second)) {
             Job durable = Eventually.await("the second coordinator to learn the job's result from Kafka", Duration.ofSeconds(30), () -> {
                 try {
@@ -141,33 +133,33 @@ class FarmEndToEndTest {
      */
     @Test
     void jobOfferedToAnIdleWorkerIsProvedOnceAndItsRecordIsSettled() throws Exception {
-        Eventually.await("the worker to tell the coordinator its state", Duration.ofSeconds(30), () -> coordinator.knownWorkers() == 1);
+        Eventually.await("the worker to tell the coordinator its state", Duration.ofSeconds(30), () -> live.coordinator.knownWorkers() == 1);
         awaitRecordsSettled(); // earlier tests' jobs are all done: the worker is idle
-        long offers = coordinator.jobOffers(), taken = worker.offersTaken(), proofs = worker.proofsMade();
+        long offers = live.coordinator.jobOffers(), taken = live.worker.offersTaken(), proofs = live.worker.proofsMade();
         List<Job> jobs = new ArrayList<>();
         // a job may find the worker's idle state not yet told (it is sent on change and every 5 s): prove one job
         // after another until one was offered
         Eventually.await("a job to be offered to the idle worker", Duration.ofSeconds(120), () -> {
-            Job job = client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(400 + jobs.size())));
+            Job job = live.client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(400 + jobs.size())));
             jobs.add(job);
-            return coordinator.jobOffers() > offers;
+            return live.coordinator.jobOffers() > offers;
         });
-        assertEquals(offers + 1, coordinator.jobOffers(), "one job offered: the worker is claimed until it tells a newer state");
-        assertTrue(worker.offersTaken() - taken <= 1, "the worker took at most the one offer made");
+        assertEquals(offers + 1, live.coordinator.jobOffers(), "one job offered: the worker is claimed until it tells a newer state");
+        assertTrue(live.worker.offersTaken() - taken <= 1, "the worker took at most the one offer made");
         for (Job job : jobs) {
             assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
             assertEquals(List.of("w1", 1), List.of(job.getResult().getWorkerId(), job.getAttempts()), job.getJobId());
         }
         awaitRecordsSettled();
-        assertEquals(jobs.size(), worker.proofsMade() - proofs, "each job proved exactly once, the offered one included");
+        assertEquals(jobs.size(), live.worker.proofsMade() - proofs, "each job proved exactly once, the offered one included");
     }
 
     /** Waits until the workers' group has committed every job record (so every job's Kafka copy is settled). */
     static void awaitRecordsSettled() {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            List<String> topics = new FarmTopics(farm.prefix).jobTopics();
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", live.broker.bootstrapServers()))) {
+            List<String> topics = new FarmTopics(live.farm.prefix).jobTopics();
             Eventually.await("the workers' group to commit every job record (records not yet committed)", Duration.ofSeconds(30), () -> {
-                var committed = admin.listConsumerGroupOffsets(farm.prefix + ".workers").partitionsToOffsetAndMetadata().get();
+                var committed = admin.listConsumerGroupOffsets(live.farm.prefix + ".workers").partitionsToOffsetAndMetadata().get();
                 Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
                 for (var t : admin.describeTopics(topics).allTopicNames().get().values())
                     for (var p : t.partitions()) latest.put(new TopicPartition(t.name(), p.partition()), OffsetSpec.latest());
@@ -183,9 +175,9 @@ class FarmEndToEndTest {
 
     @Test
     void watchSeesTheJobsStatesInOrderEndingSucceeded() {
-        SubmitResponse s = client.blocking().submit(commitment(commitmentInput(1)));
+        SubmitResponse s = live.client.blocking().submit(commitment(commitmentInput(1)));
         List<JobStatus> seen = new ArrayList<>();
-        client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).watchJob(WatchJobRequest.newBuilder().setJobId(s.getJobId()).build())
+        live.client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).watchJob(WatchJobRequest.newBuilder().setJobId(s.getJobId()).build())
                 .forEachRemaining(j -> { if (seen.isEmpty() || seen.getLast() != j.getStatus()) seen.add(j.getStatus()); });
         assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, seen.getLast());
         // in order, each at most once; RUNNING may be missing: a job done within worker.running.report.delay.ms sends
@@ -199,12 +191,12 @@ class FarmEndToEndTest {
     @Test
     void inputTheCircuitRejectsFailsOnceAndTheWorkerGoesOn() throws Exception {
         // well-formed field elements, but the circuit has no signal 'amount' and lacks 'secret'
-        var e = assertThrows(StatusRuntimeException.class, () -> client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS)
+        var e = assertThrows(StatusRuntimeException.class, () -> live.client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS)
                 .prove(commitment("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"amount\":\"4\"}")));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
         assertTrue(e.getStatus().getDescription().startsWith("witness: "), e.getStatus().getDescription());
         // the same worker proves the next job
-        assertVerifiesWithSnarkjs(client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(2))),
+        assertVerifiesWithSnarkjs(live.client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(2))),
                 Artifacts.commitmentVkey());
     }
 
@@ -220,7 +212,7 @@ class FarmEndToEndTest {
                 "{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"secret\":\"4\",\"bogus\":\"5\"}", new String[] {"bogus", "not an input"},
                 "{\"value\":\"1\",\"label\":[\"2\",\"3\"],\"nullifier\":\"3\",\"secret\":\"4\"}", new String[] {"label", "expects 1"});
         for (var c : cases.entrySet()) {
-            var e = assertThrows(StatusRuntimeException.class, () -> client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS)
+            var e = assertThrows(StatusRuntimeException.class, () -> live.client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS)
                     .prove(commitment(c.getKey())));
             assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), e.getStatus().toString());
             ClientMessages.assertClean(e.getStatus().getDescription(), c.getValue());
@@ -234,7 +226,7 @@ class FarmEndToEndTest {
         List<CompletableFuture<Job>> results = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             CompletableFuture<Job> f = new CompletableFuture<>();
-            client.async().withDeadlineAfter(10, TimeUnit.MINUTES).prove(commitment(commitmentInput(1000 + i)), new StreamObserver<>() {
+            live.client.async().withDeadlineAfter(10, TimeUnit.MINUTES).prove(commitment(commitmentInput(1000 + i)), new StreamObserver<>() {
                 @Override public void onNext(Job j) { f.complete(j); }
                 @Override public void onError(Throwable t) { f.completeExceptionally(t); }
                 @Override public void onCompleted() { }
@@ -265,7 +257,7 @@ class FarmEndToEndTest {
                 SubmitRequest.newBuilder(commitment(commitmentInput(3001))).setIdempotencyKey("e2e-batch").build(), // a replay
                 // well-formed, but the circuit has no signal 'amount': refused by the worker, a terminal FAILED result
                 commitment("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"amount\":\"4\"}"));
-        var r = client.submitBatchAsync(batch, true, java.time.Duration.ofSeconds(300)).get(300, TimeUnit.SECONDS).getResultsList();
+        var r = live.client.submitBatchAsync(batch, true, java.time.Duration.ofSeconds(300)).get(300, TimeUnit.SECONDS).getResultsList();
         assertEquals(5, r.size());
         assertEquals(Status.Code.INVALID_ARGUMENT.value(), r.get(1).getError().getCode());
         assertEquals("input signal 'secret': negative value; field elements are 0 ≤ x < r", r.get(1).getError().getMessage());
@@ -284,7 +276,7 @@ class FarmEndToEndTest {
     @Test
     void withdrawRequestIsBuiltCheckedProvedAndVerified() throws Exception {
         ZeroXBowInputs.Case c = ZeroXBowInputs.withdrawCases(500, 1, 7, 4, false).getFirst();
-        Job job = client.blocking().withDeadlineAfter(300, TimeUnit.SECONDS).prove(SubmitRequest.newBuilder()
+        Job job = live.client.blocking().withDeadlineAfter(300, TimeUnit.SECONDS).prove(SubmitRequest.newBuilder()
                 .setCircuit(CircuitRef.newBuilder().setName("withdraw")).setWithdrawRequestJson(c.request()).build());
         assertVerifiesWithSnarkjs(job, Artifacts.withdrawVkey());
         assertEquals(c.publicSignals(), PublicSignals.parseJson(job.getResult().getPublicJson(), "public").toJson().lines()
@@ -302,7 +294,7 @@ class FarmEndToEndTest {
         Snarkjs.wtnsCalculate(Artifacts.withdrawWasm(), Files.writeString(dir.resolve("input.json"), c.input()), wtns);
         byte[] bytes = Files.readAllBytes(wtns);
         assertTrue(bytes.length > 1_048_588, "a withdraw .wtns is larger than Kafka's default max.message.bytes: " + bytes.length);
-        Job job = client.blocking().withDeadlineAfter(300, TimeUnit.SECONDS).prove(SubmitRequest.newBuilder()
+        Job job = live.client.blocking().withDeadlineAfter(300, TimeUnit.SECONDS).prove(SubmitRequest.newBuilder()
                 .setCircuit(CircuitRef.newBuilder().setName("withdraw")).setWtns(com.google.protobuf.ByteString.copyFrom(bytes)).build());
         assertVerifiesWithSnarkjs(job, Artifacts.withdrawVkey());
     }
@@ -311,7 +303,7 @@ class FarmEndToEndTest {
     void impossibleWithdrawalIsRefusedBeforeEnqueueNamingTheField() {
         ZeroXBowInputs.Case c = ZeroXBowInputs.withdrawCases(600, 1, 3, 2, false).getFirst();
         String tooMuch = c.request().replaceFirst("\"withdrawnValue\"\\s*:\\s*\"[0-9]+\"", "\"withdrawnValue\":\"" + "9".repeat(30) + "\"");
-        var e = assertThrows(StatusRuntimeException.class, () -> client.blocking().submit(SubmitRequest.newBuilder()
+        var e = assertThrows(StatusRuntimeException.class, () -> live.client.blocking().submit(SubmitRequest.newBuilder()
                 .setCircuit(CircuitRef.newBuilder().setName("withdraw")).setWithdrawRequestJson(tooMuch).build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().startsWith("withdraw request: ") && e.getStatus().getDescription().contains("withdrawnValue"),
