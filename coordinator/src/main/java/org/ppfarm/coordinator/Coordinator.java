@@ -69,6 +69,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class Coordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
+    /** Largest request on the artifact port: a request is one hash (the artifacts go out in 1 MiB chunks). */
+    private static final int ARTIFACT_REQUEST_MAX_BYTES = 4096;
 
     private final CoordinatorConfig config;
     private final String id;
@@ -167,13 +169,12 @@ public final class Coordinator implements AutoCloseable {
                 .addService(MalformedRequests.guard(health.getHealthService(), maxMessage))
                 .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance(), maxMessage))
                 .build().start();
-        // a request is one hash; the artifacts go out in 1 MiB chunks
         this.artifactsServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.getString(CoordinatorConfig.CLUSTER_HOST),
                         config.getInt(CoordinatorConfig.ARTIFACTS_PORT)))
                 .directExecutor()
-                .maxInboundMessageSize(4096)
+                .maxInboundMessageSize(ARTIFACT_REQUEST_MAX_BYTES)
                 .handshakeTimeout(config.getLong(CoordinatorConfig.GRPC_HANDSHAKE_TIMEOUT_MS), TimeUnit.MILLISECONDS)
-                .addService(MalformedRequests.guard(new ArtifactService(registry, blocking), 4096))
+                .addService(MalformedRequests.guard(new ArtifactService(registry, blocking), ARTIFACT_REQUEST_MAX_BYTES))
                 .build().start();
         health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
         log.info("coordinator {} serving on port {} (artifacts for workers on port {}) after {} ms", id, server.getPort(),

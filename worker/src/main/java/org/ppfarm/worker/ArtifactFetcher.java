@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +37,7 @@ public final class ArtifactFetcher {
 
     /** The local path of the artifact with this hash, fetched if needed. */
     public Path get(String sha256) throws ArtifactException {
-        if (!sha256.matches("[0-9a-f]{64}")) throw new ArtifactException("not a SHA-256: '" + sha256 + "'");
+        if (!Sha256.isHex(sha256)) throw new ArtifactException("not a SHA-256: '" + sha256 + "'");
         Path p = verified.get(sha256);
         if (p != null) return p;
         synchronized (lockFor(sha256)) {
@@ -64,7 +62,7 @@ public final class ArtifactFetcher {
         Path tmp = null;
         try {
             tmp = Files.createTempFile(dir, ".fetch-", ".tmp");
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            MessageDigest md = Sha256.digest();
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 Iterator<ArtifactData> it = stub.withDeadlineAfter(10, TimeUnit.MINUTES)
                         .fetch(FetchArtifactRequest.newBuilder().setSha256(sha256).build());
@@ -74,7 +72,7 @@ public final class ArtifactFetcher {
                     out.write(d);
                 }
             }
-            String actual = HexFormat.of().formatHex(md.digest());
+            String actual = Sha256.hex(md);
             if (!actual.equals(sha256))
                 throw new ArtifactException("artifact " + sha256 + ": received bytes hash to " + actual + "; refused");
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -84,8 +82,6 @@ public final class ArtifactFetcher {
         } catch (IOException e) { // its message names this worker's cache files: for the log, not the job's error
             log.warn("artifact {}: {}", sha256, e.toString());
             throw new ArtifactException("artifact " + sha256 + ": cannot be stored in the worker's cache");
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
         } finally {
             if (tmp != null) try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
         }

@@ -20,7 +20,10 @@ final class ResidentCircuits implements AutoCloseable {
 
     private final ProvingPipeline.Factory factory;
     private final ArtifactFetcher fetcher;
-    private final ConcurrentHashMap<String, ProvingPipeline> loaded = new ConcurrentHashMap<>();
+    /** A circuit as workers tell circuits apart: its proving key and its witness program. */
+    private record Key(String zkeySha256, String wasmSha256) {}
+
+    private final ConcurrentHashMap<Key, ProvingPipeline> loaded = new ConcurrentHashMap<>();
 
     ResidentCircuits(ProvingPipeline.Factory factory, ArtifactFetcher fetcher) {
         this.factory = factory;
@@ -35,7 +38,7 @@ final class ResidentCircuits implements AutoCloseable {
      * cannot be fetched (worth retrying), anything else when the circuit cannot be loaded.
      */
     ProvingPipeline pipeline(Circuit c) throws Exception {
-        String key = c.getZkeySha256() + "/" + c.getWasmSha256();
+        Key key = new Key(c.getZkeySha256(), c.getWasmSha256());
         ProvingPipeline p = loaded.get(key);
         if (p != null) return p;
         synchronized (loaded) {

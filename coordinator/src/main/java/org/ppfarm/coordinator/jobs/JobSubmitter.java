@@ -160,8 +160,6 @@ public final class JobSubmitter {
             checkFields(req);
             Circuit circuit = registry.resolve(req.getCircuit());
             long now = System.currentTimeMillis();
-            if (req.hasDeadline() && !Timestamps.isValid(req.getDeadline()))
-                throw new InvalidInputException("deadline: not a valid timestamp (seconds in years 0001-9999, nanos 0-999999999)");
             Timestamp deadline = req.hasDeadline() ? req.getDeadline()
                     : callDeadlineMillis > 0 ? Timestamps.fromMillis(callDeadlineMillis) : null;
             if (deadline != null && Timestamps.toMillis(deadline) <= now)
@@ -207,10 +205,11 @@ public final class JobSubmitter {
             if (deadline != null) rb.setDeadline(deadline);
             JobRecord record = rb.build();
             // before anything is recorded: Kafka would refuse it only after the job was tracked (and maybe offered)
+            String inputField = inputField(req);
             if (record.getSerializedSize() > log.maxJobRecordBytes())
-                throw new LimitExceededException(inputField(req) + ": the job's record, its input sealed, is " + record.getSerializedSize()
+                throw new LimitExceededException(inputField + ": the job's record, its input sealed, is " + record.getSerializedSize()
                         + " bytes, over the limit of " + log.maxJobRecordBytes() + " bytes per job (what the jobs topic's max.message.bytes leaves for it)");
-            return new Prepared(JobStates.queued(record), record, t0, inputField(req));
+            return new Prepared(JobStates.queued(record), record, t0, inputField);
         } catch (Exception e) {
             metrics.refused(e.getClass().getSimpleName());
             throw e;

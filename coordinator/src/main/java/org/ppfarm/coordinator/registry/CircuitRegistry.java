@@ -5,6 +5,7 @@ import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
 import org.ppfarm.prover.format.ZkeyFile;
 import org.ppfarm.coordinator.inputs.Identifiers;
+import org.ppfarm.farm.Sha256;
 import org.ppfarm.proto.v1.ArtifactKind;
 import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.CircuitRef;
@@ -19,11 +20,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +43,6 @@ public final class CircuitRegistry {
     /** A name or version: a letter or digit first (no hidden files, no "." or ".."), then letters, digits, '_', '-', '.'. */
     private static final Pattern PART = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
     private static final String PART_RULE = "1-64 characters, a letter or digit first, then letters, digits, '_', '-' or '.'";
-    private static final Pattern SHA = Pattern.compile("[0-9a-f]{64}");
 
     private final Path blobs;
     private final Path circuits;
@@ -94,7 +92,7 @@ public final class CircuitRegistry {
 
     /** The stored artifact with this SHA-256, if any. */
     public Optional<Path> blob(String sha256) {
-        if (!SHA.matcher(sha256).matches()) return Optional.empty();
+        if (!Sha256.isHex(sha256)) return Optional.empty();
         Path p = blobs.resolve(sha256);
         return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
     }
@@ -102,8 +100,8 @@ public final class CircuitRegistry {
     /** Registers local files (used by {@code ppfarm up} for the bundled circuits); hashes are computed here. */
     public Circuit registerFiles(String name, String version, Path zkey, Path wasm, Path vkey) throws RegistrationException {
         RegisterCircuitHeader.Builder h = RegisterCircuitHeader.newBuilder().setName(name).setVersion(version)
-                .setZkeySha256(sha256(zkey)).setWasmSha256(sha256(wasm));
-        if (vkey != null) h.setVkeySha256(sha256(vkey));
+                .setZkeySha256(Sha256.of(zkey)).setWasmSha256(Sha256.of(wasm));
+        if (vkey != null) h.setVkeySha256(Sha256.of(vkey));
         try (Upload u = begin(h.build())) {
             u.copy(ArtifactKind.ARTIFACT_KIND_ZKEY, zkey);
             u.copy(ArtifactKind.ARTIFACT_KIND_WASM, wasm);
@@ -124,7 +122,7 @@ public final class CircuitRegistry {
 
     private static void checkSha(String field, String v, boolean optional) throws RegistrationException {
         if (optional && v.isEmpty()) return;
-        if (!SHA.matcher(v).matches()) throw new RegistrationException(field + ": expected 64 lowercase hex digits");
+        if (!Sha256.isHex(v)) throw new RegistrationException(field + ": expected 64 lowercase hex digits");
     }
 
     /** One circuit upload in progress. Not thread-safe (one gRPC stream feeds it). Close discards what is uncommitted. */
@@ -148,7 +146,7 @@ public final class CircuitRegistry {
                 Part p = parts.get(kind);
                 if (p == null) {
                     Path tmp = Files.createTempFile(blobs, ".upload-", ".tmp");
-                    p = new Part(tmp, Files.newOutputStream(tmp), MessageDigest.getInstance("SHA-256"), new long[1]);
+                    p = new Part(tmp, Files.newOutputStream(tmp), Sha256.digest(), new long[1]);
                     parts.put(kind, p);
                 }
                 p.out.write(data, off, len);
@@ -156,8 +154,6 @@ public final class CircuitRegistry {
                 p.size[0] += len;
             } catch (IOException e) {
                 throw new UncheckedIOException("circuit registry: cannot store upload: " + e.getMessage(), e);
-            } catch (NoSuchAlgorithmException e) {
-                throw new AssertionError(e);
             }
         }
 
@@ -187,7 +183,7 @@ public final class CircuitRegistry {
                 Part p = parts.get(k);
                 if (p == null) throw new RegistrationException(k + ": declared but no bytes uploaded");
                 try { p.out.close(); } catch (IOException e) { throw new UncheckedIOException(e); }
-                String actual = HexFormat.of().formatHex(p.md.digest());
+                String actual = Sha256.hex(p.md);
                 if (!actual.equals(declared(k)))
                     throw new RegistrationException(k + ": SHA-256 of the uploaded bytes is " + actual + ", declared " + declared(k) + "; nothing registered");
             }
@@ -242,19 +238,6 @@ public final class CircuitRegistry {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("circuit registry: cannot store " + to + ": " + e.getMessage(), e);
-        }
-    }
-
-    public static String sha256(Path file) {
-        try (var in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) > 0; ) md.update(buf, 0, n);
-            return HexFormat.of().formatHex(md.digest());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
-        } catch (NoSuchAlgorithmException e) {
-            throw new AssertionError(e);
         }
     }
 

@@ -106,7 +106,7 @@ public final class ZkeyFile {
             return VerificationKey.of(h.nPublic(), h.alpha1(), h.beta2(), h.gamma2(), h.delta2(), ic);
         } catch (FormatException e) {
             // the key's own checks (e.g. G2 subgroup membership) name the field; re-anchor them in this file
-            String problem = e.getMessage().substring(Math.min(e.getMessage().length(), e.source().length() + e.where().length() + 4));
+            String problem = e.problem();
             String section = e.where().startsWith("IC") ? "section 3 (IC) " : "section 2 (Groth16 header) ";
             throw new FormatException(f.source(), section + e.where(), problem, e);
         }

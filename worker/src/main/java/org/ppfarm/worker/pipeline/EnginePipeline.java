@@ -146,8 +146,7 @@ public final class EnginePipeline implements ProvingPipeline {
 
     /** A format error's problem without its source (a path), which the caller names anew. */
     private static String problem(FormatException e) {
-        String prefix = e.source() + ": " + e.where() + ": ";
-        return e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()).replace(e.source(), "the cached file") : "malformed";
+        return e.problem().replace(e.source(), "the cached file");
     }
 
     private final String name;
