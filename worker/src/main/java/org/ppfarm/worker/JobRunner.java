@@ -87,14 +87,16 @@ final class JobRunner {
      * committed), or false to try the job again later. Not waiting keeps a prover thread proving while the event
      * travels, so a few threads keep up with fast jobs.
      */
-    CompletionStage<Boolean> run(ConsumerRecord<String, byte[]> r) throws InterruptedException { return run(r, false); }
+    CompletionStage<Boolean> run(ConsumerRecord<String, byte[]> r) throws InterruptedException { return run(r, null); }
 
     /**
-     * As {@link #run(ConsumerRecord)}; {@code offeredRun}: the job came as a coordinator's direct offer (its record
-     * has no offset of its own). A Kafka copy of a job offered here is not proved again: its stage is the offered
-     * run's (true once that run's result is durable; false if it gave the job up, so the copy is tried again).
+     * As {@link #run(ConsumerRecord)}; {@code offer}: not null when the job came as a coordinator's direct offer (its
+     * record has no offset of its own), the run's stage in {@link OfferedJobs}. An offered run does not publish its
+     * terminal event: it holds it for the job's Kafka copy, which publishes it instead of proving the job again (and
+     * is tried again if the run gave the job up), so no event leaves for a job whose record never reached Kafka. Its
+     * result notice goes to the coordinator at once.
      */
-    CompletionStage<Boolean> run(ConsumerRecord<String, byte[]> r, boolean offeredRun) throws InterruptedException {
+    CompletionStage<Boolean> run(ConsumerRecord<String, byte[]> r, CompletableFuture<Boolean> offer) throws InterruptedException {
         JobRecord job;
         try {
             job = JobRecord.parseFrom(r.value());
@@ -103,14 +105,14 @@ final class JobRunner {
         }
         String jobId = job.getJobId();
         if (finishedJobs.contains(jobId)) { metrics.skipped(); return SETTLED; }
-        if (!offeredRun) {
-            CompletionStage<Boolean> offer = offered.kafkaCopy(jobId);
-            if (offer != null) return offer;
+        if (offer == null) {
+            CompletionStage<Boolean> copy = offered.kafkaCopy(jobId, this::publish);
+            if (copy != null) return copy;
         }
         long startMillis = System.currentTimeMillis();
         if (job.hasDeadline() && Timestamps.toMillis(job.getDeadline()) <= startMillis)
             return finish(null, events.failed(jobId, Status.Code.DEADLINE_EXCEEDED, "job " + jobId + ": deadline "
-                    + Timestamps.toString(job.getDeadline()) + " passed before a worker started it; dropped, not proved"), job);
+                    + Timestamps.toString(job.getDeadline()) + " passed before a worker started it; dropped, not proved"), job, offer);
 
         ProvingPipeline pipeline;
         try {
@@ -120,26 +122,26 @@ final class JobRunner {
             int n = artifactFailures.merge(job.getCircuit().getZkeySha256(), 1, Integer::sum);
             log.warn("job {}: {} (attempt {} of {})", jobId, e.getMessage(), n, ARTIFACT_ATTEMPTS);
             if (n < ARTIFACT_ATTEMPTS) { Thread.sleep(1000L * n); return RETRY; }
-            return finish(null, events.failed(jobId, Status.Code.UNAVAILABLE, e.getMessage()), job);
+            return finish(null, events.failed(jobId, Status.Code.UNAVAILABLE, e.getMessage()), job, offer);
         } catch (Exception e) {
             // a typed error names the circuit and what is wrong with it; anything else (an I/O error naming this
             // worker's files, a library's exception) stays in the worker's log
             if (!(e instanceof PpfarmException)) log.warn("job {}: circuit {} cannot be loaded: {}", jobId, job.getCircuit().getName(), e.toString());
             return finish(null, events.failed(jobId, Status.Code.FAILED_PRECONDITION, "circuit " + job.getCircuit().getName()
-                    + " cannot be loaded" + (e instanceof PpfarmException ? ": " + e.getMessage() : " (the worker's log has the details)")), job);
+                    + " cannot be loaded" + (e instanceof PpfarmException ? ": " + e.getMessage() : " (the worker's log has the details)")), job, offer);
         }
 
-        RunningReport running = new RunningReport(jobId, startMillis);
+        RunningReport running = new RunningReport(jobId, startMillis, offer != null);
         byte[] input = null;
         ProvingPipeline.Output proof;
         try {
             input = opener.open(jobId, job.getInput());
             proof = pipeline.prove(job.getInputKind(), input);
         } catch (InputSeal.SealException e) {
-            return finish(running, events.failed(jobId, Status.Code.FAILED_PRECONDITION, e.getMessage()), job);
+            return finish(running, events.failed(jobId, Status.Code.FAILED_PRECONDITION, e.getMessage()), job, offer);
         } catch (ProvingPipeline.JobInputException e) {
             metrics.failed("invalid_argument");
-            return finish(running, events.failed(jobId, Status.Code.INVALID_ARGUMENT, e.getMessage()), job);
+            return finish(running, events.failed(jobId, Status.Code.INVALID_ARGUMENT, e.getMessage()), job, offer);
         } catch (InterruptedException e) {
             running.finish();
             throw e;
@@ -147,7 +149,7 @@ final class JobRunner {
             log.error("job {}: proving failed: {}", jobId, e.toString());
             metrics.failed("internal");
             return finish(running, events.failed(jobId, Status.Code.INTERNAL, "circuit " + job.getCircuit().getName()
-                    + ": proving failed (internal error; the worker's log has the details)"), job);
+                    + ": proving failed (internal error; the worker's log has the details)"), job, offer);
         } finally {
             InputSeal.zeroize(input);
         }
@@ -162,7 +164,7 @@ final class JobRunner {
         proof.proofElements().forEach(b -> res.addProofElements(ByteString.copyFrom(b)));
         proof.publicSignals().forEach(b -> res.addPublicSignals(ByteString.copyFrom(b)));
         metrics.proved(job.getCircuit().getName(), proof);
-        return finish(running, events.succeeded(jobId, res), job);
+        return finish(running, events.succeeded(jobId, res), job, offer);
     }
 
     /**
@@ -170,11 +172,13 @@ final class JobRunner {
      * tells it to the job's result inbox first (a notice needs no order with RUNNING: it is terminal, and a terminal
      * state is final).
      */
-    private CompletionStage<Boolean> finish(RunningReport running, JobEvent terminal, JobRecord job) {
+    private CompletionStage<Boolean> finish(RunningReport running, JobEvent terminal, JobRecord job, CompletableFuture<Boolean> offer) {
         if (running != null) running.finish();
         JobEvent e = terminal.toBuilder().setSubmission(JobStates.queued(job)).build();
         notices.send(job.getResultInbox(), e);
-        return publish(e);
+        if (offer == null) return publish(e);
+        offered.hold(offer, e);
+        return SETTLED;
     }
 
     /**
@@ -187,19 +191,29 @@ final class JobRunner {
     private final class RunningReport implements Runnable {
         private final String jobId;
         private final long startMillis;
-        private final ScheduledFuture<?> timer;
+        private final boolean offered;
+        private ScheduledFuture<?> timer;
         private boolean finished;
 
-        RunningReport(String jobId, long startMillis) {
+        /** @param offered an offered run: no started event before the job's Kafka copy arrived (see {@link OfferedJobs}) */
+        RunningReport(String jobId, long startMillis, boolean offered) {
             this.jobId = jobId;
             this.startMillis = startMillis;
-            if (runningReportDelayMillis == 0) { timer = null; run(); }
-            else timer = reports.schedule(this, runningReportDelayMillis, TimeUnit.MILLISECONDS);
+            this.offered = offered;
+            synchronized (this) {
+                if (runningReportDelayMillis == 0 && !offered) run();
+                else timer = reports.schedule(this, Math.max(runningReportDelayMillis, 1), TimeUnit.MILLISECONDS);
+            }
         }
 
         @Override
         public synchronized void run() {
             if (finished) return;
+            if (offered && JobRunner.this.offered.awaitingCopy(jobId)) {
+                // the job may never have reached Kafka: report it once its copy has (checked again a delay later)
+                timer = reports.schedule(this, Math.max(runningReportDelayMillis, 1), TimeUnit.MILLISECONDS);
+                return;
+            }
             // its outcome does not matter: the terminal event comes after it, and a lost one only hides RUNNING
             publish(events.started(jobId, startMillis));
         }

@@ -75,8 +75,8 @@ final class Offers {
         pool.add(topics.rank(o.getTopic()), new ConsumerRecord<>(o.getTopic(), o.getPartition(), -1L, r.getJobId(), o.getRecord().toByteArray()), run);
     }
 
-    /** An offered job's run ended: durable, its Kafka copy is settled with it; otherwise the copy is proved. */
-    void settled(ProverPool.Pending job, boolean durable) { offered.settled(job.record().key(), job.offer(), durable); }
+    /** An offered job's run ended: {@code ended}, its Kafka copy publishes the run's event; otherwise the copy is proved. */
+    void settled(ProverPool.Pending job, boolean ended) { offered.settled(job.record().key(), job.offer(), ended); }
 
     /** The partitions this worker owns changed (on the intake's consumer thread). */
     void owned(Set<TopicPartition> now) {

@@ -45,17 +45,25 @@ final class ProverPool {
         }
     }
 
-    /** Runs one job (production: {@link JobRunner#run(ConsumerRecord, boolean)}). */
+    /** Runs one job (production: {@link JobRunner#run(ConsumerRecord, CompletableFuture)}). */
     @FunctionalInterface
     interface Runner {
-        /** The stage completes with true once the job's terminal event is durable, false to try the job again. */
-        CompletionStage<Boolean> run(ConsumerRecord<String, byte[]> record, boolean offered) throws InterruptedException;
+        /**
+         * The stage completes with true once the job is settled (a fetched job's terminal event durable; an offered
+         * job's run ended, its event held for the Kafka copy), false to try the job again.
+         *
+         * @param offer the offered run's stage ({@link Pending#offer}), or null for a fetched record
+         */
+        CompletionStage<Boolean> run(ConsumerRecord<String, byte[]> record, CompletableFuture<Boolean> offer) throws InterruptedException;
     }
 
     /** What the pool tells the rest of the worker; called on prover threads and Kafka's producer thread. */
     interface Listener {
-        /** A job left the pool: {@code durable}, its terminal event is in Kafka; otherwise it was given up. */
-        void ended(Pending job, boolean durable);
+        /**
+         * A job left the pool: {@code settled}, a fetched job's terminal event is in Kafka, an offered job's is held
+         * for its Kafka copy; otherwise it was given up.
+         */
+        void ended(Pending job, boolean settled);
 
         /** A slot was freed: an intake whose prefetch window was full may fetch again. */
         void slotFreed();
@@ -156,7 +164,7 @@ final class ProverPool {
             proving.incrementAndGet();
             listener.idleMayHaveChanged();
             try {
-                runner.run(job.record(), job.offered()).whenComplete((settled, e) -> end(job, e == null && settled));
+                runner.run(job.record(), job.offer()).whenComplete((settled, e) -> end(job, e == null && settled));
             } catch (InterruptedException e) {
                 end(job, false);
                 Thread.currentThread().interrupt();

@@ -113,9 +113,9 @@ public final class Worker implements AutoCloseable {
     /** Where the prover pool's outcomes go: fetched jobs to the intake's offsets, offered ones to their Kafka copies. */
     private final class PoolListener implements ProverPool.Listener {
         @Override
-        public void ended(ProverPool.Pending job, boolean durable) {
-            if (job.offered()) offers.settled(job, durable);
-            else intake.ended(job, durable);
+        public void ended(ProverPool.Pending job, boolean settled) {
+            if (job.offered()) offers.settled(job, settled);
+            else intake.ended(job, settled);
         }
 
         @Override public void slotFreed() { intake.wake(); }
