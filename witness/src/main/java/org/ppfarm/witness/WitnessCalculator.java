@@ -171,7 +171,12 @@ public final class WitnessCalculator {
             machines = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.SILENT).compile();
         }
         int initial = module.memorySection().get().getMemory(0).limits().initialPages();
-        MemoryLimits limits = new MemoryLimits(initial, Math.max(initial, options.maxMemoryPages()));
+        // every computation allocates the initial memory at once: a module declaring more than the limit is refused
+        // here, not by an allocation of up to 4 GiB per computation
+        if (initial > options.maxMemoryPages())
+            throw new FormatException(name, "memory", "declares " + initial + " initial pages (" + (initial / 16) + " MiB) of memory, over the limit of "
+                    + options.maxMemoryPages() + " pages (" + (options.maxMemoryPages() / 16) + " MiB)");
+        MemoryLimits limits = new MemoryLimits(initial, options.maxMemoryPages());
         return new WitnessCalculator(name, module, machines, limits,
                 options.inputNames() == null ? List.of() : options.inputNames());
     }

@@ -14,6 +14,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What registration checks before it stores a circuit: that its artifacts are one circuit's. The zkey is a BN254
@@ -31,7 +37,18 @@ final class ArtifactChecks {
      * The wasm is only instantiated and asked for its sizes: interpreted (compiling it to bytecode is the workers'
      * business), no input names (no .sym is looked for beside the upload).
      */
-    private static final WitnessCalculator.Options WASM = WitnessCalculator.Options.defaults().interpreted().withInputNames(List.of());
+    private static final WitnessCalculator.Options WASM = WitnessCalculator.Options.defaults().interpreted().withInputNames(List.of())
+            .withMaxMemoryPages(ArtifactChecks.WASM_CHECK_PAGES);
+
+    /**
+     * Memory the registration's wasm check may use: 256 MiB, far above what a circom wasm declares (the 0xbow
+     * withdraw circuit starts with 65 pages, ~4 MiB) and what its size exports touch.
+     */
+    static final int WASM_CHECK_PAGES = 4096;
+    /** Time the registration's wasm check may take: circom's size exports answer in milliseconds. */
+    static final Duration WASM_CHECK_TIME = Duration.ofSeconds(10);
+    /** One wasm check at a time: a burst of uploads cannot hold more than one check's memory. */
+    private static final Semaphore WASM_CHECKS = new Semaphore(1);
 
     /**
      * snarkjs writes a verification key in well under 1 KiB per public signal plus a few KiB; a larger vkey is
@@ -55,19 +72,47 @@ final class ArtifactChecks {
     }
 
     private static void checkWasm(Path wasm, ZkeyFile.Header h) throws RegistrationException {
-        WitnessCalculator calculator;
+        byte[] bytes;
         try {
-            calculator = WitnessCalculator.load(Files.readAllBytes(wasm), "wasm", WASM);
+            bytes = Files.readAllBytes(wasm);
         } catch (IOException e) {
             throw new UncheckedIOException("circuit registry: cannot read an upload: " + e.getMessage(), e);
-        } catch (FormatException e) {   // not wasm, not circom 2, another field, missing exports: named by the witness module
-            throw new RegistrationException(e.getMessage().lines().findFirst().orElse("wasm: not a circom 2 witness calculator"));
-        } catch (RuntimeException | StackOverflowError e) {   // a trap in the wasm's own getVersion, getWitnessSize, ...
-            throw new RegistrationException("wasm: not a circom 2 witness calculator: its exports fail when called");
         }
+        WitnessCalculator calculator = loadBounded(bytes);
         if (calculator.witnessSize() != h.nVars())
             throw new RegistrationException("wasm: computes " + calculator.witnessSize() + " witness values but the zkey's circuit has nVars "
                     + h.nVars() + "; they are not one circuit's");
+    }
+
+    /**
+     * Loads the uploaded wasm — which runs its code: instantiation, getVersion, getWitnessSize — within
+     * {@link #WASM_CHECK_TIME} and {@link #WASM_CHECK_PAGES} of memory, one upload at a time, on a thread of its own
+     * that is interrupted when the time is up (Chicory's interpreter stops at the next call or loop iteration).
+     */
+    private static WitnessCalculator loadBounded(byte[] bytes) throws RegistrationException {
+        WASM_CHECKS.acquireUninterruptibly();
+        FutureTask<WitnessCalculator> task = new FutureTask<>(() -> WitnessCalculator.load(bytes, "wasm", WASM));
+        // the permit goes back when the check's thread ends, not when the caller stops waiting for it
+        Thread t = Thread.ofPlatform().daemon().name("registry-wasm-check").unstarted(() -> {
+            try { task.run(); } finally { WASM_CHECKS.release(); }
+        });
+        t.start();
+        try {
+            return task.get(WASM_CHECK_TIME.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            t.interrupt();
+            throw new RegistrationException("wasm: not a circom 2 witness calculator: its exports did not answer within "
+                    + WASM_CHECK_TIME.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof FormatException f)   // not wasm, not circom 2, another field, missing exports, too much memory
+                throw new RegistrationException(f.getMessage().lines().findFirst().orElse("wasm: not a circom 2 witness calculator"));
+            // a trap in the wasm's own getVersion, getWitnessSize, ...; an allocation over the memory bound
+            throw new RegistrationException("wasm: not a circom 2 witness calculator: its exports fail when called");
+        } catch (InterruptedException e) {
+            t.interrupt();
+            Thread.currentThread().interrupt();
+            throw new RegistrationException("wasm: check interrupted (the coordinator is stopping)");
+        }
     }
 
     private static void checkVkey(Path vkey, BinFile zkey, ZkeyFile.Header h) throws RegistrationException {
