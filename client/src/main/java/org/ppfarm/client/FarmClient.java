@@ -84,7 +84,11 @@ public final class FarmClient implements AutoCloseable {
         this.retry = b.retry;
     }
 
-    /** A client of the coordinator at {@code target} ({@code host:port}, or any gRPC target name), to configure. */
+    /**
+     * A client of the coordinator at {@code target} ({@code host:port}, or any gRPC target name), or of a farm's
+     * coordinators ({@code host:port,host:port,…}: calls balanced over them, and retried on a live one when one
+     * dies), to configure.
+     */
     public static Builder builder(String target) {
         return new Builder(Objects.requireNonNull(target, "target"), null);
     }
@@ -487,7 +491,10 @@ public final class FarmClient implements AutoCloseable {
                     throw new IllegalStateException("executor and message size are the given channel's own settings");
                 return new FarmClient(channel, null, this);
             }
-            NettyChannelBuilder b = NettyChannelBuilder.forTarget(target).maxInboundMessageSize(maxInboundMessageBytes);
+            String t = CoordinatorList.target(target);
+            NettyChannelBuilder b = NettyChannelBuilder.forTarget(t).maxInboundMessageSize(maxInboundMessageBytes);
+            // a list of coordinators: calls spread over them, and a retry goes to a live one (CoordinatorList)
+            if (!t.equals(target)) b.defaultLoadBalancingPolicy("round_robin");
             // the transport: plaintext only, until the security issue adds TLS (b.sslContext(...)) as a choice here
             b.usePlaintext();
             if (directExecutor) b.directExecutor();

@@ -38,7 +38,9 @@ import org.ppfarm.coordinator.metrics.FarmMetrics;
 import org.ppfarm.farm.kafka.StateFollower;
 import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobEvent;
+import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.WorkerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +57,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * A coordinator node: a Pekko Cluster Typed member hosting the {@link JobTracker} and its {@link ResultInbox} (workers
@@ -63,8 +66,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * cluster.host:artifacts.port, the farm's private network: clients never reach it through the API's port), the
  * circuit registry, and the Kafka producer and followers. Start with {@link #start(CoordinatorConfig)} (a Netty
  * server on grpc.host:grpc.port) or {@link #start(CoordinatorConfig, ServerBuilder, ProtocolInputs)} (any server
- * builder for the API, e.g. in-process for tests). Startup creates missing topics,
- * replays the state topic, then the jobs workers have not finished ({@link JobsReplay}), then merges the events already
+ * builder for the API, e.g. in-process for tests). Every coordinator knows every job: a job's QUEUED state is written
+ * to the state topic at its submission, its later states by whichever coordinator merges its worker's events, and
+ * every coordinator follows that topic. Startup creates missing topics, replays the state topic, then the jobs workers have not finished ({@link JobsReplay}), then merges the events already
  * on its partitions of the events topic, and only then serves, so a restarted coordinator answers for every job.
  */
 public final class Coordinator implements AutoCloseable {
@@ -135,10 +139,19 @@ public final class Coordinator implements AutoCloseable {
                 metrics, blocking, inbox, offers);
 
         String self = jobLog.origin();
-        this.stateFollower = new StateFollower(kafka, id, topics.state(), (jobId, status, origin, job) -> {
-            // this incarnation's own writes come back here too: the tracker already has them (and parsing a result
-            // record means parsing its proof). No reply wanted: a tell, not an ask, per record.
-            if (!self.equals(origin)) system.tell(new JobTracker.Learn(job.get(), null));
+        this.stateFollower = new StateFollower(kafka, id, topics.state(), new StateFollower.Sink() {
+            @Override
+            public void accept(String jobId, JobStatus status, String origin, Supplier<Job> job) {
+                // this incarnation's own writes come back here too: the tracker already has them (and parsing a
+                // result record means parsing its proof), so only their status is told, for the order the tracker
+                // checks (JobTracker.Recorded). No reply wanted: a tell, not an ask, per record.
+                boolean own = self.equals(origin) && status != null;
+                Job j = own ? null : job.get();
+                system.tell(new JobTracker.Recorded(jobId, own ? status : j.getStatus(), j));
+            }
+
+            @Override
+            public void deleted(String jobId) { system.tell(new JobTracker.Forget(jobId)); }
         }).start();
         if (!stateFollower.awaitCaughtUp(Duration.ofSeconds(120)))
             throw new IllegalStateException("coordinator " + id + ": state topic " + topics.state() + " not replayed within 120 s");

@@ -31,6 +31,12 @@ public interface JobLog extends AutoCloseable {
     /** Writes a job's state, tagged with this log's {@link #origin}. */
     CompletableFuture<Void> publishState(Job job);
 
+    /**
+     * Deletes a job's state (a tombstone on the state topic): for a job whose QUEUED state was written but whose
+     * record the log did not take, so other coordinators forget it too. Best effort: a failure is logged.
+     */
+    void forgetState(String jobId);
+
     /** The jobs topic of a record's priority. */
     String jobsTopic(JobRecord r);
 

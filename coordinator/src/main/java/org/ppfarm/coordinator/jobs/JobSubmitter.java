@@ -319,8 +319,12 @@ public final class JobSubmitter {
                 }
                 if (!held.jobId().equals(job.getJobId())) { o.complete(new Submitted(held.jobId(), true)); continue; }
                 Prepared p = prepared.get(index.get(k)).join();
-                // the job record is the job's only write here: its QUEUED state is not written to the state topic
-                // (a restarted coordinator re-learns unfinished jobs from the jobs topics, JobsReplay)
+                // its QUEUED state first, then its record, through one producer with one request in flight: the
+                // state lands in the state topic before any worker can take the job, so every coordinator knows a
+                // queued job (Get, Watch, Cancel, and its idempotency key at any coordinator), and a later state
+                // of it (from its worker's events) lands after this one. The state's write is not awaited: the
+                // record's acknowledgement, which comes no sooner, is what makes the job accepted.
+                CompletableFuture<Void> queued = log.publishState(job);
                 // an idle worker, if any, gets the job now, and its record goes to a partition that worker owns, so
                 // the worker settles the record's Kafka copy with its offered run (docs/farm.md, "Job offers")
                 JobOffers.Claim offer = offers == null ? null : offers.claim(log.jobsTopic(p.record()));
@@ -332,8 +336,10 @@ public final class JobSubmitter {
                 }
                 written.whenComplete((x, ke) -> {
                     if (ke != null) {
-                        // told before the submission fails: the tracker has forgotten it before any retry arrives
+                        // told before the submission fails: the tracker has forgotten it before any retry arrives;
+                        // and the other coordinators, which may have learnt its QUEUED state, forget it too
                         tracker.tell(new JobTracker.Forget(job.getJobId()));
+                        queued.whenComplete((y, se) -> { if (se == null) log.forgetState(job.getJobId()); });
                         Throwable cause = ke instanceof CompletionException && ke.getCause() != null ? ke.getCause() : ke;
                         o.completeExceptionally(cause instanceof JobLog.RecordTooLargeException t
                                 ? new LimitExceededException(p.inputField() + ": " + t.getMessage())

@@ -46,7 +46,7 @@ import java.util.function.Consumer;
  */
 public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
 
-    public sealed interface Command permits Learn, Enqueue, Forget, ApplyEvents, Notice, Get, Watch, Unwatch, Cancel, Tick {}
+    public sealed interface Command permits Learn, Recorded, Enqueue, Forget, ApplyEvents, Notice, Get, Watch, Unwatch, Cancel, Tick {}
 
     /**
      * A state learnt from a submission or the state topic; replies with the merged state if it changed. A non-null
@@ -56,6 +56,17 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     public record Learn(Job job, JobListener watcher, ActorRef<Optional<Job>> replyTo) implements Command {
         public Learn(Job job, ActorRef<Optional<Job>> replyTo) { this(job, null, replyTo); }
     }
+
+    /**
+     * A record of the state topic, in the topic's order: {@code job} (null for this coordinator's own writes, which
+     * the tracker has already) is learnt as {@link Learn} does. It also repairs the one order the topic can get
+     * wrong: a job's QUEUED state is written at its submission beside its record, and a later state of it by whichever
+     * coordinator merges its worker's events; should a retried write put the QUEUED state after the terminal one,
+     * compaction would keep the QUEUED one and a restarted coordinator would show a finished job queued for ever. A
+     * non-terminal record that comes after the job's terminal record therefore makes the tracker write the terminal
+     * state again (every coordinator that sees it does: the duplicates merge to no change).
+     */
+    public record Recorded(String jobId, JobStatus status, Job job) implements Command {}
 
     /**
      * New jobs from one submission (Submit: one job; SubmitBatch: many), in one message. In order, each job's
@@ -72,8 +83,9 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     public record Held(String jobId, boolean otherRequest) {}
 
     /**
-     * A job the log never took (its record's write failed): forgotten as if never submitted — its state, listeners,
-     * deadline and idempotency key — so a retry under the same key makes a new job. A worker it was offered to may
+     * A job the log never took (its record's write failed; at another coordinator: the tombstone that coordinator
+     * wrote over the job's QUEUED state): forgotten as if never submitted — its state, listeners, deadline and
+     * idempotency key — so a retry under the same key makes a new job. A worker it was offered to may
      * still report it: such reports are dropped for as long as finished jobs are retained, not turned back into a job.
      */
     public record Forget(String jobId) implements Command {}
@@ -119,6 +131,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
         long finishedAt = -1; // key of this entry in {@link #finished}, -1 while unfinished
         String key;           // the idempotency key this job holds, if any
         boolean owed;         // a Notice decided its state; the events topic's follower has not written it yet
+        boolean recordedTerminal; // the state topic holds a terminal state of it (seen through Recorded)
     }
 
     private record Due(long at, String jobId) {}
@@ -142,7 +155,8 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     private long deadlineArmedFor = Long.MAX_VALUE;
 
     /**
-     * @param publisher      writes a state the tracker decided on its own (a deadline passed) to the state topic
+     * @param publisher      writes a state the tracker decided on its own (a deadline passed; a terminal state to
+     *                       write again, see {@link Recorded}) to the state topic
      * @param retainFinished how long a finished job stays in memory
      * @param clock          what "now" is for deadlines, finish times and retention; the timers that wake the tracker
      *                       run on the actor system's scheduler, and on waking it asks this clock what is due (tests
@@ -173,6 +187,22 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                     }
                     if (!m.job().getIdempotencyKey().isEmpty()) reserve(m.job());
                     learn(m.job(), m.watcher(), m.replyTo());
+                    return this;
+                })
+                .onMessage(Recorded.class, m -> {
+                    if (forgotten.containsKey(m.jobId())) return this;
+                    if (m.job() != null) {
+                        if (!m.job().getIdempotencyKey().isEmpty()) reserve(m.job());
+                        learn(m.job(), null, null);
+                    }
+                    Entry en = jobs.get(m.jobId());
+                    if (en == null) return this;
+                    if (JobStates.terminal(m.status())) en.recordedTerminal = true;
+                    else if (en.recordedTerminal && JobStates.terminal(en.job.getStatus())) {
+                        log.info("job {}: a {} state reached the state topic after its terminal state; writing the {} state again",
+                                m.jobId(), m.status(), en.job.getStatus());
+                        publisher.accept(en.job);
+                    }
                     return this;
                 })
                 .onMessage(Enqueue.class, m -> {

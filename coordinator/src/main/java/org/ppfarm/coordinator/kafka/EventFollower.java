@@ -30,9 +30,8 @@ import java.util.function.Function;
  * to no change (duplicates are dropped by {@link JobStates}).
  *
  * <p>{@link #awaitCaughtUp} waits until the events already on this follower's partitions at its first assignment are
- * merged and their states durable. A job's submission writes only its job record, so a job that finished while no
- * coordinator merged its event is known only from that event: a coordinator serves after this, so it answers for
- * such jobs.
+ * merged and their states durable. A job that finished while no coordinator merged its event is known as finished only
+ * from that event: a coordinator serves after this, so it answers for such jobs.
  */
 public final class EventFollower extends KafkaFollower {
     private static final long COMMIT_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
@@ -95,11 +94,11 @@ public final class EventFollower extends KafkaFollower {
                 log.warn("events topic {}-{}@{}: unreadable record skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
             }
         }
-        // one merge per poll; only terminal states are written: RUNNING is shown to watchers but not made
-        // durable (a restarted coordinator shows such a job QUEUED until its result arrives)
+        // one merge per poll; every state it changed is written (RUNNING too: every coordinator shows it, and a
+        // restarted one shows it RUNNING, not QUEUED)
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         for (Job job : apply.apply(events).toCompletableFuture().get(30, TimeUnit.SECONDS))
-            if (JobStates.terminal(job.getStatus())) writes.add(jobLog.publishState(job));
+            writes.add(jobLog.publishState(job));
         CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         // the merged states are durable: commit without stalling the next poll (a commit lost in a crash
         // only replays events that merge to no change)

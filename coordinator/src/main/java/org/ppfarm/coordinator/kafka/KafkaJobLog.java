@@ -19,6 +19,8 @@ import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.JobStateRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -38,6 +40,7 @@ import java.util.concurrent.TimeoutException;
  * at every start), so a coordinator can skip the echo of its own writes.
  */
 public final class KafkaJobLog implements JobLog {
+    private static final Logger log = LoggerFactory.getLogger(KafkaJobLog.class);
 
     /** The producer's max.request.size: above any jobs topic's usual limit, so the topics' limit is the one that counts. */
     private static final int MAX_REQUEST_BYTES = 32 << 20;
@@ -133,6 +136,16 @@ public final class KafkaJobLog implements JobLog {
         r.headers().add(FarmTopics.STATUS_HEADER, Integer.toString(job.getStatusValue()).getBytes(StandardCharsets.US_ASCII));
         r.headers().add(FarmTopics.ORIGIN_HEADER, originBytes);
         return send(r);
+    }
+
+    @Override
+    public void forgetState(String jobId) {
+        ProducerRecord<String, byte[]> r = new ProducerRecord<>(topics.state(), jobId, null);
+        r.headers().add(FarmTopics.ORIGIN_HEADER, originBytes);
+        producer.send(r, (md, e) -> {
+            if (e != null) log.warn(
+                    "job {}: its state could not be deleted ({}); other coordinators show it QUEUED until its deadline", jobId, e.toString());
+        });
     }
 
     private CompletableFuture<Void> send(ProducerRecord<String, byte[]> r) {

@@ -88,7 +88,7 @@ class ProverServiceTest {
     }
 
     @BeforeEach
-    void writesSucceed() { log.failWrites(null); }
+    void writesSucceed() { log.failWrites(null); log.failJobWrites(null); }
 
     static SubmitRequest.Builder commitment(String json) {
         return SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("commitment")).setInputJson(json);
@@ -184,6 +184,32 @@ class ProverServiceTest {
         SubmitResponse retry = stub.submit(commitment(VALID).setIdempotencyKey("down-1").build());
         assertFalse(retry.getExisting(), "the failed submission kept its idempotency key");
         assertEquals(JobStatus.JOB_STATUS_QUEUED, stub.getJob(GetJobRequest.newBuilder().setJobId(retry.getJobId()).build()).getStatus());
+    }
+
+    /**
+     * Every coordinator knows a queued job: its QUEUED state is written with its record (what other coordinators
+     * learn it from, idempotency key and request digest included); a job whose record the log did not take has that
+     * state deleted again, so other coordinators forget it too.
+     */
+    @Test
+    void queuedStateIsWrittenWithTheRecordAndDeletedWhenTheRecordIsNotTaken() {
+        int states = log.states().size();
+        SubmitResponse s = stub.submit(commitment(VALID).setIdempotencyKey("queued-1").build());
+        List<Job> written = log.states().subList(states, log.states().size());
+        assertEquals(1, written.size(), "one state written at submission");
+        Job queued = written.get(0);
+        assertEquals(s.getJobId(), queued.getJobId());
+        assertEquals(JobStatus.JOB_STATUS_QUEUED, queued.getStatus());
+        assertEquals("queued-1", queued.getIdempotencyKey());
+        assertFalse(queued.getRequestDigest().isEmpty(), "other coordinators need the digest to tell a replay from a reuse");
+        int forgotten = log.forgotten().size();
+
+        log.failJobWrites("partition offline");
+        status(Status.Code.UNAVAILABLE, () -> stub.submit(commitment(VALID).setIdempotencyKey("queued-2").build()));
+        Job orphan = log.states().get(log.states().size() - 1);
+        assertEquals("queued-2", orphan.getIdempotencyKey());
+        assertEquals(List.of(orphan.getJobId()), log.forgotten().subList(forgotten, log.forgotten().size()),
+                "the QUEUED state of the job the log did not take is deleted");
     }
 
     /** A job whose record would be over the log's limit is refused before anything is written or tracked. */

@@ -27,7 +27,9 @@ public final class InMemoryJobLog implements JobLog {
     private final String origin = "in-memory/" + UUID.randomUUID();
     private final List<Written> jobs = new ArrayList<>();
     private final List<Job> states = new ArrayList<>();
+    private final List<String> forgotten = new ArrayList<>();
     private String failure; // non-null: every write fails with it
+    private String jobFailure; // non-null: every job record's write fails with it
 
     public InMemoryJobLog(String topicPrefix, boolean spread) {
         this.topics = new FarmTopics(topicPrefix);
@@ -36,6 +38,12 @@ public final class InMemoryJobLog implements JobLog {
 
     /** From now on every write fails with {@code message}; null: writes succeed again. */
     public synchronized void failWrites(String message) { this.failure = message; }
+
+    /** From now on every job record's write fails with {@code message} (states are still written); null: no longer. */
+    public synchronized void failJobWrites(String message) { this.jobFailure = message; }
+
+    /** The job ids whose state was deleted ({@link #forgetState}), in order. */
+    public synchronized List<String> forgotten() { return List.copyOf(forgotten); }
 
     /** What a broker with Kafka's default message.max.bytes (1048588) takes, as KafkaJobLog reckons it. */
     @Override
@@ -54,7 +62,8 @@ public final class InMemoryJobLog implements JobLog {
     public CompletableFuture<Void> publishJob(JobRecord r, int partition) { return write(new Written(jobsTopic(r), partition, r)); }
 
     private synchronized CompletableFuture<Void> write(Written w) {
-        if (failure != null) return CompletableFuture.failedFuture(new IllegalStateException(failure));
+        if (failure != null || jobFailure != null)
+            return CompletableFuture.failedFuture(new IllegalStateException(failure != null ? failure : jobFailure));
         jobs.add(w);
         return CompletableFuture.completedFuture(null);
     }
@@ -64,6 +73,11 @@ public final class InMemoryJobLog implements JobLog {
         if (failure != null) return CompletableFuture.failedFuture(new IllegalStateException(failure));
         states.add(job);
         return CompletableFuture.completedFuture(null);
+    }
+
+    @Override
+    public synchronized void forgetState(String jobId) {
+        if (failure == null) forgotten.add(jobId);
     }
 
     @Override

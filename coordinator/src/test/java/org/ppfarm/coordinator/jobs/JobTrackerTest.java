@@ -92,6 +92,39 @@ class JobTrackerTest {
     /** The holder a job's key names when both were submitted with the same request. */
     private static JobTracker.Held held(String jobId) { return new JobTracker.Held(jobId, false); }
 
+    /**
+     * The state topic's records, in its order: another coordinator's are learnt (their idempotency keys too), and a
+     * QUEUED record that lands after the job's terminal record — a retried write — makes the tracker write the
+     * terminal state again, so compaction keeps the terminal one; in the usual order nothing is written.
+     */
+    @Test
+    void stateRecordsAreLearntAndAQueuedRecordAfterTheTerminalOneIsRepaired() {
+        TestProbe<Job> publishedProbe = kit.createTestProbe();
+        ActorRef<JobTracker.Command> tracker = tracker(publishedProbe.ref()::tell, Duration.ofMinutes(10));
+        Job other = queued("from-b", 0, "key-b");
+        tracker.tell(new JobTracker.Recorded("from-b", JobStatus.JOB_STATUS_QUEUED, other));
+        assertEquals(Optional.of(other), get(tracker, "from-b"));
+        assertEquals(List.of(new JobTracker.Held("from-b", false)), enqueue(tracker, queued("retry-here", 0, "key-b"), null),
+                "a key another coordinator gave out holds here");
+
+        // the usual order: QUEUED (this coordinator's own write), then the terminal state
+        tracker.tell(new JobTracker.Enqueue(List.of(queued("ordered", 0, ""), queued("inverted", 0, "")), null, null));
+        tracker.tell(new JobTracker.Recorded("ordered", JobStatus.JOB_STATUS_QUEUED, null));
+        List<Job> done = apply(tracker, succeeded("ordered", clock.millis()), succeeded("inverted", clock.millis()));
+        assertEquals(2, done.size());
+        tracker.tell(new JobTracker.Recorded("ordered", JobStatus.JOB_STATUS_SUCCEEDED, null));
+        publishedProbe.expectNoMessage(QUIET);
+
+        // the terminal record first, then the job's QUEUED record (its write was retried)
+        tracker.tell(new JobTracker.Recorded("inverted", JobStatus.JOB_STATUS_SUCCEEDED, null));
+        tracker.tell(new JobTracker.Recorded("inverted", JobStatus.JOB_STATUS_QUEUED, null));
+        Job rewritten = publishedProbe.expectMessageClass(Job.class, WAIT);
+        assertEquals("inverted", rewritten.getJobId());
+        assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, rewritten.getStatus());
+        assertEquals(get(tracker, "inverted").orElseThrow(), rewritten);
+        publishedProbe.expectNoMessage(QUIET);
+    }
+
     @Test
     void deadlinesExpireInOrderAtTheirTimeAndArePublishedOnce() {
         List<Job> published = Collections.synchronizedList(new ArrayList<>());

@@ -37,6 +37,9 @@ public final class StateFollower extends KafkaFollower {
          * @param job    parses the value on demand; throws {@link IllegalArgumentException} for an unreadable one
          */
         void accept(String jobId, JobStatus status, String origin, Supplier<Job> job);
+
+        /** A tombstone: the job's state was deleted (its submission failed after its QUEUED state was written). */
+        default void deleted(String jobId) {}
     }
 
     private final String topic;
@@ -85,8 +88,8 @@ public final class StateFollower extends KafkaFollower {
     @Override
     protected void handle(ConsumerRecords<String, byte[]> records) {
         for (ConsumerRecord<String, byte[]> r : records) {
-            if (r.value() == null) continue; // tombstone
             try {
+                if (r.value() == null) { sink.deleted(r.key()); continue; }
                 sink.accept(r.key(), status(r.headers().lastHeader(FarmTopics.STATUS_HEADER)), text(r.headers().lastHeader(FarmTopics.ORIGIN_HEADER)),
                         () -> parse(r.value()));
             } catch (IllegalArgumentException e) {

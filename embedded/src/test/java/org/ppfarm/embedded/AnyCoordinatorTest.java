@@ -1,0 +1,117 @@
+package org.ppfarm.embedded;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ppfarm.broker.TestBroker;
+import org.ppfarm.client.FarmClient;
+import org.ppfarm.coordinator.Coordinator;
+import org.ppfarm.coordinator.config.CoordinatorConfig;
+import org.ppfarm.coordinator.kafka.FarmFixture;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.SubmitRequest;
+import org.ppfarm.proto.v1.SubmitResponse;
+import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.Eventually;
+import org.ppfarm.worker.Worker;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Any coordinator serves any job (issue 14): two coordinators of one farm on a real broker, each knowing every job
+ * from the state topic — a job submitted at one is seen QUEUED at the other, its idempotency key holds there, it can
+ * be watched and cancelled there, and its result is answered there; a client of both keeps working when one stops.
+ */
+class AnyCoordinatorTest {
+    static TestBroker broker;
+
+    @BeforeAll
+    static void start() { broker = TestBroker.start(); }
+
+    @AfterAll
+    static void stop() throws Exception { broker.close(); }
+
+    @Test
+    void aJobSubmittedAtOneCoordinatorIsSeenWatchedCancelledAndAnsweredAtAnother() throws Exception {
+        Coordinator b = null;
+        try (FarmFixture farm = new FarmFixture(broker);
+             Coordinator a = farm.startCoordinator(Map.of(CoordinatorConfig.COORDINATOR_ID, "a"));
+             FarmClient atA = FarmFixture.client(a)) {
+            b = farm.startCoordinator(Map.of(CoordinatorConfig.COORDINATOR_ID, "b"));
+            try (FarmClient atB = FarmFixture.client(b)) {
+                for (FarmClient c : List.of(atA, atB))
+                    c.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
+
+                // no worker yet: the jobs stay queued
+                SubmitRequest first = FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(301)).toBuilder()
+                        .setIdempotencyKey("any-coordinator-1").build();
+                SubmitResponse s1 = atA.submit(first);
+                Job queuedAtB = Eventually.await("B to know A's queued job", Duration.ofSeconds(30), () -> get(atB, s1.getJobId()),
+                        j -> j != null && j.getStatus() == JobStatus.JOB_STATUS_QUEUED);
+                assertEquals("commitment@1.0.2", queuedAtB.getCircuit().getName());
+                SubmitResponse again = atB.submit(first);
+                assertEquals(s1.getJobId(), again.getJobId(), "the key A gave the job holds at B: a retry there is the same job");
+                assertTrue(again.getExisting());
+
+                CompletableFuture<List<Job>> watchedAtB = FarmResilienceTest.watch(atB, s1.getJobId());
+                Job cancelled = atB.cancel(s1.getJobId());
+                assertEquals(JobStatus.JOB_STATUS_CANCELLED, cancelled.getStatus());
+                assertEquals(JobStatus.JOB_STATUS_CANCELLED, watchedAtB.get(30, TimeUnit.SECONDS).getLast().getStatus());
+                Eventually.await("A to see B's cancel", Duration.ofSeconds(30), () -> get(atA, s1.getJobId()),
+                        j -> j.getStatus() == JobStatus.JOB_STATUS_CANCELLED);
+
+                SubmitResponse s2 = atA.submit(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(302)));
+                Eventually.await("B to know A's second job", Duration.ofSeconds(30), () -> get(atB, s2.getJobId()), j -> j != null);
+                CompletableFuture<List<Job>> watched2AtB = FarmResilienceTest.watch(atB, s2.getJobId());
+                Worker w = WorkerFixture.start(farm, a, "W", Map.of());
+                try {
+                    List<Job> seen = watched2AtB.get(180, TimeUnit.SECONDS);
+                    assertEquals(JobStatus.JOB_STATUS_QUEUED, seen.getFirst().getStatus());
+                    Job done = seen.getLast();
+                    assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, done.getStatus(), done.getError().getMessage());
+                    FarmEndToEndTest.assertVerifiesWithSnarkjs(done, Artifacts.commitmentVkey());
+                    assertEquals(done.getResult(), Eventually.await("A's answer", Duration.ofSeconds(30), () -> get(atA, s2.getJobId()),
+                            j -> j.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED).getResult(), "both coordinators answer the same proof");
+                    // the cancelled job stays cancelled: the worker skipped it
+                    assertEquals(JobStatus.JOB_STATUS_CANCELLED, get(atA, s1.getJobId()).getStatus());
+                    assertEquals(JobStatus.JOB_STATUS_CANCELLED, get(atB, s1.getJobId()).getStatus());
+
+                    // a client of both coordinators: calls go on when one of them stops
+                    try (FarmClient both = FarmClient.builder("127.0.0.1:" + a.port() + ",127.0.0.1:" + b.port()).build()) {
+                        Job p = both.prove(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(303)), Duration.ofSeconds(120));
+                        FarmEndToEndTest.assertVerifiesWithSnarkjs(p, Artifacts.commitmentVkey());
+                        b.close();
+                        b = null;
+                        for (int i = 0; i < 3; i++) {
+                            Job q = both.prove(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(304 + i)), Duration.ofSeconds(120));
+                            assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, q.getStatus());
+                            assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, get(both, s2.getJobId()).getStatus());
+                        }
+                    }
+                } finally {
+                    w.close();
+                }
+            }
+        } finally {
+            if (b != null) b.close();
+        }
+    }
+
+    /** The job as {@code client}'s coordinator knows it, or null if it does not. */
+    static Job get(FarmClient client, String jobId) {
+        try {
+            return client.get(jobId);
+        } catch (org.ppfarm.client.FarmException e) {
+            if (e.code() == io.grpc.Status.Code.NOT_FOUND) return null;
+            throw e;
+        }
+    }
+}
