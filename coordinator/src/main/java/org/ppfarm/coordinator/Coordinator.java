@@ -33,6 +33,7 @@ import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.jobs.JobTracker;
 import org.ppfarm.coordinator.kafka.EventFollower;
 import org.ppfarm.coordinator.kafka.JobsReplay;
+import org.ppfarm.coordinator.kafka.KafkaCircuitLog;
 import org.ppfarm.coordinator.kafka.KafkaJobLog;
 import org.ppfarm.coordinator.metrics.FarmMetrics;
 import org.ppfarm.farm.kafka.StateFollower;
@@ -64,11 +65,12 @@ import java.util.function.Supplier;
  * of the cluster tell results there, see docs/farm.md "Result notices"), the gRPC API ({@code Prover}, health,
  * reflection), the {@code Artifacts} service workers fetch circuits from (a server of its own on
  * cluster.host:artifacts.port, the farm's private network: clients never reach it through the API's port), the
- * circuit registry, and the Kafka producer and followers. Start with {@link #start(CoordinatorConfig)} (a Netty
+ * circuit registry (replicated through the registry topic), and the Kafka producer and followers. Start with {@link #start(CoordinatorConfig)} (a Netty
  * server on grpc.host:grpc.port) or {@link #start(CoordinatorConfig, ServerBuilder, ProtocolInputs)} (any server
  * builder for the API, e.g. in-process for tests). Every coordinator knows every job: a job's QUEUED state is written
  * to the state topic at its submission, its later states by whichever coordinator merges its worker's events, and
- * every coordinator follows that topic. Startup creates missing topics, replays the state topic, then the jobs workers have not finished ({@link JobsReplay}), then merges the events already
+ * every coordinator follows that topic. Startup creates missing topics, replays the registry topic, replays the
+ * state topic, then the jobs workers have not finished ({@link JobsReplay}), then merges the events already
  * on its partitions of the events topic, and only then serves, so a restarted coordinator answers for every job.
  */
 public final class Coordinator implements AutoCloseable {
@@ -86,6 +88,7 @@ public final class Coordinator implements AutoCloseable {
     private final Server artifactsServer;
     private final HealthStatusManager health;
     private final CircuitRegistry registry;
+    private final KafkaCircuitLog circuitLog;
     private final HTTPServer metricsServer;
     private final ExecutorService blocking;
     private final FarmMetrics metrics;
@@ -105,8 +108,14 @@ public final class Coordinator implements AutoCloseable {
             jobsMaxMessageBytes = KafkaJobLog.jobsTopicsMaxMessageBytes(admin, topics);
         }
         log.debug("topics ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
+        // the farm's circuits, replayed before serving: a job on a circuit registered at any coordinator is taken here
+        this.circuitLog = new KafkaCircuitLog(kafka, id, topics);
         this.registry = new CircuitRegistry(Path.of(config.getString(CoordinatorConfig.ARTIFACTS_DIR)),
-                config.getLong(CoordinatorConfig.CIRCUIT_UPLOAD_MAX_BYTES));
+                config.getLong(CoordinatorConfig.CIRCUIT_UPLOAD_MAX_BYTES), circuitLog, id, config.getList(CoordinatorConfig.ARTIFACTS_PEERS));
+        circuitLog.follow(registry::learn);
+        if (!circuitLog.awaitCaughtUp(Duration.ofSeconds(120)))
+            throw new IllegalStateException("coordinator " + id + ": registry topic " + topics.circuits() + " not replayed within 120 s");
+        log.debug("circuit registry replayed after {} ms", (System.nanoTime() - t0) / 1_000_000);
         this.jobLog = new KafkaJobLog(kafka, id, topics,
                 CoordinatorConfig.PARTITIONING_PIN_CIRCUIT.equals(config.getString(CoordinatorConfig.JOBS_PARTITIONING)), jobsMaxMessageBytes);
         PrometheusRegistry prometheus = new PrometheusRegistry();
@@ -174,6 +183,16 @@ public final class Coordinator implements AutoCloseable {
         // services run on the transport threads (no hop to an executor per call); what blocks goes to `blocking`;
         // a request that is not valid protobuf is refused in one log line, not gRPC's UNKNOWN and stack trace; a
         // connection that has not sent its HTTP/2 preface and settings within the handshake timeout is closed
+        // the artifacts first: registrations (the clients' API) record where this coordinator serves them
+        this.artifactsServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.getString(CoordinatorConfig.CLUSTER_HOST),
+                        config.getInt(CoordinatorConfig.ARTIFACTS_PORT)))
+                .directExecutor()
+                .maxInboundMessageSize(ARTIFACT_REQUEST_MAX_BYTES)
+                .handshakeTimeout(config.getLong(CoordinatorConfig.GRPC_HANDSHAKE_TIMEOUT_MS), TimeUnit.MILLISECONDS)
+                .addService(MalformedRequests.guard(new ArtifactService(registry, blocking), ARTIFACT_REQUEST_MAX_BYTES))
+                .build().start();
+        registry.servingArtifactsAt(config.getString(CoordinatorConfig.CLUSTER_HOST) + ":" + artifactsServer.getPort());
+        registry.publishLocal();
         this.server = serverBuilder
                 .directExecutor()
                 .maxInboundMessageSize(maxMessage)
@@ -181,13 +200,6 @@ public final class Coordinator implements AutoCloseable {
                 .addService(MalformedRequests.guard(new ProverService(submitter, registry, blocking), maxMessage))
                 .addService(MalformedRequests.guard(health.getHealthService(), maxMessage))
                 .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance(), maxMessage))
-                .build().start();
-        this.artifactsServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.getString(CoordinatorConfig.CLUSTER_HOST),
-                        config.getInt(CoordinatorConfig.ARTIFACTS_PORT)))
-                .directExecutor()
-                .maxInboundMessageSize(ARTIFACT_REQUEST_MAX_BYTES)
-                .handshakeTimeout(config.getLong(CoordinatorConfig.GRPC_HANDSHAKE_TIMEOUT_MS), TimeUnit.MILLISECONDS)
-                .addService(MalformedRequests.guard(new ArtifactService(registry, blocking), ARTIFACT_REQUEST_MAX_BYTES))
                 .build().start();
         health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
         log.info("coordinator {} serving on port {} (artifacts for workers on port {}) after {} ms", id, server.getPort(),
@@ -269,6 +281,8 @@ public final class Coordinator implements AutoCloseable {
         if (!server.awaitTermination(10, TimeUnit.SECONDS)) server.shutdownNow();
         if (!artifactsServer.awaitTermination(10, TimeUnit.SECONDS)) artifactsServer.shutdownNow();
         blocking.shutdownNow();
+        registry.close();
+        circuitLog.close();
         eventFollower.close();
         stateFollower.close();
         jobLog.close();

@@ -1,94 +1,83 @@
 package org.ppfarm.worker;
 
-import io.grpc.Channel;
-import io.grpc.StatusRuntimeException;
 import org.ppfarm.farm.Sha256;
-import org.ppfarm.proto.v1.ArtifactData;
-import org.ppfarm.proto.v1.ArtifactsGrpc;
-import org.ppfarm.proto.v1.FetchArtifactRequest;
+import org.ppfarm.farm.artifacts.ArtifactDownloads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.util.Iterator;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Fetches circuit artifacts from a coordinator by SHA-256 into a local cache and checks every byte against the hash,
- * so a worker proves only with the exact key the job names. Files already cached are re-hashed once per process
- * before first use. Thread-safe; concurrent requests for one hash fetch it once.
+ * Fetches circuit artifacts by SHA-256 into a local cache from the coordinators of {@code coordinator.address}, trying
+ * them in turn ({@link ArtifactDownloads}: every byte is checked against the hash, so a worker proves only with the
+ * exact key the job names, whichever coordinator sent it). Files already cached are re-hashed once per process before
+ * first use. Thread-safe; concurrent requests for one hash fetch it once.
  */
-public final class ArtifactFetcher {
+public final class ArtifactFetcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ArtifactFetcher.class);
-    private final ArtifactsGrpc.ArtifactsBlockingStub stub;
+    private final List<String> coordinators;
     private final Path dir;
+    private final ArtifactDownloads downloads = new ArtifactDownloads();
     private final ConcurrentHashMap<String, Path> verified = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
-    public ArtifactFetcher(Channel coordinator, Path dir) throws IOException {
-        this.stub = ArtifactsGrpc.newBlockingStub(coordinator);
+    /** @param coordinators their Artifacts services, host:port each, in the order they are tried */
+    public ArtifactFetcher(List<String> coordinators, Path dir) throws IOException {
+        this.coordinators = List.copyOf(coordinators);
         this.dir = Files.createDirectories(dir);
     }
 
     /** The local path of the artifact with this hash, fetched if needed. */
     public Path get(String sha256) throws ArtifactException {
-        if (!Sha256.isHex(sha256)) throw new ArtifactException("not a SHA-256: '" + sha256 + "'");
+        if (!Sha256.isHex(sha256)) throw new ArtifactException(sha256, "not a SHA-256: '" + sha256 + "'", false);
         Path p = verified.get(sha256);
         if (p != null) return p;
-        synchronized (lockFor(sha256)) {
+        synchronized (locks.computeIfAbsent(sha256, k -> new Object())) {
             p = verified.get(sha256);
             if (p != null) return p;
             Path target = dir.resolve(sha256);
-            if (Files.isRegularFile(target) && Sha256.of(target).equals(sha256)) {
-                verified.put(sha256, target);
-                return target;
-            }
-            fetch(sha256, target);
+            if (!(Files.isRegularFile(target) && Sha256.of(target).equals(sha256))) fetch(sha256, target);
             verified.put(sha256, target);
             return target;
         }
     }
 
-    private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
-
-    private Object lockFor(String sha) { return locks.computeIfAbsent(sha, k -> new Object()); }
-
     private void fetch(String sha256, Path target) throws ArtifactException {
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, ".fetch-", ".tmp");
-            MessageDigest md = Sha256.digest();
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                Iterator<ArtifactData> it = stub.withDeadlineAfter(10, TimeUnit.MINUTES)
-                        .fetch(FetchArtifactRequest.newBuilder().setSha256(sha256).build());
-                while (it.hasNext()) {
-                    byte[] d = it.next().getData().toByteArray();
-                    md.update(d);
-                    out.write(d);
-                }
-            }
-            String actual = Sha256.hex(md);
-            if (!actual.equals(sha256))
-                throw new ArtifactException("artifact " + sha256 + ": received bytes hash to " + actual + "; refused");
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (StatusRuntimeException e) {
-            throw new ArtifactException("artifact " + sha256 + ": the coordinator answered " + e.getStatus().getCode()
-                    + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
+            String from = downloads.download(sha256, coordinators, target);
+            log.info("artifact {} fetched from {}", sha256, from);
+        } catch (ArtifactDownloads.DownloadException e) {
+            throw new ArtifactException(sha256, e.getMessage(), e.unknownEverywhere());
         } catch (IOException e) { // its message names this worker's cache files: for the log, not the job's error
             log.warn("artifact {}: {}", sha256, e.toString());
-            throw new ArtifactException("artifact " + sha256 + ": cannot be stored in the worker's cache");
-        } finally {
-            if (tmp != null) try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
+            throw new ArtifactException(sha256, "artifact " + sha256 + ": cannot be stored in the worker's cache", false);
         }
     }
 
-    /** An artifact could not be fetched or did not match its hash; the job is retried later, not failed. */
+    @Override
+    public void close() throws InterruptedException { downloads.close(); }
+
+    /**
+     * An artifact could not be fetched or did not match its hash: the job is handed back and tried again later.
+     * {@link #unknownEverywhere()}: every coordinator was reached and none knows the hash (see {@link JobRunner}).
+     */
     public static final class ArtifactException extends Exception {
-        public ArtifactException(String m) { super(m, null, false, false); }
+        private final String sha256;
+        private final boolean unknownEverywhere;
+
+        public ArtifactException(String sha256, String m, boolean unknownEverywhere) {
+            super(m, null, false, false);
+            this.sha256 = sha256;
+            this.unknownEverywhere = unknownEverywhere;
+        }
+
+        /** The artifact that could not be fetched. */
+        public String sha256() { return sha256; }
+
+        public boolean unknownEverywhere() { return unknownEverywhere; }
     }
 }

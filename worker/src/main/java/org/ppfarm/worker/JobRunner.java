@@ -27,12 +27,20 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs one fetched job: skip it if already finished or cancelled, drop it if its deadline passed, open its sealed
  * input, prove it on the circuit's resident pipeline, and publish exactly one terminal event. Bad input fails the job
- * (INVALID_ARGUMENT, never retried); an artifact that cannot be fetched is retried a few times, then fails the job.
- * Nothing about the input is ever logged. Thread-safe: prover threads share one runner.
+ * (INVALID_ARGUMENT, never retried). An artifact that cannot be fetched hands the job back ({@link #artifactMissing}):
+ * it fails only when its circuit is unknown to the whole farm. Nothing about the input is ever logged. Thread-safe:
+ * prover threads share one runner.
  */
 final class JobRunner {
     private static final Logger log = LoggerFactory.getLogger(JobRunner.class);
-    private static final int ARTIFACT_ATTEMPTS = 5;
+    /**
+     * Consecutive fetches of a circuit on which every coordinator of {@code coordinator.address} answered that it
+     * knows no circuit using the artifact, before the job fails NOT_FOUND: a coordinator that learnt the circuit a
+     * moment ago is given a few seconds' grace, an unknown circuit is not retried forever.
+     */
+    static final int UNKNOWN_ATTEMPTS = 3;
+    /** Longest a handed-back job waits before it is tried again (1 s per consecutive failure up to this). */
+    static final long HAND_BACK_MAX_MILLIS = 5000;
 
     @FunctionalInterface
     interface Publisher {
@@ -57,9 +65,10 @@ final class JobRunner {
     private final Set<String> finishedJobs;
     private final OfferedJobs offered;
     private final WorkerMetrics metrics;
-    private final ConcurrentHashMap<String, Integer> artifactFailures = new ConcurrentHashMap<>();
+    /** Per circuit (zkey and wasm hash): consecutive failed fetches, and how many of the last ones found it unknown everywhere. */
+    private final ConcurrentHashMap<String, int[]> artifactFailures = new ConcurrentHashMap<>();
     private final long runningReportDelayMillis;
-    private final ScheduledExecutorService reports;
+    private final ScheduledExecutorService timers;
 
     /** @param runningReportDelayMillis {@value WorkerConfig#RUNNING_REPORT_DELAY_MS}: see {@link RunningReport} */
     JobRunner(String workerId, Collaborators with, long runningReportDelayMillis) {
@@ -67,9 +76,9 @@ final class JobRunner {
         this.events = new JobEvents(workerId);
         this.runningReportDelayMillis = runningReportDelayMillis;
         ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
-                r -> Thread.ofPlatform().daemon().name(workerId + "-running-reports").unstarted(r));
-        timers.setRemoveOnCancelPolicy(true); // nearly every report is cancelled: keep the queue small
-        this.reports = timers;
+                r -> Thread.ofPlatform().daemon().name(workerId + "-runner-timers").unstarted(r));
+        timers.setRemoveOnCancelPolicy(true); // nearly every RUNNING report is cancelled: keep the queue small
+        this.timers = timers;
         this.opener = new InputSeal.Opener(with.keys());
         this.circuits = with.circuits();
         this.publisher = with.events();
@@ -117,12 +126,9 @@ final class JobRunner {
         ProvingPipeline pipeline;
         try {
             pipeline = circuits.pipeline(job.getCircuit());
-            artifactFailures.remove(job.getCircuit().getZkeySha256());
+            artifactFailures.remove(circuitKey(job));
         } catch (ArtifactFetcher.ArtifactException e) {
-            int n = artifactFailures.merge(job.getCircuit().getZkeySha256(), 1, Integer::sum);
-            log.warn("job {}: {} (attempt {} of {})", jobId, e.getMessage(), n, ARTIFACT_ATTEMPTS);
-            if (n < ARTIFACT_ATTEMPTS) { Thread.sleep(1000L * n); return RETRY; }
-            return finish(null, events.failed(jobId, Status.Code.UNAVAILABLE, e.getMessage()), job, offer);
+            return artifactMissing(job, e, offer);
         } catch (Exception e) {
             // a typed error names the circuit and what is wrong with it; anything else (an I/O error naming this
             // worker's files, a library's exception) stays in the worker's log
@@ -168,6 +174,42 @@ final class JobRunner {
     }
 
     /**
+     * A job whose circuit's artifacts could not be fetched: handed back (its offset stays uncommitted, and the stage
+     * completes with false after a backoff of 1 s per consecutive failure of the circuit, at most
+     * {@value #HAND_BACK_MAX_MILLIS} ms, without holding a prover thread), however long the coordinators stay down or
+     * busy fetching the artifact themselves. It fails, NOT_FOUND in one line, only when the circuit is unknown to the
+     * whole farm: on {@value #UNKNOWN_ATTEMPTS} consecutive fetches, every coordinator of {@code coordinator.address}
+     * was reached and answered that no circuit it knows uses the artifact. A coordinator knows every circuit of the
+     * registry topic before it serves, and a job is written only after its circuit's registration, so that answer
+     * from all of them means the circuit is not the farm's.
+     */
+    private CompletionStage<Boolean> artifactMissing(JobRecord job, ArtifactFetcher.ArtifactException e, CompletableFuture<Boolean> offer) {
+        int[] n = artifactFailures.compute(circuitKey(job), (k, v) -> {
+            int[] c = v == null ? new int[2] : v;
+            c[0]++;
+            c[1] = e.unknownEverywhere() ? c[1] + 1 : 0;
+            return c;
+        });
+        int failures = n[0], unknown = n[1];
+        if (unknown >= UNKNOWN_ATTEMPTS) {
+            artifactFailures.remove(circuitKey(job));
+            log.warn("job {}: circuit {} is unknown to every coordinator; failed: {}", job.getJobId(), job.getCircuit().getName(), e.getMessage());
+            // the coordinators' addresses are the farm's private network: in the worker's log, not the client's error
+            return finish(null, events.failed(job.getJobId(), Status.Code.NOT_FOUND, "circuit " + job.getCircuit().getName()
+                    + " is not registered at this farm: no coordinator knows its artifact " + e.sha256()), job, offer);
+        }
+        // one line per circuit while it stays missing, not one per job and attempt
+        if (failures == 1 || failures % 20 == 0)
+            log.warn("job {}: {}; handed back, tried again shortly ({} failed fetches of circuit {} so far)", job.getJobId(), e.getMessage(),
+                    failures, job.getCircuit().getName());
+        CompletableFuture<Boolean> again = new CompletableFuture<>();
+        timers.schedule(() -> again.complete(false), Math.min(1000L * failures, HAND_BACK_MAX_MILLIS), TimeUnit.MILLISECONDS);
+        return again;
+    }
+
+    private static String circuitKey(JobRecord job) { return job.getCircuit().getZkeySha256() + "/" + job.getCircuit().getWasmSha256(); }
+
+    /**
      * Publishes a job's terminal event with its submission facts, after the job's RUNNING report if any was sent, and
      * tells it to the job's result inbox first (a notice needs no order with RUNNING: it is terminal, and a terminal
      * state is final).
@@ -202,7 +244,7 @@ final class JobRunner {
             this.offered = offered;
             synchronized (this) {
                 if (runningReportDelayMillis == 0 && !offered) run();
-                else timer = reports.schedule(this, Math.max(runningReportDelayMillis, 1), TimeUnit.MILLISECONDS);
+                else timer = timers.schedule(this, Math.max(runningReportDelayMillis, 1), TimeUnit.MILLISECONDS);
             }
         }
 
@@ -211,7 +253,7 @@ final class JobRunner {
             if (finished) return;
             if (offered && JobRunner.this.offered.awaitingCopy(jobId)) {
                 // the job may never have reached Kafka: report it once its copy has (checked again a delay later)
-                timer = reports.schedule(this, Math.max(runningReportDelayMillis, 1), TimeUnit.MILLISECONDS);
+                timer = timers.schedule(this, Math.max(runningReportDelayMillis, 1), TimeUnit.MILLISECONDS);
                 return;
             }
             // its outcome does not matter: the terminal event comes after it, and a lost one only hides RUNNING
@@ -225,7 +267,6 @@ final class JobRunner {
     }
 
     private static final CompletionStage<Boolean> SETTLED = CompletableFuture.completedFuture(true);
-    private static final CompletionStage<Boolean> RETRY = CompletableFuture.completedFuture(false);
 
     private CompletionStage<Boolean> publish(JobEvent e) {
         CompletionStage<Void> sent;
@@ -242,7 +283,7 @@ final class JobRunner {
     }
 
     void close() {
-        reports.shutdownNow();
+        timers.shutdownNow();
         circuits.close();
     }
 }

@@ -1,7 +1,5 @@
 package org.ppfarm.worker;
 
-import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -55,7 +53,7 @@ public final class Worker implements AutoCloseable {
     private final int metricsPort; // -1: none
     private final StateFollower stateFollower;
     private final EventProducer events;
-    private final ManagedChannel channel;
+    private final ArtifactFetcher artifacts;
     private final ClusterNode node;
     private final WorkerMetrics metrics;
     private final JobRunner runner;
@@ -92,15 +90,13 @@ public final class Worker implements AutoCloseable {
             if (JobStates.terminal(status != null ? status : job.get().getStatus())) finishedJobs.add(jobId);
         });
         this.events = new EventProducer(kafka, id, topics.events());
-        String[] hp = config.getString(WorkerConfig.COORDINATOR_ADDRESS).split(":");
-        this.channel = NettyChannelBuilder.forAddress(hp[0], Integer.parseInt(hp[1])).usePlaintext()
-                .maxInboundMessageSize(8 << 20).build();
+        this.artifacts = new ArtifactFetcher(config.coordinators(), Path.of(config.getString(WorkerConfig.CACHE_DIR)));
         this.node = new ClusterNode(config.getList(FarmConfigs.CLUSTER_SEED_NODES).isEmpty() ? null
                 : FarmConfigs.pekkoConfig(config, FarmCluster.WORKER), clusterNode);
         this.metrics = new WorkerMetrics(new PrometheusRegistry());
         OfferedJobs offered = new OfferedJobs();
         this.runner = new JobRunner(id, new JobRunner.Collaborators(
-                new ResidentCircuits(pipelines, new ArtifactFetcher(channel, Path.of(config.getString(WorkerConfig.CACHE_DIR)))),
+                new ResidentCircuits(pipelines, artifacts),
                 config.keyPair(), events, new ResultNotices(node::system), finishedJobs, offered, metrics),
                 config.getLong(WorkerConfig.RUNNING_REPORT_DELAY_MS));
         this.pool = new ProverPool(id, config.getInt(WorkerConfig.CONCURRENCY), runner::run, new PoolListener());
@@ -166,7 +162,7 @@ public final class Worker implements AutoCloseable {
         stateFollower.close();
         events.close();
         runner.close();
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        artifacts.close();
         if (metricsServer != null) metricsServer.close();
         node.close();
         log.info("worker {} stopped", id);

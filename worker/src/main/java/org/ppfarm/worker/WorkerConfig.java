@@ -8,12 +8,14 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigDef.ValidString;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
+import org.ppfarm.farm.artifacts.ArtifactDownloads;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.farm.seal.InputSeal;
 
 import org.ppfarm.prover.ByteSizes;
 import org.ppfarm.worker.pipeline.EnginePipeline;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -43,9 +45,11 @@ public final class WorkerConfig extends AbstractConfig {
                             + "and to tell results straight to the coordinator that submitted each job. Empty: the worker "
                             + "joins no cluster, and jobs and results travel through Kafka only.")
             .define(WORKER_ID, Type.STRING, "", Importance.LOW, "This worker's name in results and logs; empty: worker-<random>.")
-            .define(COORDINATOR_ADDRESS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
-                    "host:port of a coordinator's Artifacts service (its cluster.host and artifacts.port, not the "
-                            + "clients' gRPC API), from which circuit artifacts are fetched by SHA-256.")
+            .define(COORDINATOR_ADDRESS, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+                    "host:port of coordinators' Artifacts services (each its cluster.host and artifacts.port, not the "
+                            + "clients' gRPC API), comma-separated, from which circuit artifacts are fetched by SHA-256: "
+                            + "tried in this order, any of them will do (every download is checked against the hash). "
+                            + "When none has an artifact, the job is handed back and tried again.")
             .define(CONCURRENCY, Type.INT, 1, Range.between(1, 1024), Importance.HIGH,
                     "Jobs proved at once. The CPU prover already uses every core for one proof; more overlaps witness "
                             + "computation with proving.")
@@ -105,9 +109,13 @@ public final class WorkerConfig extends AbstractConfig {
                 throw new ConfigException(key, getString(key), "not a size in bytes (e.g. 0, 512m, 2g)");
             }
         }
-        if (!getString(COORDINATOR_ADDRESS).matches("[^:]+:\\d{1,5}"))
-            throw new ConfigException(COORDINATOR_ADDRESS, getString(COORDINATOR_ADDRESS), "expected host:port");
+        if (coordinators().isEmpty()) throw new ConfigException(COORDINATOR_ADDRESS, "", "expected host:port[,host:port...]");
+        for (String a : coordinators())
+            if (!ArtifactDownloads.isAddress(a)) throw new ConfigException(COORDINATOR_ADDRESS, a, "expected host:port");
     }
+
+    /** The coordinators' Artifacts services ({@value #COORDINATOR_ADDRESS}), in the order they are tried. */
+    public List<String> coordinators() { return getList(COORDINATOR_ADDRESS); }
 
     public InputSeal.KeyPair keyPair() {
         Password p = getPassword(SEAL_KEY_PAIR);

@@ -3,7 +3,6 @@ package org.ppfarm.worker;
 import org.ppfarm.farm.Sha256;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -15,6 +14,7 @@ import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.worker.pipeline.ProvingPipeline;
 
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,7 +44,12 @@ class JobRunnerTest {
 
     /** A runner whose events are recorded in {@link #events} as Kafka acknowledges them (at once). */
     JobRunner runner(Path cache, ProvingPipeline.Factory pipelines, long runningReportDelayMillis) throws Exception {
-        var circuits = new ResidentCircuits(pipelines, new ArtifactFetcher(InProcessChannelBuilder.forName("none").build(), cache));
+        return runner(cache, pipelines, runningReportDelayMillis, List.of());
+    }
+
+    /** As above, fetching artifacts from {@code coordinators}. */
+    JobRunner runner(Path cache, ProvingPipeline.Factory pipelines, long runningReportDelayMillis, List<String> coordinators) throws Exception {
+        var circuits = new ResidentCircuits(pipelines, new ArtifactFetcher(coordinators, cache));
         JobRunner.Publisher kafka = e -> { events.add(e); return CompletableFuture.completedFuture(null); };
         return new JobRunner("w", new JobRunner.Collaborators(circuits, keys, kafka, ResultNotices.NONE, finished, new OfferedJobs(),
                 new WorkerMetrics(new PrometheusRegistry())), runningReportDelayMillis);
@@ -87,6 +92,23 @@ class JobRunnerTest {
                 .setInput(InputSeal.seal(keys.publicKey(), "another-job", "{\"a\":\"1\"}".getBytes(StandardCharsets.UTF_8)))
                 .setSubmittedAt(Timestamps.fromMillis(System.currentTimeMillis() - 1000)).setIdempotencyKey("key-" + jobId).build();
         return new ConsumerRecord<>("p.jobs.normal", 0, 0, jobId, r.toByteArray());
+    }
+
+    @Test
+    void aJobWhoseArtifactsNoCoordinatorCanSendIsHandedBackNotFailed(@TempDir Path cache) throws Exception {
+        String dead;
+        try (ServerSocket s = new ServerSocket(0)) { dead = "127.0.0.1:" + s.getLocalPort(); }
+        ProvingPipeline.Factory neverLoads = new ProvingPipeline.Factory() {
+            @Override public ProvingPipeline load(ProvingPipeline.CircuitFiles f) { throw new AssertionError("no circuit may be loaded"); }
+            @Override public String backend() { return "none"; }
+        };
+        JobRunner r = runner(cache, neverLoads, 50, List.of(dead));
+        for (int i = 1; i <= JobRunner.UNKNOWN_ATTEMPTS + 1; i++) {
+            long t0 = System.nanoTime();
+            assertEquals(false, r.run(record("j" + i, 0)).toCompletableFuture().get(), "handed back, however often");
+            assertTrue(System.nanoTime() - t0 >= 900_000_000L, "after a pause");
+        }
+        assertEquals(List.of(), events, "no terminal event: the job is not failed");
     }
 
     @Test

@@ -1,7 +1,5 @@
 package org.ppfarm.worker;
 
-import io.grpc.ManagedChannel;
-import io.grpc.inprocess.InProcessChannelBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ppfarm.farm.Sha256;
@@ -14,6 +12,7 @@ import org.ppfarm.worker.pipeline.ProvingPipeline;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -47,9 +46,8 @@ class ResidentCircuitsTest {
         Circuit a = cached(cache, "square@1", square), b = cached(cache, "square-renamed@1", renamed);
         assertEquals(a.getZkeySha256(), b.getZkeySha256());
         assertNotEquals(a.getWasmSha256(), b.getWasmSha256());
-        ManagedChannel none = InProcessChannelBuilder.forName("no-coordinator").build();   // everything is in the cache
         try (ResidentCircuits circuits = new ResidentCircuits(new EnginePipeline.Factory(new EnginePipeline.Options("auto", 0, false, 0)),
-                new ArtifactFetcher(none, cache))) {
+                new ArtifactFetcher(List.of(), cache))) {   // no coordinator: everything is in the cache
             // the renamed circuit first: keyed by the zkey alone, one_public would then have run the renamed wasm
             ProvingPipeline.Output first = circuits.pipeline(b).prove(InputKind.INPUT_KIND_JSON, utf8(renamed.input(3)));
             ProvingPipeline.Output second = circuits.pipeline(a).prove(InputKind.INPUT_KIND_JSON, utf8(square.input(3)));
@@ -59,8 +57,6 @@ class ResidentCircuitsTest {
             var e = assertThrows(ProvingPipeline.JobInputException.class,
                     () -> circuits.pipeline(b).prove(InputKind.INPUT_KIND_JSON, utf8(square.input(4))));
             assertTrue(e.getMessage().contains("signal x is not an input of the circuit"), e.getMessage());
-        } finally {
-            none.shutdownNow();
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.ppfarm.coordinator.config;
 
+import org.ppfarm.farm.artifacts.ArtifactDownloads;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -26,6 +27,7 @@ public final class CoordinatorConfig extends AbstractConfig {
     public static final String CIRCUIT_UPLOAD_MAX_BYTES = "circuit.upload.max.bytes";
     public static final String ARTIFACTS_DIR = "artifacts.dir";
     public static final String ARTIFACTS_PORT = "artifacts.port";
+    public static final String ARTIFACTS_PEERS = "artifacts.peers";
     public static final String SEAL_PUBLIC_KEY = "seal.public.key";
     public static final String JOBS_PARTITIONING = "jobs.partitioning";
     public static final String JOBS_FINISHED_RETAIN_MS = "jobs.finished.retain.ms";
@@ -62,6 +64,11 @@ public final class CoordinatorConfig extends AbstractConfig {
                     "Port of the Artifacts service, from which workers fetch circuit artifacts by SHA-256 (their "
                             + "coordinator.address); bound to cluster.host, the farm's private network, apart from the "
                             + "clients' gRPC API (it has no authentication yet). 0 picks a free one.")
+            .define(ARTIFACTS_PEERS, Type.LIST, "", Importance.MEDIUM,
+                    "Other coordinators' Artifacts services (host:port, comma-separated; this coordinator's own may be "
+                            + "listed too, so every coordinator can share one list), from which artifacts of circuits "
+                            + "registered elsewhere are fetched when the coordinator that registered them cannot send "
+                            + "them (it is asked first, at the cluster.host:artifacts.port its registration recorded).")
             .define(SEAL_PUBLIC_KEY, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Workers' X25519 public key (base64, 32 bytes) that job inputs are sealed to (HPKE) before they "
                             + "are written to Kafka.")
@@ -99,6 +106,8 @@ public final class CoordinatorConfig extends AbstractConfig {
         int artifactsPort = getInt(ARTIFACTS_PORT);
         if (artifactsPort != 0 && artifactsPort == getInt(GRPC_PORT))
             throw new ConfigException(ARTIFACTS_PORT, artifactsPort, "must differ from " + GRPC_PORT + ": workers' artifacts are not served to clients");
+        for (String peer : getList(ARTIFACTS_PEERS))
+            if (!ArtifactDownloads.isAddress(peer)) throw new ConfigException(ARTIFACTS_PEERS, peer, "expected host:port");
         FarmConfigs.validateKafka(this);
         FarmConfigs.validateCluster(this);
     }

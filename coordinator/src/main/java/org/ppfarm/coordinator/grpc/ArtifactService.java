@@ -18,8 +18,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Executor;
 
 /**
- * Serves registered artifacts to workers by SHA-256, in 1 MiB chunks. The worker hashes what it receives and refuses a
- * mismatch, so this service is not trusted for integrity.
+ * Serves registered artifacts to workers and other coordinators by SHA-256, in 1 MiB chunks. The receiver hashes what
+ * it receives and refuses a mismatch, so this service is not trusted for integrity. An artifact of a circuit this
+ * coordinator knows but does not hold yet (registered at another coordinator, still being fetched) is UNAVAILABLE, so
+ * a worker tries another coordinator or hands its job back; NOT_FOUND means no circuit this coordinator knows uses it.
  */
 public final class ArtifactService extends ArtifactsGrpc.ArtifactsImplBase {
     private static final Logger log = LoggerFactory.getLogger(ArtifactService.class);
@@ -41,7 +43,9 @@ public final class ArtifactService extends ArtifactsGrpc.ArtifactsImplBase {
     private void send(FetchArtifactRequest request, StreamObserver<ArtifactData> out) {
         Path p = registry.blob(request.getSha256()).orElse(null);
         if (p == null) {
-            out.onError(Status.NOT_FOUND.withDescription("no artifact with SHA-256 " + request.getSha256()).asRuntimeException());
+            out.onError((registry.fetching(request.getSha256())
+                    ? Status.UNAVAILABLE.withDescription("artifact " + request.getSha256() + ": this coordinator is still fetching it")
+                    : Status.NOT_FOUND.withDescription("no artifact with SHA-256 " + request.getSha256())).asRuntimeException());
             return;
         }
         ServerCallStreamObserver<ArtifactData> call = (ServerCallStreamObserver<ArtifactData>) out;

@@ -16,7 +16,7 @@ import java.time.Duration;
  * The single place where the core's typed errors become gRPC statuses:
  * unknown circuit → NOT_FOUND; refused input or upload → INVALID_ARGUMENT; a name@version taken by other artifacts,
  * or an idempotency key by another request → ALREADY_EXISTS; a job record larger than Kafka takes →
- * RESOURCE_EXHAUSTED; a passed deadline → DEADLINE_EXCEEDED; Kafka unreachable → UNAVAILABLE; anything else →
+ * RESOURCE_EXHAUSTED; a passed deadline → DEADLINE_EXCEEDED; Kafka unreachable (jobs or the registry topic) → UNAVAILABLE; anything else →
  * INTERNAL. An INTERNAL answer says only that: the exception (its class, message, the paths and library details it may hold)
  * goes to the coordinator's log, rate-limited, since a client that found a bug could otherwise flood the log with it.
  */
@@ -33,6 +33,7 @@ public final class Statuses {
             case StatusException s -> s.getStatus().asRuntimeException();
             case CircuitRegistry.CircuitNotFoundException n -> Status.NOT_FOUND.withDescription(n.getMessage()).asRuntimeException();
             case InvalidInputException i -> Status.INVALID_ARGUMENT.withDescription(i.getMessage()).asRuntimeException();
+            case CircuitRegistry.RegistryUnavailableException u -> Status.UNAVAILABLE.withDescription(u.getMessage()).asRuntimeException();
             case CircuitRegistry.RegistrationException r -> (r.getMessage().contains("already registered") ? Status.ALREADY_EXISTS
                     : r.getMessage().contains("exceeds the limit") ? Status.RESOURCE_EXHAUSTED : Status.INVALID_ARGUMENT)
                     .withDescription(r.getMessage()).asRuntimeException();

@@ -4,6 +4,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.ppfarm.coordinator.metrics.FarmMetrics;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.ppfarm.coordinator.registry.InMemoryCircuitLog;
 import org.ppfarm.farm.seal.InputSeal;
 import org.ppfarm.testkit.Artifacts;
 
@@ -13,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +37,9 @@ public final class SubmitterFixture implements AutoCloseable {
     /** @param offers the workers to offer jobs to, or null for none */
     public SubmitterFixture(JobLog log, JobOffers offers) throws Exception {
         this.artifacts = Files.createTempDirectory("ppfarm-submitter-");
-        this.registry = new CircuitRegistry(artifacts, 1L << 30);
+        InMemoryCircuitLog circuits = new InMemoryCircuitLog();
+        this.registry = new CircuitRegistry(artifacts, 1L << 30, circuits, "submitter-fixture", List.of());
+        circuits.follow(registry::learn);
         registry.registerFiles("commitment", "1", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
         this.system = ActorSystem.create(JobTracker.create(log::publishState, Duration.ofMinutes(10), Clock.systemUTC()), "submitter-fixture");
         this.submitter = new JobSubmitter(registry, system, system.scheduler(), log, keys.publicKey(), null,
@@ -45,6 +49,7 @@ public final class SubmitterFixture implements AutoCloseable {
     @Override
     public void close() throws Exception {
         blocking.shutdownNow();
+        registry.close();
         system.terminate();
         system.getWhenTerminated().toCompletableFuture().get(20, TimeUnit.SECONDS);
         try (Stream<Path> files = Files.walk(artifacts)) {

@@ -72,7 +72,7 @@ public final class FarmConfigs {
                 .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                         Importance.HIGH, "Kafka bootstrap servers (host:port,...).")
                 .define(KAFKA_TOPIC_PREFIX, Type.STRING, "ppfarm", Importance.MEDIUM,
-                        "Prefix of the farm's topics: <prefix>.jobs.{high,normal,low}, <prefix>.events, <prefix>.state.")
+                        "Prefix of the farm's topics: <prefix>.jobs.{high,normal,low}, <prefix>.events, <prefix>.state, <prefix>.circuits.")
                 .define(KAFKA_TOPIC_PARTITIONS, Type.INT, 12, Range.between(1, 10_000), Importance.MEDIUM,
                         "Partitions of each farm topic when the farm creates them; the most workers one priority can use.")
                 .define(KAFKA_TOPIC_REPLICATION, Type.SHORT, (short) 1, Importance.MEDIUM,

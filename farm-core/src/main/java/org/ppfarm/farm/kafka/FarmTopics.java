@@ -25,6 +25,10 @@ import java.util.concurrent.ExecutionException;
  *       follow it to skip cancelled and already-finished jobs. Every record carries the headers
  *       {@value #STATUS_HEADER} and {@value #ORIGIN_HEADER}, so followers can act without parsing the value (which
  *       holds the whole proof).</li>
+ *   <li>{@code p.circuits} — the circuit registry: value {@code CircuitRecord}, key the circuit's name@version, one
+ *       partition (one order for every registration), kept forever and not compacted. Every coordinator reads it from
+ *       the beginning before serving; the first record of a name@version is that circuit. Compaction would keep a
+ *       key's last record instead, so a losing registration of a race could replace the winner.</li>
  * </ul>
  */
 public record FarmTopics(String prefix) {
@@ -67,6 +71,8 @@ public record FarmTopics(String prefix) {
 
     public String state() { return prefix + ".state"; }
 
+    public String circuits() { return prefix + ".circuits"; }
+
     /** Creates whichever of the topics do not exist yet. */
     public void ensure(Admin admin, int partitions, short replication) {
         List<NewTopic> topics = new ArrayList<>();
@@ -77,6 +83,10 @@ public record FarmTopics(String prefix) {
         topics.add(new NewTopic(state(), partitions, replication).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
                 TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, "60000")));
+        topics.add(new NewTopic(circuits(), 1, replication).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, "-1",
+                TopicConfig.RETENTION_BYTES_CONFIG, "-1")));
         for (NewTopic t : topics) {
             try {
                 admin.createTopics(List.of(t)).all().get();

@@ -2,6 +2,7 @@ package org.ppfarm.farm.kafka;
 
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +65,23 @@ public abstract class KafkaFollower implements AutoCloseable {
 
     /** Whether the follower is still wanted: false once {@link #close} was called. */
     protected final boolean running() { return running; }
+
+    /**
+     * For a {@link #subscribe} that reads every record of {@code topic}: assigns all its partitions (not a group member),
+     * from the beginning, and counts as caught up at their end offsets of now. Waits up to 60 s for a topic created a
+     * moment ago to appear in the metadata.
+     */
+    protected final void followFromBeginning(String topic) throws InterruptedException {
+        List<PartitionInfo> infos = List.of();
+        for (long end = System.nanoTime() + Duration.ofSeconds(60).toNanos(); infos.isEmpty() && running(); Thread.sleep(100)) {
+            infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+            if (System.nanoTime() > end) throw new IllegalStateException("topic " + topic + " has no partitions");
+        }
+        List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        catchUpTo(parts);
+    }
 
     /** Counts as caught up once {@code parts} are read to their end offsets of now; only the first call counts. */
     protected final void catchUpTo(Collection<TopicPartition> parts) {

@@ -4,17 +4,13 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStateRecord;
 import org.ppfarm.proto.v1.JobStatus;
 
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -70,20 +66,8 @@ public final class StateFollower extends KafkaFollower {
         return this;
     }
 
-    /** Assigns every partition of the topic, from the beginning; caught up at the end offsets of that moment. */
     @Override
-    protected void subscribe() throws InterruptedException {
-        // a topic created a moment ago may not be in the metadata yet
-        List<PartitionInfo> infos = List.of();
-        for (long end = System.nanoTime() + Duration.ofSeconds(60).toNanos(); infos.isEmpty() && running(); Thread.sleep(100)) {
-            infos = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-            if (System.nanoTime() > end) throw new IllegalStateException("topic " + topic + " has no partitions");
-        }
-        List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList();
-        consumer.assign(parts);
-        consumer.seekToBeginning(parts);
-        catchUpTo(parts);
-    }
+    protected void subscribe() throws InterruptedException { followFromBeginning(topic); }
 
     @Override
     protected void handle(ConsumerRecords<String, byte[]> records) {
