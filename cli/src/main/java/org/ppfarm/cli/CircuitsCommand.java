@@ -13,12 +13,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ppfarm circuits list --server H:P} and {@code ppfarm circuits register --server H:P --name NAME@VERSION
- * --zkey F --wasm F [--vkey F]} (the upload is content-addressed; a farm refuses bytes that do not hash as declared).
+ * --zkey F --wasm F [--vkey F] [--sample-input F]} (the upload is content-addressed; a farm refuses bytes that do not hash as declared).
  */
 @Command(name = "circuits", mixinStandardHelpOptions = true,
         description = {"Lists a farm's circuits, or registers one (zkey + wasm [+ vkey], streamed, checked by SHA-256).",
                 "Usage: ppfarm circuits list --server H:P",
-                "       ppfarm circuits register --server H:P --name NAME@VERSION --zkey F --wasm F [--vkey F]"},
+                "       ppfarm circuits register --server H:P --name NAME@VERSION --zkey F --wasm F [--vkey F] [--sample-input F]"},
         subcommands = {CircuitsCommand.List.class, CircuitsCommand.Register.class})
 final class CircuitsCommand implements Runnable {
     @Spec CommandSpec spec;
@@ -53,6 +53,8 @@ final class CircuitsCommand implements Runnable {
         @Option(names = "--zkey", required = true, paramLabel = "circuit.zkey") Path zkey;
         @Option(names = "--wasm", required = true, paramLabel = "circuit.wasm") Path wasm;
         @Option(names = "--vkey", paramLabel = "vkey.json", description = "The verification key (default: read from the zkey).") Path vkey;
+        @Option(names = "--sample-input", paramLabel = "input.json", description = {"A valid input of the circuit (a throwaway one):",
+                "the farm proves it before registering, refusing a wasm and zkey of different circuits."}) Path sampleInput;
 
         @Override
         public Integer call() {
@@ -60,7 +62,9 @@ final class CircuitsCommand implements Runnable {
             if (nv.length != 2 || nv[0].isEmpty() || nv[1].isEmpty())
                 throw new ParameterException(spec.commandLine(), "--name must be NAME@VERSION, not '" + name + "'");
             try (FarmClient client = farm.connect()) {
-                Circuit c = client.register(nv[0], nv[1], Inputs.file(zkey), Inputs.file(wasm), vkey == null ? null : Inputs.file(vkey));
+                Path v = vkey == null ? null : Inputs.file(vkey);
+                Circuit c = sampleInput == null ? client.register(nv[0], nv[1], Inputs.file(zkey), Inputs.file(wasm), v)
+                        : client.register(nv[0], nv[1], Inputs.file(zkey), Inputs.file(wasm), v, Inputs.read(sampleInput));
                 spec.commandLine().getOut().println("registered " + c.getName() + " zkey " + c.getZkeySha256());
             }
             return Ppfarm.OK;

@@ -16,6 +16,15 @@ final class Inputs {
         return p;
     }
 
+    /** The bytes of a readable regular file. */
+    static byte[] read(Path p) {
+        try {
+            return Files.readAllBytes(file(p));
+        } catch (java.io.IOException e) {
+            throw new FormatException(p.toString(), "file", "cannot be read: " + e.getMessage());
+        }
+    }
+
     /** The path, if a file can be created there (its directory exists). */
     static Path output(Path p) {
         Path dir = p.toAbsolutePath().getParent();

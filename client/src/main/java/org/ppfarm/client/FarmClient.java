@@ -220,11 +220,24 @@ public final class FarmClient implements AutoCloseable {
      * {@code vkey} may be null (the farm then reads the key from the zkey). {@code version} becomes name@version.
      */
     public Circuit register(String name, String version, Path zkey, Path wasm, Path vkey) {
+        return register(header(name, version, zkey, wasm, vkey).build(), zkey, wasm, vkey);
+    }
+
+    /**
+     * As {@link #register(String, String, Path, Path, Path)}, with a valid input of the circuit (circuit input JSON)
+     * that the farm proves before registering: a wasm and zkey of different circuits are refused
+     * (RegisterCircuitHeader.sample_input_json).
+     */
+    public Circuit register(String name, String version, Path zkey, Path wasm, Path vkey, byte[] sampleInputJson) {
+        return register(header(name, version, zkey, wasm, vkey).setSampleInputJson(ByteString.copyFrom(sampleInputJson)).build(), zkey, wasm, vkey);
+    }
+
+    private static RegisterCircuitHeader.Builder header(String name, String version, Path zkey, Path wasm, Path vkey) {
         RegisterCircuitHeader.Builder h = RegisterCircuitHeader.newBuilder()
                 .setName(Objects.requireNonNull(name, "name")).setVersion(Objects.requireNonNull(version, "version"))
                 .setZkeySha256(Sha256.of(zkey)).setWasmSha256(Sha256.of(wasm));
         if (vkey != null) h.setVkeySha256(Sha256.of(vkey));
-        return register(h.build(), zkey, wasm, vkey);
+        return h;
     }
 
     /**

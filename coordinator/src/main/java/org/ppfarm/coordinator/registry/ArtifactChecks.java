@@ -5,6 +5,12 @@ import org.ppfarm.prover.format.BinFile;
 import org.ppfarm.prover.format.FormatException;
 import org.ppfarm.prover.format.ZkeyFile;
 import org.ppfarm.prover.groth16.VerificationKey;
+import org.ppfarm.prover.PpfarmException;
+import org.ppfarm.prover.groth16.Groth16Prover;
+import org.ppfarm.prover.groth16.ProofRejectedException;
+import org.ppfarm.prover.groth16.ProvingKey;
+import org.ppfarm.prover.groth16.WitnessMismatchException;
+import org.ppfarm.prover.format.Witness;
 import org.ppfarm.witness.WitnessCalculator;
 
 import java.io.IOException;
@@ -15,6 +21,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.Semaphore;
@@ -47,6 +54,10 @@ final class ArtifactChecks {
     static final int WASM_CHECK_PAGES = 4096;
     /** Time the registration's wasm check may take: circom's size exports answer in milliseconds. */
     static final Duration WASM_CHECK_TIME = Duration.ofSeconds(10);
+    /** Time the sample input's witness may take (interpreted: the 0xbow withdraw circuit's takes a few seconds). */
+    static final Duration SAMPLE_WITNESS_TIME = Duration.ofSeconds(60);
+    /** The largest sample input: circuit inputs are a few KiB. */
+    static final int SAMPLE_INPUT_MAX_BYTES = 1 << 20;
     /** One wasm check at a time: a burst of uploads cannot hold more than one check's memory. */
     private static final Semaphore WASM_CHECKS = new Semaphore(1);
 
@@ -58,6 +69,27 @@ final class ArtifactChecks {
 
     /** Checks the uploaded files; returns the zkey's header. {@code vkey} may be null (none uploaded). */
     static ZkeyFile.Header check(Path zkey, Path wasm, Path vkey) throws RegistrationException {
+        return check(zkey, wasm, vkey, null);
+    }
+
+    /**
+     * As {@link #check(Path, Path, Path)}, and with a {@code sampleInput} (null or empty: none), proves it: its
+     * witness computed by the wasm, a proof made with the zkey, verified with the zkey's verification key. The
+     * input is wiped before return.
+     */
+    static ZkeyFile.Header check(Path zkey, Path wasm, Path vkey, byte[] sampleInput) throws RegistrationException {
+        try {
+            ZkeyFile.Header h = checkSizes(zkey, wasm, vkey, sampleInput);
+            if (sampleInput != null && sampleInput.length > 0) proveSample(zkey, wasm, sampleInput);
+            return h;
+        } finally {
+            if (sampleInput != null) java.util.Arrays.fill(sampleInput, (byte) 0);
+        }
+    }
+
+    private static ZkeyFile.Header checkSizes(Path zkey, Path wasm, Path vkey, byte[] sampleInput) throws RegistrationException {
+        if (sampleInput != null && sampleInput.length > SAMPLE_INPUT_MAX_BYTES)
+            throw new RegistrationException("sample_input_json: " + sampleInput.length + " bytes, over the limit of " + SAMPLE_INPUT_MAX_BYTES);
         BinFile z;
         ZkeyFile.Header h;
         try {
@@ -69,6 +101,26 @@ final class ArtifactChecks {
         checkWasm(wasm, h);
         if (vkey != null) checkVkey(vkey, z, h);
         return h;
+    }
+
+    /**
+     * The sample's witness, from the uploaded wasm within {@link #SAMPLE_WITNESS_TIME} (interpreted, as the size
+     * check), proved with the uploaded zkey and verified: a witness the zkey's constraints do not hold for — the wasm
+     * of another circuit — yields a proof that does not verify.
+     */
+    private static void proveSample(Path zkey, Path wasm, byte[] sampleInput) throws RegistrationException {
+        Witness w = bounded(() -> WitnessCalculator.load(Files.readAllBytes(wasm), "wasm", WASM).calculate(sampleInput), SAMPLE_WITNESS_TIME,
+                "sample_input_json: the wasm did not compute its witness within " + SAMPLE_WITNESS_TIME.toSeconds() + " s", "sample_input_json: ");
+        try (ProvingKey pk = ZkeyFile.read(zkey)) {
+            Groth16Prover.cpu().proveAndVerify(pk, w);
+        } catch (ProofRejectedException | WitnessMismatchException e) {
+            throw new RegistrationException("sample_input_json: the zkey's proof from the wasm's witness does not verify: "
+                    + "the wasm and the zkey are not one circuit's");
+        } catch (FormatException e) {
+            throw new RegistrationException(e.getMessage());
+        } finally {
+            w.zeroize();
+        }
     }
 
     private static void checkWasm(Path wasm, ZkeyFile.Header h) throws RegistrationException {
@@ -86,28 +138,40 @@ final class ArtifactChecks {
 
     /**
      * Loads the uploaded wasm — which runs its code: instantiation, getVersion, getWitnessSize — within
-     * {@link #WASM_CHECK_TIME} and {@link #WASM_CHECK_PAGES} of memory, one upload at a time, on a thread of its own
-     * that is interrupted when the time is up (Chicory's interpreter stops at the next call or loop iteration).
+     * {@link #WASM_CHECK_TIME} and {@link #WASM_CHECK_PAGES} of memory.
      */
     private static WitnessCalculator loadBounded(byte[] bytes) throws RegistrationException {
+        return bounded(() -> WitnessCalculator.load(bytes, "wasm", WASM), WASM_CHECK_TIME,
+                "wasm: not a circom 2 witness calculator: its exports did not answer within " + WASM_CHECK_TIME.toSeconds() + " s", "");
+    }
+
+    /**
+     * Runs {@code task} — the uploaded wasm's code — within {@code time}, one at a time, on a thread of its own that is
+     * interrupted when the time is up (Chicory's interpreter stops at the next call or loop iteration). A refusal of
+     * the witness module (not wasm, not circom 2, another field, too much memory; an input the circuit refuses) is
+     * its first line after {@code prefix}.
+     */
+    private static <T> T bounded(Callable<T> task, Duration time, String timedOut, String prefix) throws RegistrationException {
         WASM_CHECKS.acquireUninterruptibly();
-        FutureTask<WitnessCalculator> task = new FutureTask<>(() -> WitnessCalculator.load(bytes, "wasm", WASM));
+        FutureTask<T> f = new FutureTask<>(task);
         // the permit goes back when the check's thread ends, not when the caller stops waiting for it
         Thread t = Thread.ofPlatform().daemon().name("registry-wasm-check").unstarted(() -> {
-            try { task.run(); } finally { WASM_CHECKS.release(); }
+            try { f.run(); } finally { WASM_CHECKS.release(); }
         });
         t.start();
         try {
-            return task.get(WASM_CHECK_TIME.toMillis(), TimeUnit.MILLISECONDS);
+            return f.get(time.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             t.interrupt();
-            throw new RegistrationException("wasm: not a circom 2 witness calculator: its exports did not answer within "
-                    + WASM_CHECK_TIME.toSeconds() + " s");
+            throw new RegistrationException(timedOut);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof FormatException f)   // not wasm, not circom 2, another field, missing exports, too much memory
-                throw new RegistrationException(f.getMessage().lines().findFirst().orElse("wasm: not a circom 2 witness calculator"));
+            if (e.getCause() instanceof IOException io)
+                throw new UncheckedIOException("circuit registry: cannot read an upload: " + io.getMessage(), io);
+            if (e.getCause() instanceof PpfarmException p)
+                throw new RegistrationException(prefix + p.getMessage().lines().findFirst().orElse("wasm: not a circom 2 witness calculator"));
             // a trap in the wasm's own getVersion, getWitnessSize, ...; an allocation over the memory bound
-            throw new RegistrationException("wasm: not a circom 2 witness calculator: its exports fail when called");
+            throw new RegistrationException(prefix.isEmpty() ? "wasm: not a circom 2 witness calculator: its exports fail when called"
+                    : prefix + "the wasm failed computing its witness");
         } catch (InterruptedException e) {
             t.interrupt();
             Thread.currentThread().interrupt();

@@ -307,7 +307,8 @@ public final class CircuitRegistry implements AutoCloseable {
             String name = header.getName() + "@" + header.getVersion();
             Part zkey = parts.get(ArtifactKind.ARTIFACT_KIND_ZKEY);
             Part vkey = parts.get(ArtifactKind.ARTIFACT_KIND_VKEY);
-            ZkeyFile.Header zh = ArtifactChecks.check(zkey.tmp, parts.get(ArtifactKind.ARTIFACT_KIND_WASM).tmp, vkey == null ? null : vkey.tmp);
+            ZkeyFile.Header zh = ArtifactChecks.check(zkey.tmp, parts.get(ArtifactKind.ARTIFACT_KIND_WASM).tmp, vkey == null ? null : vkey.tmp,
+                    header.getSampleInputJson().toByteArray());
             Circuit c = Circuit.newBuilder().setName(name).setZkeySha256(header.getZkeySha256())
                     .setWasmSha256(header.getWasmSha256()).setVkeySha256(header.getVkeySha256())
                     .setZkeySize(zkey.size[0]).setWasmSize(parts.get(ArtifactKind.ARTIFACT_KIND_WASM).size[0])

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ppfarm.coordinator.registry.CircuitRegistry.RegistrationException;
 import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.Circom;
+import org.ppfarm.testkit.TestCircuits;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -49,6 +51,45 @@ class ArtifactChecksTest {
         assertTrue(seconds < ArtifactChecks.WASM_CHECK_TIME.toSeconds() + 5, "refused after " + seconds + " s");
         // the spinning check was stopped (it held the one permit): the real wasm is checked as usual
         ArtifactChecks.check(Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
+    }
+
+    /**
+     * A sample input proves the pair: the wasm's witness, the zkey's proof, verified. A wasm of another circuit with
+     * the same layout ([1, x, w]: sizes and public signals alike, so no size check can tell) is refused.
+     */
+    @Test
+    void aSampleInputProvesTheWasmAndTheZkeyAreOneCircuits() throws Exception {
+        String commitmentInput = "{\"value\":\"1000\",\"label\":\"77\",\"nullifier\":\"123\",\"secret\":\"456\"}";
+        byte[] sample = commitmentInput.getBytes(StandardCharsets.UTF_8);
+        ArtifactChecks.check(Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), null, sample);
+        assertTrue(allZero(sample), "the sample input is wiped after the check");
+
+        // one_public proves x = w²; "shifted" computes the same signals for x + 1 = w², a different constraint
+        TestCircuits.Fixture onePublic = TestCircuits.onePublic();
+        Circom.Compiled shifted = Circom.compile("one_public_shifted", """
+                pragma circom 2.0.0;
+                template Shifted() {
+                    signal input x;
+                    signal input w;
+                    x + 1 === w * w;
+                }
+                component main {public [x]} = Shifted();
+                """);
+        ArtifactChecks.check(onePublic.keys().zkey(), shifted.wasm(), null);   // sizes agree
+        RegistrationException e = assertThrows(RegistrationException.class, () -> ArtifactChecks.check(onePublic.keys().zkey(),
+                shifted.wasm(), null, "{\"x\":\"8\",\"w\":\"3\"}".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("sample_input_json: the zkey's proof from the wasm's witness does not verify: the wasm and the zkey are not one circuit's",
+                e.getMessage());
+
+        e = assertThrows(RegistrationException.class, () -> ArtifactChecks.check(onePublic.keys().zkey(), onePublic.circuit().wasm(), null,
+                "{\"x\":\"8\",\"w\":\"3\"}".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().startsWith("sample_input_json: "), e.getMessage());
+        ArtifactChecks.check(onePublic.keys().zkey(), onePublic.circuit().wasm(), null, "{\"x\":\"9\",\"w\":\"3\"}".getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean allZero(byte[] b) {
+        for (byte x : b) if (x != 0) return false;
+        return true;
     }
 
     // --- a minimal wasm section rewriter (binary format: magic, version, then id + LEB128 size + payload) ---
