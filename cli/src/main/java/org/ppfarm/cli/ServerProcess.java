@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.common.config.ConfigException;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.prover.PpfarmException;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,11 +27,6 @@ final class ServerProcess {
         } catch (IOException e) {
             throw new PpfarmException(e.getMessage(), e);
         }
-    }
-
-    /** A setting the server's config refuses (unknown value, out of range, missing) as bad input, one line. */
-    static PpfarmException refused(ConfigException e) {
-        return new PpfarmException("settings: " + e.getMessage(), e);
     }
 
     /**
