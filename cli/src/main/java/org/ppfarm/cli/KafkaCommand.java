@@ -37,7 +37,7 @@ final class KafkaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (port < 0 || port > 65535) throw new ParameterException(spec.commandLine(), "--port: " + port + " is not a port (0 to 65535)");
+        ServerProcess.requirePort(spec, "--port", port);
         String advertised = advertisedHost != null ? advertisedHost : host;
         if (advertised.equals("0.0.0.0") || advertised.equals("::"))
             throw new ParameterException(spec.commandLine(),

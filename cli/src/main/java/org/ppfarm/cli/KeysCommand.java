@@ -14,6 +14,7 @@ import java.util.concurrent.Callable;
 import org.ppfarm.farm.seal.InputSeal;
 import org.ppfarm.prover.PpfarmException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,7 +27,7 @@ final class KeysCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a key kind is required (seal)");
+        throw new ParameterException(spec.commandLine(), "a key kind is required (seal)");
     }
 
     /**
@@ -60,7 +61,7 @@ final class KeysCommand implements Runnable {
         private int write() throws IOException {
             Path pub = outDir.resolve(PUBLIC_FILE), priv = outDir.resolve(PRIVATE_FILE);
             for (Path p : new Path[] {pub, priv})
-                if (Files.exists(p)) throw new PpfarmException(p + " already exists; not overwritten (a new key pair goes to another --out-dir)");
+                if (Files.exists(p)) throw exists(p, null);
             Files.createDirectories(outDir);
             InputSeal.KeyPair keys = InputSeal.KeyPair.generate();
             byte[] pair = null;
@@ -92,13 +93,17 @@ final class KeysCommand implements Runnable {
             return line;
         }
 
+        private static PpfarmException exists(Path file, Exception cause) {
+            return new PpfarmException(file + " already exists; not overwritten (a new key pair goes to another --out-dir)", cause);
+        }
+
         /** Creates {@code file} (failing if it exists), owner-only from its creation when {@code secret}, and writes {@code bytes}. */
         private static void writeNew(Path file, byte[] bytes, boolean secret) throws IOException {
             try {
                 if (secret) Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 else Files.createFile(file);
             } catch (FileAlreadyExistsException e) {
-                throw new PpfarmException(file + " already exists; not overwritten (a new key pair goes to another --out-dir)", e);
+                throw exists(file, e);
             } catch (UnsupportedOperationException e) {
                 throw new UncheckedIOException(new IOException(file + ": this file system has no owner-only permissions for a private key", e));
             }

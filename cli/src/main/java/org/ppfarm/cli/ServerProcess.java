@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.prover.PpfarmException;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,6 +28,12 @@ final class ServerProcess {
         } catch (IOException e) {
             throw new PpfarmException(e.getMessage(), e);
         }
+    }
+
+    /** A port option (0: a free one) checked before anything starts: one line, exit 2. */
+    static void requirePort(CommandSpec spec, String option, int port) {
+        if (port < 0 || port > 65535)
+            throw new ParameterException(spec.commandLine(), option + ": " + port + " is not a port (0 to 65535)");
     }
 
     /**

@@ -132,7 +132,7 @@ class OperatorCommandsTest {
         run(coordinator, "grpc.port=70000").assertOneLineError("grpc.port", "70000");
         run(worker, "worker.prefetch=0").assertOneLineError("worker.prefetch");
         PpfarmCliTest.ppfarm("worker", dir.resolve("missing.properties")).assertOneLineError("missing.properties", "does not exist");
-        PpfarmCliTest.ppfarm("up", "--port", 70000).assertOneLineError("ppfarm up: settings:", "grpc.port", "70000");
+        PpfarmCliTest.ppfarm("up", "--port", 70000).assertOneLineError("ppfarm up", "--port", "70000");
     }
 
     private static PpfarmCliTest.Run run(List<String> base, String... more) {

@@ -72,43 +72,34 @@ public final class EmbeddedFarm implements AutoCloseable {
         this.dataDir = o.dataDir() != null ? Files.createDirectories(o.dataDir()) : Files.createTempDirectory("ppfarm-up-");
         Path circuits = ProductionCircuits.locate(o.artifactsDir());
         this.kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), false);
-        // a refused setting (e.g. a port out of range) must not leave the broker or the coordinator running
-        Coordinator coordinator = null;
-        try {
-            InputSeal.KeyPair keys = InputSeal.KeyPair.generate();
-            Map<String, Object> c = new HashMap<>();
-            c.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            c.put(CoordinatorConfig.ARTIFACTS_DIR, dataDir.resolve("registry").toString());
-            c.put(CoordinatorConfig.SEAL_PUBLIC_KEY, keys.publicKeyBase64());
-            c.put(CoordinatorConfig.GRPC_PORT, Integer.toString(o.port()));
-            c.put(CoordinatorConfig.ARTIFACTS_PORT, "0");   // only this process's worker fetches from it
-            c.put(CoordinatorConfig.COORDINATOR_ID, "coordinator-1");
-            c.put(FarmConfigs.KAFKA_TOPIC_PARTITIONS, "4");
-            c.put(CoordinatorConfig.JOBS_RESULT_NOTICES, Boolean.toString(o.notices() != Notices.OFF));
-            c.put(CoordinatorConfig.JOBS_OFFERS, Boolean.toString(o.notices() != Notices.OFF));
-            CoordinatorConfig cc = new CoordinatorConfig(c);
-            this.coordinator = coordinator = Coordinator.start(cc, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", o.port())),
-                    o.protocolInputs());
-            ProductionCircuits.register(coordinator.registry(), circuits);
-            Map<String, Object> w = new HashMap<>();
-            w.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
-            w.put(WorkerConfig.WORKER_ID, "worker-1");
-            w.put(WorkerConfig.COORDINATOR_ADDRESS, "127.0.0.1:" + coordinator.artifactsPort());
-            w.put(WorkerConfig.CACHE_DIR, dataDir.resolve("worker-cache").toString());
-            w.put(WorkerConfig.SEAL_KEY_PAIR, keys.encode());
-            w.put(WorkerConfig.CONCURRENCY, Integer.toString(o.workerConcurrency()));
-            w.put(WorkerConfig.PREFETCH, Integer.toString(o.workerPrefetch() > 0 ? o.workerPrefetch() : Math.max(8, o.workerConcurrency())));
-            if (o.notices() == Notices.REMOTE) w.put(FarmConfigs.CLUSTER_SEED_NODES, coordinator.clusterAddress());
-            // LOCAL: the worker is on the coordinator's cluster node, so offers and result notices are local messages
-            WorkerConfig wc = new WorkerConfig(w);
-            this.worker = new Worker(wc, o.pipelines() != null ? o.pipelines() : new EnginePipeline.Factory(wc.engineOptions()),
-                    o.notices() == Notices.LOCAL ? coordinator.actorSystem() : null).start();
-        } catch (Exception | Error e) {
-            if (coordinator != null) coordinator.close();
-            kafka.close();
-            if (deleteData) EmbeddedKafka.deleteRecursively(dataDir);
-            throw e;
-        }
+        InputSeal.KeyPair keys = InputSeal.KeyPair.generate();
+        Map<String, Object> c = new HashMap<>();
+        c.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        c.put(CoordinatorConfig.ARTIFACTS_DIR, dataDir.resolve("registry").toString());
+        c.put(CoordinatorConfig.SEAL_PUBLIC_KEY, keys.publicKeyBase64());
+        c.put(CoordinatorConfig.GRPC_PORT, Integer.toString(o.port()));
+        c.put(CoordinatorConfig.ARTIFACTS_PORT, "0");   // only this process's worker fetches from it
+        c.put(CoordinatorConfig.COORDINATOR_ID, "coordinator-1");
+        c.put(FarmConfigs.KAFKA_TOPIC_PARTITIONS, "4");
+        c.put(CoordinatorConfig.JOBS_RESULT_NOTICES, Boolean.toString(o.notices() != Notices.OFF));
+        c.put(CoordinatorConfig.JOBS_OFFERS, Boolean.toString(o.notices() != Notices.OFF));
+        CoordinatorConfig cc = new CoordinatorConfig(c);
+        this.coordinator = Coordinator.start(cc, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", o.port())),
+                o.protocolInputs());
+        ProductionCircuits.register(coordinator.registry(), circuits);
+        Map<String, Object> w = new HashMap<>();
+        w.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
+        w.put(WorkerConfig.WORKER_ID, "worker-1");
+        w.put(WorkerConfig.COORDINATOR_ADDRESS, "127.0.0.1:" + coordinator.artifactsPort());
+        w.put(WorkerConfig.CACHE_DIR, dataDir.resolve("worker-cache").toString());
+        w.put(WorkerConfig.SEAL_KEY_PAIR, keys.encode());
+        w.put(WorkerConfig.CONCURRENCY, Integer.toString(o.workerConcurrency()));
+        w.put(WorkerConfig.PREFETCH, Integer.toString(o.workerPrefetch() > 0 ? o.workerPrefetch() : Math.max(8, o.workerConcurrency())));
+        if (o.notices() == Notices.REMOTE) w.put(FarmConfigs.CLUSTER_SEED_NODES, coordinator.clusterAddress());
+        // LOCAL: the worker is on the coordinator's cluster node, so offers and result notices are local messages
+        WorkerConfig wc = new WorkerConfig(w);
+        this.worker = new Worker(wc, o.pipelines() != null ? o.pipelines() : new EnginePipeline.Factory(wc.engineOptions()),
+                o.notices() == Notices.LOCAL ? coordinator.actorSystem() : null).start();
     }
 
     public static EmbeddedFarm start(Options o) throws Exception { return new EmbeddedFarm(o); }
