@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * A real single-node Apache Kafka broker in this JVM: KRaft mode, one process acting as broker and controller, on
- * loopback ports chosen at start. It is the broker of {@code ppfarm up} and of the tests when no Docker engine is
+ * loopback ports chosen at start or on a given address. It is the broker of {@code ppfarm up}, of {@code ppfarm kafka}
+ * (a broker as its own process, for a farm of separate processes) and of the tests when no Docker engine is
  * available — the genuine Kafka server code from the Apache Kafka Maven artifact, not a stand-in.
  *
  * <p>Data lives in the given directory (formatted on first start, reused after) or in a temporary directory that
@@ -31,6 +33,7 @@ import java.util.stream.Stream;
 public final class EmbeddedKafka implements AutoCloseable {
     private static final String LISTENER = "PLAINTEXT";
     private static final String CONTROLLER = "CONTROLLER";
+    private static final String LOOPBACK = "127.0.0.1";
 
     private final Path dataDir;
     private final boolean deleteOnClose;
@@ -58,12 +61,26 @@ public final class EmbeddedKafka implements AutoCloseable {
      * directory finds its topics again — on new ports).
      */
     public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose) {
+        return start(dataDir, deleteOnClose, LOOPBACK, 0, LOOPBACK);
+    }
+
+    /**
+     * Starts a broker keeping its data in {@code dataDir} (created and formatted if empty, reused after), serving
+     * clients on {@code host:port} (port 0: a free one) and telling them to connect to {@code advertisedHost:port}.
+     * The controller, which only this node talks to, listens on a free loopback port. What {@code ppfarm kafka} runs:
+     * restarted on the same directory and port, clients find the broker and its records where they were.
+     *
+     * @throws UncheckedIOException when {@code host:port} cannot be bound (in use, or not this machine's address), or
+     *         {@code dataDir} cannot be used
+     */
+    public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, String host, int port, String advertisedHost) {
+        if (port != 0) requireFree(host, port);
         BindException last = null;
         for (int attempt = 0; attempt < 5; attempt++) { // the free ports we pick may be taken before the broker binds
-            int port = freePort(), controllerPort = freePort();
+            int brokerPort = port != 0 ? port : freePort(), controllerPort = freePort();
             try {
                 Files.createDirectories(dataDir);
-                KafkaConfig config = KafkaConfig.fromProps(properties(dataDir, port, controllerPort), false);
+                KafkaConfig config = KafkaConfig.fromProps(properties(dataDir, host, brokerPort, advertisedHost, controllerPort), false);
                 format(config, dataDir);
                 KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
                 try {
@@ -74,7 +91,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                     if (rootCause(e) instanceof BindException be) { last = be; continue; }
                     throw e;
                 }
-                return new EmbeddedKafka(dataDir, deleteOnClose, server, "127.0.0.1:" + port);
+                return new EmbeddedKafka(dataDir, deleteOnClose, server, advertisedHost + ":" + brokerPort);
             } catch (IOException e) {
                 throw new UncheckedIOException("embedded Kafka: cannot use data directory " + dataDir, e);
             } catch (Exception e) {
@@ -97,13 +114,13 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (deleteOnClose) deleteRecursively(dataDir);
     }
 
-    private static Properties properties(Path dataDir, int port, int controllerPort) {
+    private static Properties properties(Path dataDir, String host, int port, String advertisedHost, int controllerPort) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
-        p.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-        p.put("listeners", LISTENER + "://127.0.0.1:" + port + "," + CONTROLLER + "://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", LISTENER + "://127.0.0.1:" + port);
+        p.put("controller.quorum.voters", "1@" + LOOPBACK + ":" + controllerPort);
+        p.put("listeners", LISTENER + "://" + host + ":" + port + "," + CONTROLLER + "://" + LOOPBACK + ":" + controllerPort);
+        p.put("advertised.listeners", LISTENER + "://" + advertisedHost + ":" + port);
         p.put("controller.listener.names", CONTROLLER);
         p.put("inter.broker.listener.name", LISTENER);
         p.put("listener.security.protocol.map", LISTENER + ":PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
@@ -142,6 +159,16 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setDirectories(List.of(dataDir.resolve("log").toString(), config.metadataLogDir()))
                 .setIgnoreFormatted(true)
                 .run();
+    }
+
+    /** Fails at once, naming the address, when a fixed port cannot be bound, rather than after a broker's start-up. */
+    private static void requireFree(String host, int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(true); // as the broker binds it: a port its previous run left in TIME_WAIT is free
+            s.bind(new InetSocketAddress(host, port));
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded Kafka: cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
     }
 
     private static int freePort() {

@@ -1,7 +1,6 @@
 package org.ppfarm.cli;
 
 import java.util.concurrent.Callable;
-import org.apache.kafka.common.config.ConfigException;
 import org.ppfarm.coordinator.Coordinator;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import picocli.CommandLine.Command;
@@ -25,12 +24,7 @@ final class CoordinatorCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        CoordinatorConfig config;
-        try {
-            config = new CoordinatorConfig(settings.load());
-        } catch (ConfigException e) {
-            throw ServerProcess.refused(e);
-        }
+        CoordinatorConfig config = new CoordinatorConfig(settings.load()); // a refused setting: one line, exit 2 (Ppfarm)
         Coordinator c = Coordinator.start(config);
         return ServerProcess.serveUntilStopped(spec,
                 "coordinator " + c.id() + " ready on " + config.getString(CoordinatorConfig.GRPC_HOST) + ":" + c.port()

@@ -3,6 +3,7 @@ package org.ppfarm.cli;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.config.ConfigException;
 import org.ppfarm.client.FarmException;
 import org.ppfarm.prover.PpfarmException;
 import picocli.CommandLine;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Command;
  *
  * <p>Exit codes: 0 success (for {@code verify}: the proof is valid), 1 the proof is invalid ({@code verify}),
  * 2 bad input — one line on stderr naming the file, section or field and the problem, never a stack trace —
- * 3 an internal error (set {@code PPFARM_DEBUG=1} for its stack trace). A farm command the farm refuses (bad input,
+ * 3 an internal error (set {@code PPFARM_DEBUG=1} for its stack trace). A setting a server refuses (an unknown or
+ * misspelt key, a bad value, a missing required key) is bad input too: {@code settings: } and Kafka's message naming the key. A farm command the farm refuses (bad input,
  * unknown circuit or job, a limit, a passed deadline) exits 2 with the gRPC status, {@code CODE: description}; one the
  * farm fails to answer (unreachable, internal) exits 3.
  */
@@ -30,6 +32,8 @@ import picocli.CommandLine.Command;
                 UpCommand.class,
                 CoordinatorCommand.class,
                 WorkerCommand.class,
+                KafkaCommand.class,
+                KeysCommand.class,
                 SubmitCommand.class,
                 StatusCommand.class,
                 WatchCommand.class,
@@ -76,6 +80,11 @@ public final class Ppfarm implements Runnable {
                 c.getErr().println(name + ": " + oneLine(f.getMessage()));
                 return f.refused() ? BAD_INPUT : INTERNAL_ERROR;
             }
+            ConfigException setting = configException(e);
+            if (setting != null) { // a server's or the embedded farm's setting: unknown key, bad value, missing
+                c.getErr().println(name + ": settings: " + oneLine(setting.getMessage()));
+                return BAD_INPUT;
+            }
             if (e instanceof PpfarmException || e instanceof UncheckedIOException) {
                 c.getErr().println(name + ": " + oneLine(e.getMessage()));
                 return BAD_INPUT;
@@ -90,6 +99,16 @@ public final class Ppfarm implements Runnable {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * The setting refused somewhere in {@code e}'s causes, or null: a config class refuses at construction, but a
+     * Kafka client refuses a {@code kafka.client.*} value only when the server builds it, wrapped in a KafkaException.
+     */
+    private static ConfigException configException(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause())
+            if (t instanceof ConfigException c) return c;
+        return null;
     }
 
     static String oneLine(String s) {

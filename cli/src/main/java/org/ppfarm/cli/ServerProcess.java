@@ -4,10 +4,10 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
-import org.apache.kafka.common.config.ConfigException;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.prover.PpfarmException;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -30,9 +30,10 @@ final class ServerProcess {
         }
     }
 
-    /** A setting the server's config refuses (unknown value, out of range, missing) as bad input, one line. */
-    static PpfarmException refused(ConfigException e) {
-        return new PpfarmException("settings: " + e.getMessage(), e);
+    /** A port option (0: a free one) checked before anything starts: one line, exit 2. */
+    static void requirePort(CommandSpec spec, String option, int port) {
+        if (port < 0 || port > 65535)
+            throw new ParameterException(spec.commandLine(), option + ": " + port + " is not a port (0 to 65535)");
     }
 
     /**

@@ -28,6 +28,7 @@ final class UpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        ServerProcess.requirePort(spec, "--port", port); // before the broker starts
         EmbeddedFarm.Options d = EmbeddedFarm.Options.defaults();
         EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(port, dataDir, artifacts, null, workers, d.protocolInputs()));
         return ServerProcess.serveUntilStopped(spec, "ppfarm ready on " + farm.address(), farm);

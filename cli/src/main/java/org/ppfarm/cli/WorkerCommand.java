@@ -1,7 +1,6 @@
 package org.ppfarm.cli;
 
 import java.util.concurrent.Callable;
-import org.apache.kafka.common.config.ConfigException;
 import org.ppfarm.worker.Worker;
 import org.ppfarm.worker.WorkerConfig;
 import picocli.CommandLine.Command;
@@ -24,12 +23,7 @@ final class WorkerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WorkerConfig config;
-        try {
-            config = new WorkerConfig(settings.load());
-        } catch (ConfigException e) {
-            throw ServerProcess.refused(e);
-        }
+        WorkerConfig config = new WorkerConfig(settings.load()); // a refused setting: one line, exit 2 (Ppfarm)
         Worker w = new Worker(config).start();
         return ServerProcess.serveUntilStopped(spec, "worker " + w.id() + " ready", w);
     }

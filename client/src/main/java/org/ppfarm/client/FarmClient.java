@@ -129,18 +129,15 @@ public final class FarmClient implements AutoCloseable {
     }
 
     /**
-     * Enqueues a job; returns its id once it is durable in the farm (or the job its idempotency key already names).
-     * The call has no deadline, because the farm gives a job without its own deadline (SubmitRequest.deadline) the
-     * call's: a default call deadline would silently expire every job submitted this way.
+     * Enqueues a job; returns its id once it is durable in the farm (or the job its idempotency key already names),
+     * within the builder's call deadline. The call's deadline is the call's only: a job's deadline is its request's
+     * own (SubmitRequest.deadline), or none.
      */
     public SubmitResponse submit(SubmitRequest req) {
-        return submit(req, null);
+        return submit(req, deadline);
     }
 
-    /**
-     * As {@link #submit(SubmitRequest)}, within {@code deadline} — which a job without its own deadline inherits:
-     * it is dropped, not proved, once that passes.
-     */
+    /** As {@link #submit(SubmitRequest)}, within {@code deadline} (null: none). */
     public SubmitResponse submit(SubmitRequest req, Duration deadline) {
         SubmitRequest sent = keyed(req);
         return await(call(deadline, (stub, o) -> stub.submit(sent, o)));
@@ -168,8 +165,8 @@ public final class FarmClient implements AutoCloseable {
     /**
      * Submits {@code jobs} (1 to 1,000) in one message; one result per job, in order: its id, or the status Submit
      * would have refused it with. With {@code waitForResults} the call returns once every accepted job is terminal,
-     * each result carrying the job's final state. {@code deadline} covers the call (and its retries); jobs without
-     * their own deadline inherit it (null: none). Every job without an idempotency key gets its own, so a retried batch makes
+     * each result carrying the job's final state. {@code deadline} covers the call (and its retries), not its jobs
+     * (null: none). Every job without an idempotency key gets its own, so a retried batch makes
      * none of its jobs twice.
      */
     public SubmitBatchResponse submitBatch(List<SubmitRequest> jobs, boolean waitForResults, Duration deadline) {

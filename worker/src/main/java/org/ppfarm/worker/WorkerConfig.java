@@ -85,8 +85,9 @@ public final class WorkerConfig extends AbstractConfig {
             .define(GPU_MEMORY_LIMIT, Type.STRING, "", Importance.LOW,
                     "Most device memory the GPU backend uses (bytes, or with suffix k/m/g). Empty: 90 % of the device.");
 
+    /** @throws ConfigException naming the key at fault: unknown (see {@link FarmConfigs#requireKnownKeys}), missing or invalid */
     public WorkerConfig(Map<?, ?> props) {
-        super(CONFIG, props);
+        super(CONFIG, FarmConfigs.requireKnownKeys(CONFIG, props));
         validate();
     }
 

@@ -91,8 +91,9 @@ public final class CoordinatorConfig extends AbstractConfig {
             .define(METRICS_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.LOW,
                     "Port of the Prometheus /metrics endpoint; -1 disables it, 0 picks a free one.");
 
+    /** @throws ConfigException naming the key at fault: unknown (see {@link FarmConfigs#requireKnownKeys}), missing or invalid */
     public CoordinatorConfig(Map<?, ?> props) {
-        super(CONFIG, props);
+        super(CONFIG, FarmConfigs.requireKnownKeys(CONFIG, props));
         validate();
     }
 

@@ -1,7 +1,6 @@
 package org.ppfarm.coordinator.grpc;
 
 import com.google.protobuf.util.Timestamps;
-import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -35,7 +34,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -65,7 +63,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     @Override
     public void submit(SubmitRequest request, StreamObserver<SubmitResponse> out) {
-        jobs.submit(request, grpcDeadlineMillis()).whenComplete((s, e) -> {
+        jobs.submit(request).whenComplete((s, e) -> {
             if (e != null) out.onError(Statuses.of(e));
             else {
                 out.onNext(submitted(s));
@@ -99,7 +97,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
             done.add(d);
             listeners.add(job -> { if (JobStates.terminal(job.getStatus())) d.complete(job); });
         }
-        List<CompletableFuture<JobSubmitter.Submitted>> submitted = jobs.submitAll(request.getJobsList(), grpcDeadlineMillis(), listeners);
+        List<CompletableFuture<JobSubmitter.Submitted>> submitted = jobs.submitAll(request.getJobsList(), listeners);
         if (wait) call.setOnCancelHandler(() -> {
             for (int i = 0; i < n; i++) { // a refused job (completed exceptionally) has no listener to remove
                 CompletableFuture<JobSubmitter.Submitted> f = submitted.get(i);
@@ -174,10 +172,11 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         CompletableFuture<Job> done = new CompletableFuture<>();
         JobListener listener = job -> { if (JobStates.terminal(job.getStatus())) done.complete(job); };
         AtomicReference<String> jobId = new AtomicReference<>();
-        // a client that gives up stops being notified; the job's deadline (the call's, unless it has its own) drops it
+        // a client that gives up, or whose call deadline passes, stops being notified; the job goes on (its deadline is
+        // only the request's), and its result waits under its id and idempotency key
         call.setOnCancelHandler(() -> { if (jobId.get() != null) jobs.unwatch(jobId.get(), listener); });
         // the listener is registered with the job as it is learnt: no separate watch round trip
-        jobs.submit(request, grpcDeadlineMillis(), listener).thenCompose(s -> {
+        jobs.submit(request, listener).thenCompose(s -> {
             jobId.set(s.jobId());
             return done;
         }).whenComplete((job, e) -> {
@@ -278,12 +277,6 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     private static StatusRuntimeException notFound(String jobId) {
         return Status.NOT_FOUND.withDescription("job " + Identifiers.quote(jobId) + " is not known to this farm").asRuntimeException();
-    }
-
-    /** The call's gRPC deadline as epoch milliseconds, or 0 when the client set none. */
-    private static long grpcDeadlineMillis() {
-        var d = Context.current().getDeadline();
-        return d == null ? 0 : System.currentTimeMillis() + d.timeRemaining(TimeUnit.MILLISECONDS);
     }
 
     static Throwable unwrap(Throwable e) {

@@ -88,37 +88,38 @@ public final class JobSubmitter {
     }
 
     /**
-     * Validates and enqueues. {@code callDeadlineMillis} (epoch ms, 0 for none) is the client's gRPC deadline: a job
-     * without its own deadline is dropped when nobody can receive its result any more.
+     * Validates and enqueues. A job's deadline is the request's own ({@code SubmitRequest.deadline}) or none: the
+     * gRPC call's deadline bounds the call (a Prove's wait for the result), never the job, which outlives the call
+     * and is found again by its id or idempotency key.
      */
-    public CompletionStage<Submitted> submit(SubmitRequest req, long callDeadlineMillis) {
-        return submit(req, callDeadlineMillis, null);
+    public CompletionStage<Submitted> submit(SubmitRequest req) {
+        return submit(req, null);
     }
 
     /**
-     * As {@link #submit(SubmitRequest, long)}, and registers {@code watcher} (if not null) with the job — the new
+     * As {@link #submit(SubmitRequest)}, and registers {@code watcher} (if not null) with the job — the new
      * one, or the one the idempotency key already names — as {@link #watch} does, before the stage completes.
      */
-    public CompletionStage<Submitted> submit(SubmitRequest req, long callDeadlineMillis, JobListener watcher) {
-        return submitAll(List.of(req), callDeadlineMillis, watcher == null ? null : java.util.Collections.singletonList(watcher)).get(0);
+    public CompletionStage<Submitted> submit(SubmitRequest req, JobListener watcher) {
+        return submitAll(List.of(req), watcher == null ? null : java.util.Collections.singletonList(watcher)).get(0);
     }
 
     /**
-     * Submits each request as {@link #submit(SubmitRequest, long, JobListener)} does — the same validation, sealing
+     * Submits each request as {@link #submit(SubmitRequest, JobListener)} does — the same validation, sealing
      * and idempotency — and enqueues the accepted ones together: one tracker message for all of them, and their
      * records handed to the Kafka producer back to back (it batches them) before waiting for any acknowledgement.
      * Returns one stage per request, in order; a refused request fails only its own stage.
      *
      * @param watchers null, or one listener (or null) per request
      */
-    public List<CompletableFuture<Submitted>> submitAll(List<SubmitRequest> reqs, long callDeadlineMillis, List<JobListener> watchers) {
+    public List<CompletableFuture<Submitted>> submitAll(List<SubmitRequest> reqs, List<JobListener> watchers) {
         List<CompletableFuture<Prepared>> prepared = new ArrayList<>(reqs.size());
         for (SubmitRequest req : reqs) {
             // building inputs from a privacy-pool request takes Merkle trees (up to seconds): off the caller's thread
             if (protocolInputs != null && (req.getInputCase() == SubmitRequest.InputCase.WITHDRAW_REQUEST_JSON
                     || req.getInputCase() == SubmitRequest.InputCase.RAGEQUIT_REQUEST_JSON))
-                prepared.add(CompletableFuture.supplyAsync(() -> prepareOrThrow(req, callDeadlineMillis), blocking));
-            else prepared.add(prepareNow(req, callDeadlineMillis));
+                prepared.add(CompletableFuture.supplyAsync(() -> prepareOrThrow(req), blocking));
+            else prepared.add(prepareNow(req));
         }
         List<CompletableFuture<Submitted>> out = new ArrayList<>(reqs.size());
         for (int i = 0; i < reqs.size(); i++) out.add(new CompletableFuture<>());
@@ -133,17 +134,17 @@ public final class JobSubmitter {
     /** A validated job with its input sealed: the state to track and the record to write. */
     private record Prepared(Job job, JobRecord record, long t0, String inputField) {}
 
-    private CompletableFuture<Prepared> prepareNow(SubmitRequest req, long callDeadlineMillis) {
+    private CompletableFuture<Prepared> prepareNow(SubmitRequest req) {
         try {
-            return CompletableFuture.completedFuture(prepare(req, callDeadlineMillis));
+            return CompletableFuture.completedFuture(prepare(req));
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private Prepared prepareOrThrow(SubmitRequest req, long callDeadlineMillis) {
+    private Prepared prepareOrThrow(SubmitRequest req) {
         try {
-            return prepare(req, callDeadlineMillis);
+            return prepare(req);
         } catch (Exception e) {
             throw new java.util.concurrent.CompletionException(e);
         }
@@ -153,15 +154,14 @@ public final class JobSubmitter {
      * The one place a job request is checked and sealed: circuit known, deadline not passed, input well-formed and in
      * range; then the job's state and its record with the input sealed. The plaintext input is wiped before return.
      */
-    private Prepared prepare(SubmitRequest req, long callDeadlineMillis) throws Exception {
+    private Prepared prepare(SubmitRequest req) throws Exception {
         long t0 = System.nanoTime();
         byte[] input = null;
         try {
             checkFields(req);
             Circuit circuit = registry.resolve(req.getCircuit());
             long now = System.currentTimeMillis();
-            Timestamp deadline = req.hasDeadline() ? req.getDeadline()
-                    : callDeadlineMillis > 0 ? Timestamps.fromMillis(callDeadlineMillis) : null;
+            Timestamp deadline = req.hasDeadline() ? req.getDeadline() : null;
             if (deadline != null && Timestamps.toMillis(deadline) <= now)
                 throw new DeadlinePassedException("deadline " + Timestamps.toString(deadline) + " has already passed; job dropped, not proved");
             InputKind kind;

@@ -148,15 +148,28 @@ class ProverServiceTest {
     }
 
     @Test
-    void passedDeadlineIsDeadlineExceededAndTheCallsDeadlineBecomesTheJobs() {
+    void passedDeadlineIsDeadlineExceededAndAJobsDeadlineIsOnlyTheRequests() {
         assertTrue(refused(Status.Code.DEADLINE_EXCEEDED, () -> stub.submit(commitment(VALID)
                 .setDeadline(Timestamps.fromMillis(System.currentTimeMillis() - 1000)).build()))
                 .endsWith("has already passed; job dropped, not proved"));
-        // a job without its own deadline is dropped when nobody can receive its result: at the call's deadline
-        long before = System.currentTimeMillis();
+        // the call's deadline bounds the call, not the job: a job without its own deadline has none
         SubmitResponse s = stub.withDeadlineAfter(60, TimeUnit.SECONDS).submit(commitment(VALID).build());
-        long deadline = Timestamps.toMillis(record(s.getJobId()).record().getDeadline());
-        assertTrue(deadline > before + 55_000 && deadline <= System.currentTimeMillis() + 60_000, "deadline " + deadline);
+        assertFalse(record(s.getJobId()).record().hasDeadline(), "the call's deadline became the job's");
+        assertFalse(stub.getJob(GetJobRequest.newBuilder().setJobId(s.getJobId()).build()).hasDeadline());
+        var own = Timestamps.fromMillis(System.currentTimeMillis() + 3_600_000);
+        SubmitResponse t = stub.withDeadlineAfter(60, TimeUnit.SECONDS).submit(commitment(VALID).setDeadline(own).build());
+        assertEquals(own, record(t.getJobId()).record().getDeadline(), "the request's own deadline, unchanged");
+    }
+
+    /** A Prove whose call deadline passes before the job is done ends the wait; the job goes on, found by its key. */
+    @Test
+    void proveCallDeadlineEndsTheWaitNotTheJob() {
+        SubmitRequest req = commitment(VALID).setIdempotencyKey("prove-wait").build();
+        status(Status.Code.DEADLINE_EXCEEDED, () -> stub.withDeadlineAfter(3, TimeUnit.SECONDS).prove(req));
+        SubmitResponse again = stub.submit(req);
+        assertTrue(again.getExisting(), "the job the Prove call made is still there");
+        assertFalse(record(again.getJobId()).record().hasDeadline());
+        assertEquals(JobStatus.JOB_STATUS_QUEUED, stub.getJob(GetJobRequest.newBuilder().setJobId(again.getJobId()).build()).getStatus());
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeSet;
 
 /**
  * The Kafka and Pekko cluster settings coordinators and workers share, and the helpers that turn them into client
@@ -65,6 +66,44 @@ public final class FarmConfigs {
             }
         }
         return p;
+    }
+
+    /**
+     * Refuses a key {@code def} does not define: a misspelt key ({@code grpc.prot=1}) would otherwise be ignored and
+     * its default used in silence. The error names the key and, when one is within two edits, the defined key meant.
+     * Keys under {@code kafka.client.} are the Kafka clients' own and pass. Called before a config parses
+     * {@code props}, so a misspelt required key is reported as misspelt, not as missing.
+     *
+     * @return {@code props}
+     * @throws ConfigException naming the first unknown key (in sorted order)
+     */
+    public static <M extends Map<?, ?>> M requireKnownKeys(ConfigDef def, M props) {
+        for (String key : new TreeSet<>(props.keySet().stream().map(String::valueOf).toList())) {
+            if (def.names().contains(key) || key.startsWith(KAFKA_CLIENT_PREFIX)) continue;
+            String meant = null;
+            int best = 3;
+            for (String name : new TreeSet<>(def.names())) {
+                int d = editDistance(key, name);
+                if (d < best) { best = d; meant = name; }
+            }
+            throw new ConfigException("unknown config key '" + key + "'" + (meant == null ? "" : " (did you mean '" + meant + "'?)"));
+        }
+        return props;
+    }
+
+    /** Levenshtein distance, with a swap of two neighbouring characters counted as one edit (grpc.prot, grpc.port). */
+    static int editDistance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) d[i][0] = i;
+        for (int j = 0; j <= b.length(); j++) d[0][j] = j;
+        for (int i = 1; i <= a.length(); i++)
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1))
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+            }
+        return d[a.length()][b.length()];
     }
 
     public static ConfigDef kafka(ConfigDef def) {

@@ -45,7 +45,10 @@ public final class JobStates {
         fill(b, other);
         // a final state's attempts are final too: a RUNNING report that arrives after the result (it travels through
         // Kafka, the result may come by notice first) or another worker's redelivered attempt counts for nothing
-        if (!terminal(current.getStatus())) b.setAttempts(Math.max(winner.getAttempts(), other.getAttempts()));
+        if (!terminal(current.getStatus())) {
+            for (String worker : other.getStartedByList()) startedBy(b, worker);
+            b.setAttempts(Math.max(b.getAttempts(), other.getAttempts()));
+        }
         return b.build();
     }
 
@@ -59,6 +62,15 @@ public final class JobStates {
         return r.toBuilder().setProofJsonBytes(ByteString.copyFromUtf8(r.getProofJson()))
                 .setPublicJsonBytes(ByteString.copyFromUtf8(r.getPublicJson()))
                 .setSolidityCalldataBytes(ByteString.copyFromUtf8(r.getSolidityCalldata())).build();
+    }
+
+    /**
+     * Records that {@code worker} started the job, once, and counts it in {@code attempts}. A state written before
+     * workers were recorded has attempts but no workers: its count is kept when it is the larger.
+     */
+    private static void startedBy(Job.Builder b, String worker) {
+        if (worker.isEmpty() || b.getStartedByList().contains(worker)) return;
+        b.addStartedBy(worker).setAttempts(Math.max(b.getAttempts(), b.getStartedByCount()));
     }
 
     /** Fills the submission facts {@code b} lacks from {@code other} (a worker's event may know nothing of them). */
@@ -100,20 +112,18 @@ public final class JobStates {
     }
 
     /**
-     * What a worker's event says about a job whose state is {@code current} (null: unknown). An attempt is counted
-     * when a worker reports it started, or, for a job that finished before its worker reported it running (quick jobs
-     * skip the {@code started} event), with its terminal event.
+     * What a worker's event says about a job whose state is {@code current} (null: unknown). The worker that sent it
+     * started the job: its started event says so, and so does its terminal event for a job that finished before it
+     * was reported running (quick jobs skip the {@code started} event). {@code attempts} counts distinct workers, so
+     * the same worker's events, repeated or redelivered, count once, and a job handed back and taken by another
+     * worker counts two.
      */
     public static Job fromEvent(Job current, JobEvent e) {
         Job.Builder b = (current == null ? Job.newBuilder().setJobId(e.getJobId()) : current.toBuilder());
         if (e.hasSubmission()) fill(b, e.getSubmission());
-        boolean reportedRunning = current != null && rank(current.getStatus()) >= rank(JobStatus.JOB_STATUS_RUNNING);
+        if (e.getEventCase() != JobEvent.EventCase.EVENT_NOT_SET) startedBy(b, e.getWorkerId());
         switch (e.getEventCase()) {
-            case STARTED -> b.setStatus(JobStatus.JOB_STATUS_RUNNING).setAttempts(b.getAttempts() + 1);
-            case SUCCEEDED, FAILED -> { if (!reportedRunning) b.setAttempts(b.getAttempts() + 1); }
-            case EVENT_NOT_SET -> { }
-        }
-        switch (e.getEventCase()) {
+            case STARTED -> b.setStatus(JobStatus.JOB_STATUS_RUNNING);
             case SUCCEEDED -> b.setStatus(JobStatus.JOB_STATUS_SUCCEEDED).setResult(bytesForm(e.getSucceeded())).setFinishedAt(e.getAt());
             case FAILED -> {
                 JobStatus s = switch (Status.fromCodeValue(e.getFailed().getCode()).getCode()) {
@@ -123,7 +133,7 @@ public final class JobStates {
                 };
                 b.setStatus(s).setError(e.getFailed()).setFinishedAt(e.getAt());
             }
-            default -> { /* started: above; not set: nothing to learn */ }
+            case EVENT_NOT_SET -> { /* nothing to learn */ }
         }
         return b.build();
     }

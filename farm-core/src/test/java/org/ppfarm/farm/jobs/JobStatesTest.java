@@ -12,6 +12,8 @@ import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.ProofResult;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -23,7 +25,11 @@ class JobStatesTest {
             .setDeadline(Timestamps.fromMillis(9_000)).setIdempotencyKey("k1").setRequestDigest(ByteString.copyFromUtf8("d1")).build();
 
     static JobEvent started() {
-        return JobEvent.newBuilder().setJobId("j1").setWorkerId("w").setStarted(JobEvent.Started.getDefaultInstance()).build();
+        return started("w");
+    }
+
+    static JobEvent started(String worker) {
+        return JobEvent.newBuilder().setJobId("j1").setWorkerId(worker).setStarted(JobEvent.Started.getDefaultInstance()).build();
     }
 
     static JobEvent succeeded(String worker, boolean withSubmission) {
@@ -61,6 +67,37 @@ class JobStatesTest {
         Job running = apply(JobStates.queued(RECORD), started());
         assertEquals(1, running.getAttempts());
         assertEquals(1, apply(running, succeeded("w", true)).getAttempts());
+    }
+
+    @Test
+    void attemptsCountTheDistinctWorkersThatStartedTheJob() {
+        Job a = apply(JobStates.queued(RECORD), started("A"));
+        assertEquals(a, apply(a, started("A")), "a redelivered started event of the same worker counts nothing");
+        // A died; B took the job and finished it before reporting it running: B started it too
+        Job done = apply(a, succeeded("B", true));
+        assertEquals(List.of(2, List.of("A", "B")), List.of(done.getAttempts(), done.getStartedByList()));
+        // B reported running, then its result: still two
+        Job b = apply(apply(a, started("B")), succeeded("B", true));
+        assertEquals(List.of(2, List.of("A", "B")), List.of(b.getAttempts(), b.getStartedByList()));
+        // one worker, its started event, its result by notice and again through Kafka: one
+        Job once = apply(apply(apply(JobStates.queued(RECORD), started("A")), succeeded("A", true)), succeeded("A", true));
+        assertEquals(List.of(1, List.of("A")), List.of(once.getAttempts(), once.getStartedByList()));
+    }
+
+    @Test
+    void coordinatorsThatLearntDifferentWorkersMergeTheirCounts() {
+        Job seenHere = apply(JobStates.queued(RECORD), started("A")), seenThere = apply(JobStates.queued(RECORD), started("B"));
+        Job merged = JobStates.merge(seenHere, seenThere);
+        assertEquals(2, merged.getAttempts());
+        assertEquals(java.util.Set.of("A", "B"), java.util.Set.copyOf(merged.getStartedByList()));
+        assertEquals(merged, JobStates.merge(merged, seenThere), "merging what is known already changes nothing");
+        // a state written before workers were recorded keeps its count
+        Job legacy = JobStates.queued(RECORD).toBuilder().setStatus(JobStatus.JOB_STATUS_RUNNING).setAttempts(1).build();
+        assertEquals(1, apply(legacy, succeeded("A", true)).getAttempts());
+        // an event naming no worker (none is written today) counts nothing
+        Job anonymous = apply(JobStates.queued(RECORD), JobEvent.newBuilder().setJobId("j1")
+                .setStarted(JobEvent.Started.getDefaultInstance()).build());
+        assertEquals(0, anonymous.getAttempts());
     }
 
     @Test

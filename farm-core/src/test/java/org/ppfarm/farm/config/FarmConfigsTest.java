@@ -1,0 +1,44 @@
+package org.ppfarm.farm.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class FarmConfigsTest {
+    static final ConfigDef DEF = FarmConfigs.cluster(FarmConfigs.kafka(new ConfigDef()), "none.");
+
+    @Test
+    void definedKeysAndKafkaClientKeysPass() {
+        Map<String, String> p = Map.of("kafka.bootstrap.servers", "h:1", "cluster.port", "0",
+                "kafka.client.security.protocol", "SSL", "kafka.client.ssl.truststore.location", "/x");
+        assertSame(p, FarmConfigs.requireKnownKeys(DEF, p));
+    }
+
+    @Test
+    void anUnknownKeyIsNamedWithTheKeyMeantWhenOneIsClose() {
+        assertEquals("unknown config key 'cluster.prot' (did you mean 'cluster.port'?)", refused(Map.of("cluster.prot", "1")));
+        assertEquals("unknown config key 'kafka.topic.prefx' (did you mean 'kafka.topic.prefix'?)", refused(Map.of("kafka.topic.prefx", "p")));
+        assertEquals("unknown config key 'seal.private.key'", refused(Map.of("seal.private.key", "x")));
+        // the first unknown key in sorted order, whatever the map's order
+        assertEquals("unknown config key 'a.b'", refused(new TreeMap<>(Map.of("z.y", "1", "a.b", "2", "cluster.host", "h"))));
+    }
+
+    @Test
+    void editDistanceCountsASwapOfNeighboursAsOneEdit() {
+        assertEquals(0, FarmConfigs.editDistance("grpc.port", "grpc.port"));
+        assertEquals(1, FarmConfigs.editDistance("grpc.prot", "grpc.port"));
+        assertEquals(1, FarmConfigs.editDistance("grpc.por", "grpc.port"));
+        assertEquals(2, FarmConfigs.editDistance("grpc.pot", "grpc.host"));
+        assertEquals(9, FarmConfigs.editDistance("", "grpc.port"));
+    }
+
+    private static String refused(Map<String, String> props) {
+        return assertThrows(ConfigException.class, () -> FarmConfigs.requireKnownKeys(DEF, props)).getMessage();
+    }
+}
