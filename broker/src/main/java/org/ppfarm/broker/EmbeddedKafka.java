@@ -58,9 +58,17 @@ public final class EmbeddedKafka implements AutoCloseable {
      * directory finds its topics again — on new ports).
      */
     public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose) {
+        return start(dataDir, deleteOnClose, 0);
+    }
+
+    /**
+     * As {@link #start(Path, boolean)}, with the clients' listener on loopback {@code port} (0: a free one), so a broker
+     * restarted with the same directory and port is the same broker to its clients.
+     */
+    public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, int fixedPort) {
         BindException last = null;
         for (int attempt = 0; attempt < 5; attempt++) { // the free ports we pick may be taken before the broker binds
-            int port = freePort(), controllerPort = freePort();
+            int port = fixedPort != 0 ? fixedPort : freePort(), controllerPort = freePort();
             try {
                 Files.createDirectories(dataDir);
                 KafkaConfig config = KafkaConfig.fromProps(properties(dataDir, port, controllerPort), false);

@@ -30,6 +30,6 @@ final class UpCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         EmbeddedFarm.Options d = EmbeddedFarm.Options.defaults();
         EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(port, dataDir, artifacts, null, workers, d.protocolInputs()));
-        return ServerProcess.serveUntilStopped(spec, "ppfarm ready on " + farm.address(), farm);
+        return ServerProcess.serveUntilStopped(spec, "ppfarm ready on " + farm.address(), farm, farm.coordinator().broken());
     }
 }

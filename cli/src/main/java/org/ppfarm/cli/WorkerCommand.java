@@ -31,6 +31,6 @@ final class WorkerCommand implements Callable<Integer> {
             throw ServerProcess.refused(e);
         }
         Worker w = new Worker(config).start();
-        return ServerProcess.serveUntilStopped(spec, "worker " + w.id() + " ready", w);
+        return ServerProcess.serveUntilStopped(spec, "worker " + w.id() + " ready", w, w.broken());
     }
 }

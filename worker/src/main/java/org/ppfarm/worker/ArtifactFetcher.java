@@ -28,11 +28,23 @@ public final class ArtifactFetcher {
     private static final Logger log = LoggerFactory.getLogger(ArtifactFetcher.class);
     private final ArtifactsGrpc.ArtifactsBlockingStub stub;
     private final Path dir;
+    private final Fetches fetches;
     private final ConcurrentHashMap<String, Path> verified = new ConcurrentHashMap<>();
 
+    /** Told of each fetch from the coordinator (not of cache hits): its outcome and the bytes received. */
+    public interface Fetches {
+        /** @param outcome ok, unavailable (the coordinator did not deliver), hash_mismatch or cache_error */
+        void fetched(String outcome, long bytes);
+    }
+
     public ArtifactFetcher(Channel coordinator, Path dir) throws IOException {
+        this(coordinator, dir, (outcome, bytes) -> {});
+    }
+
+    public ArtifactFetcher(Channel coordinator, Path dir, Fetches fetches) throws IOException {
         this.stub = ArtifactsGrpc.newBlockingStub(coordinator);
         this.dir = Files.createDirectories(dir);
+        this.fetches = fetches;
     }
 
     /** The local path of the artifact with this hash, fetched if needed. */
@@ -60,6 +72,8 @@ public final class ArtifactFetcher {
 
     private void fetch(String sha256, Path target) throws ArtifactException {
         Path tmp = null;
+        long bytes = 0;
+        String outcome = "cache_error";
         try {
             tmp = Files.createTempFile(dir, ".fetch-", ".tmp");
             MessageDigest md = Sha256.digest();
@@ -68,21 +82,27 @@ public final class ArtifactFetcher {
                         .fetch(FetchArtifactRequest.newBuilder().setSha256(sha256).build());
                 while (it.hasNext()) {
                     byte[] d = it.next().getData().toByteArray();
+                    bytes += d.length;
                     md.update(d);
                     out.write(d);
                 }
             }
             String actual = Sha256.hex(md);
-            if (!actual.equals(sha256))
+            if (!actual.equals(sha256)) {
+                outcome = "hash_mismatch";
                 throw new ArtifactException("artifact " + sha256 + ": received bytes hash to " + actual + "; refused");
+            }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            outcome = "ok";
         } catch (StatusRuntimeException e) {
+            outcome = "unavailable";
             throw new ArtifactException("artifact " + sha256 + ": the coordinator answered " + e.getStatus().getCode()
                     + (e.getStatus().getDescription() == null ? "" : ": " + e.getStatus().getDescription()));
         } catch (IOException e) { // its message names this worker's cache files: for the log, not the job's error
             log.warn("artifact {}: {}", sha256, e.toString());
             throw new ArtifactException("artifact " + sha256 + ": cannot be stored in the worker's cache");
         } finally {
+            fetches.fetched(outcome, bytes);
             if (tmp != null) try { Files.deleteIfExists(tmp); } catch (IOException ignored) { /* best effort */ }
         }
     }
