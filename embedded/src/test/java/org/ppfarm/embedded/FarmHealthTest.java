@@ -23,10 +23,7 @@ import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.ProverGrpc;
-import org.ppfarm.testkit.Artifacts;
 import org.ppfarm.testkit.Eventually;
-import org.ppfarm.worker.Worker;
-import org.ppfarm.worker.WorkerConfig;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -49,51 +46,35 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FarmHealthTest {
     static final HttpClient http = HttpClient.newHttpClient();
-    static TestBroker broker;
-    static FarmFixture farm;
-    static Coordinator coordinator;
-    static FarmClient client;
-    static Worker worker;
+    static OneWorkerFarm live;
     static int workerMetricsPort;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = TestBroker.startRestartable();
-        farm = new FarmFixture(broker);
-        coordinator = farm.startCoordinator(Map.of(CoordinatorConfig.METRICS_PORT, "0"));
-        client = FarmFixture.client(coordinator);
-        client.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
-        worker = WorkerFixture.start(farm, coordinator, "w1", Map.of(WorkerConfig.METRICS_PORT, "0"));
-        workerMetricsPort = worker.metricsPort();
-        Eventually.await("the worker's node to join the coordinator's cluster", Duration.ofSeconds(30), worker::clusterUp);
+        live = OneWorkerFarm.monitored(TestBroker.startRestartable());
+        workerMetricsPort = live.worker.metricsPort();
     }
 
     @AfterAll
-    static void stop() throws Exception {
-        if (client != null) client.close();
-        if (worker != null) worker.close();
-        if (coordinator != null) coordinator.close();
-        if (farm != null) farm.close();
-        if (broker != null) broker.close();
-    }
+    static void stop() throws Exception { live.close(); }
 
     @Test
     @Order(1)
     void metricsAfterAProofAndAFailure() throws Exception {
-        Job ok = client.prove(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(7100)), Duration.ofMinutes(2));
+        Job ok = live.client.prove(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(7100)), Duration.ofMinutes(2));
         assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, ok.getStatus());
         // well-formed, but the circuit has no signal 'amount': the worker fails it with INVALID_ARGUMENT
-        String failedId = client.submit(FarmEndToEndTest.commitment("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"amount\":\"4\"}"))
+        String failedId = live.client.submit(FarmEndToEndTest.commitment("{\"value\":\"1\",\"label\":\"2\",\"nullifier\":\"3\",\"amount\":\"4\"}"))
                 .getJobId();
-        Job failed = Eventually.await("the bad job to fail", Duration.ofMinutes(2), () -> client.get(failedId),
+        Job failed = Eventually.await("the bad job to fail", Duration.ofMinutes(2), () -> live.client.get(failedId),
                 j -> j.getStatus() == JobStatus.JOB_STATUS_FAILED);
         assertEquals(Status.Code.INVALID_ARGUMENT.value(), failed.getError().getCode());
 
-        String events = farm.prefix + ".events", jobs = farm.prefix + ".jobs.normal";
+        String events = live.farm.prefix + ".events", jobs = live.farm.prefix + ".jobs.normal";
         // the lag is measured every few seconds: wait for a measurement of both groups
-        String c = Eventually.await("the coordinator's events lag", Duration.ofSeconds(30), () -> get(coordinator.metricsPort(), "/metrics").body(),
-                b -> b.contains("ppfarm_kafka_consumer_lag_records{group=\"" + farm.prefix + ".coordinators\",topic=\"" + events + "\"}"));
-        assertTrue(value(c, "ppfarm_kafka_consumer_lag_records{group=\"" + farm.prefix + ".coordinators\",topic=\"" + events + "\"}") >= 0);
+        String c = Eventually.await("the coordinator's events lag", Duration.ofSeconds(30), () -> get(live.coordinator.metricsPort(), "/metrics").body(),
+                b -> b.contains("ppfarm_kafka_consumer_lag_records{group=\"" + live.farm.prefix + ".coordinators\",topic=\"" + events + "\"}"));
+        assertTrue(value(c, "ppfarm_kafka_consumer_lag_records{group=\"" + live.farm.prefix + ".coordinators\",topic=\"" + events + "\"}") >= 0);
         assertEquals(1, value(c, "ppfarm_jobs_failed_total{code=\"invalid_argument\"}"));
         assertEquals(1, value(c, "ppfarm_jobs_finished_total{status=\"succeeded\"}"));
         assertEquals(1, value(c, "ppfarm_cluster_members{role=\"coordinator\"}"));
@@ -105,8 +86,8 @@ class FarmHealthTest {
         assertTrue(value(c, "process_cpu_seconds_total") > 0, "process metrics");
 
         String w = Eventually.await("the worker's jobs lag", Duration.ofSeconds(30), () -> get(workerMetricsPort, "/metrics").body(),
-                b -> b.contains("ppfarm_kafka_consumer_lag_records{group=\"" + farm.prefix + ".workers\",topic=\"" + jobs + "\"}"));
-        assertTrue(value(w, "ppfarm_kafka_consumer_lag_records{group=\"" + farm.prefix + ".workers\",topic=\"" + jobs + "\"}") >= 0);
+                b -> b.contains("ppfarm_kafka_consumer_lag_records{group=\"" + live.farm.prefix + ".workers\",topic=\"" + jobs + "\"}"));
+        assertTrue(value(w, "ppfarm_kafka_consumer_lag_records{group=\"" + live.farm.prefix + ".workers\",topic=\"" + jobs + "\"}") >= 0);
         // zkey, wasm and vkey of the commitment circuit, fetched once each
         assertEquals(3, value(w, "ppfarm_worker_artifact_fetches_total{outcome=\"ok\"}"));
         assertTrue(value(w, "ppfarm_worker_artifact_fetch_bytes_total") > 100_000, "the commitment zkey alone is larger");
@@ -114,8 +95,8 @@ class FarmHealthTest {
         assertEquals(1, value(w, "ppfarm_kafka_reachable"));
         assertTrue(value(w, "jvm_threads_current") > 0, "JVM metrics");
 
-        assertEquals(200, get(coordinator.metricsPort(), "/ready").statusCode());
-        assertEquals(200, get(coordinator.metricsPort(), "/live").statusCode());
+        assertEquals(200, get(live.coordinator.metricsPort(), "/ready").statusCode());
+        assertEquals(200, get(live.coordinator.metricsPort(), "/live").statusCode());
         assertEquals(200, get(workerMetricsPort, "/ready").statusCode());
         assertEquals(404, get(workerMetricsPort, "/nothing").statusCode());
     }
@@ -125,61 +106,61 @@ class FarmHealthTest {
     void aBrokerOutageIsToldAndItsEndToo() throws Exception {
         assertEquals(ServingStatus.SERVING, grpcHealth(""));
         assertEquals(ServingStatus.SERVING, grpcHealth(ProverGrpc.SERVICE_NAME));
-        broker.stop();
+        live.broker.stop();
         try {
             Eventually.await("the coordinator's health to say NOT_SERVING", Duration.ofSeconds(15),
                     () -> grpcHealth("") == ServingStatus.NOT_SERVING && grpcHealth(ProverGrpc.SERVICE_NAME) == ServingStatus.NOT_SERVING);
-            HttpResponse<String> ready = get(coordinator.metricsPort(), "/ready");
+            HttpResponse<String> ready = get(live.coordinator.metricsPort(), "/ready");
             assertEquals(503, ready.statusCode());
             assertTrue(ready.body().startsWith("kafka unreachable"), ready.body());
-            assertEquals(0, value(get(coordinator.metricsPort(), "/metrics").body(), "ppfarm_kafka_reachable"));
+            assertEquals(0, value(get(live.coordinator.metricsPort(), "/metrics").body(), "ppfarm_kafka_reachable"));
             Eventually.await("the worker's /ready to fail", Duration.ofSeconds(15), () -> get(workerMetricsPort, "/ready").statusCode() == 503);
-            assertEquals(200, get(coordinator.metricsPort(), "/live").statusCode(), "an outage is not a broken process");
+            assertEquals(200, get(live.coordinator.metricsPort(), "/live").statusCode(), "an outage is not a broken process");
             assertEquals(200, get(workerMetricsPort, "/live").statusCode());
         } finally {
-            broker.restart();
+            live.broker.restart();
         }
         Eventually.await("the coordinator's health to say SERVING again", Duration.ofSeconds(30),
                 () -> grpcHealth("") == ServingStatus.SERVING && grpcHealth(ProverGrpc.SERVICE_NAME) == ServingStatus.SERVING);
-        assertEquals(200, get(coordinator.metricsPort(), "/ready").statusCode());
-        assertEquals(1, value(get(coordinator.metricsPort(), "/metrics").body(), "ppfarm_kafka_reachable"));
+        assertEquals(200, get(live.coordinator.metricsPort(), "/ready").statusCode());
+        assertEquals(1, value(get(live.coordinator.metricsPort(), "/metrics").body(), "ppfarm_kafka_reachable"));
         Eventually.await("the worker's /ready to pass again", Duration.ofSeconds(30), () -> get(workerMetricsPort, "/ready").statusCode() == 200);
-        Job ok = client.prove(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(7101)), Duration.ofMinutes(2));
+        Job ok = live.client.prove(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(7101)), Duration.ofMinutes(2));
         assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, ok.getStatus(), "the farm proves again after the outage");
     }
 
     @Test
     @Order(3)
     void aDownedCoordinatorIsBrokenAndItsPeerSeesItGo() throws Exception {
-        try (FarmFixture other = new FarmFixture(broker);
+        try (FarmFixture other = new FarmFixture(live.broker);
              Coordinator b = other.startCoordinator(Map.of(CoordinatorConfig.METRICS_PORT, "0",
-                     FarmConfigs.CLUSTER_SEED_NODES, coordinator.clusterAddress()))) {
-            Eventually.await("the second coordinator to join", Duration.ofSeconds(30), () -> coordinator.clusterMembers("coordinator") == 2);
+                     FarmConfigs.CLUSTER_SEED_NODES, live.coordinator.clusterAddress()))) {
+            Eventually.await("the second coordinator to join", Duration.ofSeconds(30), () -> live.coordinator.clusterMembers("coordinator") == 2);
             Eventually.await("the second coordinator to serve", Duration.ofSeconds(15), () -> b.notServing() == null);
-            assertEquals(2, value(get(coordinator.metricsPort(), "/metrics").body(), "ppfarm_cluster_members{role=\"coordinator\"}"));
+            assertEquals(2, value(get(live.coordinator.metricsPort(), "/metrics").body(), "ppfarm_cluster_members{role=\"coordinator\"}"));
 
             // what the split-brain resolver does to the losing side, done by hand: B's node is downed
             Address bAddress = AddressFromURIString.parse(b.clusterAddress());
-            Cluster.get(coordinator.actorSystem()).manager().tell(new Down(bAddress));
+            Cluster.get(live.coordinator.actorSystem()).manager().tell(new Down(bAddress));
             String why = b.broken().get(30, TimeUnit.SECONDS);
             assertTrue(why.contains("downed"), why);
-            HttpResponse<String> live = get(b.metricsPort(), "/live");
-            assertEquals(503, live.statusCode());
-            assertTrue(live.body().startsWith("broken: "), live.body());
+            HttpResponse<String> bLive = get(b.metricsPort(), "/live");
+            assertEquals(503, bLive.statusCode());
+            assertTrue(bLive.body().startsWith("broken: "), bLive.body());
             assertEquals(503, get(b.metricsPort(), "/ready").statusCode());
             try (FarmClient bc = FarmFixture.client(b)) {
                 assertEquals(ServingStatus.NOT_SERVING, HealthGrpc.newBlockingStub(bc.channel())
                         .check(HealthCheckRequest.newBuilder().setService(ProverGrpc.SERVICE_NAME).build()).getStatus());
             }
             Eventually.await("the first coordinator's gauge to drop", Duration.ofSeconds(30),
-                    () -> value(get(coordinator.metricsPort(), "/metrics").body(), "ppfarm_cluster_members{role=\"coordinator\"}") == 1);
-            assertEquals(null, coordinator.notServing(), "the survivor serves");
+                    () -> value(get(live.coordinator.metricsPort(), "/metrics").body(), "ppfarm_cluster_members{role=\"coordinator\"}") == 1);
+            assertEquals(null, live.coordinator.notServing(), "the survivor serves");
         }
     }
 
     private static ServingStatus grpcHealth(String service) {
         try {
-            return HealthGrpc.newBlockingStub(client.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
+            return HealthGrpc.newBlockingStub(live.client.channel()).withDeadlineAfter(5, TimeUnit.SECONDS)
                     .check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus();
         } catch (io.grpc.StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.DEADLINE_EXCEEDED) return ServingStatus.UNKNOWN;

@@ -7,6 +7,7 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.ppfarm.farm.cluster.FarmCluster;
 
 import java.util.Map;
+import java.util.function.ToIntBiFunction;
 
 /**
  * The metrics every farm node exports beside its own (docs/operations.md, "Health and metrics"): the JVM's and the
@@ -31,21 +32,19 @@ public final class NodeMetrics {
                     for (Map.Entry<String, Map<String, Long>> g : health.consumerLag().entrySet())
                         for (Map.Entry<String, Long> t : g.getValue().entrySet()) cb.call(t.getValue(), g.getKey(), t.getKey());
                 }).register(registry);
-        GaugeWithCallback.builder().name("ppfarm_cluster_members")
-                .help("Up members of the Pekko cluster by role, as this node sees them")
-                .labelNames("role")
+        byRole(registry, "ppfarm_cluster_members", "Up members of the Pekko cluster by role, as this node sees them",
+                health, FarmHealth::upMembers);
+        byRole(registry, "ppfarm_cluster_unreachable_members",
+                "Members of the Pekko cluster by role that this node's failure detector finds unreachable", health, FarmHealth::unreachableMembers);
+    }
+
+    /** A gauge of the watched cluster's members per role (coordinator, worker), counted by {@code count}. */
+    private static void byRole(PrometheusRegistry registry, String name, String help, FarmHealth health,
+                               ToIntBiFunction<ActorSystem<?>, String> count) {
+        GaugeWithCallback.builder().name(name).help(help).labelNames("role")
                 .callback(cb -> {
                     ActorSystem<?> node = health.clusterNode();
-                    for (String role : new String[] {FarmCluster.COORDINATOR, FarmCluster.WORKER})
-                        cb.call(FarmHealth.upMembers(node, role), role);
-                }).register(registry);
-        GaugeWithCallback.builder().name("ppfarm_cluster_unreachable_members")
-                .help("Members of the Pekko cluster by role that this node's failure detector finds unreachable")
-                .labelNames("role")
-                .callback(cb -> {
-                    ActorSystem<?> node = health.clusterNode();
-                    for (String role : new String[] {FarmCluster.COORDINATOR, FarmCluster.WORKER})
-                        cb.call(FarmHealth.unreachableMembers(node, role), role);
+                    for (String role : new String[] {FarmCluster.COORDINATOR, FarmCluster.WORKER}) cb.call(count.applyAsInt(node, role), role);
                 }).register(registry);
     }
 }
