@@ -65,6 +65,14 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
+     * As {@link #start(Path, boolean)}, with the clients' listener on loopback {@code port} (0: a free one), so a broker
+     * restarted with the same directory and port is the same broker to its clients.
+     */
+    public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, int port) {
+        return start(dataDir, deleteOnClose, LOOPBACK, port, LOOPBACK);
+    }
+
+    /**
      * Starts a broker keeping its data in {@code dataDir} (created and formatted if empty, reused after), serving
      * clients on {@code host:port} (port 0: a free one) and telling them to connect to {@code advertisedHost:port}.
      * The controller, which only this node talks to, listens on a free loopback port. What {@code ppfarm kafka} runs:

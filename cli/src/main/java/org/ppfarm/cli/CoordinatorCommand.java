@@ -28,6 +28,6 @@ final class CoordinatorCommand implements Callable<Integer> {
         Coordinator c = Coordinator.start(config);
         return ServerProcess.serveUntilStopped(spec,
                 "coordinator " + c.id() + " ready on " + config.getString(CoordinatorConfig.GRPC_HOST) + ":" + c.port()
-                        + ", artifacts on " + config.getString(CoordinatorConfig.CLUSTER_HOST) + ":" + c.artifactsPort(), c);
+                        + ", artifacts on " + config.getString(CoordinatorConfig.CLUSTER_HOST) + ":" + c.artifactsPort(), c, c.broken());
     }
 }

@@ -3,7 +3,9 @@ package org.ppfarm.cli;
 import java.io.IOException;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.prover.PpfarmException;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,24 +38,51 @@ final class ServerProcess {
             throw new ParameterException(spec.commandLine(), option + ": " + port + " is not a port (0 to 65535)");
     }
 
+    /** As {@link #serveUntilStopped(CommandSpec, String, AutoCloseable, CompletionStage)} for a server that cannot break. */
+    static int serveUntilStopped(CommandSpec spec, String ready, AutoCloseable server) throws InterruptedException {
+        return serveUntilStopped(spec, ready, server, new java.util.concurrent.CompletableFuture<>());
+    }
+
     /**
      * Prints {@code ready} (what scripts and tests wait for), then serves until the process is told to stop
-     * (SIGTERM/SIGINT), when {@code server} is closed — gracefully — before the process exits.
+     * (SIGTERM/SIGINT), when {@code server} is closed — gracefully — before the process exits (0); or until the server
+     * breaks ({@code broken} completes: its cluster node was downed), when it is closed and the process exits
+     * {@link Ppfarm#INTERNAL_ERROR} after one line naming the reason, rather than serve broken; a supervisor restarts it.
      */
-    static int serveUntilStopped(CommandSpec spec, String ready, AutoCloseable server) throws InterruptedException {
+    static int serveUntilStopped(CommandSpec spec, String ready, AutoCloseable server, CompletionStage<String> broken)
+            throws InterruptedException {
         spec.commandLine().getOut().println(ready);
         spec.commandLine().getOut().flush();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-            } catch (Exception e) {
-                spec.commandLine().getErr().println(spec.qualifiedName() + ": shutdown: " + Ppfarm.oneLine(String.valueOf(e.getMessage())));
-                spec.commandLine().getErr().flush();
-            }
+        Thread hook = new Thread(() -> {
+            close(spec, server);
             stopped.countDown();
-        }));
+        });
+        Runtime.getRuntime().addShutdownHook(hook);
+        AtomicReference<String> fatal = new AtomicReference<>();
+        broken.thenAccept(reason -> {
+            fatal.set(reason);
+            stopped.countDown();
+        });
         stopped.await();
-        return Ppfarm.OK;
+        if (fatal.get() == null) return Ppfarm.OK;
+        spec.commandLine().getErr().println(spec.qualifiedName() + ": " + Ppfarm.oneLine(fatal.get()) + "; exiting");
+        spec.commandLine().getErr().flush();
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            close(spec, server);
+        } catch (IllegalStateException e) {
+            // a SIGTERM came meanwhile: the shutdown hook closes the server
+        }
+        return Ppfarm.INTERNAL_ERROR;
+    }
+
+    private static void close(CommandSpec spec, AutoCloseable server) {
+        try {
+            server.close();
+        } catch (Exception e) {
+            spec.commandLine().getErr().println(spec.qualifiedName() + ": shutdown: " + Ppfarm.oneLine(String.valueOf(e.getMessage())));
+            spec.commandLine().getErr().flush();
+        }
     }
 }

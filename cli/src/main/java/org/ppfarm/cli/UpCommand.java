@@ -31,6 +31,6 @@ final class UpCommand implements Callable<Integer> {
         ServerProcess.requirePort(spec, "--port", port); // before the broker starts
         EmbeddedFarm.Options d = EmbeddedFarm.Options.defaults();
         EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(port, dataDir, artifacts, null, workers, d.protocolInputs()));
-        return ServerProcess.serveUntilStopped(spec, "ppfarm ready on " + farm.address(), farm);
+        return ServerProcess.serveUntilStopped(spec, "ppfarm ready on " + farm.address(), farm, farm.coordinator().broken());
     }
 }

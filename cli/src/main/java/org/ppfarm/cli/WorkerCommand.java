@@ -25,6 +25,6 @@ final class WorkerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         WorkerConfig config = new WorkerConfig(settings.load()); // a refused setting: one line, exit 2 (Ppfarm)
         Worker w = new Worker(config).start();
-        return ServerProcess.serveUntilStopped(spec, "worker " + w.id() + " ready", w);
+        return ServerProcess.serveUntilStopped(spec, "worker " + w.id() + " ready", w, w.broken());
     }
 }

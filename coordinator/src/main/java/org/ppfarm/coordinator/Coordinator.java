@@ -1,9 +1,12 @@
 package org.ppfarm.coordinator;
 
 import org.ppfarm.farm.cluster.FarmCluster;
+import org.ppfarm.farm.health.FarmHealth;
+import org.ppfarm.farm.health.NodeMetrics;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
@@ -15,7 +18,6 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
-import org.apache.pekko.cluster.Member;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
@@ -42,6 +44,7 @@ import org.ppfarm.coordinator.registry.CircuitRegistry;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.ProverGrpc;
 import org.ppfarm.proto.v1.WorkerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +54,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -72,6 +76,11 @@ import java.util.function.Supplier;
  * every coordinator follows that topic. Startup creates missing topics, replays the registry topic, replays the
  * state topic, then the jobs workers have not finished ({@link JobsReplay}), then merges the events already
  * on its partitions of the events topic, and only then serves, so a restarted coordinator answers for every job.
+ *
+ * <p>Its gRPC health ({@code ""} and {@code ppfarm.v1.Prover}) and, on the metrics port, {@code /ready} and
+ * {@code /live} tell the truth ({@link FarmHealth}): SERVING only once startup is done, while Kafka answers and its
+ * cluster node is Up, and not while it shuts down. If its cluster node is downed it never serves again: see
+ * {@link #broken()}.
  */
 public final class Coordinator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Coordinator.class);
@@ -87,6 +96,7 @@ public final class Coordinator implements AutoCloseable {
     private final Server server;
     private final Server artifactsServer;
     private final HealthStatusManager health;
+    private final FarmHealth farmHealth;
     private final CircuitRegistry registry;
     private final KafkaCircuitLog circuitLog;
     private final HTTPServer metricsServer;
@@ -120,12 +130,20 @@ public final class Coordinator implements AutoCloseable {
                 CoordinatorConfig.PARTITIONING_PIN_CIRCUIT.equals(config.getString(CoordinatorConfig.JOBS_PARTITIONING)), jobsMaxMessageBytes);
         PrometheusRegistry prometheus = new PrometheusRegistry();
         FarmMetrics metrics = new FarmMetrics(prometheus);
+        // the events group's lag: what workers reported that no coordinator has merged yet
+        this.farmHealth = new FarmHealth(id, kafka, Map.of(topics.prefix() + ".coordinators", List.of(topics.events())));
+        NodeMetrics.register(prometheus, farmHealth);
+        int metricsPort = config.getInt(CoordinatorConfig.METRICS_PORT);
+        // first, so /live answers (and /ready says "starting") during a long replay
+        this.metricsServer = metricsPort < 0 ? null : HTTPServer.builder().hostname(config.getString(CoordinatorConfig.GRPC_HOST))
+                .port(metricsPort).registry(prometheus).defaultHandler(farmHealth.httpHandler()).buildAndStart();
 
         Duration retain = Duration.ofMillis(config.getLong(CoordinatorConfig.JOBS_FINISHED_RETAIN_MS));
         Behavior<JobTracker.Command> tracker = JobTracker.create(job -> jobLog.publishState(job)
                 .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain, Clock.systemUTC());
         this.system = ActorSystem.create(tracker, FarmConfigs.CLUSTER_SYSTEM, FarmConfigs.pekkoConfig(config, FarmCluster.COORDINATOR));
         joinCluster();
+        farmHealth.watch(system, true);
         log.debug("actor system up after {} ms", (System.nanoTime() - t0) / 1_000_000);
         AtomicInteger blockingThreads = new AtomicInteger();
         this.blocking = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon().name(id + "-blocking-" + blockingThreads.incrementAndGet()).unstarted(r));
@@ -179,10 +197,10 @@ public final class Coordinator implements AutoCloseable {
         log.debug("events caught up after {} ms", (System.nanoTime() - t0) / 1_000_000);
 
         this.health = new HealthStatusManager();
+        // "" defaults to SERVING: nothing serves before the farm's health says so
+        health.setStatus("", ServingStatus.NOT_SERVING);
+        health.setStatus(ProverGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
         int maxMessage = config.getInt(CoordinatorConfig.GRPC_MAX_MESSAGE_BYTES);
-        // services run on the transport threads (no hop to an executor per call); what blocks goes to `blocking`;
-        // a request that is not valid protobuf is refused in one log line, not gRPC's UNKNOWN and stack trace; a
-        // connection that has not sent its HTTP/2 preface and settings within the handshake timeout is closed
         // the artifacts first: registrations (the clients' API) record where this coordinator serves them
         this.artifactsServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.getString(CoordinatorConfig.CLUSTER_HOST),
                         config.getInt(CoordinatorConfig.ARTIFACTS_PORT)))
@@ -193,6 +211,9 @@ public final class Coordinator implements AutoCloseable {
                 .build().start();
         registry.servingArtifactsAt(config.getString(CoordinatorConfig.CLUSTER_HOST) + ":" + artifactsServer.getPort());
         registry.publishLocal();
+        // services run on the transport threads (no hop to an executor per call); what blocks goes to `blocking`;
+        // a request that is not valid protobuf is refused in one log line, not gRPC's UNKNOWN and stack trace; a
+        // connection that has not sent its HTTP/2 preface and settings within the handshake timeout is closed
         this.server = serverBuilder
                 .directExecutor()
                 .maxInboundMessageSize(maxMessage)
@@ -201,13 +222,15 @@ public final class Coordinator implements AutoCloseable {
                 .addService(MalformedRequests.guard(health.getHealthService(), maxMessage))
                 .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance(), maxMessage))
                 .build().start();
-        health.setStatus("", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-        log.info("coordinator {} serving on port {} (artifacts for workers on port {}) after {} ms", id, server.getPort(),
-                artifactsServer.getPort(), (System.nanoTime() - t0) / 1_000_000);
-        health.setStatus("ppfarm.v1.Prover", io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-        int metricsPort = config.getInt(CoordinatorConfig.METRICS_PORT);
-        this.metricsServer = metricsPort < 0 ? null : HTTPServer.builder().hostname(config.getString(CoordinatorConfig.GRPC_HOST))
-                .port(metricsPort).registry(prometheus).buildAndStart();
+        farmHealth.onServingChange(serving -> {
+            ServingStatus s = serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING;
+            health.setStatus("", s);
+            health.setStatus(ProverGrpc.SERVICE_NAME, s);
+        });
+        farmHealth.ready();
+        log.info("coordinator {} serving on port {} (artifacts for workers on port {}) after {} ms{}", id, server.getPort(),
+                artifactsServer.getPort(), (System.nanoTime() - t0) / 1_000_000,
+                farmHealth.serving() ? "" : "; health NOT_SERVING: " + farmHealth.notServing());
     }
 
     /** Starts with a Netty server on grpc.host:grpc.port. */
@@ -259,12 +282,17 @@ public final class Coordinator implements AutoCloseable {
     public String clusterAddress() { return Cluster.get(system).selfMember().address().toString(); }
 
     /** Up members of this node's cluster with {@code role} (coordinator or worker), as this node sees them. */
-    public int clusterMembers(String role) {
-        int n = 0;
-        for (Member m : Cluster.get(system).state().getMembers())
-            if (m.status() == MemberStatus.up() && m.hasRole(role)) n++;
-        return n;
-    }
+    public int clusterMembers(String role) { return FarmHealth.upMembers(system, role); }
+
+    /** Null while this coordinator serves (what its gRPC health and /ready say); else why not, in one line. */
+    public String notServing() { return farmHealth.notServing(); }
+
+    /**
+     * Completes, with the reason in one line, if this coordinator's cluster node is downed or stops behind its back:
+     * it then never serves again (health NOT_SERVING, /live failing). {@code ppfarm coordinator} exits non-zero on it;
+     * a library user decides (close it, or start another).
+     */
+    public CompletableFuture<String> broken() { return farmHealth.broken(); }
 
     public boolean clusterUp() {
         return Cluster.get(system).selfMember().status() == MemberStatus.up();
@@ -275,6 +303,7 @@ public final class Coordinator implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        farmHealth.draining();
         health.enterTerminalState();
         server.shutdown();
         artifactsServer.shutdown();
@@ -291,6 +320,7 @@ public final class Coordinator implements AutoCloseable {
         CompletableFuture<Void> done = new CompletableFuture<>();
         system.getWhenTerminated().whenComplete((d, e) -> { err.set(e); done.complete(null); });
         try { done.get(20, TimeUnit.SECONDS); } catch (Exception e) { log.warn("actor system did not stop in time"); }
+        farmHealth.close();
         if (metricsServer != null) metricsServer.close();
     }
 }

@@ -22,13 +22,29 @@ public final class ArtifactFetcher implements AutoCloseable {
     private final List<String> coordinators;
     private final Path dir;
     private final ArtifactDownloads downloads = new ArtifactDownloads();
+    private final Fetches fetches;
     private final ConcurrentHashMap<String, Path> verified = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
 
+    /** Told of each fetch from the coordinators (not of cache hits): its outcome and the bytes received. */
+    public interface Fetches {
+        /**
+         * @param outcome ok; not_found (every coordinator answered that no circuit of the farm uses it); unavailable
+         *                (no coordinator delivered it: down, still fetching it, or bytes that did not hash as named);
+         *                cache_error (it could not be stored here)
+         */
+        void fetched(String outcome, long bytes);
+    }
+
     /** @param coordinators their Artifacts services, host:port each, in the order they are tried */
     public ArtifactFetcher(List<String> coordinators, Path dir) throws IOException {
+        this(coordinators, dir, (outcome, bytes) -> {});
+    }
+
+    public ArtifactFetcher(List<String> coordinators, Path dir, Fetches fetches) throws IOException {
         this.coordinators = List.copyOf(coordinators);
         this.dir = Files.createDirectories(dir);
+        this.fetches = fetches;
     }
 
     /** The local path of the artifact with this hash, fetched if needed. */
@@ -47,14 +63,21 @@ public final class ArtifactFetcher implements AutoCloseable {
     }
 
     private void fetch(String sha256, Path target) throws ArtifactException {
+        String outcome = "cache_error";
+        long bytes = 0;
         try {
             String from = downloads.download(sha256, coordinators, target);
+            bytes = Files.size(target);
+            outcome = "ok";
             log.info("artifact {} fetched from {}", sha256, from);
         } catch (ArtifactDownloads.DownloadException e) {
+            outcome = e.unknownEverywhere() ? "not_found" : "unavailable";
             throw new ArtifactException(sha256, e.getMessage(), e.unknownEverywhere());
         } catch (IOException e) { // its message names this worker's cache files: for the log, not the job's error
             log.warn("artifact {}: {}", sha256, e.toString());
             throw new ArtifactException(sha256, "artifact " + sha256 + ": cannot be stored in the worker's cache", false);
+        } finally {
+            fetches.fetched(outcome, bytes);
         }
     }
 

@@ -39,6 +39,9 @@ final class ClusterNode {
         return system();
     }
 
+    /** Whether the node in use is its own (started and stopped with the worker), not a given one. */
+    boolean ownsNode() { return ownNodeConfig != null; }
+
     /** The node in use: the given one, the own one once started, or null. */
     ActorSystem<?> system() { return given != null ? given : own; }
 

@@ -73,7 +73,7 @@ final class JobIntake {
         this.ownedChanged = ownedChanged;
         Map<String, Object> c = new HashMap<>(kafka);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-jobs");
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, topics.prefix() + ".workers");
+        c.put(ConsumerConfig.GROUP_ID_CONFIG, group(topics));
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.prefetch());
@@ -85,6 +85,9 @@ final class JobIntake {
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = Thread.ofPlatform().name(workerId + "-consumer").unstarted(this::consumeLoop);
     }
+
+    /** The workers' consumer group on the jobs topics: {@code <prefix>.workers}. */
+    static String group(FarmTopics topics) { return topics.prefix() + ".workers"; }
 
     /** Joins the group and starts fetching. */
     void start() { thread.start(); }

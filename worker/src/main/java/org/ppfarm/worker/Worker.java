@@ -5,6 +5,8 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.ppfarm.farm.cluster.FarmCluster;
 import org.ppfarm.farm.config.FarmConfigs;
+import org.ppfarm.farm.health.FarmHealth;
+import org.ppfarm.farm.health.NodeMetrics;
 import org.ppfarm.farm.jobs.JobStates;
 import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.farm.kafka.StateFollower;
@@ -17,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +44,10 @@ import java.util.concurrent.TimeUnit;
  * the event producer before the cluster node and the provers, and the intake last. Graceful {@link #close()} stops in
  * reverse: it stops fetching and starting jobs, lets in-flight jobs finish within {@code shutdown.grace.ms}, commits,
  * and leaves the group and the cluster; queued jobs it did not start are handed back uncommitted.
+ *
+ * <p>Its health ({@link FarmHealth}: Kafka answers, its cluster node is Up, started and not draining) is served as
+ * {@code /ready} and {@code /live} on the metrics port; a worker whose own cluster node is downed never serves again
+ * ({@link #broken()}).
  */
 public final class Worker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -56,6 +63,7 @@ public final class Worker implements AutoCloseable {
     private final ArtifactFetcher artifacts;
     private final ClusterNode node;
     private final WorkerMetrics metrics;
+    private final FarmHealth health;
     private final JobRunner runner;
     private final ProverPool pool;
     private final Offers offers;
@@ -90,10 +98,14 @@ public final class Worker implements AutoCloseable {
             if (JobStates.terminal(status != null ? status : job.get().getStatus())) finishedJobs.add(jobId);
         });
         this.events = new EventProducer(kafka, id, topics.events());
-        this.artifacts = new ArtifactFetcher(config.coordinators(), Path.of(config.getString(WorkerConfig.CACHE_DIR)));
         this.node = new ClusterNode(config.getList(FarmConfigs.CLUSTER_SEED_NODES).isEmpty() ? null
                 : FarmConfigs.pekkoConfig(config, FarmCluster.WORKER), clusterNode);
-        this.metrics = new WorkerMetrics(new PrometheusRegistry());
+        PrometheusRegistry prometheus = new PrometheusRegistry();
+        this.metrics = new WorkerMetrics(prometheus);
+        this.artifacts = new ArtifactFetcher(config.coordinators(), Path.of(config.getString(WorkerConfig.CACHE_DIR)), metrics::fetched);
+        // the workers' group lag: jobs on the jobs topics no worker has finished yet
+        this.health = new FarmHealth(id, kafka, Map.of(JobIntake.group(topics), topics.jobTopics()));
+        NodeMetrics.register(prometheus, health);
         OfferedJobs offered = new OfferedJobs();
         this.runner = new JobRunner(id, new JobRunner.Collaborators(
                 new ResidentCircuits(pipelines, artifacts),
@@ -121,15 +133,22 @@ public final class Worker implements AutoCloseable {
 
     /**
      * Starts the parts: the metrics endpoint (a port in use fails here, before anything runs), the skip list, the
-     * event producer, the cluster node and offers, the provers, then fetching.
+     * event producer, the cluster node and offers, the provers, then fetching; then it is ready.
      */
     public Worker start() throws IOException {
-        if (metricsPort >= 0) metricsServer = metrics.serve(metricsHost, metricsPort);
+        if (metricsPort >= 0) metricsServer = metrics.serve(metricsHost, metricsPort, health.httpHandler());
         stateFollower.start();
         events.start();
-        offers.start(node.start());
+        ActorSystem<?> clusterNode = node.start();
+        if (clusterNode != null) health.watch(clusterNode, node.ownsNode());
+        offers.start(clusterNode);
         pool.start();
         intake.start();
+        try {
+            health.ready();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         log.info("worker {} started: {} prover thread(s), backend {}", id, pool.threads(), runner.backend());
         return this;
     }
@@ -148,12 +167,25 @@ public final class Worker implements AutoCloseable {
      */
     public boolean clusterUp() { return node.up(); }
 
+    /** The port of /metrics, /ready and /live, or -1. */
+    public int metricsPort() { return metricsServer == null ? -1 : metricsServer.getPort(); }
+
+    /** Null while this worker serves (what its /ready says); else why not, in one line. */
+    public String notServing() { return health.notServing(); }
+
+    /**
+     * Completes, with the reason in one line, if this worker's own cluster node is downed or stops behind its back: it
+     * then never serves again (/ready and /live fail). {@code ppfarm worker} exits non-zero on it.
+     */
+    public CompletableFuture<String> broken() { return health.broken(); }
+
     /**
      * Graceful shutdown: stop fetching and starting jobs (queued ones are handed back uncommitted), let in-flight jobs
      * finish within the grace period, commit, leave the group, then stop the rest and leave the cluster.
      */
     @Override
     public void close() throws InterruptedException {
+        health.draining();
         pool.stopTaking();
         intake.stopFetching();
         pool.awaitInFlight(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownGraceMillis));
@@ -165,6 +197,7 @@ public final class Worker implements AutoCloseable {
         artifacts.close();
         if (metricsServer != null) metricsServer.close();
         node.close();
+        health.close();
         log.info("worker {} stopped", id);
     }
 }

@@ -1,5 +1,6 @@
 package org.ppfarm.worker;
 
+import com.sun.net.httpserver.HttpHandler;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -11,14 +12,16 @@ import org.ppfarm.worker.pipeline.ProvingPipeline;
 import java.io.IOException;
 
 /**
- * A worker's Prometheus metrics (client_java 1.x): proofs, failures, skipped jobs, job offers, stage durations,
- * in-flight and queued jobs.
+ * A worker's Prometheus metrics (client_java 1.x): proofs, failures, skipped jobs, job offers, artifact fetches,
+ * stage durations, in-flight and queued jobs (beside what every node exports, {@link org.ppfarm.farm.health.NodeMetrics}).
  */
 final class WorkerMetrics {
     private final Counter proved;
     private final Counter failed;
     private final Counter skipped;
     private final Counter offers;
+    private final Counter fetches;
+    private final Counter fetchedBytes;
     private final Histogram stage;
     private final PrometheusRegistry registry;
 
@@ -29,13 +32,21 @@ final class WorkerMetrics {
         skipped = Counter.builder().name("ppfarm_worker_skipped_total").help("Jobs skipped because already finished or cancelled").register(registry);
         offers = Counter.builder().name("ppfarm_worker_job_offers_total").help("Jobs coordinators offered directly, by whether taken")
                 .labelNames("taken").register(registry);
+        fetches = Counter.builder().name("ppfarm_worker_artifact_fetches_total")
+                .help("Circuit artifacts fetched from a coordinator (cache hits not counted), by outcome: ok, unavailable, "
+                        + "hash_mismatch, cache_error").labelNames("outcome").register(registry);
+        fetchedBytes = Counter.builder().name("ppfarm_worker_artifact_fetch_bytes_total").unit(Unit.BYTES)
+                .help("Bytes of circuit artifacts received from coordinators").register(registry);
         stage = Histogram.builder().name("ppfarm_worker_stage_seconds").unit(Unit.SECONDS).help("Duration of witness, prove and verify")
                 .labelNames("stage").register(registry);
     }
 
-    /** Serves the registry's metrics on {@code host:port} at /metrics (port 0: a free one); the caller closes it. */
-    HTTPServer serve(String host, int port) throws IOException {
-        return HTTPServer.builder().hostname(host).port(port).registry(registry).buildAndStart();
+    /**
+     * Serves the registry's metrics on {@code host:port} at /metrics (port 0: a free one), every other path to
+     * {@code health} (/live, /ready); the caller closes it.
+     */
+    HTTPServer serve(String host, int port, HttpHandler health) throws IOException {
+        return HTTPServer.builder().hostname(host).port(port).registry(registry).defaultHandler(health).buildAndStart();
     }
 
     /** Registers the gauges of the prover pool's jobs: in flight and queued. */
@@ -56,6 +67,12 @@ final class WorkerMetrics {
     void failed(String reason) { failed.labelValues(reason).inc(); }
 
     void skipped() { skipped.inc(); }
+
+    /** One artifact fetch from a coordinator and the bytes it received. */
+    void fetched(String outcome, long bytes) {
+        fetches.labelValues(outcome).inc();
+        fetchedBytes.inc(bytes);
+    }
 
     void offer(boolean taken) { offers.labelValues(Boolean.toString(taken)).inc(); }
 

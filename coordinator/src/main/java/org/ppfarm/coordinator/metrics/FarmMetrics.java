@@ -1,20 +1,24 @@
 package org.ppfarm.coordinator.metrics;
 
 import com.google.protobuf.util.Timestamps;
+import io.grpc.Status;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobStatus;
 
 /**
  * The coordinator's Prometheus metrics (client_java 1.x): submissions, refusals by reason, finished jobs by status,
- * result notices received, job offers made, submit latency and end-to-end job latency. Thread-safe.
+ * failed jobs by error code, result notices received, job offers made, submit latency and end-to-end job latency
+ * (beside what every node exports, {@link org.ppfarm.farm.health.NodeMetrics}). Thread-safe.
  */
 public final class FarmMetrics {
     private final Counter submitted;
     private final Counter refused;
     private final Counter finished;
+    private final Counter failed;
     private final Counter noticed;
     private final Counter offered;
     private final Histogram submitSeconds;
@@ -27,6 +31,9 @@ public final class FarmMetrics {
                 .labelNames("reason").register(registry);
         finished = Counter.builder().name("ppfarm_jobs_finished_total").help("Jobs that reached a terminal state")
                 .labelNames("status").register(registry);
+        failed = Counter.builder().name("ppfarm_jobs_failed_total")
+                .help("Jobs that failed, by their error's gRPC status code (e.g. invalid_argument, deadline_exceeded)")
+                .labelNames("code").register(registry);
         noticed = Counter.builder().name("ppfarm_result_notices_total")
                 .help("Terminal events workers told this coordinator's result inbox directly (beside Kafka)").register(registry);
         offered = Counter.builder().name("ppfarm_job_offers_total")
@@ -56,6 +63,8 @@ public final class FarmMetrics {
 
     public void finished(Job job) {
         finished.labelValues(job.getStatus().name().substring("JOB_STATUS_".length()).toLowerCase()).inc();
+        if (job.getStatus() == JobStatus.JOB_STATUS_FAILED)
+            failed.labelValues(Status.fromCodeValue(job.getError().getCode()).getCode().name().toLowerCase()).inc();
         if (job.hasSubmittedAt() && job.hasFinishedAt())
             jobSeconds.observe(Timestamps.toMillis(job.getFinishedAt()) / 1e3 - Timestamps.toMillis(job.getSubmittedAt()) / 1e3);
     }
