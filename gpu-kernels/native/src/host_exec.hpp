@@ -28,7 +28,7 @@ namespace ppfarm {
 
 class HostExec {
 public:
-    explicit HostExec(int32_t device) {
+    HostExec(int32_t device, uint64_t /*memory_limit: the Budget bounds host memory; no pool to size*/) {
         if (device != 0) fail(PPF_E_ARGUMENT, "device %d does not exist (the host library has device 0 only)", device);
     }
 
