@@ -366,7 +366,7 @@ public final class DeviceCheck {
             put(new BigInteger(256, rnd).mod(field.modulus()), out, at);
         }
 
-        /** Edge value i % 6 of 0, 1, 2, p-1, p-2, 2^253 (or a random value past them). */
+        /** By i % 7: 0, 1, 2, p-1, p-2, 2^253, or a random value. */
         void edge(int i, Random rnd, long[] out, int at) {
             BigInteger p = field.modulus();
             BigInteger[] e = {BigInteger.ZERO, BigInteger.ONE, BigInteger.TWO, p.subtract(BigInteger.ONE),
