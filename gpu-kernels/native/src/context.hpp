@@ -20,7 +20,7 @@ struct Context {
         DevBuf<Exec, uint64_t> points;
     };
 
-    Context(int32_t device, uint64_t limit) : exec(device), budget(limit) {}
+    Context(int32_t device, uint64_t limit) : exec(device, limit), budget(limit) {}
 
     std::mutex mu;
     Exec exec;

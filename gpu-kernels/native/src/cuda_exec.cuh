@@ -1,6 +1,6 @@
-// CudaExec: the executor of the CUDA library. Memory is device memory from the stream-ordered
-// allocator, for_each is a 1-D grid on the context's stream, sorting and scans are CUB's, and the
-// first NTT stages run fused in shared memory. Every CUDA status is checked and becomes a
+// CudaExec: the executor of the CUDA library. Memory is device memory from the context's own
+// stream-ordered pool (plain cudaMalloc where pools are unsupported), for_each is a 1-D grid on the
+// context's stream, sorting and scans are CUB's, and the first NTT stages run fused in shared memory. Every CUDA status is checked and becomes a
 // PpgError carrying CUDA's own message; nothing here throws across the C ABI (abi_entry.inl).
 #pragma once
 
@@ -66,17 +66,31 @@ __global__ void __launch_bounds__(1u << (ntt::BLOCK_LOG - 1)) ntt_block_kernel(F
 
 class CudaExec {
 public:
-    explicit CudaExec(int32_t device) : device_(device) {
+    /**
+     * The memory pool is the context's own, with a release threshold of the context's memory bound: freed workspace
+     * stays in the pool for the next call instead of going back to the driver at every stream synchronisation (the
+     * default threshold, 0, would do that 7+ times per MSM), and the bound already caps what the context holds.
+     * Where the device or the sandbox has no memory pools (cudaDevAttrMemoryPoolsSupported is 0, pool creation
+     * answers cudaErrorNotSupported, or the first pool allocation does), the context uses cudaMalloc/cudaFree.
+     */
+    CudaExec(int32_t device, uint64_t memory_limit) : device_(device) {
         const int32_t count = device_count();
         if (device < 0 || device >= count) fail(PPF_E_ARGUMENT, "device %d does not exist (%d CUDA devices)", device, count);
         PPG_CUDA(cudaSetDevice(device), "cudaSetDevice");
         PPG_CUDA(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
+        try {
+            pool_ = create_pool(device, memory_limit);
+        } catch (...) {
+            cudaStreamDestroy(stream_);
+            throw;
+        }
     }
 
     ~CudaExec() {
         if (stream_ != nullptr) {
             cudaSetDevice(device_);
             cudaStreamSynchronize(stream_);
+            if (pool_ != nullptr) cudaMemPoolDestroy(pool_);  // everything was freed on the stream, now synchronised
             cudaStreamDestroy(stream_);
         }
     }
@@ -101,9 +115,12 @@ public:
         cudaDeviceProp p;
         PPG_CUDA(cudaGetDeviceProperties(&p, device), "cudaGetDeviceProperties");
         if (total_mem) *total_mem = p.totalGlobalMem;
+        int pools = 0;
+        PPG_CUDA(cudaDeviceGetAttribute(&pools, cudaDevAttrMemoryPoolsSupported, device), "cudaDeviceGetAttribute");
         char buf[512];
-        std::snprintf(buf, sizeof buf, "%s, compute capability %d.%d, %d SMs, %.1f GiB", p.name, p.major, p.minor,
-                      p.multiProcessorCount, p.totalGlobalMem / 1073741824.0);
+        std::snprintf(buf, sizeof buf, "%s, compute capability %d.%d, %d SMs, %.1f GiB, %s", p.name, p.major, p.minor,
+                      p.multiProcessorCount, p.totalGlobalMem / 1073741824.0,
+                      pools ? "memory pools" : "no memory pools (cudaMalloc)");
         return buf;
     }
 
@@ -120,16 +137,35 @@ public:
 
     void* raw_alloc(uint64_t bytes, const char* what) {
         void* p = nullptr;
-        cudaError_t e = cudaMallocAsync(&p, bytes, stream_);
+        if (pool_ != nullptr) {
+            cudaError_t e = cudaMallocFromPoolAsync(&p, bytes, pool_, stream_);
+            if (e == cudaSuccess) {
+                pool_used_ = true;
+                return p;
+            }
+            cudaGetLastError();
+            if (e != cudaErrorNotSupported || pool_used_) alloc_failed(e, "cudaMallocFromPoolAsync", bytes, what);
+            // refused at first use (a sandboxed driver can list pools and still refuse them): plain allocations
+            // from now on; nothing came from the pool, so nothing needs freeing there
+            cudaMemPoolDestroy(pool_);
+            pool_ = nullptr;
+        }
+        cudaError_t e = cudaMalloc(&p, bytes);
         if (e != cudaSuccess) {
             cudaGetLastError();
-            fail(PPF_E_CUDA, "%s: cudaMallocAsync of %llu bytes failed: %s", what, (unsigned long long)bytes,
-                 cudaGetErrorString(e));
+            alloc_failed(e, "cudaMalloc", bytes, what);
         }
         return p;
     }
 
-    void raw_free(void* p) noexcept { cudaFreeAsync(p, stream_); }
+    void raw_free(void* p) noexcept {
+        if (pool_ != nullptr) {
+            cudaFreeAsync(p, stream_);
+        } else {
+            cudaStreamSynchronize(stream_);  // work queued on the stream may still read p
+            cudaFree(p);
+        }
+    }
 
     void upload(void* dst, const void* src, uint64_t bytes) {
         PPG_CUDA(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, stream_), "upload");
@@ -206,8 +242,41 @@ public:
     }
 
 private:
+    /** The context's pool, or null where memory pools are unsupported. */
+    static cudaMemPool_t create_pool(int32_t device, uint64_t memory_limit) {
+        int supported = 0;
+        PPG_CUDA(cudaDeviceGetAttribute(&supported, cudaDevAttrMemoryPoolsSupported, device), "cudaDeviceGetAttribute");
+        if (!supported) return nullptr;
+        cudaMemPoolProps props = {};
+        props.allocType = cudaMemAllocationTypePinned;
+        props.handleTypes = cudaMemHandleTypeNone;
+        props.location.type = cudaMemLocationTypeDevice;
+        props.location.id = device;
+        cudaMemPool_t pool = nullptr;
+        cudaError_t e = cudaMemPoolCreate(&pool, &props);
+        if (e == cudaErrorNotSupported) {
+            cudaGetLastError();
+            return nullptr;
+        }
+        PPG_CUDA(e, "cudaMemPoolCreate");
+        uint64_t threshold = memory_limit;  // the attribute is a cuuint64_t (64-bit unsigned)
+        e = cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &threshold);
+        if (e != cudaSuccess) {
+            cudaMemPoolDestroy(pool);
+            fail_cuda(e, "cudaMemPoolSetAttribute(release threshold)");
+        }
+        return pool;
+    }
+
+    [[noreturn]] static void alloc_failed(cudaError_t e, const char* call, uint64_t bytes, const char* what) {
+        fail(PPF_E_CUDA, "%s: %s of %llu bytes failed: %s (%s)", what, call, (unsigned long long)bytes,
+             cudaGetErrorString(e), cudaGetErrorName(e));
+    }
+
     int32_t device_;
     cudaStream_t stream_ = nullptr;
+    cudaMemPool_t pool_ = nullptr;
+    bool pool_used_ = false;  // a pool allocation succeeded: a later refusal is an error, not a reason to fall back
 };
 
 }  // namespace ppfarm

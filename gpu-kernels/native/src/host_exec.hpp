@@ -28,7 +28,7 @@ namespace ppfarm {
 
 class HostExec {
 public:
-    explicit HostExec(int32_t device) {
+    HostExec(int32_t device, uint64_t /*memory_limit: the Budget bounds host memory; no pool to size*/) {
         if (device != 0) fail(PPF_E_ARGUMENT, "device %d does not exist (the host library has device 0 only)", device);
     }
 
@@ -38,7 +38,8 @@ public:
         if (total_mem) *total_mem = 0;
         return "host CPU (reference build of the device kernels, single-threaded)";
     }
-    static std::string library_info() { return "kind=host;compiler=g++;limbs=4x64"; }
+    /** mul= names the Montgomery product in use (adx, or portable: the device's, forced by PPFARM_NO_ADX). */
+    static std::string library_info() { return std::string("kind=host;compiler=g++;limbs=4x64;mul=") + multiply_path(); }
 
     void activate() {}
     bool sticky_failure() const { return false; }

@@ -2,8 +2,10 @@
 //
 // Every function that must run on the device and be unit-tested on the host is marked PP_HD.
 // Under nvcc it is __host__ __device__; under g++ the macro is empty, so gpu-kernels' host library built
-// from these headers executes exactly the code the kernels execute (only the 64x64->128 multiply
-// and the bit reversal differ, and both are pinned down by the host tests against BigInteger).
+// from these headers executes exactly the code the kernels execute (only the high half of the 64x64
+// product, the bit reversal and, where the CPU has it, the ADX multiply of field_x86.hpp differ; the
+// first two are pinned down by the host tests against BigInteger, the last is switched off for them by
+// PPFARM_NO_ADX).
 #pragma once
 
 #include <cstdint>
@@ -29,22 +31,29 @@
 
 namespace ppfarm {
 
-/** lo/hi words of a*b + c + carry_in, a value that always fits 128 bits; returns lo, carry_in becomes hi. */
-PP_HD uint64_t mac(uint64_t a, uint64_t b, uint64_t c, uint64_t& carry) {
+/** High word of the 128-bit product a*b: the device's __umul64hi, and its exact equivalent on the host. */
+PP_HD uint64_t umul64hi(uint64_t a, uint64_t b) {
 #if defined(__CUDA_ARCH__)
+    return __umul64hi(a, b);
+#else
+    return (uint64_t)(((unsigned __int128)a * b) >> 64);
+#endif
+}
+
+/**
+ * lo/hi words of a*b + c + carry_in, a value that always fits 128 bits; returns lo, carry_in becomes hi. One body
+ * for host and device (the device's instruction sequence: product halves, then two compare-carries), so the host
+ * tests of the portable multiply (PPFARM_NO_ADX, see field.cuh) run the device's carry logic.
+ */
+PP_HD uint64_t mac(uint64_t a, uint64_t b, uint64_t c, uint64_t& carry) {
     uint64_t lo = a * b;
-    uint64_t hi = __umul64hi(a, b);
+    uint64_t hi = umul64hi(a, b);
     lo += c;
     hi += (lo < c);
     lo += carry;
     hi += (lo < carry);
     carry = hi;
     return lo;
-#else
-    unsigned __int128 t = (unsigned __int128)a * b + c + carry;
-    carry = (uint64_t)(t >> 64);
-    return (uint64_t)t;
-#endif
 }
 
 /** a + b + carry_in (carry_in is 0 or 1); carry becomes the carry out. */

@@ -18,7 +18,38 @@
 #include "compat.cuh"
 #include "field_x86.hpp"
 
+#if defined(PPFARM_HAVE_ADX_PATH)
+#include <cstdlib>
+#endif
+
 namespace ppfarm {
+
+#if defined(PPFARM_HAVE_ADX_PATH)
+/**
+ * Whether the g++ builds multiply with field_x86.hpp's ADX product: when the CPU has it, unless the environment
+ * variable PPFARM_NO_ADX is set to anything but "" or "0" when the library first multiplies. The switch exists
+ * so CI runs the kernel tests on the portable product too: it is the one the device runs (mac() and the CIOS
+ * loop below), and on an ADX machine nothing else would exercise it.
+ */
+inline bool use_adx() {
+    static const bool yes = [] {
+        const char* off = std::getenv("PPFARM_NO_ADX");
+        return x86::have_adx() && (off == nullptr || off[0] == '\0' || (off[0] == '0' && off[1] == '\0'));
+    }();
+    return yes;
+}
+#endif
+
+/** Which Montgomery product operator* runs in this build: "adx", "portable" or "device" (for library info). */
+inline const char* multiply_path() {
+#if defined(__CUDACC__)
+    return "device";
+#elif defined(PPFARM_HAVE_ADX_PATH)
+    return use_adx() ? "adx" : "portable";
+#else
+    return "portable";
+#endif
+}
 
 /** Scalar field Fr parameters. INV = -r^-1 mod 2^64; ONE = R mod r; R2 = R^2 mod r; PM2 = r - 2. */
 struct FrParams {
@@ -162,7 +193,7 @@ PP_HD Fp<P> dbl(const Fp<P>& a) {
 template <class P>
 PP_HD Fp<P> operator*(const Fp<P>& a, const Fp<P>& b) {
 #if defined(PPFARM_HAVE_ADX_PATH)
-    if (x86::have_adx()) {
+    if (use_adx()) {
         static constexpr uint64_t qt[5] = {P::P0, P::P1, P::P2, P::P3, P::INV};
         Fp<P> r;
         x86::mont_mul_adx(r.l, a.l, b.l, qt);

@@ -2,11 +2,13 @@ package org.ppfarm.worker;
 
 import com.sun.net.httpserver.HttpHandler;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import org.ppfarm.gpukernels.GpuFallbackProver;
 import org.ppfarm.worker.pipeline.ProvingPipeline;
 
 import java.io.IOException;
@@ -55,6 +57,14 @@ final class WorkerMetrics {
                 .callback(cb -> cb.call(pool.inFlight())).register(registry);
         GaugeWithCallback.builder().name("ppfarm_worker_queued").help("Jobs fetched and waiting for a prover")
                 .callback(cb -> cb.call(pool.queued())).register(registry);
+    }
+
+    /** Registers the GPU's health (1 healthy, 0 after a fault: jobs prove on the CPU) and its fault count. */
+    void watch(GpuFallbackProver gpu) {
+        GaugeWithCallback.builder().name("ppfarm_gpu_healthy").help("1 while jobs prove on the GPU, 0 once it failed a job")
+                .callback(cb -> cb.call(gpu.healthy() ? 1 : 0)).register(registry);
+        CounterWithCallback.builder().name("ppfarm_gpu_faults").help("GPU attempts that failed (CUDA error, lost device, invalid proof); each job was proved on the CPU")
+                .callback(cb -> cb.call(gpu.faults())).register(registry);
     }
 
     void proved(String circuit, ProvingPipeline.Output p) {

@@ -3,6 +3,7 @@ package org.ppfarm.worker.pipeline;
 import org.ppfarm.gpukernels.GpuAvailability;
 import org.ppfarm.gpukernels.GpuBackend;
 import org.ppfarm.gpukernels.GpuException;
+import org.ppfarm.gpukernels.GpuFallbackProver;
 import org.ppfarm.proto.v1.InputKind;
 import org.ppfarm.prover.CpuKernels;
 import org.ppfarm.prover.PpfarmException;
@@ -15,7 +16,6 @@ import org.ppfarm.prover.groth16.Groth16Prover;
 import org.ppfarm.prover.groth16.ProofResult;
 import org.ppfarm.prover.groth16.ProvingKey;
 import org.ppfarm.prover.groth16.SolidityCalldata;
-import org.ppfarm.prover.groth16.Verifier;
 import org.ppfarm.witness.WitnessCalculator;
 import org.ppfarm.witness.WitnessException;
 
@@ -65,27 +65,28 @@ public final class EnginePipeline implements ProvingPipeline {
      */
     public static final class Factory implements ProvingPipeline.Factory {
         private static final Logger log = LoggerFactory.getLogger(Factory.class);
-        private final Groth16Prover prover;
-        private final String backend;
+        private final GpuFallbackProver prover;
 
         public Factory(Options options) {
-            Groth16Prover chosen = Groth16Prover.cpu(CpuKernels.select(options.cpuKernels()), options.msmTableBytes());
-            String name = chosen.msm().name();   // "cpu-native" (native CPU kernels) or "cpu" (the Java fallback)
+            Groth16Prover cpu = Groth16Prover.cpu(CpuKernels.select(options.cpuKernels()), options.msmTableBytes());
+            String cpuName = cpu.msm().name();   // "cpu-native" (native CPU kernels) or "cpu" (the Java fallback)
+            GpuBackend g = null;
             GpuAvailability gpu = options.gpu() ? GpuAvailability.probe() : null;
             if (gpu != null && gpu.available()) {
                 try {
-                    GpuBackend g = GpuBackend.open(options.gpuMemoryLimit());
-                    chosen = new Groth16Prover(g, g);
-                    name = g.name();
+                    g = GpuBackend.open(options.gpuMemoryLimit());
                 } catch (GpuException e) {
                     log.warn("a GPU was found but could not be opened ({}); proving on the CPU", e.getMessage());
                 }
             } else {
                 log.info("no GPU backend ({}); proving on the CPU", gpu == null ? "worker.gpu=off" : gpu.reason());
             }
-            this.prover = chosen;
-            this.backend = name;
+            this.prover = g == null ? new GpuFallbackProver(null, null, cpu, cpuName)
+                    : new GpuFallbackProver(new Groth16Prover(g, g), g.name(), cpu, cpuName);
         }
+
+        /** For tests: pipelines proving through {@code prover} (e.g. a GPU backend on the host kernels). */
+        public Factory(GpuFallbackProver prover) { this.prover = prover; }
 
         /**
          * Loads the circuit's key and witness program. Errors name the circuit, never the cache files it was loaded
@@ -122,7 +123,7 @@ public final class EnginePipeline implements ProvingPipeline {
             Thread.ofPlatform().daemon().name("ppfarm-tables-" + circuit).start(() -> {
                 long t0 = System.nanoTime();
                 try {
-                    pk.precompute(prover.msm());
+                    pk.precompute(prover.primary().msm());
                     log.info("{}: MSM precomputation done in {} ms", circuit, (System.nanoTime() - t0) / 1_000_000);
                 } catch (RuntimeException e) {   // the key was closed meanwhile, or the heap is short: plain path
                     log.warn("{}: MSM precomputation skipped ({})", circuit, e.toString());
@@ -130,8 +131,12 @@ public final class EnginePipeline implements ProvingPipeline {
             });
         }
 
+        /** The backend jobs prove on now (the CPU's after a GPU fault). */
         @Override
-        public String backend() { return backend; }
+        public String backend() { return prover.backend(); }
+
+        @Override
+        public GpuFallbackProver gpu() { return prover.hasGpu() ? prover : null; }
     }
 
     /**
@@ -149,12 +154,13 @@ public final class EnginePipeline implements ProvingPipeline {
         return e.problem().replace(e.source(), "the cached file");
     }
 
+    private static final Logger log = LoggerFactory.getLogger(EnginePipeline.class);
     private final String name;
     private final ProvingKey pk;
     private final WitnessCalculator calculator;
-    private final Groth16Prover prover;
+    private final GpuFallbackProver prover;
 
-    private EnginePipeline(String name, ProvingKey pk, WitnessCalculator calculator, Groth16Prover prover) {
+    private EnginePipeline(String name, ProvingKey pk, WitnessCalculator calculator, GpuFallbackProver prover) {
         this.name = name;
         this.pk = pk;
         this.calculator = calculator;
@@ -177,17 +183,18 @@ public final class EnginePipeline implements ProvingPipeline {
         Witness w = witness(kind, input);
         try {
             long t1 = System.nanoTime();
-            ProofResult r;
+            GpuFallbackProver.Attempt a;
             try {
-                r = prover.prove(pk, w);
+                a = prover.prove(pk, w);
             } catch (PpfarmException e) { // wrong signal count, signal 0 not 1: the input does not fit this circuit
                 throw new JobInputException(name + ": " + e.getMessage());
             }
-            long t2 = System.nanoTime();
-            if (!Verifier.verify(pk.preparedVerifyingKey(), r.publicSignals(), r.proof()))
+            if (a.gpuFault() != null)
+                log.error("{}: the GPU failed ({}); proved on {} instead, and the GPU is marked unhealthy: later jobs prove on the CPU",
+                        name, a.gpuFault(), a.backend());
+            if (!a.verified())
                 throw new JobInputException(name + ": the witness does not satisfy the circuit (unsatisfiable witness)");
-            long t3 = System.nanoTime();
-            return output(r, t1 - t0, t2 - t1, t3 - t2);
+            return output(a.result(), t1 - t0, a.proveNanos(), a.verifyNanos());
         } finally {
             w.zeroize();
         }

@@ -1,5 +1,6 @@
 package org.ppfarm.worker.pipeline;
 
+import org.ppfarm.gpukernels.GpuFallbackProver;
 import org.ppfarm.proto.v1.InputKind;
 
 import java.nio.file.Path;
@@ -19,6 +20,9 @@ public interface ProvingPipeline {
 
         /** The backend proofs are made on, reported with each result ("cpu-native", "cpu", "cuda:0", ...). */
         String backend();
+
+        /** The GPU prover and its health (for the worker's metrics), or null when jobs do not prove on a GPU. */
+        default GpuFallbackProver gpu() { return null; }
     }
 
     /** The local, hash-checked files of a circuit. {@code vkey} may be null (then it comes from the zkey). */
