@@ -7,12 +7,13 @@ import org.ppfarm.client.FarmClient;
 import picocli.CommandLine.Option;
 
 /**
- * The {@code --server HOST:PORT} every farm client command takes ({@code prove --server}, {@code submit},
+ * The {@code --server HOST:PORT[,HOST:PORT…]} every farm client command takes ({@code prove --server}, {@code submit},
  * {@code status}, {@code watch}, {@code cancel}, {@code circuits}), and a {@link FarmClient} to it. A call the farm refuses ({@code FarmException}) is reported by {@link Ppfarm} as
  * {@code CODE: description}, exit 2; one it fails to answer, exit 3.
  */
 final class FarmServer {
-    @Option(names = "--server", required = true, paramLabel = "HOST:PORT", description = "The farm's coordinator (ppfarm up prints it).")
+    @Option(names = "--server", required = true, paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = {"The farm's coordinator (ppfarm up prints it), or its coordinators: calls go to a live one."})
     String server;
 
     FarmClient connect() {
