@@ -1,5 +1,7 @@
 package org.ppfarm.cli;
 
+import org.ppfarm.client.FarmException;
+import io.grpc.Status;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -55,7 +57,10 @@ final class ProveCommand implements Callable<Integer> {
     @Option(names = "--wasm", paramLabel = "<circuit.wasm>", description = "Local: circom's witness calculator for the circuit (with --input).") Path wasm;
     @Option(names = "--input", paramLabel = "<input.json>", description = "The circuit's input signals, as snarkjs takes them (local with --wasm, or on a farm).") Path input;
     @Mixin FarmJob job;
-    @Option(names = "--server", paramLabel = "HOST:PORT", description = "Prove on this farm (ppfarm up) instead of locally.") String server;
+    @Option(names = "--server", paramLabel = "HOST:PORT[,HOST:PORT...]",
+            description = "Prove on this farm (ppfarm up), or on any of its coordinators, instead of locally.") String server;
+    @Option(names = "--idempotency-key", paramLabel = "K", description = {"Farm: the job's idempotency key (default: a fresh one,",
+            "printed if the farm cannot be reached: proving again with it reaches the same job)."}) String idempotencyKey;
     @Option(names = "--proof", paramLabel = "proof.json", description = "Farm: where to write the proof (default: stdout).") Path proofOut;
     @Option(names = "--public", paramLabel = "public.json", description = "Farm: where to write the public signals (default: stdout).") Path publicOut;
     @Option(names = "--calldata", paramLabel = "calldata.txt", description = "Farm: where to write the Solidity calldata.") Path calldataOut;
@@ -102,10 +107,19 @@ final class ProveCommand implements Callable<Integer> {
         if (!files.isEmpty() || wasm != null) throw new ParameterException(spec.commandLine(), "--server takes no positional arguments and no --wasm");
         if (timeoutS != null && timeoutS <= 0) throw new ParameterException(spec.commandLine(), "--timeout-s must be positive, not " + timeoutS);
         for (Path p : new Path[] {proofOut, publicOut, calldataOut}) if (p != null) Inputs.output(p);
-        SubmitRequest req = job.request(input).build();
+        // the key is drawn here, not by the client library, so that a caller whose farm went away can name the job
+        String key = idempotencyKey != null ? idempotencyKey : FarmClient.newIdempotencyKey();
+        SubmitRequest req = job.request(input).setIdempotencyKey(key).build();
         Job done;
         try (FarmClient client = FarmClient.connect(server)) {
             done = client.prove(req, Duration.ofSeconds(timeoutS == null ? 600 : timeoutS));
+        } catch (FarmException e) {
+            Status.Code c = e.code();
+            if (c != Status.Code.UNAVAILABLE && c != Status.Code.DEADLINE_EXCEEDED) throw e;
+            // the job may have been accepted: the same request under the same key reaches it, at any coordinator
+            String d = e.status().getDescription();
+            throw new FarmException(e.status().withDescription((d == null ? "" : Ppfarm.oneLine(d) + "; ")
+                    + "the job may still be proved: run the same command with --idempotency-key " + key + " to reach it"));
         }
         PrintWriter out = spec.commandLine().getOut();
         ProofResult r = done.getResult();

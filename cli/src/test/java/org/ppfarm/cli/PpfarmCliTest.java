@@ -51,6 +51,22 @@ class PpfarmCliTest {
         Snarkjs.wtnsCalculate(Artifacts.commitmentWasm(), input, wtns);
     }
 
+    /**
+     * A farm that cannot be reached: after the client's retries, one line with the status and the idempotency key the
+     * command drew, so the caller can reach the job if it was accepted after all (exit 3: not the input's fault).
+     */
+    @Test
+    void proveOnAFarmThatCannotBeReachedNamesTheKeyThatReachesTheJob() throws IOException {
+        int dead;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) { dead = s.getLocalPort(); }
+        Path input = Files.writeString(dir.resolve("unreached.json"), "{\"value\":\"5\",\"label\":\"6\",\"nullifier\":\"7\",\"secret\":\"8\"}");
+        Run r = ppfarm("prove", "--server", "127.0.0.1:" + dead, "--circuit", "commitment", "--input", input);
+        assertEquals(3, r.code(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertTrue(r.err().matches("(?s)ppfarm prove: UNAVAILABLE: .*; the job may still be proved: run the same command with "
+                + "--idempotency-key ppfarm-[0-9a-f]{32} to reach it\\s*"), r.err());
+    }
+
     @Test
     void proveVerifyCalldataAndExportVkeyAgreeWithSnarkjs() throws IOException {
         Path proof = dir.resolve("proof.json"), pub = dir.resolve("public.json");

@@ -261,8 +261,11 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                     if (en == null) m.replyTo().tell(Optional.empty());
                     else if (JobStates.terminal(en.job.getStatus())) m.replyTo().tell(Optional.of(new CancelOutcome(en.job, false)));
                     else {
+                        // a job already proving is not stopped: its worker's result is discarded (the first terminal
+                        // state stands), and the client is told so
                         update(m.jobId(), en, finish(en.job, JobStatus.JOB_STATUS_CANCELLED, Status.Code.CANCELLED,
-                                "job " + m.jobId() + " was cancelled"));
+                                "job " + m.jobId() + " was cancelled" + (en.job.getStatus() == JobStatus.JOB_STATUS_RUNNING
+                                        ? " while a worker proved it; its result is discarded" : " before a worker started it")));
                         m.replyTo().tell(Optional.of(new CancelOutcome(en.job, true)));
                     }
                     return this;

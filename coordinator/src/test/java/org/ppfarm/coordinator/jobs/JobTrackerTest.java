@@ -125,6 +125,27 @@ class JobTrackerTest {
         publishedProbe.expectNoMessage(QUIET);
     }
 
+    /** A cancel says whether a worker was proving the job; that worker's later result changes nothing. */
+    @Test
+    void cancelTellsWhetherTheJobWasProvingAndItsLateResultIsDiscarded() {
+        ActorRef<JobTracker.Command> tracker = tracker(j -> { }, Duration.ofMinutes(10));
+        tracker.tell(new JobTracker.Enqueue(List.of(queued("waiting", 0, ""), queued("proving", 0, "")), null, null));
+        apply(tracker, started("proving"));
+        for (String id : List.of("waiting", "proving")) {
+            TestProbe<Optional<JobTracker.CancelOutcome>> r = kit.createTestProbe();
+            tracker.tell(new JobTracker.Cancel(id, r.ref()));
+            @SuppressWarnings("unchecked")
+            Optional<JobTracker.CancelOutcome> reply = r.expectMessageClass(Optional.class, WAIT);
+            JobTracker.CancelOutcome o = reply.orElseThrow();
+            assertTrue(o.changed());
+            assertEquals(JobStatus.JOB_STATUS_CANCELLED, o.job().getStatus());
+            assertEquals(id.equals("waiting") ? "job waiting was cancelled before a worker started it"
+                    : "job proving was cancelled while a worker proved it; its result is discarded", o.job().getError().getMessage());
+        }
+        assertTrue(apply(tracker, succeeded("proving", clock.millis())).isEmpty(), "the proving worker's result changes nothing");
+        assertEquals(JobStatus.JOB_STATUS_CANCELLED, get(tracker, "proving").orElseThrow().getStatus());
+    }
+
     @Test
     void deadlinesExpireInOrderAtTheirTimeAndArePublishedOnce() {
         List<Job> published = Collections.synchronizedList(new ArrayList<>());
