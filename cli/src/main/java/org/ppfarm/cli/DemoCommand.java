@@ -1,23 +1,16 @@
 package org.ppfarm.cli;
 
 import com.google.protobuf.ByteString;
-import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ppfarm.client.FarmClient;
-import org.ppfarm.privacypool.eth.Abi;
-import org.ppfarm.privacypool.eth.Address;
-import org.ppfarm.privacypool.protocol.PoolProtocol;
-import org.ppfarm.privacypool.request.WithdrawRequest;
+import org.ppfarm.loadtest.workload.PoolSimulation;
 import org.ppfarm.prover.PpfarmException;
-import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.groth16.Proof;
 import org.ppfarm.prover.groth16.PublicSignals;
 import org.ppfarm.prover.groth16.VerificationKey;
@@ -69,36 +62,15 @@ final class DemoCommand implements Callable<Integer> {
              FarmClient client = FarmClient.connect(farm.address())) {
             err.printf("ppfarm demo: farm ready on %s (%.1f s)%n", farm.address(), (System.nanoTime() - t0) / 1e9);
 
-            // a simulated pool: its scope from a made-up pool/asset address; deposit i has nonce i, label as the contract derives it
-            Address pool = Address.of(randomBytes(rnd, 20)), asset = Address.parse("0xEeeeeEeeeEeEeeEeEeEeeEEEeeeeEeeeeeeeEEeE");
-            BigInteger scope = PoolProtocol.scope(pool, BigInteger.ONE, asset);
-            List<BigInteger> commitments = new ArrayList<>(), labels = new ArrayList<>();
-            int mine = rnd.nextInt(deposits);
-            BigInteger value = null, label = null, nullifier = null, secret = null;
-            for (int i = 0; i < deposits; i++) {
-                BigInteger v = ETHER.multiply(BigInteger.valueOf(1 + rnd.nextInt(10)));
-                BigInteger l = PoolProtocol.label(scope, BigInteger.valueOf(i + 1));
-                BigInteger n = randomField(rnd), s = randomField(rnd);
-                commitments.add(PoolProtocol.commitment(v, l, PoolProtocol.precommitment(n, s)));
-                labels.add(l); // the ASP approves every deposit of this simulated pool
-                if (i == mine) { value = v; label = l; nullifier = n; secret = s; }
-            }
-            BigInteger withdrawn = value.divide(BigInteger.TWO);
-            // relayed withdrawal: processooor is the entrypoint, data is abi.encode(recipient, feeRecipient, feeBPS)
-            Address entrypoint = Address.of(randomBytes(rnd, 20));
-            byte[] data = Abi.encode(Address.of(randomBytes(rnd, 20)), Address.of(randomBytes(rnd, 20)), BigInteger.valueOf(100));
+            // a simulated pool (deposits, an ASP set approving them) and a relayed partial withdrawal of one deposit
+            PoolSimulation.Withdrawal w = PoolSimulation.withdrawal(rnd, deposits);
             err.printf("ppfarm demo: simulated pool with %d deposits and an ASP set of %d labels; withdrawing %s of deposit #%d's %s wei%n",
-                    deposits, labels.size(), withdrawn, mine + 1, value);
+                    w.deposits(), w.deposits(), w.withdrawn(), w.index() + 1, w.value());
 
-            byte[] request = requestJson(scope, value, label, nullifier, secret, commitments, labels, entrypoint, data,
-                    withdrawn, randomField(rnd), randomField(rnd));
-            List<BigInteger> expected;
+            byte[] request = w.request();
+            List<BigInteger> expected = w.publicSignals();
             String jobId;
             try {
-                try (WithdrawRequest r = WithdrawRequest.parse(new String(request, StandardCharsets.UTF_8));
-                     var inputs = r.toInputs()) {
-                    expected = inputs.publicSignals();
-                }
                 jobId = client.submit(SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("withdraw"))
                         .setWithdrawRequestJsonBytes(ByteString.copyFrom(request)).build()).getJobId();
             } finally {
@@ -141,44 +113,5 @@ final class DemoCommand implements Callable<Integer> {
             err.flush();
         }
         return Ppfarm.OK;
-    }
-
-    /** The withdraw request document (privacypool's WithdrawRequest JSON form), built in a buffer the caller wipes. */
-    private static byte[] requestJson(BigInteger scope, BigInteger value, BigInteger label, BigInteger nullifier, BigInteger secret,
-                                      List<BigInteger> stateLeaves, List<BigInteger> aspLeaves, Address processooor, byte[] data,
-                                      BigInteger withdrawn, BigInteger newNullifier, BigInteger newSecret) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(4096);
-        put(b, "{\"scope\":\"" + scope + "\",\"note\":{\"value\":\"" + value + "\",\"label\":\"" + label + "\",\"nullifier\":\"");
-        put(b, nullifier.toString());
-        put(b, "\",\"secret\":\"");
-        put(b, secret.toString());
-        put(b, "\"},\"stateLeaves\":" + quoted(stateLeaves) + ",\"aspLeaves\":" + quoted(aspLeaves)
-                + ",\"withdrawal\":{\"processooor\":\"" + processooor + "\",\"data\":\"0x" + HexFormat.of().formatHex(data)
-                + "\"},\"withdrawnValue\":\"" + withdrawn + "\",\"newNullifier\":\"");
-        put(b, newNullifier.toString());
-        put(b, "\",\"newSecret\":\"");
-        put(b, newSecret.toString());
-        put(b, "\"}");
-        return b.toByteArray();
-    }
-
-    private static void put(ByteArrayOutputStream b, String s) { b.writeBytes(s.getBytes(StandardCharsets.UTF_8)); }
-
-    private static String quoted(List<BigInteger> xs) {
-        StringBuilder sb = new StringBuilder("[");
-        for (int i = 0; i < xs.size(); i++) sb.append(i == 0 ? "\"" : ",\"").append(xs.get(i)).append('"');
-        return sb.append(']').toString();
-    }
-
-    private static BigInteger randomField(SecureRandom rnd) {
-        BigInteger x;
-        do x = new BigInteger(254, rnd); while (x.signum() == 0 || x.compareTo(Field.FR.modulus()) >= 0);
-        return x;
-    }
-
-    private static byte[] randomBytes(SecureRandom rnd, int n) {
-        byte[] b = new byte[n];
-        rnd.nextBytes(b);
-        return b;
     }
 }

@@ -42,6 +42,7 @@ import picocli.CommandLine.Command;
                 InputsCommand.class,
                 BackendCommand.class,
                 DemoCommand.class,
+                LoadCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class Ppfarm implements Runnable {

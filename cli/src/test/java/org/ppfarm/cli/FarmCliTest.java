@@ -40,6 +40,13 @@ class FarmCliTest {
     }
 
     @Test
+    void loadRefusesABadFlagBeforeAnyLoad() {
+        PpfarmCliTest.Run r = PpfarmCliTest.ppfarm("load", "--rate", "-1", "--duration", "5s");
+        org.junit.jupiter.api.Assertions.assertEquals(2, r.code(), r.err());
+        org.junit.jupiter.api.Assertions.assertEquals("ppfarm load: rate: '-1' is not a positive number", r.err().strip());
+    }
+
+    @Test
     void clientCommandsAgainstTheEmbeddedFarm() throws Exception {
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
                 new EnginePipeline.Factory(EnginePipeline.Options.withoutTables()), 1, EmbeddedFarm.Options.defaults().protocolInputs()))) {

@@ -29,10 +29,17 @@ public final class EmbeddedFarm implements AutoCloseable {
      * Options of {@code ppfarm up}. {@code dataDir} null: a temporary directory, deleted on close. {@code pipelines}
      * null: the production engine ({@link EnginePipeline}) with the worker's default settings; a demo or test passes
      * the engine without fixed-base tables, a benchmark its own fixture. {@code workerPrefetch} 0: the
-     * worker fetches {@code max(8, workerConcurrency)} jobs ahead ({@code worker.prefetch}).
+     * worker fetches {@code max(8, workerConcurrency)} jobs ahead ({@code worker.prefetch}). {@code metrics}: the
+     * coordinator and the worker each serve {@code /metrics} on a free loopback port ({@link #metricsAddresses()}),
+     * for a load test to scrape.
      */
     public record Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
-                          ProtocolInputs protocolInputs, int workerPrefetch, Notices notices) {
+                          ProtocolInputs protocolInputs, int workerPrefetch, Notices notices, boolean metrics) {
+        public Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
+                       ProtocolInputs protocolInputs, int workerPrefetch, Notices notices) {
+            this(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, workerPrefetch, notices, false);
+        }
+
         public Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
                        ProtocolInputs protocolInputs, int workerPrefetch) {
             this(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, workerPrefetch, Notices.LOCAL);
@@ -83,6 +90,7 @@ public final class EmbeddedFarm implements AutoCloseable {
         c.put(FarmConfigs.KAFKA_TOPIC_PARTITIONS, "4");
         c.put(CoordinatorConfig.JOBS_RESULT_NOTICES, Boolean.toString(o.notices() != Notices.OFF));
         c.put(CoordinatorConfig.JOBS_OFFERS, Boolean.toString(o.notices() != Notices.OFF));
+        if (o.metrics()) c.put(CoordinatorConfig.METRICS_PORT, "0");
         CoordinatorConfig cc = new CoordinatorConfig(c);
         this.coordinator = Coordinator.start(cc, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", o.port())),
                 o.protocolInputs());
@@ -95,6 +103,7 @@ public final class EmbeddedFarm implements AutoCloseable {
         w.put(WorkerConfig.SEAL_KEY_PAIR, keys.encode());
         w.put(WorkerConfig.CONCURRENCY, Integer.toString(o.workerConcurrency()));
         w.put(WorkerConfig.PREFETCH, Integer.toString(o.workerPrefetch() > 0 ? o.workerPrefetch() : Math.max(8, o.workerConcurrency())));
+        if (o.metrics()) w.put(WorkerConfig.METRICS_PORT, "0");
         if (o.notices() == Notices.REMOTE) w.put(FarmConfigs.CLUSTER_SEED_NODES, coordinator.clusterAddress());
         // LOCAL: the worker is on the coordinator's cluster node, so offers and result notices are local messages
         WorkerConfig wc = new WorkerConfig(w);
@@ -108,6 +117,14 @@ public final class EmbeddedFarm implements AutoCloseable {
     public String address() { return "127.0.0.1:" + coordinator.port(); }
 
     public Coordinator coordinator() { return coordinator; }
+
+    /** host:port of the coordinator's and the worker's {@code /metrics}, when started with {@code metrics}; else empty. */
+    public java.util.List<String> metricsAddresses() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        if (coordinator.metricsPort() > 0) out.add("127.0.0.1:" + coordinator.metricsPort());
+        if (worker.metricsPort() > 0) out.add("127.0.0.1:" + worker.metricsPort());
+        return out;
+    }
 
     @Override
     public void close() throws Exception {

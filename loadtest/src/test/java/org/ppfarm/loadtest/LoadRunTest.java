@@ -1,0 +1,54 @@
+package org.ppfarm.loadtest;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.ppfarm.client.FarmClient;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The tool's own accuracy, against an in-process fake Prover ({@link FakeProver}): its schedule and its latency correction. */
+class LoadRunTest {
+    private static Recorder.Snapshot run(FakeProver fake, Map<String, String> settings) throws Exception {
+        LoadSettings s = LoadSettings.parse(settings);
+        Recorder rec = new Recorder();
+        try (FarmClient client = fake.client()) {
+            new LoadRun(s, client, new CircuitMix(List.of(FakeProver.source()), List.of(1.0)), rec).run(start -> { }, null);
+        }
+        return rec.snapshot();
+    }
+
+    @Test
+    void offersTheScheduledRateWithinOnePercentOverTenSeconds() throws Exception {
+        try (FakeProver fake = new FakeProver(0, 0)) {
+            Recorder.Snapshot snap = run(fake, Map.of("circuit", "fake", "inputs", "fake=unused", "rate", "200", "duration", "10s",
+                    "verify.sample", "0", "drain", "5s"));
+            // requests actually sent during the 10 s, by the tool's clock, against the 2,000 the schedule offers
+            long sentInWindow = 0;
+            for (int i = 0; i < Math.min(10, snap.seconds().size()); i++) sentInWindow += snap.seconds().get(i).sent;
+            assertEquals(2000, snap.offered());
+            assertTrue(Math.abs(sentInWindow - 2000) <= 20, "sent in 10 s: " + sentInWindow);
+            assertEquals(2000, snap.count(Recorder.SUCCEEDED));
+            assertEquals(2000, fake.proves.get());
+        }
+    }
+
+    @Test
+    void correctedPercentilesShowAStallThatUncorrectedOnesHide() throws Exception {
+        // one request in flight at a time, as a fixed-concurrency tool: during the fake's 1 s stall nothing else is
+        // sent, so measured from the actual send only one request saw the stall
+        try (FakeProver fake = new FakeProver(2000, 1000)) {
+            Recorder.Snapshot snap = run(fake, Map.of("circuit", "fake", "inputs", "fake=unused", "rate", "100", "duration", "5s",
+                    "verify.sample", "0", "max.in.flight", "1", "drain", "5s"));
+            Histogram corrected = snap.stages().get("end_to_end"), uncorrected = snap.stages().get("end_to_end_uncorrected");
+            assertEquals(500, corrected.getTotalCount());
+            long c99 = corrected.getValueAtPercentile(99) / 1000, u99 = uncorrected.getValueAtPercentile(99) / 1000;
+            assertTrue(c99 >= 800, "corrected p99 " + c99 + " ms must show the 1 s stall");
+            assertTrue(u99 < 200, "uncorrected p99 " + u99 + " ms must not");
+            assertTrue(uncorrected.getMaxValue() / 1000 >= 900, "the one request in the stall waited for it");
+        }
+    }
+}
