@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +24,7 @@ import java.util.Map;
  * coordinator (gRPC on 127.0.0.1:port) and a CPU worker — with the production 0xbow circuits registered. The workers'
  * sealing key pair is generated in memory for the process's lifetime (job inputs on the embedded broker's disk are
  * sealed to it and unreadable once the process ends). Prints {@code ppfarm ready on <host:port>} when it serves.
+ * Both nodes serve Prometheus metrics on free loopback ports ({@link #metricsUrls()}).
  */
 public final class EmbeddedFarm implements AutoCloseable {
     /**
@@ -80,6 +82,7 @@ public final class EmbeddedFarm implements AutoCloseable {
         c.put(CoordinatorConfig.GRPC_PORT, Integer.toString(o.port()));
         c.put(CoordinatorConfig.ARTIFACTS_PORT, "0");   // only this process's worker fetches from it
         c.put(CoordinatorConfig.COORDINATOR_ID, "coordinator-1");
+        c.put(CoordinatorConfig.METRICS_PORT, "0");     // /metrics, /ready, /live on a free loopback port
         c.put(FarmConfigs.KAFKA_TOPIC_PARTITIONS, "4");
         c.put(CoordinatorConfig.JOBS_RESULT_NOTICES, Boolean.toString(o.notices() != Notices.OFF));
         c.put(CoordinatorConfig.JOBS_OFFERS, Boolean.toString(o.notices() != Notices.OFF));
@@ -94,6 +97,7 @@ public final class EmbeddedFarm implements AutoCloseable {
         w.put(WorkerConfig.CACHE_DIR, dataDir.resolve("worker-cache").toString());
         w.put(WorkerConfig.SEAL_KEY_PAIR, keys.encode());
         w.put(WorkerConfig.CONCURRENCY, Integer.toString(o.workerConcurrency()));
+        w.put(WorkerConfig.METRICS_PORT, "0");
         w.put(WorkerConfig.PREFETCH, Integer.toString(o.workerPrefetch() > 0 ? o.workerPrefetch() : Math.max(8, o.workerConcurrency())));
         if (o.notices() == Notices.REMOTE) w.put(FarmConfigs.CLUSTER_SEED_NODES, coordinator.clusterAddress());
         // LOCAL: the worker is on the coordinator's cluster node, so offers and result notices are local messages
@@ -108,6 +112,14 @@ public final class EmbeddedFarm implements AutoCloseable {
     public String address() { return "127.0.0.1:" + coordinator.port(); }
 
     public Coordinator coordinator() { return coordinator; }
+
+    /**
+     * The Prometheus endpoints of the farm's nodes, coordinator first: {@code http://127.0.0.1:PORT/metrics}, each
+     * on a free loopback port, with {@code /ready} and {@code /live} beside it.
+     */
+    public List<String> metricsUrls() {
+        return List.of("http://127.0.0.1:" + coordinator.metricsPort() + "/metrics", "http://127.0.0.1:" + worker.metricsPort() + "/metrics");
+    }
 
     @Override
     public void close() throws Exception {
