@@ -31,6 +31,16 @@ require_key() {
         || fail "$1: $2 does not set $3 (make the pair with: ppfarm keys seal --out-dir DIR)"
 }
 
+# server_files ROLE SEAL_FILE WHAT KEY: sets config and seal (PPFARM_CONFIG, PPFARM_SEAL_FILE, else the defaults
+# /etc/ppfarm/ROLE.properties and /etc/ppfarm/seal/SEAL_FILE) and checks both, and that the seal file sets KEY
+server_files() {
+    config=${PPFARM_CONFIG:-/etc/ppfarm/$1.properties}
+    seal=${PPFARM_SEAL_FILE:-/etc/ppfarm/seal/$2}
+    require_file "$1" "settings file" "$config"
+    require_file "$1" "$3" "$seal"
+    require_key "$1" "$seal" "$4"
+}
+
 java_opts=()
 if [[ -n "${PPFARM_CPU_LIBRARY_DIR:-}" ]]; then java_opts+=("-Dppfarm.cpu.libraryDir=$PPFARM_CPU_LIBRARY_DIR"); fi
 if [[ -n "${PPFARM_GPU_LIBRARY_DIR:-}" ]]; then java_opts+=("-Dppfarm.gpu.libraryDir=$PPFARM_GPU_LIBRARY_DIR"); fi
@@ -45,11 +55,7 @@ shift
 
 case "$role" in
     coordinator)
-        config=${PPFARM_CONFIG:-/etc/ppfarm/coordinator.properties}
-        seal=${PPFARM_SEAL_FILE:-/etc/ppfarm/seal/seal-public.properties}
-        require_file coordinator "settings file" "$config"
-        require_file coordinator "seal public key file" "$seal"
-        require_key coordinator "$seal" seal.public.key
+        server_files coordinator seal-public.properties "seal public key file" seal.public.key
         private_dir=$(dirname "$seal")
         if [[ -e "$private_dir/seal-private.properties" ]]; then
             fail "coordinator: $private_dir/seal-private.properties is mounted; coordinators get only seal-public.properties"
@@ -60,11 +66,7 @@ case "$role" in
         exec java "${java_opts[@]}" -jar "$jar" coordinator "$config" "$seal" "$@"
         ;;
     worker)
-        config=${PPFARM_CONFIG:-/etc/ppfarm/worker.properties}
-        seal=${PPFARM_SEAL_FILE:-/etc/ppfarm/seal/seal-private.properties}
-        require_file worker "settings file" "$config"
-        require_file worker "seal key pair file" "$seal"
-        require_key worker "$seal" seal.key.pair
+        server_files worker seal-private.properties "seal key pair file" seal.key.pair
         exec java "${java_opts[@]}" -jar "$jar" worker "$config" "$seal" "$@"
         ;;
     kafka)
