@@ -10,7 +10,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ppfarm up}: the whole farm in this process on embedded defaults (a KRaft Kafka broker, a coordinator, a
- * CPU worker, the production 0xbow circuits registered); prints {@code ppfarm ready on host:port} and serves until
+ * CPU worker, the production 0xbow circuits registered); prints one {@code metrics: http://127.0.0.1:PORT/metrics}
+ * line per node (coordinator, then worker), then {@code ppfarm ready on host:port}, and serves until
  * interrupted (Ctrl-C / SIGTERM), then shuts down cleanly.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
@@ -31,6 +32,7 @@ final class UpCommand implements Callable<Integer> {
         ServerProcess.requirePort(spec, "--port", port); // before the broker starts
         EmbeddedFarm.Options d = EmbeddedFarm.Options.defaults();
         EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(port, dataDir, artifacts, null, workers, d.protocolInputs()));
+        for (String url : farm.metricsUrls()) spec.commandLine().getOut().println("metrics: " + url);
         return ServerProcess.serveUntilStopped(spec, "ppfarm ready on " + farm.address(), farm, farm.coordinator().broken());
     }
 }

@@ -16,6 +16,7 @@ import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,23 +24,17 @@ import java.util.Map;
  * coordinator (gRPC on 127.0.0.1:port) and a CPU worker — with the production 0xbow circuits registered. The workers'
  * sealing key pair is generated in memory for the process's lifetime (job inputs on the embedded broker's disk are
  * sealed to it and unreadable once the process ends). Prints {@code ppfarm ready on <host:port>} when it serves.
+ * Both nodes serve Prometheus metrics on free loopback ports ({@link #metricsUrls()}).
  */
 public final class EmbeddedFarm implements AutoCloseable {
     /**
      * Options of {@code ppfarm up}. {@code dataDir} null: a temporary directory, deleted on close. {@code pipelines}
      * null: the production engine ({@link EnginePipeline}) with the worker's default settings; a demo or test passes
      * the engine without fixed-base tables, a benchmark its own fixture. {@code workerPrefetch} 0: the
-     * worker fetches {@code max(8, workerConcurrency)} jobs ahead ({@code worker.prefetch}). {@code metrics}: the
-     * coordinator and the worker each serve {@code /metrics} on a free loopback port ({@link #metricsAddresses()}),
-     * for a load test to scrape.
+     * worker fetches {@code max(8, workerConcurrency)} jobs ahead ({@code worker.prefetch}).
      */
     public record Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
-                          ProtocolInputs protocolInputs, int workerPrefetch, Notices notices, boolean metrics) {
-        public Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
-                       ProtocolInputs protocolInputs, int workerPrefetch, Notices notices) {
-            this(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, workerPrefetch, notices, false);
-        }
-
+                          ProtocolInputs protocolInputs, int workerPrefetch, Notices notices) {
         public Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
                        ProtocolInputs protocolInputs, int workerPrefetch) {
             this(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, workerPrefetch, Notices.LOCAL);
@@ -87,10 +82,10 @@ public final class EmbeddedFarm implements AutoCloseable {
         c.put(CoordinatorConfig.GRPC_PORT, Integer.toString(o.port()));
         c.put(CoordinatorConfig.ARTIFACTS_PORT, "0");   // only this process's worker fetches from it
         c.put(CoordinatorConfig.COORDINATOR_ID, "coordinator-1");
+        c.put(CoordinatorConfig.METRICS_PORT, "0");     // /metrics, /ready, /live on a free loopback port
         c.put(FarmConfigs.KAFKA_TOPIC_PARTITIONS, "4");
         c.put(CoordinatorConfig.JOBS_RESULT_NOTICES, Boolean.toString(o.notices() != Notices.OFF));
         c.put(CoordinatorConfig.JOBS_OFFERS, Boolean.toString(o.notices() != Notices.OFF));
-        if (o.metrics()) c.put(CoordinatorConfig.METRICS_PORT, "0");
         CoordinatorConfig cc = new CoordinatorConfig(c);
         this.coordinator = Coordinator.start(cc, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", o.port())),
                 o.protocolInputs());
@@ -102,8 +97,8 @@ public final class EmbeddedFarm implements AutoCloseable {
         w.put(WorkerConfig.CACHE_DIR, dataDir.resolve("worker-cache").toString());
         w.put(WorkerConfig.SEAL_KEY_PAIR, keys.encode());
         w.put(WorkerConfig.CONCURRENCY, Integer.toString(o.workerConcurrency()));
+        w.put(WorkerConfig.METRICS_PORT, "0");
         w.put(WorkerConfig.PREFETCH, Integer.toString(o.workerPrefetch() > 0 ? o.workerPrefetch() : Math.max(8, o.workerConcurrency())));
-        if (o.metrics()) w.put(WorkerConfig.METRICS_PORT, "0");
         if (o.notices() == Notices.REMOTE) w.put(FarmConfigs.CLUSTER_SEED_NODES, coordinator.clusterAddress());
         // LOCAL: the worker is on the coordinator's cluster node, so offers and result notices are local messages
         WorkerConfig wc = new WorkerConfig(w);
@@ -118,12 +113,12 @@ public final class EmbeddedFarm implements AutoCloseable {
 
     public Coordinator coordinator() { return coordinator; }
 
-    /** host:port of the coordinator's and the worker's {@code /metrics}, when started with {@code metrics}; else empty. */
-    public java.util.List<String> metricsAddresses() {
-        java.util.List<String> out = new java.util.ArrayList<>();
-        if (coordinator.metricsPort() > 0) out.add("127.0.0.1:" + coordinator.metricsPort());
-        if (worker.metricsPort() > 0) out.add("127.0.0.1:" + worker.metricsPort());
-        return out;
+    /**
+     * The Prometheus endpoints of the farm's nodes, coordinator first: {@code http://127.0.0.1:PORT/metrics}, each
+     * on a free loopback port, with {@code /ready} and {@code /live} beside it.
+     */
+    public List<String> metricsUrls() {
+        return List.of("http://127.0.0.1:" + coordinator.metricsPort() + "/metrics", "http://127.0.0.1:" + worker.metricsPort() + "/metrics");
     }
 
     @Override

@@ -61,9 +61,9 @@ public final class LoadTest {
                 err.println("ppfarm load: starting the embedded farm (KRaft broker, coordinator, CPU worker)");
                 err.flush();
                 farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, s.artifacts(), null, s.embeddedConcurrency(),
-                        EmbeddedFarm.Options.defaults().protocolInputs(), 0, EmbeddedFarm.Notices.LOCAL, true));
+                        EmbeddedFarm.Options.defaults().protocolInputs(), 0, EmbeddedFarm.Notices.LOCAL));
                 target = farm.address();
-                if (metrics.isEmpty()) metrics.addAll(farm.metricsAddresses());
+                if (metrics.isEmpty()) for (String url : farm.metricsUrls()) metrics.add(java.net.URI.create(url).getAuthority());
             } else {
                 target = String.join(",", s.servers());
             }
