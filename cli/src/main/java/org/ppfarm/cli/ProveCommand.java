@@ -56,6 +56,7 @@ final class ProveCommand implements Callable<Integer> {
     @Option(names = "--input", paramLabel = "<input.json>", description = "The circuit's input signals, as snarkjs takes them (local with --wasm, or on a farm).") Path input;
     @Mixin FarmJob job;
     @Option(names = "--server", paramLabel = "HOST:PORT", description = "Prove on this farm (ppfarm up) instead of locally.") String server;
+    @Mixin FarmAccess access;
     @Option(names = "--proof", paramLabel = "proof.json", description = "Farm: where to write the proof (default: stdout).") Path proofOut;
     @Option(names = "--public", paramLabel = "public.json", description = "Farm: where to write the public signals (default: stdout).") Path publicOut;
     @Option(names = "--calldata", paramLabel = "calldata.txt", description = "Farm: where to write the Solidity calldata.") Path calldataOut;
@@ -104,7 +105,7 @@ final class ProveCommand implements Callable<Integer> {
         for (Path p : new Path[] {proofOut, publicOut, calldataOut}) if (p != null) Inputs.output(p);
         SubmitRequest req = job.request(input).build();
         Job done;
-        try (FarmClient client = FarmClient.connect(server)) {
+        try (FarmClient client = access.connect(server)) {
             done = client.prove(req, Duration.ofSeconds(timeoutS == null ? 600 : timeoutS));
         }
         PrintWriter out = spec.commandLine().getOut();

@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The gRPC edge of {@code ppfarm.v1.Prover}: maps requests onto the {@link JobSubmitter} and the circuit registry,
- * and the core's typed errors onto gRPC status codes (see {@link Statuses}). Holds no state of its own.
+ * and the core's typed errors onto gRPC status codes (see {@link Statuses}). Holds no state of its own. Every job
+ * call acts as the caller's tenant ({@link Authenticator#tenant()}, read on the calling thread): another tenant's job
+ * is answered NOT_FOUND, exactly as a job that does not exist.
  */
 public final class ProverService extends ProverGrpc.ProverImplBase {
     private static final Logger log = LoggerFactory.getLogger(ProverService.class);
@@ -63,7 +65,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     @Override
     public void submit(SubmitRequest request, StreamObserver<SubmitResponse> out) {
-        jobs.submit(request).whenComplete((s, e) -> {
+        jobs.submit(Authenticator.tenant().name(), request).whenComplete((s, e) -> {
             if (e != null) out.onError(Statuses.of(e));
             else {
                 out.onNext(submitted(s));
@@ -97,7 +99,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
             done.add(d);
             listeners.add(job -> { if (JobStates.terminal(job.getStatus())) d.complete(job); });
         }
-        List<CompletableFuture<JobSubmitter.Submitted>> submitted = jobs.submitAll(request.getJobsList(), listeners);
+        List<CompletableFuture<JobSubmitter.Submitted>> submitted = jobs.submitAll(Authenticator.tenant().name(), request.getJobsList(), listeners);
         if (wait) call.setOnCancelHandler(() -> {
             for (int i = 0; i < n; i++) { // a refused job (completed exceptionally) has no listener to remove
                 CompletableFuture<JobSubmitter.Submitted> f = submitted.get(i);
@@ -130,7 +132,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     @Override
     public void getJob(GetJobRequest request, StreamObserver<Job> out) {
-        jobs.get(request.getJobId()).whenComplete((j, e) -> {
+        jobs.get(Authenticator.tenant().name(), request.getJobId()).whenComplete((j, e) -> {
             if (e != null) out.onError(Statuses.of(e));
             else if (j.isEmpty()) out.onError(notFound(request.getJobId()));
             else { out.onNext(forClient(j.get())); out.onCompleted(); }
@@ -151,7 +153,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
             }
         };
         call.setOnCancelHandler(() -> jobs.unwatch(request.getJobId(), listener));
-        jobs.watch(request.getJobId(), listener).whenComplete((known, e) -> {
+        jobs.watch(Authenticator.tenant().name(), request.getJobId(), listener).whenComplete((known, e) -> {
             if (e != null) out.onError(Statuses.of(e));
             else if (!known) out.onError(notFound(request.getJobId()));
         });
@@ -159,7 +161,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     @Override
     public void cancelJob(CancelJobRequest request, StreamObserver<Job> out) {
-        jobs.cancel(request.getJobId()).whenComplete((j, e) -> {
+        jobs.cancel(Authenticator.tenant().name(), request.getJobId()).whenComplete((j, e) -> {
             if (e != null) out.onError(Statuses.of(e));
             else if (j.isEmpty()) out.onError(notFound(request.getJobId()));
             else { out.onNext(forClient(j.get())); out.onCompleted(); }
@@ -176,7 +178,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         // only the request's), and its result waits under its id and idempotency key
         call.setOnCancelHandler(() -> { if (jobId.get() != null) jobs.unwatch(jobId.get(), listener); });
         // the listener is registered with the job as it is learnt: no separate watch round trip
-        jobs.submit(request, listener).thenCompose(s -> {
+        jobs.submit(Authenticator.tenant().name(), request, listener).thenCompose(s -> {
             jobId.set(s.jobId());
             return done;
         }).whenComplete((job, e) -> {
