@@ -29,6 +29,7 @@ import org.ppfarm.coordinator.grpc.ProverService;
 import org.ppfarm.coordinator.grpc.ServerTls;
 import org.ppfarm.coordinator.grpc.Authenticator;
 import org.ppfarm.coordinator.kafka.KafkaTenantLog;
+import org.ppfarm.coordinator.tenants.Quotas;
 import org.ppfarm.coordinator.tenants.TenantDirectory;
 import io.grpc.ServerInterceptors;
 import org.ppfarm.coordinator.cluster.ResultInbox;
@@ -231,7 +232,7 @@ public final class Coordinator implements AutoCloseable {
                 .directExecutor()
                 .maxInboundMessageSize(maxMessage)
                 .handshakeTimeout(config.getLong(CoordinatorConfig.GRPC_HANDSHAKE_TIMEOUT_MS), TimeUnit.MILLISECONDS)
-                .addService(ServerInterceptors.intercept(MalformedRequests.guard(new ProverService(submitter, registry, blocking), maxMessage),
+                .addService(ServerInterceptors.intercept(MalformedRequests.guard(new ProverService(submitter, registry, blocking, new Quotas(System::nanoTime)), maxMessage),
                         new Authenticator(tenants, config.getBoolean(CoordinatorConfig.AUTH_REQUIRED), metrics)))
                 .addService(MalformedRequests.guard(health.getHealthService(), maxMessage))
                 .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance(), maxMessage))

@@ -226,6 +226,26 @@ class SecureFarmTest {
     }
 
     @Test
+    void aTenantOverItsQuotaIsRefusedResourceExhaustedNamingIt() throws Exception {
+        String key = tenants.add("limited", false, TenantQuotas.newBuilder().setJobsPerSecond(0.01).setBurst(2).setMaxBatch(2)
+                .setMaxPriority(org.ppfarm.proto.v1.Priority.PRIORITY_NORMAL).build());
+        Eventually.await("the coordinator to read tenant limited", Duration.ofSeconds(10), () -> known(key));
+        try (FarmClient c = client(key)) {
+            FarmException batch = assertThrows(FarmException.class, () -> c.submitBatch(List.of(job(20, null), job(21, null), job(22, null)),
+                    false, Duration.ofSeconds(10)));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, batch.code());
+            assertTrue(batch.getMessage().contains("max_batch"), batch.getMessage());
+            assertTrue(assertThrows(FarmException.class, () -> c.submit(job(23, null).toBuilder()
+                    .setPriority(org.ppfarm.proto.v1.Priority.PRIORITY_HIGH).build())).getMessage().contains("max_priority"));
+            c.submit(job(24, null));
+            c.submit(job(25, null));
+            FarmException rate = assertThrows(FarmException.class, () -> c.submit(job(26, null)));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, rate.code());
+            assertTrue(rate.getMessage().contains("jobs_per_second"), rate.getMessage());
+        }
+    }
+
+    @Test
     void untrustedExpiredOrMissingClientCertificatesFailTheHandshake() throws Exception {
         ThrowawayCa other = ThrowawayCa.create("another CA");
         other.issue("stranger").write(dir.resolve("stranger.pem"), dir.resolve("stranger.key"));

@@ -10,6 +10,7 @@ import org.ppfarm.coordinator.jobs.JobListener;
 import org.ppfarm.farm.jobs.JobStates;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.ppfarm.coordinator.tenants.Quotas;
 import org.ppfarm.proto.v1.CancelJobRequest;
 import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.GetJobRequest;
@@ -51,13 +52,15 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
     private final JobSubmitter jobs;
     private final CircuitRegistry registry;
     private final Executor blocking;
+    private final Quotas quotas;
 
     /**
      * The server calls this service on its transport threads (direct executor: one thread hop less per call). Every
      * call but RegisterCircuit only validates, seals and hands over to Kafka and actors without blocking;
      * RegisterCircuit writes to disk and runs on {@code blocking}, one message at a time.
      */
-    public ProverService(JobSubmitter jobs, CircuitRegistry registry, Executor blocking) {
+    public ProverService(JobSubmitter jobs, CircuitRegistry registry, Executor blocking, Quotas quotas) {
+        this.quotas = quotas;
         this.jobs = jobs;
         this.registry = registry;
         this.blocking = blocking;
@@ -65,6 +68,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     @Override
     public void submit(SubmitRequest request, StreamObserver<SubmitResponse> out) {
+        if (!admitted(List.of(request), out)) return;
         jobs.submit(Authenticator.tenant().name(), request).whenComplete((s, e) -> {
             if (e != null) out.onError(Statuses.of(e));
             else {
@@ -90,6 +94,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
                     + MAX_BATCH_JOBS + " per batch").asRuntimeException());
             return;
         }
+        if (!admitted(request.getJobsList(), out)) return;
         ServerCallStreamObserver<SubmitBatchResponse> call = (ServerCallStreamObserver<SubmitBatchResponse>) out;
         boolean wait = request.getWaitForResults();
         List<CompletableFuture<Job>> done = new ArrayList<>(n);
@@ -170,6 +175,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     @Override
     public void prove(SubmitRequest request, StreamObserver<Job> out) {
+        if (!admitted(List.of(request), out)) return;
         ServerCallStreamObserver<Job> call = (ServerCallStreamObserver<Job>) out;
         CompletableFuture<Job> done = new CompletableFuture<>();
         JobListener listener = job -> { if (JobStates.terminal(job.getStatus())) done.complete(job); };
@@ -275,6 +281,17 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
                 out.onError(Statuses.of(e));
             }
         };
+    }
+
+    /** Whether the caller's tenant may submit {@code jobs} now ({@link Quotas}); if not, {@code out} is told why. */
+    private boolean admitted(List<SubmitRequest> submitted, StreamObserver<?> out) {
+        try {
+            quotas.admit(Authenticator.tenant(), submitted);
+            return true;
+        } catch (Quotas.QuotaExceededException e) {
+            out.onError(Statuses.of(e));
+            return false;
+        }
     }
 
     private static StatusRuntimeException notFound(String jobId) {
