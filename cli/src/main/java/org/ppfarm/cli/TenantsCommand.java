@@ -7,7 +7,6 @@ import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.prover.PpfarmException;
 import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.TenantQuotas;
-import org.ppfarm.proto.v1.TenantRecord;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -15,7 +14,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +49,19 @@ final class TenantsCommand {
                 c.getShort(FarmConfigs.KAFKA_TOPIC_REPLICATION));
     }
 
+    /** One change to the tenants: lines to print, or a refusal. */
+    interface Change { List<String> apply(TenantAdmin admin) throws TenantAdmin.TenantException, InterruptedException; }
+
+    /** Applies {@code change} with the settings' Kafka and prints its lines; a refused change is one line, exit 2. */
+    static int change(CommandSpec spec, List<String> settings, Change change) throws InterruptedException {
+        try (TenantAdmin a = admin(settings)) {
+            for (String line : change.apply(a)) spec.commandLine().getOut().println(line);
+        } catch (TenantAdmin.TenantException e) {
+            throw new PpfarmException(e.getMessage(), e);
+        }
+        return Ppfarm.OK;
+    }
+
     @Command(name = "add", mixinStandardHelpOptions = true, description = "Adds a tenant and prints its API key once.")
     static final class Add implements Callable<Integer> {
         @Spec CommandSpec spec;
@@ -74,15 +85,11 @@ final class TenantsCommand {
                     throw new PpfarmException("--max-priority " + maxPriority + ": LOW, NORMAL or HIGH");
                 }
             }
-            try (TenantAdmin a = admin(settings)) {
-                String key = a.add(name, admin, q.build());
-                PrintWriter out = spec.commandLine().getOut();
-                out.println("tenant " + name + " added" + (admin ? " (admin)" : ""));
-                out.println("api-key: " + key);
-            } catch (TenantAdmin.TenantException e) {
-                throw new PpfarmException(e.getMessage(), e);
-            }
-            return Ppfarm.OK;
+            TenantQuotas quotas = q.build();
+            return change(spec, settings, a -> {
+                String key = a.add(name, admin, quotas);
+                return List.of("tenant " + name + " added" + (admin ? " (admin)" : ""), "api-key: " + key);
+            });
         }
     }
 
@@ -93,13 +100,9 @@ final class TenantsCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (TenantAdmin a = admin(settings)) {
-                for (TenantRecord t : a.list())
-                    spec.commandLine().getOut().println(t.getName() + (t.getAdmin() ? " admin" : "") + (t.getRevoked() ? " revoked" : "")
-                            + (t.hasQuotas() && !t.getQuotas().equals(TenantQuotas.getDefaultInstance())
-                            ? " quotas{" + FarmServer.json(t.getQuotas()).replaceAll("\\s+", " ") + "}" : ""));
-            }
-            return Ppfarm.OK;
+            return change(spec, settings, a -> a.list().stream().map(t -> t.getName() + (t.getAdmin() ? " admin" : "")
+                    + (t.getRevoked() ? " revoked" : "") + (t.getQuotas().equals(TenantQuotas.getDefaultInstance()) ? ""
+                    : " quotas " + FarmServer.json(t.getQuotas()).replaceAll("\\s+", " "))).toList());
         }
     }
 
@@ -111,13 +114,10 @@ final class TenantsCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (TenantAdmin a = admin(settings)) {
+            return change(spec, settings, a -> {
                 a.revoke(name);
-                spec.commandLine().getOut().println("tenant " + name + " revoked");
-            } catch (TenantAdmin.TenantException e) {
-                throw new PpfarmException(e.getMessage(), e);
-            }
-            return Ppfarm.OK;
+                return List.of("tenant " + name + " revoked");
+            });
         }
     }
 
@@ -129,14 +129,7 @@ final class TenantsCommand {
 
         @Override
         public Integer call() throws Exception {
-            try (TenantAdmin a = admin(settings)) {
-                String key = a.rotate(name);
-                spec.commandLine().getOut().println("tenant " + name + ": new key");
-                spec.commandLine().getOut().println("api-key: " + key);
-            } catch (TenantAdmin.TenantException e) {
-                throw new PpfarmException(e.getMessage(), e);
-            }
-            return Ppfarm.OK;
+            return change(spec, settings, a -> List.of("tenant " + name + ": new key", "api-key: " + a.rotate(name)));
         }
     }
 }
