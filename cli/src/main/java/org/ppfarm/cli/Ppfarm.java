@@ -34,6 +34,7 @@ import picocli.CommandLine.Command;
                 WorkerCommand.class,
                 KafkaCommand.class,
                 KeysCommand.class,
+                TenantsCommand.class,
                 SubmitCommand.class,
                 StatusCommand.class,
                 WatchCommand.class,

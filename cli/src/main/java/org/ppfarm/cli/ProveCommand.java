@@ -61,6 +61,7 @@ final class ProveCommand implements Callable<Integer> {
             description = "Prove on this farm (ppfarm up), or on any of its coordinators, instead of locally.") String server;
     @Option(names = "--idempotency-key", paramLabel = "K", description = {"Farm: the job's idempotency key (default: a fresh one,",
             "printed if the farm cannot be reached: proving again with it reaches the same job)."}) String idempotencyKey;
+    @Mixin FarmAccess access;
     @Option(names = "--proof", paramLabel = "proof.json", description = "Farm: where to write the proof (default: stdout).") Path proofOut;
     @Option(names = "--public", paramLabel = "public.json", description = "Farm: where to write the public signals (default: stdout).") Path publicOut;
     @Option(names = "--calldata", paramLabel = "calldata.txt", description = "Farm: where to write the Solidity calldata.") Path calldataOut;
@@ -111,7 +112,7 @@ final class ProveCommand implements Callable<Integer> {
         String key = idempotencyKey != null ? idempotencyKey : FarmClient.newIdempotencyKey();
         SubmitRequest req = job.request(input).setIdempotencyKey(key).build();
         Job done;
-        try (FarmClient client = FarmClient.connect(server)) {
+        try (FarmClient client = access.connect(server)) {
             done = client.prove(req, Duration.ofSeconds(timeoutS == null ? 600 : timeoutS));
         } catch (FarmException e) {
             Status.Code c = e.code();

@@ -12,7 +12,8 @@ import picocli.CommandLine.Spec;
  * {@code ppfarm up}: the whole farm in this process on embedded defaults (a KRaft Kafka broker, a coordinator, a
  * CPU worker, the production 0xbow circuits registered); prints one {@code metrics: http://127.0.0.1:PORT/metrics}
  * line per node (coordinator, then worker), then {@code ppfarm ready on host:port}, and serves until
- * interrupted (Ctrl-C / SIGTERM), then shuts down cleanly.
+ * interrupted (Ctrl-C / SIGTERM), then shuts down cleanly. {@code --secure} first prints {@code ca: <path>} and
+ * {@code api-key: <key>}.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Runs a farm on embedded defaults: Kafka (KRaft) broker, coordinator and CPU worker in one process.")
@@ -26,12 +27,20 @@ final class UpCommand implements Callable<Integer> {
     Path artifacts;
     @Option(names = "--workers", defaultValue = "1", description = "Jobs the worker proves at once (default ${DEFAULT-VALUE}).")
     int workers;
+    @Option(names = "--secure", description = "TLS (a throwaway CA, its certificate written to a file) and API keys required; "
+            + "prints 'ca: <path>' and 'api-key: <key>' of a first tenant (an admin) for --tls-ca and --api-key.")
+    boolean secure;
 
     @Override
     public Integer call() throws Exception {
         ServerProcess.requirePort(spec, "--port", port); // before the broker starts
         EmbeddedFarm.Options d = EmbeddedFarm.Options.defaults();
-        EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(port, dataDir, artifacts, null, workers, d.protocolInputs()));
+        EmbeddedFarm.Options o = new EmbeddedFarm.Options(port, dataDir, artifacts, null, workers, d.protocolInputs());
+        EmbeddedFarm farm = EmbeddedFarm.start(secure ? o.secured() : o);
+        if (secure) {
+            spec.commandLine().getOut().println("ca: " + farm.caFile());
+            spec.commandLine().getOut().println("api-key: " + farm.apiKey());
+        }
         for (String url : farm.metricsUrls()) spec.commandLine().getOut().println("metrics: " + url);
         return ServerProcess.serveUntilStopped(spec, "ppfarm ready on " + farm.address(), farm, farm.coordinator().broken());
     }

@@ -1,5 +1,6 @@
 package org.ppfarm.client;
 
+import io.grpc.Attributes;
 import io.grpc.EquivalentAddressGroup;
 import io.grpc.NameResolver;
 import io.grpc.NameResolverProvider;
@@ -69,7 +70,9 @@ final class CoordinatorList extends NameResolverProvider {
                         listener.onError(Status.UNAVAILABLE.withDescription("coordinator address '" + a + "': host not found"));
                         return;
                     }
-                    groups.add(new EquivalentAddressGroup(addr));
+                    // TLS checks each coordinator's certificate against its own host, not the list's authority
+                    groups.add(new EquivalentAddressGroup(addr, Attributes.newBuilder()
+                            .set(EquivalentAddressGroup.ATTR_AUTHORITY_OVERRIDE, a.strip()).build()));
                 }
                 listener.onResult2(ResolutionResult.newBuilder().setAddressesOrError(StatusOr.fromValue(groups)).build());
             }

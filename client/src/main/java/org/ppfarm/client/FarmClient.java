@@ -2,6 +2,11 @@ package org.ppfarm.client;
 
 import com.google.protobuf.ByteString;
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptors;
+import io.grpc.Metadata;
+import io.grpc.TlsChannelCredentials;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.Context;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
@@ -428,13 +433,17 @@ public final class FarmClient implements AutoCloseable {
     }
 
     /**
-     * How to reach a farm. The transport is plaintext — loopback or a trusted network — until the security issue
-     * brings TLS, which becomes one more choice here ({@code tls(...)}) applied where {@link #build()} picks the
-     * transport.
+     * How to reach a farm: plaintext by default (loopback or a trusted network), TLS with {@link #tls(Path)} (and a
+     * client certificate with {@link #clientCertificate}, for a farm that asks for one), and the caller's tenant
+     * with {@link #apiKey(String)}.
      */
     public static final class Builder {
         private final String target;
         private final Channel channel;
+        private Path tlsCa;
+        private Path clientCert;
+        private Path clientKey;
+        private String apiKey;
         private Executor executor;
         private boolean directExecutor;
         private int maxInboundMessageBytes = 64 << 20;
@@ -495,22 +504,74 @@ public final class FarmClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * TLS, trusting the certificate authorities in the PEM file {@code caFile} (a farm's own CA; {@code ppfarm up
+         * --secure} prints its path). The coordinator's certificate must name the host (or IP address) it is
+         * reached at.
+         */
+        public Builder tls(Path caFile) {
+            this.tlsCa = Objects.requireNonNull(caFile, "caFile");
+            return this;
+        }
+
+        /**
+         * The client certificate (PEM chain, leaf first) and its private key (PEM, PKCS#8) to present, for a farm
+         * with {@code grpc.tls.client.auth=optional|require}. Needs {@link #tls(Path)}.
+         */
+        public Builder clientCertificate(Path certFile, Path keyFile) {
+            this.clientCert = Objects.requireNonNull(certFile, "certFile");
+            this.clientKey = Objects.requireNonNull(keyFile, "keyFile");
+            return this;
+        }
+
+        /**
+         * The tenant's API key ({@code ppfarm tenants add} prints it), sent with every call as {@code authorization:
+         * Bearer <key>}. Over plaintext anyone on the path can read it: use TLS beyond loopback.
+         */
+        public Builder apiKey(String apiKey) {
+            Objects.requireNonNull(apiKey, "apiKey");
+            if (apiKey.isBlank() || apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e))
+                throw new IllegalArgumentException("apiKey: printable ASCII without spaces, as ppfarm tenants printed it");
+            this.apiKey = apiKey;
+            return this;
+        }
+
         public FarmClient build() {
             if (channel != null) {
-                if (executor != null || directExecutor || maxInboundMessageBytes != 64 << 20)
-                    throw new IllegalStateException("executor and message size are the given channel's own settings");
-                return new FarmClient(channel, null, this);
+                if (executor != null || directExecutor || maxInboundMessageBytes != 64 << 20 || tlsCa != null || clientCert != null)
+                    throw new IllegalStateException("executor, message size and TLS are the given channel's own settings");
+                return new FarmClient(withKey(channel), null, this);
             }
+            if (clientCert != null && tlsCa == null) throw new IllegalStateException("clientCertificate needs tls(caFile)");
             String t = CoordinatorList.target(target);
-            NettyChannelBuilder b = NettyChannelBuilder.forTarget(t).maxInboundMessageSize(maxInboundMessageBytes);
+            NettyChannelBuilder b = tlsCa == null ? NettyChannelBuilder.forTarget(t).usePlaintext()
+                    : NettyChannelBuilder.forTarget(t, tlsCredentials());
+            b.maxInboundMessageSize(maxInboundMessageBytes);
             // a list of coordinators: calls spread over them, and a retry goes to a live one (CoordinatorList)
             if (!t.equals(target)) b.defaultLoadBalancingPolicy("round_robin");
-            // the transport: plaintext only, until the security issue adds TLS (b.sslContext(...)) as a choice here
-            b.usePlaintext();
             if (directExecutor) b.directExecutor();
             else if (executor != null) b.executor(executor);
             ManagedChannel ch = b.build();
-            return new FarmClient(ch, ch, this);
+            return new FarmClient(withKey(ch), ch, this);
+        }
+
+        private ChannelCredentials tlsCredentials() {
+            try {
+                TlsChannelCredentials.Builder c = TlsChannelCredentials.newBuilder().trustManager(tlsCa.toFile());
+                if (clientCert != null) c.keyManager(clientCert.toFile(), clientKey.toFile());
+                return c.build();
+            } catch (IOException e) {
+                throw new UncheckedIOException("TLS files (" + tlsCa + (clientCert == null ? "" : ", " + clientCert + ", " + clientKey)
+                        + "): " + e.getMessage(), e);
+            }
+        }
+
+        /** {@code ch} with the API key, if any, in every call's headers. */
+        private Channel withKey(Channel ch) {
+            if (apiKey == null) return ch;
+            Metadata headers = new Metadata();
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + apiKey);
+            return ClientInterceptors.intercept(ch, MetadataUtils.newAttachHeadersInterceptor(headers));
         }
 
         private static Duration positive(Duration d, String what) {

@@ -26,6 +26,12 @@ import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.coordinator.grpc.ArtifactService;
 import org.ppfarm.coordinator.grpc.MalformedRequests;
 import org.ppfarm.coordinator.grpc.ProverService;
+import org.ppfarm.coordinator.grpc.ServerTls;
+import org.ppfarm.coordinator.grpc.Authenticator;
+import org.ppfarm.coordinator.kafka.KafkaTenantLog;
+import org.ppfarm.coordinator.tenants.Quotas;
+import org.ppfarm.coordinator.tenants.TenantDirectory;
+import io.grpc.ServerInterceptors;
 import org.ppfarm.coordinator.cluster.ResultInbox;
 import org.ppfarm.coordinator.cluster.WorkerDirectory;
 import org.ppfarm.coordinator.inputs.PoolProtocolInputs;
@@ -103,10 +109,14 @@ public final class Coordinator implements AutoCloseable {
     private final ExecutorService blocking;
     private final FarmMetrics metrics;
     private final WorkerDirectory workers; // null without job offers
+    private final ServerTls tls;           // null: plaintext API
+    private final TenantDirectory tenants = new TenantDirectory();
+    private final KafkaTenantLog tenantLog;
 
-    private Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, ProtocolInputs protocolInputs)
+    private Coordinator(CoordinatorConfig config, ServerBuilder<?> serverBuilder, ServerTls tls, ProtocolInputs protocolInputs)
             throws IOException, InterruptedException {
         this.config = config;
+        this.tls = tls;
         this.id = config.coordinatorId();
         Map<String, Object> kafka = FarmConfigs.clientProps(config);
         FarmTopics topics = FarmConfigs.topics(config);
@@ -126,6 +136,10 @@ public final class Coordinator implements AutoCloseable {
         if (!circuitLog.awaitCaughtUp(Duration.ofSeconds(120)))
             throw new IllegalStateException("coordinator " + id + ": registry topic " + topics.circuits() + " not replayed within 120 s");
         log.debug("circuit registry replayed after {} ms", (System.nanoTime() - t0) / 1_000_000);
+        // the farm's tenants and their key hashes, before serving: every key issued so far is answered
+        this.tenantLog = new KafkaTenantLog(kafka, id, topics).follow(tenants);
+        if (!tenantLog.awaitCaughtUp(Duration.ofSeconds(120)))
+            throw new IllegalStateException("coordinator " + id + ": tenants topic " + topics.tenants() + " not replayed within 120 s");
         this.jobLog = new KafkaJobLog(kafka, id, topics,
                 CoordinatorConfig.PARTITIONING_PIN_CIRCUIT.equals(config.getString(CoordinatorConfig.JOBS_PARTITIONING)), jobsMaxMessageBytes);
         PrometheusRegistry prometheus = new PrometheusRegistry();
@@ -218,7 +232,8 @@ public final class Coordinator implements AutoCloseable {
                 .directExecutor()
                 .maxInboundMessageSize(maxMessage)
                 .handshakeTimeout(config.getLong(CoordinatorConfig.GRPC_HANDSHAKE_TIMEOUT_MS), TimeUnit.MILLISECONDS)
-                .addService(MalformedRequests.guard(new ProverService(submitter, registry, blocking), maxMessage))
+                .addService(ServerInterceptors.intercept(MalformedRequests.guard(new ProverService(submitter, registry, blocking, new Quotas(System::nanoTime)), maxMessage),
+                        new Authenticator(tenants, config.getBoolean(CoordinatorConfig.AUTH_REQUIRED), metrics)))
                 .addService(MalformedRequests.guard(health.getHealthService(), maxMessage))
                 .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance(), maxMessage))
                 .build().start();
@@ -233,18 +248,38 @@ public final class Coordinator implements AutoCloseable {
                 farmHealth.serving() ? "" : "; health NOT_SERVING: " + farmHealth.notServing());
     }
 
-    /** Starts with a Netty server on grpc.host:grpc.port. */
+    /** Starts with a Netty server on grpc.host:grpc.port, with TLS if grpc.tls.* says so. */
     public static Coordinator start(CoordinatorConfig config) throws IOException, InterruptedException {
-        return start(config, NettyServerBuilder.forAddress(new InetSocketAddress(config.getString(CoordinatorConfig.GRPC_HOST),
-                config.getInt(CoordinatorConfig.GRPC_PORT))), PoolProtocolInputs.INSTANCE);
+        return start(config, PoolProtocolInputs.INSTANCE);
     }
 
     /**
+     * As {@link #start(CoordinatorConfig)}.
+     *
+     * @param protocolInputs builds circuit inputs from privacy-pool requests; null refuses such requests (UNIMPLEMENTED)
+     */
+    public static Coordinator start(CoordinatorConfig config, ProtocolInputs protocolInputs) throws IOException, InterruptedException {
+        InetSocketAddress address = new InetSocketAddress(config.getString(CoordinatorConfig.GRPC_HOST), config.getInt(CoordinatorConfig.GRPC_PORT));
+        ServerTls tls = ServerTls.of(config);
+        try {
+            return new Coordinator(config, tls == null ? NettyServerBuilder.forAddress(address)
+                    : NettyServerBuilder.forAddress(address, tls.credentials()), tls, protocolInputs);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            if (tls != null) tls.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts with the API on {@code serverBuilder} (an in-process one, for tests): plaintext, so grpc.tls.* must be unset.
+     *
      * @param protocolInputs builds circuit inputs from privacy-pool requests; null refuses such requests (UNIMPLEMENTED)
      */
     public static Coordinator start(CoordinatorConfig config, ServerBuilder<?> serverBuilder, ProtocolInputs protocolInputs)
             throws IOException, InterruptedException {
-        return new Coordinator(config, serverBuilder, protocolInputs);
+        if (config.tls()) throw new IllegalArgumentException(CoordinatorConfig.GRPC_TLS_CERT_FILE
+                + " is set: start(config, protocolInputs) builds the TLS server; a given server builder is plaintext");
+        return new Coordinator(config, serverBuilder, null, protocolInputs);
     }
 
     private void joinCluster() {
@@ -263,6 +298,9 @@ public final class Coordinator implements AutoCloseable {
 
     public CircuitRegistry registry() { return registry; }
 
+    /** The farm's tenants as this coordinator has read them from the tenants topic. */
+    public TenantDirectory tenants() { return tenants; }
+
     /**
      * This node's actor system, for a worker in the same process to join the cluster as this node (the embedded
      * farm): its result notices are then local messages.
@@ -274,6 +312,9 @@ public final class Coordinator implements AutoCloseable {
 
     /** Workers that have told this coordinator their state (for job offers); 0 without job offers. */
     public int knownWorkers() { return workers == null ? 0 : workers.size(); }
+
+    /** Prover calls refused for their API key or right so far, by reason ({@code ppfarm_auth_failures_total}). */
+    public long authFailures(String reason) { return metrics.authFailures(reason); }
 
     /** Result notices workers have told this coordinator so far. */
     public long resultNotices() { return metrics.notices(); }
@@ -312,6 +353,7 @@ public final class Coordinator implements AutoCloseable {
         blocking.shutdownNow();
         registry.close();
         circuitLog.close();
+        tenantLog.close();
         eventFollower.close();
         stateFollower.close();
         jobLog.close();
@@ -322,5 +364,6 @@ public final class Coordinator implements AutoCloseable {
         try { done.get(20, TimeUnit.SECONDS); } catch (Exception e) { log.warn("actor system did not stop in time"); }
         farmHealth.close();
         if (metricsServer != null) metricsServer.close();
+        if (tls != null) tls.close();
     }
 }

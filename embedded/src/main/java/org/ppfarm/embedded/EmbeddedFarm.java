@@ -1,6 +1,6 @@
 package org.ppfarm.embedded;
 
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+
 import org.ppfarm.coordinator.Coordinator;
 import org.ppfarm.worker.Worker;
 import org.ppfarm.worker.WorkerConfig;
@@ -9,12 +9,15 @@ import org.ppfarm.worker.pipeline.ProvingPipeline;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.coordinator.inputs.ProtocolInputs;
+import org.ppfarm.coordinator.tenants.TenantAdmin;
+import org.ppfarm.coordinator.tenants.TenantDirectory;
+import org.ppfarm.proto.v1.TenantQuotas;
 import org.ppfarm.broker.EmbeddedKafka;
 import org.ppfarm.farm.seal.InputSeal;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +37,12 @@ public final class EmbeddedFarm implements AutoCloseable {
      * worker fetches {@code max(8, workerConcurrency)} jobs ahead ({@code worker.prefetch}).
      */
     public record Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
-                          ProtocolInputs protocolInputs, int workerPrefetch, Notices notices) {
+                          ProtocolInputs protocolInputs, int workerPrefetch, Notices notices, boolean secure) {
+        public Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
+                       ProtocolInputs protocolInputs, int workerPrefetch, Notices notices) {
+            this(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, workerPrefetch, notices, false);
+        }
+
         public Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
                        ProtocolInputs protocolInputs, int workerPrefetch) {
             this(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, workerPrefetch, Notices.LOCAL);
@@ -43,6 +51,15 @@ public final class EmbeddedFarm implements AutoCloseable {
         public Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
                        ProtocolInputs protocolInputs) {
             this(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, 0);
+        }
+
+        /**
+         * These options with the API secured ({@code ppfarm up --secure}): TLS with a certificate from a throwaway CA
+         * (its certificate written to {@link #caFile()}), API keys required, and a first tenant (an admin) whose
+         * key is {@link #apiKey()}.
+         */
+        public Options secured() {
+            return new Options(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, workerPrefetch, notices, true);
         }
 
         public static Options defaults() {
@@ -68,6 +85,11 @@ public final class EmbeddedFarm implements AutoCloseable {
     private final Worker worker;
     private final Path dataDir;
     private final boolean deleteData;
+    private final Path caFile;    // null unless secure
+    private final String apiKey;  // null unless secure
+
+    /** The first tenant of a secured farm. */
+    public static final String FIRST_TENANT = "tenant-1";
 
     private EmbeddedFarm(Options o) throws Exception {
         this.deleteData = o.dataDir() == null;
@@ -86,9 +108,21 @@ public final class EmbeddedFarm implements AutoCloseable {
         c.put(FarmConfigs.KAFKA_TOPIC_PARTITIONS, "4");
         c.put(CoordinatorConfig.JOBS_RESULT_NOTICES, Boolean.toString(o.notices() != Notices.OFF));
         c.put(CoordinatorConfig.JOBS_OFFERS, Boolean.toString(o.notices() != Notices.OFF));
+        if (o.secure()) {
+            // the CA's key lives in this process only; clients need its certificate, the coordinator its own pair
+            Path tls = Files.createDirectories(dataDir.resolve("tls"));
+            ThrowawayCa ca = ThrowawayCa.create("ppfarm up --secure");
+            this.caFile = ca.writeCertificate(tls.resolve("ca.pem"));
+            ca.issue("coordinator-1").write(tls.resolve("coordinator.pem"), tls.resolve("coordinator.key"));
+            c.put(CoordinatorConfig.GRPC_TLS_CERT_FILE, tls.resolve("coordinator.pem").toString());
+            c.put(CoordinatorConfig.GRPC_TLS_KEY_FILE, tls.resolve("coordinator.key").toString());
+            c.put(CoordinatorConfig.AUTH_REQUIRED, "true");
+        } else {
+            this.caFile = null;
+        }
         CoordinatorConfig cc = new CoordinatorConfig(c);
-        this.coordinator = Coordinator.start(cc, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", o.port())),
-                o.protocolInputs());
+        this.coordinator = Coordinator.start(cc, o.protocolInputs()); // 127.0.0.1 (grpc.host's default):port
+        this.apiKey = o.secure() ? firstTenant(cc) : null;
         ProductionCircuits.register(coordinator.registry(), circuits);
         Map<String, Object> w = new HashMap<>();
         w.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
@@ -107,6 +141,29 @@ public final class EmbeddedFarm implements AutoCloseable {
     }
 
     public static EmbeddedFarm start(Options o) throws Exception { return new EmbeddedFarm(o); }
+
+    /** Adds {@link #FIRST_TENANT} (an admin) and waits until the coordinator has read it; returns its key. */
+    private String firstTenant(CoordinatorConfig cc) throws Exception {
+        String key;
+        try (TenantAdmin admin = new TenantAdmin(FarmConfigs.clientProps(cc), FarmConfigs.topics(cc),
+                cc.getInt(FarmConfigs.KAFKA_TOPIC_PARTITIONS), cc.getShort(FarmConfigs.KAFKA_TOPIC_REPLICATION))) {
+            key = admin.add(FIRST_TENANT, true, TenantQuotas.getDefaultInstance());
+        }
+        for (long end = System.nanoTime() + Duration.ofSeconds(30).toNanos(); ; Thread.sleep(20)) {
+            try {
+                coordinator.tenants().authenticate(key);
+                return key;
+            } catch (TenantDirectory.RefusedKeyException e) {
+                if (System.nanoTime() > end) throw new IllegalStateException("the coordinator did not read tenant " + FIRST_TENANT + " within 30 s");
+            }
+        }
+    }
+
+    /** The PEM file of the CA whose certificate the API serves (clients' {@code --tls-ca}); null unless secured. */
+    public Path caFile() { return caFile; }
+
+    /** The first tenant's API key; null unless secured. */
+    public String apiKey() { return apiKey; }
 
     /** host:port of the gRPC API. */
     public String address() { return "127.0.0.1:" + coordinator.port(); }

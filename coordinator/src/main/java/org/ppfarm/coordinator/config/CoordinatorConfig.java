@@ -24,6 +24,12 @@ public final class CoordinatorConfig extends AbstractConfig {
     public static final String GRPC_PORT = "grpc.port";
     public static final String GRPC_MAX_MESSAGE_BYTES = "grpc.max.message.bytes";
     public static final String GRPC_HANDSHAKE_TIMEOUT_MS = "grpc.handshake.timeout.ms";
+    public static final String GRPC_TLS_CERT_FILE = "grpc.tls.cert.file";
+    public static final String GRPC_TLS_KEY_FILE = "grpc.tls.key.file";
+    public static final String GRPC_TLS_CLIENT_CA_FILE = "grpc.tls.client.ca.file";
+    public static final String GRPC_TLS_CLIENT_AUTH = "grpc.tls.client.auth";
+    public static final String GRPC_TLS_RELOAD_MS = "grpc.tls.reload.ms";
+    public static final String AUTH_REQUIRED = "auth.required";
     public static final String CIRCUIT_UPLOAD_MAX_BYTES = "circuit.upload.max.bytes";
     public static final String ARTIFACTS_DIR = "artifacts.dir";
     public static final String ARTIFACTS_PORT = "artifacts.port";
@@ -37,6 +43,10 @@ public final class CoordinatorConfig extends AbstractConfig {
     public static final String CLUSTER_PORT = FarmConfigs.CLUSTER_PORT;
     public static final String CLUSTER_SEED_NODES = FarmConfigs.CLUSTER_SEED_NODES;
     public static final String METRICS_PORT = "metrics.port";
+
+    public static final String CLIENT_AUTH_NONE = "none";
+    public static final String CLIENT_AUTH_OPTIONAL = "optional";
+    public static final String CLIENT_AUTH_REQUIRE = "require";
 
     public static final String PARTITIONING_SPREAD = "spread";
     public static final String PARTITIONING_PIN_CIRCUIT = "pin-circuit";
@@ -56,6 +66,29 @@ public final class CoordinatorConfig extends AbstractConfig {
             .define(GRPC_HANDSHAKE_TIMEOUT_MS, Type.LONG, 10_000L, Range.atLeast(1), Importance.LOW,
                     "A new gRPC connection that has not sent its HTTP/2 preface and settings within this time is closed "
                             + "(gRPC's own default, 2 minutes, lets a client hold many idle sockets open).")
+            .define(GRPC_TLS_CERT_FILE, Type.STRING, "", Importance.HIGH,
+                    "PEM file of the gRPC API's certificate chain (leaf first); with grpc.tls.key.file the API serves "
+                            + "TLS only (a plaintext client is refused). Empty: plaintext, for loopback or a trusted "
+                            + "network. Re-read every grpc.tls.reload.ms: a renewed certificate is served to new "
+                            + "connections without a restart.")
+            .define(GRPC_TLS_KEY_FILE, Type.STRING, "", Importance.HIGH,
+                    "PEM file of the certificate's private key (PKCS#8, RSA or EC); re-read with the certificate.")
+            .define(GRPC_TLS_CLIENT_CA_FILE, Type.STRING, "", Importance.MEDIUM,
+                    "PEM file of the CA certificates client certificates must chain to (mTLS, see grpc.tls.client.auth); "
+                            + "re-read every grpc.tls.reload.ms.")
+            .define(GRPC_TLS_CLIENT_AUTH, Type.STRING, CLIENT_AUTH_NONE, ValidString.in(CLIENT_AUTH_NONE, CLIENT_AUTH_OPTIONAL, CLIENT_AUTH_REQUIRE),
+                    Importance.MEDIUM, "none: no client certificate is asked for; optional: one is asked for and, if "
+                            + "sent, must chain to grpc.tls.client.ca.file; require: a connection without a trusted client "
+                            + "certificate fails its handshake. Client certificates authenticate the connection, not a "
+                            + "tenant: tenants are API keys (auth.required).")
+            .define(GRPC_TLS_RELOAD_MS, Type.LONG, 60_000L, Range.atLeast(100), Importance.LOW,
+                    "How often the TLS files are read again; a file that cannot be read or parsed keeps the last good "
+                            + "certificates (logged).")
+            .define(AUTH_REQUIRED, Type.BOOLEAN, false, Importance.HIGH,
+                    "true: every Prover call needs 'authorization: Bearer <api key>' of a tenant in the tenants topic "
+                            + "(ppfarm tenants add), else UNAUTHENTICATED. false: a call without a key is the anonymous "
+                            + "tenant (which owns the jobs submitted without a key and may register circuits); a key, when "
+                            + "sent, is still checked. Production: true (docs/security.md).")
             .define(CIRCUIT_UPLOAD_MAX_BYTES, Type.LONG, 2L << 30, Range.atLeast(1), Importance.MEDIUM,
                     "Largest total size of one RegisterCircuit upload (zkey + wasm + vkey).")
             .define(ARTIFACTS_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -107,11 +140,23 @@ public final class CoordinatorConfig extends AbstractConfig {
         int artifactsPort = getInt(ARTIFACTS_PORT);
         if (artifactsPort != 0 && artifactsPort == getInt(GRPC_PORT))
             throw new ConfigException(ARTIFACTS_PORT, artifactsPort, "must differ from " + GRPC_PORT + ": workers' artifacts are not served to clients");
+        if (getString(GRPC_TLS_CERT_FILE).isEmpty() != getString(GRPC_TLS_KEY_FILE).isEmpty())
+            throw new ConfigException(getString(GRPC_TLS_CERT_FILE).isEmpty() ? GRPC_TLS_CERT_FILE : GRPC_TLS_KEY_FILE, "",
+                    "grpc.tls.cert.file and grpc.tls.key.file go together");
+        boolean clientAuth = !CLIENT_AUTH_NONE.equals(getString(GRPC_TLS_CLIENT_AUTH));
+        if (clientAuth && !tls())
+            throw new ConfigException(GRPC_TLS_CLIENT_AUTH, getString(GRPC_TLS_CLIENT_AUTH), "client certificates need TLS: set grpc.tls.cert.file and grpc.tls.key.file");
+        if (clientAuth == getString(GRPC_TLS_CLIENT_CA_FILE).isEmpty())
+            throw new ConfigException(clientAuth ? GRPC_TLS_CLIENT_CA_FILE : GRPC_TLS_CLIENT_AUTH, clientAuth ? "" : CLIENT_AUTH_NONE,
+                    "grpc.tls.client.ca.file and grpc.tls.client.auth=optional|require go together");
         for (String peer : getList(ARTIFACTS_PEERS))
             if (!ArtifactDownloads.isAddress(peer)) throw new ConfigException(ARTIFACTS_PEERS, peer, "expected host:port");
         FarmConfigs.validateKafka(this);
         FarmConfigs.validateCluster(this);
     }
+
+    /** Whether the gRPC API serves TLS (grpc.tls.cert.file and grpc.tls.key.file set). */
+    public boolean tls() { return !getString(GRPC_TLS_CERT_FILE).isEmpty(); }
 
     public byte[] sealPublicKey() { return Base64.getDecoder().decode(getString(SEAL_PUBLIC_KEY)); }
 

@@ -10,6 +10,7 @@ import org.ppfarm.coordinator.jobs.JobListener;
 import org.ppfarm.farm.jobs.JobStates;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.ppfarm.coordinator.tenants.Quotas;
 import org.ppfarm.proto.v1.CancelJobRequest;
 import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.GetJobRequest;
@@ -38,7 +39,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The gRPC edge of {@code ppfarm.v1.Prover}: maps requests onto the {@link JobSubmitter} and the circuit registry,
- * and the core's typed errors onto gRPC status codes (see {@link Statuses}). Holds no state of its own.
+ * and the core's typed errors onto gRPC status codes (see {@link Statuses}). Holds no state of its own. Every job
+ * call acts as the caller's tenant ({@link Authenticator#tenant()}, read on the calling thread): another tenant's job
+ * is answered NOT_FOUND, exactly as a job that does not exist.
  */
 public final class ProverService extends ProverGrpc.ProverImplBase {
     private static final Logger log = LoggerFactory.getLogger(ProverService.class);
@@ -49,13 +52,15 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
     private final JobSubmitter jobs;
     private final CircuitRegistry registry;
     private final Executor blocking;
+    private final Quotas quotas;
 
     /**
      * The server calls this service on its transport threads (direct executor: one thread hop less per call). Every
      * call but RegisterCircuit only validates, seals and hands over to Kafka and actors without blocking;
      * RegisterCircuit writes to disk and runs on {@code blocking}, one message at a time.
      */
-    public ProverService(JobSubmitter jobs, CircuitRegistry registry, Executor blocking) {
+    public ProverService(JobSubmitter jobs, CircuitRegistry registry, Executor blocking, Quotas quotas) {
+        this.quotas = quotas;
         this.jobs = jobs;
         this.registry = registry;
         this.blocking = blocking;
@@ -63,7 +68,8 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     @Override
     public void submit(SubmitRequest request, StreamObserver<SubmitResponse> out) {
-        jobs.submit(request).whenComplete((s, e) -> {
+        if (!admitted(List.of(request), out)) return;
+        jobs.submit(Authenticator.tenant().name(), request).whenComplete((s, e) -> {
             if (e != null) out.onError(Statuses.of(e));
             else {
                 out.onNext(submitted(s));
@@ -88,6 +94,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
                     + MAX_BATCH_JOBS + " per batch").asRuntimeException());
             return;
         }
+        if (!admitted(request.getJobsList(), out)) return;
         ServerCallStreamObserver<SubmitBatchResponse> call = (ServerCallStreamObserver<SubmitBatchResponse>) out;
         boolean wait = request.getWaitForResults();
         List<CompletableFuture<Job>> done = new ArrayList<>(n);
@@ -97,7 +104,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
             done.add(d);
             listeners.add(job -> { if (JobStates.terminal(job.getStatus())) d.complete(job); });
         }
-        List<CompletableFuture<JobSubmitter.Submitted>> submitted = jobs.submitAll(request.getJobsList(), listeners);
+        List<CompletableFuture<JobSubmitter.Submitted>> submitted = jobs.submitAll(Authenticator.tenant().name(), request.getJobsList(), listeners);
         if (wait) call.setOnCancelHandler(() -> {
             for (int i = 0; i < n; i++) { // a refused job (completed exceptionally) has no listener to remove
                 CompletableFuture<JobSubmitter.Submitted> f = submitted.get(i);
@@ -130,7 +137,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     @Override
     public void getJob(GetJobRequest request, StreamObserver<Job> out) {
-        jobs.get(request.getJobId()).whenComplete((j, e) -> {
+        jobs.get(Authenticator.tenant().name(), request.getJobId()).whenComplete((j, e) -> {
             if (e != null) out.onError(Statuses.of(e));
             else if (j.isEmpty()) out.onError(notFound(request.getJobId()));
             else { out.onNext(forClient(j.get())); out.onCompleted(); }
@@ -151,7 +158,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
             }
         };
         call.setOnCancelHandler(() -> jobs.unwatch(request.getJobId(), listener));
-        jobs.watch(request.getJobId(), listener).whenComplete((known, e) -> {
+        jobs.watch(Authenticator.tenant().name(), request.getJobId(), listener).whenComplete((known, e) -> {
             if (e != null) out.onError(Statuses.of(e));
             else if (!known) out.onError(notFound(request.getJobId()));
         });
@@ -159,7 +166,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     @Override
     public void cancelJob(CancelJobRequest request, StreamObserver<Job> out) {
-        jobs.cancel(request.getJobId()).whenComplete((j, e) -> {
+        jobs.cancel(Authenticator.tenant().name(), request.getJobId()).whenComplete((j, e) -> {
             if (e != null) out.onError(Statuses.of(e));
             else if (j.isEmpty()) out.onError(notFound(request.getJobId()));
             else { out.onNext(forClient(j.get())); out.onCompleted(); }
@@ -168,6 +175,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     @Override
     public void prove(SubmitRequest request, StreamObserver<Job> out) {
+        if (!admitted(List.of(request), out)) return;
         ServerCallStreamObserver<Job> call = (ServerCallStreamObserver<Job>) out;
         CompletableFuture<Job> done = new CompletableFuture<>();
         JobListener listener = job -> { if (JobStates.terminal(job.getStatus())) done.complete(job); };
@@ -176,7 +184,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         // only the request's), and its result waits under its id and idempotency key
         call.setOnCancelHandler(() -> { if (jobId.get() != null) jobs.unwatch(jobId.get(), listener); });
         // the listener is registered with the job as it is learnt: no separate watch round trip
-        jobs.submit(request, listener).thenCompose(s -> {
+        jobs.submit(Authenticator.tenant().name(), request, listener).thenCompose(s -> {
             jobId.set(s.jobId());
             return done;
         }).whenComplete((job, e) -> {
@@ -273,6 +281,17 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
                 out.onError(Statuses.of(e));
             }
         };
+    }
+
+    /** Whether the caller's tenant may submit {@code jobs} now ({@link Quotas}); if not, {@code out} is told why. */
+    private boolean admitted(List<SubmitRequest> submitted, StreamObserver<?> out) {
+        try {
+            quotas.admit(Authenticator.tenant(), submitted);
+            return true;
+        } catch (Quotas.QuotaExceededException e) {
+            out.onError(Statuses.of(e));
+            return false;
+        }
     }
 
     private static StatusRuntimeException notFound(String jobId) {

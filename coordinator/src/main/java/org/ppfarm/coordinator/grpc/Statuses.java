@@ -1,5 +1,11 @@
 package org.ppfarm.coordinator.grpc;
 
+import com.google.protobuf.Any;
+import com.google.protobuf.util.Durations;
+import com.google.rpc.RetryInfo;
+import io.grpc.protobuf.StatusProto;
+import org.ppfarm.coordinator.tenants.Quotas;
+
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -16,7 +22,8 @@ import java.time.Duration;
  * The single place where the core's typed errors become gRPC statuses:
  * unknown circuit → NOT_FOUND; refused input or upload → INVALID_ARGUMENT; a name@version taken by other artifacts,
  * or an idempotency key by another request → ALREADY_EXISTS; a job record larger than Kafka takes →
- * RESOURCE_EXHAUSTED; a passed deadline → DEADLINE_EXCEEDED; Kafka unreachable (jobs or the registry topic) → UNAVAILABLE; anything else →
+ * RESOURCE_EXHAUSTED; a tenant's quota → RESOURCE_EXHAUSTED naming it, with a google.rpc.RetryInfo detail when waiting
+ * helps; a passed deadline → DEADLINE_EXCEEDED; Kafka unreachable (jobs or the registry topic) → UNAVAILABLE; anything else →
  * INTERNAL. An INTERNAL answer says only that: the exception (its class, message, the paths and library details it may hold)
  * goes to the coordinator's log, rate-limited, since a client that found a bug could otherwise flood the log with it.
  */
@@ -42,6 +49,11 @@ public final class Statuses {
             case JobSubmitter.LimitExceededException l -> Status.RESOURCE_EXHAUSTED.withDescription(l.getMessage()).asRuntimeException();
             case JobSubmitter.IdempotencyConflictException c -> Status.ALREADY_EXISTS.withDescription(c.getMessage()).asRuntimeException();
             case JobSubmitter.UnsupportedInputException u -> Status.UNIMPLEMENTED.withDescription(u.getMessage()).asRuntimeException();
+            case Quotas.QuotaExceededException q -> q.retryAfterMillis() < 0
+                    ? Status.RESOURCE_EXHAUSTED.withDescription(q.getMessage()).asRuntimeException()
+                    : StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder().setCode(Status.Code.RESOURCE_EXHAUSTED.value())
+                    .setMessage(q.getMessage()).addDetails(Any.pack(RetryInfo.newBuilder()
+                            .setRetryDelay(Durations.fromMillis(q.retryAfterMillis())).build())).build());
             default -> {
                 internal.error("internal error answered to a client", e);
                 yield Status.INTERNAL.withDescription("internal error; the coordinator's log has the details").asRuntimeException();

@@ -92,34 +92,37 @@ public final class JobSubmitter {
      * gRPC call's deadline bounds the call (a Prove's wait for the result), never the job, which outlives the call
      * and is found again by its id or idempotency key.
      */
-    public CompletionStage<Submitted> submit(SubmitRequest req) {
-        return submit(req, null);
+    public CompletionStage<Submitted> submit(String tenant, SubmitRequest req) {
+        return submit(tenant, req, null);
     }
 
     /**
-     * As {@link #submit(SubmitRequest)}, and registers {@code watcher} (if not null) with the job — the new
+     * As {@link #submit(String, SubmitRequest)}, and registers {@code watcher} (if not null) with the job — the new
      * one, or the one the idempotency key already names — as {@link #watch} does, before the stage completes.
+     *
+     * @param tenant the submitting tenant ("" for none: a farm without API keys), which owns the job and whose
+     *               idempotency keys alone the request's key is looked up among
      */
-    public CompletionStage<Submitted> submit(SubmitRequest req, JobListener watcher) {
-        return submitAll(List.of(req), watcher == null ? null : java.util.Collections.singletonList(watcher)).get(0);
+    public CompletionStage<Submitted> submit(String tenant, SubmitRequest req, JobListener watcher) {
+        return submitAll(tenant, List.of(req), watcher == null ? null : java.util.Collections.singletonList(watcher)).get(0);
     }
 
     /**
-     * Submits each request as {@link #submit(SubmitRequest, JobListener)} does — the same validation, sealing
+     * Submits each request as {@link #submit(String, SubmitRequest, JobListener)} does — the same validation, sealing
      * and idempotency — and enqueues the accepted ones together: one tracker message for all of them, and their
      * records handed to the Kafka producer back to back (it batches them) before waiting for any acknowledgement.
      * Returns one stage per request, in order; a refused request fails only its own stage.
      *
      * @param watchers null, or one listener (or null) per request
      */
-    public List<CompletableFuture<Submitted>> submitAll(List<SubmitRequest> reqs, List<JobListener> watchers) {
+    public List<CompletableFuture<Submitted>> submitAll(String tenant, List<SubmitRequest> reqs, List<JobListener> watchers) {
         List<CompletableFuture<Prepared>> prepared = new ArrayList<>(reqs.size());
         for (SubmitRequest req : reqs) {
             // building inputs from a privacy-pool request takes Merkle trees (up to seconds): off the caller's thread
             if (protocolInputs != null && (req.getInputCase() == SubmitRequest.InputCase.WITHDRAW_REQUEST_JSON
                     || req.getInputCase() == SubmitRequest.InputCase.RAGEQUIT_REQUEST_JSON))
-                prepared.add(CompletableFuture.supplyAsync(() -> prepareOrThrow(req), blocking));
-            else prepared.add(prepareNow(req));
+                prepared.add(CompletableFuture.supplyAsync(() -> prepareOrThrow(tenant, req), blocking));
+            else prepared.add(prepareNow(tenant, req));
         }
         List<CompletableFuture<Submitted>> out = new ArrayList<>(reqs.size());
         for (int i = 0; i < reqs.size(); i++) out.add(new CompletableFuture<>());
@@ -134,17 +137,17 @@ public final class JobSubmitter {
     /** A validated job with its input sealed: the state to track and the record to write. */
     private record Prepared(Job job, JobRecord record, long t0, String inputField) {}
 
-    private CompletableFuture<Prepared> prepareNow(SubmitRequest req) {
+    private CompletableFuture<Prepared> prepareNow(String tenant, SubmitRequest req) {
         try {
-            return CompletableFuture.completedFuture(prepare(req));
+            return CompletableFuture.completedFuture(prepare(tenant, req));
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }
     }
 
-    private Prepared prepareOrThrow(SubmitRequest req) {
+    private Prepared prepareOrThrow(String tenant, SubmitRequest req) {
         try {
-            return prepare(req);
+            return prepare(tenant, req);
         } catch (Exception e) {
             throw new java.util.concurrent.CompletionException(e);
         }
@@ -154,7 +157,7 @@ public final class JobSubmitter {
      * The one place a job request is checked and sealed: circuit known, deadline not passed, input well-formed and in
      * range; then the job's state and its record with the input sealed. The plaintext input is wiped before return.
      */
-    private Prepared prepare(SubmitRequest req) throws Exception {
+    private Prepared prepare(String tenant, SubmitRequest req) throws Exception {
         long t0 = System.nanoTime();
         byte[] input = null;
         try {
@@ -200,7 +203,7 @@ public final class JobSubmitter {
             String jobId = UUID.randomUUID().toString();
             JobRecord.Builder rb = JobRecord.newBuilder().setJobId(jobId).setCircuit(circuit).setPriority(priority)
                     .setInputKind(kind).setInput(sealer.seal(jobId, input)).setSubmittedAt(Timestamps.fromMillis(now))
-                    .setIdempotencyKey(req.getIdempotencyKey()).setResultInbox(resultInbox);
+                    .setIdempotencyKey(req.getIdempotencyKey()).setResultInbox(resultInbox).setTenant(tenant);
             if (!req.getIdempotencyKey().isEmpty()) rb.setRequestDigest(requestDigest(req, circuit, priority));
             if (deadline != null) rb.setDeadline(deadline);
             JobRecord record = rb.build();
@@ -353,12 +356,14 @@ public final class JobSubmitter {
         });
     }
 
-    public CompletionStage<Optional<Job>> get(String jobId) {
-        return checkedJobId(jobId).thenCompose(id -> AskPattern.ask(tracker, r -> new JobTracker.Get(id, r), ASK, scheduler));
+    /** The job's state; empty for an unknown job and for another tenant's (the two are answered alike). */
+    public CompletionStage<Optional<Job>> get(String tenant, String jobId) {
+        return checkedJobId(jobId).thenCompose(id -> AskPattern.ask(tracker, r -> new JobTracker.Get(id, tenant, r), ASK, scheduler));
     }
 
-    public CompletionStage<Boolean> watch(String jobId, JobListener listener) {
-        return checkedJobId(jobId).thenCompose(id -> AskPattern.ask(tracker, r -> new JobTracker.Watch(id, listener, r), ASK, scheduler));
+    /** Registers {@code listener}; false for an unknown job and for another tenant's. */
+    public CompletionStage<Boolean> watch(String tenant, String jobId, JobListener listener) {
+        return checkedJobId(jobId).thenCompose(id -> AskPattern.ask(tracker, r -> new JobTracker.Watch(id, tenant, listener, r), ASK, scheduler));
     }
 
     /** {@code jobId}, or a failed stage if it is longer than any identifier may be ({@link Identifiers}). */
@@ -375,10 +380,13 @@ public final class JobSubmitter {
         tracker.tell(new JobTracker.Unwatch(jobId, listener));
     }
 
-    /** Cancels; a job that changed is published (workers that follow the state topic then skip it). */
-    public CompletionStage<Optional<Job>> cancel(String jobId) {
+    /**
+     * Cancels; a job that changed is published (workers that follow the state topic then skip it). Empty for an
+     * unknown job and for another tenant's.
+     */
+    public CompletionStage<Optional<Job>> cancel(String tenant, String jobId) {
         CompletionStage<Optional<JobTracker.CancelOutcome>> c = checkedJobId(jobId)
-                .thenCompose(id -> AskPattern.ask(tracker, r -> new JobTracker.Cancel(id, r), ASK, scheduler));
+                .thenCompose(id -> AskPattern.ask(tracker, r -> new JobTracker.Cancel(id, tenant, r), ASK, scheduler));
         return c.thenCompose(o -> {
             if (o.isEmpty()) return CompletableFuture.completedFuture(Optional.<Job>empty());
             if (!o.get().changed()) return CompletableFuture.completedFuture(Optional.of(o.get().job()));

@@ -107,15 +107,22 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
      */
     public record Notice(JobEvent event) implements Command {}
 
-    public record Get(String jobId, ActorRef<Optional<Job>> replyTo) implements Command {}
+    /**
+     * The job's state; empty for an unknown job and for a job of another tenant than {@code tenant} (null: any
+     * tenant), which callers answer alike, so a tenant cannot tell another's job from no job.
+     */
+    public record Get(String jobId, String tenant, ActorRef<Optional<Job>> replyTo) implements Command {}
 
-    /** Registers a listener; replies false (and never calls it) for an unknown job. */
-    public record Watch(String jobId, JobListener listener, ActorRef<Boolean> replyTo) implements Command {}
+    /** Registers a listener; replies false (and never calls it) for an unknown job or one of another tenant (as {@link Get}). */
+    public record Watch(String jobId, String tenant, JobListener listener, ActorRef<Boolean> replyTo) implements Command {}
 
     public record Unwatch(String jobId, JobListener listener) implements Command {}
 
-    /** Cancels an unfinished job; replies with the cancelled state (to publish) or the job as it is if finished. */
-    public record Cancel(String jobId, ActorRef<Optional<CancelOutcome>> replyTo) implements Command {}
+    /**
+     * Cancels an unfinished job; replies with the cancelled state (to publish) or the job as it is if finished; empty
+     * for an unknown job or one of another tenant (as {@link Get}).
+     */
+    public record Cancel(String jobId, String tenant, ActorRef<Optional<CancelOutcome>> replyTo) implements Command {}
 
     /** The tracker's own timers: the earliest deadline is due, or time to forget jobs finished long enough ago. */
     enum Tick implements Command { DEADLINES, SWEEP }
@@ -129,7 +136,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
         final List<JobListener> listeners = new ArrayList<>(1);
         long dueAt = -1;      // key in {@link #due}, -1 when not in it
         long finishedAt = -1; // key of this entry in {@link #finished}, -1 while unfinished
-        String key;           // the idempotency key this job holds, if any
+        String key;           // the (tenant-scoped) idempotency key this job holds, if any
         boolean owed;         // a Notice decided its state; the events topic's follower has not written it yet
         boolean recordedTerminal; // the state topic holds a terminal state of it (seen through Recorded)
     }
@@ -241,12 +248,12 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                     return this;
                 })
                 .onMessage(Get.class, m -> {
-                    Entry en = jobs.get(m.jobId());
+                    Entry en = visible(m.jobId(), m.tenant());
                     m.replyTo().tell(en == null ? Optional.empty() : Optional.of(en.job));
                     return this;
                 })
                 .onMessage(Watch.class, m -> {
-                    Entry en = jobs.get(m.jobId());
+                    Entry en = visible(m.jobId(), m.tenant());
                     m.replyTo().tell(en != null);
                     if (en != null) watch(en, m.listener());
                     return this;
@@ -257,7 +264,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                     return this;
                 })
                 .onMessage(Cancel.class, m -> {
-                    Entry en = jobs.get(m.jobId());
+                    Entry en = visible(m.jobId(), m.tenant());
                     if (en == null) m.replyTo().tell(Optional.empty());
                     else if (JobStates.terminal(en.job.getStatus())) m.replyTo().tell(Optional.of(new CancelOutcome(en.job, false)));
                     else {
@@ -386,11 +393,21 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
         finished.addLast(new Finished(now, jobId));
     }
 
-    /** Claims {@code job}'s idempotency key for it unless another job holds it; returns the holder. */
+    /**
+     * Claims {@code job}'s idempotency key for it unless another job holds it; returns the holder. Keys are the
+     * tenant's own: two tenants' jobs under one key string are two keys.
+     */
     private Holder reserve(Job job) {
-        Holder holder = idempotency.computeIfAbsent(job.getIdempotencyKey(), k -> new Holder(job.getJobId(), job.getRequestDigest()));
-        if (holder.jobId().equals(job.getJobId())) entry(job.getJobId()).key = job.getIdempotencyKey();
+        String key = job.getTenant() + "/" + job.getIdempotencyKey(); // a tenant name has no '/'
+        Holder holder = idempotency.computeIfAbsent(key, k -> new Holder(job.getJobId(), job.getRequestDigest()));
+        if (holder.jobId().equals(job.getJobId())) entry(job.getJobId()).key = key;
         return holder;
+    }
+
+    /** The job's entry if it exists and belongs to {@code tenant} (null: any tenant). */
+    private Entry visible(String jobId, String tenant) {
+        Entry en = jobs.get(jobId);
+        return en == null || en.job == null || (tenant != null && !tenant.equals(en.job.getTenant())) ? null : en;
     }
 
     /** Frees {@code key} (may be null) if {@code jobId} holds it. */

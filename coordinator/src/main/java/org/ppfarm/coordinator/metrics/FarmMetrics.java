@@ -21,6 +21,7 @@ public final class FarmMetrics {
     private final Counter failed;
     private final Counter noticed;
     private final Counter offered;
+    private final Counter authFailures;
     private final Histogram submitSeconds;
     private final Histogram jobSeconds;
 
@@ -38,6 +39,9 @@ public final class FarmMetrics {
                 .help("Terminal events workers told this coordinator's result inbox directly (beside Kafka)").register(registry);
         offered = Counter.builder().name("ppfarm_job_offers_total")
                 .help("Jobs offered straight to an idle worker over the cluster (beside their Kafka record)").register(registry);
+        authFailures = Counter.builder().name("ppfarm_auth_failures_total")
+                .help("Prover calls refused for their API key or right, by reason (missing, malformed, unknown_tenant, "
+                        + "wrong_key, revoked, denied)").labelNames("reason").register(registry);
         submitSeconds = Histogram.builder().name("ppfarm_submit_seconds").unit(Unit.SECONDS)
                 .help("Time to validate, seal and durably enqueue a job").register(registry);
         jobSeconds = Histogram.builder().name("ppfarm_job_seconds").unit(Unit.SECONDS)
@@ -52,6 +56,11 @@ public final class FarmMetrics {
     public void refused(String reason) { refused.labelValues(reason).inc(); }
 
     public void noticed() { noticed.inc(); }
+
+    public void authFailed(String reason) { authFailures.labelValues(reason).inc(); }
+
+    /** Calls refused for {@code reason} so far. */
+    public long authFailures(String reason) { return (long) authFailures.labelValues(reason).get(); }
 
     public void offered() { offered.inc(); }
 

@@ -51,7 +51,7 @@ class JobOfferTest {
     }
 
     private static String submit(JobSubmitter submitter, long i) throws Exception {
-        return submitter.submit(SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("commitment"))
+        return submitter.submit("", SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("commitment"))
                 .setInputJson("{\"value\":\"" + i + "\",\"label\":\"77\",\"nullifier\":\"123\",\"secret\":\"456\"}").build())
                 .toCompletableFuture().get(10, TimeUnit.SECONDS).jobId();
     }
@@ -121,19 +121,19 @@ class JobOfferTest {
             SubmitRequest req = SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("commitment"))
                     .setInputJson("{\"value\":\"1\",\"label\":\"77\",\"nullifier\":\"123\",\"secret\":\"456\"}")
                     .setIdempotencyKey("offered-1").build();
-            var failed = assertThrows(ExecutionException.class, () -> core.submitter.submit(req).toCompletableFuture().get(10, TimeUnit.SECONDS));
+            var failed = assertThrows(ExecutionException.class, () -> core.submitter.submit("", req).toCompletableFuture().get(10, TimeUnit.SECONDS));
             assertInstanceOf(JobSubmitter.NotAvailableException.class, failed.getCause());
             String jobId = JobRecord.parseFrom(inbox.expectMessageClass(JobOffer.class, WAIT).getRecord()).getJobId();
-            assertEquals(Optional.empty(), core.submitter.get(jobId).toCompletableFuture().get(10, TimeUnit.SECONDS));
+            assertEquals(Optional.empty(), core.submitter.get("", jobId).toCompletableFuture().get(10, TimeUnit.SECONDS));
 
             // the worker proved it anyway and reports it: nothing to write, nothing to answer
             JobEvent result = JobEvent.newBuilder().setJobId(jobId).setWorkerId("w1").setAt(Timestamps.now())
                     .setSucceeded(ProofResult.newBuilder().setProofJson("{}")).build();
             assertEquals(List.of(), core.submitter.applyEvents(List.of(result)).toCompletableFuture().get(10, TimeUnit.SECONDS));
-            assertEquals(Optional.empty(), core.submitter.get(jobId).toCompletableFuture().get(10, TimeUnit.SECONDS));
+            assertEquals(Optional.empty(), core.submitter.get("", jobId).toCompletableFuture().get(10, TimeUnit.SECONDS));
 
             log.failWrites(null);
-            JobSubmitter.Submitted retry = core.submitter.submit(req).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            JobSubmitter.Submitted retry = core.submitter.submit("", req).toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertFalse(retry.existing(), "the failed submission kept its idempotency key");
             assertEquals(List.of(retry.jobId()), log.jobs().stream().map(w -> w.record().getJobId()).toList());
         }

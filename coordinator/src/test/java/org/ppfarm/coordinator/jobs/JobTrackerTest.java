@@ -79,7 +79,7 @@ class JobTrackerTest {
     /** Asks for a job; as an ask, it also waits until the tracker has handled every message sent to it before. */
     private static Optional<Job> get(ActorRef<JobTracker.Command> tracker, String id) {
         TestProbe<Optional<Job>> r = kit.createTestProbe();
-        tracker.tell(new JobTracker.Get(id, r.ref()));
+        tracker.tell(new JobTracker.Get(id, null, r.ref()));
         return r.expectMessageClass(Optional.class, WAIT);
     }
 
@@ -216,7 +216,7 @@ class JobTrackerTest {
         Job told = updates.expectMessageClass(Job.class, WAIT);
         assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, told.getStatus());
         TestProbe<Job> late = kit.createTestProbe();
-        tracker.tell(new JobTracker.Watch("watched", late.ref()::tell, kit.<Boolean>createTestProbe().ref()));
+        tracker.tell(new JobTracker.Watch("watched", null, late.ref()::tell, kit.<Boolean>createTestProbe().ref()));
         assertEquals(told, late.expectMessageClass(Job.class, WAIT), "a watch of a finished job is answered with its final state");
         advance(retain.minusMillis(1));
         assertEquals(Optional.of(told), get(tracker, "watched"));

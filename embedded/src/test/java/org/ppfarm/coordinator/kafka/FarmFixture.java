@@ -2,14 +2,12 @@ package org.ppfarm.coordinator.kafka;
 
 import org.ppfarm.broker.EmbeddedKafka;
 import org.ppfarm.broker.TestBroker;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import org.ppfarm.coordinator.Coordinator;
 import org.ppfarm.client.FarmClient;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.farm.seal.InputSeal;
 
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -48,8 +46,7 @@ public final class FarmFixture implements AutoCloseable {
         Map<String, Object> p = coordinatorProps();
         p.putAll(overrides);
         CoordinatorConfig c = new CoordinatorConfig(p);
-        return Coordinator.start(c, NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-                org.ppfarm.coordinator.inputs.PoolProtocolInputs.INSTANCE);
+        return Coordinator.start(c, org.ppfarm.coordinator.inputs.PoolProtocolInputs.INSTANCE); // 127.0.0.1:0, TLS if grpc.tls.* set
     }
 
     public static FarmClient client(Coordinator c) {

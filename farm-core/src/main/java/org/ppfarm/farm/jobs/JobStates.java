@@ -81,6 +81,7 @@ public final class JobStates {
         if (b.getIdempotencyKey().isEmpty()) b.setIdempotencyKey(other.getIdempotencyKey());
         if (b.getRequestDigest().isEmpty()) b.setRequestDigest(other.getRequestDigest());
         if (b.getPriorityValue() == 0) b.setPriority(other.getPriority());
+        if (b.getTenant().isEmpty()) b.setTenant(other.getTenant());
     }
 
     /**
@@ -91,7 +92,7 @@ public final class JobStates {
     public static Job queued(JobRecord r) {
         Job.Builder b = Job.newBuilder().setJobId(r.getJobId()).setStatus(JobStatus.JOB_STATUS_QUEUED).setCircuit(r.getCircuit())
                 .setPriority(r.getPriority()).setSubmittedAt(r.getSubmittedAt()).setIdempotencyKey(r.getIdempotencyKey())
-                .setRequestDigest(r.getRequestDigest());
+                .setRequestDigest(r.getRequestDigest()).setTenant(r.getTenant());
         if (r.hasDeadline()) b.setDeadline(r.getDeadline());
         return b.build();
     }

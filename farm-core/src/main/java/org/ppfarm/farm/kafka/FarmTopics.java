@@ -29,6 +29,9 @@ import java.util.concurrent.ExecutionException;
  *       partition (one order for every registration), kept forever and not compacted. Every coordinator reads it from
  *       the beginning before serving; the first record of a name@version is that circuit. Compaction would keep a
  *       key's last record instead, so a losing registration of a race could replace the winner.</li>
+ *   <li>{@code p.tenants} — compacted, value {@code TenantRecord}, key the tenant's name, one partition: the farm's
+ *       tenants and the hashes of their API keys, written by {@code ppfarm tenants}; every coordinator follows it
+ *       from the beginning (docs/security.md).</li>
  * </ul>
  */
 public record FarmTopics(String prefix) {
@@ -73,6 +76,8 @@ public record FarmTopics(String prefix) {
 
     public String circuits() { return prefix + ".circuits"; }
 
+    public String tenants() { return prefix + ".tenants"; }
+
     /** Creates whichever of the topics do not exist yet. */
     public void ensure(Admin admin, int partitions, short replication) {
         List<NewTopic> topics = new ArrayList<>();
@@ -87,6 +92,8 @@ public record FarmTopics(String prefix) {
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
                 TopicConfig.RETENTION_MS_CONFIG, "-1",
                 TopicConfig.RETENTION_BYTES_CONFIG, "-1")));
+        topics.add(new NewTopic(tenants(), 1, replication).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
         for (NewTopic t : topics) {
             try {
                 admin.createTopics(List.of(t)).all().get();

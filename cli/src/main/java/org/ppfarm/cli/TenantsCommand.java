@@ -1,0 +1,135 @@
+package org.ppfarm.cli;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.ppfarm.coordinator.tenants.TenantAdmin;
+import org.ppfarm.farm.config.FarmConfigs;
+import org.ppfarm.prover.PpfarmException;
+import org.ppfarm.proto.v1.Priority;
+import org.ppfarm.proto.v1.TenantQuotas;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ppfarm tenants add|list|revoke|rotate}: the farm's tenants and API keys, written straight to the tenants
+ * topic in Kafka ({@link TenantAdmin}; whoever may write the farm's topics is the farm's admin). Settings: the
+ * {@code kafka.*} keys of a properties file (a coordinator's own file will do: other keys are ignored) or
+ * {@code key=value} arguments. A key is printed once, as {@code api-key: <key>}; only its hash is stored.
+ */
+@Command(name = "tenants", mixinStandardHelpOptions = true,
+        description = {"Adds, lists, revokes tenants and rotates their API keys (the <prefix>.tenants topic in Kafka).",
+                "Usage: ppfarm tenants add NAME [--admin] kafka.bootstrap.servers=HOST:PORT [more settings]"},
+        subcommands = {TenantsCommand.Add.class, TenantsCommand.ListTenants.class, TenantsCommand.Revoke.class, TenantsCommand.Rotate.class})
+final class TenantsCommand {
+
+    /** The kafka.* settings among {@code args} (files and key=value), checked as a coordinator checks them. */
+    static TenantAdmin admin(List<String> args) throws InterruptedException {
+        Properties all;
+        try {
+            all = FarmConfigs.load(args);
+        } catch (IOException e) {
+            throw new PpfarmException(e.getMessage(), e);
+        }
+        Map<String, Object> kafka = new HashMap<>();
+        all.forEach((k, v) -> { if (String.valueOf(k).startsWith("kafka.")) kafka.put(String.valueOf(k), v); });
+        ConfigDef def = FarmConfigs.kafka(new ConfigDef());
+        AbstractConfig c = new AbstractConfig(def, FarmConfigs.requireKnownKeys(def, kafka));
+        FarmConfigs.validateKafka(c);
+        return new TenantAdmin(FarmConfigs.clientProps(c), FarmConfigs.topics(c), c.getInt(FarmConfigs.KAFKA_TOPIC_PARTITIONS),
+                c.getShort(FarmConfigs.KAFKA_TOPIC_REPLICATION));
+    }
+
+    /** One change to the tenants: lines to print, or a refusal. */
+    interface Change { List<String> apply(TenantAdmin admin) throws TenantAdmin.TenantException, InterruptedException; }
+
+    /** Applies {@code change} with the settings' Kafka and prints its lines; a refused change is one line, exit 2. */
+    static int change(CommandSpec spec, List<String> settings, Change change) throws InterruptedException {
+        try (TenantAdmin a = admin(settings)) {
+            for (String line : change.apply(a)) spec.commandLine().getOut().println(line);
+        } catch (TenantAdmin.TenantException e) {
+            throw new PpfarmException(e.getMessage(), e);
+        }
+        return Ppfarm.OK;
+    }
+
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Adds a tenant and prints its API key once.")
+    static final class Add implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "NAME", description = "1-63 characters of a-z, 0-9 and '-'.") String name;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "<file.properties|key=value>", description = "Kafka settings (kafka.*).") List<String> settings;
+        @Option(names = "--admin", description = "May register circuits.") boolean admin;
+        @Option(names = "--jobs-per-second", paramLabel = "N", description = "Quota: submissions per second per coordinator (token bucket; 0: none).") double jobsPerSecond;
+        @Option(names = "--burst", paramLabel = "N", description = "Quota: token bucket size (0: max(1, jobs per second)).") int burst;
+        @Option(names = "--max-in-flight", paramLabel = "N", description = "Quota: unfinished jobs at once, per coordinator (0: none).") int maxInFlight;
+        @Option(names = "--max-priority", paramLabel = "P", description = "Quota: highest priority: LOW, NORMAL or HIGH (default: any).") String maxPriority;
+        @Option(names = "--max-batch", paramLabel = "N", description = "Quota: most jobs in one SubmitBatch (0: the farm's limit).") int maxBatch;
+
+        @Override
+        public Integer call() throws Exception {
+            TenantQuotas.Builder q = TenantQuotas.newBuilder().setJobsPerSecond(jobsPerSecond).setBurst(burst).setMaxInFlight(maxInFlight).setMaxBatch(maxBatch);
+            if (jobsPerSecond < 0 || burst < 0 || maxInFlight < 0 || maxBatch < 0) throw new PpfarmException("quotas: 0 (none) or positive");
+            if (maxPriority != null) {
+                try {
+                    q.setMaxPriority(Priority.valueOf("PRIORITY_" + maxPriority.toUpperCase()));
+                } catch (IllegalArgumentException e) {
+                    throw new PpfarmException("--max-priority " + maxPriority + ": LOW, NORMAL or HIGH");
+                }
+            }
+            TenantQuotas quotas = q.build();
+            return change(spec, settings, a -> {
+                String key = a.add(name, admin, quotas);
+                return List.of("tenant " + name + " added" + (admin ? " (admin)" : ""), "api-key: " + key);
+            });
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the tenants (never their keys).")
+    static final class ListTenants implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Parameters(arity = "1..*", paramLabel = "<file.properties|key=value>", description = "Kafka settings (kafka.*).") List<String> settings;
+
+        @Override
+        public Integer call() throws Exception {
+            return change(spec, settings, a -> a.list().stream().map(t -> t.getName() + (t.getAdmin() ? " admin" : "")
+                    + (t.getRevoked() ? " revoked" : "") + (t.getQuotas().equals(TenantQuotas.getDefaultInstance()) ? ""
+                    : " quotas " + FarmServer.json(t.getQuotas()).replaceAll("\\s+", " "))).toList());
+        }
+    }
+
+    @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Refuses every key of a tenant from now on.")
+    static final class Revoke implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "<file.properties|key=value>", description = "Kafka settings (kafka.*).") List<String> settings;
+
+        @Override
+        public Integer call() throws Exception {
+            return change(spec, settings, a -> {
+                a.revoke(name);
+                return List.of("tenant " + name + " revoked");
+            });
+        }
+    }
+
+    @Command(name = "rotate", mixinStandardHelpOptions = true, description = "Gives a tenant a new API key; the old one stops working.")
+    static final class Rotate implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "<file.properties|key=value>", description = "Kafka settings (kafka.*).") List<String> settings;
+
+        @Override
+        public Integer call() throws Exception {
+            return change(spec, settings, a -> List.of("tenant " + name + ": new key", "api-key: " + a.rotate(name)));
+        }
+    }
+}

@@ -1,0 +1,43 @@
+package org.ppfarm.cli;
+
+import org.junit.jupiter.api.Test;
+import org.ppfarm.broker.EmbeddedKafka;
+import org.ppfarm.coordinator.tenants.ApiKeys;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code ppfarm tenants} against a real broker: keys printed once and never listed; refusals in one line. */
+class TenantsCommandTest {
+    @Test
+    void addRotateRevokeAndList() {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            String bootstrap = "kafka.bootstrap.servers=" + kafka.bootstrapServers();
+            PpfarmCliTest.Run add = PpfarmCliTest.ppfarm("tenants", "add", "relayer", "--admin", "--jobs-per-second", 5, bootstrap);
+            assertEquals(Ppfarm.OK, add.code(), add.err());
+            String key = apiKey(add.out());
+            assertEquals("relayer", ApiKeys.parse(key).tenant());
+            PpfarmCliTest.ppfarm("tenants", "add", "relayer", bootstrap).assertOneLineError("tenant relayer exists");
+            PpfarmCliTest.Run rotate = PpfarmCliTest.ppfarm("tenants", "rotate", "relayer", bootstrap);
+            assertEquals(Ppfarm.OK, rotate.code(), rotate.err());
+            assertNotEquals(key, apiKey(rotate.out()));
+            assertEquals(Ppfarm.OK, PpfarmCliTest.ppfarm("tenants", "revoke", "relayer", bootstrap).code());
+            PpfarmCliTest.Run list = PpfarmCliTest.ppfarm("tenants", "list", bootstrap);
+            assertEquals(Ppfarm.OK, list.code(), list.err());
+            assertTrue(list.out().startsWith("relayer admin revoked quotas"), list.out());
+            assertFalse(list.out().contains(key.substring(key.lastIndexOf('.') + 1)), "list never shows a key");
+            PpfarmCliTest.ppfarm("tenants", "revoke", "nobody", bootstrap).assertOneLineError("no tenant nobody");
+        }
+    }
+
+    private static String apiKey(String out) {
+        String line = Arrays.stream(out.split("\n")).filter(l -> l.startsWith("api-key: ")).findFirst().orElse(null);
+        assertNotNull(line, out);
+        return line.substring("api-key: ".length()).strip();
+    }
+}

@@ -1,0 +1,96 @@
+package org.ppfarm.coordinator.tenants;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.util.Timestamps;
+import org.apache.kafka.clients.admin.Admin;
+import org.ppfarm.coordinator.kafka.KafkaTenantLog;
+import org.ppfarm.farm.kafka.FarmTopics;
+import org.ppfarm.proto.v1.TenantQuotas;
+import org.ppfarm.proto.v1.TenantRecord;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * What {@code ppfarm tenants} does, straight on the tenants topic (Kafka access is the admin's credential; there is
+ * no admin RPC): reads the topic to its end, then writes a tenant's new record. Keys are made here, returned once to
+ * the caller and never stored; only their hashes reach Kafka. Two admins changing one tenant at the same moment race
+ * (the last record wins); tenants are changed rarely and by hand.
+ */
+public final class TenantAdmin implements AutoCloseable {
+    private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    /** A tenant that cannot be changed as asked (exists already, does not exist, is revoked). */
+    public static final class TenantException extends Exception {
+        public TenantException(String m) { super(m, null, false, false); }
+    }
+
+    private final KafkaTenantLog log;
+    private final TenantDirectory tenants = new TenantDirectory();
+
+    /** Creates the farm's topics if missing, and reads the tenants topic to its end. */
+    public TenantAdmin(Map<String, Object> clientProps, FarmTopics topics, int partitions, short replication) throws InterruptedException {
+        try (Admin admin = Admin.create(clientProps)) {
+            topics.ensure(admin, partitions, replication);
+        }
+        this.log = new KafkaTenantLog(clientProps, "ppfarm-tenants-admin", topics).follow(tenants);
+        if (!log.awaitCaughtUp(TIMEOUT)) throw new IllegalStateException("tenants topic " + topics.tenants() + " not read within " + TIMEOUT.toSeconds() + " s");
+    }
+
+    /** A new tenant; returns its API key (shown once: only its hash is stored). */
+    public String add(String name, boolean admin, TenantQuotas quotas) throws TenantException, InterruptedException {
+        if (!ApiKeys.validTenant(name))
+            throw new TenantException("tenant '" + name + "': 1-63 characters of a-z, 0-9 and '-', starting with a letter or digit");
+        if (find(name) != null) throw new TenantException("tenant " + name + " exists (ppfarm tenants rotate gives it a new key)");
+        String key = ApiKeys.generate(name);
+        put(TenantRecord.newBuilder().setName(name).setAdmin(admin).setQuotas(quotas).setKeySha256(hash(key)).build());
+        return key;
+    }
+
+    /** A new API key for a tenant; its old key stops working once each coordinator reads the record (within a second). */
+    public String rotate(String name) throws TenantException, InterruptedException {
+        TenantRecord t = existing(name);
+        if (t.getRevoked()) throw new TenantException("tenant " + name + " is revoked");
+        String key = ApiKeys.generate(name);
+        put(t.toBuilder().setKeySha256(hash(key)).build());
+        return key;
+    }
+
+    /** Refuses every key of the tenant from now on (once each coordinator reads the record); its jobs stay in Kafka. */
+    public void revoke(String name) throws TenantException, InterruptedException {
+        put(existing(name).toBuilder().setRevoked(true).build());
+    }
+
+    public List<TenantRecord> list() { return tenants.list(); }
+
+    private TenantRecord find(String name) {
+        return tenants.list().stream().filter(t -> t.getName().equals(name)).findFirst().orElse(null);
+    }
+
+    private TenantRecord existing(String name) throws TenantException {
+        TenantRecord t = find(name);
+        if (t == null) throw new TenantException("no tenant " + name + " (ppfarm tenants list)");
+        return t;
+    }
+
+    private static ByteString hash(String key) {
+        return ByteString.copyFrom(ApiKeys.hash(ApiKeys.parse(key)));
+    }
+
+    private void put(TenantRecord r) throws InterruptedException {
+        try {
+            log.put(r.toBuilder().setUpdatedAt(Timestamps.fromMillis(System.currentTimeMillis())).build())
+                    .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot write tenant " + r.getName() + " to Kafka: " + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
+        }
+        tenants.learn(r.getName(), r);
+    }
+
+    @Override
+    public void close() throws InterruptedException { log.close(); }
+}

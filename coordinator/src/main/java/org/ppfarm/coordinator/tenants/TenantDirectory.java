@@ -1,0 +1,60 @@
+package org.ppfarm.coordinator.tenants;
+
+import org.ppfarm.proto.v1.TenantRecord;
+
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The farm's tenants as this coordinator last read them from the tenants topic (compacted, key: name): each record
+ * replaces the tenant's previous one, so a rotated key stops working and a revoked tenant is refused as soon as the
+ * coordinator reads the record. Answers API keys. Thread-safe: read on the gRPC threads, written by the topic's
+ * follower.
+ */
+public final class TenantDirectory {
+    /** Why a key was refused: a metric label and a log word, never the key. */
+    public enum Refusal { MALFORMED, UNKNOWN_TENANT, WRONG_KEY, REVOKED }
+
+    /** A refused key. Maps to UNAUTHENTICATED (one description for every reason: it reveals no tenant). */
+    public static final class RefusedKeyException extends Exception {
+        private final Refusal reason;
+        private final String tenant;
+
+        RefusedKeyException(Refusal reason, String tenant) {
+            super("API key not valid", null, false, false);
+            this.reason = reason;
+            this.tenant = tenant;
+        }
+
+        public Refusal reason() { return reason; }
+
+        /** The tenant the key named ("" if it named none): for the log, never for the caller. */
+        public String tenant() { return tenant; }
+    }
+
+    private final Map<String, TenantRecord> tenants = new ConcurrentHashMap<>();
+
+    /** A record of the tenants topic; null value (a tombstone) for {@code name}: the tenant is gone. */
+    public void learn(String name, TenantRecord record) {
+        if (record == null) tenants.remove(name);
+        else tenants.put(name, record);
+    }
+
+    /** The tenant whose key this is. */
+    public Tenant authenticate(String key) throws RefusedKeyException {
+        ApiKeys.Parsed k = ApiKeys.parse(key);
+        if (k == null) throw new RefusedKeyException(Refusal.MALFORMED, "");
+        TenantRecord t = tenants.get(k.tenant());
+        if (t == null) throw new RefusedKeyException(Refusal.UNKNOWN_TENANT, k.tenant());
+        if (!MessageDigest.isEqual(t.getKeySha256().toByteArray(), ApiKeys.hash(k))) throw new RefusedKeyException(Refusal.WRONG_KEY, k.tenant());
+        if (t.getRevoked()) throw new RefusedKeyException(Refusal.REVOKED, k.tenant());
+        return new Tenant(t.getName(), t.getAdmin(), t.getQuotas());
+    }
+
+    /** Every tenant known, in name order. */
+    public List<TenantRecord> list() {
+        return tenants.values().stream().sorted(java.util.Comparator.comparing(TenantRecord::getName)).toList();
+    }
+}

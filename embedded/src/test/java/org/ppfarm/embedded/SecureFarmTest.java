@@ -1,0 +1,297 @@
+package org.ppfarm.embedded;
+
+import io.grpc.Status;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.ppfarm.broker.TestBroker;
+import org.ppfarm.client.FarmClient;
+import org.ppfarm.client.FarmException;
+import org.ppfarm.client.RetryPolicy;
+import org.ppfarm.coordinator.Coordinator;
+import org.ppfarm.coordinator.config.CoordinatorConfig;
+import org.ppfarm.coordinator.kafka.FarmFixture;
+import org.ppfarm.coordinator.tenants.ApiKeys;
+import org.ppfarm.coordinator.tenants.TenantAdmin;
+import org.ppfarm.farm.kafka.FarmTopics;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.SubmitBatchResponse;
+import org.ppfarm.proto.v1.SubmitRequest;
+import org.ppfarm.proto.v1.SubmitResponse;
+import org.ppfarm.proto.v1.TenantQuotas;
+import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.Eventually;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The secured API on a real broker and real TLS over loopback: a coordinator with a certificate from a throwaway CA,
+ * client certificates required (mTLS), API keys required; tenants written to the tenants topic by
+ * {@link TenantAdmin}, as {@code ppfarm tenants} does. No worker: jobs stay QUEUED, which is all tenancy needs.
+ * Each refusal is asserted with its status.
+ */
+class SecureFarmTest {
+    static TestBroker broker;
+    static FarmFixture farm;
+    static Coordinator coordinator;
+    static TenantAdmin tenants;
+    static ThrowawayCa ca;
+    static Path dir;
+    static Path caFile;
+    static Path clientCert;
+    static Path clientKey;
+    static String alice;
+    static String bob;
+    static String root;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = TestBroker.start();
+        farm = new FarmFixture(broker);
+        dir = Files.createTempDirectory("ppfarm-tls-");
+        ca = ThrowawayCa.create("secure farm test CA");
+        caFile = ca.writeCertificate(dir.resolve("ca.pem"));
+        ca.issue("coordinator").write(dir.resolve("server.pem"), dir.resolve("server.key"));
+        clientCert = dir.resolve("client.pem");
+        clientKey = dir.resolve("client.key");
+        ca.issue("client").write(clientCert, clientKey);
+        tenants = new TenantAdmin(Map.of("bootstrap.servers", broker.bootstrapServers()), new FarmTopics(farm.prefix), 4, (short) 1);
+        alice = tenants.add("alice", false, TenantQuotas.getDefaultInstance());
+        bob = tenants.add("bob", false, TenantQuotas.getDefaultInstance());
+        root = tenants.add("root", true, TenantQuotas.getDefaultInstance());
+        coordinator = farm.startCoordinator(Map.of(
+                CoordinatorConfig.GRPC_TLS_CERT_FILE, dir.resolve("server.pem").toString(),
+                CoordinatorConfig.GRPC_TLS_KEY_FILE, dir.resolve("server.key").toString(),
+                CoordinatorConfig.GRPC_TLS_CLIENT_CA_FILE, caFile.toString(),
+                CoordinatorConfig.GRPC_TLS_CLIENT_AUTH, CoordinatorConfig.CLIENT_AUTH_REQUIRE,
+                CoordinatorConfig.GRPC_TLS_RELOAD_MS, "200",
+                CoordinatorConfig.AUTH_REQUIRED, "true"));
+        try (FarmClient admin = client(root)) {
+            admin.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (coordinator != null) coordinator.close();
+        if (tenants != null) tenants.close();
+        if (farm != null) farm.close();
+        if (broker != null) broker.close();
+    }
+
+    /** A TLS + client-certificate client with {@code apiKey} (null: none), failing at once instead of retrying. */
+    static FarmClient client(String apiKey) {
+        return client(apiKey, b -> b.tls(caFile).clientCertificate(clientCert, clientKey));
+    }
+
+    static FarmClient client(String apiKey, Consumer<FarmClient.Builder> transport) {
+        FarmClient.Builder b = FarmClient.builder("127.0.0.1:" + coordinator.port()).retry(RetryPolicy.NONE).deadline(Duration.ofSeconds(10));
+        transport.accept(b);
+        if (apiKey != null) b.apiKey(apiKey);
+        return b.build();
+    }
+
+    static Status.Code refusal(FarmClient c, Consumer<FarmClient> call) {
+        try (c) {
+            return assertThrows(FarmException.class, () -> call.accept(c)).code();
+        }
+    }
+
+    static SubmitRequest job(long i, String idempotencyKey) {
+        SubmitRequest r = FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(i));
+        return idempotencyKey == null ? r : r.toBuilder().setIdempotencyKey(idempotencyKey).build();
+    }
+
+    @Test
+    void aCallWithoutAKeyIsUnauthenticated() {
+        long before = coordinator.authFailures("missing");
+        assertEquals(Status.Code.UNAUTHENTICATED, refusal(client(null), FarmClient::circuits));
+        assertEquals(before + 1, coordinator.authFailures("missing"));
+    }
+
+    @Test
+    void aWrongOrMalformedKeyIsUnauthenticatedAndNamesNoTenant() {
+        String forged = ApiKeys.generate("alice"); // alice's name, another secret
+        FarmException wrong;
+        try (FarmClient c = client(forged)) {
+            wrong = assertThrows(FarmException.class, c::circuits);
+        }
+        assertEquals(Status.Code.UNAUTHENTICATED, wrong.code());
+        FarmException unknown;
+        try (FarmClient c = client(ApiKeys.generate("nobody"))) {
+            unknown = assertThrows(FarmException.class, c::circuits);
+        }
+        // one answer whether the tenant exists or not
+        assertEquals(wrong.status().getDescription(), unknown.status().getDescription());
+        assertFalse(wrong.getMessage().contains(forged.substring(forged.lastIndexOf('.') + 1)));
+        assertEquals(Status.Code.UNAUTHENTICATED, refusal(client("not-a-key"), FarmClient::circuits));
+        assertTrue(coordinator.authFailures("wrong_key") >= 1);
+        assertTrue(coordinator.authFailures("unknown_tenant") >= 1);
+        assertTrue(coordinator.authFailures("malformed") >= 1);
+    }
+
+    @Test
+    void aRevokedKeyIsUnauthenticatedAndARotatedOneReplacesTheOld() throws Exception {
+        String key = tenants.add("mallory", false, TenantQuotas.getDefaultInstance());
+        Eventually.await("the coordinator to read mallory", Duration.ofSeconds(10), () -> known(key));
+        String rotated = tenants.rotate("mallory");
+        Eventually.await("the old key to stop working", Duration.ofSeconds(10), () -> !known(key));
+        assertTrue(known(rotated));
+        tenants.revoke("mallory");
+        Eventually.await("the revoked key to stop working", Duration.ofSeconds(10), () -> !known(rotated));
+        assertEquals(Status.Code.UNAUTHENTICATED, refusal(client(rotated), FarmClient::circuits));
+        assertTrue(coordinator.authFailures("revoked") >= 1);
+    }
+
+    private static boolean known(String key) {
+        try (FarmClient c = client(key)) {
+            c.circuits();
+            return true;
+        } catch (FarmException e) {
+            assertEquals(Status.Code.UNAUTHENTICATED, e.code());
+            return false;
+        }
+    }
+
+    @Test
+    void registeringACircuitNeedsTheAdminRight() {
+        assertEquals(Status.Code.PERMISSION_DENIED, refusal(client(alice), c -> c.register("commitment", "9.9.9",
+                Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey())));
+        assertTrue(coordinator.authFailures("denied") >= 1);
+    }
+
+    @Test
+    void anotherTenantsJobIsNotFoundForGetWatchAndCancel() {
+        String jobId;
+        try (FarmClient a = client(alice)) {
+            jobId = a.submit(job(1, null)).getJobId();
+            assertEquals("alice", a.get(jobId).getTenant());
+        }
+        FarmException missing;
+        try (FarmClient b = client(bob)) {
+            FarmException get = assertThrows(FarmException.class, () -> b.get(jobId));
+            assertEquals(Status.Code.NOT_FOUND, get.code());
+            assertEquals(Status.Code.NOT_FOUND, assertThrows(FarmException.class, () -> b.watch(jobId).findFirst()).code());
+            assertEquals(Status.Code.NOT_FOUND, assertThrows(FarmException.class, () -> b.cancel(jobId)).code());
+            // bob's answer for alice's job is the answer for a job that does not exist
+            String none = java.util.UUID.randomUUID().toString();
+            missing = assertThrows(FarmException.class, () -> b.get(none));
+            assertEquals(get.status().getDescription().replace(jobId, none), missing.status().getDescription());
+        }
+        try (FarmClient a = client(alice)) {
+            assertEquals(JobStatus.JOB_STATUS_QUEUED, a.get(jobId).getStatus(), "bob's cancel changed nothing");
+            Job cancelled = a.cancel(jobId);
+            assertEquals(JobStatus.JOB_STATUS_CANCELLED, cancelled.getStatus());
+        }
+    }
+
+    @Test
+    void idempotencyKeysAreEachTenantsOwn() {
+        SubmitResponse first;
+        try (FarmClient a = client(alice)) {
+            first = a.submit(job(10, "shared-key"));
+            assertEquals(first.getJobId(), a.submit(job(10, "shared-key")).getJobId(), "alice's retry finds her job");
+        }
+        try (FarmClient b = client(bob)) {
+            // bob's batch uses alice's key for her request and for another: both are bob's own new jobs
+            SubmitBatchResponse r = b.submitBatch(List.of(job(10, "shared-key"), job(11, "other-key")), false, Duration.ofSeconds(10));
+            assertEquals(2, r.getResultsCount());
+            assertTrue(r.getResults(0).hasSubmitted(), () -> r.getResults(0).toString());
+            assertFalse(r.getResults(0).getSubmitted().getExisting());
+            assertNotEquals(first.getJobId(), r.getResults(0).getSubmitted().getJobId());
+            assertEquals("bob", b.get(r.getResults(0).getSubmitted().getJobId()).getTenant());
+            // and a different request under the same key string is no conflict with alice's
+            SubmitBatchResponse other = b.submitBatch(List.of(job(12, "shared-key")), false, Duration.ofSeconds(10));
+            assertEquals(Status.Code.ALREADY_EXISTS.value(), other.getResults(0).getError().getCode(), "bob's own key, reused by bob");
+        }
+        try (FarmClient a = client(alice)) {
+            SubmitBatchResponse r = a.submitBatch(List.of(job(10, "shared-key"), job(13, "other-key")), false, Duration.ofSeconds(10));
+            assertTrue(r.getResults(0).getSubmitted().getExisting());
+            assertEquals(first.getJobId(), r.getResults(0).getSubmitted().getJobId());
+            assertFalse(r.getResults(1).getSubmitted().getExisting(), "bob's other-key is not alice's");
+        }
+    }
+
+    @Test
+    void aTenantOverItsQuotaIsRefusedResourceExhaustedNamingIt() throws Exception {
+        String key = tenants.add("limited", false, TenantQuotas.newBuilder().setJobsPerSecond(0.01).setBurst(2).setMaxBatch(2)
+                .setMaxPriority(org.ppfarm.proto.v1.Priority.PRIORITY_NORMAL).build());
+        Eventually.await("the coordinator to read tenant limited", Duration.ofSeconds(10), () -> known(key));
+        try (FarmClient c = client(key)) {
+            FarmException batch = assertThrows(FarmException.class, () -> c.submitBatch(List.of(job(20, null), job(21, null), job(22, null)),
+                    false, Duration.ofSeconds(10)));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, batch.code());
+            assertTrue(batch.getMessage().contains("max_batch"), batch.getMessage());
+            assertTrue(assertThrows(FarmException.class, () -> c.submit(job(23, null).toBuilder()
+                    .setPriority(org.ppfarm.proto.v1.Priority.PRIORITY_HIGH).build())).getMessage().contains("max_priority"));
+            c.submit(job(24, null));
+            c.submit(job(25, null));
+            FarmException rate = assertThrows(FarmException.class, () -> c.submit(job(26, null)));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, rate.code());
+            assertTrue(rate.getMessage().contains("jobs_per_second"), rate.getMessage());
+        }
+    }
+
+    @Test
+    void untrustedExpiredOrMissingClientCertificatesFailTheHandshake() throws Exception {
+        ThrowawayCa other = ThrowawayCa.create("another CA");
+        other.issue("stranger").write(dir.resolve("stranger.pem"), dir.resolve("stranger.key"));
+        assertEquals(Status.Code.UNAVAILABLE, refusal(client(alice, b -> b.tls(caFile)
+                .clientCertificate(dir.resolve("stranger.pem"), dir.resolve("stranger.key"))), FarmClient::circuits));
+        Instant now = Instant.now();
+        ca.issue("expired", now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1))).write(dir.resolve("expired.pem"), dir.resolve("expired.key"));
+        assertEquals(Status.Code.UNAVAILABLE, refusal(client(alice, b -> b.tls(caFile)
+                .clientCertificate(dir.resolve("expired.pem"), dir.resolve("expired.key"))), FarmClient::circuits));
+        assertEquals(Status.Code.UNAVAILABLE, refusal(client(alice, b -> b.tls(caFile)), FarmClient::circuits));
+        try (FarmClient c = client(alice)) {
+            assertFalse(c.circuits().isEmpty(), "the CA's own client certificate is let in");
+        }
+    }
+
+    @Test
+    void aPlaintextClientAgainstTheTlsPortFails() {
+        assertEquals(Status.Code.UNAVAILABLE, refusal(client(alice, b -> {}), FarmClient::circuits));
+    }
+
+    @Test
+    void aRenewedServerCertificateIsServedWithoutARestart() throws Exception {
+        ThrowawayCa renewed = ThrowawayCa.create("renewed CA");
+        Path renewedCa = renewed.writeCertificate(dir.resolve("renewed-ca.pem"));
+        assertEquals(Status.Code.UNAVAILABLE, refusal(client(alice, b -> b.tls(renewedCa).clientCertificate(clientCert, clientKey)),
+                FarmClient::circuits), "before the renewal, the renewed CA is not the server's");
+        renewed.issue("coordinator").write(dir.resolve("server.pem"), dir.resolve("server.key"));
+        try {
+            Eventually.await("the renewed certificate to be served", Duration.ofSeconds(20), () -> {
+                try (FarmClient c = client(alice, b -> b.tls(renewedCa).clientCertificate(clientCert, clientKey))) {
+                    c.circuits();
+                    return "served";
+                } catch (FarmException e) {
+                    return e.getMessage();
+                }
+            }, "served"::equals);
+        } finally {
+            ca.issue("coordinator").write(dir.resolve("server.pem"), dir.resolve("server.key"));
+            Eventually.await("the first CA's certificate back", Duration.ofSeconds(20), () -> {
+                try (FarmClient c = client(alice)) {
+                    c.circuits();
+                    return true;
+                } catch (FarmException e) {
+                    return false;
+                }
+            });
+        }
+    }
+}
