@@ -94,8 +94,8 @@ public final class WitnessCalculator {
     private final Map<String, Integer> inputSignals;
     /** Reads the witness straight from memory when getWitness has the known shape; null otherwise. */
     private final WitnessReader reader;
-    /** How the running code was obtained (see {@link #compiledFrom()}); set once, by {@link #load}. */
-    private String compiledFrom;
+    /** How the running code was obtained (see {@link #compiledFrom()}); set by {@link #load} before it returns. */
+    private volatile String compiledFrom;
     /** 0: the direct reader is not yet checked against getWitness; 1: checked, agrees; -1: disagreed, not used. */
     private volatile int readerState;
 
