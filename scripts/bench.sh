@@ -9,7 +9,9 @@
 #                                                                GPU MSM/NTT; without a GPU: "NO GPU FOUND" and why
 #   PrivacyPoolBench [stateLeaves] [aspLeaves] [seconds]         Poseidon rate, withdraw inputs from big trees
 #   VerifierBench <vkey.json> <public.json> <proof.json> [runs]  Groth16 verification
-#   WitnessBench [runs] [snarkjsRuns] [warmup]                   warm withdraw witness next to snarkjs wtns calculate
+#   WitnessBench [withdraw|commitment] [runs] [snarkjsRuns] [warmup]
+#                                                                warm witness next to a warm node and snarkjs wtns calculate
+#   WitnessLoadBench <cacheDir> [withdraw] [commitment]          cold circuit load with the compiled-circuit cache
 #   FarmBench overhead|dispatch [options] (see FarmBench.java)   the embedded farm: overhead p50/p99, dispatch jobs/s
 #
 # Java 25 is found as bin/ppfarm finds it (scripts/find-java.sh); the JVM gets bin/ppfarm's flags

@@ -1,5 +1,7 @@
 package org.ppfarm.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
@@ -15,23 +17,34 @@ import org.ppfarm.testkit.ZeroXBowInputs;
 import org.ppfarm.witness.WitnessCalculator;
 
 /**
- * The warm in-process withdraw witness time next to {@code snarkjs wtns calculate}'s CLI time measured in the same
- * run, on the same input, after checking both give the same .wtns (exit 1 if not). Run with
- * {@code scripts/bench.sh WitnessBench [runs] [snarkjsRuns] [warmup]}.
+ * One circuit's warm in-process witness next to the two ways node computes it, all in the same run on the same input:
+ * a warm node process (circom_runtime's {@code WitnessCalculatorBuilder} built once, then
+ * {@code calculateWTNSBin(input, true)} per witness: bench/src/test/js/warm-witness.mjs) and the
+ * {@code snarkjs wtns calculate} CLI (one node process per witness). All three must give the same .wtns bytes (exit 1
+ * if not). Run with {@code scripts/bench.sh WitnessBench [withdraw|commitment] [runs] [snarkjsRuns] [warmup]}, or
+ * both circuits with {@code scripts/bench-witness.sh}.
  */
 public final class WitnessBench {
     private WitnessBench() {}
 
     public static void main(String[] args) throws Exception {
-        int runs = args.length > 0 ? Integer.parseInt(args[0]) : 30;
-        int snarkjsRuns = args.length > 1 ? Integer.parseInt(args[1]) : 7;
+        int a = 0;
+        String circuit = args.length > 0 && !args[0].matches("\\d+") ? args[a++] : "withdraw";
+        int runs = args.length > a ? Integer.parseInt(args[a]) : 30;
+        int snarkjsRuns = args.length > a + 1 ? Integer.parseInt(args[a + 1]) : 7;
         // the JIT compiles the circuit's ~2000 (outlined) functions over the first few dozen witnesses
-        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 40;
-        Path wasm = Artifacts.withdrawWasm();
+        int warmup = args.length > a + 2 ? Integer.parseInt(args[a + 2]) : 40;
+        Path wasm;
+        String json;
+        switch (circuit) {
+            // a note in a state tree of 100 leaves (depth 7) and an ASP tree of 20 (depth 5)
+            case "withdraw" -> { wasm = Artifacts.withdrawWasm(); json = ZeroXBowInputs.withdraw(99, 100, 20); }
+            case "commitment" -> { wasm = Artifacts.commitmentWasm(); json = ZeroXBowInputs.commitment(99); }
+            default -> throw new IllegalArgumentException("circuit must be withdraw or commitment, not " + circuit);
+        }
         Path dir = Files.createTempDirectory("witness-bench");
-        // a note in a state tree of 100 leaves (depth 7) and an ASP tree of 20 (depth 5)
-        Path input = ZeroXBowInputs.write(dir, "withdraw.json", ZeroXBowInputs.withdraw(99, 100, 20));
-        byte[] json = Files.readAllBytes(input);
+        Path input = ZeroXBowInputs.write(dir, "input.json", json);
+        byte[] inputBytes = Files.readAllBytes(input);
 
         long t0 = System.nanoTime();
         WitnessCalculator calc = WitnessCalculator.load(wasm);
@@ -45,7 +58,7 @@ public final class WitnessBench {
         for (int i = 0; i < warmup + runs; i++) {
             long c = threads.getCurrentThreadCpuTime();
             long t = System.nanoTime();
-            Witness w = calc.calculate(json);
+            Witness w = calc.calculate(inputBytes);
             double ms = (System.nanoTime() - t) / 1e6;
             if (i == 0) {
                 firstMs = ms;
@@ -58,34 +71,54 @@ public final class WitnessBench {
             w.zeroize();
         }
 
+        // warm node: one process, the same warm-up and runs
+        Path nodeOut = dir.resolve("node.wtns");
+        Node.Result nr = Node.node(List.of(Repo.root().resolve("bench/src/test/js/warm-witness.mjs").toString(), wasm.toString(),
+                input.toString(), Integer.toString(warmup), Integer.toString(runs), nodeOut.toString())).orThrow("warm-witness.mjs");
+        JsonNode warmNode = new ObjectMapper().readTree(nr.stdout().strip().lines().reduce((x, y) -> y).orElseThrow());
+        double[] nodeWall = doubles(warmNode.get("wallMs"));
+        double[] nodeCpu = doubles(warmNode.get("cpuMs"));
+
         double[] snark = new double[snarkjsRuns];
         double[] snarkCpu = new double[snarkjsRuns];
         Path out = dir.resolve("snarkjs.wtns");
         // bash's `time` adds the node process's user + system CPU (all its threads) to the wall time we take
         String node = String.join(" ", List.of("node", Repo.nodeModules().resolve("snarkjs/build/cli.cjs").toString(), "wtns", "calculate",
-                wasm.toString(), input.toString(), out.toString()).stream().map(a -> "'" + a + "'").toList());
+                wasm.toString(), input.toString(), out.toString()).stream().map(s -> "'" + s + "'").toList());
         List<String> cmd = List.of("bash", "-c", "TIMEFORMAT='%3U %3S'; time " + node + " >/dev/null");
         for (int i = 0; i < snarkjsRuns; i++) {
             long t = System.nanoTime();
             Node.Result r = Node.run(cmd, Repo.root()).orThrow("snarkjs wtns calculate");
             snark[i] = (System.nanoTime() - t) / 1e6;
-            String[] us = r.stderr().strip().lines().reduce((a, b) -> b).orElse("0 0").split(" ");
+            String[] us = r.stderr().strip().lines().reduce((x, y) -> y).orElse("0 0").split(" ");
             snarkCpu[i] = (Double.parseDouble(us[0]) + Double.parseDouble(us[1])) * 1000;
         }
-        boolean same = Arrays.equals(ours, Files.readAllBytes(out));
+        byte[] reference = Files.readAllBytes(out);
+        boolean same = Arrays.equals(ours, reference) && Arrays.equals(Files.readAllBytes(nodeOut), reference);
 
-        double median = Stats.median(wall), snarkMedian = Stats.median(snark);
-        System.out.printf("withdraw witness (%d signals), %s, %d cores%n", calc.witnessSize(), Runtime.version(),
+        double median = Stats.median(wall), nodeMedian = Stats.median(nodeWall), snarkMedian = Stats.median(snark);
+        System.out.printf("%s witness (%d signals), %s, %d cores%n", circuit, calc.witnessSize(), Runtime.version(),
                 Runtime.getRuntime().availableProcessors());
-        System.out.printf("load (parse, outline, compile): %.0f ms; first witness: %.0f ms%n", loadMs, firstMs);
+        System.out.printf("ppfarm load (parse, outline, compile or compiled-circuit cache): %.0f ms; first witness: %.0f ms%n", loadMs, firstMs);
         System.out.printf("ppfarm warm witness: median %.1f ms (min %.1f, max %.1f) over %d runs after %d warm-up; thread CPU median %.1f ms%n",
                 median, Stats.min(wall), Stats.max(wall), runs, warmup, Stats.median(cpu));
+        System.out.printf("warm node (circom_runtime calculateWTNSBin): median %.1f ms (min %.1f, max %.1f) over %d runs after %d warm-up;"
+                + " process CPU median %.1f ms; load %.0f ms, first witness %.0f ms%n", nodeMedian, Stats.min(nodeWall), Stats.max(nodeWall),
+                runs, warmup, Stats.median(nodeCpu), warmNode.get("loadMs").asDouble(), warmNode.get("firstMs").asDouble());
         System.out.printf("snarkjs wtns calculate (CLI, node start included): median %.0f ms (min %.0f, max %.0f) over %d runs;"
                 + " process CPU median %.0f ms%n", snarkMedian, Stats.min(snark), Stats.max(snark), snarkjsRuns,
                 Stats.median(snarkCpu));
-        System.out.printf("ratio ppfarm/snarkjs: wall %.3f (target <= 0.25), CPU %.3f; .wtns identical: %s%n", median / snarkMedian,
-                Stats.median(cpu) / Stats.median(snarkCpu), same);
+        System.out.printf("ratio ppfarm/warm node: wall %.3f (target <= 0.5), CPU %.3f%n", median / nodeMedian,
+                Stats.median(cpu) / Stats.median(nodeCpu));
+        System.out.printf("ratio ppfarm/snarkjs CLI: wall %.3f, CPU %.3f; .wtns identical (ppfarm, warm node, snarkjs): %s%n",
+                median / snarkMedian, Stats.median(cpu) / Stats.median(snarkCpu), same);
         System.out.printf("load average: %s%n", Files.readString(Path.of("/proc/loadavg")).strip());
         if (!same) System.exit(1);
+    }
+
+    private static double[] doubles(JsonNode array) {
+        double[] v = new double[array.size()];
+        for (int i = 0; i < v.length; i++) v[i] = array.get(i).asDouble();
+        return v;
     }
 }

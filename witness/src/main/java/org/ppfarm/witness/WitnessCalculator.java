@@ -1,7 +1,5 @@
 package org.ppfarm.witness;
 
-import com.dylibso.chicory.compiler.InterpreterFallback;
-import com.dylibso.chicory.compiler.MachineFactoryCompiler;
 import com.dylibso.chicory.runtime.ByteArrayMemory;
 import com.dylibso.chicory.runtime.ChicoryInterruptedException;
 import com.dylibso.chicory.runtime.ExportFunction;
@@ -40,6 +38,8 @@ import org.ppfarm.witness.wasm.FunctionOutliner;
  * {@link FunctionOutliner} so every function fits the JIT, then translated to JVM bytecode); {@link #calculate}
  * then runs each computation on a fresh instance — its own linear memory, bounded by
  * {@link Options#maxMemoryPages()} — which is wiped and dropped when the computation ends, successfully or not.
+ * With {@link Options#withCacheDir} the compiled classes are kept on disk ({@code CircuitCache}) and a later load,
+ * in this or another process, reads them back instead of compiling again.
  *
  * <p>The protocol with the wasm is snarkjs's (circom_runtime {@code WitnessCalculatorCircom2}): {@code init}; per
  * input signal, its FNV-1a 64-bit name hash split into two i32 halves for {@code getInputSignalSize} and
@@ -57,7 +57,7 @@ import org.ppfarm.witness.wasm.FunctionOutliner;
  */
 public final class WitnessCalculator {
     /** Settings; {@link #defaults()} suits the farm. */
-    public record Options(int maxMemoryPages, boolean compile, List<String> inputNames) {
+    public record Options(int maxMemoryPages, boolean compile, List<String> inputNames, Path cacheDir) {
         public Options {
             if (maxMemoryPages < 1 || maxMemoryPages > MemoryLimits.MAX_PAGES) {
                 throw new IllegalArgumentException("maxMemoryPages must be in [1, " + MemoryLimits.MAX_PAGES + "]");
@@ -65,16 +65,22 @@ public final class WitnessCalculator {
             inputNames = inputNames == null ? null : List.copyOf(inputNames);
         }
 
-        /** 1 GiB of wasm memory per computation at most, compiled to bytecode, input names from a .sym file if any. */
-        public static Options defaults() { return new Options(16384, true, null); }
+        /** 1 GiB of wasm memory per computation at most, compiled to bytecode, input names from a .sym file if any, no cache. */
+        public static Options defaults() { return new Options(16384, true, null, null); }
 
         /** The circuit's input signal names, so a missing one can be named (circom puts no names in the wasm). */
-        public Options withInputNames(Collection<String> names) { return new Options(maxMemoryPages, compile, List.copyOf(names)); }
+        public Options withInputNames(Collection<String> names) { return new Options(maxMemoryPages, compile, List.copyOf(names), cacheDir); }
 
         /** Interpret the wasm instead of compiling it (for comparison; far slower). */
-        public Options interpreted() { return new Options(maxMemoryPages, false, inputNames); }
+        public Options interpreted() { return new Options(maxMemoryPages, false, inputNames, cacheDir); }
 
-        public Options withMaxMemoryPages(int pages) { return new Options(pages, compile, inputNames); }
+        public Options withMaxMemoryPages(int pages) { return new Options(pages, compile, inputNames, cacheDir); }
+
+        /**
+         * Keep compiled circuits in {@code dir} (created when missing) and load them from there: a restart skips the
+         * compilation. Only the farm's own processes may write to it (see {@code CircuitCache}).
+         */
+        public Options withCacheDir(Path dir) { return new Options(maxMemoryPages, compile, inputNames, dir); }
     }
 
     private final String name;
@@ -88,12 +94,15 @@ public final class WitnessCalculator {
     private final Map<String, Integer> inputSignals;
     /** Reads the witness straight from memory when getWitness has the known shape; null otherwise. */
     private final WitnessReader reader;
+    /** How the running code was obtained (see {@link #compiledFrom()}); set by {@link #load} before it returns. */
+    private volatile String compiledFrom;
     /** 0: the direct reader is not yet checked against getWitness; 1: checked, agrees; -1: disagreed, not used. */
     private volatile int readerState;
 
     private WitnessCalculator(String name, WasmModule module, Function<Instance, Machine> machines, MemoryLimits memoryLimits,
-                              List<String> candidateNames) {
+                              List<String> candidateNames, String compiledFrom) {
         this.name = name;
+        this.compiledFrom = compiledFrom;
         this.module = module;
         this.machines = machines;
         this.memoryLimits = memoryLimits;
@@ -153,23 +162,49 @@ public final class WitnessCalculator {
 
     /** With the outliner's thresholds chosen (tests force heavy outlining with small ones). */
     static WitnessCalculator load(byte[] wasm, String name, Options options, int outlineAbove, int outlineChunk) {
+        CircuitCache cache = options.compile() && options.cacheDir() != null ? new CircuitCache(options.cacheDir()) : null;
+        byte[] digest = cache == null ? null : CircuitCache.sha256(wasm);
+        String version = cache == null ? null : CircuitCache.version(outlineAbove, outlineChunk);
+        if (cache != null) {
+            CompiledCircuit cached = cache.read(digest, version);
+            if (cached != null) {
+                try {
+                    WasmModule module = Parser.parse(cached.wasm);
+                    return create(name, module, cached.machines(module), options, "cache " + cache.entry(digest, version));
+                } catch (RuntimeException | LinkageError e) {
+                    // an entry that only loaded before could fail here, so it is not this code's: compile afresh
+                    // (which reports any real problem with the circuit) and replace it
+                }
+            }
+        }
         WasmModule parsed;
         try {
             parsed = Parser.parse(wasm);
         } catch (ChicoryException e) {
             throw new FormatException(name, "module", "not a valid WebAssembly module: " + e.getMessage(), e);
         }
-        CircomRuntime.checkImports(parsed, name);
-        if (parsed.memorySection().isEmpty() || parsed.memorySection().get().memoryCount() != 1) {
+        checkShape(parsed, name);
+        if (!options.compile()) return create(name, parsed, InterpreterMachine::new, options, "interpreted");
+        CompiledCircuit compiled = CompiledCircuit.compile(wasm, parsed, outlineAbove, outlineChunk);
+        WasmModule module = compiled.wasm == wasm ? parsed : Parser.parse(compiled.wasm);
+        WitnessCalculator calc = create(name, module, compiled.machines(module), options, "compiled");
+        if (cache == null) return calc;
+        String failed = cache.write(digest, version, compiled);
+        calc.compiledFrom = failed == null ? "compiled, cached as " + cache.entry(digest, version) : "compiled; " + failed;
+        return calc;
+    }
+
+    /** What the rest takes for granted: circom's runtime imports only, and one memory. */
+    private static void checkShape(WasmModule module, String name) {
+        CircomRuntime.checkImports(module, name);
+        if (module.memorySection().isEmpty() || module.memorySection().get().memoryCount() != 1) {
             throw new FormatException(name, "memory", "a circom 2 witness calculator defines exactly one memory");
         }
-        WasmModule module = parsed;
-        Function<Instance, Machine> machines = InterpreterMachine::new;
-        if (options.compile()) {
-            FunctionOutliner.Result r = FunctionOutliner.outline(wasm, parsed, outlineAbove, outlineChunk);
-            if (r.functionsAdded() > 0) module = Parser.parse(r.wasm());
-            machines = MachineFactoryCompiler.builder(module).withInterpreterFallback(InterpreterFallback.SILENT).compile();
-        }
+    }
+
+    private static WitnessCalculator create(String name, WasmModule module, Function<Instance, Machine> machines, Options options,
+                                            String compiledFrom) {
+        checkShape(module, name);
         int initial = module.memorySection().get().getMemory(0).limits().initialPages();
         // every computation allocates the initial memory at once: a module declaring more than the limit is refused
         // here, not by an allocation of up to 4 GiB per computation
@@ -178,7 +213,7 @@ public final class WitnessCalculator {
                     + options.maxMemoryPages() + " pages (" + (options.maxMemoryPages() / 16) + " MiB)");
         MemoryLimits limits = new MemoryLimits(initial, options.maxMemoryPages());
         return new WitnessCalculator(name, module, machines, limits,
-                options.inputNames() == null ? List.of() : options.inputNames());
+                options.inputNames() == null ? List.of() : options.inputNames(), compiledFrom);
     }
 
     /** Computes the witness for a JSON input document (UTF-8); see {@link CircuitInputs} for what is accepted. */
@@ -288,6 +323,12 @@ public final class WitnessCalculator {
 
     /** True once the witness is read straight from memory (checked against getWitness on the first computation). */
     boolean readsWitnessDirectly() { return readerState == 1; }
+
+    /**
+     * Where the running code came from, for the operator's log: "interpreted", "compiled", "compiled, cached as
+     * &lt;file&gt;", "compiled; &lt;why it was not cached&gt;" or "cache &lt;file&gt;".
+     */
+    public String compiledFrom() { return compiledFrom; }
 
     /** The circuit's name as given to {@link #load} (its path, or the name passed with the bytes). */
     public String name() { return name; }

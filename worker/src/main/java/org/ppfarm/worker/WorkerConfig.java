@@ -15,6 +15,7 @@ import org.ppfarm.farm.seal.InputSeal;
 import org.ppfarm.prover.ByteSizes;
 import org.ppfarm.worker.pipeline.EnginePipeline;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -39,6 +40,9 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String MSM_TABLE_BYTES = "worker.msm.table.bytes";
     public static final String GPU = "worker.gpu";
     public static final String GPU_MEMORY_LIMIT = "worker.gpu.memory.limit";
+    public static final String WITNESS_CACHE = "worker.witness.cache";
+    /** The sub-folder of {@link #CACHE_DIR} that holds compiled witness calculators. */
+    public static final String COMPILED_CIRCUITS = "compiled-circuits";
 
     public static final ConfigDef CONFIG = FarmConfigs.cluster(FarmConfigs.kafka(new ConfigDef()),
                     "the coordinators' cluster, which the worker joins (role worker) to take jobs offered while it is idle "
@@ -72,6 +76,11 @@ public final class WorkerConfig extends AbstractConfig {
             .define(RUNNING_REPORT_DELAY_MS, Type.LONG, 50L, Range.atLeast(0), Importance.LOW,
                     "A job still proving this long after its worker took it is reported RUNNING (a started event); a job "
                             + "done sooner goes from QUEUED straight to its result, one Kafka record less. 0 reports every job.")
+            .define(WITNESS_CACHE, Type.BOOLEAN, true, Importance.LOW,
+                    "Keep each circuit's witness calculator, compiled to JVM bytecode, in <" + CACHE_DIR + ">/" + COMPILED_CIRCUITS
+                            + " (by the wasm's SHA-256 and the compiler's version, integrity-checked), so a restarted worker loads "
+                            + "a circuit in well under a second instead of compiling it for several. Workers may share the "
+                            + "directory; it must be writable only by the farm (its entries are code the worker runs).")
             .define(CPU_KERNELS, Type.STRING, "auto", ValidString.in("auto", "native", "java"), Importance.LOW,
                     "The CPU prover's inner loops: auto (module cpu-kernels' native library when it loads, else Java), "
                             + "native (refuse to start without it), java.")
@@ -123,12 +132,13 @@ public final class WorkerConfig extends AbstractConfig {
         return InputSeal.KeyPair.parse(p.value(), SEAL_KEY_PAIR);
     }
 
-    /** The proving engine's settings: CPU kernels, MSM table budget, GPU use and bound. */
+    /** The proving engine's settings: CPU kernels, MSM table budget, GPU use and bound, compiled-circuit cache. */
     public EnginePipeline.Options engineOptions() {
         String tables = getString(MSM_TABLE_BYTES), gpuLimit = getString(GPU_MEMORY_LIMIT);
         return new EnginePipeline.Options(getString(CPU_KERNELS),
                 tables.isBlank() ? Runtime.getRuntime().maxMemory() / 4 : ByteSizes.parse(MSM_TABLE_BYTES, tables),
-                getString(GPU).equals("auto"), gpuLimit.isBlank() ? 0 : ByteSizes.parse(GPU_MEMORY_LIMIT, gpuLimit));
+                getString(GPU).equals("auto"), gpuLimit.isBlank() ? 0 : ByteSizes.parse(GPU_MEMORY_LIMIT, gpuLimit),
+                getBoolean(WITNESS_CACHE) ? Path.of(getString(CACHE_DIR), COMPILED_CIRCUITS) : null);
     }
 
     public String workerId() {

@@ -46,7 +46,7 @@ class ResidentCircuitsTest {
         Circuit a = cached(cache, "square@1", square), b = cached(cache, "square-renamed@1", renamed);
         assertEquals(a.getZkeySha256(), b.getZkeySha256());
         assertNotEquals(a.getWasmSha256(), b.getWasmSha256());
-        try (ResidentCircuits circuits = new ResidentCircuits(new EnginePipeline.Factory(new EnginePipeline.Options("auto", 0, false, 0)),
+        try (ResidentCircuits circuits = new ResidentCircuits(new EnginePipeline.Factory(new EnginePipeline.Options("auto", 0, false, 0, null)),
                 new ArtifactFetcher(List.of(), cache))) {   // no coordinator: everything is in the cache
             // the renamed circuit first: keyed by the zkey alone, one_public would then have run the renamed wasm
             ProvingPipeline.Output first = circuits.pipeline(b).prove(InputKind.INPUT_KIND_JSON, utf8(renamed.input(3)));

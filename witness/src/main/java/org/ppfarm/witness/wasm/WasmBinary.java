@@ -4,9 +4,46 @@ import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The bits of the WebAssembly binary format the outliner rewrites: LEB128, the section list, reassembly. */
-final class WasmBinary {
+/**
+ * The bits of the WebAssembly binary format ppfarm rewrites: LEB128, the section list, reassembly (for the
+ * outliner), and function bodies replaced by stubs (for the compiled-circuit cache).
+ */
+public final class WasmBinary {
     private WasmBinary() {}
+
+    /**
+     * The module with the body of every defined function not in {@code keep} (function indices, imports counted)
+     * replaced by {@code unreachable}; every other byte as it was. When all functions run as compiled classes, the
+     * runtime never reads their bodies, and the stubbed module parses in a fraction of the time; a stub that were
+     * ever run would trap, not compute.
+     */
+    public static byte[] stubBodies(byte[] wasm, int importedFunctions, java.util.Set<Integer> keep) {
+        Sections sections = Sections.of(wasm);
+        ByteArrayOutputStream result = new ByteArrayOutputStream(wasm.length);
+        result.write(wasm, 0, 8);
+        for (int s = 0; s < sections.count(); s++) {
+            if (sections.id(s) != 10) {
+                result.write(wasm, sections.start(s), sections.payloadEnd(s) - sections.start(s));
+                continue;
+            }
+            Reader r = new Reader(wasm, sections.payloadStart(s));
+            int n = r.u32();
+            ByteArrayOutputStream p = new ByteArrayOutputStream();
+            u32(p, n);
+            for (int d = 0; d < n; d++) {
+                int size = r.u32();
+                if (keep.contains(importedFunctions + d)) {
+                    u32(p, size);
+                    p.write(wasm, r.pos, size);
+                } else {
+                    p.writeBytes(new byte[] {3, 0, 0x00, 0x0b});  // size 3: no locals, unreachable, end
+                }
+                r.pos += size;
+            }
+            section(result, 10, p.toByteArray());
+        }
+        return result.toByteArray();
+    }
 
     /**
      * The module with its type, function and code sections extended by {@code added}; every other section is

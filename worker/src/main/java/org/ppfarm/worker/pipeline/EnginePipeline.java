@@ -22,6 +22,7 @@ import org.ppfarm.witness.WitnessException;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
@@ -47,13 +48,14 @@ public final class EnginePipeline implements ProvingPipeline {
      * @param msmTableBytes memory for resident keys' fixed-base MSM tables; 0: none
      * @param gpu           use the CUDA backend when a device is found
      * @param gpuMemoryLimit most device memory the GPU backend uses; 0: 90 % of the device
+     * @param circuitCacheDir where compiled witness calculators are kept across restarts; null: compile on every load
      */
-    public record Options(String cpuKernels, long msmTableBytes, boolean gpu, long gpuMemoryLimit) {
+    public record Options(String cpuKernels, long msmTableBytes, boolean gpu, long gpuMemoryLimit, Path circuitCacheDir) {
         /**
          * The defaults without fixed-base tables: for a farm that proves a few times per key (a demo, a test), where
          * building them would cost more than they save.
          */
-        public static Options withoutTables() { return new Options("auto", 0, true, 0); }
+        public static Options withoutTables() { return new Options("auto", 0, true, 0, null); }
     }
 
     /**
@@ -66,8 +68,10 @@ public final class EnginePipeline implements ProvingPipeline {
     public static final class Factory implements ProvingPipeline.Factory {
         private static final Logger log = LoggerFactory.getLogger(Factory.class);
         private final GpuFallbackProver prover;
+        private final Path circuitCacheDir;
 
         public Factory(Options options) {
+            this.circuitCacheDir = options.circuitCacheDir();
             Groth16Prover cpu = Groth16Prover.cpu(CpuKernels.select(options.cpuKernels()), options.msmTableBytes());
             String cpuName = cpu.msm().name();   // "cpu-native" (native CPU kernels) or "cpu" (the Java fallback)
             GpuBackend g = null;
@@ -86,7 +90,10 @@ public final class EnginePipeline implements ProvingPipeline {
         }
 
         /** For tests: pipelines proving through {@code prover} (e.g. a GPU backend on the host kernels). */
-        public Factory(GpuFallbackProver prover) { this.prover = prover; }
+        public Factory(GpuFallbackProver prover) {
+            this.prover = prover;
+            this.circuitCacheDir = null;
+        }
 
         /**
          * Loads the circuit's key and witness program. Errors name the circuit, never the cache files it was loaded
@@ -102,8 +109,12 @@ public final class EnginePipeline implements ProvingPipeline {
             }
             EnginePipeline p;
             try {
-                WitnessCalculator.Options names = WitnessCalculator.Options.defaults().withInputNames(KNOWN_INPUT_NAMES);
-                p = new EnginePipeline(f.name(), pk, WitnessCalculator.load(Files.readAllBytes(f.wasm()), f.name(), names), prover);
+                WitnessCalculator.Options options = WitnessCalculator.Options.defaults().withInputNames(KNOWN_INPUT_NAMES);
+                if (circuitCacheDir != null) options = options.withCacheDir(circuitCacheDir);
+                long t0 = System.nanoTime();
+                WitnessCalculator calc = WitnessCalculator.load(Files.readAllBytes(f.wasm()), f.name(), options);
+                log.info("{}: witness calculator loaded in {} ms ({})", f.name(), (System.nanoTime() - t0) / 1_000_000, calc.compiledFrom());
+                p = new EnginePipeline(f.name(), pk, calc, prover);
             } catch (RuntimeException | IOException e) {
                 pk.close();
                 throw e;

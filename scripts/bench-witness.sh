@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Witness benchmark behind docs/benchmarks.md: for each circuit, ppfarm's warm in-process witness, a warm node
+# process (circom_runtime's WitnessCalculatorBuilder built once, calculateWTNSBin per witness) and the
+# `snarkjs wtns calculate` CLI, in one run on the same input, with `uptime` before and after (bench WitnessBench);
+# then each circuit's cold load in a fresh JVM, with an empty compiled-circuit cache and again reading it (WitnessLoadBench).
+# Usage: scripts/bench-witness.sh [runs, default 30] [snarkjs runs, default 5] [warm-up, default 40] [circuits...]
+#   circuits: withdraw commitment (default both)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+runs=${1:-30}
+snarkjs_runs=${2:-5}
+warmup=${3:-40}
+shift $(( $# < 3 ? $# : 3 ))
+circuits=("$@")
+[ ${#circuits[@]} -gt 0 ] || circuits=(withdraw commitment)
+bash scripts/setup-node.sh
+bash scripts/fetch-artifacts.sh >/dev/null
+for c in "${circuits[@]}"; do
+  echo "== $c; uptime: $(uptime)"
+  MAVEN_ARGS="${MAVEN_ARGS:--Dppfarm.cuda=off}" bash scripts/bench.sh WitnessBench "$c" "$runs" "$snarkjs_runs" "$warmup"
+done
+# cold load as a restarted worker does it: a fresh JVM with an empty compiled-circuit cache, then one reading it
+cache=$(mktemp -d)
+trap 'rm -rf "$cache"' EXIT
+for round in "empty cache (compile)" "warm cache (restart)"; do
+  echo "== cold load, $round; uptime: $(uptime)"
+  MAVEN_ARGS="${MAVEN_ARGS:--Dppfarm.cuda=off}" bash scripts/bench.sh WitnessLoadBench "$cache" "${circuits[@]}"
+done
+echo "uptime after: $(uptime)"
