@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.dylibso.chicory.wasm.Parser;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.ppfarm.prover.bn254.Field;
+import org.ppfarm.prover.format.FormatException;
 import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.witness.WitnessException.Kind;
 
@@ -146,8 +148,13 @@ class BadInputTest {
     void aCircuitNeedingMoreMemoryThanTheBoundIsRefusedAsMemoryLimit() throws Exception {
         Path wasm = References.circuit("memory");
         byte[] bytes = Files.readAllBytes(wasm);
+        int initial = Parser.parse(bytes).memorySection().orElseThrow().getMemory(0).limits().initialPages();
+        // a bound below what the module declares is refused at load, before any memory is allocated
+        FormatException below = assertThrows(FormatException.class,
+                () -> WitnessCalculator.load(bytes, "memory.wasm", WitnessCalculator.Options.defaults().withMaxMemoryPages(initial - 1)));
+        assertTrue(below.getMessage().contains("declares " + initial + " initial pages"), below.getMessage());
         // at the module's own initial size there is no room for the ~0.8 MB its function puts on circom's stack
-        WitnessCalculator tight = WitnessCalculator.load(bytes, "memory.wasm", WitnessCalculator.Options.defaults().withMaxMemoryPages(1));
+        WitnessCalculator tight = WitnessCalculator.load(bytes, "memory.wasm", WitnessCalculator.Options.defaults().withMaxMemoryPages(initial));
         refused(tight, "{\"x\": 5}", Kind.MEMORY_LIMIT, "memory.wasm", "wasm memory", "Not enough memory.");
         // with the default bound it computes snarkjs's witness
         Path in = tmp.resolve("x.json");
