@@ -133,7 +133,7 @@ class JobTrackerTest {
         apply(tracker, started("proving"));
         for (String id : List.of("waiting", "proving")) {
             TestProbe<Optional<JobTracker.CancelOutcome>> r = kit.createTestProbe();
-            tracker.tell(new JobTracker.Cancel(id, r.ref()));
+            tracker.tell(new JobTracker.Cancel(id, null, r.ref()));
             @SuppressWarnings("unchecked")
             Optional<JobTracker.CancelOutcome> reply = r.expectMessageClass(Optional.class, WAIT);
             JobTracker.CancelOutcome o = reply.orElseThrow();
