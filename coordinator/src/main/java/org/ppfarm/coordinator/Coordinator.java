@@ -39,6 +39,7 @@ import org.ppfarm.coordinator.inputs.ProtocolInputs;
 import org.ppfarm.coordinator.jobs.JobLog;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.jobs.JobTracker;
+import org.ppfarm.coordinator.jobs.QueuedJobs;
 import org.ppfarm.coordinator.kafka.EventFollower;
 import org.ppfarm.coordinator.kafka.JobsReplay;
 import org.ppfarm.coordinator.kafka.KafkaCircuitLog;
@@ -153,8 +154,11 @@ public final class Coordinator implements AutoCloseable {
                 .port(metricsPort).registry(prometheus).defaultHandler(farmHealth.httpHandler()).buildAndStart();
 
         Duration retain = Duration.ofMillis(config.getLong(CoordinatorConfig.JOBS_FINISHED_RETAIN_MS));
+        QueuedJobs queued = new QueuedJobs();
+        metrics.watch(queued, Clock.systemUTC());
         Behavior<JobTracker.Command> tracker = JobTracker.create(job -> jobLog.publishState(job)
-                .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain, Clock.systemUTC());
+                .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain,
+                Clock.systemUTC(), queued);
         this.system = ActorSystem.create(tracker, FarmConfigs.CLUSTER_SYSTEM, FarmConfigs.pekkoConfig(config, FarmCluster.COORDINATOR));
         joinCluster();
         farmHealth.watch(system, true);

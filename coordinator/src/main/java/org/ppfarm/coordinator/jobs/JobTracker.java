@@ -154,6 +154,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     private final long retainMillis;
     private final Duration sweepEvery;
     private final TimerScheduler<Command> timers;
+    private final QueuedJobs queued;
     private final Map<String, Entry> jobs = new HashMap<>();
     private final Map<String, Holder> idempotency = new HashMap<>();
     private final Map<String, Long> forgotten = new HashMap<>(); // job id → when it was forgotten
@@ -168,15 +169,18 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
      * @param clock          what "now" is for deadlines, finish times and retention; the timers that wake the tracker
      *                       run on the actor system's scheduler, and on waking it asks this clock what is due (tests
      *                       move both together instead of sleeping through deadlines)
+     * @param queued         kept up to date with the jobs in QUEUED state, for the metrics (written on the actor's
+     *                       thread only)
      */
-    public static Behavior<Command> create(Consumer<Job> publisher, Duration retainFinished, Clock clock) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new JobTracker(ctx, t, publisher, retainFinished, clock)));
+    public static Behavior<Command> create(Consumer<Job> publisher, Duration retainFinished, Clock clock, QueuedJobs queued) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new JobTracker(ctx, t, publisher, retainFinished, clock, queued)));
     }
 
     private JobTracker(ActorContext<Command> ctx, TimerScheduler<Command> timers, Consumer<Job> publisher, Duration retainFinished,
-                       Clock clock) {
+                       Clock clock, QueuedJobs queued) {
         super(ctx);
         this.timers = timers;
+        this.queued = queued;
         this.publisher = publisher;
         this.clock = clock;
         this.retainMillis = retainFinished.toMillis();
@@ -300,6 +304,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
      */
     private boolean update(String jobId, Entry en, Job next) {
         if (next.equals(en.job)) return false;
+        queued.change(en.job, next);
         en.job = next;
         boolean done = JobStates.terminal(next.getStatus());
         if (!done && en.dueAt < 0 && next.hasDeadline()) {
@@ -383,6 +388,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     private void forget(String jobId) {
         Entry en = jobs.remove(jobId);
         if (en == null) return;
+        queued.change(en.job, null);
         release(en.key, jobId);
         if (en.dueAt >= 0) due.remove(new Due(en.dueAt, jobId));
         en.listeners.clear();

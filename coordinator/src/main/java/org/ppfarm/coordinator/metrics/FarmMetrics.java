@@ -3,16 +3,21 @@ package org.ppfarm.coordinator.metrics;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.Status;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
+import org.ppfarm.coordinator.jobs.QueuedJobs;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.Priority;
+
+import java.time.Clock;
 
 /**
  * The coordinator's Prometheus metrics (client_java 1.x): submissions, refusals by reason, finished jobs by status,
- * failed jobs by error code, result notices received, job offers made, submit latency and end-to-end job latency
- * (beside what every node exports, {@link org.ppfarm.farm.health.NodeMetrics}). Thread-safe.
+ * failed jobs by error code, result notices received, job offers made, submit latency and end-to-end job latency,
+ * queued jobs and the oldest one's age per priority (beside what every node exports, {@link org.ppfarm.farm.health.NodeMetrics}). Thread-safe.
  */
 public final class FarmMetrics {
     private final Counter submitted;
@@ -24,8 +29,10 @@ public final class FarmMetrics {
     private final Counter authFailures;
     private final Histogram submitSeconds;
     private final Histogram jobSeconds;
+    private final PrometheusRegistry registry;
 
     public FarmMetrics(PrometheusRegistry registry) {
+        this.registry = registry;
         submitted = Counter.builder().name("ppfarm_jobs_submitted_total").help("Jobs accepted and enqueued")
                 .labelNames("circuit").register(registry);
         refused = Counter.builder().name("ppfarm_jobs_refused_total").help("Submissions refused before enqueueing")
@@ -47,6 +54,31 @@ public final class FarmMetrics {
         jobSeconds = Histogram.builder().name("ppfarm_job_seconds").unit(Unit.SECONDS)
                 .help("Submission to terminal state").register(registry);
     }
+
+    /**
+     * Registers the queue's gauges per priority (label {@code low}, {@code normal}, {@code high}): jobs QUEUED, and
+     * {@code clock}'s now minus the oldest one's submission time (0 when none is queued). Read at each scrape from
+     * {@code queued}'s published values, never from the tracker's state.
+     */
+    public void watch(QueuedJobs queued, Clock clock) {
+        GaugeWithCallback.builder().name("ppfarm_jobs_queued")
+                .help("Jobs in QUEUED state as this coordinator knows them (every job of the farm), by priority")
+                .labelNames("priority").callback(cb -> {
+                    for (Priority p : QueuedJobs.PRIORITIES) cb.call(queued.count(p), label(p));
+                }).register(registry);
+        GaugeWithCallback.builder().name("ppfarm_jobs_oldest_queued_age_seconds").unit(Unit.SECONDS)
+                .help("Time since the oldest QUEUED job was submitted, by priority; 0 when none is queued")
+                .labelNames("priority").callback(cb -> {
+                    long now = clock.millis();
+                    for (Priority p : QueuedJobs.PRIORITIES) {
+                        long oldest = queued.oldestSubmittedAt(p);
+                        cb.call(oldest == 0 ? 0 : Math.max(0, now - oldest) / 1e3, label(p));
+                    }
+                }).register(registry);
+    }
+
+    /** A priority's label value: {@code low}, {@code normal}, {@code high}. */
+    private static String label(Priority p) { return p.name().substring("PRIORITY_".length()).toLowerCase(); }
 
     public void submitted(String circuit, long nanos) {
         submitted.labelValues(circuit).inc();

@@ -9,17 +9,24 @@ import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.ppfarm.coordinator.metrics.FarmMetrics;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.ProofResult;
+
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,7 +57,7 @@ class JobTrackerTest {
     }
 
     private ActorRef<JobTracker.Command> tracker(Consumer<Job> publisher, Duration retain) {
-        return kit.spawn(JobTracker.create(publisher, retain, clock));
+        return kit.spawn(JobTracker.create(publisher, retain, clock, new QueuedJobs()));
     }
 
     private Job queued(String id, long deadlineMillis, String key) {
@@ -346,5 +353,57 @@ class JobTrackerTest {
         assertEquals(List.of(), published, "the forgotten job's deadline still fired");
 
         assertEquals(List.of(held("retry")), enqueue(tracker, keyed("retry", "key-C", "request", 0), null));
+    }
+
+    /**
+     * The queue gauges as a scrape reads them follow each job: counted and aged from its submission while QUEUED, per
+     * priority (UNSPECIFIED as normal), out of the queue once a worker starts it, cancelled, or forgotten; the age is
+     * the oldest queued job's, and 0 when none is queued.
+     */
+    @Test
+    void queueGaugesFollowSubmitStartAndFinish() {
+        QueuedJobs queued = new QueuedJobs();
+        PrometheusRegistry registry = new PrometheusRegistry();
+        new FarmMetrics(registry).watch(queued, clock);
+        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> { }, Duration.ofMinutes(10), clock, queued));
+        assertEquals(Map.of("low", 0.0, "normal", 0.0, "high", 0.0), gauge(registry, "ppfarm_jobs_queued"));
+        assertEquals(Map.of("low", 0.0, "normal", 0.0, "high", 0.0), gauge(registry, "ppfarm_jobs_oldest_queued_age_seconds"));
+
+        enqueue(tracker, prioritised("h1", Priority.PRIORITY_HIGH), null);
+        advance(Duration.ofSeconds(10));
+        enqueue(tracker, prioritised("h2", Priority.PRIORITY_HIGH), null);
+        enqueue(tracker, prioritised("n1", Priority.PRIORITY_UNSPECIFIED), null);
+        advance(Duration.ofSeconds(5));
+        assertEquals(Map.of("low", 0.0, "normal", 1.0, "high", 2.0), gauge(registry, "ppfarm_jobs_queued"));
+        assertEquals(Map.of("low", 0.0, "normal", 5.0, "high", 15.0), gauge(registry, "ppfarm_jobs_oldest_queued_age_seconds"));
+
+        // the oldest high job starts: the next one is the oldest now
+        apply(tracker, started("h1"));
+        assertEquals(Map.of("low", 0.0, "normal", 1.0, "high", 1.0), gauge(registry, "ppfarm_jobs_queued"));
+        assertEquals(Map.of("low", 0.0, "normal", 5.0, "high", 5.0), gauge(registry, "ppfarm_jobs_oldest_queued_age_seconds"));
+
+        // finished straight from the queue (a result notice before its RUNNING event), cancelled, forgotten
+        apply(tracker, succeeded("h1", clock.millis()), succeeded("h2", clock.millis()));
+        TestProbe<Optional<JobTracker.CancelOutcome>> cancelled = kit.createTestProbe();
+        tracker.tell(new JobTracker.Cancel("n1", null, cancelled.ref()));
+        cancelled.expectMessageClass(Optional.class, WAIT);
+        enqueue(tracker, prioritised("l1", Priority.PRIORITY_LOW), null);
+        advance(Duration.ofSeconds(2));
+        assertEquals(Map.of("low", 1.0, "normal", 0.0, "high", 0.0), gauge(registry, "ppfarm_jobs_queued"));
+        assertEquals(Map.of("low", 2.0, "normal", 0.0, "high", 0.0), gauge(registry, "ppfarm_jobs_oldest_queued_age_seconds"));
+        tracker.tell(new JobTracker.Forget("l1"));
+        get(tracker, "l1");
+        assertEquals(Map.of("low", 0.0, "normal", 0.0, "high", 0.0), gauge(registry, "ppfarm_jobs_queued"));
+        assertEquals(Map.of("low", 0.0, "normal", 0.0, "high", 0.0), gauge(registry, "ppfarm_jobs_oldest_queued_age_seconds"));
+    }
+
+    private Job prioritised(String id, Priority priority) {
+        return queued(id, 0, "").toBuilder().setPriority(priority).build();
+    }
+
+    /** A gauge's values by priority, as a scrape reads them. */
+    private static Map<String, Double> gauge(PrometheusRegistry registry, String name) {
+        GaugeSnapshot g = (GaugeSnapshot) registry.scrape(name::equals).stream().findFirst().orElseThrow();
+        return g.getDataPoints().stream().collect(Collectors.toMap(d -> d.getLabels().get("priority"), GaugeSnapshot.GaugeDataPointSnapshot::getValue));
     }
 }
