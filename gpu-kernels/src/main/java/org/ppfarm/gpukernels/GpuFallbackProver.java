@@ -1,5 +1,7 @@
 package org.ppfarm.gpukernels;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -23,6 +25,10 @@ import org.ppfarm.prover.groth16.Verifier;
  * witness that does not satisfy the circuit makes every backend's proof invalid, and is the input's fault, reported
  * as {@link Attempt#verified()} false with the GPU left healthy.
  *
+ * <p>Every job whose proof fails verification (malformed included) is counted here once, by the backend blamed
+ * ({@link #verificationFailures()}): the GPU when the CPU's proof of the same witness verifies (a fault, also counted
+ * in {@link #faults()}), else the CPU (an unsatisfiable witness, or the CPU proving wrong).
+ *
  * <p>Thread-safe: concurrent jobs share one instance; the first fault wins the unhealthy mark, every fault counts.
  */
 public final class GpuFallbackProver {
@@ -45,6 +51,8 @@ public final class GpuFallbackProver {
     private final String cpuName;
     private volatile boolean healthy;
     private final AtomicLong faults = new AtomicLong();
+    private final AtomicLong gpuRejected = new AtomicLong();
+    private final AtomicLong cpuRejected = new AtomicLong();
     private final AtomicReference<String> lastFault = new AtomicReference<>("");
 
     /**
@@ -90,6 +98,7 @@ public final class GpuFallbackProver {
             Attempt onCpu = onCpu(pk, witness, t0, null);
             if (!onCpu.verified()) return onCpu;   // the witness's fault, not the GPU's
             why += " and the CPU's proof of the same witness verified";
+            gpuRejected.incrementAndGet();
             fault(why);
             return new Attempt(onCpu.result(), true, cpuName, onCpu.proveNanos(), onCpu.verifyNanos(), why);
         }
@@ -109,6 +118,7 @@ public final class GpuFallbackProver {
         ProofResult r = cpu.prove(pk, witness);
         long t1 = System.nanoTime();
         boolean ok = Verifier.verify(pk.preparedVerifyingKey(), r.publicSignals(), r.proof());
+        if (!ok) cpuRejected.incrementAndGet();
         return new Attempt(r, ok, cpuName, t1 - t0, System.nanoTime() - t1, gpuFault);
     }
 
@@ -123,6 +133,17 @@ public final class GpuFallbackProver {
 
     /** GPU attempts that failed so far (each one's job was proved on the CPU). */
     public long faults() { return faults.get(); }
+
+    /**
+     * Proofs that failed ppfarm's verification so far, by the name of the backend that made them: the CPU's, and the
+     * GPU's when there is one (every backend listed, 0 included).
+     */
+    public Map<String, Long> verificationFailures() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        if (gpu != null) m.put(gpuName, gpuRejected.get());
+        m.put(cpuName, cpuRejected.get());
+        return m;
+    }
 
     /** The last failure's reason, "" if none. */
     public String lastFault() { return lastFault.get(); }

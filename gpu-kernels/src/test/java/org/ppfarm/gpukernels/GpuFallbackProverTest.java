@@ -2,6 +2,7 @@ package org.ppfarm.gpukernels;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,7 @@ class GpuFallbackProverTest {
             assertTrue(p.healthy());
             assertEquals(0, p.faults());
             assertEquals(gpu.name(), p.backend());
+            assertEquals(Map.of(gpu.name(), 0L, "cpu", 0L), p.verificationFailures());
         }
     }
 
@@ -78,6 +80,7 @@ class GpuFallbackProverTest {
             assertEquals("cpu", b.backend());
             assertNull(b.gpuFault());
             assertEquals(1, p.faults());
+            assertEquals(Map.of(gpu.name(), 0L, "cpu", 0L), p.verificationFailures(), "a CUDA error is no verification failure");
         }
     }
 
@@ -94,6 +97,7 @@ class GpuFallbackProverTest {
             assertTrue(a.gpuFault().endsWith("and the CPU's proof of the same witness verified"), a.gpuFault());
             assertFalse(p.healthy());
             assertEquals(1, p.faults());
+            assertEquals(Map.of(gpu.name(), 1L, "cpu", 0L), p.verificationFailures());
         }
     }
 
@@ -108,6 +112,7 @@ class GpuFallbackProverTest {
             assertNull(a.gpuFault());
             assertTrue(p.healthy());
             assertEquals(0, p.faults());
+            assertEquals(Map.of(gpu.name(), 0L, "cpu", 1L), p.verificationFailures(), "counted once, on the CPU's proof");
         }
     }
 

@@ -113,7 +113,7 @@ public final class Worker implements AutoCloseable {
                 config.getLong(WorkerConfig.RUNNING_REPORT_DELAY_MS));
         this.pool = new ProverPool(id, config.getInt(WorkerConfig.CONCURRENCY), runner::run, new PoolListener());
         metrics.watch(pool);
-        if (pipelines.gpu() != null) metrics.watch(pipelines.gpu());
+        if (pipelines.prover() != null) metrics.watch(pipelines.prover());
         this.offers = new Offers(id, topics, pool, offered, finishedJobs, metrics);
         this.intake = new JobIntake(id, kafka, topics, new JobIntake.Settings(config.getInt(WorkerConfig.PREFETCH),
                 config.getInt(WorkerConfig.SESSION_TIMEOUT_MS), config.getInt(WorkerConfig.MAX_POLL_INTERVAL_MS)), pool, offers::owned);

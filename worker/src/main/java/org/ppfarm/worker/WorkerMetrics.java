@@ -15,7 +15,7 @@ import java.io.IOException;
 
 /**
  * A worker's Prometheus metrics (client_java 1.x): proofs, failures, skipped jobs, job offers, artifact fetches,
- * stage durations, in-flight and queued jobs (beside what every node exports, {@link org.ppfarm.farm.health.NodeMetrics}).
+ * stage durations, in-flight and queued jobs, verification failures, GPU health (beside what every node exports, {@link org.ppfarm.farm.health.NodeMetrics}).
  */
 final class WorkerMetrics {
     private final Counter proved;
@@ -59,8 +59,17 @@ final class WorkerMetrics {
                 .callback(cb -> cb.call(pool.queued())).register(registry);
     }
 
-    /** Registers the GPU's health (1 healthy, 0 after a fault: jobs prove on the CPU) and its fault count. */
+    /**
+     * Registers the prover's verification failures by backend (every backend exported from the start, at 0) and, with
+     * a GPU, the GPU's health (1 healthy, 0 after a fault: jobs prove on the CPU) and its fault count.
+     */
     void watch(GpuFallbackProver gpu) {
+        CounterWithCallback.builder().name("ppfarm_worker_verification_failures")
+                .help("Jobs whose proof failed the worker's own verification, by the backend blamed (a GPU's proof only "
+                        + "when the CPU's proof of the same witness verified); the CPU's count includes witnesses that do not satisfy the circuit")
+                .labelNames("backend").callback(cb -> gpu.verificationFailures().forEach((backend, n) -> cb.call(n, backend)))
+                .register(registry);
+        if (!gpu.hasGpu()) return;
         GaugeWithCallback.builder().name("ppfarm_gpu_healthy").help("1 while jobs prove on the GPU, 0 once it failed a job")
                 .callback(cb -> cb.call(gpu.healthy() ? 1 : 0)).register(registry);
         CounterWithCallback.builder().name("ppfarm_gpu_faults").help("GPU attempts that failed (CUDA error, lost device, invalid proof); each job was proved on the CPU")

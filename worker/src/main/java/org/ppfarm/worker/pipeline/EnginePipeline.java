@@ -147,7 +147,7 @@ public final class EnginePipeline implements ProvingPipeline {
         public String backend() { return prover.backend(); }
 
         @Override
-        public GpuFallbackProver gpu() { return prover.hasGpu() ? prover : null; }
+        public GpuFallbackProver prover() { return prover; }
     }
 
     /**

@@ -21,8 +21,11 @@ public interface ProvingPipeline {
         /** The backend proofs are made on, reported with each result ("cpu-native", "cpu", "cuda:0", ...). */
         String backend();
 
-        /** The GPU prover and its health (for the worker's metrics), or null when jobs do not prove on a GPU. */
-        default GpuFallbackProver gpu() { return null; }
+        /**
+         * The prover every pipeline proves and verifies through, for the worker's metrics (its GPU's health if it has
+         * one, its verification failures), or null when the pipelines make no proofs of their own (cached proofs).
+         */
+        default GpuFallbackProver prover() { return null; }
     }
 
     /** The local, hash-checked files of a circuit. {@code vkey} may be null (then it comes from the zkey). */
