@@ -135,8 +135,8 @@ public final class GpuFallbackProver {
     public long faults() { return faults.get(); }
 
     /**
-     * Proofs that failed ppfarm's verification so far, by the name of the backend that made them: the CPU's, and the
-     * GPU's when there is one (every backend listed, 0 included).
+     * Jobs whose proof failed ppfarm's verification so far, by the name of the backend blamed (see the class
+     * comment): the GPU's when there is one, and the CPU's (every backend listed, 0 included).
      */
     public Map<String, Long> verificationFailures() {
         Map<String, Long> m = new LinkedHashMap<>();

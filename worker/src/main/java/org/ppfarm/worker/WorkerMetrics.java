@@ -15,7 +15,8 @@ import java.io.IOException;
 
 /**
  * A worker's Prometheus metrics (client_java 1.x): proofs, failures, skipped jobs, job offers, artifact fetches,
- * stage durations, in-flight and queued jobs, verification failures, GPU health (beside what every node exports, {@link org.ppfarm.farm.health.NodeMetrics}).
+ * stage durations, in-flight and queued jobs, verification failures, GPU health (beside what every node exports,
+ * {@link org.ppfarm.farm.health.NodeMetrics}).
  */
 final class WorkerMetrics {
     private final Counter proved;
@@ -65,8 +66,8 @@ final class WorkerMetrics {
      */
     void watch(GpuFallbackProver gpu) {
         CounterWithCallback.builder().name("ppfarm_worker_verification_failures")
-                .help("Jobs whose proof failed the worker's own verification, by the backend blamed (a GPU's proof only "
-                        + "when the CPU's proof of the same witness verified); the CPU's count includes witnesses that do not satisfy the circuit")
+                .help("Jobs whose proof failed the worker's own verification, by the backend blamed (a GPU's proof only when "
+                        + "the CPU's proof of the same witness verified; the CPU's count includes unsatisfiable witnesses)")
                 .labelNames("backend").callback(cb -> gpu.verificationFailures().forEach((backend, n) -> cb.call(n, backend)))
                 .register(registry);
         if (!gpu.hasGpu()) return;

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * QUEUED, in O(log n) per change (a sorted set of (submitted_at, job id) per priority); the metrics' scrape thread
  * reads only the published count and oldest submission time, never the tracker's sets.
  *
- * <p>{@link #enter} and {@link #leave} run on the tracker's thread only; {@link #count} and {@link #oldestSubmittedAt}
- * are safe from any thread. A reader may see one priority's count and oldest time from two neighbouring changes.
+ * <p>{@link #change} runs on the tracker's thread only; {@link #count} and {@link #oldestSubmittedAt} are safe from
+ * any thread. A reader may see one priority's count and oldest time from two neighbouring changes.
  */
 public final class QueuedJobs {
     /** The priorities reported; a job submitted with UNSPECIFIED counts as NORMAL. */
