@@ -137,7 +137,7 @@ public final class FarmConfigs {
     /**
      * The config of a farm node's actor system: a Pekko Cluster Typed member with {@code role} (coordinator or
      * worker) on cluster.host:cluster.port, joining cluster.seed.nodes, split-brain resolver downing (keep-oldest
-     * over every member, down if alone), logging through SLF4J, no JVM exit or shutdown hook of its own (the node's close() stops
+     * among coordinators, down if alone), logging through SLF4J, no JVM exit or shutdown hook of its own (the node's close() stops
      * it).
      */
     public static Config pekkoConfig(AbstractConfig c, String role) {
@@ -151,17 +151,16 @@ public final class FarmConfigs {
                 "pekko.cluster.roles = [" + role + "]",
                 "pekko.cluster.jmx.enabled = off",
                 "pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
-                // keep-oldest over every member, workers included, down-if-alone: the side with the oldest member (the
-                // first coordinator started) stays, unless that member is alone and the other side has two or more,
-                // when it downs itself and the rest stay. So a crashed or killed coordinator — the oldest included — is
-                // downed whenever two or more members survive it (two coordinators and a worker are enough: the
-                // workers count), and a crashed worker is downed. Counting coordinators only, the survivor of two
-                // would down itself (Pekko's down-if-alone needs two on the other side); keep-majority kept the lowest
-                // address in a 1–1 split. The price: a partition cutting the oldest off with some, not all, of the
-                // others keeps its side even if it is the smaller one (docs/operations.md).
+                // keep-oldest among coordinators, down-if-alone: the side with the oldest coordinator stays, unless it
+                // is alone there and two or more coordinators are on the other side, when it downs itself and the
+                // rest stay. So with three or more coordinators a killed coordinator, the oldest included, is downed
+                // (FarmChaosTest). Not solved: of exactly two coordinators, the survivor of the oldest's death downs
+                // itself (Pekko's down-if-alone needs two on the other side); counting workers too (keep-oldest or
+                // keep-majority over every member) failed FarmChaosTest when a worker and a coordinator died within
+                // one stable-after (docs/operations.md, "Cluster membership and downing").
                 "pekko.cluster.split-brain-resolver.active-strategy = keep-oldest",
                 "pekko.cluster.split-brain-resolver.keep-oldest.down-if-alone = on",
-                "pekko.cluster.split-brain-resolver.keep-oldest.role = \"\"",
+                "pekko.cluster.split-brain-resolver.keep-oldest.role = coordinator",
                 "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
                 "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
                 "pekko.loglevel = WARNING",
