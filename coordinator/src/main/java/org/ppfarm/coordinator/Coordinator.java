@@ -20,7 +20,6 @@ import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
-import org.apache.pekko.cluster.typed.Join;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.coordinator.grpc.ArtifactService;
@@ -32,7 +31,9 @@ import org.ppfarm.coordinator.kafka.KafkaTenantLog;
 import org.ppfarm.coordinator.tenants.Quotas;
 import org.ppfarm.coordinator.tenants.TenantDirectory;
 import io.grpc.ServerInterceptors;
+import org.ppfarm.coordinator.cluster.ClusterFormation;
 import org.ppfarm.coordinator.cluster.ResultInbox;
+import com.typesafe.config.Config;
 import org.ppfarm.coordinator.cluster.WorkerDirectory;
 import org.ppfarm.coordinator.inputs.PoolProtocolInputs;
 import org.ppfarm.coordinator.inputs.ProtocolInputs;
@@ -119,6 +120,8 @@ public final class Coordinator implements AutoCloseable {
         this.config = config;
         this.tls = tls;
         this.id = config.coordinatorId();
+        Config pekkoConfig = ClusterFormation.pekkoConfig(config);
+        ClusterFormation.checkEnvironment(config, pekkoConfig); // before anything is opened
         Map<String, Object> kafka = FarmConfigs.clientProps(config);
         FarmTopics topics = FarmConfigs.topics(config);
         long t0 = System.nanoTime();
@@ -159,8 +162,8 @@ public final class Coordinator implements AutoCloseable {
         Behavior<JobTracker.Command> tracker = JobTracker.create(job -> jobLog.publishState(job)
                 .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain,
                 Clock.systemUTC(), queued);
-        this.system = ActorSystem.create(tracker, FarmConfigs.CLUSTER_SYSTEM, FarmConfigs.pekkoConfig(config, FarmCluster.COORDINATOR));
-        joinCluster();
+        this.system = ActorSystem.create(tracker, FarmConfigs.CLUSTER_SYSTEM, pekkoConfig);
+        ClusterFormation.start(system, config);
         farmHealth.watch(system, true);
         log.debug("actor system up after {} ms", (System.nanoTime() - t0) / 1_000_000);
         AtomicInteger blockingThreads = new AtomicInteger();
@@ -284,12 +287,6 @@ public final class Coordinator implements AutoCloseable {
         if (config.tls()) throw new IllegalArgumentException(CoordinatorConfig.GRPC_TLS_CERT_FILE
                 + " is set: start(config, protocolInputs) builds the TLS server; a given server builder is plaintext");
         return new Coordinator(config, serverBuilder, null, protocolInputs);
-    }
-
-    private void joinCluster() {
-        Cluster cluster = Cluster.get(system);
-        if (config.getList(CoordinatorConfig.CLUSTER_SEED_NODES).isEmpty())
-            cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
 
     /** The gRPC port actually bound (useful with grpc.port=0). */

@@ -42,11 +42,19 @@ public final class CoordinatorConfig extends AbstractConfig {
     public static final String CLUSTER_HOST = FarmConfigs.CLUSTER_HOST;
     public static final String CLUSTER_PORT = FarmConfigs.CLUSTER_PORT;
     public static final String CLUSTER_SEED_NODES = FarmConfigs.CLUSTER_SEED_NODES;
+    public static final String CLUSTER_BOOTSTRAP = "cluster.bootstrap";
+    public static final String CLUSTER_BOOTSTRAP_MANAGEMENT_HOST = "cluster.bootstrap.management.host";
+    public static final String CLUSTER_BOOTSTRAP_MANAGEMENT_PORT = "cluster.bootstrap.management.port";
+    public static final String CLUSTER_BOOTSTRAP_POD_LABEL_SELECTOR = "cluster.bootstrap.pod.label.selector";
+    public static final String CLUSTER_BOOTSTRAP_REQUIRED_CONTACT_POINTS = "cluster.bootstrap.required.contact.points";
     public static final String METRICS_PORT = "metrics.port";
 
     public static final String CLIENT_AUTH_NONE = "none";
     public static final String CLIENT_AUTH_OPTIONAL = "optional";
     public static final String CLIENT_AUTH_REQUIRE = "require";
+
+    public static final String BOOTSTRAP_SEEDS = "seeds";
+    public static final String BOOTSTRAP_KUBERNETES_API = "kubernetes-api";
 
     public static final String PARTITIONING_SPREAD = "spread";
     public static final String PARTITIONING_PIN_CIRCUIT = "pin-circuit";
@@ -121,6 +129,24 @@ public final class CoordinatorConfig extends AbstractConfig {
                             + "and its record is written to a jobs-topic partition that worker owns (the worker settles "
                             + "the record with the offered run): the job skips the Kafka hop in (~2 ms). Only with "
                             + "jobs.partitioning=spread. false: jobs reach workers only through Kafka.")
+            .define(CLUSTER_BOOTSTRAP, Type.STRING, BOOTSTRAP_SEEDS, ValidString.in(BOOTSTRAP_SEEDS, BOOTSTRAP_KUBERNETES_API),
+                    Importance.MEDIUM, "How this coordinator finds the Pekko cluster. seeds: it joins cluster.seed.nodes (or "
+                            + "itself when the list is empty). kubernetes-api: Pekko Management cluster bootstrap, the "
+                            + "coordinators found as the pods matching cluster.bootstrap.pod.label.selector in the pod's "
+                            + "namespace (the pod's service account may get, list and watch pods); the lowest-addressed one "
+                            + "forms the cluster once cluster.bootstrap.required.contact.points answer, the others join it. "
+                            + "cluster.seed.nodes must then be empty.")
+            .define(CLUSTER_BOOTSTRAP_MANAGEMENT_HOST, Type.STRING, "", Importance.MEDIUM,
+                    "With cluster.bootstrap=kubernetes-api: the address Pekko Management's HTTP endpoint (the bootstrap "
+                            + "contact point other coordinators probe) binds to and announces; the pod's IP. Empty: cluster.host.")
+            .define(CLUSTER_BOOTSTRAP_MANAGEMENT_PORT, Type.INT, 7626, Range.between(1, 65535), Importance.MEDIUM,
+                    "With cluster.bootstrap=kubernetes-api: Pekko Management's port, the same on every coordinator.")
+            .define(CLUSTER_BOOTSTRAP_POD_LABEL_SELECTOR, Type.STRING, "", Importance.MEDIUM,
+                    "With cluster.bootstrap=kubernetes-api (required there): the Kubernetes label selector of the "
+                            + "coordinators' pods, e.g. app.kubernetes.io/instance=farm,app.kubernetes.io/component=coordinator.")
+            .define(CLUSTER_BOOTSTRAP_REQUIRED_CONTACT_POINTS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
+                    "With cluster.bootstrap=kubernetes-api: how many coordinators must be found and answer before a new "
+                            + "cluster is formed (usually the replica count); a running cluster is joined at once.")
             .define(METRICS_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.LOW,
                     "Port of the Prometheus /metrics endpoint; -1 disables it, 0 picks a free one.");
 
@@ -153,7 +179,18 @@ public final class CoordinatorConfig extends AbstractConfig {
             if (!ArtifactDownloads.isAddress(peer)) throw new ConfigException(ARTIFACTS_PEERS, peer, "expected host:port");
         FarmConfigs.validateKafka(this);
         FarmConfigs.validateCluster(this);
+        if (kubernetesBootstrap()) {
+            if (!getList(CLUSTER_SEED_NODES).isEmpty())
+                throw new ConfigException(CLUSTER_SEED_NODES, String.join(",", getList(CLUSTER_SEED_NODES)),
+                        "must be empty with cluster.bootstrap=kubernetes-api (the bootstrap finds the seeds)");
+            if (getString(CLUSTER_BOOTSTRAP_POD_LABEL_SELECTOR).isBlank())
+                throw new ConfigException(CLUSTER_BOOTSTRAP_POD_LABEL_SELECTOR, "",
+                        "required with cluster.bootstrap=kubernetes-api: the label selector of the coordinators' pods");
+        }
     }
+
+    /** Whether the cluster is formed by Pekko Management's bootstrap over the Kubernetes API (cluster.bootstrap). */
+    public boolean kubernetesBootstrap() { return BOOTSTRAP_KUBERNETES_API.equals(getString(CLUSTER_BOOTSTRAP)); }
 
     /** Whether the gRPC API serves TLS (grpc.tls.cert.file and grpc.tls.key.file set). */
     public boolean tls() { return !getString(GRPC_TLS_CERT_FILE).isEmpty(); }
