@@ -15,6 +15,11 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 helm.sh/chart: {{ printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" }}
 {{- end -}}
 
+{{/* Whether coordinators form their cluster by Pekko Management bootstrap over the Kubernetes API ("true" or ""). */}}
+{{- define "ppfarm.kubernetesBootstrap" -}}
+{{- if eq .Values.coordinator.clusterBootstrap "kubernetes-api" }}true{{ end -}}
+{{- end -}}
+
 {{/* Selector labels of one component: (dict "ctx" $ "component" "coordinator|worker" "pool" "cpu|gpu|"). */}}
 {{- define "ppfarm.selectorLabels" -}}
 app.kubernetes.io/name: ppfarm
@@ -96,7 +101,7 @@ Combinations the schema cannot name well: each refusal names the values at fault
 {{- if and (not .Values.seal.existingSecret) (not (and .Values.seal.publicKey .Values.seal.keyPair)) -}}
 {{- fail "seal.existingSecret is empty: set it, or both seal.publicKey and seal.keyPair (ppfarm keys seal makes them)" -}}
 {{- end -}}
-{{- if and .Values.cpuWorkers.autoscaling.enabled (lt (int .Values.cpuWorkers.autoscaling.maxReplicas) (int .Values.cpuWorkers.autoscaling.minReplicas)) -}}
+{{- if and (or .Values.cpuWorkers.autoscaling.keda.enabled .Values.cpuWorkers.autoscaling.hpa.enabled) (lt (int .Values.cpuWorkers.autoscaling.maxReplicas) (int .Values.cpuWorkers.autoscaling.minReplicas)) -}}
 {{- fail (printf "cpuWorkers.autoscaling.maxReplicas=%v is below cpuWorkers.autoscaling.minReplicas=%v" .Values.cpuWorkers.autoscaling.maxReplicas .Values.cpuWorkers.autoscaling.minReplicas) -}}
 {{- end -}}
 {{- end -}}

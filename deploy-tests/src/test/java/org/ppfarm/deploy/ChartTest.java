@@ -5,6 +5,8 @@ import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
 import org.junit.jupiter.api.Test;
+import com.typesafe.config.Config;
+import org.ppfarm.coordinator.cluster.ClusterFormation;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.farm.kafka.FarmTopics;
@@ -88,8 +90,9 @@ class ChartTest {
         List<Map<String, Object>> docs = render();
         assertEquals(List.of("ConfigMap/farm-ppfarm-config", "Deployment/farm-ppfarm-cpu-worker",
                 "PodDisruptionBudget/farm-ppfarm-coordinator", "PodDisruptionBudget/farm-ppfarm-cpu-worker",
+                "Role/farm-ppfarm-coordinator-pod-reader", "RoleBinding/farm-ppfarm-coordinator-pod-reader",
                 "Service/farm-ppfarm-coordinator", "Service/farm-ppfarm-coordinator-headless", "Service/farm-ppfarm-worker-metrics",
-                "ServiceAccount/farm-ppfarm", "StatefulSet/farm-ppfarm-coordinator"), kinds(docs));
+                "ServiceAccount/farm-ppfarm", "ServiceAccount/farm-ppfarm-coordinator", "StatefulSet/farm-ppfarm-coordinator"), kinds(docs));
         String image = "ppfarm:" + DeployFiles.projectVersion();
 
         // coordinators: image, ports, probes (gRPC health for readiness, /live for liveness), non-root, public key only
@@ -98,8 +101,9 @@ class ChartTest {
         Map<String, Object> c = at(sts, "spec.template.spec.containers.0");
         assertEquals(image, c.get("image"));
         assertEquals(List.of("coordinator", "coordinator.id=$(POD_NAME)",
-                "cluster.host=$(POD_NAME).farm-ppfarm-coordinator-headless.$(POD_NAMESPACE).svc.cluster.local"), c.get("args"));
-        assertEquals(Map.of("grpc", 50051, "artifacts", 50052, "cluster", 25520, "metrics", 9400), ports(c));
+                "cluster.host=$(POD_NAME).farm-ppfarm-coordinator-headless.$(POD_NAMESPACE).svc.cluster.local",
+                "cluster.bootstrap.management.host=$(POD_IP)"), c.get("args"));
+        assertEquals(Map.of("grpc", 50051, "artifacts", 50052, "cluster", 25520, "metrics", 9400, "management", 7626), ports(c));
         assertEquals(50051, (int) at(c, "readinessProbe.grpc.port"));
         assertEquals("/live", at(c, "livenessProbe.httpGet.path"));
         assertEquals("metrics", at(c, "livenessProbe.httpGet.port"));
@@ -124,10 +128,52 @@ class ChartTest {
         assertEquals(List.of(Map.of("key", "seal-private.properties", "path", "seal-private.properties")), sealItems(at(dep, "spec.template.spec")));
         assertFalse(String.valueOf(w.get("resources")).contains("nvidia.com/gpu"));
 
-        // no RBAC: the pods call no Kubernetes API, and get no token
-        assertTrue(docs.stream().noneMatch(d -> String.valueOf(d.get("kind")).matches("(Cluster)?Role(Binding)?")));
+        // RBAC: coordinators (their own account, with a token) may get/watch/list pods in the namespace, nothing
+        // more; workers get no token
+        assertEquals("farm-ppfarm-coordinator", at(sts, "spec.template.spec.serviceAccountName"));
+        assertEquals(true, at(sts, "spec.template.spec.automountServiceAccountToken"));
+        Map<String, Object> role = one(docs, "Role", "farm-ppfarm-coordinator-pod-reader");
+        assertEquals(List.of(Map.of("apiGroups", List.of(""), "resources", List.of("pods"), "verbs", List.of("get", "watch", "list"))), role.get("rules"));
+        Map<String, Object> binding = one(docs, "RoleBinding", "farm-ppfarm-coordinator-pod-reader");
+        assertEquals(Map.of("kind", "ServiceAccount", "name", "farm-ppfarm-coordinator", "namespace", NS), at(binding, "subjects.0"));
+        assertEquals("farm-ppfarm-coordinator-pod-reader", at(binding, "roleRef.name"));
+        assertTrue(docs.stream().noneMatch(d -> String.valueOf(d.get("kind")).startsWith("Cluster")));
+        assertEquals("farm-ppfarm", at(dep, "spec.template.spec.serviceAccountName"));
+        assertEquals(false, at(dep, "spec.template.spec.automountServiceAccountToken"));
         assertEquals(false, at(one(docs, "ServiceAccount", "farm-ppfarm"), "automountServiceAccountToken"));
-        assertEquals(false, at(sts, "spec.template.spec.automountServiceAccountToken"));
+    }
+
+    /**
+     * Coordinators bootstrap their cluster through the Kubernetes API: the rendered settings, with what each pod adds,
+     * load in the real config class and give Pekko the kubernetes-api discovery of exactly the StatefulSet's pods
+     * (the label selector is its pod selector), a new cluster waiting for every replica; workers still join through
+     * the coordinators' stable names.
+     */
+    @Test
+    void coordinatorsBootstrapThroughTheKubernetesApi() throws Exception {
+        List<Map<String, Object>> docs = render("coordinator.replicas=3");
+        Properties coordinator = properties(docs, "coordinator.properties");
+        assertNull(coordinator.getProperty("cluster.seed.nodes"));
+        assertEquals("kubernetes-api", coordinator.getProperty("cluster.bootstrap"));
+        assertEquals("3", coordinator.getProperty("cluster.bootstrap.required.contact.points"));
+        Map<String, String> selector = new HashMap<>();
+        for (String kv : coordinator.getProperty("cluster.bootstrap.pod.label.selector").split(","))
+            selector.put(kv.split("=", 2)[0], kv.split("=", 2)[1]);
+        Map<String, Object> sts = one(docs, "StatefulSet", "farm-ppfarm-coordinator");
+        assertEquals(at(sts, "spec.selector.matchLabels"), selector);
+        assertTrue(properties(docs, "cpu-worker.properties").getProperty("cluster.seed.nodes").startsWith("pekko://ppfarm@farm-ppfarm-coordinator-0."));
+
+        Map<String, Object> c = settings(coordinator);
+        c.put(CoordinatorConfig.SEAL_PUBLIC_KEY, InputSeal.KeyPair.generate().publicKeyBase64());
+        c.put(CoordinatorConfig.CLUSTER_HOST, "farm-ppfarm-coordinator-1.farm-ppfarm-coordinator-headless.prover.svc.cluster.local");
+        c.put(CoordinatorConfig.CLUSTER_BOOTSTRAP_MANAGEMENT_HOST, "10.1.2.3");   // $(POD_IP)
+        Config pekko = ClusterFormation.pekkoConfig(new CoordinatorConfig(c));
+        assertEquals("kubernetes-api", pekko.getString("pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method"));
+        assertEquals(3, pekko.getInt("pekko.management.cluster.bootstrap.contact-point-discovery.required-contact-point-nr"));
+        assertEquals(coordinator.getProperty("cluster.bootstrap.pod.label.selector"), pekko.getString("pekko.discovery.kubernetes-api.pod-label-selector"));
+        assertEquals("10.1.2.3", pekko.getString("pekko.management.http.hostname"));
+        assertEquals(7626, pekko.getInt("pekko.management.http.port"));
+        assertEquals(List.of(), pekko.getStringList("pekko.cluster.seed-nodes"));
     }
 
     /**
@@ -137,7 +183,10 @@ class ChartTest {
      */
     @Test
     void seedNodesAreTheStatefulSetsPodNames() throws Exception {
-        List<Map<String, Object>> docs = render("coordinator.replicas=4");
+        List<Map<String, Object>> docs = render("coordinator.replicas=4", "coordinator.clusterBootstrap=seeds");
+        // no RBAC: the pods call no Kubernetes API, and get no token
+        assertTrue(docs.stream().noneMatch(d -> String.valueOf(d.get("kind")).matches("(Cluster)?Role(Binding)?")));
+        assertEquals(false, at(one(docs, "StatefulSet", "farm-ppfarm-coordinator"), "spec.template.spec.automountServiceAccountToken"));
         Map<String, Object> sts = one(docs, "StatefulSet", "farm-ppfarm-coordinator");
         String headless = at(sts, "spec.serviceName");
         List<String> pods = IntStream.range(0, (int) at(sts, "spec.replicas"))
@@ -225,11 +274,15 @@ class ChartTest {
         for (Map<String, Object> t : topics.values()) assertEquals(3, (int) at(t, "spec.replicas"));
     }
 
-    /** ServiceMonitor, PrometheusRule and dashboard carry deploy/'s files as they are; KEDA scales the CPU pool. */
+    /**
+     * ServiceMonitor, PrometheusRule and dashboard carry deploy/'s files as they are; KEDA scales the CPU pool on the
+     * jobs topics' lag and on the coordinators' queue gauges (names MetricsCoverageTest finds on a live farm).
+     */
     @Test
     void monitoringAndAutoscaling() throws Exception {
         List<Map<String, Object>> docs = render("metrics.serviceMonitor.enabled=true", "metrics.prometheusRule.enabled=true",
-                "metrics.grafanaDashboard.enabled=true", "cpuWorkers.autoscaling.enabled=true");
+                "metrics.grafanaDashboard.enabled=true", "cpuWorkers.autoscaling.keda.enabled=true",
+                "cpuWorkers.autoscaling.keda.prometheus.serverAddress=http://prometheus.monitoring:9090");
         Map<String, Object> sm = one(docs, "ServiceMonitor", "farm-ppfarm");
         assertEquals("metrics", at(sm, "spec.endpoints.0.port"));
         List<Map<String, Object>> metricsServices = docs.stream().filter(d -> "Service".equals(d.get("kind"))
@@ -249,23 +302,53 @@ class ChartTest {
         Map<String, Object> so = one(docs, "ScaledObject", "farm-ppfarm-cpu-worker");
         assertEquals("farm-ppfarm-cpu-worker", at(so, "spec.scaleTargetRef.name"));
         assertEquals("ppfarm.workers", at(so, "spec.triggers.0.metadata.consumerGroup"));
-        assertEquals(new FarmTopics("ppfarm").jobTopics(), ((List<?>) at(so, "spec.triggers")).stream()
+        List<?> triggers = at(so, "spec.triggers");
+        assertEquals(new FarmTopics("ppfarm").jobTopics(), triggers.stream().filter(t -> "kafka".equals(at(t, "type")))
                 .map(t -> at(t, "metadata.topic")).toList());
+        String coordinators = "{namespace=\"prover\",service=\"farm-ppfarm-coordinator-headless\"}";
+        assertEquals(List.of(List.of("sum(max by (priority) (ppfarm_jobs_queued" + coordinators + "))", "4"),
+                        List.of("max(ppfarm_jobs_oldest_queued_age_seconds" + coordinators + ")", "60")),
+                triggers.stream().filter(t -> "prometheus".equals(at(t, "type")))
+                        .map(t -> List.of(at(t, "metadata.query"), at(t, "metadata.threshold"))).toList());
+        assertTrue(triggers.stream().filter(t -> "prometheus".equals(at(t, "type")))
+                .allMatch(t -> "http://prometheus.monitoring:9090".equals(at(t, "metadata.serverAddress"))));
+        assertTrue(docs.stream().noneMatch(d -> "HorizontalPodAutoscaler".equals(d.get("kind"))));
         assertNull(at(one(docs, "Deployment", "farm-ppfarm-cpu-worker"), "spec.replicas"), "KEDA owns the replica count");
+    }
+
+    /** Without KEDA: a plain HorizontalPodAutoscaler on the farm's queued jobs as an external metric. */
+    @Test
+    void plainHorizontalPodAutoscaler() {
+        List<Map<String, Object>> docs = render("cpuWorkers.autoscaling.hpa.enabled=true", "cpuWorkers.autoscaling.maxReplicas=6");
+        Map<String, Object> hpa = one(docs, "HorizontalPodAutoscaler", "farm-ppfarm-cpu-worker");
+        assertEquals(List.of("Deployment", "farm-ppfarm-cpu-worker"), List.of(at(hpa, "spec.scaleTargetRef.kind"), at(hpa, "spec.scaleTargetRef.name")));
+        assertEquals(List.of(1, 6), List.of(at(hpa, "spec.minReplicas"), at(hpa, "spec.maxReplicas")));
+        assertEquals(List.of("External", "ppfarm_jobs_queued", "AverageValue", "4"), List.of(at(hpa, "spec.metrics.0.type"),
+                at(hpa, "spec.metrics.0.external.metric.name"), at(hpa, "spec.metrics.0.external.target.type"),
+                at(hpa, "spec.metrics.0.external.target.averageValue")));
+        assertTrue(docs.stream().noneMatch(d -> "ScaledObject".equals(d.get("kind"))));
+        assertNull(at(one(docs, "Deployment", "farm-ppfarm-cpu-worker"), "spec.replicas"), "the HPA owns the replica count");
     }
 
     @Test
     void badValuesFailNamingTheValue() {
         String misspelt = refusal("coordinator.replicaz=3");
         assertTrue(misspelt.contains("'replicaz' not allowed") && misspelt.contains("/coordinator"), misspelt);
+        String bootstrap = refusal("coordinator.clusterBootstrap=dns");
+        assertTrue(bootstrap.contains("/coordinator/clusterBootstrap"), bootstrap);
+        String both = refusal("cpuWorkers.autoscaling.keda.enabled=true", "cpuWorkers.autoscaling.keda.prometheus.serverAddress=http://p:9090",
+                "cpuWorkers.autoscaling.hpa.enabled=true");
+        assertTrue(both.contains("/cpuWorkers/autoscaling/hpa/enabled"), both);
+        String noPrometheus = refusal("cpuWorkers.autoscaling.keda.enabled=true");
+        assertTrue(noPrometheus.contains("/cpuWorkers/autoscaling/keda/prometheus/serverAddress"), noPrometheus);
         String nested = refusal("cpuWorkers.autoscaling.maxReplica=3");
         assertTrue(nested.contains("'maxReplica' not allowed") && nested.contains("/cpuWorkers/autoscaling"), nested);
         String type = refusal("coordinator.replicas=two");
         assertTrue(type.contains("/coordinator/replicas") && type.contains("want integer"), type);
         String gpu = refusal("gpuWorkers.enabled=true");
         assertTrue(gpu.contains("/gpuImage/repository"), gpu);
-        String both = refusal("strimzi.enabled=true");
-        assertTrue(both.contains("kafka.bootstrapServers (\"kafka:9092\") and strimzi.enabled=true are both set"), both);
+        String kafkas = refusal("strimzi.enabled=true");
+        assertTrue(kafkas.contains("kafka.bootstrapServers (\"kafka:9092\") and strimzi.enabled=true are both set"), kafkas);
         String none = refusal("kafka.bootstrapServers=");
         assertTrue(none.contains("kafka.bootstrapServers is empty and strimzi.enabled=false"), none);
         String seal = refusal("seal.keyPair=abc", "seal.publicKey=def");
