@@ -81,7 +81,8 @@ class MetricsCoverageTest {
         Set<String> used = used();
         assertTrue(used.containsAll(Set.of("ppfarm_gpu_healthy", "ppfarm_serving", "ppfarm_kafka_consumer_lag_records",
                 "ppfarm_worker_stage_seconds_bucket", "ppfarm_jobs_finished_total", "ppfarm_jobs_queued",
-                "ppfarm_jobs_oldest_queued_age_seconds", "ppfarm_worker_verification_failures_total")), used.toString());
+                "ppfarm_jobs_oldest_queued_age_seconds", "ppfarm_worker_verification_failures_total", "ppfarm_job_queued_seconds_bucket")),
+                used.toString());
 
         Set<String> exported = new TreeSet<>();
         try (GpuBackend gpu = GpuBackend.on(NativeKernels.host(), 0, 0)) {

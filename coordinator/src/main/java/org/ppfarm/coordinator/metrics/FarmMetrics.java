@@ -16,8 +16,8 @@ import java.time.Clock;
 
 /**
  * The coordinator's Prometheus metrics (client_java 1.x): submissions, refusals by reason, finished jobs by status,
- * failed jobs by error code, result notices received, job offers made, submit latency and end-to-end job latency,
- * queued jobs and the oldest one's age per priority (beside what every node exports,
+ * failed jobs by error code, result notices received, job offers made, submit latency, end-to-end job latency and
+ * the queued stage's latency (the workers export the witness, prove and verify stages), queued jobs and the oldest one's age per priority (beside what every node exports,
  * {@link org.ppfarm.farm.health.NodeMetrics}). Thread-safe.
  */
 public final class FarmMetrics {
@@ -30,6 +30,7 @@ public final class FarmMetrics {
     private final Counter authFailures;
     private final Histogram submitSeconds;
     private final Histogram jobSeconds;
+    private final Histogram queuedSeconds;
     private final PrometheusRegistry registry;
 
     public FarmMetrics(PrometheusRegistry registry) {
@@ -54,6 +55,9 @@ public final class FarmMetrics {
                 .help("Time to validate, seal and durably enqueue a job").register(registry);
         jobSeconds = Histogram.builder().name("ppfarm_job_seconds").unit(Unit.SECONDS)
                 .help("Submission to terminal state").register(registry);
+        queuedSeconds = Histogram.builder().name("ppfarm_job_queued_seconds").unit(Unit.SECONDS)
+                .help("Durable submission to the worker that proved it starting it, of succeeded jobs (the result's "
+                        + "queued timing)").register(registry);
     }
 
     /**
@@ -109,5 +113,7 @@ public final class FarmMetrics {
             failed.labelValues(Status.fromCodeValue(job.getError().getCode()).getCode().name().toLowerCase()).inc();
         if (job.hasSubmittedAt() && job.hasFinishedAt())
             jobSeconds.observe(Timestamps.toMillis(job.getFinishedAt()) / 1e3 - Timestamps.toMillis(job.getSubmittedAt()) / 1e3);
+        if (job.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED && job.getResult().hasTimings())
+            queuedSeconds.observe(job.getResult().getTimings().getQueuedMicros() / 1e6);
     }
 }
