@@ -217,6 +217,30 @@ class ChartTest {
         InputSeal.zeroize(keys.privateKey());
     }
 
+    /**
+     * The gRPC API's TLS from a kubernetes.io/tls Secret: mounted whole, named by the settings (which the real config
+     * class accepts), and readiness moves to /ready, the kubelet's gRPC probe speaking no TLS.
+     */
+    @Test
+    void coordinatorTlsFromASecret() throws Exception {
+        List<Map<String, Object>> docs = render("coordinator.tls.secretName=farm-tls", "coordinator.tls.clientAuth=require");
+        Map<String, Object> sts = one(docs, "StatefulSet", "farm-ppfarm-coordinator");
+        Map<String, Object> c = at(sts, "spec.template.spec.containers.0");
+        assertEquals("/ready", at(c, "readinessProbe.httpGet.path"));
+        assertNull(at(c, "readinessProbe.grpc"));
+        assertTrue(((List<?>) c.get("volumeMounts")).contains(Map.of("name", "tls", "mountPath", "/etc/ppfarm/tls", "readOnly", true)));
+        assertTrue(((List<?>) at(sts, "spec.template.spec.volumes")).stream().anyMatch(v -> "farm-tls".equals(at(v, "secret.secretName"))));
+        Properties p = properties(docs, "coordinator.properties");
+        assertEquals(List.of("/etc/ppfarm/tls/tls.crt", "/etc/ppfarm/tls/tls.key", "require", "/etc/ppfarm/tls/ca.crt"),
+                List.of(p.getProperty(CoordinatorConfig.GRPC_TLS_CERT_FILE), p.getProperty(CoordinatorConfig.GRPC_TLS_KEY_FILE),
+                        p.getProperty(CoordinatorConfig.GRPC_TLS_CLIENT_AUTH), p.getProperty(CoordinatorConfig.GRPC_TLS_CLIENT_CA_FILE)));
+        Map<String, Object> settings = settings(p);
+        settings.put(CoordinatorConfig.SEAL_PUBLIC_KEY, InputSeal.KeyPair.generate().publicKeyBase64());
+        assertTrue(new CoordinatorConfig(settings).tls());
+        // without a Secret: plaintext, gRPC health probe
+        assertEquals(50051, (int) at(one(render(), "StatefulSet", "farm-ppfarm-coordinator"), "spec.template.spec.containers.0.readinessProbe.grpc.port"));
+    }
+
     @Test
     void gpuPool() throws Exception {
         List<Map<String, Object>> docs = render("gpuWorkers.enabled=true", "gpuImage.repository=registry.example/ppfarm", "gpuWorkers.gpusPerWorker=2");
