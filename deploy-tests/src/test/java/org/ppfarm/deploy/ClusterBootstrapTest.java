@@ -3,7 +3,9 @@ package org.ppfarm.deploy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Props;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.MemberStatus;
@@ -41,7 +43,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * A coordinator configured as the chart configures it (cluster.bootstrap=kubernetes-api) outside Kubernetes: its
  * settings load, and it starts Pekko Management and the cluster bootstrap, which fail only where the Kubernetes API
  * server should be. Outside a pod (no service-account files) the coordinator refuses to start in one line, before it
- * opens anything; given the files a pod has, but no API server, the bootstrap runs and reports the missing API server.
+ * opens anything (a settings error: {@code ppfarm coordinator} exits 2); given the files a pod has, but no API server,
+ * the bootstrap runs and reports the missing API server.
  */
 class ClusterBootstrapTest {
     @TempDir Path dir;
@@ -61,20 +64,21 @@ class ClusterBootstrapTest {
     void outsideAPodTheCoordinatorRefusesToStartNamingTheMissingFile() {
         CoordinatorConfig config = new CoordinatorConfig(settings(7626));
         assumeTrue(!Files.exists(Path.of("/var/run/secrets/kubernetes.io/serviceaccount/ca.crt")), "runs inside a Kubernetes pod");
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Coordinator.start(config));
-        assertEquals("cluster.bootstrap=kubernetes-api needs the pod's service-account CA /var/run/secrets/kubernetes.io/serviceaccount/ca.crt, "
-                + "which cannot be read: not in a Kubernetes pod, or its service account token is not mounted (automountServiceAccountToken)", e.getMessage());
+        ConfigException e = assertThrows(ConfigException.class, () -> Coordinator.start(config));
+        assertEquals("Invalid value kubernetes-api for configuration cluster.bootstrap: needs the pod's service-account CA "
+                + "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt, which cannot be read: not in a Kubernetes pod, or its "
+                + "service account token is not mounted (automountServiceAccountToken)", e.getMessage());
     }
 
     @Test
     void seedNodesAndTheKubernetesBootstrapExcludeEachOther() {
         Map<String, Object> s = settings(7626);
         s.put(CoordinatorConfig.CLUSTER_SEED_NODES, "pekko://ppfarm@c0:25520");
-        String m = assertThrows(org.apache.kafka.common.config.ConfigException.class, () -> new CoordinatorConfig(s)).getMessage();
+        String m = assertThrows(ConfigException.class, () -> new CoordinatorConfig(s)).getMessage();
         assertTrue(m.contains("cluster.seed.nodes") && m.contains("must be empty with cluster.bootstrap=kubernetes-api"), m);
         s.remove(CoordinatorConfig.CLUSTER_SEED_NODES);
         s.put(CoordinatorConfig.CLUSTER_BOOTSTRAP_POD_LABEL_SELECTOR, "");
-        m = assertThrows(org.apache.kafka.common.config.ConfigException.class, () -> new CoordinatorConfig(s)).getMessage();
+        m = assertThrows(ConfigException.class, () -> new CoordinatorConfig(s)).getMessage();
         assertTrue(m.contains("cluster.bootstrap.pod.label.selector"), m);
     }
 
@@ -101,7 +105,7 @@ class ClusterBootstrapTest {
                     Behaviors.<Logging.Warning>receiveMessage(w -> {
                         if (String.valueOf(w.message()).startsWith("Resolve attempt failed!")) resolveFailure.complete(String.valueOf(w.message()));
                         return Behaviors.same();
-                    }), "warnings", org.apache.pekko.actor.typed.Props.empty())));
+                    }), "warnings", Props.empty())));
             ClusterFormation.start(system, config);
 
             assertEquals("Resolve attempt failed! Cause: java.util.NoSuchElementException: Unable to form request; check Kubernetes "

@@ -8,6 +8,7 @@ import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
 import org.apache.pekko.management.javadsl.PekkoManagement;
+import org.apache.kafka.common.config.ConfigException;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.farm.cluster.FarmCluster;
 import org.ppfarm.farm.config.FarmConfigs;
@@ -54,17 +55,18 @@ public final class ClusterFormation {
 
     /**
      * Refuses, before the coordinator opens anything, a kubernetes-api bootstrap outside a pod with a service-account
-     * token: Pekko's discovery would fail on its CA file later, with a stack trace.
+     * token: Pekko's discovery would fail on its CA file later, with a stack trace. A setting that does not fit where
+     * the coordinator runs, so a {@link ConfigException} ({@code ppfarm coordinator}: one line, exit 2).
      *
-     * @throws IllegalStateException naming the missing file
+     * @throws ConfigException naming cluster.bootstrap and the missing file
      */
     public static void checkEnvironment(CoordinatorConfig c, Config pekko) {
         if (!c.kubernetesBootstrap()) return;
         Path ca = Path.of(pekko.getString(API_CA_PATH));
         if (!Files.isReadable(ca))
-            throw new IllegalStateException(CoordinatorConfig.CLUSTER_BOOTSTRAP + "=kubernetes-api needs the pod's service-account CA "
-                    + ca + ", which cannot be read: not in a Kubernetes pod, or its service account token is not mounted "
-                    + "(automountServiceAccountToken)");
+            throw new ConfigException(CoordinatorConfig.CLUSTER_BOOTSTRAP, CoordinatorConfig.BOOTSTRAP_KUBERNETES_API,
+                    "needs the pod's service-account CA " + ca + ", which cannot be read: not in a Kubernetes pod, or its "
+                            + "service account token is not mounted (automountServiceAccountToken)");
     }
 
     /**
