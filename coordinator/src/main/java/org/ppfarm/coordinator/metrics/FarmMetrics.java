@@ -17,8 +17,8 @@ import java.time.Clock;
 /**
  * The coordinator's Prometheus metrics (client_java 1.x): submissions, refusals by reason, finished jobs by status,
  * failed jobs by error code, result notices received, job offers made, submit latency, end-to-end job latency and
- * the queued stage's latency (the workers export the witness, prove and verify stages), queued jobs and the oldest one's age per priority (beside what every node exports,
- * {@link org.ppfarm.farm.health.NodeMetrics}). Thread-safe.
+ * the queued stage's latency (the workers export the witness, prove and verify stages), queued jobs and the oldest
+ * one's age per priority (beside what every node exports, {@link org.ppfarm.farm.health.NodeMetrics}). Thread-safe.
  */
 public final class FarmMetrics {
     private final Counter submitted;
