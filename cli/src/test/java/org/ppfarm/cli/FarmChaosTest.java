@@ -11,8 +11,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.io.TempDir;
 import org.ppfarm.client.FarmClient;
 import org.ppfarm.client.RetryPolicy;
@@ -119,59 +119,90 @@ class FarmChaosTest {
     }
 
     @AfterEach
-    void stopAll() throws InterruptedException {
-        for (Node n : nodes) n.kill();
+    void stopAll(TestInfo test) throws Exception {
+        // each process's log and exit status kept under target/ for whoever reads a failure
+        Path keep = Path.of("target", "farm-chaos-logs", test.getTestMethod().orElseThrow().getName());
+        Files.createDirectories(keep);
+        for (Node n : nodes) {
+            String status = n.process.isAlive() ? "alive at the end" : "exited " + n.process.exitValue();
+            n.kill();
+            Files.writeString(keep.resolve(n.name + ".log"), "# " + n.name + ": " + status + "\n" + readQuietly(n.log));
+        }
     }
 
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) { return s.getLocalPort(); }
     }
 
+    /** A farm of processes: a broker, coordinators and workers, each started through the CLI as an operator would. */
+    private final class Farm {
+        final Path dir;
+        final List<String> kafkaArgs;
+        final String bootstrap;
+        final List<Node> coordinators = new ArrayList<>();
+        final List<String> apis = new ArrayList<>();
+        final List<Integer> metricsPorts = new ArrayList<>();
+        final List<Node> workers = new ArrayList<>();
+        Node broker;
+
+        /** Starts the broker, then the coordinators one at a time (the first is the oldest), then the workers. */
+        Farm(Path dir, int coordinatorCount, int workerCount, List<String> extra) throws Exception {
+            this.dir = dir;
+            int kafkaPort = freePort();
+            kafkaArgs = List.of("kafka", "--data-dir", dir.resolve("kafka").toString(), "--port", Integer.toString(kafkaPort));
+            broker = start(dir, "kafka", KAFKA_READY, kafkaArgs);
+            bootstrap = broker.awaitReady().group(1);
+
+            InputSeal.KeyPair keys = InputSeal.KeyPair.generate();
+            List<Integer> clusterPorts = new ArrayList<>();
+            for (int i = 0; i < coordinatorCount; i++) clusterPorts.add(freePort());
+            Collections.sort(clusterPorts); // the first coordinator, the oldest, has the lowest address
+            List<String> seeds = clusterPorts.stream().map(p -> "pekko://ppfarm@127.0.0.1:" + p).toList();
+            List<String> common = new ArrayList<>(List.of("kafka.bootstrap.servers=" + bootstrap, "kafka.topic.prefix=chaos",
+                    "kafka.topic.partitions=6"));
+            common.addAll(extra);
+
+            List<String> artifactAddresses = new ArrayList<>();
+            for (int i = 0; i < coordinatorCount; i++) {
+                int metricsPort = freePort();
+                List<String> a = new ArrayList<>(List.of("coordinator"));
+                a.addAll(common);
+                a.addAll(List.of("coordinator.id=c" + i, "grpc.port=0", "artifacts.port=0", "cluster.port=" + clusterPorts.get(i),
+                        // the first forms the cluster; the others join it (or each other, if it is gone)
+                        "cluster.seed.nodes=" + (i == 0 ? seeds.get(0) : String.join(",", seeds)),
+                        "artifacts.dir=" + dir.resolve("artifacts-c" + i), "seal.public.key=" + keys.publicKeyBase64(),
+                        "metrics.port=" + metricsPort));
+                Node c = start(dir, "c" + i, COORDINATOR_READY, a);
+                Matcher ready = c.awaitReady(); // one at a time: the first must be the oldest member
+                coordinators.add(c);
+                apis.add(ready.group(2));
+                artifactAddresses.add(ready.group(3));
+                metricsPorts.add(metricsPort);
+            }
+            for (int i = 0; i < workerCount; i++) {
+                List<String> a = new ArrayList<>(List.of("worker"));
+                a.addAll(common);
+                a.addAll(List.of("worker.id=w" + i, "coordinator.address=" + String.join(",", artifactAddresses),
+                        "seal.key.pair=" + keys.encode(), "artifacts.cache.dir=" + dir.resolve("cache-w" + i),
+                        "cluster.seed.nodes=" + String.join(",", seeds), "worker.msm.table.bytes=0", "kafka.session.timeout.ms=6000"));
+                workers.add(start(dir, "w" + i, Pattern.compile("worker (\\S+) ready"), a));
+            }
+            for (Node w : workers) w.awaitReady();
+        }
+
+        void restartBroker() throws Exception {
+            broker = start(dir, "kafka-restarted", KAFKA_READY, kafkaArgs);
+            broker.awaitReady();
+        }
+    }
+
     @Test
-    @Disabled("issue 14, open: passed twice before session 8's later merges (security, load, deploy, witness, queue "
-            + "metrics); on the merged tree a client call is CANCELLED (RST_STREAM) around the oldest coordinator's kill, "
-            + "with either downing strategy tried. Run it by removing this line; the next session diagnoses it.")
     void farmOfProcessesSurvivesAKilledWorkerAKilledCoordinatorAndABrokerRestart(@TempDir Path dir) throws Exception {
-        int kafkaPort = freePort();
-        Path kafkaData = dir.resolve("kafka");
-        List<String> kafkaArgs = List.of("kafka", "--data-dir", kafkaData.toString(), "--port", Integer.toString(kafkaPort));
-        Node broker = start(dir, "kafka", KAFKA_READY, kafkaArgs);
-        String bootstrap = broker.awaitReady().group(1);
-
-        InputSeal.KeyPair keys = InputSeal.KeyPair.generate();
-        List<Integer> clusterPorts = new ArrayList<>(List.of(freePort(), freePort(), freePort()));
-        Collections.sort(clusterPorts); // the first coordinator, the oldest, has the lowest address
-        List<String> seeds = clusterPorts.stream().map(p -> "pekko://ppfarm@127.0.0.1:" + p).toList();
-        List<String> common = List.of("kafka.bootstrap.servers=" + bootstrap, "kafka.topic.prefix=chaos", "kafka.topic.partitions=6");
-
-        List<Node> coordinators = new ArrayList<>();
-        List<String> apis = new ArrayList<>();
-        List<Integer> metricsPorts = List.of(freePort(), freePort(), freePort());
-        List<String> artifactAddresses = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
-            List<String> a = new ArrayList<>(List.of("coordinator"));
-            a.addAll(common);
-            a.addAll(List.of("coordinator.id=c" + i, "grpc.port=0", "artifacts.port=0", "cluster.port=" + clusterPorts.get(i),
-                    // the first forms the cluster; the others join it (or each other, if it is gone)
-                    "cluster.seed.nodes=" + (i == 0 ? seeds.get(0) : String.join(",", seeds)),
-                    "artifacts.dir=" + dir.resolve("artifacts-c" + i), "seal.public.key=" + keys.publicKeyBase64(),
-                    "metrics.port=" + metricsPorts.get(i)));
-            Node c = start(dir, "c" + i, COORDINATOR_READY, a);
-            Matcher ready = c.awaitReady(); // one at a time: the first must be the oldest member
-            coordinators.add(c);
-            apis.add(ready.group(2));
-            artifactAddresses.add(ready.group(3));
-        }
-        List<Node> workers = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            List<String> a = new ArrayList<>(List.of("worker"));
-            a.addAll(common);
-            a.addAll(List.of("worker.id=w" + i, "coordinator.address=" + String.join(",", artifactAddresses),
-                    "seal.key.pair=" + keys.encode(), "artifacts.cache.dir=" + dir.resolve("cache-w" + i),
-                    "cluster.seed.nodes=" + String.join(",", seeds), "worker.msm.table.bytes=0", "kafka.session.timeout.ms=6000"));
-            workers.add(start(dir, "w" + i, Pattern.compile("worker (\\S+) ready"), a));
-        }
-        for (Node w : workers) w.awaitReady();
+        Farm farm = new Farm(dir, 3, 2, List.of());
+        List<Node> coordinators = farm.coordinators, workers = farm.workers;
+        List<String> apis = farm.apis;
+        List<Integer> metricsPorts = farm.metricsPorts;
+        String bootstrap = farm.bootstrap;
 
         // enough attempts to outlast a coordinator's death and the broker's restart
         RetryPolicy patient = new RetryPolicy(60, Duration.ofMillis(200), Duration.ofSeconds(2), 2, RetryPolicy.DEFAULT.retryOn());
@@ -232,14 +263,14 @@ class FarmChaosTest {
             recovery.put("worker w0 SIGKILLed", recover(all, 1, probes));
             coordinators.get(0).kill();
             recovery.put("coordinator c0 (oldest, first seed) SIGKILLed", recover(all, 2, probes));
-            broker.kill();
+            farm.broker.kill();
             Thread.sleep(5_000);
-            broker = start(dir, "kafka-restarted", KAFKA_READY, kafkaArgs);
-            broker.awaitReady();
+            farm.restartBroker();
             recovery.put("broker SIGKILLed, down 5 s, restarted", recover(all, 3, probes));
 
             CompletableFuture.allOf(load.toArray(CompletableFuture[]::new)).get(15, TimeUnit.MINUTES);
             clients.shutdown();
+            for (Throwable t : clientFailures) t.printStackTrace();
             assertTrue(clientFailures.isEmpty(), () -> "clients lost calls: " + clientFailures);
             System.out.printf("chaos: %d jobs accepted in %.0f s; recovery: %s%n", jobCircuit.size(), (System.nanoTime() - t0) / 1e9, recovery);
 
@@ -289,6 +320,41 @@ class FarmChaosTest {
             } finally {
                 for (FarmClient c : live) c.close();
             }
+        }
+    }
+
+    /**
+     * Issue 14's first finding: of two coordinators, killing the oldest (first seed, lowest address) downed the
+     * survivor. With the farm's downing the survivor has the worker on its side and stays: it keeps proving, keeps
+     * answering for jobs made before, downs the dead coordinator, and its process stays up and ready.
+     */
+    @Test
+    void ofTwoCoordinatorsTheSurvivorOfTheOldestsDeathKeepsServing(@TempDir Path dir) throws Exception {
+        Farm farm = new Farm(dir, 2, 1, List.of("cluster.downing.stable.after.ms=3000"));
+        RetryPolicy patient = new RetryPolicy(60, Duration.ofMillis(200), Duration.ofSeconds(2), 2, RetryPolicy.DEFAULT.retryOn());
+        Job before;
+        try (FarmClient all = FarmClient.builder(String.join(",", farm.apis)).retry(patient).build()) {
+            all.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
+            before = all.prove(commitment(0), Duration.ofMinutes(3));
+            assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, before.getStatus());
+        }
+        farm.coordinators.get(0).kill();
+        int port = farm.metricsPorts.get(1);
+        try (FarmClient survivor = FarmClient.builder(farm.apis.get(1)).retry(patient).build()) {
+            // the dead coordinator is downed and removed; the survivor and the worker stay members
+            Eventually.await("c1 to see 1 coordinator and 1 worker, none unreachable", Duration.ofSeconds(90),
+                    () -> http(port, "/metrics"), m -> gauge(m, "ppfarm_cluster_members", "coordinator") == 1
+                            && gauge(m, "ppfarm_cluster_members", "worker") == 1
+                            && gauge(m, "ppfarm_cluster_unreachable_members", "coordinator") == 0);
+            // past another stable while, it has not downed itself: alive, ready, serving, proving
+            Thread.sleep(6_000);
+            assertTrue(farm.coordinators.get(1).process.isAlive(), "the survivor's process is up");
+            assertEquals("ok", http(port, "/ready").strip(), "c1 /ready");
+            assertEquals(HealthCheckResponse.ServingStatus.SERVING, health(farm.apis.get(1)), "c1 health");
+            assertEquals(before.getResult(), survivor.get(before.getJobId()).getResult(), "a job made before is still answered");
+            Job after = survivor.prove(commitment(1), Duration.ofMinutes(3));
+            assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, after.getStatus(), after.getError().getMessage());
+            assertTrue(farm.workers.get(0).process.isAlive(), "the worker stays up");
         }
     }
 

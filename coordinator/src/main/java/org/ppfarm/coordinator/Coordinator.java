@@ -101,6 +101,7 @@ public final class Coordinator implements AutoCloseable {
     private final JobLog jobLog;
     private final StateFollower stateFollower;
     private final EventFollower eventFollower;
+    private final ProverService prover;
     private final Server server;
     private final Server artifactsServer;
     private final HealthStatusManager health;
@@ -235,11 +236,12 @@ public final class Coordinator implements AutoCloseable {
         // services run on the transport threads (no hop to an executor per call); what blocks goes to `blocking`;
         // a request that is not valid protobuf is refused in one log line, not gRPC's UNKNOWN and stack trace; a
         // connection that has not sent its HTTP/2 preface and settings within the handshake timeout is closed
+        this.prover = new ProverService(submitter, registry, blocking, new Quotas(System::nanoTime));
         this.server = serverBuilder
                 .directExecutor()
                 .maxInboundMessageSize(maxMessage)
                 .handshakeTimeout(config.getLong(CoordinatorConfig.GRPC_HANDSHAKE_TIMEOUT_MS), TimeUnit.MILLISECONDS)
-                .addService(ServerInterceptors.intercept(MalformedRequests.guard(new ProverService(submitter, registry, blocking, new Quotas(System::nanoTime)), maxMessage),
+                .addService(ServerInterceptors.intercept(MalformedRequests.guard(prover, maxMessage),
                         new Authenticator(tenants, config.getBoolean(CoordinatorConfig.AUTH_REQUIRED), metrics)))
                 .addService(MalformedRequests.guard(health.getHealthService(), maxMessage))
                 .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance(), maxMessage))
@@ -349,6 +351,7 @@ public final class Coordinator implements AutoCloseable {
         health.enterTerminalState();
         server.shutdown();
         artifactsServer.shutdown();
+        prover.stopWaiting(); // waiting calls answered UNAVAILABLE: their clients resume at another coordinator
         if (!server.awaitTermination(10, TimeUnit.SECONDS)) server.shutdownNow();
         if (!artifactsServer.awaitTermination(10, TimeUnit.SECONDS)) artifactsServer.shutdownNow();
         blocking.shutdownNow();

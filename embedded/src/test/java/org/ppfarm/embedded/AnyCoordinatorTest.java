@@ -5,6 +5,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ppfarm.broker.TestBroker;
 import org.ppfarm.client.FarmClient;
+import org.ppfarm.client.FarmException;
+import org.ppfarm.client.RetryPolicy;
 import org.ppfarm.coordinator.Coordinator;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.coordinator.kafka.FarmFixture;
@@ -20,9 +22,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -67,6 +71,24 @@ class AnyCoordinatorTest {
                 assertEquals(JobStatus.JOB_STATUS_CANCELLED, watchedAtB.get(30, TimeUnit.SECONDS).getLast().getStatus());
                 Eventually.await("A to see B's cancel", Duration.ofSeconds(30), () -> get(atA, s1.getJobId()),
                         j -> j.getStatus() == JobStatus.JOB_STATUS_CANCELLED);
+
+                // a coordinator that stops answers the calls waiting at it UNAVAILABLE, which clients retry at another
+                // coordinator under the same idempotency key (the server's forced shutdown would reset them: CANCELLED,
+                // which a client must not retry)
+                SubmitRequest third = FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(310)).toBuilder()
+                        .setIdempotencyKey("any-coordinator-310").build();
+                CompletableFuture<Job> waitingAtC;
+                try (Coordinator c = farm.startCoordinator(Map.of(CoordinatorConfig.COORDINATOR_ID, "c"));
+                     FarmClient atC = FarmClient.builder("127.0.0.1:" + c.port()).retry(RetryPolicy.NONE).build()) {
+                    atC.submit(third); // durable first, so the Prove below only waits
+                    waitingAtC = atC.proveAsync(third, Duration.ofSeconds(120));
+                    Thread.sleep(3_000); // the call reaches C and waits there (no worker yet)
+                    assertTrue(!waitingAtC.isDone(), "Prove waits while no worker runs");
+                }
+                ExecutionException stopped = assertThrows(ExecutionException.class, () -> waitingAtC.get(30, TimeUnit.SECONDS));
+                FarmException why = (FarmException) stopped.getCause();
+                assertEquals(io.grpc.Status.Code.UNAVAILABLE, why.code(), why.getMessage());
+                assertTrue(why.getMessage().contains("shutting down"), why.getMessage());
 
                 SubmitResponse s2 = atA.submit(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(302)));
                 Eventually.await("B to know A's second job", Duration.ofSeconds(30), () -> get(atB, s2.getJobId()), j -> j != null);

@@ -139,7 +139,7 @@ class FarmHealthTest {
             Eventually.await("the second coordinator to serve", Duration.ofSeconds(15), () -> b.notServing() == null);
             assertEquals(2, value(get(live.coordinator.metricsPort(), "/metrics").body(), "ppfarm_cluster_members{role=\"coordinator\"}"));
 
-            // what the split-brain resolver does to the losing side, done by hand: B's node is downed
+            // what the farm's downing does to a losing side, done by hand: B's node is downed
             Address bAddress = AddressFromURIString.parse(b.clusterAddress());
             Cluster.get(live.coordinator.actorSystem()).manager().tell(new Down(bAddress));
             String why = b.broken().get(30, TimeUnit.SECONDS);

@@ -81,8 +81,7 @@ class FarmResilienceTest {
                 Job first = client.blocking().getJob(GetJobRequest.newBuilder().setJobId(ids.getFirst()).build());
                 assertEquals("B", first.getResult().getWorkerId(), "the job A was proving when killed is finished by B");
                 assertTrue(first.getAttempts() >= 2, "attempts " + first.getAttempts());
-                // the split-brain resolver downs the killed worker's node, never the coordinator's: majorities count
-                // coordinators only (an even split would otherwise keep whichever side has the lowest address)
+                // the farm's downing downs the killed worker's node, never the coordinator's: coordinators count first
                 Worker bNode = b;
                 Eventually.await("A's node to be downed and B's Up", Duration.ofSeconds(60),
                         () -> coordinator.clusterMembers("worker") == 1 && bNode.clusterUp());

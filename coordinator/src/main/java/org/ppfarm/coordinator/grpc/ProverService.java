@@ -32,9 +32,12 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -53,6 +56,8 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
     private final CircuitRegistry registry;
     private final Executor blocking;
     private final Quotas quotas;
+    /** Each call still waiting for a job (Prove, a waiting SubmitBatch, WatchJob), keyed by its listener, and how to end it. */
+    private final Map<Object, Runnable> waiting = new ConcurrentHashMap<>();
 
     /**
      * The server calls this service on its transport threads (direct executor: one thread hop less per call). Every
@@ -64,6 +69,21 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         this.jobs = jobs;
         this.registry = registry;
         this.blocking = blocking;
+    }
+
+    /**
+     * Ends every call still waiting for a job with UNAVAILABLE, so that its client retries at another coordinator
+     * (under the same idempotency key: the same job, which goes on). Called when this coordinator stops, once it no
+     * longer accepts calls; without it the server's forced shutdown resets those calls, and the client sees CANCELLED,
+     * which it must not retry.
+     */
+    public void stopWaiting() {
+        for (Runnable r : List.copyOf(waiting.values())) r.run();
+    }
+
+    private static StatusRuntimeException stopping() {
+        return Status.UNAVAILABLE.withDescription("this coordinator is shutting down; retry at another coordinator (the job goes on)")
+                .asRuntimeException();
     }
 
     @Override
@@ -104,8 +124,11 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
             done.add(d);
             listeners.add(job -> { if (JobStates.terminal(job.getStatus())) d.complete(job); });
         }
+        Runnable stop = () -> { for (CompletableFuture<Job> d : done) d.completeExceptionally(stopping()); };
+        if (wait) waiting.put(stop, stop);
         List<CompletableFuture<JobSubmitter.Submitted>> submitted = jobs.submitAll(Authenticator.tenant().name(), request.getJobsList(), listeners);
         if (wait) call.setOnCancelHandler(() -> {
+            waiting.remove(stop);
             for (int i = 0; i < n; i++) { // a refused job (completed exceptionally) has no listener to remove
                 CompletableFuture<JobSubmitter.Submitted> f = submitted.get(i);
                 if (f.isDone() && !f.isCompletedExceptionally()) jobs.unwatch(f.join().jobId(), listeners.get(i));
@@ -126,6 +149,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
             }).thenCompose(f -> f));
         }
         CompletableFuture.allOf(results.toArray(CompletableFuture[]::new)).whenComplete((x, e) -> {
+            waiting.remove(stop);
             if (call.isCancelled()) return;
             if (e != null) { out.onError(Statuses.of(e)); return; }
             SubmitBatchResponse.Builder r = SubmitBatchResponse.newBuilder();
@@ -147,20 +171,35 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
     @Override
     public void watchJob(WatchJobRequest request, StreamObserver<Job> out) {
         ServerCallStreamObserver<Job> call = (ServerCallStreamObserver<Job>) out;
+        AtomicBoolean ended = new AtomicBoolean(); // the stream was completed or failed: nothing more goes out
         JobListener listener = new JobListener() {
             @Override
             public void onUpdate(Job job) {
                 if (call.isCancelled()) return;
                 synchronized (this) {
+                    if (ended.get()) return;
                     call.onNext(forClient(job));
-                    if (JobStates.terminal(job.getStatus())) call.onCompleted();
+                    if (JobStates.terminal(job.getStatus()) && !ended.getAndSet(true)) {
+                        waiting.remove(this);
+                        call.onCompleted();
+                    }
                 }
             }
         };
-        call.setOnCancelHandler(() -> jobs.unwatch(request.getJobId(), listener));
+        Runnable stop = () -> {
+            jobs.unwatch(request.getJobId(), listener);
+            synchronized (listener) { if (!call.isCancelled() && !ended.getAndSet(true)) call.onError(stopping()); }
+        };
+        waiting.put(listener, stop);
+        call.setOnCancelHandler(() -> {
+            waiting.remove(listener);
+            jobs.unwatch(request.getJobId(), listener);
+        });
         jobs.watch(Authenticator.tenant().name(), request.getJobId(), listener).whenComplete((known, e) -> {
+            if (e == null && known) return;
+            waiting.remove(listener);
             if (e != null) out.onError(Statuses.of(e));
-            else if (!known) out.onError(notFound(request.getJobId()));
+            else out.onError(notFound(request.getJobId()));
         });
     }
 
@@ -180,14 +219,20 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         CompletableFuture<Job> done = new CompletableFuture<>();
         JobListener listener = job -> { if (JobStates.terminal(job.getStatus())) done.complete(job); };
         AtomicReference<String> jobId = new AtomicReference<>();
+        Runnable stop = () -> done.completeExceptionally(stopping());
+        waiting.put(stop, stop);
         // a client that gives up, or whose call deadline passes, stops being notified; the job goes on (its deadline is
         // only the request's), and its result waits under its id and idempotency key
-        call.setOnCancelHandler(() -> { if (jobId.get() != null) jobs.unwatch(jobId.get(), listener); });
+        call.setOnCancelHandler(() -> {
+            waiting.remove(stop);
+            if (jobId.get() != null) jobs.unwatch(jobId.get(), listener);
+        });
         // the listener is registered with the job as it is learnt: no separate watch round trip
         jobs.submit(Authenticator.tenant().name(), request, listener).thenCompose(s -> {
             jobId.set(s.jobId());
             return done;
         }).whenComplete((job, e) -> {
+            waiting.remove(stop);
             if (call.isCancelled()) return;
             if (e != null && jobId.get() != null) jobs.unwatch(jobId.get(), listener);
             if (e != null) out.onError(Statuses.of(e));

@@ -15,6 +15,8 @@ import org.ppfarm.witness.WitnessCalculator;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.MalformedInputException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,10 +54,17 @@ final class ArtifactChecks {
      * withdraw circuit starts with 65 pages, ~4 MiB) and what its size exports touch.
      */
     static final int WASM_CHECK_PAGES = 4096;
-    /** Time the registration's wasm check may take: circom's size exports answer in milliseconds. */
+    /**
+     * CPU time the registration's wasm check may take: loading the 0xbow withdraw wasm takes about a second, and
+     * circom's size exports answer in milliseconds. CPU time, not wall time: on a loaded coordinator a genuine wasm got
+     * too little CPU to load within 10 s of wall time (FarmChaosTest, load average 28) and was refused as not circom.
+     */
     static final Duration WASM_CHECK_TIME = Duration.ofSeconds(10);
-    /** Time the sample input's witness may take (interpreted: the 0xbow withdraw circuit's takes a few seconds). */
+    /** CPU time the sample input's witness may take (interpreted: the 0xbow withdraw circuit's takes a few seconds). */
     static final Duration SAMPLE_WITNESS_TIME = Duration.ofSeconds(60);
+    /** However little CPU a check gets, it ends after this many times its CPU-time bound in wall time. */
+    static final int WALL_TIME_FACTOR = 6;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     /** The largest sample input: circuit inputs are a few KiB. */
     static final int SAMPLE_INPUT_MAX_BYTES = 1 << 20;
     /** One wasm check at a time: a burst of uploads cannot hold more than one check's memory. */
@@ -110,7 +119,8 @@ final class ArtifactChecks {
      */
     private static void proveSample(Path zkey, Path wasm, byte[] sampleInput) throws RegistrationException {
         Witness w = bounded(() -> WitnessCalculator.load(Files.readAllBytes(wasm), "wasm", WASM).calculate(sampleInput), SAMPLE_WITNESS_TIME,
-                "sample_input_json: the wasm did not compute its witness within " + SAMPLE_WITNESS_TIME.toSeconds() + " s", "sample_input_json: ");
+                "sample_input_json: the wasm did not compute its witness within " + SAMPLE_WITNESS_TIME.toSeconds() + " s of CPU time",
+                "sample_input_json: ");
         try (ProvingKey pk = ZkeyFile.read(zkey)) {
             Groth16Prover.cpu().proveAndVerify(pk, w);
         } catch (ProofRejectedException | WitnessMismatchException e) {
@@ -142,12 +152,13 @@ final class ArtifactChecks {
      */
     private static WitnessCalculator loadBounded(byte[] bytes) throws RegistrationException {
         return bounded(() -> WitnessCalculator.load(bytes, "wasm", WASM), WASM_CHECK_TIME,
-                "wasm: not a circom 2 witness calculator: its exports did not answer within " + WASM_CHECK_TIME.toSeconds() + " s", "");
+                "wasm: not a circom 2 witness calculator: its exports did not answer within " + WASM_CHECK_TIME.toSeconds() + " s of CPU time", "");
     }
 
     /**
-     * Runs {@code task} — the uploaded wasm's code — within {@code time}, one at a time, on a thread of its own that is
-     * interrupted when the time is up (Chicory's interpreter stops at the next call or loop iteration). A refusal of
+     * Runs {@code task} — the uploaded wasm's code — within {@code time} of CPU time (and {@link #WALL_TIME_FACTOR}
+     * times that in wall time), one at a time, on a thread of its own that is interrupted when the time is up
+     * (Chicory's interpreter stops at the next call or loop iteration). A refusal of
      * the witness module (not wasm, not circom 2, another field, too much memory; an input the circuit refuses) is
      * its first line after {@code prefix}.
      */
@@ -159,11 +170,19 @@ final class ArtifactChecks {
             try { f.run(); } finally { WASM_CHECKS.release(); }
         });
         t.start();
+        long started = System.nanoTime();
         try {
-            return f.get(time.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            t.interrupt();
-            throw new RegistrationException(timedOut);
+            while (true) {
+                try {
+                    return f.get(100, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    long cpu = THREADS.isThreadCpuTimeSupported() ? THREADS.getThreadCpuTime(t.threadId()) : System.nanoTime() - started;
+                    if (cpu > time.toNanos() || System.nanoTime() - started > WALL_TIME_FACTOR * time.toNanos()) {
+                        t.interrupt();
+                        throw new RegistrationException(timedOut);
+                    }
+                }
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io)
                 throw new UncheckedIOException("circuit registry: cannot read an upload: " + io.getMessage(), io);

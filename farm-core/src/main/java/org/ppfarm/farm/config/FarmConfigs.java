@@ -10,6 +10,7 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.ppfarm.farm.cluster.FarmDowning;
 import org.ppfarm.farm.kafka.FarmTopics;
 
 import java.io.IOException;
@@ -38,6 +39,7 @@ public final class FarmConfigs {
     public static final String CLUSTER_HOST = "cluster.host";
     public static final String CLUSTER_PORT = "cluster.port";
     public static final String CLUSTER_SEED_NODES = "cluster.seed.nodes";
+    public static final String CLUSTER_DOWNING_STABLE_AFTER_MS = "cluster.downing.stable.after.ms";
     /** The actor system's name: every node of one farm's cluster has it. */
     public static final String CLUSTER_SYSTEM = "ppfarm";
 
@@ -125,7 +127,10 @@ public final class FarmConfigs {
                 .define(CLUSTER_PORT, Type.INT, 0, Range.between(0, 65535), Importance.MEDIUM,
                         "Pekko cluster (Artery) port; 0 picks a free one.")
                 .define(CLUSTER_SEED_NODES, Type.LIST, "", Importance.MEDIUM,
-                        "Pekko cluster seed nodes (pekko://" + CLUSTER_SYSTEM + "@host:port); " + seedsDoc);
+                        "Pekko cluster seed nodes (pekko://" + CLUSTER_SYSTEM + "@host:port); " + seedsDoc)
+                .define(CLUSTER_DOWNING_STABLE_AFTER_MS, Type.LONG, 20_000L, Range.between(1_000, 600_000), Importance.LOW,
+                        "How long members must stay unreachable, with no membership change, before the farm's downing "
+                                + "decides which side of the split stays (FarmDowning).");
     }
 
     public static void validateCluster(AbstractConfig c) {
@@ -136,8 +141,8 @@ public final class FarmConfigs {
 
     /**
      * The config of a farm node's actor system: a Pekko Cluster Typed member with {@code role} (coordinator or
-     * worker) on cluster.host:cluster.port, joining cluster.seed.nodes, split-brain resolver downing (keep-oldest
-     * among coordinators, down if alone), logging through SLF4J, no JVM exit or shutdown hook of its own (the node's close() stops
+     * worker) on cluster.host:cluster.port, joining cluster.seed.nodes, the farm's downing ({@link FarmDowning}),
+     * logging through SLF4J, no JVM exit or shutdown hook of its own (the node's close() stops
      * it).
      */
     public static Config pekkoConfig(AbstractConfig c, String role) {
@@ -150,17 +155,13 @@ public final class FarmConfigs {
                 "pekko.cluster.seed-nodes = [" + String.join(",", seeds) + "]",
                 "pekko.cluster.roles = [" + role + "]",
                 "pekko.cluster.jmx.enabled = off",
-                "pekko.cluster.downing-provider-class = \"org.apache.pekko.cluster.sbr.SplitBrainResolverProvider\"",
-                // keep-oldest among coordinators, down-if-alone: the side with the oldest coordinator stays, unless it
-                // is alone there and two or more coordinators are on the other side, when it downs itself and the
-                // rest stay. So with three or more coordinators a killed coordinator, the oldest included, is downed
-                // (FarmChaosTest). Not solved: of exactly two coordinators, the survivor of the oldest's death downs
-                // itself (Pekko's down-if-alone needs two on the other side); counting workers too (keep-oldest or
-                // keep-majority over every member) failed FarmChaosTest when a worker and a coordinator died within
-                // one stable-after (docs/operations.md, "Cluster membership and downing").
-                "pekko.cluster.split-brain-resolver.active-strategy = keep-oldest",
-                "pekko.cluster.split-brain-resolver.keep-oldest.down-if-alone = on",
-                "pekko.cluster.split-brain-resolver.keep-oldest.role = coordinator",
+                // the farm's own rule (FarmDowning): most coordinators, then most workers, then the oldest coordinator
+                "pekko.cluster.downing-provider-class = \"" + FarmDowning.class.getName() + "\"",
+                FarmDowning.STABLE_AFTER + " = " + c.getLong(CLUSTER_DOWNING_STABLE_AFTER_MS) + "ms",
+                // a prover keeps every core busy and a JVM pauses for GC: with Pekko's 3 s heartbeat pause, busy but
+                // healthy members were marked unreachable (FarmChaosTest on a loaded machine); 10 s, at the price of
+                // noticing a crashed member ~7 s later (clients notice at once: its connections close)
+                "pekko.cluster.failure-detector.acceptable-heartbeat-pause = 10s",
                 "pekko.loggers = [\"org.apache.pekko.event.slf4j.Slf4jLogger\"]",
                 "pekko.logging-filter = \"org.apache.pekko.event.slf4j.Slf4jLoggingFilter\"",
                 "pekko.loglevel = WARNING",
