@@ -77,18 +77,18 @@ class AnyCoordinatorTest {
                 // which a client must not retry)
                 SubmitRequest third = FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(310)).toBuilder()
                         .setIdempotencyKey("any-coordinator-310").build();
-                CompletableFuture<Job> waitingAtC;
-                try (Coordinator c = farm.startCoordinator(Map.of(CoordinatorConfig.COORDINATOR_ID, "c"));
-                     FarmClient atC = FarmClient.builder("127.0.0.1:" + c.port()).retry(RetryPolicy.NONE).build()) {
+                Coordinator c = farm.startCoordinator(Map.of(CoordinatorConfig.COORDINATOR_ID, "c"));
+                try (FarmClient atC = FarmClient.builder("127.0.0.1:" + c.port()).retry(RetryPolicy.NONE).build()) {
                     atC.submit(third); // durable first, so the Prove below only waits
-                    waitingAtC = atC.proveAsync(third, Duration.ofSeconds(120));
+                    CompletableFuture<Job> waitingAtC = atC.proveAsync(third, Duration.ofSeconds(120));
                     Thread.sleep(3_000); // the call reaches C and waits there (no worker yet)
                     assertTrue(!waitingAtC.isDone(), "Prove waits while no worker runs");
+                    c.close();
+                    ExecutionException stopped = assertThrows(ExecutionException.class, () -> waitingAtC.get(30, TimeUnit.SECONDS));
+                    FarmException why = (FarmException) stopped.getCause();
+                    assertEquals(io.grpc.Status.Code.UNAVAILABLE, why.code(), why.getMessage());
+                    assertTrue(why.getMessage().contains("shutting down"), why.getMessage());
                 }
-                ExecutionException stopped = assertThrows(ExecutionException.class, () -> waitingAtC.get(30, TimeUnit.SECONDS));
-                FarmException why = (FarmException) stopped.getCause();
-                assertEquals(io.grpc.Status.Code.UNAVAILABLE, why.code(), why.getMessage());
-                assertTrue(why.getMessage().contains("shutting down"), why.getMessage());
 
                 SubmitResponse s2 = atA.submit(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(302)));
                 Eventually.await("B to know A's second job", Duration.ofSeconds(30), () -> get(atB, s2.getJobId()), j -> j != null);
