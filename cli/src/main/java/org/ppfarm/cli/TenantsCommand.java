@@ -70,7 +70,7 @@ final class TenantsCommand {
         @Option(names = "--admin", description = "May register circuits.") boolean admin;
         @Option(names = "--jobs-per-second", paramLabel = "N", description = "Quota: submissions per second per coordinator (token bucket; 0: none).") double jobsPerSecond;
         @Option(names = "--burst", paramLabel = "N", description = "Quota: token bucket size (0: max(1, jobs per second)).") int burst;
-        @Option(names = "--max-in-flight", paramLabel = "N", description = "Quota: unfinished jobs at once, per coordinator (0: none).") int maxInFlight;
+        @Option(names = "--max-in-flight", paramLabel = "N", description = "Quota: unfinished jobs at once, farm-wide (0: none).") int maxInFlight;
         @Option(names = "--max-priority", paramLabel = "P", description = "Quota: highest priority: LOW, NORMAL or HIGH (default: any).") String maxPriority;
         @Option(names = "--max-batch", paramLabel = "N", description = "Quota: most jobs in one SubmitBatch (0: the farm's limit).") int maxBatch;
 

@@ -40,6 +40,7 @@ import org.ppfarm.coordinator.jobs.JobLog;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.jobs.JobTracker;
 import org.ppfarm.coordinator.jobs.QueuedJobs;
+import org.ppfarm.coordinator.jobs.UnfinishedJobs;
 import org.ppfarm.coordinator.kafka.EventFollower;
 import org.ppfarm.coordinator.kafka.JobsReplay;
 import org.ppfarm.coordinator.kafka.KafkaCircuitLog;
@@ -156,9 +157,10 @@ public final class Coordinator implements AutoCloseable {
         Duration retain = Duration.ofMillis(config.getLong(CoordinatorConfig.JOBS_FINISHED_RETAIN_MS));
         QueuedJobs queued = new QueuedJobs();
         metrics.watch(queued, Clock.systemUTC());
+        UnfinishedJobs unfinished = new UnfinishedJobs();
         Behavior<JobTracker.Command> tracker = JobTracker.create(job -> jobLog.publishState(job)
                 .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain,
-                Clock.systemUTC(), queued);
+                Clock.systemUTC(), queued, unfinished);
         this.system = ActorSystem.create(tracker, FarmConfigs.CLUSTER_SYSTEM, FarmConfigs.pekkoConfig(config, FarmCluster.COORDINATOR));
         joinCluster();
         farmHealth.watch(system, true);
@@ -236,7 +238,7 @@ public final class Coordinator implements AutoCloseable {
                 .directExecutor()
                 .maxInboundMessageSize(maxMessage)
                 .handshakeTimeout(config.getLong(CoordinatorConfig.GRPC_HANDSHAKE_TIMEOUT_MS), TimeUnit.MILLISECONDS)
-                .addService(ServerInterceptors.intercept(MalformedRequests.guard(new ProverService(submitter, registry, blocking, new Quotas(System::nanoTime)), maxMessage),
+                .addService(ServerInterceptors.intercept(MalformedRequests.guard(new ProverService(submitter, registry, blocking, new Quotas(System::nanoTime, unfinished::count)), maxMessage),
                         new Authenticator(tenants, config.getBoolean(CoordinatorConfig.AUTH_REQUIRED), metrics)))
                 .addService(MalformedRequests.guard(health.getHealthService(), maxMessage))
                 .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance(), maxMessage))

@@ -57,7 +57,7 @@ class JobTrackerTest {
     }
 
     private ActorRef<JobTracker.Command> tracker(Consumer<Job> publisher, Duration retain) {
-        return kit.spawn(JobTracker.create(publisher, retain, clock, new QueuedJobs()));
+        return kit.spawn(JobTracker.create(publisher, retain, clock, new QueuedJobs(), new UnfinishedJobs()));
     }
 
     private Job queued(String id, long deadlineMillis, String key) {
@@ -365,7 +365,7 @@ class JobTrackerTest {
         QueuedJobs queued = new QueuedJobs();
         PrometheusRegistry registry = new PrometheusRegistry();
         new FarmMetrics(registry).watch(queued, clock);
-        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> { }, Duration.ofMinutes(10), clock, queued));
+        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> { }, Duration.ofMinutes(10), clock, queued, new UnfinishedJobs()));
         assertEquals(Map.of("low", 0.0, "normal", 0.0, "high", 0.0), gauge(registry, "ppfarm_jobs_queued"));
         assertEquals(Map.of("low", 0.0, "normal", 0.0, "high", 0.0), gauge(registry, "ppfarm_jobs_oldest_queued_age_seconds"));
 
@@ -395,6 +395,32 @@ class JobTrackerTest {
         get(tracker, "l1");
         assertEquals(Map.of("low", 0.0, "normal", 0.0, "high", 0.0), gauge(registry, "ppfarm_jobs_queued"));
         assertEquals(Map.of("low", 0.0, "normal", 0.0, "high", 0.0), gauge(registry, "ppfarm_jobs_oldest_queued_age_seconds"));
+    }
+
+    /**
+     * The max_in_flight count follows each tenant's jobs from whichever source the tracker learns them — a submission
+     * here, another coordinator's record from the state topic, a worker's event — down again at a terminal state, a
+     * cancel and a forget.
+     */
+    @Test
+    void unfinishedJobsAreCountedPerTenantUntilTheyFinish() {
+        UnfinishedJobs unfinished = new UnfinishedJobs();
+        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> { }, Duration.ofMinutes(10), clock, new QueuedJobs(), unfinished));
+        enqueue(tracker, queued("a1", 0, "").toBuilder().setTenant("a").build(), null);
+        enqueue(tracker, queued("a2", 0, "").toBuilder().setTenant("a").build(), null);
+        tracker.tell(new JobTracker.Recorded("b1", JobStatus.JOB_STATUS_QUEUED, queued("b1", 0, "").toBuilder().setTenant("b").build()));
+        apply(tracker, started("a1"));
+        assertEquals(2, unfinished.count("a"));
+        assertEquals(1, unfinished.count("b"));
+        apply(tracker, succeeded("a1", clock.millis()));
+        assertEquals(1, unfinished.count("a"));
+        TestProbe<Optional<JobTracker.CancelOutcome>> cancelled = kit.createTestProbe();
+        tracker.tell(new JobTracker.Cancel("a2", "a", cancelled.ref()));
+        cancelled.expectMessageClass(Optional.class, WAIT);
+        assertEquals(0, unfinished.count("a"));
+        tracker.tell(new JobTracker.Forget("b1"));
+        get(tracker, "b1");
+        assertEquals(0, unfinished.count("b"));
     }
 
     private Job prioritised(String id, Priority priority) {
