@@ -41,6 +41,7 @@ import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.jobs.JobTracker;
 import org.ppfarm.coordinator.jobs.QueuedJobs;
 import org.ppfarm.coordinator.jobs.UnfinishedJobs;
+import org.ppfarm.coordinator.jobs.UsageLedger;
 import org.ppfarm.coordinator.kafka.EventFollower;
 import org.ppfarm.coordinator.kafka.JobsReplay;
 import org.ppfarm.coordinator.kafka.KafkaCircuitLog;
@@ -158,9 +159,10 @@ public final class Coordinator implements AutoCloseable {
         QueuedJobs queued = new QueuedJobs();
         metrics.watch(queued, Clock.systemUTC());
         UnfinishedJobs unfinished = new UnfinishedJobs();
+        UsageLedger usage = new UsageLedger();
         Behavior<JobTracker.Command> tracker = JobTracker.create(job -> jobLog.publishState(job)
                 .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain,
-                Clock.systemUTC(), queued, unfinished);
+                Clock.systemUTC(), queued, unfinished, usage);
         this.system = ActorSystem.create(tracker, FarmConfigs.CLUSTER_SYSTEM, FarmConfigs.pekkoConfig(config, FarmCluster.COORDINATOR));
         joinCluster();
         farmHealth.watch(system, true);
@@ -238,7 +240,7 @@ public final class Coordinator implements AutoCloseable {
                 .directExecutor()
                 .maxInboundMessageSize(maxMessage)
                 .handshakeTimeout(config.getLong(CoordinatorConfig.GRPC_HANDSHAKE_TIMEOUT_MS), TimeUnit.MILLISECONDS)
-                .addService(ServerInterceptors.intercept(MalformedRequests.guard(new ProverService(submitter, registry, blocking, new Quotas(System::nanoTime, unfinished::count)), maxMessage),
+                .addService(ServerInterceptors.intercept(MalformedRequests.guard(new ProverService(submitter, registry, blocking, new Quotas(System::nanoTime, unfinished::count), usage), maxMessage),
                         new Authenticator(tenants, config.getBoolean(CoordinatorConfig.AUTH_REQUIRED), metrics)))
                 .addService(MalformedRequests.guard(health.getHealthService(), maxMessage))
                 .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance(), maxMessage))
@@ -321,6 +323,14 @@ public final class Coordinator implements AutoCloseable {
 
     /** Prover calls refused for their API key or right so far, by reason ({@code ppfarm_auth_failures_total}). */
     public long authFailures(String reason) { return metrics.authFailures(reason); }
+
+    /**
+     * Finished jobs this coordinator counted in {@code ppfarm_tenant_proofs_total} (outcome {@code succeeded} or
+     * {@code failed}): one coordinator counts each job.
+     */
+    public long tenantProofs(String tenant, String circuit, String backend, String outcome) {
+        return metrics.tenantProofs(tenant, circuit, backend, outcome);
+    }
 
     /** Result notices workers have told this coordinator so far. */
     public long resultNotices() { return metrics.notices(); }

@@ -10,10 +10,14 @@ import org.ppfarm.coordinator.jobs.JobListener;
 import org.ppfarm.farm.jobs.JobStates;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.ppfarm.coordinator.jobs.UsageLedger;
 import org.ppfarm.coordinator.tenants.Quotas;
+import org.ppfarm.coordinator.tenants.Tenant;
 import org.ppfarm.proto.v1.CancelJobRequest;
 import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.GetJobRequest;
+import org.ppfarm.proto.v1.GetUsageRequest;
+import org.ppfarm.proto.v1.GetUsageResponse;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.ListCircuitsRequest;
@@ -53,14 +57,17 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
     private final CircuitRegistry registry;
     private final Executor blocking;
     private final Quotas quotas;
+    private final UsageLedger usage;
 
     /**
      * The server calls this service on its transport threads (direct executor: one thread hop less per call). Every
      * call but RegisterCircuit only validates, seals and hands over to Kafka and actors without blocking;
-     * RegisterCircuit writes to disk and runs on {@code blocking}, one message at a time.
+     * RegisterCircuit writes to disk and runs on {@code blocking}, one message at a time. GetUsage answers from
+     * {@code usage}, the farm-wide figures this coordinator holds.
      */
-    public ProverService(JobSubmitter jobs, CircuitRegistry registry, Executor blocking, Quotas quotas) {
+    public ProverService(JobSubmitter jobs, CircuitRegistry registry, Executor blocking, Quotas quotas, UsageLedger usage) {
         this.quotas = quotas;
+        this.usage = usage;
         this.jobs = jobs;
         this.registry = registry;
         this.blocking = blocking;
@@ -199,6 +206,22 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
     @Override
     public void listCircuits(ListCircuitsRequest request, StreamObserver<ListCircuitsResponse> out) {
         out.onNext(ListCircuitsResponse.newBuilder().addAllCircuits(registry.list()).build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void getUsage(GetUsageRequest request, StreamObserver<GetUsageResponse> out) {
+        Tenant caller = Authenticator.tenant();
+        String asked = request.getTenant();
+        if (!caller.admin() && !asked.isEmpty() && !asked.equals(caller.name())) {
+            out.onError(Status.PERMISSION_DENIED.withDescription("tenant: tenant " + caller.name()
+                    + " may read only its own usage (another tenant's is an admin right)").asRuntimeException());
+            return;
+        }
+        GetUsageResponse.Builder r = GetUsageResponse.newBuilder()
+                .addAllRows(usage.rows(caller.admin() ? (asked.isEmpty() ? null : asked) : caller.name()));
+        if (usage.since() >= 0) r.setSince(Timestamps.fromMillis(usage.since()));
+        out.onNext(r.build());
         out.onCompleted();
     }
 

@@ -156,6 +156,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     private final TimerScheduler<Command> timers;
     private final QueuedJobs queued;
     private final UnfinishedJobs unfinished;
+    private final UsageLedger usage;
     private final Map<String, Entry> jobs = new HashMap<>();
     private final Map<String, Holder> idempotency = new HashMap<>();
     private final Map<String, Long> forgotten = new HashMap<>(); // job id → when it was forgotten
@@ -174,18 +175,20 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
      *                       thread only)
      * @param unfinished     kept up to date with each tenant's unfinished jobs, for the {@code max_in_flight} quota
      *                       (written on the actor's thread only)
+     * @param usage          counts each job as it finishes, for GetUsage (written on the actor's thread only)
      */
     public static Behavior<Command> create(Consumer<Job> publisher, Duration retainFinished, Clock clock, QueuedJobs queued,
-                                           UnfinishedJobs unfinished) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new JobTracker(ctx, t, publisher, retainFinished, clock, queued, unfinished)));
+                                           UnfinishedJobs unfinished, UsageLedger usage) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new JobTracker(ctx, t, publisher, retainFinished, clock, queued, unfinished, usage)));
     }
 
     private JobTracker(ActorContext<Command> ctx, TimerScheduler<Command> timers, Consumer<Job> publisher, Duration retainFinished,
-                       Clock clock, QueuedJobs queued, UnfinishedJobs unfinished) {
+                       Clock clock, QueuedJobs queued, UnfinishedJobs unfinished, UsageLedger usage) {
         super(ctx);
         this.timers = timers;
         this.queued = queued;
         this.unfinished = unfinished;
+        this.usage = usage;
         this.publisher = publisher;
         this.clock = clock;
         this.retainMillis = retainFinished.toMillis();
@@ -311,6 +314,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
         if (next.equals(en.job)) return false;
         queued.change(en.job, next);
         unfinished.change(en.job, next);
+        usage.change(en.job, next);
         en.job = next;
         boolean done = JobStates.terminal(next.getStatus());
         if (!done && en.dueAt < 0 && next.hasDeadline()) {

@@ -75,7 +75,7 @@ class ProverServiceTest {
         keys = core.keys;
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new ProverService(submitter, core.registry, core.blocking, new org.ppfarm.coordinator.tenants.Quotas(System::nanoTime, t -> 0))).build().start();
+                .addService(new ProverService(submitter, core.registry, core.blocking, new org.ppfarm.coordinator.tenants.Quotas(System::nanoTime, t -> 0), new org.ppfarm.coordinator.jobs.UsageLedger())).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         stub = ProverGrpc.newBlockingStub(channel);
     }
