@@ -264,6 +264,21 @@ class SecureFarmTest {
         }
     }
 
+    /** Usage (no worker here, so no rows): a tenant reads its own, another tenant's only with the admin right. */
+    @Test
+    void aTenantReadsOnlyItsOwnUsage() {
+        try (FarmClient a = client(alice)) {
+            assertEquals(0, a.usage(null).getRowsCount());
+            assertEquals(0, a.usage("alice").getRowsCount());
+            FarmException other = assertThrows(FarmException.class, () -> a.usage("bob"));
+            assertEquals(Status.Code.PERMISSION_DENIED, other.code());
+            assertTrue(other.getMessage().contains("admin right"), other.getMessage());
+        }
+        try (FarmClient r = client(root)) {
+            assertEquals(0, r.usage("bob").getRowsCount());
+        }
+    }
+
     @Test
     void untrustedExpiredOrMissingClientCertificatesFailTheHandshake() throws Exception {
         ThrowawayCa other = ThrowawayCa.create("another CA");
