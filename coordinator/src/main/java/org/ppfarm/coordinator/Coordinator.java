@@ -31,6 +31,8 @@ import org.ppfarm.coordinator.grpc.Authenticator;
 import org.ppfarm.coordinator.kafka.KafkaTenantLog;
 import org.ppfarm.coordinator.tenants.Quotas;
 import org.ppfarm.coordinator.tenants.TenantDirectory;
+import org.ppfarm.coordinator.webhooks.WebhookDeliverer;
+import org.ppfarm.coordinator.webhooks.WebhookSender;
 import io.grpc.ServerInterceptors;
 import org.ppfarm.coordinator.cluster.ResultInbox;
 import org.ppfarm.coordinator.cluster.WorkerDirectory;
@@ -102,6 +104,7 @@ public final class Coordinator implements AutoCloseable {
     private final JobLog jobLog;
     private final StateFollower stateFollower;
     private final EventFollower eventFollower;
+    private final WebhookDeliverer webhooks;
     private final Server server;
     private final Server artifactsServer;
     private final HealthStatusManager health;
@@ -217,6 +220,10 @@ public final class Coordinator implements AutoCloseable {
             log.warn("coordinator {}: events topic not caught up within 120 s; serving anyway (jobs that finished meanwhile "
                     + "are answered once their events are merged)", id);
         log.debug("events caught up after {} ms", (System.nanoTime() - t0) / 1_000_000);
+        // one coordinator at a time delivers each job's webhook (a consumer group over the state topic)
+        this.webhooks = new WebhookDeliverer(kafka, id, topics.prefix() + ".webhooks", topics.state(), tenants,
+                WebhookSender.system(Duration.ofSeconds(5), Duration.ofSeconds(10)), Duration.ofSeconds(1),
+                job -> submitter.learn(job).thenCompose(x -> jobLog.publishState(job))).start();
 
         this.health = new HealthStatusManager();
         // "" defaults to SERVING: nothing serves before the farm's health says so
@@ -240,7 +247,7 @@ public final class Coordinator implements AutoCloseable {
                 .directExecutor()
                 .maxInboundMessageSize(maxMessage)
                 .handshakeTimeout(config.getLong(CoordinatorConfig.GRPC_HANDSHAKE_TIMEOUT_MS), TimeUnit.MILLISECONDS)
-                .addService(ServerInterceptors.intercept(MalformedRequests.guard(new ProverService(submitter, registry, blocking, new Quotas(System::nanoTime, unfinished::count), usage), maxMessage),
+                .addService(ServerInterceptors.intercept(MalformedRequests.guard(new ProverService(submitter, registry, blocking, new Quotas(System::nanoTime, unfinished::count), usage, tenants), maxMessage),
                         new Authenticator(tenants, config.getBoolean(CoordinatorConfig.AUTH_REQUIRED), metrics)))
                 .addService(MalformedRequests.guard(health.getHealthService(), maxMessage))
                 .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance(), maxMessage))
@@ -370,6 +377,7 @@ public final class Coordinator implements AutoCloseable {
         registry.close();
         circuitLog.close();
         tenantLog.close();
+        webhooks.close();
         eventFollower.close();
         stateFollower.close();
         jobLog.close();

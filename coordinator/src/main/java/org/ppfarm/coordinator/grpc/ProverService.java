@@ -13,6 +13,8 @@ import org.ppfarm.coordinator.registry.CircuitRegistry;
 import org.ppfarm.coordinator.jobs.UsageLedger;
 import org.ppfarm.coordinator.tenants.Quotas;
 import org.ppfarm.coordinator.tenants.Tenant;
+import org.ppfarm.coordinator.tenants.TenantDirectory;
+import org.ppfarm.coordinator.webhooks.WebhookSender;
 import org.ppfarm.proto.v1.CancelJobRequest;
 import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.GetJobRequest;
@@ -58,16 +60,20 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
     private final Executor blocking;
     private final Quotas quotas;
     private final UsageLedger usage;
+    private final TenantDirectory tenants;
 
     /**
      * The server calls this service on its transport threads (direct executor: one thread hop less per call). Every
      * call but RegisterCircuit only validates, seals and hands over to Kafka and actors without blocking;
      * RegisterCircuit writes to disk and runs on {@code blocking}, one message at a time. GetUsage answers from
-     * {@code usage}, the farm-wide figures this coordinator holds.
+     * {@code usage}, the farm-wide figures this coordinator holds; a job's callback URL is checked against its
+     * tenant's webhook allowlist in {@code tenants}.
      */
-    public ProverService(JobSubmitter jobs, CircuitRegistry registry, Executor blocking, Quotas quotas, UsageLedger usage) {
+    public ProverService(JobSubmitter jobs, CircuitRegistry registry, Executor blocking, Quotas quotas, UsageLedger usage,
+                         TenantDirectory tenants) {
         this.quotas = quotas;
         this.usage = usage;
+        this.tenants = tenants;
         this.jobs = jobs;
         this.registry = registry;
         this.blocking = blocking;
@@ -306,11 +312,20 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         };
     }
 
-    /** Whether the caller's tenant may submit {@code jobs} now ({@link Quotas}); if not, {@code out} is told why. */
+    /**
+     * Whether the caller's tenant may submit {@code jobs} now ({@link Quotas}) with their callback URLs (on its
+     * webhook allowlist: PERMISSION_DENIED otherwise, for the whole request); if not, {@code out} is told why.
+     */
     private boolean admitted(List<SubmitRequest> submitted, StreamObserver<?> out) {
+        Tenant tenant = Authenticator.tenant();
         try {
-            quotas.admit(Authenticator.tenant(), submitted);
+            for (SubmitRequest r : submitted)
+                if (!r.getCallbackUrl().isEmpty()) WebhookSender.checkUrl(r.getCallbackUrl(), WebhookSender.Policy.of(tenants.record(tenant.name())));
+            quotas.admit(tenant, submitted);
             return true;
+        } catch (WebhookSender.RefusedTargetException e) {
+            out.onError(Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException());
+            return false;
         } catch (Quotas.QuotaExceededException e) {
             out.onError(Statuses.of(e));
             return false;

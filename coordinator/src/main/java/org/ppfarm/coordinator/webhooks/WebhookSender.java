@@ -1,5 +1,7 @@
 package org.ppfarm.coordinator.webhooks;
 
+import org.ppfarm.proto.v1.TenantRecord;
+
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import javax.net.ssl.SNIHostName;
@@ -36,7 +38,7 @@ import java.util.Set;
  * <p>Signature header {@value #SIGNATURE_HEADER}: {@code t=<unix seconds>,v1=<hex>}, where {@code <hex>} is the
  * lowercase hex of HMAC-SHA256 keyed with the tenant's webhook secret over the ASCII bytes of {@code <unix seconds>},
  * a '.', then the body's bytes. A receiver recomputes it, compares in constant time and rejects timestamps too far from
- * its clock (replays). docs/security.md, "Signed webhooks".
+ * its clock (replays). docs/security.md says what is wired so far.
  *
  * <p>Thread-safe and stateless; {@link #deliver} blocks (sleeps between attempts): call it off the gRPC and actor
  * threads.
@@ -45,9 +47,17 @@ public final class WebhookSender {
     public static final String SIGNATURE_HEADER = "X-Ppfarm-Signature";
     /** Most bytes of a response read (status line and headers; the body is not needed). */
     private static final int MAX_RESPONSE_HEAD = 8192;
+    /** Longest callback URL taken. */
+    public static final int MAX_URL_BYTES = 2048;
 
     /** Where a tenant's webhooks may go: hosts (exact, case-insensitive) and whether private addresses are allowed. */
-    public record Policy(Set<String> allowedHosts, boolean allowPrivate) {}
+    public record Policy(Set<String> allowedHosts, boolean allowPrivate) {
+        /** A tenant's policy as its record holds it (null: no tenant); none at all without a webhook secret. */
+        public static Policy of(TenantRecord t) {
+            if (t == null || t.getWebhookSecret().isEmpty()) return new Policy(Set.of(), false);
+            return new Policy(Set.copyOf(t.getWebhook().getAllowedHostsList()), t.getWebhook().getAllowPrivate());
+        }
+    }
 
     /** Name resolution, injectable so tests can make an allowed name resolve to a private address. */
     public interface Resolver {
@@ -124,16 +134,32 @@ public final class WebhookSender {
         return new Outcome(false, maxAttempts, error);
     }
 
-    /** The address to connect to for {@code url}, checked against {@code policy}; the only lookup of its host. */
-    public InetAddress check(URI url, Policy policy) throws RefusedTargetException {
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
+    /**
+     * What can be checked of a callback URL without looking its host up (at submission): at most
+     * {@value #MAX_URL_BYTES} bytes, http or https, a host and no user info, the host on the allowlist. Returns the host.
+     */
+    public static String checkUrl(String url, Policy policy) throws RefusedTargetException {
+        if (url.length() > MAX_URL_BYTES) throw new RefusedTargetException("callback_url: over " + MAX_URL_BYTES + " bytes");
+        URI u;
+        try {
+            u = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new RefusedTargetException("callback_url: not a URL (" + e.getReason() + ")");
+        }
+        String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !scheme.equals("http"))
             throw new RefusedTargetException("callback_url: scheme must be https or http, not '" + scheme + "'");
-        String host = url.getHost();
-        if (host == null || url.getRawUserInfo() != null)
+        String host = u.getHost();
+        if (host == null || u.getRawUserInfo() != null)
             throw new RefusedTargetException("callback_url: needs a host and no user info");
         if (policy.allowedHosts().stream().noneMatch(h -> h.equalsIgnoreCase(host)))
             throw new RefusedTargetException("callback_url: host " + host + " is not on the tenant's webhook allowlist");
+        return host;
+    }
+
+    /** The address to connect to for {@code url}, checked against {@code policy}; the only lookup of its host. */
+    public InetAddress check(URI url, Policy policy) throws RefusedTargetException {
+        String host = checkUrl(url.toString(), policy);
         InetAddress[] all;
         try {
             all = resolver.resolve(host);
