@@ -21,14 +21,14 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ppfarm tenants add|list|revoke|rotate}: the farm's tenants and API keys, written straight to the tenants
+ * {@code ppfarm tenants add|list|revoke|rotate|webhook}: the farm's tenants and API keys, written straight to the tenants
  * topic in Kafka ({@link TenantAdmin}; whoever may write the farm's topics is the farm's admin). Settings: the
  * {@code kafka.*} keys of a properties file (a coordinator's own file will do: other keys are ignored) or
  * {@code key=value} arguments. A key is printed once, as {@code api-key: <key>}; only its hash is stored. {@code webhook}
  * sets a tenant's webhook allowlist and prints a new webhook secret once, as {@code webhook-secret: <secret>}.
  */
 @Command(name = "tenants", mixinStandardHelpOptions = true,
-        description = {"Adds, lists, revokes tenants and rotates their API keys (the <prefix>.tenants topic in Kafka).",
+        description = {"Adds, lists, revokes tenants, rotates their API keys and sets their webhooks (the <prefix>.tenants topic in Kafka).",
                 "Usage: ppfarm tenants add NAME [--admin] kafka.bootstrap.servers=HOST:PORT [more settings]"},
         subcommands = {TenantsCommand.Add.class, TenantsCommand.ListTenants.class, TenantsCommand.Revoke.class, TenantsCommand.Rotate.class,
                 TenantsCommand.Webhook.class})

@@ -38,7 +38,7 @@ import java.util.Set;
  * <p>Signature header {@value #SIGNATURE_HEADER}: {@code t=<unix seconds>,v1=<hex>}, where {@code <hex>} is the
  * lowercase hex of HMAC-SHA256 keyed with the tenant's webhook secret over the ASCII bytes of {@code <unix seconds>},
  * a '.', then the body's bytes. A receiver recomputes it, compares in constant time and rejects timestamps too far from
- * its clock (replays). docs/security.md says what is wired so far.
+ * its clock (replays). docs/security.md, "Signed webhooks".
  *
  * <p>Thread-safe and stateless; {@link #deliver} blocks (sleeps between attempts): call it off the gRPC and actor
  * threads.
