@@ -40,6 +40,7 @@ import picocli.CommandLine.Command;
                 WatchCommand.class,
                 CancelCommand.class,
                 CircuitsCommand.class,
+                UsageCommand.class,
                 InputsCommand.class,
                 BackendCommand.class,
                 DemoCommand.class,

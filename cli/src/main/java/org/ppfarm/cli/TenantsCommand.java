@@ -21,15 +21,17 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ppfarm tenants add|list|revoke|rotate}: the farm's tenants and API keys, written straight to the tenants
+ * {@code ppfarm tenants add|list|revoke|rotate|webhook}: the farm's tenants and API keys, written straight to the tenants
  * topic in Kafka ({@link TenantAdmin}; whoever may write the farm's topics is the farm's admin). Settings: the
  * {@code kafka.*} keys of a properties file (a coordinator's own file will do: other keys are ignored) or
- * {@code key=value} arguments. A key is printed once, as {@code api-key: <key>}; only its hash is stored.
+ * {@code key=value} arguments. A key is printed once, as {@code api-key: <key>}; only its hash is stored. {@code webhook}
+ * sets a tenant's webhook allowlist and prints a new webhook secret once, as {@code webhook-secret: <secret>}.
  */
 @Command(name = "tenants", mixinStandardHelpOptions = true,
-        description = {"Adds, lists, revokes tenants and rotates their API keys (the <prefix>.tenants topic in Kafka).",
+        description = {"Adds, lists, revokes tenants, rotates their API keys and sets their webhooks (the <prefix>.tenants topic in Kafka).",
                 "Usage: ppfarm tenants add NAME [--admin] kafka.bootstrap.servers=HOST:PORT [more settings]"},
-        subcommands = {TenantsCommand.Add.class, TenantsCommand.ListTenants.class, TenantsCommand.Revoke.class, TenantsCommand.Rotate.class})
+        subcommands = {TenantsCommand.Add.class, TenantsCommand.ListTenants.class, TenantsCommand.Revoke.class, TenantsCommand.Rotate.class,
+                TenantsCommand.Webhook.class})
 final class TenantsCommand {
 
     /** The kafka.* settings among {@code args} (files and key=value), checked as a coordinator checks them. */
@@ -70,7 +72,7 @@ final class TenantsCommand {
         @Option(names = "--admin", description = "May register circuits.") boolean admin;
         @Option(names = "--jobs-per-second", paramLabel = "N", description = "Quota: submissions per second per coordinator (token bucket; 0: none).") double jobsPerSecond;
         @Option(names = "--burst", paramLabel = "N", description = "Quota: token bucket size (0: max(1, jobs per second)).") int burst;
-        @Option(names = "--max-in-flight", paramLabel = "N", description = "Quota: unfinished jobs at once, per coordinator (0: none).") int maxInFlight;
+        @Option(names = "--max-in-flight", paramLabel = "N", description = "Quota: unfinished jobs at once, farm-wide (0: none).") int maxInFlight;
         @Option(names = "--max-priority", paramLabel = "P", description = "Quota: highest priority: LOW, NORMAL or HIGH (default: any).") String maxPriority;
         @Option(names = "--max-batch", paramLabel = "N", description = "Quota: most jobs in one SubmitBatch (0: the farm's limit).") int maxBatch;
 
@@ -130,6 +132,22 @@ final class TenantsCommand {
         @Override
         public Integer call() throws Exception {
             return change(spec, settings, a -> List.of("tenant " + name + ": new key", "api-key: " + a.rotate(name)));
+        }
+    }
+
+    @Command(name = "webhook", mixinStandardHelpOptions = true,
+            description = {"Sets the hosts a tenant's webhooks may go to and prints a new webhook secret once (the old one stops working)."})
+    static final class Webhook implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Option(names = "--allow-host", required = true, paramLabel = "HOST", description = "A host callback URLs may name (repeat for more).") List<String> hosts;
+        @Option(names = "--allow-private", description = "Also loopback, private and link-local addresses (a receiver inside the farm's network).") boolean allowPrivate;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "<file.properties|key=value>", description = "Kafka settings (kafka.*).") List<String> settings;
+
+        @Override
+        public Integer call() throws Exception {
+            return change(spec, settings, a -> List.of("tenant " + name + ": webhooks to " + String.join(", ", hosts)
+                    + (allowPrivate ? " (private addresses allowed)" : ""), "webhook-secret: " + a.webhook(name, hosts, allowPrivate)));
         }
     }
 }

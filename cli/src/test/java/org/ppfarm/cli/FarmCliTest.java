@@ -71,6 +71,11 @@ class FarmCliTest {
             assertTrue(watch.out().strip().endsWith(job + " SUCCEEDED"), watch.out());
             var status = PpfarmCliTest.ppfarm("status", "--server", server, job);
             assertEquals("JOB_STATUS_SUCCEEDED", JSON.readTree(status.out()).get("status").asText());
+            var usage = PpfarmCliTest.ppfarm("usage", "--server", server);
+            assertEquals(Ppfarm.OK, usage.code(), usage.err());
+            assertTrue(usage.out().lines().anyMatch(l -> l.matches("\\(anonymous\\) +commitment@1\\.0\\.2 +\\S+ +2 +0 .*")), usage.out());
+            var usageJson = PpfarmCliTest.ppfarm("usage", "--server", server, "--json");
+            assertEquals("2", JSON.readTree(usageJson.out()).get("rows").get(0).get("succeeded").asText(), usageJson.out());
 
             PpfarmCliTest.ppfarm("prove", "--server", server, "--circuit", "nosuch", "--input", input)
                     .assertOneLineError("NOT_FOUND", "nosuch");

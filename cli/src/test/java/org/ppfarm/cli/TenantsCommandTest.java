@@ -26,6 +26,10 @@ class TenantsCommandTest {
             PpfarmCliTest.Run rotate = PpfarmCliTest.ppfarm("tenants", "rotate", "relayer", bootstrap);
             assertEquals(Ppfarm.OK, rotate.code(), rotate.err());
             assertNotEquals(key, apiKey(rotate.out()));
+            PpfarmCliTest.Run webhook = PpfarmCliTest.ppfarm("tenants", "webhook", "relayer", "--allow-host", "hooks.example.org", bootstrap);
+            assertEquals(Ppfarm.OK, webhook.code(), webhook.err());
+            assertTrue(webhook.out().lines().anyMatch(l -> l.matches("webhook-secret: whsec_[A-Za-z0-9_-]{43}")), webhook.out());
+            PpfarmCliTest.ppfarm("tenants", "webhook", "nobody", "--allow-host", "h", bootstrap).assertOneLineError("no tenant nobody");
             assertEquals(Ppfarm.OK, PpfarmCliTest.ppfarm("tenants", "revoke", "relayer", bootstrap).code());
             PpfarmCliTest.Run list = PpfarmCliTest.ppfarm("tenants", "list", bootstrap);
             assertEquals(Ppfarm.OK, list.code(), list.err());

@@ -21,6 +21,8 @@ import org.ppfarm.proto.v1.CancelJobRequest;
 import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.GetJobRequest;
 import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.GetUsageRequest;
+import org.ppfarm.proto.v1.GetUsageResponse;
 import org.ppfarm.proto.v1.ListCircuitsRequest;
 import org.ppfarm.proto.v1.ListCircuitsResponse;
 import org.ppfarm.proto.v1.ProverGrpc;
@@ -215,6 +217,15 @@ public final class FarmClient implements AutoCloseable {
     public List<Circuit> circuits() {
         ListCircuitsResponse r = await(call(deadline, (stub, o) -> stub.listCircuits(ListCircuitsRequest.getDefaultInstance(), o)));
         return r.getCircuitsList();
+    }
+
+    /**
+     * Proofs and proving time used, per tenant, circuit and backend (GetUsage): the caller's own rows; an admin
+     * tenant's, every tenant's, or {@code tenant}'s alone when not null.
+     */
+    public GetUsageResponse usage(String tenant) {
+        GetUsageRequest req = GetUsageRequest.newBuilder().setTenant(tenant == null ? "" : tenant).build();
+        return await(call(deadline, (stub, o) -> stub.getUsage(req, o)));
     }
 
     /**

@@ -30,6 +30,8 @@ import org.ppfarm.coordinator.grpc.Authenticator;
 import org.ppfarm.coordinator.kafka.KafkaTenantLog;
 import org.ppfarm.coordinator.tenants.Quotas;
 import org.ppfarm.coordinator.tenants.TenantDirectory;
+import org.ppfarm.coordinator.webhooks.WebhookDeliverer;
+import org.ppfarm.coordinator.webhooks.WebhookSender;
 import io.grpc.ServerInterceptors;
 import org.ppfarm.coordinator.cluster.ClusterFormation;
 import org.ppfarm.coordinator.cluster.ResultInbox;
@@ -41,6 +43,8 @@ import org.ppfarm.coordinator.jobs.JobLog;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.jobs.JobTracker;
 import org.ppfarm.coordinator.jobs.QueuedJobs;
+import org.ppfarm.coordinator.jobs.UnfinishedJobs;
+import org.ppfarm.coordinator.jobs.UsageLedger;
 import org.ppfarm.coordinator.kafka.EventFollower;
 import org.ppfarm.coordinator.kafka.JobsReplay;
 import org.ppfarm.coordinator.kafka.KafkaCircuitLog;
@@ -102,6 +106,7 @@ public final class Coordinator implements AutoCloseable {
     private final StateFollower stateFollower;
     private final EventFollower eventFollower;
     private final ProverService prover;
+    private final WebhookDeliverer webhooks;
     private final Server server;
     private final Server artifactsServer;
     private final HealthStatusManager health;
@@ -160,9 +165,11 @@ public final class Coordinator implements AutoCloseable {
         Duration retain = Duration.ofMillis(config.getLong(CoordinatorConfig.JOBS_FINISHED_RETAIN_MS));
         QueuedJobs queued = new QueuedJobs();
         metrics.watch(queued, Clock.systemUTC());
+        UnfinishedJobs unfinished = new UnfinishedJobs();
+        UsageLedger usage = new UsageLedger();
         Behavior<JobTracker.Command> tracker = JobTracker.create(job -> jobLog.publishState(job)
                 .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain,
-                Clock.systemUTC(), queued);
+                Clock.systemUTC(), queued, unfinished, usage);
         this.system = ActorSystem.create(tracker, FarmConfigs.CLUSTER_SYSTEM, pekkoConfig);
         ClusterFormation.start(system, config);
         farmHealth.watch(system, true);
@@ -217,6 +224,10 @@ public final class Coordinator implements AutoCloseable {
             log.warn("coordinator {}: events topic not caught up within 120 s; serving anyway (jobs that finished meanwhile "
                     + "are answered once their events are merged)", id);
         log.debug("events caught up after {} ms", (System.nanoTime() - t0) / 1_000_000);
+        // one coordinator at a time delivers each job's webhook (a consumer group over the state topic)
+        this.webhooks = new WebhookDeliverer(kafka, id, topics.prefix() + ".webhooks", topics.state(), tenants,
+                WebhookSender.system(Duration.ofSeconds(5), Duration.ofSeconds(10)), Duration.ofSeconds(1),
+                job -> submitter.learn(job).thenCompose(x -> jobLog.publishState(job))).start();
 
         this.health = new HealthStatusManager();
         // "" defaults to SERVING: nothing serves before the farm's health says so
@@ -236,7 +247,7 @@ public final class Coordinator implements AutoCloseable {
         // services run on the transport threads (no hop to an executor per call); what blocks goes to `blocking`;
         // a request that is not valid protobuf is refused in one log line, not gRPC's UNKNOWN and stack trace; a
         // connection that has not sent its HTTP/2 preface and settings within the handshake timeout is closed
-        this.prover = new ProverService(submitter, registry, blocking, new Quotas(System::nanoTime));
+        this.prover = new ProverService(submitter, registry, blocking, new Quotas(System::nanoTime, unfinished::count), usage, tenants);
         this.server = serverBuilder
                 .directExecutor()
                 .maxInboundMessageSize(maxMessage)
@@ -319,6 +330,14 @@ public final class Coordinator implements AutoCloseable {
     /** Prover calls refused for their API key or right so far, by reason ({@code ppfarm_auth_failures_total}). */
     public long authFailures(String reason) { return metrics.authFailures(reason); }
 
+    /**
+     * Finished jobs this coordinator counted in {@code ppfarm_tenant_proofs_total} (outcome {@code succeeded} or
+     * {@code failed}): one coordinator counts each job.
+     */
+    public long tenantProofs(String tenant, String circuit, String backend, String outcome) {
+        return metrics.tenantProofs(tenant, circuit, backend, outcome);
+    }
+
     /** Result notices workers have told this coordinator so far. */
     public long resultNotices() { return metrics.notices(); }
 
@@ -358,6 +377,7 @@ public final class Coordinator implements AutoCloseable {
         registry.close();
         circuitLog.close();
         tenantLog.close();
+        webhooks.close();
         eventFollower.close();
         stateFollower.close();
         jobLog.close();

@@ -10,10 +10,12 @@ import org.ppfarm.client.RetryPolicy;
 import org.ppfarm.coordinator.Coordinator;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.coordinator.kafka.FarmFixture;
+import org.ppfarm.proto.v1.GetUsageResponse;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.SubmitResponse;
+import org.ppfarm.proto.v1.UsageRow;
 import org.ppfarm.testkit.Artifacts;
 import org.ppfarm.testkit.Eventually;
 import org.ppfarm.worker.Worker;
@@ -32,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Any coordinator serves any job (issue 14): two coordinators of one farm on a real broker, each knowing every job
  * from the state topic — a job submitted at one is seen QUEUED at the other, its idempotency key holds there, it can
- * be watched and cancelled there, and its result is answered there; a client of both keeps working when one stops.
+ * be watched and cancelled there, and its result is answered there, its usage counted at both; a client of both keeps working when one stops.
  */
 class AnyCoordinatorTest {
     static TestBroker broker;
@@ -105,6 +107,22 @@ class AnyCoordinatorTest {
                     // the cancelled job stays cancelled: the worker skipped it
                     assertEquals(JobStatus.JOB_STATUS_CANCELLED, get(atA, s1.getJobId()).getStatus());
                     assertEquals(JobStatus.JOB_STATUS_CANCELLED, get(atB, s1.getJobId()).getStatus());
+
+                    // usage: both coordinators answer the farm's figures (the proved job; the cancelled one was not
+                    // proved), and the Prometheus counter counts the job at one of them
+                    String backend = done.getResult().getBackend();
+                    for (FarmClient c : List.of(atA, atB)) {
+                        GetUsageResponse u = Eventually.await("usage", Duration.ofSeconds(30), () -> c.usage(null), r -> r.getRowsCount() == 1);
+                        UsageRow row = u.getRows(0);
+                        assertEquals(List.of("", "commitment@1.0.2", backend, 1L, 0L), List.of(row.getTenant(), row.getCircuit(), row.getBackend(),
+                                row.getSucceeded(), row.getFailed()), row::toString);
+                        assertEquals(done.getResult().getTimings().getProveMicros() / 1e6,
+                                row.getProveCpuSeconds() + row.getGpuSeconds(), 1e-9, row::toString);
+                        assertTrue(row.getWitnessSeconds() > 0, row::toString);
+                        assertTrue(u.hasSince());
+                    }
+                    assertEquals(1, a.tenantProofs("", "commitment@1.0.2", backend, "succeeded")
+                            + b.tenantProofs("", "commitment@1.0.2", backend, "succeeded"), "counted by one coordinator");
 
                     // a client of both coordinators: calls go on when one of them stops
                     try (FarmClient both = FarmClient.builder("127.0.0.1:" + a.port() + ",127.0.0.1:" + b.port()).build()) {

@@ -245,6 +245,40 @@ class SecureFarmTest {
         }
     }
 
+    /** Jobs in flight: this farm has no worker, so submitted jobs stay queued until cancelled. */
+    @Test
+    void aTenantAtItsJobsInFlightIsRefusedUntilOneFinishes() throws Exception {
+        String key = tenants.add("busy", false, TenantQuotas.newBuilder().setMaxInFlight(2).build());
+        Eventually.await("the coordinator to read tenant busy", Duration.ofSeconds(10), () -> known(key));
+        try (FarmClient c = client(key)) {
+            String first = c.submit(job(30, null)).getJobId();
+            c.submit(job(31, null));
+            FarmException full = assertThrows(FarmException.class, () -> c.submit(job(32, null)));
+            assertEquals(Status.Code.RESOURCE_EXHAUSTED, full.code());
+            assertTrue(full.getMessage().contains("max_in_flight"), full.getMessage());
+            try (FarmClient a = client(alice)) {
+                a.submit(job(33, null)); // another tenant's jobs are not busy's
+            }
+            c.cancel(first);
+            c.submit(job(32, null));
+        }
+    }
+
+    /** Usage (no worker here, so no rows): a tenant reads its own, another tenant's only with the admin right. */
+    @Test
+    void aTenantReadsOnlyItsOwnUsage() {
+        try (FarmClient a = client(alice)) {
+            assertEquals(0, a.usage(null).getRowsCount());
+            assertEquals(0, a.usage("alice").getRowsCount());
+            FarmException other = assertThrows(FarmException.class, () -> a.usage("bob"));
+            assertEquals(Status.Code.PERMISSION_DENIED, other.code());
+            assertTrue(other.getMessage().contains("admin right"), other.getMessage());
+        }
+        try (FarmClient r = client(root)) {
+            assertEquals(0, r.usage("bob").getRowsCount());
+        }
+    }
+
     @Test
     void untrustedExpiredOrMissingClientCertificatesFailTheHandshake() throws Exception {
         ThrowawayCa other = ThrowawayCa.create("another CA");

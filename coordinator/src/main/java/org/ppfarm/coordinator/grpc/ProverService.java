@@ -10,10 +10,16 @@ import org.ppfarm.coordinator.jobs.JobListener;
 import org.ppfarm.farm.jobs.JobStates;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
+import org.ppfarm.coordinator.jobs.UsageLedger;
 import org.ppfarm.coordinator.tenants.Quotas;
+import org.ppfarm.coordinator.tenants.Tenant;
+import org.ppfarm.coordinator.tenants.TenantDirectory;
+import org.ppfarm.coordinator.webhooks.WebhookSender;
 import org.ppfarm.proto.v1.CancelJobRequest;
 import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.GetJobRequest;
+import org.ppfarm.proto.v1.GetUsageRequest;
+import org.ppfarm.proto.v1.GetUsageResponse;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.ListCircuitsRequest;
@@ -56,16 +62,23 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
     private final CircuitRegistry registry;
     private final Executor blocking;
     private final Quotas quotas;
+    private final UsageLedger usage;
+    private final TenantDirectory tenants;
     /** Each call still waiting for a job (Prove, a waiting SubmitBatch, WatchJob), keyed by its listener, and how to end it. */
     private final Map<Object, Runnable> waiting = new ConcurrentHashMap<>();
 
     /**
      * The server calls this service on its transport threads (direct executor: one thread hop less per call). Every
      * call but RegisterCircuit only validates, seals and hands over to Kafka and actors without blocking;
-     * RegisterCircuit writes to disk and runs on {@code blocking}, one message at a time.
+     * RegisterCircuit writes to disk and runs on {@code blocking}, one message at a time. GetUsage answers from
+     * {@code usage}, the farm-wide figures this coordinator holds; a job's callback URL is checked against its
+     * tenant's webhook allowlist in {@code tenants}.
      */
-    public ProverService(JobSubmitter jobs, CircuitRegistry registry, Executor blocking, Quotas quotas) {
+    public ProverService(JobSubmitter jobs, CircuitRegistry registry, Executor blocking, Quotas quotas, UsageLedger usage,
+                         TenantDirectory tenants) {
         this.quotas = quotas;
+        this.usage = usage;
+        this.tenants = tenants;
         this.jobs = jobs;
         this.registry = registry;
         this.blocking = blocking;
@@ -248,6 +261,22 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
     }
 
     @Override
+    public void getUsage(GetUsageRequest request, StreamObserver<GetUsageResponse> out) {
+        Tenant caller = Authenticator.tenant();
+        String asked = request.getTenant();
+        if (!caller.admin() && !asked.isEmpty() && !asked.equals(caller.name())) {
+            out.onError(Status.PERMISSION_DENIED.withDescription("tenant: tenant " + caller.name()
+                    + " may read only its own usage (another tenant's is an admin right)").asRuntimeException());
+            return;
+        }
+        GetUsageResponse.Builder r = GetUsageResponse.newBuilder()
+                .addAllRows(usage.rows(caller.admin() ? (asked.isEmpty() ? null : asked) : caller.name()));
+        if (usage.since() >= 0) r.setSince(Timestamps.fromMillis(usage.since()));
+        out.onNext(r.build());
+        out.onCompleted();
+    }
+
+    @Override
     public StreamObserver<RegisterCircuitRequest> registerCircuit(StreamObserver<Circuit> out) {
         // off the transport thread, in order; the next chunk is requested only once this one is on disk, so a fast
         // client cannot pile an upload up in memory
@@ -328,11 +357,20 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         };
     }
 
-    /** Whether the caller's tenant may submit {@code jobs} now ({@link Quotas}); if not, {@code out} is told why. */
+    /**
+     * Whether the caller's tenant may submit {@code jobs} now ({@link Quotas}) with their callback URLs (on its
+     * webhook allowlist: PERMISSION_DENIED otherwise, for the whole request); if not, {@code out} is told why.
+     */
     private boolean admitted(List<SubmitRequest> submitted, StreamObserver<?> out) {
+        Tenant tenant = Authenticator.tenant();
         try {
-            quotas.admit(Authenticator.tenant(), submitted);
+            for (SubmitRequest r : submitted)
+                if (!r.getCallbackUrl().isEmpty()) WebhookSender.checkUrl(r.getCallbackUrl(), WebhookSender.Policy.of(tenants.record(tenant.name())));
+            quotas.admit(tenant, submitted);
             return true;
+        } catch (WebhookSender.RefusedTargetException e) {
+            out.onError(Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException());
+            return false;
         } catch (Quotas.QuotaExceededException e) {
             out.onError(Statuses.of(e));
             return false;

@@ -25,6 +25,7 @@ import org.ppfarm.proto.v1.JobOffer;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.SubmitRequest;
+import org.ppfarm.proto.v1.WebhookDelivery;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -212,7 +213,11 @@ public final class JobSubmitter {
             if (record.getSerializedSize() > log.maxJobRecordBytes())
                 throw new LimitExceededException(inputField + ": the job's record, its input sealed, is " + record.getSerializedSize()
                         + " bytes, over the limit of " + log.maxJobRecordBytes() + " bytes per job (what the jobs topic's max.message.bytes leaves for it)");
-            return new Prepared(JobStates.queued(record), record, t0, inputField);
+            Job job = JobStates.queued(record);
+            if (!req.getCallbackUrl().isEmpty()) // checked against the tenant's allowlist at the edge; delivered by WebhookDeliverer
+                job = job.toBuilder().setWebhook(WebhookDelivery.newBuilder().setUrl(req.getCallbackUrl())
+                        .setState(WebhookDelivery.State.STATE_PENDING)).build();
+            return new Prepared(job, record, t0, inputField);
         } catch (Exception e) {
             metrics.refused(e.getClass().getSimpleName());
             throw e;

@@ -155,6 +155,8 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     private final Duration sweepEvery;
     private final TimerScheduler<Command> timers;
     private final QueuedJobs queued;
+    private final UnfinishedJobs unfinished;
+    private final UsageLedger usage;
     private final Map<String, Entry> jobs = new HashMap<>();
     private final Map<String, Holder> idempotency = new HashMap<>();
     private final Map<String, Long> forgotten = new HashMap<>(); // job id → when it was forgotten
@@ -171,16 +173,22 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
      *                       move both together instead of sleeping through deadlines)
      * @param queued         kept up to date with the jobs in QUEUED state, for the metrics (written on the actor's
      *                       thread only)
+     * @param unfinished     kept up to date with each tenant's unfinished jobs, for the {@code max_in_flight} quota
+     *                       (written on the actor's thread only)
+     * @param usage          counts each job as it finishes, for GetUsage (written on the actor's thread only)
      */
-    public static Behavior<Command> create(Consumer<Job> publisher, Duration retainFinished, Clock clock, QueuedJobs queued) {
-        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new JobTracker(ctx, t, publisher, retainFinished, clock, queued)));
+    public static Behavior<Command> create(Consumer<Job> publisher, Duration retainFinished, Clock clock, QueuedJobs queued,
+                                           UnfinishedJobs unfinished, UsageLedger usage) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(t -> new JobTracker(ctx, t, publisher, retainFinished, clock, queued, unfinished, usage)));
     }
 
     private JobTracker(ActorContext<Command> ctx, TimerScheduler<Command> timers, Consumer<Job> publisher, Duration retainFinished,
-                       Clock clock, QueuedJobs queued) {
+                       Clock clock, QueuedJobs queued, UnfinishedJobs unfinished, UsageLedger usage) {
         super(ctx);
         this.timers = timers;
         this.queued = queued;
+        this.unfinished = unfinished;
+        this.usage = usage;
         this.publisher = publisher;
         this.clock = clock;
         this.retainMillis = retainFinished.toMillis();
@@ -305,6 +313,8 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
     private boolean update(String jobId, Entry en, Job next) {
         if (next.equals(en.job)) return false;
         queued.change(en.job, next);
+        unfinished.change(en.job, next);
+        usage.change(en.job, next);
         en.job = next;
         boolean done = JobStates.terminal(next.getStatus());
         if (!done && en.dueAt < 0 && next.hasDeadline()) {
@@ -389,6 +399,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
         Entry en = jobs.remove(jobId);
         if (en == null) return;
         queued.change(en.job, null);
+        unfinished.change(en.job, null);
         release(en.key, jobId);
         if (en.dueAt >= 0) due.remove(new Due(en.dueAt, jobId));
         en.listeners.clear();

@@ -8,6 +8,7 @@ import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.Unit;
 import org.ppfarm.coordinator.jobs.QueuedJobs;
+import org.ppfarm.coordinator.jobs.UsageLedger;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.Priority;
@@ -18,7 +19,8 @@ import java.time.Clock;
  * The coordinator's Prometheus metrics (client_java 1.x): submissions, refusals by reason, finished jobs by status,
  * failed jobs by error code, result notices received, job offers made, submit latency, end-to-end job latency and
  * the queued stage's latency (the workers export the witness, prove and verify stages), queued jobs and the oldest
- * one's age per priority (beside what every node exports, {@link org.ppfarm.farm.health.NodeMetrics}). Thread-safe.
+ * one's age per priority, proofs and proving seconds per tenant (beside what every node exports,
+ * {@link org.ppfarm.farm.health.NodeMetrics}). Thread-safe.
  */
 public final class FarmMetrics {
     private final Counter submitted;
@@ -28,6 +30,9 @@ public final class FarmMetrics {
     private final Counter noticed;
     private final Counter offered;
     private final Counter authFailures;
+    private final Counter tenantProofs;
+    private final Counter tenantWitnessSeconds;
+    private final Counter tenantProveSeconds;
     private final Histogram submitSeconds;
     private final Histogram jobSeconds;
     private final Histogram queuedSeconds;
@@ -51,6 +56,16 @@ public final class FarmMetrics {
         authFailures = Counter.builder().name("ppfarm_auth_failures_total")
                 .help("Prover calls refused for their API key or right, by reason (missing, malformed, unknown_tenant, "
                         + "wrong_key, revoked, denied)").labelNames("reason").register(registry);
+        // one coordinator counts each job (see finished): the sum over the farm's coordinators is the farm's usage
+        tenantProofs = Counter.builder().name("ppfarm_tenant_proofs_total")
+                .help("Jobs a worker finished, by tenant, circuit, backend (empty for failures) and outcome (succeeded, failed)")
+                .labelNames("tenant", "circuit", "backend", "outcome").register(registry);
+        tenantWitnessSeconds = Counter.builder().name("ppfarm_tenant_witness_seconds_total").unit(Unit.SECONDS)
+                .help("Workers' wall-clock witness time of succeeded jobs, by tenant, circuit and backend")
+                .labelNames("tenant", "circuit", "backend").register(registry);
+        tenantProveSeconds = Counter.builder().name("ppfarm_tenant_prove_seconds_total").unit(Unit.SECONDS)
+                .help("Workers' wall-clock prove time of succeeded jobs, by tenant, circuit and backend (cuda:N: GPU-seconds)")
+                .labelNames("tenant", "circuit", "backend").register(registry);
         submitSeconds = Histogram.builder().name("ppfarm_submit_seconds").unit(Unit.SECONDS)
                 .help("Time to validate, seal and durably enqueue a job").register(registry);
         jobSeconds = Histogram.builder().name("ppfarm_job_seconds").unit(Unit.SECONDS)
@@ -99,6 +114,11 @@ public final class FarmMetrics {
     /** Calls refused for {@code reason} so far. */
     public long authFailures(String reason) { return (long) authFailures.labelValues(reason).get(); }
 
+    /** Jobs of {@code tenant} this coordinator counted as finished by a worker ({@code ppfarm_tenant_proofs_total}). */
+    public long tenantProofs(String tenant, String circuit, String backend, String outcome) {
+        return (long) tenantProofs.labelValues(tenant, circuit, backend, outcome).get();
+    }
+
     public void offered() { offered.inc(); }
 
     /** Jobs offered to workers so far. */
@@ -107,7 +127,21 @@ public final class FarmMetrics {
     /** Result notices received so far. */
     public long notices() { return (long) noticed.get(); }
 
+    /**
+     * Counts a job that reached its terminal state. Called by the coordinator whose events follower writes that state
+     * to the state topic (once per job, whichever way its result arrived first), so the per-tenant usage counters
+     * summed over the farm's coordinators count each job once (more only if the events topic is re-read after a
+     * rebalance: at least once).
+     */
     public void finished(Job job) {
+        UsageLedger.Use u = UsageLedger.of(job);
+        if (u != null) {
+            tenantProofs.labelValues(u.tenant(), u.circuit(), u.backend(), u.succeeded() ? "succeeded" : "failed").inc();
+            if (u.succeeded()) {
+                tenantWitnessSeconds.labelValues(u.tenant(), u.circuit(), u.backend()).inc(u.witnessSeconds());
+                tenantProveSeconds.labelValues(u.tenant(), u.circuit(), u.backend()).inc(u.proveSeconds());
+            }
+        }
         finished.labelValues(job.getStatus().name().substring("JOB_STATUS_".length()).toLowerCase()).inc();
         if (job.getStatus() == JobStatus.JOB_STATUS_FAILED)
             failed.labelValues(Status.fromCodeValue(job.getError().getCode()).getCode().name().toLowerCase()).inc();

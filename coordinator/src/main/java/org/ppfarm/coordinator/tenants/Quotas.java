@@ -8,13 +8,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import java.util.function.ToLongFunction;
 
 /**
  * A tenant's quotas ({@link TenantQuotas}) as one coordinator enforces them on a submission, before anything is
- * validated or enqueued: the largest batch, the highest priority, and jobs per second (a token bucket per tenant,
- * refilled at {@code jobs_per_second} up to {@code burst}). Per coordinator: with N coordinators behind a balancer a
- * tenant can submit up to N times its rate (and N bursts) in all. {@code max_in_flight} is stored but not enforced yet
- * (docs/security.md). Thread-safe: each bucket is updated under its own lock.
+ * validated or enqueued: the largest batch, the highest priority, the jobs in flight, and jobs per second (a token
+ * bucket per tenant, refilled at {@code jobs_per_second} up to {@code burst}). Jobs in flight are counted farm-wide
+ * (every coordinator sees every job's state through the state topic), approximately: jobs admitted at other
+ * coordinators within the last state-topic round trip are not counted yet. The bucket is per coordinator: with N
+ * coordinators behind a balancer a tenant can submit up to N times its rate (and N bursts) in all. docs/security.md
+ * says how far off each can be. Thread-safe: each bucket is updated under its own lock.
  */
 public final class Quotas {
     /** A submission over one of its tenant's quotas. Maps to RESOURCE_EXHAUSTED with a retry delay. */
@@ -35,12 +38,23 @@ public final class Quotas {
         long at;
     }
 
+    /**
+     * The retry delay suggested to a tenant at its {@code max_in_flight}: when one of its jobs finishes is not
+     * known, and a proof takes about a second.
+     */
+    static final long IN_FLIGHT_RETRY_MILLIS = 1000;
+
     private final LongSupplier nanos;
+    private final ToLongFunction<String> inFlight;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-    /** @param nanos the clock buckets refill by (System::nanoTime; tests move their own) */
-    public Quotas(LongSupplier nanos) {
+    /**
+     * @param nanos    the clock buckets refill by (System::nanoTime; tests move their own)
+     * @param inFlight a tenant's unfinished jobs, farm-wide as this coordinator knows them
+     */
+    public Quotas(LongSupplier nanos, ToLongFunction<String> inFlight) {
         this.nanos = nanos;
+        this.inFlight = inFlight;
     }
 
     /** Takes {@code jobs.size()} tokens from the tenant's bucket, or throws naming the quota it is over. */
@@ -54,6 +68,16 @@ public final class Quotas {
                 if ((j.getPriorityValue() == 0 ? Priority.PRIORITY_NORMAL_VALUE : j.getPriorityValue()) > q.getMaxPriorityValue())
                     throw new QuotaExceededException("quota max_priority of tenant " + tenant.name() + ": " + j.getPriority() + " is above "
                             + q.getMaxPriority(), -1);
+        if (q.getMaxInFlight() > 0) {
+            if (jobs.size() > q.getMaxInFlight())
+                throw new QuotaExceededException("quota max_in_flight of tenant " + tenant.name() + ": " + jobs.size()
+                        + " jobs in one request, over " + q.getMaxInFlight(), -1);
+            long unfinished = inFlight.applyAsLong(tenant.name());
+            if (unfinished + jobs.size() > q.getMaxInFlight())
+                throw new QuotaExceededException("quota max_in_flight of tenant " + tenant.name() + ": " + unfinished
+                        + " jobs unfinished, " + jobs.size() + " more would exceed " + q.getMaxInFlight() + "; retry once some finish",
+                        IN_FLIGHT_RETRY_MILLIS);
+        }
         if (q.getJobsPerSecond() <= 0) return;
         double rate = q.getJobsPerSecond();
         double burst = q.getBurst() > 0 ? q.getBurst() : Math.max(1, rate);

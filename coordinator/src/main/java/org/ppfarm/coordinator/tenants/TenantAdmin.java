@@ -7,9 +7,13 @@ import org.ppfarm.coordinator.kafka.KafkaTenantLog;
 import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.proto.v1.TenantQuotas;
 import org.ppfarm.proto.v1.TenantRecord;
+import org.ppfarm.proto.v1.WebhookPolicy;
 
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +27,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class TenantAdmin implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A tenant that cannot be changed as asked (exists already, does not exist, is revoked). */
     public static final class TenantException extends Exception {
@@ -58,6 +63,24 @@ public final class TenantAdmin implements AutoCloseable {
         String key = ApiKeys.generate(name);
         put(t.toBuilder().setKeySha256(hash(key)).build());
         return key;
+    }
+
+    /**
+     * Sets where the tenant's webhooks may go and gives it a new webhook secret (returned once, as {@code whsec_}
+     * and 256 random bits in base64url); webhooks signed with the old secret stop once each coordinator reads the
+     * record. The secret is stored as is (coordinators sign with it), so whoever reads the tenants topic can sign too.
+     */
+    public String webhook(String name, List<String> allowedHosts, boolean allowPrivate) throws TenantException, InterruptedException {
+        TenantRecord t = existing(name);
+        if (t.getRevoked()) throw new TenantException("tenant " + name + " is revoked");
+        if (allowedHosts.isEmpty()) throw new TenantException("tenant " + name + ": name at least one host webhooks may go to");
+        byte[] random = new byte[32];
+        RANDOM.nextBytes(random);
+        String secret = "whsec_" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        put(t.toBuilder().setWebhookSecret(ByteString.copyFromUtf8(secret))
+                .setWebhook(WebhookPolicy.newBuilder().addAllAllowedHosts(allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList())
+                        .setAllowPrivate(allowPrivate)).build());
+        return secret;
     }
 
     /** Refuses every key of the tenant from now on (once each coordinator reads the record); its jobs stay in Kafka. */

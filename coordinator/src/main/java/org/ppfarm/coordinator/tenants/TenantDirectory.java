@@ -53,6 +53,11 @@ public final class TenantDirectory {
         return new Tenant(t.getName(), t.getAdmin(), t.getQuotas());
     }
 
+    /** The tenant's record as last read (revoked ones too), or null if there is none. */
+    public TenantRecord record(String name) {
+        return tenants.get(name);
+    }
+
     /** Every tenant known, in name order. */
     public List<TenantRecord> list() {
         return tenants.values().stream().sorted(java.util.Comparator.comparing(TenantRecord::getName)).toList();

@@ -67,6 +67,8 @@ class ProverServiceTest {
     static ManagedChannel channel;
     static ProverGrpc.ProverBlockingStub stub;
 
+    static final org.ppfarm.coordinator.tenants.TenantDirectory tenants = new org.ppfarm.coordinator.tenants.TenantDirectory();
+
     @BeforeAll
     static void start() throws Exception {
         // no privacy-pool inputs and no job offers: requests for them are refused, jobs only go to the log
@@ -75,7 +77,8 @@ class ProverServiceTest {
         keys = core.keys;
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new ProverService(submitter, core.registry, core.blocking, new org.ppfarm.coordinator.tenants.Quotas(System::nanoTime))).build().start();
+                .addService(new ProverService(submitter, core.registry, core.blocking, new org.ppfarm.coordinator.tenants.Quotas(System::nanoTime, t -> 0), new org.ppfarm.coordinator.jobs.UsageLedger(),
+                        tenants)).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         stub = ProverGrpc.newBlockingStub(channel);
     }
@@ -113,6 +116,26 @@ class ProverServiceTest {
         return log.jobs().stream().filter(w -> w.record().getJobId().equals(jobId)).reduce((a, b) -> {
             throw new AssertionError("job " + jobId + " written twice");
         }).orElseThrow(() -> new AssertionError("job " + jobId + " not written"));
+    }
+
+    /** Callback URLs: PERMISSION_DENIED unless the tenant has a webhook secret and the host is on its allowlist. */
+    @Test
+    void aCallbackUrlNeedsItsHostOnTheTenantsWebhookAllowlist() {
+        SubmitRequest.Builder hooked = commitment(VALID).setCallbackUrl("https://hooks.example.org/ppfarm");
+        assertTrue(refused(Status.Code.PERMISSION_DENIED, () -> stub.submit(hooked.build())).contains("not on the tenant's webhook allowlist"));
+        tenants.learn("", org.ppfarm.proto.v1.TenantRecord.newBuilder().setWebhookSecret(com.google.protobuf.ByteString.copyFromUtf8("whsec_x"))
+                .setWebhook(org.ppfarm.proto.v1.WebhookPolicy.newBuilder().addAllowedHosts("hooks.example.org")).build());
+        try {
+            SubmitResponse s = stub.submit(hooked.build());
+            org.ppfarm.proto.v1.WebhookDelivery w = stub.getJob(GetJobRequest.newBuilder().setJobId(s.getJobId()).build()).getWebhook();
+            assertEquals("https://hooks.example.org/ppfarm", w.getUrl());
+            assertEquals(org.ppfarm.proto.v1.WebhookDelivery.State.STATE_PENDING, w.getState());
+            refused(Status.Code.PERMISSION_DENIED, () -> stub.submit(hooked.setCallbackUrl("https://other.example.org/x").build()));
+            assertTrue(refused(Status.Code.PERMISSION_DENIED, () -> stub.submit(hooked.setCallbackUrl("ftp://hooks.example.org/x").build()))
+                    .contains("scheme"));
+        } finally {
+            tenants.learn("", null);
+        }
     }
 
     @Test

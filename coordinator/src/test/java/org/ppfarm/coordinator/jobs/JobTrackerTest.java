@@ -57,7 +57,7 @@ class JobTrackerTest {
     }
 
     private ActorRef<JobTracker.Command> tracker(Consumer<Job> publisher, Duration retain) {
-        return kit.spawn(JobTracker.create(publisher, retain, clock, new QueuedJobs()));
+        return kit.spawn(JobTracker.create(publisher, retain, clock, new QueuedJobs(), new UnfinishedJobs(), new UsageLedger()));
     }
 
     private Job queued(String id, long deadlineMillis, String key) {
@@ -365,7 +365,7 @@ class JobTrackerTest {
         QueuedJobs queued = new QueuedJobs();
         PrometheusRegistry registry = new PrometheusRegistry();
         new FarmMetrics(registry).watch(queued, clock);
-        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> { }, Duration.ofMinutes(10), clock, queued));
+        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> { }, Duration.ofMinutes(10), clock, queued, new UnfinishedJobs(), new UsageLedger()));
         assertEquals(Map.of("low", 0.0, "normal", 0.0, "high", 0.0), gauge(registry, "ppfarm_jobs_queued"));
         assertEquals(Map.of("low", 0.0, "normal", 0.0, "high", 0.0), gauge(registry, "ppfarm_jobs_oldest_queued_age_seconds"));
 
@@ -395,6 +395,68 @@ class JobTrackerTest {
         get(tracker, "l1");
         assertEquals(Map.of("low", 0.0, "normal", 0.0, "high", 0.0), gauge(registry, "ppfarm_jobs_queued"));
         assertEquals(Map.of("low", 0.0, "normal", 0.0, "high", 0.0), gauge(registry, "ppfarm_jobs_oldest_queued_age_seconds"));
+    }
+
+    /**
+     * The max_in_flight count follows each tenant's jobs from whichever source the tracker learns them — a submission
+     * here, another coordinator's record from the state topic, a worker's event — down again at a terminal state, a
+     * cancel and a forget.
+     */
+    @Test
+    void unfinishedJobsAreCountedPerTenantUntilTheyFinish() {
+        UnfinishedJobs unfinished = new UnfinishedJobs();
+        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> { }, Duration.ofMinutes(10), clock, new QueuedJobs(), unfinished, new UsageLedger()));
+        enqueue(tracker, queued("a1", 0, "").toBuilder().setTenant("a").build(), null);
+        enqueue(tracker, queued("a2", 0, "").toBuilder().setTenant("a").build(), null);
+        tracker.tell(new JobTracker.Recorded("b1", JobStatus.JOB_STATUS_QUEUED, queued("b1", 0, "").toBuilder().setTenant("b").build()));
+        apply(tracker, started("a1"));
+        assertEquals(2, unfinished.count("a"));
+        assertEquals(1, unfinished.count("b"));
+        apply(tracker, succeeded("a1", clock.millis()));
+        assertEquals(1, unfinished.count("a"));
+        TestProbe<Optional<JobTracker.CancelOutcome>> cancelled = kit.createTestProbe();
+        tracker.tell(new JobTracker.Cancel("a2", "a", cancelled.ref()));
+        cancelled.expectMessageClass(Optional.class, WAIT);
+        assertEquals(0, unfinished.count("a"));
+        tracker.tell(new JobTracker.Forget("b1"));
+        get(tracker, "b1");
+        assertEquals(0, unfinished.count("b"));
+    }
+
+    /**
+     * Usage is counted once per job as it first becomes terminal, from any source (a worker's event here, another
+     * coordinator's record), by tenant, circuit and backend; cancelled jobs and repeated terminal states add nothing.
+     */
+    @Test
+    void usageCountsEachFinishedJobOncePerTenantCircuitAndBackend() {
+        UsageLedger usage = new UsageLedger();
+        ActorRef<JobTracker.Command> tracker = kit.spawn(JobTracker.create(j -> { }, Duration.ofMinutes(10), clock, new QueuedJobs(),
+                new UnfinishedJobs(), usage));
+        org.ppfarm.proto.v1.Circuit c = org.ppfarm.proto.v1.Circuit.newBuilder().setName("c@1").build();
+        for (String id : List.of("u1", "u2", "u3", "u4"))
+            enqueue(tracker, queued(id, 0, "").toBuilder().setTenant(id.equals("u4") ? "b" : "a").setCircuit(c).build(), null);
+        JobEvent gpu = succeeded("u1", clock.millis()).toBuilder().setSucceeded(ProofResult.newBuilder().setBackend("cuda:0")
+                .setTimings(org.ppfarm.proto.v1.StageTimings.newBuilder().setWitnessMicros(250_000).setProveMicros(1_500_000))).build();
+        JobEvent failed = JobEvent.newBuilder().setJobId("u2").setWorkerId("w1").setAt(Timestamps.fromMillis(clock.millis()))
+                .setFailed(org.ppfarm.proto.v1.JobError.newBuilder().setCode(Status.Code.INVALID_ARGUMENT.value())).build();
+        apply(tracker, gpu, failed, gpu); // the repeated event adds nothing
+        TestProbe<Optional<JobTracker.CancelOutcome>> cancelled = kit.createTestProbe();
+        tracker.tell(new JobTracker.Cancel("u3", null, cancelled.ref()));
+        cancelled.expectMessageClass(Optional.class, WAIT);
+        Job doneElsewhere = queued("u4", 0, "").toBuilder().setTenant("b").setCircuit(c).setStatus(JobStatus.JOB_STATUS_SUCCEEDED)
+                .setResult(ProofResult.newBuilder().setBackend("cpu").setTimings(org.ppfarm.proto.v1.StageTimings.newBuilder()
+                        .setWitnessMicros(100_000).setProveMicros(2_000_000))).build();
+        tracker.tell(new JobTracker.Recorded("u4", JobStatus.JOB_STATUS_SUCCEEDED, doneElsewhere));
+        tracker.tell(new JobTracker.Recorded("u4", JobStatus.JOB_STATUS_SUCCEEDED, doneElsewhere));
+        get(tracker, "u4");
+        assertEquals(List.of(
+                org.ppfarm.proto.v1.UsageRow.newBuilder().setTenant("a").setCircuit("c@1").setFailed(1).build(),
+                org.ppfarm.proto.v1.UsageRow.newBuilder().setTenant("a").setCircuit("c@1").setBackend("cuda:0").setSucceeded(1)
+                        .setWitnessSeconds(0.25).setGpuSeconds(1.5).build(),
+                org.ppfarm.proto.v1.UsageRow.newBuilder().setTenant("b").setCircuit("c@1").setBackend("cpu").setSucceeded(1)
+                        .setWitnessSeconds(0.1).setProveCpuSeconds(2).build()), usage.rows(null));
+        assertEquals(1, usage.rows("b").size());
+        assertEquals(clock.millis(), usage.since());
     }
 
     private Job prioritised(String id, Priority priority) {

@@ -41,7 +41,7 @@ public final class SubmitterFixture implements AutoCloseable {
         this.registry = new CircuitRegistry(artifacts, 1L << 30, circuits, "submitter-fixture", List.of());
         circuits.follow(registry::learn);
         registry.registerFiles("commitment", "1", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
-        this.system = ActorSystem.create(JobTracker.create(log::publishState, Duration.ofMinutes(10), Clock.systemUTC(), new QueuedJobs()), "submitter-fixture");
+        this.system = ActorSystem.create(JobTracker.create(log::publishState, Duration.ofMinutes(10), Clock.systemUTC(), new QueuedJobs(), new UnfinishedJobs(), new UsageLedger()), "submitter-fixture");
         this.submitter = new JobSubmitter(registry, system, system.scheduler(), log, keys.publicKey(), null,
                 new FarmMetrics(new PrometheusRegistry()), blocking, "", offers);
     }

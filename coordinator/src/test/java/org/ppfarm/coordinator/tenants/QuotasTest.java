@@ -11,7 +11,9 @@ import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.TenantQuotas;
 
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class QuotasTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final Quotas quotas = new Quotas(now::get);
+    private final Map<String, Long> inFlight = new HashMap<>();
+    private final Quotas quotas = new Quotas(now::get, t -> inFlight.getOrDefault(t, 0L));
     private static final SubmitRequest JOB = SubmitRequest.getDefaultInstance();
 
     private static Tenant tenant(TenantQuotas q) { return new Tenant("t", false, q); }
@@ -59,5 +62,21 @@ class QuotasTest {
         Tenant low = tenant(TenantQuotas.newBuilder().setMaxPriority(Priority.PRIORITY_LOW).build());
         assertThrows(Quotas.QuotaExceededException.class, () -> quotas.admit(low, List.of(JOB)));
         quotas.admit(low, List.of(JOB.toBuilder().setPriority(Priority.PRIORITY_LOW).build()));
+    }
+
+    @Test
+    void jobsInFlightAreCountedAgainstTheQuotaAndTheRefusalCarriesARetryDelay() throws Exception {
+        Tenant t = tenant(TenantQuotas.newBuilder().setMaxInFlight(3).build());
+        inFlight.put("t", 2L);
+        inFlight.put("other", 100L); // another tenant's jobs do not count
+        quotas.admit(t, List.of(JOB));
+        Quotas.QuotaExceededException over = assertThrows(Quotas.QuotaExceededException.class, () -> quotas.admit(t, List.of(JOB, JOB)));
+        assertTrue(over.getMessage().contains("max_in_flight") && over.getMessage().contains("2 jobs unfinished"), over.getMessage());
+        assertEquals(Quotas.IN_FLIGHT_RETRY_MILLIS, over.retryAfterMillis());
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, Statuses.of(over).getStatus().getCode());
+        Quotas.QuotaExceededException never = assertThrows(Quotas.QuotaExceededException.class, () -> quotas.admit(t, List.of(JOB, JOB, JOB, JOB)));
+        assertEquals(-1, never.retryAfterMillis()); // more jobs in one request than the quota: waiting cannot help
+        inFlight.put("t", 3L);
+        assertThrows(Quotas.QuotaExceededException.class, () -> quotas.admit(t, List.of(JOB)));
     }
 }

@@ -7,6 +7,7 @@ import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.ProofResult;
+import org.ppfarm.proto.v1.WebhookDelivery;
 
 /**
  * The rules that turn what coordinators and workers report into one state per job. Reports may arrive twice, late
@@ -43,6 +44,8 @@ public final class JobStates {
         }
         Job.Builder b = winner.toBuilder();
         fill(b, other);
+        // a webhook's delivery moves on after the job's final state: the further one wins, terminal or not
+        if (other.hasWebhook() && further(other.getWebhook(), b.getWebhook())) b.setWebhook(other.getWebhook());
         // a final state's attempts are final too: a RUNNING report that arrives after the result (it travels through
         // Kafka, the result may come by notice first) or another worker's redelivered attempt counts for nothing
         if (!terminal(current.getStatus())) {
@@ -82,6 +85,13 @@ public final class JobStates {
         if (b.getRequestDigest().isEmpty()) b.setRequestDigest(other.getRequestDigest());
         if (b.getPriorityValue() == 0) b.setPriority(other.getPriority());
         if (b.getTenant().isEmpty()) b.setTenant(other.getTenant());
+        if (!b.hasWebhook() && other.hasWebhook()) b.setWebhook(other.getWebhook());
+    }
+
+    /** Whether delivery {@code a} is further than {@code b}: a final state (delivered, failed) over a pending one, then more attempts. */
+    private static boolean further(WebhookDelivery a, WebhookDelivery b) {
+        int ra = a.getState() == WebhookDelivery.State.STATE_PENDING ? 0 : 1, rb = b.getState() == WebhookDelivery.State.STATE_PENDING ? 0 : 1;
+        return ra != rb ? ra > rb : a.getAttempts() > b.getAttempts();
     }
 
     /**

@@ -90,7 +90,8 @@ public final class StateFollower extends KafkaFollower {
         }
     }
 
-    private static JobStatus status(Header h) {
+    /** The job status a record's {@link FarmTopics#STATUS_HEADER} names; null if none or unreadable (parse the value then). */
+    public static JobStatus status(Header h) {
         if (h == null) return null;
         try {
             JobStatus s = JobStatus.forNumber(Integer.parseInt(new String(h.value(), StandardCharsets.US_ASCII)));

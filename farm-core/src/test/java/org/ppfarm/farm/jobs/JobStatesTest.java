@@ -11,6 +11,7 @@ import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.ProofResult;
+import org.ppfarm.proto.v1.WebhookDelivery;
 
 import java.util.List;
 
@@ -146,5 +147,18 @@ class JobStatesTest {
         Job merged = JobStates.merge(done, JobStates.queued(RECORD));
         assertEquals(done, merged);
         assertSame(JobStatus.JOB_STATUS_SUCCEEDED, merged.getStatus());
+    }
+
+    /** A webhook's delivery is recorded after the job's final state: the further delivery wins, whichever arrives first. */
+    @Test
+    void aWebhooksDeliveryMovesOnAfterTheFinalState() {
+        WebhookDelivery pending = WebhookDelivery.newBuilder().setUrl("https://h/x").setState(WebhookDelivery.State.STATE_PENDING).build();
+        Job queued = JobStates.queued(RECORD).toBuilder().setWebhook(pending).build();
+        Job done = apply(queued, succeeded("w", true));
+        assertEquals(pending, done.getWebhook(), "the worker's event keeps the submission's webhook");
+        Job delivered = done.toBuilder().setWebhook(pending.toBuilder().setState(WebhookDelivery.State.STATE_DELIVERED).setAttempts(2)).build();
+        assertEquals(delivered, JobStates.merge(done, delivered));
+        assertEquals(delivered, JobStates.merge(delivered, done), "a replayed pending record does not undo the delivery");
+        assertEquals(pending, JobStates.merge(JobStates.queued(RECORD), queued).getWebhook());
     }
 }

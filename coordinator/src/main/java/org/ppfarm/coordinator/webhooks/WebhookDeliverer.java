@@ -1,0 +1,176 @@
+package org.ppfarm.coordinator.webhooks;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.JsonFormat;
+import com.google.protobuf.util.Timestamps;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.ppfarm.coordinator.tenants.TenantDirectory;
+import org.ppfarm.farm.jobs.JobStates;
+import org.ppfarm.farm.kafka.FarmTopics;
+import org.ppfarm.farm.kafka.KafkaFollower;
+import org.ppfarm.farm.kafka.StateFollower;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobStateRecord;
+import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.TenantRecord;
+import org.ppfarm.proto.v1.WebhookDelivery;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * Delivers webhooks: every coordinator follows the state topic in one consumer group ({@code <prefix>.webhooks}), so
+ * each job's records — keyed by job id, one partition — are read by exactly one coordinator at a time. A terminal
+ * state whose webhook is still PENDING is delivered ({@link WebhookSender}, signed with the tenant's secret as the
+ * tenants topic holds it now), then its outcome is recorded as the job's new state (learnt by this coordinator's
+ * tracker and written to the state topic), and only then is the offset committed. A coordinator that dies between a
+ * terminal state and its commit leaves the record to the group's next owner of the partition, which delivers it
+ * again: at least once. The outcome's own record comes back here with the webhook no longer PENDING and is skipped.
+ *
+ * <p>Deliveries run one at a time on the follower's thread (a slow receiver delays the next webhook of this
+ * coordinator's partitions, not the farm's jobs).
+ */
+public final class WebhookDeliverer extends KafkaFollower {
+    /** Attempts per webhook; with the first backoff of 1 s the last comes about 31 s after the first. */
+    public static final int ATTEMPTS = 6;
+
+    private final String topic;
+    private final TenantDirectory tenants;
+    private final WebhookSender sender;
+    private final Duration firstBackoff;
+    private final Function<Job, CompletionStage<?>> record;
+    /**
+     * Follower thread only: the webhooks of unfinished jobs read on this coordinator's partitions (from their QUEUED
+     * states), for a terminal state written without one. A job whose partition moves to another coordinator in between
+     * stays here until this one stops (a few hundred bytes each).
+     */
+    private final Map<String, WebhookDelivery> pending = new HashMap<>();
+
+    /**
+     * @param record learns a job's new state at this coordinator and writes it to the state topic; completes once
+     *               it is durable
+     */
+    public WebhookDeliverer(Map<String, Object> clientProps, String clientId, String groupId, String topic, TenantDirectory tenants,
+                            WebhookSender sender, Duration firstBackoff, Function<Job, CompletionStage<?>> record) {
+        super(props(clientProps, clientId, groupId), "webhook deliverer", clientId + "-webhooks");
+        this.topic = topic;
+        this.tenants = tenants;
+        this.sender = sender;
+        this.firstBackoff = firstBackoff;
+        this.record = record;
+    }
+
+    private static Map<String, Object> props(Map<String, Object> clientProps, String clientId, String groupId) {
+        Map<String, Object> p = new HashMap<>(clientProps);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-webhooks");
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        // a poll's deliveries may each take minutes (timeouts, backoff) before the next poll
+        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) TimeUnit.HOURS.toMillis(1));
+        return p;
+    }
+
+    @Override
+    public WebhookDeliverer start() {
+        super.start();
+        return this;
+    }
+
+    @Override
+    protected void subscribe() {
+        consumer.subscribe(List.of(topic));
+    }
+
+    @Override
+    protected void handle(ConsumerRecords<String, byte[]> records) throws Exception {
+        // a job's later record in the same poll supersedes an earlier one (a redelivered batch, a compaction gap)
+        Map<String, Job> due = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : records) {
+            if (r.value() == null) { pending.remove(r.key()); continue; }
+            JobStatus status = StateFollower.status(r.headers().lastHeader(FarmTopics.STATUS_HEADER));
+            if (status == JobStatus.JOB_STATUS_RUNNING) continue;
+            Job job;
+            try {
+                job = JobStateRecord.parseFrom(r.value()).getJob();
+            } catch (InvalidProtocolBufferException e) {
+                log.warn("state topic {}-{}@{}: unreadable record skipped: {}", r.topic(), r.partition(), r.offset(), e.getMessage());
+                continue;
+            }
+            boolean hooked = job.getWebhook().getState() == WebhookDelivery.State.STATE_PENDING;
+            if (!JobStates.terminal(job.getStatus())) {
+                if (hooked) pending.put(job.getJobId(), job.getWebhook());
+                continue;
+            }
+            // a terminal state written by a coordinator that had not read the job's QUEUED state lacks its webhook
+            WebhookDelivery submitted = pending.remove(job.getJobId());
+            if (!job.hasWebhook() && submitted != null) {
+                job = job.toBuilder().setWebhook(submitted).build();
+                hooked = true;
+            }
+            if (hooked) due.put(job.getJobId(), job);
+            else due.remove(job.getJobId());
+        }
+        for (Job job : due.values()) {
+            if (!running()) return; // uncommitted: the partition's next owner delivers it
+            Job done = deliver(job);
+            try {
+                record.apply(done).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                // not recorded, so not committed: read the batch again (its delivered webhooks go again: at least once)
+                log.warn("webhook outcome of job {} not recorded ({}); its batch is read again", job.getJobId(), e.toString());
+                for (TopicPartition tp : records.partitions()) consumer.seek(tp, records.records(tp).getFirst().offset());
+                return;
+            }
+        }
+        consumer.commitSync(Duration.ofSeconds(30));
+    }
+
+    /** Delivers {@code job}'s webhook; returns the job with the delivery's outcome. */
+    Job deliver(Job job) throws InterruptedException {
+        WebhookDelivery w = job.getWebhook();
+        TenantRecord t = tenants.record(job.getTenant());
+        WebhookSender.Outcome o;
+        if (t == null || t.getWebhookSecret().isEmpty() || t.getRevoked())
+            o = new WebhookSender.Outcome(false, 0, "tenant " + job.getTenant() + " has no webhook secret (ppfarm tenants webhook) or is revoked");
+        else {
+            byte[] body = body(job);
+            try {
+                o = sender.deliver(URI.create(w.getUrl()), WebhookSender.Policy.of(t), t.getWebhookSecret().toByteArray(), body, ATTEMPTS, firstBackoff);
+            } catch (IllegalArgumentException e) {
+                o = new WebhookSender.Outcome(false, 0, "callback_url: not a URL");
+            }
+        }
+        if (!o.delivered()) log.warn("webhook of job {} (tenant {}) not delivered after {} attempts: {}", job.getJobId(), job.getTenant(), o.attempts(), o.lastError());
+        WebhookDelivery.Builder b = w.toBuilder().setAttempts(w.getAttempts() + o.attempts()).setLastError(o.lastError())
+                .setState(o.delivered() ? WebhookDelivery.State.STATE_DELIVERED : WebhookDelivery.State.STATE_FAILED);
+        if (o.delivered()) b.setDeliveredAt(Timestamps.fromMillis(System.currentTimeMillis()));
+        return job.toBuilder().setWebhook(b).build();
+    }
+
+    /**
+     * What a webhook POSTs: the job in the API's JSON mapping as GetJob answers it (no request digest), without its
+     * webhook's own delivery state.
+     */
+    static byte[] body(Job job) {
+        try {
+            return JsonFormat.printer().omittingInsignificantWhitespace()
+                    .print(job.toBuilder().clearRequestDigest().clearWebhook().build()).getBytes(StandardCharsets.UTF_8);
+        } catch (InvalidProtocolBufferException e) {
+            throw new IllegalStateException("job " + job.getJobId() + " cannot be printed as JSON", e);
+        }
+    }
+}

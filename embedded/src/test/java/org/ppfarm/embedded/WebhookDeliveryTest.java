@@ -1,0 +1,97 @@
+package org.ppfarm.embedded;
+
+import com.google.protobuf.util.JsonFormat;
+import com.sun.net.httpserver.HttpServer;
+import io.grpc.Status;
+import org.junit.jupiter.api.Test;
+import org.ppfarm.broker.TestBroker;
+import org.ppfarm.client.FarmClient;
+import org.ppfarm.client.FarmException;
+import org.ppfarm.coordinator.Coordinator;
+import org.ppfarm.coordinator.config.CoordinatorConfig;
+import org.ppfarm.coordinator.kafka.FarmFixture;
+import org.ppfarm.coordinator.tenants.TenantAdmin;
+import org.ppfarm.coordinator.webhooks.WebhookSender;
+import org.ppfarm.farm.kafka.FarmTopics;
+import org.ppfarm.proto.v1.Job;
+import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.SubmitRequest;
+import org.ppfarm.proto.v1.TenantQuotas;
+import org.ppfarm.proto.v1.WebhookDelivery;
+import org.ppfarm.testkit.Artifacts;
+import org.ppfarm.testkit.Eventually;
+import org.ppfarm.worker.Worker;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A job's webhook end to end: a tenant given a webhook secret and allowlist by {@link TenantAdmin}, a job proved by a
+ * real worker, its final state POSTed to a real local HTTP server that answers 500 first — retried, signed with the
+ * tenant's secret (the receiver recomputes the signature), and the delivery recorded in the job; a callback host not
+ * on the allowlist is refused at submission. The sender's refusals of private and redirect targets are
+ * WebhookSenderTest's.
+ */
+class WebhookDeliveryTest {
+    record Received(String signature, byte[] body) {}
+
+    @Test
+    void aFinishedJobsWebhookIsSignedRetriedAfterA500AndRecordedInTheJob() throws Exception {
+        List<Received> got = new CopyOnWriteArrayList<>();
+        AtomicInteger calls = new AtomicInteger();
+        HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        receiver.createContext("/hook", x -> {
+            got.add(new Received(x.getRequestHeaders().getFirst(WebhookSender.SIGNATURE_HEADER), x.getRequestBody().readAllBytes()));
+            x.sendResponseHeaders(calls.getAndIncrement() == 0 ? 500 : 200, -1);
+            x.close();
+        });
+        receiver.start();
+        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        try (TestBroker broker = TestBroker.start(); FarmFixture farm = new FarmFixture(broker);
+             TenantAdmin tenants = new TenantAdmin(Map.of("bootstrap.servers", broker.bootstrapServers()), new FarmTopics(farm.prefix), 4, (short) 1)) {
+            String key = tenants.add("hooks", true, TenantQuotas.getDefaultInstance());
+            String secret = tenants.webhook("hooks", List.of("127.0.0.1"), true);
+            try (Coordinator c = farm.startCoordinator(Map.of(CoordinatorConfig.AUTH_REQUIRED, "true"));
+                 FarmClient client = FarmClient.builder("127.0.0.1:" + c.port()).apiKey(key).build()) {
+                client.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
+                SubmitRequest job = FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(401));
+                FarmException unlisted = assertThrows(FarmException.class, () -> client.submit(job.toBuilder().setCallbackUrl("http://example.org/hook").build()));
+                assertEquals(Status.Code.PERMISSION_DENIED, unlisted.code());
+                assertTrue(unlisted.getMessage().contains("allowlist"), unlisted.getMessage());
+
+                Worker w = WorkerFixture.start(farm, c, "W", Map.of());
+                try {
+                    Job done = client.prove(job.toBuilder().setCallbackUrl(url).build(), Duration.ofSeconds(120));
+                    assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, done.getStatus());
+                    Job recorded = Eventually.await("the webhook's delivery recorded", Duration.ofSeconds(60), () -> client.get(done.getJobId()),
+                            j -> j.getWebhook().getState() != WebhookDelivery.State.STATE_PENDING);
+                    assertEquals(WebhookDelivery.State.STATE_DELIVERED, recorded.getWebhook().getState(), recorded.getWebhook().toString());
+                    assertEquals(2, recorded.getWebhook().getAttempts(), "the 500 was retried");
+                    assertTrue(recorded.getWebhook().hasDeliveredAt());
+                    assertEquals(2, got.size());
+                    for (Received r : got) {
+                        long t = Long.parseLong(r.signature().substring(2, r.signature().indexOf(',')));
+                        assertEquals(WebhookSender.signature(secret.getBytes(StandardCharsets.US_ASCII), t, r.body()), r.signature());
+                    }
+                    Job.Builder body = Job.newBuilder();
+                    JsonFormat.parser().merge(new String(got.getLast().body(), StandardCharsets.UTF_8), body);
+                    assertEquals(done.toBuilder().clearWebhook().build(), body.build(), "the body: the job as Prove answered it, less its webhook state");
+                } finally {
+                    w.close();
+                }
+            }
+        } finally {
+            receiver.stop(0);
+        }
+    }
+}
