@@ -26,8 +26,9 @@ import java.util.TreeSet;
 
 /**
  * The Kafka and Pekko cluster settings coordinators and workers share, and the helpers that turn them into client
- * properties and an actor system's config. Any key under {@code kafka.client.} is passed to every Kafka client with
- * the prefix removed (e.g. {@code kafka.client.security.protocol=SSL}).
+ * properties and an actor system's config. How the clients reach the brokers (TLS, SCRAM) is {@link KafkaSecurity}'s
+ * keys; any other key under {@code kafka.client.} is passed to every Kafka client with the prefix removed (e.g.
+ * {@code kafka.client.request.timeout.ms=60000}).
  */
 public final class FarmConfigs {
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
@@ -106,8 +107,9 @@ public final class FarmConfigs {
         return d[a.length()][b.length()];
     }
 
+    /** The Kafka keys: brokers, topics, and {@link KafkaSecurity}'s TLS and SCRAM keys. */
     public static ConfigDef kafka(ConfigDef def) {
-        return def
+        return KafkaSecurity.define(def)
                 .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                         Importance.HIGH, "Kafka bootstrap servers (host:port,...).")
                 .define(KAFKA_TOPIC_PREFIX, Type.STRING, "ppfarm", Importance.MEDIUM,
@@ -178,11 +180,16 @@ public final class FarmConfigs {
         }
         if (c.getShort(KAFKA_TOPIC_REPLICATION) < 1)
             throw new ConfigException(KAFKA_TOPIC_REPLICATION, c.getShort(KAFKA_TOPIC_REPLICATION), "at least 1");
+        KafkaSecurity.validate(c);
     }
 
-    /** bootstrap.servers plus every {@code kafka.client.*} override. */
+    /**
+     * Every farm Kafka client's properties: bootstrap.servers, the security ({@link KafkaSecurity}) and every
+     * {@code kafka.client.*} override.
+     */
     public static Map<String, Object> clientProps(AbstractConfig c) {
         Map<String, Object> p = new HashMap<>(c.originalsWithPrefix(KAFKA_CLIENT_PREFIX));
+        p.putAll(KafkaSecurity.clientProps(c));
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, c.getString(KAFKA_BOOTSTRAP_SERVERS));
         return p;
     }
