@@ -120,9 +120,9 @@ public final class FarmConfigs {
                         "Replication factor of the farm's topics when the farm creates them (3 on a production cluster).");
     }
 
-    /** The Pekko cluster keys; {@code seedsDoc} says what an empty seed list means for this kind of node. */
+    /** The Pekko cluster keys, its TLS ({@link ClusterTls}) included; {@code seedsDoc} says what an empty seed list means for this kind of node. */
     public static ConfigDef cluster(ConfigDef def, String seedsDoc) {
-        return def
+        return ClusterTls.define(def)
                 .define(CLUSTER_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Pekko cluster (Artery) bind host.")
                 .define(CLUSTER_PORT, Type.INT, 0, Range.between(0, 65535), Importance.MEDIUM,
                         "Pekko cluster (Artery) port; 0 picks a free one.")
@@ -134,13 +134,14 @@ public final class FarmConfigs {
         for (String seed : c.getList(CLUSTER_SEED_NODES))
             if (!seed.startsWith("pekko://" + CLUSTER_SYSTEM + "@"))
                 throw new ConfigException(CLUSTER_SEED_NODES, seed, "expected pekko://" + CLUSTER_SYSTEM + "@host:port");
+        ClusterTls.validate(c);
     }
 
     /**
      * The config of a farm node's actor system: a Pekko Cluster Typed member with {@code role} (coordinator or
      * worker) on cluster.host:cluster.port, joining cluster.seed.nodes, split-brain resolver downing (keep-oldest
-     * among coordinators, down if alone), logging through SLF4J, no JVM exit or shutdown hook of its own (the node's close() stops
-     * it).
+     * among coordinators, down if alone), Artery over mutual TLS when cluster.tls.* says so ({@link ClusterTls}),
+     * logging through SLF4J, no JVM exit or shutdown hook of its own (the node's close() stops it).
      */
     public static Config pekkoConfig(AbstractConfig c, String role) {
         List<String> seeds = new ArrayList<>();
@@ -169,6 +170,7 @@ public final class FarmConfigs {
                 "pekko.log-dead-letters = off",
                 "pekko.coordinated-shutdown.exit-jvm = off",
                 "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
+                .withFallback(ClusterTls.pekkoConfig(c))
                 .withFallback(ConfigFactory.defaultReference());
     }
 
