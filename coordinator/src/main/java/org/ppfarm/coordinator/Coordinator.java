@@ -237,7 +237,8 @@ public final class Coordinator implements AutoCloseable {
                 .maxInboundMessageSize(maxMessage)
                 .handshakeTimeout(config.getLong(CoordinatorConfig.GRPC_HANDSHAKE_TIMEOUT_MS), TimeUnit.MILLISECONDS)
                 .addService(ServerInterceptors.intercept(MalformedRequests.guard(new ProverService(submitter, registry, blocking, new Quotas(System::nanoTime)), maxMessage),
-                        new Authenticator(tenants, config.getBoolean(CoordinatorConfig.AUTH_REQUIRED), metrics)))
+                        new Authenticator(tenants, config.getBoolean(CoordinatorConfig.AUTH_REQUIRED),
+                                CoordinatorConfig.CLIENT_TENANT_CN.equals(config.getString(CoordinatorConfig.GRPC_TLS_CLIENT_TENANT)), metrics)))
                 .addService(MalformedRequests.guard(health.getHealthService(), maxMessage))
                 .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance(), maxMessage))
                 .build().start();

@@ -23,7 +23,11 @@ public final class TenantDirectory {
         private final String tenant;
 
         RefusedKeyException(Refusal reason, String tenant) {
-            super("API key not valid", null, false, false);
+            this("API key not valid", reason, tenant);
+        }
+
+        RefusedKeyException(String message, Refusal reason, String tenant) {
+            super(message, null, false, false);
             this.reason = reason;
             this.tenant = tenant;
         }
@@ -50,6 +54,17 @@ public final class TenantDirectory {
         if (t == null) throw new RefusedKeyException(Refusal.UNKNOWN_TENANT, k.tenant());
         if (!MessageDigest.isEqual(t.getKeySha256().toByteArray(), ApiKeys.hash(k))) throw new RefusedKeyException(Refusal.WRONG_KEY, k.tenant());
         if (t.getRevoked()) throw new RefusedKeyException(Refusal.REVOKED, k.tenant());
+        return new Tenant(t.getName(), t.getAdmin(), t.getQuotas());
+    }
+
+    /**
+     * The tenant a client certificate names (the gRPC API's CA vouched for it, so there is no secret to check); the
+     * refusal's one description tells no unknown tenant from a revoked one.
+     */
+    public Tenant byCertificate(String name) throws RefusedKeyException {
+        TenantRecord t = tenants.get(name);
+        if (t == null) throw new RefusedKeyException("client certificate names no valid tenant", Refusal.UNKNOWN_TENANT, name);
+        if (t.getRevoked()) throw new RefusedKeyException("client certificate names no valid tenant", Refusal.REVOKED, name);
         return new Tenant(t.getName(), t.getAdmin(), t.getQuotas());
     }
 
