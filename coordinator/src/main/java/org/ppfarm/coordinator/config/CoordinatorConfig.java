@@ -103,7 +103,8 @@ public final class CoordinatorConfig extends AbstractConfig {
             .define(ARTIFACTS_PORT, Type.INT, 50052, Range.between(0, 65535), Importance.HIGH,
                     "Port of the Artifacts service, from which workers fetch circuit artifacts by SHA-256 (their "
                             + "coordinator.address); bound to cluster.host, the farm's private network, apart from the "
-                            + "clients' gRPC API (it has no authentication yet). 0 picks a free one.")
+                            + "clients' gRPC API; mutual TLS with the cluster's certificates when cluster.tls.* is set (else "
+                            + "plaintext and unauthenticated). 0 picks a free one.")
             .define(ARTIFACTS_PEERS, Type.LIST, "", Importance.MEDIUM,
                     "Other coordinators' Artifacts services (host:port, comma-separated; this coordinator's own may be "
                             + "listed too, so every coordinator can share one list), from which artifacts of circuits "

@@ -7,29 +7,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Option;
 
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Pekko Artery's TLS ({@code transport = tls-tcp}) from PEM files: the node's certificate chain, its private key
@@ -49,7 +35,6 @@ public final class PemSslEngineProvider implements SSLEngineProvider {
     public static final String CONFIG_PATH = "ppfarm.cluster.tls";
     private static final Logger log = LoggerFactory.getLogger(PemSslEngineProvider.class);
     private static final String[] PROTOCOLS = {"TLSv1.3"};
-    private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----([^-]+)-----END \\1-----");
 
     private final Path cert;
     private final Path key;
@@ -64,7 +49,7 @@ public final class PemSslEngineProvider implements SSLEngineProvider {
         this.ca = Path.of(c.getString("ca-file"));
         try {
             this.stamps = stamps();
-            this.context = load(cert, key, ca);
+            this.context = NodeTls.pem(cert, key, ca).sslContext();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cluster TLS: cannot load " + cert + ", " + key + ", " + ca + ": " + e.getMessage(), e);
         }
@@ -98,7 +83,7 @@ public final class PemSslEngineProvider implements SSLEngineProvider {
         try {
             List<Object> now = stamps();
             if (!now.equals(stamps)) {
-                context = load(cert, key, ca);
+                context = NodeTls.pem(cert, key, ca).sslContext();
                 stamps = now;
                 log.info("cluster TLS files reloaded: {}, {}, {}", cert, key, ca);
             }
@@ -115,55 +100,5 @@ public final class PemSslEngineProvider implements SSLEngineProvider {
             s.add(Files.size(p));
         }
         return s;
-    }
-
-    /** A TLS context presenting {@code certFile}'s chain with {@code keyFile}'s key and trusting {@code caFile}'s CAs. */
-    static SSLContext load(Path certFile, Path keyFile, Path caFile) throws IOException, GeneralSecurityException {
-        Certificate[] chain = certificates(certFile);
-        Certificate[] cas = certificates(caFile);
-        PrivateKey privateKey = privateKey(keyFile);
-        char[] none = new char[0];
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        keys.load(null, null);
-        keys.setKeyEntry("node", privateKey, none, chain);
-        KeyStore trust = KeyStore.getInstance("PKCS12");
-        trust.load(null, null);
-        for (int i = 0; i < cas.length; i++) trust.setCertificateEntry("ca-" + i, cas[i]);
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(keys, none);
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(trust);
-        SSLContext ctx = SSLContext.getInstance("TLSv1.3");
-        ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-        return ctx;
-    }
-
-    private static Certificate[] certificates(Path file) throws IOException, GeneralSecurityException {
-        Certificate[] c;
-        try (InputStream in = Files.newInputStream(file)) {
-            c = CertificateFactory.getInstance("X.509").generateCertificates(in).toArray(new Certificate[0]);
-        }
-        if (c.length == 0) throw new GeneralSecurityException(file + ": no certificate");
-        return c;
-    }
-
-    private static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
-        Matcher m = PEM.matcher(Files.readString(file, StandardCharsets.US_ASCII));
-        if (!m.find() || !m.group(1).equals("PRIVATE KEY"))
-            throw new GeneralSecurityException(file + ": no unencrypted PKCS#8 private key (BEGIN PRIVATE KEY)");
-        byte[] der = Base64.getMimeDecoder().decode(m.group(2));
-        try {
-            PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(der);
-            for (String algorithm : List.of("EC", "RSA", "Ed25519")) {
-                try {
-                    return KeyFactory.getInstance(algorithm).generatePrivate(spec);
-                } catch (GeneralSecurityException wrongAlgorithm) {
-                    // the next one
-                }
-            }
-            throw new GeneralSecurityException(file + ": a private key of none of EC, RSA, Ed25519");
-        } finally {
-            Arrays.fill(der, (byte) 0);
-        }
     }
 }

@@ -8,10 +8,13 @@ import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
+import org.ppfarm.farm.cluster.NodeTls;
 import org.ppfarm.farm.cluster.PemSslEngineProvider;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +23,8 @@ import java.util.Map;
  * The Pekko cluster's TLS ({@code cluster.tls.*}): with either the PEM files or the key stores set, Artery runs over
  * {@code tls-tcp} with mutual TLS 1.3, so only nodes holding a certificate from the farm's CA can connect to each
  * other, and a node without one never joins. PEM files go to {@link PemSslEngineProvider} (reloaded when they change);
- * PKCS12/JKS stores to Pekko's own {@code ConfigSSLEngineProvider}. Every node of one cluster needs the same choice:
+ * PKCS12/JKS stores to Pekko's own {@code ConfigSSLEngineProvider}. The same identity secures the coordinators'
+ * Artifacts port ({@link #nodeTls}). Every node of one cluster needs the same choice:
  * a plaintext node and a TLS node cannot talk at all.
  */
 public final class ClusterTls {
@@ -71,6 +75,26 @@ public final class ClusterTls {
     /** Whether the cluster runs over TLS. */
     public static boolean enabled(AbstractConfig c) {
         return !c.getString(CERT_FILE).isEmpty() || !c.getString(KEY_STORE_FILE).isEmpty();
+    }
+
+    /**
+     * This node's TLS identity for the Artifacts port (its server on coordinators, its downloads everywhere), read
+     * now; null without cluster TLS.
+     *
+     * @throws ConfigException naming the file that does not load
+     */
+    public static NodeTls nodeTls(AbstractConfig c) {
+        String key = !c.getString(CERT_FILE).isEmpty() ? CERT_FILE : KEY_STORE_FILE;
+        try {
+            if (!c.getString(CERT_FILE).isEmpty())
+                return NodeTls.pem(Path.of(c.getString(CERT_FILE)), Path.of(c.getString(KEY_FILE)), Path.of(c.getString(CA_FILE)));
+            if (!c.getString(KEY_STORE_FILE).isEmpty())
+                return NodeTls.stores(Path.of(c.getString(KEY_STORE_FILE)), value(c.getPassword(KEY_STORE_PASSWORD)).toCharArray(),
+                        Path.of(c.getString(TRUST_STORE_FILE)), value(c.getPassword(TRUST_STORE_PASSWORD)).toCharArray());
+            return null;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new ConfigException(key, c.getString(key), "cannot load the cluster TLS files: " + e.getMessage());
+        }
     }
 
     /** The actor system's Artery transport settings: empty (plaintext tcp, Pekko's default) unless TLS is set. */

@@ -8,6 +8,9 @@ import org.ppfarm.broker.TestBroker;
 import org.ppfarm.coordinator.Coordinator;
 import org.ppfarm.coordinator.kafka.FarmFixture;
 import org.ppfarm.farm.config.FarmConfigs;
+import org.ppfarm.farm.artifacts.ArtifactDownloads;
+import org.ppfarm.farm.cluster.NodeTls;
+import org.ppfarm.farm.config.ClusterTls;
 import org.ppfarm.farm.config.KafkaSecurity;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.testkit.Artifacts;
@@ -15,6 +18,7 @@ import org.ppfarm.testkit.Artifacts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -24,12 +28,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The farm's Kafka clients over TLS against a real broker with no plaintext client listener (EmbeddedKafka secured:
- * SASL_SSL with a SCRAM-SHA-512 user made by Kafka's formatter, and SSL requiring client certificates), certificates
- * from a throwaway CA. A farm proves with its coordinator on SASL_SSL and its worker on SSL; a wrong password and an
- * untrusted broker certificate each stop a coordinator at start with one line saying so.
+ * The farm's private network over TLS, certificates from a throwaway CA. Kafka: a real broker with no plaintext client
+ * listener (EmbeddedKafka secured: SASL_SSL with a SCRAM-SHA-512 user made by Kafka's formatter, and SSL requiring
+ * client certificates). A farm proves with its coordinator on SASL_SSL, its worker on SSL, both on a mutual-TLS Pekko
+ * cluster (cluster.tls.*) and the worker fetching the circuit from the Artifacts port over mutual TLS, which a client
+ * without the farm's certificate cannot reach. A wrong password and an untrusted broker certificate each stop a
+ * coordinator at start with one line saying so.
  */
-class SecureKafkaTest {
+class SecureTransportTest {
     static final String USER = "farm";
     static final String PASSWORD = "s3cret \"quoted\" \\ password";
     static Path dir;
@@ -43,6 +49,8 @@ class SecureKafkaTest {
         caFile = ca.writeCertificate(dir.resolve("ca.pem"));
         ca.issue("broker").write(dir.resolve("broker.pem"), dir.resolve("broker.key"));
         ca.issue("worker").write(dir.resolve("worker.pem"), dir.resolve("worker.key"));
+        ca.issue("coordinator").write(dir.resolve("coordinator.pem"), dir.resolve("coordinator.key"));
+        ThrowawayCa.create("intruder CA").issue("intruder").write(dir.resolve("intruder.pem"), dir.resolve("intruder.key"));
         // Kafka's PEM key store: the private key and the certificate chain in one file
         Files.writeString(dir.resolve("worker-keystore.pem"), Files.readString(dir.resolve("worker.key")) + Files.readString(dir.resolve("worker.pem")));
         broker = TestBroker.startSecured(new EmbeddedKafka.Secured(dir.resolve("broker.pem"), dir.resolve("broker.key"), caFile, USER, PASSWORD));
@@ -63,16 +71,41 @@ class SecureKafkaTest {
         return p;
     }
 
+    /** cluster.tls.* with {@code name}.pem and .key and the farm's CA. */
+    static Map<String, Object> clusterTls(String name) {
+        return Map.of(ClusterTls.CERT_FILE, dir.resolve(name + ".pem").toString(), ClusterTls.KEY_FILE, dir.resolve(name + ".key").toString(),
+                ClusterTls.CA_FILE, caFile.toString());
+    }
+
     @Test
-    void aFarmProvesWithItsCoordinatorOnSaslSslAndItsWorkerOnSslWithAClientCertificate() throws Exception {
-        Map<String, Object> worker = Map.of(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, broker.sslBootstrapServers(),
+    void aFarmProvesWithKafkaTheClusterAndTheArtifactsPortOnTls() throws Exception {
+        Map<String, Object> coordinator = new HashMap<>(scram(PASSWORD, caFile));
+        coordinator.putAll(clusterTls("coordinator"));
+        Map<String, Object> worker = new HashMap<>(Map.of(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, broker.sslBootstrapServers(),
                 KafkaSecurity.PROTOCOL, KafkaSecurity.SSL,
                 KafkaSecurity.TRUSTSTORE_FILE, caFile.toString(),
-                KafkaSecurity.KEYSTORE_FILE, dir.resolve("worker-keystore.pem").toString());
-        try (OneWorkerFarm live = OneWorkerFarm.on(broker, scram(PASSWORD, caFile), worker)) {
+                KafkaSecurity.KEYSTORE_FILE, dir.resolve("worker-keystore.pem").toString()));
+        worker.putAll(clusterTls("worker"));
+        // the worker's node joins the coordinator's TLS cluster before this returns
+        try (OneWorkerFarm live = OneWorkerFarm.on(broker, coordinator, worker)) {
             Job job = live.client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS)
                     .prove(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(0)));
             FarmEndToEndTest.assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
+            // the Artifacts port answers a node of the farm's CA, and no one else
+            List<String> port = List.of("127.0.0.1:" + live.coordinator.artifactsPort());
+            String unknown = "00".repeat(32);
+            Path target = dir.resolve("artifact");
+            try (ArtifactDownloads farmNode = new ArtifactDownloads(NodeTls.pem(dir.resolve("worker.pem"), dir.resolve("worker.key"), caFile));
+                 ArtifactDownloads plaintext = new ArtifactDownloads();
+                 ArtifactDownloads intruder = new ArtifactDownloads(NodeTls.pem(dir.resolve("intruder.pem"), dir.resolve("intruder.key"), caFile))) {
+                assertTrue(assertThrows(ArtifactDownloads.DownloadException.class, () -> farmNode.download(unknown, port, target)).unknownEverywhere());
+                for (ArtifactDownloads refused : List.of(plaintext, intruder)) {
+                    // the handshake fails before any answer: unreachable, or the connection closed (UNAVAILABLE)
+                    var e = assertThrows(ArtifactDownloads.DownloadException.class, () -> refused.download(unknown, port, target));
+                    assertFalse(e.unknownEverywhere(), e.getMessage());
+                    assertTrue(e.getMessage().contains("is unreachable") || e.getMessage().contains("UNAVAILABLE"), e.getMessage());
+                }
+            }
         }
     }
 
