@@ -25,12 +25,10 @@ final class OneWorkerFarm implements AutoCloseable {
     final Coordinator coordinator;
     final FarmClient client;
     final Worker worker;
-    private final boolean ownsBroker;
 
-    private OneWorkerFarm(boolean withdraw, TestBroker broker, boolean ownsBroker, Map<String, Object> coordinatorOverrides,
+    private OneWorkerFarm(boolean withdraw, TestBroker broker, Map<String, Object> coordinatorOverrides,
                           Map<String, Object> workerOverrides) throws Exception {
         this.broker = broker;
-        this.ownsBroker = ownsBroker;
         farm = new FarmFixture(broker);
         coordinator = farm.startCoordinator(coordinatorOverrides);
         client = FarmFixture.client(coordinator);
@@ -42,12 +40,7 @@ final class OneWorkerFarm implements AutoCloseable {
 
     /** @param withdraw register the withdraw circuit too (its key takes a few seconds to load on first use) */
     static OneWorkerFarm start(boolean withdraw) throws Exception {
-        return new OneWorkerFarm(withdraw, TestBroker.start(), true, Map.of(), Map.of());
-    }
-
-    /** The commitment circuit only, on {@code broker} (left running), each node with its own overrides. */
-    static OneWorkerFarm on(TestBroker broker, Map<String, Object> coordinatorOverrides, Map<String, Object> workerOverrides) throws Exception {
-        return new OneWorkerFarm(false, broker, false, coordinatorOverrides, workerOverrides);
+        return new OneWorkerFarm(withdraw, TestBroker.start(), Map.of(), Map.of());
     }
 
     /**
@@ -55,7 +48,7 @@ final class OneWorkerFarm implements AutoCloseable {
      * /live on free ports.
      */
     static OneWorkerFarm monitored(TestBroker broker) throws Exception {
-        return new OneWorkerFarm(false, broker, true, Map.of(CoordinatorConfig.METRICS_PORT, "0"), Map.of(WorkerConfig.METRICS_PORT, "0"));
+        return new OneWorkerFarm(false, broker, Map.of(CoordinatorConfig.METRICS_PORT, "0"), Map.of(WorkerConfig.METRICS_PORT, "0"));
     }
 
     @Override
@@ -64,6 +57,6 @@ final class OneWorkerFarm implements AutoCloseable {
         worker.close();
         coordinator.close();
         farm.close();
-        if (ownsBroker) broker.close();
+        broker.close();
     }
 }

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The keys' translation and cross-checks; SecureTransportTest (embedded) runs them against a TLS + SCRAM broker. */
+/** The keys' translation and cross-checks; SecureKafkaTest (embedded) runs them against a TLS + SCRAM broker. */
 class KafkaSecurityTest {
     static final ConfigDef DEF = FarmConfigs.kafka(new ConfigDef());
 
