@@ -35,16 +35,41 @@ public final class EmbeddedKafka implements AutoCloseable {
     private static final String CONTROLLER = "CONTROLLER";
     private static final String LOOPBACK = "127.0.0.1";
 
+    private static final String SASL_SSL = "SASL_SSL";
+    private static final String SSL = "SSL";
+    private static final String SCRAM = "SCRAM-SHA-512";
+
     private final Path dataDir;
     private final boolean deleteOnClose;
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final String sslBootstrapServers; // null unless secured
 
-    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafka(Path dataDir, boolean deleteOnClose, KafkaRaftServer server, String bootstrapServers, String sslBootstrapServers) {
         this.dataDir = dataDir;
         this.deleteOnClose = deleteOnClose;
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.sslBootstrapServers = sslBootstrapServers;
+    }
+
+    /**
+     * A secured broker's TLS and its one SCRAM user. The broker serves clients on two listeners, neither plaintext:
+     * {@code SASL_SSL} with SCRAM-SHA-512 ({@link #bootstrapServers()}) and {@code SSL} requiring a client
+     * certificate that chains to {@code caFile} ({@link #sslBootstrapServers()}; also the broker's own, inter-broker,
+     * listener: it presents its certificate as its client certificate). The user is created when the data directory
+     * is formatted, by Kafka's own formatter (what {@code kafka-storage format --add-scram} does), so a restart on the
+     * same directory keeps the first user.
+     *
+     * @param certFile the broker's PEM certificate (naming the host clients dial), good for server and client use
+     * @param keyFile  its unencrypted PKCS#8 PEM private key
+     * @param caFile   PEM CA certificates that client certificates (and the broker's own) chain to
+     */
+    public record Secured(Path certFile, Path keyFile, Path caFile, String username, String password) {
+        public Secured {
+            if (username.isEmpty() || username.contains(",") || username.contains("]") || password.contains(",") || password.contains("]"))
+                throw new IllegalArgumentException("embedded Kafka: a SCRAM user and password need no ',' or ']' (kafka-storage's --add-scram syntax)");
+        }
     }
 
     /** Starts a broker with its data in a fresh temporary directory, deleted on close. */
@@ -82,14 +107,25 @@ public final class EmbeddedKafka implements AutoCloseable {
      *         {@code dataDir} cannot be used
      */
     public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, String host, int port, String advertisedHost) {
+        return start(dataDir, deleteOnClose, host, port, advertisedHost, null);
+    }
+
+    /** A secured broker on loopback (see {@link Secured}), its data in {@code dataDir}. */
+    public static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, Secured secured) {
+        return start(dataDir, deleteOnClose, LOOPBACK, 0, LOOPBACK, secured);
+    }
+
+    private static EmbeddedKafka start(Path dataDir, boolean deleteOnClose, String host, int port, String advertisedHost, Secured secured) {
         if (port != 0) requireFree(host, port);
         BindException last = null;
         for (int attempt = 0; attempt < 5; attempt++) { // the free ports we pick may be taken before the broker binds
-            int brokerPort = port != 0 ? port : freePort(), controllerPort = freePort();
+            int brokerPort = port != 0 ? port : freePort(), controllerPort = freePort(), sslPort = secured == null ? 0 : freePort();
             try {
                 Files.createDirectories(dataDir);
-                KafkaConfig config = KafkaConfig.fromProps(properties(dataDir, host, brokerPort, advertisedHost, controllerPort), false);
-                format(config, dataDir);
+                Properties props = properties(dataDir, host, brokerPort, advertisedHost, controllerPort);
+                if (secured != null) secure(props, secured, host, brokerPort, sslPort, advertisedHost);
+                KafkaConfig config = KafkaConfig.fromProps(props, false);
+                format(config, dataDir, secured);
                 KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
                 try {
                     server.startup();
@@ -99,7 +135,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                     if (rootCause(e) instanceof BindException be) { last = be; continue; }
                     throw e;
                 }
-                return new EmbeddedKafka(dataDir, deleteOnClose, server, advertisedHost + ":" + brokerPort);
+                return new EmbeddedKafka(dataDir, deleteOnClose, server, advertisedHost + ":" + brokerPort,
+                        secured == null ? null : advertisedHost + ":" + sslPort);
             } catch (IOException e) {
                 throw new UncheckedIOException("embedded Kafka: cannot use data directory " + dataDir, e);
             } catch (Exception e) {
@@ -110,8 +147,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         throw new IllegalStateException("embedded Kafka: no free loopback port after 5 attempts", last);
     }
 
-    /** {@code host:port} for {@code bootstrap.servers}. */
+    /** {@code host:port} for {@code bootstrap.servers}; a secured broker's SASL_SSL listener. */
     public String bootstrapServers() { return bootstrapServers; }
+
+    /** A secured broker's SSL (client certificate) listener, {@code host:port}; null unless secured. */
+    public String sslBootstrapServers() { return sslBootstrapServers; }
 
     public Path dataDir() { return dataDir; }
 
@@ -156,9 +196,33 @@ public final class EmbeddedKafka implements AutoCloseable {
         return p;
     }
 
-    private static void format(KafkaConfig config, Path dataDir) throws Exception {
+    /**
+     * Replaces the plaintext client listener by SASL_SSL (SCRAM-SHA-512) on {@code port} and SSL with required client
+     * certificates on {@code sslPort}, the latter also inter-broker. The controller listener stays plaintext on
+     * loopback: it serves only this node's own controller requests.
+     */
+    private static void secure(Properties p, Secured s, String host, int port, int sslPort, String advertisedHost) throws IOException {
+        String controller = p.getProperty("listeners").substring(p.getProperty("listeners").indexOf(CONTROLLER + "://"));
+        p.put("listeners", SASL_SSL + "://" + host + ":" + port + "," + SSL + "://" + host + ":" + sslPort + "," + controller);
+        p.put("advertised.listeners", SASL_SSL + "://" + advertisedHost + ":" + port + "," + SSL + "://" + advertisedHost + ":" + sslPort);
+        p.put("listener.security.protocol.map", SASL_SSL + ":" + SASL_SSL + "," + SSL + ":" + SSL + "," + CONTROLLER + ":PLAINTEXT");
+        p.put("inter.broker.listener.name", SSL);
+        p.put("sasl.enabled.mechanisms", SCRAM);
+        p.put("listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.put("listener.name.ssl.ssl.client.auth", "required");
+        // PEM given inline: Kafka reads key and chain from one file otherwise, and our certificate and key are two
+        p.put("ssl.keystore.type", "PEM");
+        p.put("ssl.keystore.certificate.chain", Files.readString(s.certFile()));
+        p.put("ssl.keystore.key", Files.readString(s.keyFile()));
+        p.put("ssl.truststore.type", "PEM");
+        p.put("ssl.truststore.certificates", Files.readString(s.caFile()));
+    }
+
+    private static void format(KafkaConfig config, Path dataDir, Secured secured) throws Exception {
         if (Files.exists(dataDir.resolve("meta").resolve("meta.properties"))) return;
-        new Formatter()
+        Formatter f = new Formatter();
+        if (secured != null) f.setScramArguments(List.of(SCRAM + "=[name=" + secured.username() + ",password=" + secured.password() + "]"));
+        f
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(1)
                 .setClusterId(Uuid.randomUuid().toString())

@@ -36,6 +36,19 @@ public final class TestBroker implements AutoCloseable {
         return new TestBroker(k, k.bootstrapServers(), "embedded", null);
     }
 
+    /**
+     * An in-process broker with TLS and a SCRAM user (see {@link EmbeddedKafka.Secured}): {@link #bootstrapServers()}
+     * is its SASL_SSL listener, {@link #sslBootstrapServers()} its client-certificate one.
+     */
+    public static TestBroker startSecured(EmbeddedKafka.Secured secured) {
+        try {
+            EmbeddedKafka k = EmbeddedKafka.start(Files.createTempDirectory("ppfarm-kafka-"), true, secured);
+            return new TestBroker(k, k.bootstrapServers(), "embedded", null);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for the test broker", e);
+        }
+    }
+
     /** An in-process broker whose data outlives {@link #stop()}, so {@link #restart()} brings it back on its port. */
     public static TestBroker startRestartable() {
         try {
@@ -73,6 +86,9 @@ public final class TestBroker implements AutoCloseable {
     }
 
     public String bootstrapServers() { return bootstrapServers; }
+
+    /** A secured broker's SSL (client certificate) listener; null for any other broker. */
+    public String sslBootstrapServers() { return handle instanceof EmbeddedKafka k ? k.sslBootstrapServers() : null; }
 
     /** "testcontainers" or "embedded". */
     public String kind() { return kind; }

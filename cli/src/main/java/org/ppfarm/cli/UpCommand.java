@@ -28,6 +28,7 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--workers", defaultValue = "1", description = "Jobs the worker proves at once (default ${DEFAULT-VALUE}).")
     int workers;
     @Option(names = "--secure", description = "TLS (a throwaway CA, its certificate written to a file) and API keys required; "
+            + "Kafka (SCRAM), the cluster and the artifacts port on TLS too (tls/kafka.properties beside the CA for ppfarm tenants); "
             + "prints 'ca: <path>' and 'api-key: <key>' of a first tenant (an admin) for --tls-ca and --api-key.")
     boolean secure;
 

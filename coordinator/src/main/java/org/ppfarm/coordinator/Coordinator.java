@@ -5,6 +5,7 @@ import org.ppfarm.farm.health.FarmHealth;
 import org.ppfarm.farm.health.NodeMetrics;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.TlsServerCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -21,6 +22,8 @@ import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
+import org.ppfarm.farm.cluster.NodeTls;
+import org.ppfarm.farm.config.ClusterTls;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.coordinator.grpc.ArtifactService;
 import org.ppfarm.coordinator.grpc.MalformedRequests;
@@ -140,8 +143,9 @@ public final class Coordinator implements AutoCloseable {
         log.debug("topics ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
         // the farm's circuits, replayed before serving: a job on a circuit registered at any coordinator is taken here
         this.circuitLog = new KafkaCircuitLog(kafka, id, topics);
+        NodeTls nodeTls = ClusterTls.nodeTls(config); // the farm's private network: Artery and the Artifacts port
         this.registry = new CircuitRegistry(Path.of(config.getString(CoordinatorConfig.ARTIFACTS_DIR)),
-                config.getLong(CoordinatorConfig.CIRCUIT_UPLOAD_MAX_BYTES), circuitLog, id, config.getList(CoordinatorConfig.ARTIFACTS_PEERS));
+                config.getLong(CoordinatorConfig.CIRCUIT_UPLOAD_MAX_BYTES), circuitLog, id, config.getList(CoordinatorConfig.ARTIFACTS_PEERS), nodeTls);
         circuitLog.follow(registry::learn);
         if (!circuitLog.awaitCaughtUp(Duration.ofSeconds(120)))
             throw new IllegalStateException("coordinator " + id + ": registry topic " + topics.circuits() + " not replayed within 120 s");
@@ -235,8 +239,11 @@ public final class Coordinator implements AutoCloseable {
         health.setStatus(ProverGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
         int maxMessage = config.getInt(CoordinatorConfig.GRPC_MAX_MESSAGE_BYTES);
         // the artifacts first: registrations (the clients' API) record where this coordinator serves them
-        this.artifactsServer = NettyServerBuilder.forAddress(new InetSocketAddress(config.getString(CoordinatorConfig.CLUSTER_HOST),
-                        config.getInt(CoordinatorConfig.ARTIFACTS_PORT)))
+        // with cluster TLS, only a node with a certificate from the farm's CA (a worker, a peer coordinator) is served
+        InetSocketAddress artifactsAddress = new InetSocketAddress(config.getString(CoordinatorConfig.CLUSTER_HOST), config.getInt(CoordinatorConfig.ARTIFACTS_PORT));
+        this.artifactsServer = (nodeTls == null ? NettyServerBuilder.forAddress(artifactsAddress)
+                        : NettyServerBuilder.forAddress(artifactsAddress, TlsServerCredentials.newBuilder().keyManager(nodeTls.keys())
+                                .trustManager(nodeTls.trust()).clientAuth(TlsServerCredentials.ClientAuth.REQUIRE).build()))
                 .directExecutor()
                 .maxInboundMessageSize(ARTIFACT_REQUEST_MAX_BYTES)
                 .handshakeTimeout(config.getLong(CoordinatorConfig.GRPC_HANDSHAKE_TIMEOUT_MS), TimeUnit.MILLISECONDS)
@@ -253,7 +260,8 @@ public final class Coordinator implements AutoCloseable {
                 .maxInboundMessageSize(maxMessage)
                 .handshakeTimeout(config.getLong(CoordinatorConfig.GRPC_HANDSHAKE_TIMEOUT_MS), TimeUnit.MILLISECONDS)
                 .addService(ServerInterceptors.intercept(MalformedRequests.guard(prover, maxMessage),
-                        new Authenticator(tenants, config.getBoolean(CoordinatorConfig.AUTH_REQUIRED), metrics)))
+                        new Authenticator(tenants, config.getBoolean(CoordinatorConfig.AUTH_REQUIRED),
+                                CoordinatorConfig.CLIENT_TENANT_CN.equals(config.getString(CoordinatorConfig.GRPC_TLS_CLIENT_TENANT)), metrics)))
                 .addService(MalformedRequests.guard(health.getHealthService(), maxMessage))
                 .addService(MalformedRequests.guard(ProtoReflectionServiceV1.newInstance(), maxMessage))
                 .build().start();

@@ -7,7 +7,9 @@ import org.ppfarm.worker.WorkerConfig;
 import org.ppfarm.worker.pipeline.EnginePipeline;
 import org.ppfarm.worker.pipeline.ProvingPipeline;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
+import org.ppfarm.farm.config.ClusterTls;
 import org.ppfarm.farm.config.FarmConfigs;
+import org.ppfarm.farm.config.KafkaSecurity;
 import org.ppfarm.coordinator.inputs.ProtocolInputs;
 import org.ppfarm.coordinator.tenants.TenantAdmin;
 import org.ppfarm.coordinator.tenants.TenantDirectory;
@@ -15,9 +17,13 @@ import org.ppfarm.proto.v1.TenantQuotas;
 import org.ppfarm.broker.EmbeddedKafka;
 import org.ppfarm.farm.seal.InputSeal;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +62,9 @@ public final class EmbeddedFarm implements AutoCloseable {
         /**
          * These options with the API secured ({@code ppfarm up --secure}): TLS with a certificate from a throwaway CA
          * (its certificate written to {@link #caFile()}), API keys required, and a first tenant (an admin) whose
-         * key is {@link #apiKey()}.
+         * key is {@link #apiKey()}; the broker on SASL_SSL (SCRAM) and the nodes' cluster and artifacts port on mutual
+         * TLS, with certificates from the same CA ({@code kafka.properties} beside the CA's file holds the Kafka
+         * settings {@code ppfarm tenants} needs, owner-only).
          */
         public Options secured() {
             return new Options(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, workerPrefetch, notices, true);
@@ -91,13 +99,39 @@ public final class EmbeddedFarm implements AutoCloseable {
     /** The first tenant of a secured farm. */
     public static final String FIRST_TENANT = "tenant-1";
 
+    /** The secured broker's SCRAM user, the farm's nodes' Kafka identity. */
+    static final String KAFKA_USER = "ppfarm";
+
     private EmbeddedFarm(Options o) throws Exception {
         this.deleteData = o.dataDir() == null;
         this.dataDir = o.dataDir() != null ? Files.createDirectories(o.dataDir()) : Files.createTempDirectory("ppfarm-up-");
         Path circuits = ProductionCircuits.locate(o.artifactsDir());
-        this.kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), false);
+        // secured: the CA's key lives in this process only; clients need its certificate, the nodes their own pairs
+        Path tls = o.secure() ? Files.createDirectories(dataDir.resolve("tls")) : null;
+        ThrowawayCa ca = o.secure() ? ThrowawayCa.create("ppfarm up --secure") : null;
+        this.caFile = o.secure() ? ca.writeCertificate(tls.resolve("ca.pem")) : null;
+        Map<String, Object> nodes = new HashMap<>(); // Kafka and cluster TLS settings, the coordinator's and the worker's
+        if (o.secure()) {
+            ca.issue("kafka").write(tls.resolve("kafka.pem"), tls.resolve("kafka.key"));
+            ca.issue("node").write(tls.resolve("node.pem"), tls.resolve("node.key"));
+            String password = kafkaPassword(tls);
+            this.kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), false,
+                    new EmbeddedKafka.Secured(tls.resolve("kafka.pem"), tls.resolve("kafka.key"), caFile, KAFKA_USER, password));
+            nodes.put(KafkaSecurity.PROTOCOL, KafkaSecurity.SASL_SSL);
+            nodes.put(KafkaSecurity.TRUSTSTORE_FILE, caFile.toString());
+            nodes.put(KafkaSecurity.SASL_USERNAME, KAFKA_USER);
+            nodes.put(KafkaSecurity.SASL_PASSWORD, password);
+            writeOwnerOnly(tls.resolve("kafka.properties"), "# ppfarm tenants " + tls.resolve("kafka.properties") + " ...\n"
+                    + FarmConfigs.KAFKA_BOOTSTRAP_SERVERS + "=" + kafka.bootstrapServers() + "\n"
+                    + nodes.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n").sorted().reduce("", String::concat));
+            nodes.put(ClusterTls.CERT_FILE, tls.resolve("node.pem").toString());
+            nodes.put(ClusterTls.KEY_FILE, tls.resolve("node.key").toString());
+            nodes.put(ClusterTls.CA_FILE, caFile.toString());
+        } else {
+            this.kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), false);
+        }
         InputSeal.KeyPair keys = InputSeal.KeyPair.generate();
-        Map<String, Object> c = new HashMap<>();
+        Map<String, Object> c = new HashMap<>(nodes);
         c.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         c.put(CoordinatorConfig.ARTIFACTS_DIR, dataDir.resolve("registry").toString());
         c.put(CoordinatorConfig.SEAL_PUBLIC_KEY, keys.publicKeyBase64());
@@ -109,22 +143,16 @@ public final class EmbeddedFarm implements AutoCloseable {
         c.put(CoordinatorConfig.JOBS_RESULT_NOTICES, Boolean.toString(o.notices() != Notices.OFF));
         c.put(CoordinatorConfig.JOBS_OFFERS, Boolean.toString(o.notices() != Notices.OFF));
         if (o.secure()) {
-            // the CA's key lives in this process only; clients need its certificate, the coordinator its own pair
-            Path tls = Files.createDirectories(dataDir.resolve("tls"));
-            ThrowawayCa ca = ThrowawayCa.create("ppfarm up --secure");
-            this.caFile = ca.writeCertificate(tls.resolve("ca.pem"));
             ca.issue("coordinator-1").write(tls.resolve("coordinator.pem"), tls.resolve("coordinator.key"));
             c.put(CoordinatorConfig.GRPC_TLS_CERT_FILE, tls.resolve("coordinator.pem").toString());
             c.put(CoordinatorConfig.GRPC_TLS_KEY_FILE, tls.resolve("coordinator.key").toString());
             c.put(CoordinatorConfig.AUTH_REQUIRED, "true");
-        } else {
-            this.caFile = null;
         }
         CoordinatorConfig cc = new CoordinatorConfig(c);
         this.coordinator = Coordinator.start(cc, o.protocolInputs()); // 127.0.0.1 (grpc.host's default):port
         this.apiKey = o.secure() ? firstTenant(cc) : null;
         ProductionCircuits.register(coordinator.registry(), circuits);
-        Map<String, Object> w = new HashMap<>();
+        Map<String, Object> w = new HashMap<>(nodes);
         w.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         w.put(WorkerConfig.WORKER_ID, "worker-1");
         w.put(WorkerConfig.COORDINATOR_ADDRESS, "127.0.0.1:" + coordinator.artifactsPort());
@@ -157,6 +185,26 @@ public final class EmbeddedFarm implements AutoCloseable {
                 if (System.nanoTime() > end) throw new IllegalStateException("the coordinator did not read tenant " + FIRST_TENANT + " within 30 s");
             }
         }
+    }
+
+    /**
+     * The secured broker's SCRAM password: made at the first secured start, when the broker's data is formatted with
+     * its user, and read at every later one (the user exists only with the password it was made with).
+     */
+    private static String kafkaPassword(Path tls) throws IOException {
+        Path f = tls.resolve("kafka-password");
+        if (Files.exists(f)) return Files.readString(f).strip();
+        byte[] b = new byte[24];
+        new SecureRandom().nextBytes(b);
+        String password = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        writeOwnerOnly(f, password);
+        return password;
+    }
+
+    private static void writeOwnerOnly(Path f, String content) throws IOException {
+        Files.deleteIfExists(f);
+        Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(f, content);
     }
 
     /** The PEM file of the CA whose certificate the API serves (clients' {@code --tls-ca}); null unless secured. */

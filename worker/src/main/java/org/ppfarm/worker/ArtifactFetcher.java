@@ -1,5 +1,6 @@
 package org.ppfarm.worker;
 
+import org.ppfarm.farm.cluster.NodeTls;
 import org.ppfarm.farm.Sha256;
 import org.ppfarm.farm.artifacts.ArtifactDownloads;
 import org.slf4j.Logger;
@@ -21,7 +22,7 @@ public final class ArtifactFetcher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ArtifactFetcher.class);
     private final List<String> coordinators;
     private final Path dir;
-    private final ArtifactDownloads downloads = new ArtifactDownloads();
+    private final ArtifactDownloads downloads;
     private final Fetches fetches;
     private final ConcurrentHashMap<String, Path> verified = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Object> locks = new ConcurrentHashMap<>();
@@ -42,6 +43,12 @@ public final class ArtifactFetcher implements AutoCloseable {
     }
 
     public ArtifactFetcher(List<String> coordinators, Path dir, Fetches fetches) throws IOException {
+        this(coordinators, dir, fetches, null);
+    }
+
+    /** @param tls this worker's cluster identity ({@code cluster.tls.*}), for TLS to the coordinators; null: plaintext */
+    public ArtifactFetcher(List<String> coordinators, Path dir, Fetches fetches, NodeTls tls) throws IOException {
+        this.downloads = new ArtifactDownloads(tls);
         this.coordinators = List.copyOf(coordinators);
         this.dir = Files.createDirectories(dir);
         this.fetches = fetches;

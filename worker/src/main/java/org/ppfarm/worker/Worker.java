@@ -4,6 +4,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.ppfarm.farm.cluster.FarmCluster;
+import org.ppfarm.farm.config.ClusterTls;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.farm.health.FarmHealth;
 import org.ppfarm.farm.health.NodeMetrics;
@@ -102,7 +103,8 @@ public final class Worker implements AutoCloseable {
                 : FarmConfigs.pekkoConfig(config, FarmCluster.WORKER), clusterNode);
         PrometheusRegistry prometheus = new PrometheusRegistry();
         this.metrics = new WorkerMetrics(prometheus);
-        this.artifacts = new ArtifactFetcher(config.coordinators(), Path.of(config.getString(WorkerConfig.CACHE_DIR)), metrics::fetched);
+        this.artifacts = new ArtifactFetcher(config.coordinators(), Path.of(config.getString(WorkerConfig.CACHE_DIR)), metrics::fetched,
+                ClusterTls.nodeTls(config));
         // the workers' group lag: jobs on the jobs topics no worker has finished yet
         this.health = new FarmHealth(id, kafka, Map.of(JobIntake.group(topics), topics.jobTopics()));
         NodeMetrics.register(prometheus, health);

@@ -29,6 +29,7 @@ public final class CoordinatorConfig extends AbstractConfig {
     public static final String GRPC_TLS_CLIENT_CA_FILE = "grpc.tls.client.ca.file";
     public static final String GRPC_TLS_CLIENT_AUTH = "grpc.tls.client.auth";
     public static final String GRPC_TLS_RELOAD_MS = "grpc.tls.reload.ms";
+    public static final String GRPC_TLS_CLIENT_TENANT = "grpc.tls.client.tenant";
     public static final String AUTH_REQUIRED = "auth.required";
     public static final String CIRCUIT_UPLOAD_MAX_BYTES = "circuit.upload.max.bytes";
     public static final String ARTIFACTS_DIR = "artifacts.dir";
@@ -52,6 +53,8 @@ public final class CoordinatorConfig extends AbstractConfig {
     public static final String CLIENT_AUTH_NONE = "none";
     public static final String CLIENT_AUTH_OPTIONAL = "optional";
     public static final String CLIENT_AUTH_REQUIRE = "require";
+    public static final String CLIENT_TENANT_NONE = "none";
+    public static final String CLIENT_TENANT_CN = "cn";
 
     public static final String BOOTSTRAP_SEEDS = "seeds";
     public static final String BOOTSTRAP_KUBERNETES_API = "kubernetes-api";
@@ -87,8 +90,12 @@ public final class CoordinatorConfig extends AbstractConfig {
             .define(GRPC_TLS_CLIENT_AUTH, Type.STRING, CLIENT_AUTH_NONE, ValidString.in(CLIENT_AUTH_NONE, CLIENT_AUTH_OPTIONAL, CLIENT_AUTH_REQUIRE),
                     Importance.MEDIUM, "none: no client certificate is asked for; optional: one is asked for and, if "
                             + "sent, must chain to grpc.tls.client.ca.file; require: a connection without a trusted client "
-                            + "certificate fails its handshake. Client certificates authenticate the connection, not a "
-                            + "tenant: tenants are API keys (auth.required).")
+                            + "certificate fails its handshake. Client certificates authenticate the connection; they name a "
+                            + "tenant too with grpc.tls.client.tenant=cn.")
+            .define(GRPC_TLS_CLIENT_TENANT, Type.STRING, CLIENT_TENANT_NONE, ValidString.in(CLIENT_TENANT_NONE, CLIENT_TENANT_CN),
+                    Importance.MEDIUM, "none: tenants are API keys only. cn: a call without an API key is the tenant its "
+                            + "client certificate's subject CN names (unknown or revoked: UNAUTHENTICATED), and a call "
+                            + "with a key must be that tenant's (else PERMISSION_DENIED). Needs grpc.tls.client.auth.")
             .define(GRPC_TLS_RELOAD_MS, Type.LONG, 60_000L, Range.atLeast(100), Importance.LOW,
                     "How often the TLS files are read again; a file that cannot be read or parsed keeps the last good "
                             + "certificates (logged).")
@@ -104,7 +111,8 @@ public final class CoordinatorConfig extends AbstractConfig {
             .define(ARTIFACTS_PORT, Type.INT, 50052, Range.between(0, 65535), Importance.HIGH,
                     "Port of the Artifacts service, from which workers fetch circuit artifacts by SHA-256 (their "
                             + "coordinator.address); bound to cluster.host, the farm's private network, apart from the "
-                            + "clients' gRPC API (it has no authentication yet). 0 picks a free one.")
+                            + "clients' gRPC API; mutual TLS with the cluster's certificates when cluster.tls.* is set (else "
+                            + "plaintext and unauthenticated). 0 picks a free one.")
             .define(ARTIFACTS_PEERS, Type.LIST, "", Importance.MEDIUM,
                     "Other coordinators' Artifacts services (host:port, comma-separated; this coordinator's own may be "
                             + "listed too, so every coordinator can share one list), from which artifacts of circuits "
@@ -175,6 +183,8 @@ public final class CoordinatorConfig extends AbstractConfig {
         if (clientAuth == getString(GRPC_TLS_CLIENT_CA_FILE).isEmpty())
             throw new ConfigException(clientAuth ? GRPC_TLS_CLIENT_CA_FILE : GRPC_TLS_CLIENT_AUTH, clientAuth ? "" : CLIENT_AUTH_NONE,
                     "grpc.tls.client.ca.file and grpc.tls.client.auth=optional|require go together");
+        if (!clientAuth && !CLIENT_TENANT_NONE.equals(getString(GRPC_TLS_CLIENT_TENANT)))
+            throw new ConfigException(GRPC_TLS_CLIENT_TENANT, getString(GRPC_TLS_CLIENT_TENANT), "needs client certificates: set grpc.tls.client.auth");
         for (String peer : getList(ARTIFACTS_PEERS))
             if (!ArtifactDownloads.isAddress(peer)) throw new ConfigException(ARTIFACTS_PEERS, peer, "expected host:port");
         FarmConfigs.validateKafka(this);

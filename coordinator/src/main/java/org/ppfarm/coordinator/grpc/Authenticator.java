@@ -15,11 +15,18 @@ import org.ppfarm.proto.v1.ProverGrpc;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
+import javax.naming.ldap.Rdn;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 
 /**
- * Who calls the Prover API: {@code authorization: Bearer <api key>} answered by the {@link TenantDirectory}, and the
- * caller's {@link Tenant} put in the call's gRPC {@link Context} ({@link #tenant()}) for the service to scope jobs by.
+ * Who calls the Prover API: {@code authorization: Bearer <api key>} answered by the {@link TenantDirectory} (or, with
+ * {@code grpc.tls.client.tenant=cn} and no key, the tenant the client certificate's CN names; a key must then be that
+ * tenant's), and the caller's {@link Tenant} put in the call's gRPC {@link Context} ({@link #tenant()}) for the service to scope jobs by.
  * No key where {@code auth.required} → UNAUTHENTICATED; a key that is not valid (malformed, unknown tenant, wrong
  * secret, revoked) → UNAUTHENTICATED with one description for all, so a caller learns nothing about which tenants
  * exist; a valid key without the right a method needs (RegisterCircuit: admin) → PERMISSION_DENIED. Each refusal is
@@ -34,12 +41,18 @@ public final class Authenticator implements ServerInterceptor {
 
     private final TenantDirectory tenants;
     private final boolean required;
+    private final boolean certificateTenants;
     private final FarmMetrics metrics;
     private final RateLimitedLog refusals = new RateLimitedLog(log, Duration.ofSeconds(1));
 
-    public Authenticator(TenantDirectory tenants, boolean required, FarmMetrics metrics) {
+    /**
+     * @param certificateTenants a client certificate's subject CN names the caller's tenant
+     *                           ({@code grpc.tls.client.tenant=cn})
+     */
+    public Authenticator(TenantDirectory tenants, boolean required, boolean certificateTenants, FarmMetrics metrics) {
         this.tenants = tenants;
         this.required = required;
+        this.certificateTenants = certificateTenants;
         this.metrics = metrics;
     }
 
@@ -52,8 +65,15 @@ public final class Authenticator implements ServerInterceptor {
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String auth = headers.get(AUTHORIZATION);
+        String certified = certificateTenants ? certificateTenant(call) : null;
         Tenant tenant;
-        if (auth == null) {
+        if (auth == null && certified != null) {
+            try {
+                tenant = tenants.byCertificate(certified);
+            } catch (TenantDirectory.RefusedKeyException e) {
+                return refuse(call, e.reason().name().toLowerCase(), e.tenant(), Status.UNAUTHENTICATED.withDescription(e.getMessage()));
+            }
+        } else if (auth == null) {
             if (required) return refuse(call, "missing", "", Status.UNAUTHENTICATED.withDescription(
                     "no API key: send 'authorization: Bearer <api key>' (ppfarm --api-key, or PPFARM_API_KEY)"));
             tenant = Tenant.ANONYMOUS;
@@ -66,10 +86,30 @@ public final class Authenticator implements ServerInterceptor {
                 return refuse(call, e.reason().name().toLowerCase(), e.tenant(), Status.UNAUTHENTICATED.withDescription(e.getMessage()));
             }
         }
+        if (certified != null && !certified.equals(tenant.name()))
+            return refuse(call, "denied", tenant.name(), Status.PERMISSION_DENIED.withDescription(
+                    "the API key's tenant is not the one the client certificate names"));
         if (call.getMethodDescriptor().getFullMethodName().equals(ProverGrpc.getRegisterCircuitMethod().getFullMethodName()) && !tenant.admin())
             return refuse(call, "denied", tenant.name(), Status.PERMISSION_DENIED.withDescription(
                     "tenant " + tenant.name() + " may not register circuits (an admin right: ppfarm tenants add --admin)"));
         return Contexts.interceptCall(Context.current().withValue(TENANT, tenant), call, headers, next);
+    }
+
+    /**
+     * The subject CN of the call's verified client certificate, or null when the connection has none (TLS verified the
+     * chain before the call existed: an untrusted or expired certificate never gets here).
+     */
+    private static String certificateTenant(ServerCall<?, ?> call) {
+        SSLSession session = call.getAttributes().get(Grpc.TRANSPORT_ATTR_SSL_SESSION);
+        if (session == null) return null;
+        try {
+            if (!(session.getPeerCertificates()[0] instanceof X509Certificate leaf)) return null;
+            for (Rdn rdn : new LdapName(leaf.getSubjectX500Principal().getName()).getRdns())
+                if (rdn.getType().equalsIgnoreCase("CN")) return rdn.getValue().toString();
+            return null;
+        } catch (SSLPeerUnverifiedException | InvalidNameException e) {
+            return null;
+        }
     }
 
     private <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, String reason, String tenant, Status status) {

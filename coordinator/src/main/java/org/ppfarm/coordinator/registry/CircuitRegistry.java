@@ -1,5 +1,6 @@
 package org.ppfarm.coordinator.registry;
 
+import org.ppfarm.farm.cluster.NodeTls;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
@@ -87,6 +88,11 @@ public final class CircuitRegistry implements AutoCloseable {
      * @param peers  other coordinators' Artifacts services ({@code artifacts.peers}), asked for artifacts this one lacks
      */
     public CircuitRegistry(Path dir, long maxUploadBytes, CircuitLog log, String origin, List<String> peers) {
+        this(dir, maxUploadBytes, log, origin, peers, null);
+    }
+
+    /** As above, fetching from peers over TLS with this coordinator's cluster identity ({@code cluster.tls.*}; null: plaintext). */
+    public CircuitRegistry(Path dir, long maxUploadBytes, CircuitLog log, String origin, List<String> peers, NodeTls tls) {
         this.blobs = dir.resolve("blobs");
         this.circuits = dir.resolve("circuits");
         this.maxUploadBytes = maxUploadBytes;
@@ -105,7 +111,7 @@ public final class CircuitRegistry implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("circuit registry " + dir + ": " + e.getMessage(), e);
         }
-        this.peers = new PeerArtifacts(blobs, peers);
+        this.peers = new PeerArtifacts(blobs, peers, tls);
     }
 
     /**

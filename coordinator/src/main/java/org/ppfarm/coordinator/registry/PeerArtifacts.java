@@ -1,5 +1,6 @@
 package org.ppfarm.coordinator.registry;
 
+import org.ppfarm.farm.cluster.NodeTls;
 import org.ppfarm.farm.artifacts.ArtifactDownloads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,15 +30,19 @@ final class PeerArtifacts implements AutoCloseable {
 
     private final Path blobs;
     private final List<String> peers;
-    private final ArtifactDownloads downloads = new ArtifactDownloads();
+    private final ArtifactDownloads downloads;
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final ExecutorService fetchers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("artifact-peer-fetch-", 0).factory());
     private volatile String self = "";
 
-    /** @param peers other coordinators' Artifacts services (host:port), tried after the registering coordinator's */
-    PeerArtifacts(Path blobs, List<String> peers) {
+    /**
+     * @param peers other coordinators' Artifacts services (host:port), tried after the registering coordinator's
+     * @param tls   this coordinator's cluster identity, for TLS to them; null: plaintext
+     */
+    PeerArtifacts(Path blobs, List<String> peers, NodeTls tls) {
         this.blobs = blobs;
         this.peers = List.copyOf(peers);
+        this.downloads = new ArtifactDownloads(tls);
     }
 
     /** This coordinator's own Artifacts address: never asked (it is what lacks the artifact). */

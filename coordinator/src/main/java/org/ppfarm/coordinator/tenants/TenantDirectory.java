@@ -23,7 +23,11 @@ public final class TenantDirectory {
         private final String tenant;
 
         RefusedKeyException(Refusal reason, String tenant) {
-            super("API key not valid", null, false, false);
+            this("API key not valid", reason, tenant);
+        }
+
+        RefusedKeyException(String message, Refusal reason, String tenant) {
+            super(message, null, false, false);
             this.reason = reason;
             this.tenant = tenant;
         }
@@ -56,6 +60,17 @@ public final class TenantDirectory {
     /** The tenant's record as last read (revoked ones too), or null if there is none. */
     public TenantRecord record(String name) {
         return tenants.get(name);
+    }
+
+    /**
+     * The tenant a client certificate names (the gRPC API's CA vouched for it, so there is no secret to check); the
+     * refusal's one description tells no unknown tenant from a revoked one.
+     */
+    public Tenant byCertificate(String name) throws RefusedKeyException {
+        TenantRecord t = tenants.get(name);
+        if (t == null) throw new RefusedKeyException("client certificate names no valid tenant", Refusal.UNKNOWN_TENANT, name);
+        if (t.getRevoked()) throw new RefusedKeyException("client certificate names no valid tenant", Refusal.REVOKED, name);
+        return new Tenant(t.getName(), t.getAdmin(), t.getQuotas());
     }
 
     /** Every tenant known, in name order. */

@@ -1,10 +1,13 @@
 package org.ppfarm.farm.artifacts;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import org.ppfarm.farm.Sha256;
+import org.ppfarm.farm.cluster.NodeTls;
 import org.ppfarm.proto.v1.ArtifactData;
 import org.ppfarm.proto.v1.ArtifactsGrpc;
 import org.ppfarm.proto.v1.FetchArtifactRequest;
@@ -29,14 +32,24 @@ import java.util.concurrent.TimeUnit;
  * requested SHA-256 wins, so no source is trusted for integrity. Nothing is visible at the target until it is whole
  * and checked.
  *
- * <p>Thread-safe. One plaintext channel per address, made on first use and kept until {@link #close}.
+ * <p>Thread-safe. One channel per address (TLS with this node's certificate when the farm's private network has
+ * {@code cluster.tls.*}, else plaintext), made on first use and kept until {@link #close}.
  */
 public final class ArtifactDownloads implements AutoCloseable {
     /** The longest one source may take to send one artifact (a production zkey is tens of MB on the farm's network). */
     private static final long DEADLINE_MINUTES = 10;
 
     private final ConcurrentHashMap<String, ManagedChannel> channels = new ConcurrentHashMap<>();
+    private final ChannelCredentials credentials; // null: plaintext
     private volatile boolean closed;
+
+    /** Over plaintext. */
+    public ArtifactDownloads() { this(null); }
+
+    /** @param tls this node's identity, presented to the sources, whose certificates must chain to its CA; null: plaintext */
+    public ArtifactDownloads(NodeTls tls) {
+        this.credentials = tls == null ? null : TlsChannelCredentials.newBuilder().keyManager(tls.keys()).trustManager(tls.trust()).build();
+    }
 
     /**
      * Downloads the artifact {@code sha256} to {@code target}, trying {@code sources} (host:port each) in turn.
@@ -94,8 +107,11 @@ public final class ArtifactDownloads implements AutoCloseable {
         if (closed) throw Status.UNAVAILABLE.withDescription("downloads closed").asRuntimeException();
         return channels.computeIfAbsent(source, a -> {
             int colon = a.lastIndexOf(':');
-            return NettyChannelBuilder.forAddress(a.substring(0, colon), Integer.parseInt(a.substring(colon + 1))).usePlaintext()
-                    .maxInboundMessageSize(8 << 20).build();
+            String host = a.substring(0, colon);
+            int port = Integer.parseInt(a.substring(colon + 1));
+            NettyChannelBuilder b = credentials == null ? NettyChannelBuilder.forAddress(host, port).usePlaintext()
+                    : NettyChannelBuilder.forAddress(host, port, credentials);
+            return b.maxInboundMessageSize(8 << 20).build();
         });
     }
 

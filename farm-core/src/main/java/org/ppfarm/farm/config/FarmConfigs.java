@@ -27,8 +27,9 @@ import java.util.TreeSet;
 
 /**
  * The Kafka and Pekko cluster settings coordinators and workers share, and the helpers that turn them into client
- * properties and an actor system's config. Any key under {@code kafka.client.} is passed to every Kafka client with
- * the prefix removed (e.g. {@code kafka.client.security.protocol=SSL}).
+ * properties and an actor system's config. How the clients reach the brokers (TLS, SCRAM) is {@link KafkaSecurity}'s
+ * keys; any other key under {@code kafka.client.} is passed to every Kafka client with the prefix removed (e.g.
+ * {@code kafka.client.request.timeout.ms=60000}).
  */
 public final class FarmConfigs {
     public static final String KAFKA_BOOTSTRAP_SERVERS = "kafka.bootstrap.servers";
@@ -108,8 +109,9 @@ public final class FarmConfigs {
         return d[a.length()][b.length()];
     }
 
+    /** The Kafka keys: brokers, topics, and {@link KafkaSecurity}'s TLS and SCRAM keys. */
     public static ConfigDef kafka(ConfigDef def) {
-        return def
+        return KafkaSecurity.define(def)
                 .define(KAFKA_BOOTSTRAP_SERVERS, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                         Importance.HIGH, "Kafka bootstrap servers (host:port,...).")
                 .define(KAFKA_TOPIC_PREFIX, Type.STRING, "ppfarm", Importance.MEDIUM,
@@ -120,9 +122,9 @@ public final class FarmConfigs {
                         "Replication factor of the farm's topics when the farm creates them (3 on a production cluster).");
     }
 
-    /** The Pekko cluster keys; {@code seedsDoc} says what an empty seed list means for this kind of node. */
+    /** The Pekko cluster keys, its TLS ({@link ClusterTls}) included; {@code seedsDoc} says what an empty seed list means for this kind of node. */
     public static ConfigDef cluster(ConfigDef def, String seedsDoc) {
-        return def
+        return ClusterTls.define(def)
                 .define(CLUSTER_HOST, Type.STRING, "127.0.0.1", Importance.MEDIUM, "Pekko cluster (Artery) bind host.")
                 .define(CLUSTER_PORT, Type.INT, 0, Range.between(0, 65535), Importance.MEDIUM,
                         "Pekko cluster (Artery) port; 0 picks a free one.")
@@ -137,13 +139,14 @@ public final class FarmConfigs {
         for (String seed : c.getList(CLUSTER_SEED_NODES))
             if (!seed.startsWith("pekko://" + CLUSTER_SYSTEM + "@"))
                 throw new ConfigException(CLUSTER_SEED_NODES, seed, "expected pekko://" + CLUSTER_SYSTEM + "@host:port");
+        ClusterTls.validate(c);
     }
 
     /**
      * The config of a farm node's actor system: a Pekko Cluster Typed member with {@code role} (coordinator or
      * worker) on cluster.host:cluster.port, joining cluster.seed.nodes, the farm's downing ({@link FarmDowning}),
-     * logging through SLF4J, no JVM exit or shutdown hook of its own (the node's close() stops
-     * it).
+     * Artery over mutual TLS when cluster.tls.* says so ({@link ClusterTls}), logging through SLF4J, no JVM exit or
+     * shutdown hook of its own (the node's close() stops it).
      */
     public static Config pekkoConfig(AbstractConfig c, String role) {
         List<String> seeds = new ArrayList<>();
@@ -168,6 +171,7 @@ public final class FarmConfigs {
                 "pekko.log-dead-letters = off",
                 "pekko.coordinated-shutdown.exit-jvm = off",
                 "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off"))
+                .withFallback(ClusterTls.pekkoConfig(c))
                 .withFallback(ConfigFactory.defaultReference());
     }
 
@@ -179,11 +183,16 @@ public final class FarmConfigs {
         }
         if (c.getShort(KAFKA_TOPIC_REPLICATION) < 1)
             throw new ConfigException(KAFKA_TOPIC_REPLICATION, c.getShort(KAFKA_TOPIC_REPLICATION), "at least 1");
+        KafkaSecurity.validate(c);
     }
 
-    /** bootstrap.servers plus every {@code kafka.client.*} override. */
+    /**
+     * Every farm Kafka client's properties: bootstrap.servers, the security ({@link KafkaSecurity}) and every
+     * {@code kafka.client.*} override.
+     */
     public static Map<String, Object> clientProps(AbstractConfig c) {
         Map<String, Object> p = new HashMap<>(c.originalsWithPrefix(KAFKA_CLIENT_PREFIX));
+        p.putAll(KafkaSecurity.clientProps(c));
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, c.getString(KAFKA_BOOTSTRAP_SERVERS));
         return p;
     }

@@ -38,6 +38,29 @@ class FarmConfigsTest {
         assertEquals(9, FarmConfigs.editDistance("", "grpc.port"));
     }
 
+    @Test
+    void clusterTlsTakesAllThreePemFilesOrBothStoresButNotBoth() throws Exception {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("cluster-tls", ".pem");
+        try {
+            assertEquals("Invalid value  for configuration cluster.tls.key.file: needed with the other cluster.tls files",
+                    invalidCluster(Map.of(ClusterTls.CERT_FILE, f.toString(), ClusterTls.CA_FILE, f.toString())));
+            assertEquals("cluster.tls.cert.file and cluster.tls.key.store.file are both set: the cluster's TLS takes PEM files or key stores",
+                    invalidCluster(Map.of(ClusterTls.CERT_FILE, f.toString(), ClusterTls.KEY_STORE_FILE, f.toString())));
+            assertEquals("Invalid value /no/ca.pem for configuration cluster.tls.ca.file: no such readable file",
+                    invalidCluster(Map.of(ClusterTls.CERT_FILE, f.toString(), ClusterTls.KEY_FILE, f.toString(), ClusterTls.CA_FILE, "/no/ca.pem")));
+            assertEquals("Invalid value [hidden] for configuration cluster.tls.key.store.password: needed with cluster.tls.key.store.file",
+                    invalidCluster(Map.of(ClusterTls.KEY_STORE_FILE, f.toString(), ClusterTls.TRUST_STORE_FILE, f.toString())));
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+    }
+
+    private static String invalidCluster(Map<String, String> props) {
+        Map<String, String> p = new java.util.HashMap<>(props);
+        p.put("kafka.bootstrap.servers", "h:1");
+        return assertThrows(ConfigException.class, () -> FarmConfigs.validateCluster(new org.apache.kafka.common.config.AbstractConfig(DEF, p))).getMessage();
+    }
+
     private static String refused(Map<String, String> props) {
         return assertThrows(ConfigException.class, () -> FarmConfigs.requireKnownKeys(DEF, props)).getMessage();
     }
