@@ -218,26 +218,30 @@ public final class EnginePipeline implements ProvingPipeline {
         }
     }
 
+    /**
+     * Proves one job. With batching on and the CPU proving (a healthy GPU proves jobs one by one), the job announces
+     * itself to its circuit's {@link ProofBatches} before computing its witness and is proved in a batch with the
+     * circuit's other jobs at hand; a witness that does not fit the key fails before it joins one.
+     */
     @Override
     public Output prove(InputKind kind, byte[] input) throws JobInputException, InterruptedException {
         long t0 = System.nanoTime();
-        if (batches != null) batches.arriving();
-        Witness w;
+        ProofBatches batch = batches != null && !prover.healthy() ? batches : null;
+        if (batch != null) batch.arriving();
+        Witness w = null;
         try {
             w = witness(kind, input);
-            try {
-                Groth16Prover.checkWitness(pk, w);
-            } catch (PpfarmException e) { // wrong signal count, signal 0 not 1: the input does not fit this circuit
-                w.zeroize();
-                throw new JobInputException(name + ": " + e.getMessage());
-            }
-        } catch (JobInputException | RuntimeException e) {
-            if (batches != null) batches.left();
-            throw e;
+            Groth16Prover.checkWitness(pk, w);
+        } catch (PpfarmException e) { // wrong signal count, signal 0 not 1: the input does not fit this circuit
+            w.zeroize();
+            w = null;
+            throw new JobInputException(name + ": " + e.getMessage());
+        } finally {
+            if (w == null && batch != null) batch.left();   // no witness to prove: no batch waits for this job
         }
         try {
             long t1 = System.nanoTime();
-            GpuFallbackProver.Attempt a = batches != null ? batches.prove(w) : prover.prove(pk, w);
+            GpuFallbackProver.Attempt a = batch != null ? batch.prove(w) : prover.prove(pk, w);
             if (a.gpuFault() != null)
                 log.error("{}: the GPU failed ({}); proved on {} instead, and the GPU is marked unhealthy: later jobs prove on the CPU",
                         name, a.gpuFault(), a.backend());

@@ -16,7 +16,7 @@ import org.ppfarm.prover.format.Witness;
  * <p>How a batch forms, without holding back a lone job: a job announces itself ({@link #arriving}) before it
  * computes its witness. The first job whose witness is ready opens a batch and leads it; the leader waits for more
  * members only while other announced jobs of this circuit are still computing their witnesses (they will join in
- * milliseconds), and never longer than {@code wait} nanoseconds after it opened the batch, or until the batch is
+ * milliseconds), and never longer than {@code waitMillis} after it opened the batch, or until the batch is
  * full. A job alone on its circuit therefore proves at once, as without batching. Members proved together are at
  * most the worker's concurrent jobs ({@code worker.concurrency}), since each waits on a prover thread.
  *
@@ -45,7 +45,7 @@ final class ProofBatches {
 
     /**
      * @param max    most witnesses proved together (≥ 2; 1 is no batching, which needs no instance)
-     * @param wait   longest a batch's leader waits for announced jobs, in milliseconds
+     * @param waitMillis longest a batch's leader waits for announced jobs
      * @param batch  proves and verifies a batch, one attempt per witness in order
      * @param single proves and verifies one witness (a member's retry when its batch threw)
      */
