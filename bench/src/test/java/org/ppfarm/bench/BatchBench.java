@@ -25,7 +25,9 @@ import org.ppfarm.prover.groth16.Verifier;
  * </pre>
  * The key is loaded once and its fixed-base tables are built first (a worker's resident key). Each round times k
  * sequential proofs, a batch of k, and k reference processes, in that order, so all three see the same load; the
- * medians over rounds of proofs per second and their ratios are printed with the load average before and after.
+ * medians over rounds of proofs per second and their ratios are printed with the load average before and after,
+ * and ppfarm's process CPU per proof (which a loaded machine distorts least: on 2 cores it bounds the rate at
+ * 2 / CPU-per-proof, batched or not).
  * Every batch's proofs are verified (a benchmark of a wrong prover is worthless); the witness is proved k times,
  * which costs the same as k different witnesses of the circuit (the withdraw witness's scalars are ~98 % full-size).
  */
@@ -54,19 +56,22 @@ public final class BatchBench {
                 requireVerified(pk, prover.proveBatch(pk, batch));
             }
             double[] seq = new double[rounds], bat = new double[rounds], ref = new double[reference == null ? 0 : rounds];
+            double[] seqCpu = new double[rounds], batCpu = new double[rounds];   // process CPU ms per proof
             Path out = Files.createTempDirectory("ppfarm-batch-bench");
             try {
                 for (int round = 0; round < rounds; round++) {
-                    long s0 = System.nanoTime();
+                    long s0 = System.nanoTime(), sc = FarmBench.processCpuNanos();
                     for (int i = 0; i < k; i++) prover.prove(pk, w);
                     seq[round] = k / ((System.nanoTime() - s0) / 1e9);
-                    long b0 = System.nanoTime();
+                    seqCpu[round] = (FarmBench.processCpuNanos() - sc) / 1e6 / k;
+                    long b0 = System.nanoTime(), bc = FarmBench.processCpuNanos();
                     List<ProofResult> proofs = prover.proveBatch(pk, batch);
                     bat[round] = k / ((System.nanoTime() - b0) / 1e9);
+                    batCpu[round] = (FarmBench.processCpuNanos() - bc) / 1e6 / k;
                     requireVerified(pk, proofs);
                     if (reference != null) ref[round] = k / (referenceSeconds(reference, zkey, wtns, k, out));
-                    System.out.printf(Locale.ROOT, "round %d: sequential %.2f proofs/s, batched %.2f%s, load average %.2f%n", round + 1,
-                            seq[round], bat[round], reference == null ? "" : String.format(Locale.ROOT, ", reference %.2f", ref[round]), loadAverage());
+                    System.out.printf(Locale.ROOT, "round %d: sequential %.2f proofs/s (%.0f ms CPU each), batched %.2f (%.0f ms CPU each)%s, load average %.2f%n",
+                            round + 1, seq[round], seqCpu[round], bat[round], batCpu[round], reference == null ? "" : String.format(Locale.ROOT, ", reference %.2f", ref[round]), loadAverage());
                 }
             } finally {
                 try (var files = Files.list(out)) {
@@ -76,6 +81,7 @@ public final class BatchBench {
             }
             double ms = Stats.median(seq), mb = Stats.median(bat);
             System.out.printf(Locale.ROOT, "median proofs/s: sequential %.2f, batched (k=%d) %.2f: batched/sequential %.2f×%n", ms, k, mb, mb / ms);
+            System.out.printf(Locale.ROOT, "median process CPU per proof: sequential %.0f ms, batched %.0f ms%n", Stats.median(seqCpu), Stats.median(batCpu));
             if (reference != null) {
                 double mr = Stats.median(ref);
                 System.out.printf(Locale.ROOT, "median proofs/s: reference %.2f (one process per proof): batched/reference %.2f×, sequential/reference %.2f×%n",
