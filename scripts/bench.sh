@@ -5,6 +5,7 @@
 #   scripts/bench.sh <Name> [args...]
 #
 #   MsmBench [runs [window-bits [big]]]                          CPU MSM (plain, fixed-base tables) and Fq mul
+#   BatchBench <zkey> <wtns> [k [rounds [reference-prover]]]    batched proofs/s vs sequential vs a reference prover
 #   GpuBench [--host] [--runs N] [--msm-logs ..] ... (see GpuBench.java, gpu-kernels/README.md)
 #                                                                GPU MSM/NTT; without a GPU: "NO GPU FOUND" and why
 #   PrivacyPoolBench [stateLeaves] [aspLeaves] [seconds]         Poseidon rate, withdraw inputs from big trees

@@ -1,6 +1,8 @@
 package org.ppfarm.gpukernels;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -103,6 +105,31 @@ public final class GpuFallbackProver {
             return new Attempt(onCpu.result(), true, cpuName, onCpu.proveNanos(), onCpu.verifyNanos(), why);
         }
         return onCpu(pk, witness, t0, null);
+    }
+
+    /**
+     * Proves several witnesses of one key and verifies each proof on its own, in order: on the CPU as one batch
+     * ({@link Groth16Prover#proveBatch}), while a healthy GPU proves them one by one through {@link #prove} (its
+     * batched MSM is not wired in yet). Each attempt's {@code proveNanos} is the whole batch's time, which its job
+     * waited for. An unsatisfiable witness gives its own attempt {@code verified} false; the others are unaffected.
+     * Input errors propagate as from {@link #prove}: check each witness first ({@link Groth16Prover#checkWitness}).
+     */
+    public List<Attempt> proveBatch(ProvingKey pk, List<Witness> witnesses) {
+        List<Attempt> attempts = new ArrayList<>(witnesses.size());
+        if (healthy) {
+            for (Witness w : witnesses) attempts.add(prove(pk, w));
+            return attempts;
+        }
+        long t0 = System.nanoTime();
+        List<ProofResult> proofs = cpu.proveBatch(pk, witnesses);
+        long proveNanos = System.nanoTime() - t0;
+        for (ProofResult r : proofs) {
+            long t1 = System.nanoTime();
+            boolean ok = Verifier.verify(pk.preparedVerifyingKey(), r.publicSignals(), r.proof());
+            if (!ok) cpuRejected.incrementAndGet();
+            attempts.add(new Attempt(r, ok, cpuName, proveNanos, System.nanoTime() - t1, null));
+        }
+        return attempts;
     }
 
     /** A faulty device can return points off the curve, which the verifier refuses as malformed: not valid either. */

@@ -41,6 +41,8 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String GPU = "worker.gpu";
     public static final String GPU_MEMORY_LIMIT = "worker.gpu.memory.limit";
     public static final String WITNESS_CACHE = "worker.witness.cache";
+    public static final String BATCH_MAX = "worker.batch.max";
+    public static final String BATCH_WAIT_MS = "worker.batch.wait.ms";
     /** The sub-folder of {@link #CACHE_DIR} that holds compiled witness calculators. */
     public static final String COMPILED_CIRCUITS = "compiled-circuits";
 
@@ -92,7 +94,15 @@ public final class WorkerConfig extends AbstractConfig {
                     "auto: prove on the CUDA backend when a device and the CUDA library are found (else the CPU); off: "
                             + "always the CPU.")
             .define(GPU_MEMORY_LIMIT, Type.STRING, "", Importance.LOW,
-                    "Most device memory the GPU backend uses (bytes, or with suffix k/m/g). Empty: 90 % of the device.");
+                    "Most device memory the GPU backend uses (bytes, or with suffix k/m/g). Empty: 90 % of the device.")
+            .define(BATCH_MAX, Type.INT, 1, Range.between(1, 64), Importance.MEDIUM,
+                    "Most jobs of one circuit proved together (batched proving, for throughput; at most " + CONCURRENCY
+                            + ", as each batched job holds a prover thread). Jobs of different circuits never share a "
+                            + "batch; each proof is verified on its own, so a bad input fails its own job only. 1: every "
+                            + "job proves alone.")
+            .define(BATCH_WAIT_MS, Type.LONG, 5L, Range.between(0, 10_000), Importance.LOW,
+                    "Longest a batch waits for jobs of its circuit whose witnesses are still being computed. A job with "
+                            + "no such company proves at once, so a lone job is never held back.");
 
     /** @throws ConfigException naming the key at fault: unknown (see {@link FarmConfigs#requireKnownKeys}), missing or invalid */
     public WorkerConfig(Map<?, ?> props) {
@@ -110,6 +120,8 @@ public final class WorkerConfig extends AbstractConfig {
         }
         if (getInt(PREFETCH) < getInt(CONCURRENCY))
             throw new ConfigException(PREFETCH, getInt(PREFETCH), "must be at least " + CONCURRENCY + " (" + getInt(CONCURRENCY) + ")");
+        if (getInt(BATCH_MAX) > getInt(CONCURRENCY))
+            throw new ConfigException(BATCH_MAX, getInt(BATCH_MAX), "must be at most " + CONCURRENCY + " (" + getInt(CONCURRENCY) + ")");
         if (getInt(SESSION_TIMEOUT_MS) >= getInt(MAX_POLL_INTERVAL_MS))
             throw new ConfigException(SESSION_TIMEOUT_MS, getInt(SESSION_TIMEOUT_MS), "must be below " + MAX_POLL_INTERVAL_MS);
         for (String key : new String[] {MSM_TABLE_BYTES, GPU_MEMORY_LIMIT}) {
@@ -132,13 +144,14 @@ public final class WorkerConfig extends AbstractConfig {
         return InputSeal.KeyPair.parse(p.value(), SEAL_KEY_PAIR);
     }
 
-    /** The proving engine's settings: CPU kernels, MSM table budget, GPU use and bound, compiled-circuit cache. */
+    /** The proving engine's settings: CPU kernels, MSM table budget, GPU use and bound, compiled-circuit cache, batching. */
     public EnginePipeline.Options engineOptions() {
         String tables = getString(MSM_TABLE_BYTES), gpuLimit = getString(GPU_MEMORY_LIMIT);
         return new EnginePipeline.Options(getString(CPU_KERNELS),
                 tables.isBlank() ? Runtime.getRuntime().maxMemory() / 4 : ByteSizes.parse(MSM_TABLE_BYTES, tables),
                 getString(GPU).equals("auto"), gpuLimit.isBlank() ? 0 : ByteSizes.parse(GPU_MEMORY_LIMIT, gpuLimit),
-                getBoolean(WITNESS_CACHE) ? Path.of(getString(CACHE_DIR), COMPILED_CIRCUITS) : null);
+                getBoolean(WITNESS_CACHE) ? Path.of(getString(CACHE_DIR), COMPILED_CIRCUITS) : null,
+                new EnginePipeline.Batching(getInt(BATCH_MAX), getLong(BATCH_WAIT_MS)));
     }
 
     public String workerId() {

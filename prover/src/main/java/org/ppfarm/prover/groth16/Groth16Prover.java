@@ -1,7 +1,9 @@
 package org.ppfarm.prover.groth16;
 
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -22,17 +24,20 @@ import org.ppfarm.prover.ntt.NttBackend;
  * The Groth16 prover for BN254, computing exactly what snarkjs's groth16_prove.js and rapidsnark compute, so its
  * proofs verify against the same keys (snarkjs, the Solidity verifier, {@link Verifier}).
  *
- * <p>{@link #prove(ProvingKey, Witness, long[], long[])} reads top to bottom like the protocol:
+ * <p>{@link #prove(ProvingKey, Witness, long[], long[])} reads top to bottom like the protocol ({@code proveAll}):
  * <ol>
+ *   <li>MSMs over all signals: A and B1 (G1) and B2 (G2); they need only the witness, so they start first and
+ *       overlap the next two steps;</li>
  *   <li>evaluate the QAP on the domain: A(ω^i) = Σ_j A_ij w_j, B(ω^i) likewise, C(ω^i) = A(ω^i)·B(ω^i);</li>
  *   <li>H's evaluations on the odd coset: A·B − C there (the division by Z is folded into the key's H points);</li>
- *   <li>MSMs: A and B1 (G1) and B2 (G2) over all signals, and C over the private signals plus H over the domain
- *       as one G1 MSM (the key stores their points side by side; one MSM of n + m points beats two);</li>
+ *   <li>the MSM of C over the private signals plus H over the domain as one G1 MSM (the key stores their points
+ *       side by side; one MSM of n + m points beats two);</li>
  *   <li>blind with random r, s: π_A = α + A + rδ, π_B = β + B2 + sδ,
  *       π_C = C + H + s·π_A + r·(β₁ + B1 + sδ₁) − rs·δ₁.</li>
  * </ol>
- * MSM and NTT run behind {@link MsmBackend} and {@link NttBackend}, so a GPU backend plugs in here unchanged. The
- * MSMs over the witness do not depend on the quotient, so they are started before it and overlap with the NTTs.
+ * MSM and NTT run behind {@link MsmBackend} and {@link NttBackend}, so a GPU backend plugs in here unchanged.
+ * {@link #proveBatch} runs the same steps for k witnesses of one key: steps 2–3 and 5 per witness, each MSM once
+ * for all k ({@link MsmBackend#msmBatch}); one proof is the batch of one, so the two paths cannot drift apart.
  *
  * <p>Thread-safe: a prover holds only its backends; any number of proofs may run at once, on one key or many.
  * The witness is read, never kept; scratch copies of witness-derived values are zeroed before returning.
@@ -148,58 +153,124 @@ public final class Groth16Prover {
 
     /** As {@link #prove(ProvingKey, Witness, long[], long[])}, recording stage times into {@code trace} if not null. */
     public ProofResult prove(ProvingKey pk, Witness witness, long[] r, long[] s, Trace trace) {
-        checkWitness(pk, witness);
-        if (!FR.isCanonical(r, 0) || !FR.isCanonical(s, 0)) throw new IllegalArgumentException("r and s must be below the scalar field modulus");
+        return proveAll(pk, List.of(witness), new long[][] {r}, new long[][] {s}, trace).getFirst();
+    }
+
+    /**
+     * Proves several witnesses of one key together, with fresh r, s for each: the throughput path of a worker that
+     * has several jobs of one circuit at hand. Each witness gets its own QAP evaluations and quotient, as in
+     * {@link #prove(ProvingKey, Witness)}; each MSM runs once for all of them through {@link MsmBackend#msmBatch},
+     * which a backend may serve in one pass over the bases. The proofs are exactly those {@link #prove} makes for
+     * the same r and s. Nothing is verified here: a caller checks each proof on its own, so that a witness that does
+     * not satisfy the circuit fails alone ({@link #proveAndVerify} does it for one).
+     *
+     * @throws WitnessMismatchException naming the first witness (by position) that does not fit the key, before
+     *         anything is proved: check each one with {@link #checkWitness} first to keep a batch from failing whole
+     */
+    public List<ProofResult> proveBatch(ProvingKey pk, List<Witness> witnesses) {
+        int k = witnesses.size();
+        long[][] r = new long[k][], s = new long[k][];
+        for (int i = 0; i < k; i++) {
+            r[i] = randomScalar();
+            s[i] = randomScalar();
+        }
+        try {
+            return proveAll(pk, witnesses, r, s, null);
+        } finally {
+            for (int i = 0; i < k; i++) {
+                Arrays.fill(r[i], 0L);
+                Arrays.fill(s[i], 0L);
+            }
+        }
+    }
+
+    /** As {@link #proveBatch(ProvingKey, List)} with the given blinding factors, r[i] and s[i] for witness i: for tests. */
+    public List<ProofResult> proveBatch(ProvingKey pk, List<Witness> witnesses, long[][] r, long[][] s, Trace trace) {
+        if (r.length != witnesses.size() || s.length != witnesses.size())
+            throw new IllegalArgumentException("a batch of " + witnesses.size() + " witnesses needs as many r and s, got " + r.length + " and " + s.length);
+        return proveAll(pk, witnesses, r, s, trace);
+    }
+
+    /** The protocol for k ≥ 1 witnesses of one key: k = 1 is {@link #prove}, more is {@link #proveBatch}. */
+    private List<ProofResult> proveAll(ProvingKey pk, List<Witness> witnesses, long[][] r, long[][] s, Trace trace) {
+        final int k = witnesses.size();
+        if (k == 0) return List.of();
+        for (int i = 0; i < k; i++) {
+            try {
+                checkWitness(pk, witnesses.get(i));
+            } catch (WitnessMismatchException e) {
+                throw k == 1 ? e : new WitnessMismatchException("batch member " + i + ": " + e.getMessage());
+            }
+            if (!FR.isCanonical(r[i], 0) || !FR.isCanonical(s[i], 0)) throw new IllegalArgumentException("r and s must be below the scalar field modulus");
+        }
         final int n = pk.domainSize(), nPublic = pk.nPublic();
-        final long[] w = witness.limbs();
+        final long[][] w = new long[k][];
+        for (int i = 0; i < k; i++) w[i] = witnesses.get(i).limbs();
         ProvingKey.Bases bases = pk.bases(msm);
 
-        // 1. QAP evaluations on the domain (Montgomery form): A·w and B·w row by row, C = A·B pointwise
-        long[] t0 = mark(trace);
-        long[] a = evaluate(pk.a(), w, n), b = evaluate(pk.b(), w, n), c = new long[4 * n];
-        Parallel.forRange(n, 4096, (from, to) -> {
-            for (int i = from; i < to; i++) FR.mul(a, 4 * i, b, 4 * i, c, 4 * i);
-        });
-        time(trace, Stage.ABC, t0);
-
-        // 2. the MSMs over all signals need only the witness: start them now, overlapping the quotient
-        long[] msmA = new long[G1.AFFINE], msmB1 = new long[G1.AFFINE], msmB2 = new long[G2.AFFINE];
+        // 1. the MSMs over all signals need only the witnesses: start them now, overlapping the QAP and the quotient
+        long[][] msmA = new long[k][G1.AFFINE], msmB1 = new long[k][G1.AFFINE], msmB2 = new long[k][G2.AFFINE];
         // (a plain thread, not a fork-join task: it mostly waits for the backend, which brings its own workers)
         FutureTask<Void> witnessMsms = new FutureTask<>(() -> {
-            timed(trace, Stage.MSM_B2, () -> msm.msm(bases.b2(), w, msmB2));
-            timed(trace, Stage.MSM_A, () -> msm.msm(bases.a(), w, msmA));
-            timed(trace, Stage.MSM_B1, () -> msm.msm(bases.b1(), w, msmB1));
+            timed(trace, Stage.MSM_B2, () -> msm.msmBatch(bases.b2(), w, msmB2));
+            timed(trace, Stage.MSM_A, () -> msm.msmBatch(bases.a(), w, msmA));
+            timed(trace, Stage.MSM_B1, () -> msm.msmBatch(bases.b1(), w, msmB1));
             return null;
         });
         if (overlap) Thread.ofVirtual().name("groth16-witness-msms").start(witnessMsms);
 
         // scalars of the C and H MSMs side by side, as their bases are: C + H is one MSM (cheaper than two)
         final int nC = pk.nVars() - nPublic - 1;
-        long[] ch = new long[4 * (nC + n)];
-        long[] msmCH = new long[G1.AFFINE];
+        long[][] ch = new long[k][];
+        long[][] msmCH = new long[k][G1.AFFINE];
         try {
-            System.arraycopy(w, 4 * (nPublic + 1), ch, 0, 4 * nC);
-            // 3. H = (A·B − C) on the odd coset, as standard-form scalars after C's
-            long[] t1 = mark(trace);
-            long[] h = ntt.quotientOnOddCoset(a, b, c, pk.domainLog());
-            Parallel.forRange(n, 4096, (from, to) -> {
-                for (int i = from; i < to; i++) FR.fromMontgomery(h, 4 * i, ch, 4 * (nC + i));
-            });
-            time(trace, Stage.QUOTIENT, t1);
+            for (int i = 0; i < k; i++) {
+                long[] chi = ch[i] = new long[4 * (nC + n)];
+                System.arraycopy(w[i], 4 * (nPublic + 1), chi, 0, 4 * nC);
+                // 2. QAP evaluations on the domain (Montgomery form): A·w and B·w row by row, C = A·B pointwise
+                long[] t0 = mark(trace);
+                long[] a = evaluate(pk.a(), w[i], n), b = evaluate(pk.b(), w[i], n), c = new long[4 * n];
+                try {
+                    Parallel.forRange(n, 4096, (from, to) -> {
+                        for (int j = from; j < to; j++) FR.mul(a, 4 * j, b, 4 * j, c, 4 * j);
+                    });
+                    time(trace, Stage.ABC, t0);
+                    // 3. H = (A·B − C) on the odd coset, as standard-form scalars after C's
+                    long[] t1 = mark(trace);
+                    long[] h = ntt.quotientOnOddCoset(a, b, c, pk.domainLog());
+                    Parallel.forRange(n, 4096, (from, to) -> {
+                        for (int j = from; j < to; j++) FR.fromMontgomery(h, 4 * j, chi, 4 * (nC + j));
+                    });
+                    time(trace, Stage.QUOTIENT, t1);
+                } finally {
+                    // zero what is derived from the witness as soon as it is used
+                    Arrays.fill(a, 0L);
+                    Arrays.fill(b, 0L);
+                    Arrays.fill(c, 0L);
+                }
+            }
             // 4. Σ w_i C_i + Σ h_j H_j: full-size scalars over the private signals and the domain
-            timed(trace, Stage.MSM_CH, () -> msm.msm(bases.ch(), ch, msmCH));
+            timed(trace, Stage.MSM_CH, () -> msm.msmBatch(bases.ch(), ch, msmCH));
             if (!overlap) witnessMsms.run();
         } finally {
             // zero what is derived from the witness once the MSMs reading it are done
             if (overlap || witnessMsms.isDone()) await(witnessMsms);
-            Arrays.fill(a, 0L);
-            Arrays.fill(b, 0L);
-            Arrays.fill(c, 0L);
-            Arrays.fill(ch, 0L);
+            for (long[] chi : ch) if (chi != null) Arrays.fill(chi, 0L);
         }
 
-        // 5. blinding and assembly (Jacobian, one normalization per output)
-        t0 = mark(trace);
+        // 5. blinding and assembly, per witness
+        long[] t0 = mark(trace);
+        List<ProofResult> proofs = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) proofs.add(assemble(pk, w[i], r[i], s[i], msmA[i], msmB1[i], msmB2[i], msmCH[i]));
+        time(trace, Stage.ASSEMBLE, t0);
+        return proofs;
+    }
+
+    /**
+     * π_A = α + A + rδ, π_B = β + B2 + sδ, π_C = C + H + s·π_A + r·(β₁ + B1 + sδ₁) − rs·δ₁ (Jacobian, one
+     * normalization per output).
+     */
+    private static ProofResult assemble(ProvingKey pk, long[] w, long[] r, long[] s, long[] msmA, long[] msmB1, long[] msmB2, long[] msmCH) {
         G1 g1 = new G1();
         G2 g2 = new G2();
         long[] piA = g1.jacobianOf(pk.alpha1());
@@ -231,14 +302,17 @@ public final class Groth16Prover {
         SecretScalarMul.mul(g1, g1.jacobianOf(pk.delta1()), negRs, term);
         g1.add(piC, 0, term, 0, piC, 0);
         ProofResult proof = new ProofResult(Proof.of(g1.affineOf(piA), g2.affineOf(piB), g1.affineOf(piC)),
-                PublicSignals.ofStandardLimbs(w, 4, nPublic));
+                PublicSignals.ofStandardLimbs(w, 4, pk.nPublic()));
         for (long[] v : new long[][] {negRs, rm, sm, term, b1}) Arrays.fill(v, 0L);
-        time(trace, Stage.ASSEMBLE, t0);
         return proof;
     }
 
-    /** The witness must be for this key: as many signals as the key's nVars, and signal 0 the constant 1. */
-    static void checkWitness(ProvingKey pk, Witness w) {
+    /**
+     * The witness must be for this key: as many signals as the key's nVars, and signal 0 the constant 1.
+     *
+     * @throws WitnessMismatchException saying which
+     */
+    public static void checkWitness(ProvingKey pk, Witness w) {
         if (w.size() != pk.nVars())
             throw new WitnessMismatchException("witness has " + w.size() + " signals but " + pk.source() + " expects nVars=" + pk.nVars());
         long[] l = w.limbs();

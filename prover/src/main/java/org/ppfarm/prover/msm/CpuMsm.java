@@ -3,8 +3,10 @@ package org.ppfarm.prover.msm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -316,6 +318,44 @@ public final class CpuMsm implements MsmBackend {
             if (large != null) large.close();
             if (small != null) small.close();
         }
+    }
+
+    /**
+     * The MSMs of several scalar vectors over the same bases, run at once: each one's tasks go into the same pool,
+     * so the cores stay busy through each MSM's serial parts (the scalar split, the windows' combination, the final
+     * normalization), which with one MSM at a time leave all but one core idle. Each result is exactly what
+     * {@link #msm} gives for that vector.
+     */
+    @Override
+    public void msmBatch(Bases bases, long[][] scalars, long[][] outs) {
+        if (scalars.length != outs.length)
+            throw new IllegalArgumentException("MSM batch: " + scalars.length + " scalar vectors but " + outs.length + " outputs");
+        if (scalars.length == 1) {
+            msm(bases, scalars[0], outs[0]);
+            return;
+        }
+        List<FutureTask<Void>> runs = new ArrayList<>(scalars.length);
+        for (int i = 0; i < scalars.length; i++) {
+            long[] v = scalars[i], out = outs[i];
+            FutureTask<Void> run = new FutureTask<>(() -> msm(bases, v, out), null);
+            runs.add(run);
+            // a plain thread: it mostly waits for the pool's workers
+            Thread.ofVirtual().name("ppfarm-msm-batch-" + i).start(run);
+        }
+        RuntimeException first = null;
+        for (FutureTask<Void> run : runs) {
+            try {
+                run.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Error err) throw err;
+                if (first == null) first = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                runs.forEach(r -> r.cancel(true));
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during a batch of MSMs", e);
+            }
+        }
+        if (first != null) throw first;
     }
 
     /** Sum of ±P over refs[lo, hi) (Jacobian). */

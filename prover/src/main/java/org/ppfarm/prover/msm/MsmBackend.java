@@ -51,7 +51,12 @@ public interface MsmBackend {
      */
     default void precompute(Bases bases) {}
 
-    /** Several scalar vectors over the same bases (e.g. a batch of proofs of one circuit). */
+    /**
+     * {@code outs[i]} = the {@link #msm} of {@code scalars[i]}, for several scalar vectors over the same bases (a
+     * batch of proofs of one circuit, {@code Groth16Prover.proveBatch}). A backend overrides it where serving the
+     * vectors together pays (CPU: run at once on its pool; a GPU: one pass over resident bases); the results are
+     * exactly the single MSMs'. The default runs them one after another.
+     */
     default void msmBatch(Bases bases, long[][] scalars, long[][] outs) {
         for (int i = 0; i < scalars.length; i++) msm(bases, scalars[i], outs[i]);
     }

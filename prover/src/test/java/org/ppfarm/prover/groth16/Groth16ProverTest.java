@@ -168,6 +168,45 @@ class Groth16ProverTest {
         for (Groth16Prover.Stage stage : Groth16Prover.Stage.values()) assertTrue(trace.nanos(stage) > 0, stage.name());
     }
 
+    /**
+     * A batch (two commitment witnesses and one that does not satisfy the circuit) gives, member by member, exactly
+     * the proofs of the single path for the same r and s: the good ones verify with ppfarm and snarkjs, the bad one
+     * fails verification alone. A member that does not fit the key is named before anything is proved.
+     */
+    @Test
+    void batchedProofsAreTheSingleProofs() throws IOException {
+        Path[] c = circuits.get("commitment");
+        ProvingKey pk = ZkeyFile.read(c[0]);
+        Witness first = WtnsFile.read(c[2]);
+        Path secondWtns = dir.resolve("commitment-2.wtns");
+        Snarkjs.wtnsCalculate(Artifacts.commitmentWasm(),
+                ZeroXBowInputs.write(dir, "commitment-input-2.json", ZeroXBowInputs.commitmentCases(13, 1).getFirst().input()), secondWtns);
+        Witness second = WtnsFile.read(secondWtns);
+        long[] limbs = first.limbs().clone();
+        limbs[4 * 7] ^= 1;
+        Witness bad = Witness.ofStandardLimbs(limbs, "bad.wtns");
+        List<Witness> batch = List.of(first, bad, second);
+        long[][] r = {{1, 2, 3, 4}, {5, 6, 7, 8}, Field.limbs(new BigInteger("987654321987654321987654321"))};
+        long[][] s = {{9, 10, 11, 12}, {13, 14, 15, 16}, {3, 1, 4, 1}};
+
+        List<ProofResult> proofs = PROVER.proveBatch(pk, batch, r, s, null);
+        assertEquals(3, proofs.size());
+        for (int i = 0; i < 3; i++) assertEquals(PROVER.prove(pk, batch.get(i), r[i], s[i]), proofs.get(i), "batch member " + i);
+        VerificationKey vk = VerificationKey.readJson(c[1]);
+        assertTrue(Verifier.verify(vk, proofs.get(0).publicSignals(), proofs.get(0).proof()));
+        assertFalse(Verifier.verify(vk, proofs.get(1).publicSignals(), proofs.get(1).proof()), "the unsatisfying member's proof");
+        assertTrue(Verifier.verify(vk, proofs.get(2).publicSignals(), proofs.get(2).proof()));
+        Path out = Files.createDirectories(dir.resolve("commitment-batch"));
+        Path proof = out.resolve("proof.json"), pub = out.resolve("public.json");
+        proofs.get(2).proof().writeJson(proof);
+        proofs.get(2).publicSignals().writeJson(pub);
+        assertTrue(Snarkjs.groth16Verify(c[1], pub, proof), "snarkjs accepts a batched proof");
+
+        Witness other = WtnsFile.read(circuits.get("withdraw")[2]);
+        WitnessMismatchException e = assertThrows(WitnessMismatchException.class, () -> PROVER.proveBatch(pk, List.of(first, other)));
+        assertTrue(e.getMessage().startsWith("batch member 1: "), e.getMessage());
+    }
+
     @Test
     void aWitnessForAnotherKeyIsATypedError() {
         ProvingKey withdraw = ZkeyFile.read(circuits.get("withdraw")[0]);

@@ -243,6 +243,29 @@ class CpuMsmTest {
         }
     }
 
+    /** A batch of scalar vectors over one base set gives each vector its own MSM, on the plain and the table path. */
+    @Test
+    void batchesGiveEachVectorItsOwnMsm() {
+        int n = 300;
+        for (Group group : Group.values()) {
+            Instance in = instance(group, n, new SplittableRandom(33));
+            long[][] scalars = new long[3][], want = new long[3][], outs = new long[3][group.affineLongs];
+            for (int v = 0; v < 3; v++) {
+                SplittableRandom rnd = new SplittableRandom(40 + v);
+                BigInteger[] s = new BigInteger[n];
+                for (int i = 0; i < n; i++) s[i] = scalar(v == 1 ? Kind.CIRCOM_MIX : Kind.RANDOM, i, rnd);
+                scalars[v] = limbs(s);
+                want[v] = expected(in, s);
+            }
+            for (CpuMsm backend : new CpuMsm[] {new CpuMsm(CpuMsm.sharedPool(), 0), new CpuMsm(CpuMsm.sharedPool(), Long.MAX_VALUE, 6)}) {
+                MsmBackend.Bases b = backend.prepare(group, in.bases(), 0, n);
+                backend.msmBatch(b, scalars, outs);
+                for (int v = 0; v < 3; v++)
+                    assertArrayEquals(want[v], outs[v], group + " vector " + v + (backend.hasTable(b) ? " with a table" : " plain"));
+            }
+        }
+    }
+
     @Test
     void scalarsOutsideTheFieldAreRejected() {
         Instance in = instance(Group.G1, 4, new SplittableRandom(1));

@@ -49,13 +49,33 @@ public final class EnginePipeline implements ProvingPipeline {
      * @param gpu           use the CUDA backend when a device is found
      * @param gpuMemoryLimit most device memory the GPU backend uses; 0: 90 % of the device
      * @param circuitCacheDir where compiled witness calculators are kept across restarts; null: compile on every load
+     * @param batching      how concurrent jobs of one circuit are proved together
      */
-    public record Options(String cpuKernels, long msmTableBytes, boolean gpu, long gpuMemoryLimit, Path circuitCacheDir) {
+    public record Options(String cpuKernels, long msmTableBytes, boolean gpu, long gpuMemoryLimit, Path circuitCacheDir,
+                          Batching batching) {
+        /** Without batching. */
+        public Options(String cpuKernels, long msmTableBytes, boolean gpu, long gpuMemoryLimit, Path circuitCacheDir) {
+            this(cpuKernels, msmTableBytes, gpu, gpuMemoryLimit, circuitCacheDir, Batching.OFF);
+        }
+
         /**
          * The defaults without fixed-base tables: for a farm that proves a few times per key (a demo, a test), where
          * building them would cost more than they save.
          */
         public static Options withoutTables() { return new Options("auto", 0, true, 0, null); }
+    }
+
+    /**
+     * Batched proving ({@link ProofBatches}): up to {@code max} concurrent jobs of one circuit are proved together,
+     * a batch's leader waiting at most {@code waitMillis} for jobs of the circuit still computing their witnesses.
+     * {@code max} 1: every job proves alone.
+     */
+    public record Batching(int max, long waitMillis) {
+        public static final Batching OFF = new Batching(1, 0);
+
+        public Batching {
+            if (max < 1 || waitMillis < 0) throw new IllegalArgumentException("batching: max must be >= 1 and wait >= 0, got " + max + " and " + waitMillis);
+        }
     }
 
     /**
@@ -69,9 +89,11 @@ public final class EnginePipeline implements ProvingPipeline {
         private static final Logger log = LoggerFactory.getLogger(Factory.class);
         private final GpuFallbackProver prover;
         private final Path circuitCacheDir;
+        private final Batching batching;
 
         public Factory(Options options) {
             this.circuitCacheDir = options.circuitCacheDir();
+            this.batching = options.batching();
             Groth16Prover cpu = Groth16Prover.cpu(CpuKernels.select(options.cpuKernels()), options.msmTableBytes());
             String cpuName = cpu.msm().name();   // "cpu-native" (native CPU kernels) or "cpu" (the Java fallback)
             GpuBackend g = null;
@@ -90,9 +112,13 @@ public final class EnginePipeline implements ProvingPipeline {
         }
 
         /** For tests: pipelines proving through {@code prover} (e.g. a GPU backend on the host kernels). */
-        public Factory(GpuFallbackProver prover) {
+        public Factory(GpuFallbackProver prover) { this(prover, Batching.OFF); }
+
+        /** For tests: pipelines proving through {@code prover}, batching concurrent jobs as {@code batching} says. */
+        public Factory(GpuFallbackProver prover, Batching batching) {
             this.prover = prover;
             this.circuitCacheDir = null;
+            this.batching = batching;
         }
 
         /**
@@ -114,7 +140,7 @@ public final class EnginePipeline implements ProvingPipeline {
                 long t0 = System.nanoTime();
                 WitnessCalculator calc = WitnessCalculator.load(Files.readAllBytes(f.wasm()), f.name(), options);
                 log.info("{}: witness calculator loaded in {} ms ({})", f.name(), (System.nanoTime() - t0) / 1_000_000, calc.compiledFrom());
-                p = new EnginePipeline(f.name(), pk, calc, prover);
+                p = new EnginePipeline(f.name(), pk, calc, prover, batching);
             } catch (RuntimeException | IOException e) {
                 pk.close();
                 throw e;
@@ -170,12 +196,16 @@ public final class EnginePipeline implements ProvingPipeline {
     private final ProvingKey pk;
     private final WitnessCalculator calculator;
     private final GpuFallbackProver prover;
+    /** Null without batching. */
+    private final ProofBatches batches;
 
-    private EnginePipeline(String name, ProvingKey pk, WitnessCalculator calculator, GpuFallbackProver prover) {
+    private EnginePipeline(String name, ProvingKey pk, WitnessCalculator calculator, GpuFallbackProver prover, Batching batching) {
         this.name = name;
         this.pk = pk;
         this.calculator = calculator;
         this.prover = prover;
+        this.batches = batching.max() < 2 ? null
+                : new ProofBatches(batching.max(), batching.waitMillis(), ws -> prover.proveBatch(pk, ws), w -> prover.prove(pk, w));
     }
 
     private Witness witness(InputKind kind, byte[] input) throws JobInputException {
@@ -188,18 +218,30 @@ public final class EnginePipeline implements ProvingPipeline {
         }
     }
 
+    /**
+     * Proves one job. With batching on and the CPU proving (a healthy GPU proves jobs one by one), the job announces
+     * itself to its circuit's {@link ProofBatches} before computing its witness and is proved in a batch with the
+     * circuit's other jobs at hand; a witness that does not fit the key fails before it joins one.
+     */
     @Override
-    public Output prove(InputKind kind, byte[] input) throws JobInputException {
+    public Output prove(InputKind kind, byte[] input) throws JobInputException, InterruptedException {
         long t0 = System.nanoTime();
-        Witness w = witness(kind, input);
+        ProofBatches batch = batches != null && !prover.healthy() ? batches : null;
+        if (batch != null) batch.arriving();
+        Witness w = null;
+        try {
+            w = witness(kind, input);
+            Groth16Prover.checkWitness(pk, w);
+        } catch (PpfarmException e) { // wrong signal count, signal 0 not 1: the input does not fit this circuit
+            w.zeroize();
+            w = null;
+            throw new JobInputException(name + ": " + e.getMessage());
+        } finally {
+            if (w == null && batch != null) batch.left();   // no witness to prove: no batch waits for this job
+        }
         try {
             long t1 = System.nanoTime();
-            GpuFallbackProver.Attempt a;
-            try {
-                a = prover.prove(pk, w);
-            } catch (PpfarmException e) { // wrong signal count, signal 0 not 1: the input does not fit this circuit
-                throw new JobInputException(name + ": " + e.getMessage());
-            }
+            GpuFallbackProver.Attempt a = batch != null ? batch.prove(w) : prover.prove(pk, w);
             if (a.gpuFault() != null)
                 log.error("{}: the GPU failed ({}); proved on {} instead, and the GPU is marked unhealthy: later jobs prove on the CPU",
                         name, a.gpuFault(), a.backend());
