@@ -77,15 +77,15 @@ class AnyCoordinatorTest {
                 // a coordinator that stops answers the calls waiting at it UNAVAILABLE, which clients retry at another
                 // coordinator under the same idempotency key (the server's forced shutdown would reset them: CANCELLED,
                 // which a client must not retry)
-                SubmitRequest third = FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(310)).toBuilder()
+                SubmitRequest waitsAtC = FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(310)).toBuilder()
                         .setIdempotencyKey("any-coordinator-310").build();
-                Coordinator c = farm.startCoordinator(Map.of(CoordinatorConfig.COORDINATOR_ID, "c"));
-                try (FarmClient atC = FarmClient.builder("127.0.0.1:" + c.port()).retry(RetryPolicy.NONE).build()) {
-                    atC.submit(third); // durable first, so the Prove below only waits
-                    CompletableFuture<Job> waitingAtC = atC.proveAsync(third, Duration.ofSeconds(120));
+                Coordinator coordinatorC = farm.startCoordinator(Map.of(CoordinatorConfig.COORDINATOR_ID, "c"));
+                try (FarmClient atC = FarmClient.builder("127.0.0.1:" + coordinatorC.port()).retry(RetryPolicy.NONE).build()) {
+                    atC.submit(waitsAtC); // durable first, so the Prove below only waits
+                    CompletableFuture<Job> waitingAtC = atC.proveAsync(waitsAtC, Duration.ofSeconds(120));
                     Thread.sleep(3_000); // the call reaches C and waits there (no worker yet)
                     assertTrue(!waitingAtC.isDone(), "Prove waits while no worker runs");
-                    c.close();
+                    coordinatorC.close();
                     ExecutionException stopped = assertThrows(ExecutionException.class, () -> waitingAtC.get(30, TimeUnit.SECONDS));
                     FarmException why = (FarmException) stopped.getCause();
                     assertEquals(io.grpc.Status.Code.UNAVAILABLE, why.code(), why.getMessage());
