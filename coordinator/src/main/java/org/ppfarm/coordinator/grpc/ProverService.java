@@ -14,6 +14,8 @@ import org.ppfarm.coordinator.tenants.Quotas;
 import org.ppfarm.proto.v1.CancelJobRequest;
 import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.GetJobRequest;
+import org.ppfarm.proto.v1.GetSealingKeyRequest;
+import org.ppfarm.proto.v1.SealingKey;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.ListCircuitsRequest;
@@ -281,6 +283,12 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
                 out.onError(Statuses.of(e));
             }
         };
+    }
+
+    @Override
+    public void getSealingKey(GetSealingKeyRequest request, StreamObserver<SealingKey> out) {
+        out.onNext(jobs.sealingKey());
+        out.onCompleted();
     }
 
     /** Whether the caller's tenant may submit {@code jobs} now ({@link Quotas}); if not, {@code out} is told why. */

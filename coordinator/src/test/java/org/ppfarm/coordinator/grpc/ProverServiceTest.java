@@ -102,6 +102,11 @@ class ProverServiceTest {
 
     /** Runs a call that must be refused with {@code code}, and checks it wrote nothing to the log. */
     static String refused(Status.Code code, Executable call) {
+        return refused(log, code, call);
+    }
+
+    /** As {@link #refused(Status.Code, Executable)}, for a coordinator writing to {@code log}. */
+    static String refused(InMemoryJobLog log, Status.Code code, Executable call) {
         int jobs = log.jobs().size(), states = log.states().size();
         String description = status(code, call).getStatus().getDescription();
         assertEquals(jobs, log.jobs().size(), "a refused request wrote a job record");
@@ -110,6 +115,10 @@ class ProverServiceTest {
     }
 
     static InMemoryJobLog.Written record(String jobId) {
+        return record(log, jobId);
+    }
+
+    static InMemoryJobLog.Written record(InMemoryJobLog log, String jobId) {
         return log.jobs().stream().filter(w -> w.record().getJobId().equals(jobId)).reduce((a, b) -> {
             throw new AssertionError("job " + jobId + " written twice");
         }).orElseThrow(() -> new AssertionError("job " + jobId + " not written"));
@@ -135,7 +144,7 @@ class ProverServiceTest {
                         "{\"value\":\"1\",\"label\":[\"2\",\"-5\"],\"nullifier\":\"3\",\"secret\":\"4\"}").build())));
         assertEquals("wtns: header: file is 4 bytes, too short for a wtns file", refused(Status.Code.INVALID_ARGUMENT, () -> stub.submit(SubmitRequest.newBuilder()
                 .setCircuit(CircuitRef.newBuilder().setName("commitment")).setWtns(ByteString.copyFromUtf8("nope")).build())));
-        assertEquals("no input: set input_json, wtns, withdraw_request_json or ragequit_request_json",
+        assertEquals("no input: set input_json, wtns, withdraw_request_json, ragequit_request_json or sealed_input",
                 refused(Status.Code.INVALID_ARGUMENT, () -> stub.submit(SubmitRequest.newBuilder()
                         .setCircuit(CircuitRef.newBuilder().setName("commitment")).build())));
     }
