@@ -28,8 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one fetched job: skip it if already finished or cancelled, drop it if its deadline passed, open its sealed
- * input (and build the circuit input of a privacy-pool request a client sealed, {@link PoolRequests}), prove it on the circuit's resident pipeline, and publish exactly one terminal event. Bad input fails the job
- * (INVALID_ARGUMENT, never retried). An artifact that cannot be fetched hands the job back ({@link #artifactMissing}):
+ * input (and build the circuit input of a privacy-pool request a client sealed, {@link PoolRequests}), prove it on
+ * the circuit's resident pipeline, and publish exactly one terminal event. Bad input fails the job (INVALID_ARGUMENT,
+ * never retried). An artifact that cannot be fetched hands the job back ({@link #artifactMissing}):
  * it fails only when its circuit is unknown to the whole farm. Nothing about the input is ever logged. Thread-safe:
  * prover threads share one runner.
  */

@@ -260,6 +260,7 @@ public final class JobSubmitter {
      */
     private static void checkFields(SubmitRequest req) throws InvalidInputException {
         Identifiers.check("idempotency_key", req.getIdempotencyKey());
+        Identifiers.check("job_id", req.getJobId());
         Identifiers.check("circuit.name", req.getCircuit().getName());
         Identifiers.check("circuit.zkey_sha256", req.getCircuit().getZkeySha256());
         if (req.getPriority() == Priority.UNRECOGNIZED)

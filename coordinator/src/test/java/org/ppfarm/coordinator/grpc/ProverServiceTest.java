@@ -3,11 +3,8 @@ package org.ppfarm.coordinator.grpc;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +60,7 @@ class ProverServiceTest {
     static SubmitterFixture core;
     static JobSubmitter submitter;
     static InputSeal.KeyPair keys;
-    static Server server;
+    static InProcessProver prover;
     static ManagedChannel channel;
     static ProverGrpc.ProverBlockingStub stub;
 
@@ -73,18 +70,14 @@ class ProverServiceTest {
         core = new SubmitterFixture(log, null);
         submitter = core.submitter;
         keys = core.keys;
-        String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new ProverService(submitter, core.registry, core.blocking, new org.ppfarm.coordinator.tenants.Quotas(System::nanoTime))).build().start();
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        stub = ProverGrpc.newBlockingStub(channel);
+        prover = new InProcessProver(core);
+        channel = prover.channel;
+        stub = prover.stub;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        channel.shutdownNow();
-        server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-        core.close();
+        prover.close();
     }
 
     @BeforeEach

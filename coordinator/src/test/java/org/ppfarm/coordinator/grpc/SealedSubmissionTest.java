@@ -1,17 +1,12 @@
 package org.ppfarm.coordinator.grpc;
 
 import com.google.protobuf.ByteString;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.ppfarm.coordinator.jobs.InMemoryJobLog;
 import org.ppfarm.coordinator.jobs.SubmitterFixture;
-import org.ppfarm.coordinator.tenants.Quotas;
 import org.ppfarm.farm.seal.InputSeal;
 import org.ppfarm.proto.v1.CircuitRef;
 import org.ppfarm.proto.v1.ClientSealedInput;
@@ -27,7 +22,6 @@ import org.ppfarm.proto.v1.SubmitResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,25 +38,19 @@ class SealedSubmissionTest {
 
     static final InMemoryJobLog log = new InMemoryJobLog("sealed", true);
     static SubmitterFixture core;
-    static Server server;
-    static ManagedChannel channel;
+    static InProcessProver prover;
     static ProverGrpc.ProverBlockingStub stub;
 
     @BeforeAll
     static void start() throws Exception {
         core = new SubmitterFixture(log, null, false);
-        String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new ProverService(core.submitter, core.registry, core.blocking, new Quotas(System::nanoTime))).build().start();
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        stub = ProverGrpc.newBlockingStub(channel);
+        prover = new InProcessProver(core);
+        stub = prover.stub;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        channel.shutdownNow();
-        server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-        core.close();
+        prover.close();
     }
 
     /** A withdraw request sealed to {@code publicKey} for {@code jobId}, as FarmClient seals it. */
