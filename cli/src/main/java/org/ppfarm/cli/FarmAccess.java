@@ -8,8 +8,9 @@ import java.nio.file.Path;
 
 /**
  * How a farm client command reaches a farm beyond its address: TLS ({@code --tls-ca}, and {@code --tls-cert} /
- * {@code --tls-key} for a farm that asks for client certificates) and the tenant's API key ({@code --api-key}, or
- * the environment variable {@code PPFARM_API_KEY}, which keeps the key out of the process list and shell history).
+ * {@code --tls-key} for a farm that asks for client certificates), the tenant's API key ({@code --api-key}, or
+ * the environment variable {@code PPFARM_API_KEY}, which keeps the key out of the process list and shell history),
+ * and client-side sealing of inputs to the farm's pinned sealing key ({@code --seal-key-fingerprint}).
  */
 final class FarmAccess {
     @Option(names = "--tls-ca", paramLabel = "FILE", description = "Use TLS, trusting the CA certificates in this PEM file (ppfarm up --secure prints it).")
@@ -21,6 +22,11 @@ final class FarmAccess {
     @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:PPFARM_API_KEY}",
             description = "The tenant's API key (default: $PPFARM_API_KEY).")
     String apiKey;
+    @Option(names = "--seal-key-fingerprint", paramLabel = "SHA256", defaultValue = "${env:PPFARM_SEAL_KEY_FINGERPRINT}",
+            description = "Seal job inputs on this machine to the farm's sealing key, used only if its SHA-256 is this "
+                    + "(ppfarm keys seal and ppfarm up --secure print it; default: $PPFARM_SEAL_KEY_FINGERPRINT). "
+                    + "Without it, inputs are sent in plaintext (over TLS if --tls-ca), which a farm may refuse.")
+    String sealKeyFingerprint;
 
     FarmClient connect(String server) {
         FarmClient.Builder b = FarmClient.builder(server);
@@ -31,6 +37,13 @@ final class FarmAccess {
             b.clientCertificate(Inputs.file(tlsCert), Inputs.file(tlsKey));
         }
         if (apiKey != null && !apiKey.isEmpty()) b.apiKey(apiKey);
+        if (sealKeyFingerprint != null && !sealKeyFingerprint.isEmpty()) {
+            try {
+                b.sealInputs(sealKeyFingerprint);
+            } catch (IllegalArgumentException e) {
+                throw new PpfarmException("--seal-key-fingerprint: " + e.getMessage());
+            }
+        }
         return b.build();
     }
 }

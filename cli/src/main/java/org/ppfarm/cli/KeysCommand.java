@@ -72,6 +72,7 @@ final class KeysCommand implements Runnable {
                 writeNew(pub, (publicLine + "\n").getBytes(StandardCharsets.US_ASCII), false);
                 var out = spec.commandLine().getOut();
                 out.println(publicLine);
+                out.println("seal-key-fingerprint: " + InputSeal.fingerprint(keys.publicKey()) + " (clients: --seal-key-fingerprint)");
                 out.println("coordinators: the line above, or pass " + pub + " after their settings file");
                 out.println("workers only: pass " + priv + " (seal.key.pair, owner-only) after their settings file; copy it to no other host");
                 return Ppfarm.OK;

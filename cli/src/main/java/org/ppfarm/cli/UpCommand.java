@@ -10,10 +10,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code ppfarm up}: the whole farm in this process on embedded defaults (a KRaft Kafka broker, a coordinator, a
- * CPU worker, the production 0xbow circuits registered); prints one {@code metrics: http://127.0.0.1:PORT/metrics}
- * line per node (coordinator, then worker), then {@code ppfarm ready on host:port}, and serves until
- * interrupted (Ctrl-C / SIGTERM), then shuts down cleanly. {@code --secure} first prints {@code ca: <path>} and
- * {@code api-key: <key>}.
+ * CPU worker, the production 0xbow circuits registered); prints {@code seal-key-fingerprint: <sha256>} (what clients
+ * pin to seal inputs), one {@code metrics: http://127.0.0.1:PORT/metrics} line per node (coordinator, then worker),
+ * then {@code ppfarm ready on host:port}, and serves until interrupted (Ctrl-C / SIGTERM), then shuts down cleanly.
+ * {@code --secure} first prints {@code ca: <path>} and {@code api-key: <key>}, and takes only sealed inputs.
  */
 @Command(name = "up", mixinStandardHelpOptions = true,
         description = "Runs a farm on embedded defaults: Kafka (KRaft) broker, coordinator and CPU worker in one process.")
@@ -29,7 +29,8 @@ final class UpCommand implements Callable<Integer> {
     int workers;
     @Option(names = "--secure", description = "TLS (a throwaway CA, its certificate written to a file) and API keys required; "
             + "Kafka (SCRAM), the cluster and the artifacts port on TLS too (tls/kafka.properties beside the CA for ppfarm tenants); "
-            + "prints 'ca: <path>' and 'api-key: <key>' of a first tenant (an admin) for --tls-ca and --api-key.")
+            + "prints 'ca: <path>' and 'api-key: <key>' of a first tenant (an admin) for --tls-ca and --api-key; only inputs "
+            + "sealed by the client are taken (--seal-key-fingerprint, printed as 'seal-key-fingerprint: <sha256>').")
     boolean secure;
 
     @Override
@@ -42,6 +43,7 @@ final class UpCommand implements Callable<Integer> {
             spec.commandLine().getOut().println("ca: " + farm.caFile());
             spec.commandLine().getOut().println("api-key: " + farm.apiKey());
         }
+        spec.commandLine().getOut().println("seal-key-fingerprint: " + farm.sealKeyFingerprint());
         for (String url : farm.metricsUrls()) spec.commandLine().getOut().println("metrics: " + url);
         return ServerProcess.serveUntilStopped(spec, "ppfarm ready on " + farm.address(), farm, farm.coordinator().broken());
     }

@@ -77,6 +77,15 @@ class FarmCliTest {
             var usageJson = PpfarmCliTest.ppfarm("usage", "--server", server, "--json");
             assertEquals("2", JSON.readTree(usageJson.out()).get("rows").get(0).get("succeeded").asText(), usageJson.out());
 
+            // sealed on the client to the farm's pinned key: proved as any job; pinned to another key: nothing sent
+            var sealed = PpfarmCliTest.ppfarm("submit", "--server", server, "--circuit", "commitment", "--input", input,
+                    "--seal-key-fingerprint", farm.sealKeyFingerprint());
+            assertEquals(Ppfarm.OK, sealed.code(), sealed.err());
+            var sealedWatch = PpfarmCliTest.ppfarm("watch", "--server", server, sealed.out().strip());
+            assertTrue(sealedWatch.out().strip().endsWith(sealed.out().strip() + " SUCCEEDED"), sealedWatch.out());
+            PpfarmCliTest.ppfarm("submit", "--server", server, "--circuit", "commitment", "--input", input,
+                    "--seal-key-fingerprint", "00".repeat(32)).assertOneLineError("FAILED_PRECONDITION", "seal key fingerprint");
+
             PpfarmCliTest.ppfarm("prove", "--server", server, "--circuit", "nosuch", "--input", input)
                     .assertOneLineError("NOT_FOUND", "nosuch");
             PpfarmCliTest.ppfarm("status", "--server", server, "no-such-job").assertOneLineError("NOT_FOUND");

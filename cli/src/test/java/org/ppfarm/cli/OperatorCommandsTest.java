@@ -102,6 +102,7 @@ class OperatorCommandsTest {
 
         // the public line is printed to paste; the private key never is
         assertTrue(r.out().lines().anyMatch(l -> l.equals("seal.public.key=" + worker.keyPair().publicKeyBase64())), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("seal-key-fingerprint: " + InputSeal.fingerprint(worker.keyPair().publicKey()) + " ")), r.out());
         String privateB64 = java.util.Base64.getEncoder().encodeToString(worker.keyPair().privateKey());
         assertFalse(r.out().contains(privateB64) || r.err().contains(privateB64), "the private key is printed");
 

@@ -15,6 +15,12 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import org.ppfarm.farm.Sha256;
+import org.ppfarm.farm.seal.InputSeal;
+import org.ppfarm.proto.v1.ClientSealedInput;
+import org.ppfarm.proto.v1.GetSealingKeyRequest;
+import org.ppfarm.proto.v1.SealedInput;
+import org.ppfarm.proto.v1.SealedInputKind;
+import org.ppfarm.proto.v1.SealingKey;
 import org.ppfarm.proto.v1.ArtifactChunk;
 import org.ppfarm.proto.v1.ArtifactKind;
 import org.ppfarm.proto.v1.CancelJobRequest;
@@ -48,6 +54,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -82,8 +89,11 @@ public final class FarmClient implements AutoCloseable {
     private final Duration deadline;
     private final Duration proveDeadline;
     private final RetryPolicy retry;
+    private final String sealPin;
+    private InputSeal.Sealer sealer; // guarded by this; null until the first sealed submission
 
     private FarmClient(Channel channel, ManagedChannel owned, Builder b) {
+        this.sealPin = b.sealPin;
         this.channel = channel;
         this.owned = owned;
         this.deadline = b.deadline;
@@ -136,6 +146,60 @@ public final class FarmClient implements AutoCloseable {
     }
 
     /**
+     * {@code req} as it goes out: {@link #keyed}, and with its input sealed to the workers' key when this client seals
+     * ({@link Builder#sealInputs}). Sealed once per logical submission, before the first attempt, so every retry
+     * carries the same job id and bytes and the farm's idempotency check knows it for the same request.
+     */
+    SubmitRequest outgoing(SubmitRequest req) {
+        SubmitRequest k = keyed(req);
+        return sealPin == null ? k : sealed(k);
+    }
+
+    /**
+     * {@code req} with its plaintext input replaced by the same input sealed to the workers' key (HPKE, associated data
+     * the job id, which this client draws: SubmitRequest.job_id); a request already sealed, or without input, as it is.
+     */
+    private SubmitRequest sealed(SubmitRequest req) {
+        SealedInputKind kind;
+        ByteString plain;
+        switch (req.getInputCase()) {
+            case INPUT_JSON -> { kind = SealedInputKind.SEALED_INPUT_KIND_JSON; plain = req.getInputJsonBytes(); }
+            case WTNS -> { kind = SealedInputKind.SEALED_INPUT_KIND_WTNS; plain = req.getWtns(); }
+            case WITHDRAW_REQUEST_JSON -> { kind = SealedInputKind.SEALED_INPUT_KIND_WITHDRAW_REQUEST; plain = req.getWithdrawRequestJsonBytes(); }
+            case RAGEQUIT_REQUEST_JSON -> { kind = SealedInputKind.SEALED_INPUT_KIND_RAGEQUIT_REQUEST; plain = req.getRagequitRequestJsonBytes(); }
+            default -> { return req; }
+        }
+        String jobId = UUID.randomUUID().toString();
+        byte[] bytes = plain.toByteArray();
+        try {
+            SealedInput s = sealer().seal(jobId, bytes);
+            return req.toBuilder().setJobId(jobId).setSealedInput(ClientSealedInput.newBuilder().setKind(kind).setKeyId(s.getKeyId())
+                    .setEnc(s.getEnc()).setCiphertext(s.getCiphertext()).setNonce(s.getNonce())).build();
+        } finally {
+            InputSeal.zeroize(bytes);
+        }
+    }
+
+    /**
+     * The sealer for the farm's key, fetched once (GetSealingKey) and checked against the pinned fingerprint: a
+     * coordinator that answers with a key of its own could open what is sealed to it, so a mismatch sends nothing.
+     */
+    private synchronized InputSeal.Sealer sealer() {
+        if (sealer != null) return sealer;
+        SealingKey key = sealingKey();
+        String fingerprint = InputSeal.fingerprint(key.getPublicKey().toByteArray());
+        if (!fingerprint.equals(sealPin))
+            throw new FarmException(Status.FAILED_PRECONDITION.withDescription("seal key fingerprint: the farm's sealing key is " + fingerprint
+                    + ", not the pinned " + sealPin + "; nothing was sent"));
+        return sealer = new InputSeal.Sealer(key.getPublicKey().toByteArray());
+    }
+
+    /** The workers' sealing public key as the farm publishes it (GetSealingKey), within the builder's call deadline. */
+    public SealingKey sealingKey() {
+        return await(call(deadline, (stub, o) -> stub.getSealingKey(GetSealingKeyRequest.getDefaultInstance(), o)));
+    }
+
+    /**
      * Enqueues a job; returns its id once it is durable in the farm (or the job its idempotency key already names),
      * within the builder's call deadline. The call's deadline is the call's only: a job's deadline is its request's
      * own (SubmitRequest.deadline), or none.
@@ -146,7 +210,7 @@ public final class FarmClient implements AutoCloseable {
 
     /** As {@link #submit(SubmitRequest)}, within {@code deadline} (null: none). */
     public SubmitResponse submit(SubmitRequest req, Duration deadline) {
-        SubmitRequest sent = keyed(req);
+        SubmitRequest sent = outgoing(req);
         return await(call(deadline, (stub, o) -> stub.submit(sent, o)));
     }
 
@@ -165,7 +229,7 @@ public final class FarmClient implements AutoCloseable {
 
     /** As {@link #prove(SubmitRequest, Duration)}, completing on the channel's executor; cancelling it cancels the call. */
     public CompletableFuture<Job> proveAsync(SubmitRequest req, Duration deadline) {
-        SubmitRequest sent = keyed(req);
+        SubmitRequest sent = outgoing(req);
         return call(deadline, (stub, o) -> stub.prove(sent, o));
     }
 
@@ -184,7 +248,7 @@ public final class FarmClient implements AutoCloseable {
     public CompletableFuture<SubmitBatchResponse> submitBatchAsync(List<SubmitRequest> jobs, boolean waitForResults, Duration deadline) {
         Objects.requireNonNull(jobs, "jobs");
         SubmitBatchRequest.Builder b = SubmitBatchRequest.newBuilder().setWaitForResults(waitForResults);
-        for (SubmitRequest j : jobs) b.addJobs(keyed(j));
+        for (SubmitRequest j : jobs) b.addJobs(outgoing(j));
         SubmitBatchRequest sent = b.build();
         return call(deadline, (stub, o) -> stub.submitBatch(sent, o));
     }
@@ -461,6 +525,7 @@ public final class FarmClient implements AutoCloseable {
         private Duration deadline = Duration.ofSeconds(30);
         private Duration proveDeadline = Duration.ofMinutes(10);
         private RetryPolicy retry = RetryPolicy.DEFAULT;
+        private String sealPin;
 
         private Builder(String target, Channel channel) {
             this.target = target;
@@ -544,6 +609,20 @@ public final class FarmClient implements AutoCloseable {
             if (apiKey.isBlank() || apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e))
                 throw new IllegalArgumentException("apiKey: printable ASCII without spaces, as ppfarm tenants printed it");
             this.apiKey = apiKey;
+            return this;
+        }
+
+        /**
+         * Seals every submitted input to the workers' key before it leaves this process (HPKE; SubmitRequest.sealed_input),
+         * so no coordinator ever holds it in plaintext. The key is fetched once from the farm (GetSealingKey) and used
+         * only if its SHA-256 is {@code fingerprint} (64 hex digits: {@code ppfarm keys seal} and {@code ppfarm up}
+         * print it); otherwise submissions fail with FAILED_PRECONDITION and send nothing.
+         */
+        public Builder sealInputs(String fingerprint) {
+            Objects.requireNonNull(fingerprint, "fingerprint");
+            String f = fingerprint.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!Sha256.isHex(f)) throw new IllegalArgumentException("seal key fingerprint: 64 hex digits (SHA-256 of the key), not '" + fingerprint + "'");
+            this.sealPin = f;
             return this;
         }
 

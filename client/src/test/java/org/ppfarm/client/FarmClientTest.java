@@ -1,5 +1,6 @@
 package org.ppfarm.client;
 
+import com.google.protobuf.ByteString;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
 import io.grpc.Status;
@@ -10,11 +11,17 @@ import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.ppfarm.farm.seal.InputSeal;
 import org.ppfarm.proto.v1.CircuitRef;
+import org.ppfarm.proto.v1.ClientSealedInput;
 import org.ppfarm.proto.v1.GetJobRequest;
+import org.ppfarm.proto.v1.GetSealingKeyRequest;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.ProverGrpc;
+import org.ppfarm.proto.v1.SealedInput;
+import org.ppfarm.proto.v1.SealedInputKind;
+import org.ppfarm.proto.v1.SealingKey;
 import org.ppfarm.proto.v1.SubmitBatchRequest;
 import org.ppfarm.proto.v1.SubmitBatchResponse;
 import org.ppfarm.proto.v1.SubmitBatchResult;
@@ -22,6 +29,7 @@ import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.SubmitResponse;
 import org.ppfarm.proto.v1.WatchJobRequest;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,6 +43,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +64,8 @@ class FarmClientTest {
         final List<List<String>> batchKeys = new CopyOnWriteArrayList<>();
         final Map<String, String> jobsByKey = new HashMap<>();
         final CountDownLatch proveCancelled = new CountDownLatch(1);
+        final List<SubmitRequest> submitted = new CopyOnWriteArrayList<>();
+        final InputSeal.KeyPair sealKeys = InputSeal.KeyPair.generate();
 
         private synchronized boolean fail(String method, StreamObserver<?> o) {
             int n = calls.computeIfAbsent(method, m -> new AtomicInteger()).incrementAndGet();
@@ -75,6 +86,7 @@ class FarmClientTest {
 
         @Override public void submit(SubmitRequest r, StreamObserver<SubmitResponse> o) {
             keys.add(r.getIdempotencyKey());
+            submitted.add(r);
             if (fail("submit", o)) return;
             o.onNext(job(r));
             o.onCompleted();
@@ -97,6 +109,12 @@ class FarmClientTest {
             SubmitBatchResponse.Builder b = SubmitBatchResponse.newBuilder();
             for (SubmitRequest j : r.getJobsList()) b.addResults(SubmitBatchResult.newBuilder().setSubmitted(job(j)));
             o.onNext(b.build());
+            o.onCompleted();
+        }
+
+        @Override public void getSealingKey(GetSealingKeyRequest r, StreamObserver<SealingKey> o) {
+            byte[] pk = sealKeys.publicKey();
+            o.onNext(SealingKey.newBuilder().setPublicKey(ByteString.copyFrom(pk)).setFingerprint(InputSeal.fingerprint(pk)).setKeyId(InputSeal.keyId(pk)).build());
             o.onCompleted();
         }
 
@@ -190,6 +208,35 @@ class FarmClientTest {
         assertEquals(3, new HashSet<>(keys).size(), keys.toString());
         assertEquals(3, r.getResultsCount());
         assertEquals(3, prover.jobsByKey.size());
+    }
+
+    /**
+     * A sealing client sends the input sealed to the pinned key for a job id it draws, and its retries the very same
+     * id and bytes (the farm's idempotency check then knows them for one request); pinned to another key, it sends nothing.
+     */
+    @Test
+    void aSealingClientSendsTheSameSealedBytesOnEveryAttemptAndNothingToAnotherKey() throws Exception {
+        prover.failures = 2;
+        FarmClient c = FarmClient.builder(channel).retry(QUICK).deadline(Duration.ofSeconds(10))
+                .sealInputs(InputSeal.fingerprint(prover.sealKeys.publicKey()).toUpperCase()).build();
+        c.submit(request().toBuilder().setInputJson("{\"secret\":\"918273645546372819\"}").build());
+        assertEquals(3, prover.submitted.size());
+        SubmitRequest sent = prover.submitted.getFirst();
+        for (SubmitRequest r : prover.submitted) assertEquals(sent, r, "every attempt sends the same sealed request");
+        assertEquals(SubmitRequest.InputCase.SEALED_INPUT, sent.getInputCase());
+        assertEquals(SealedInputKind.SEALED_INPUT_KIND_JSON, sent.getSealedInput().getKind());
+        assertEquals(4, java.util.UUID.fromString(sent.getJobId()).version());
+        assertFalse(sent.toString().contains("918273645546372819"));
+        ClientSealedInput in = sent.getSealedInput();
+        SealedInput asRecorded = SealedInput.newBuilder().setKeyId(in.getKeyId()).setEnc(in.getEnc()).setCiphertext(in.getCiphertext()).setNonce(in.getNonce()).build();
+        assertEquals("{\"secret\":\"918273645546372819\"}", new String(new InputSeal.Opener(prover.sealKeys).open(sent.getJobId(), asRecorded), StandardCharsets.UTF_8));
+
+        FarmClient elsewhere = FarmClient.builder(channel).retry(QUICK).sealInputs(InputSeal.fingerprint(InputSeal.KeyPair.generate().publicKey())).build();
+        FarmException e = assertThrows(FarmException.class, () -> elsewhere.submit(request()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.code());
+        assertTrue(e.status().getDescription().endsWith("; nothing was sent"), e.getMessage());
+        assertEquals(3, prover.submitted.size());
+        assertThrows(IllegalArgumentException.class, () -> FarmClient.builder(channel).sealInputs("abc"));
     }
 
     @Test

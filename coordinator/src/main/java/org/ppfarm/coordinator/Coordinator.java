@@ -196,7 +196,7 @@ public final class Coordinator implements AutoCloseable {
         }
         this.workers = offers;
         JobSubmitter submitter = new JobSubmitter(registry, system, system.scheduler(), jobLog, config.sealPublicKey(), protocolInputs,
-                metrics, blocking, inbox, offers);
+                metrics, blocking, inbox, offers, config.getBoolean(CoordinatorConfig.INPUTS_PLAINTEXT_ALLOWED));
 
         String self = jobLog.origin();
         this.stateFollower = new StateFollower(kafka, id, topics.state(), new StateFollower.Sink() {

@@ -61,8 +61,9 @@ public final class EmbeddedFarm implements AutoCloseable {
 
         /**
          * These options with the API secured ({@code ppfarm up --secure}): TLS with a certificate from a throwaway CA
-         * (its certificate written to {@link #caFile()}), API keys required, and a first tenant (an admin) whose
-         * key is {@link #apiKey()}; the broker on SASL_SSL (SCRAM) and the nodes' cluster and artifacts port on mutual
+         * (its certificate written to {@link #caFile()}), API keys required, a first tenant (an admin) whose
+         * key is {@link #apiKey()}, and only inputs sealed by the client taken ({@code inputs.plaintext.allowed=false};
+         * clients pin {@link #sealKeyFingerprint()}); the broker on SASL_SSL (SCRAM) and the nodes' cluster and artifacts port on mutual
          * TLS, with certificates from the same CA ({@code kafka.properties} beside the CA's file holds the Kafka
          * settings {@code ppfarm tenants} needs, owner-only).
          */
@@ -95,6 +96,7 @@ public final class EmbeddedFarm implements AutoCloseable {
     private final boolean deleteData;
     private final Path caFile;    // null unless secure
     private final String apiKey;  // null unless secure
+    private final String sealKeyFingerprint;
 
     /** The first tenant of a secured farm. */
     public static final String FIRST_TENANT = "tenant-1";
@@ -131,6 +133,7 @@ public final class EmbeddedFarm implements AutoCloseable {
             this.kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), false);
         }
         InputSeal.KeyPair keys = InputSeal.KeyPair.generate();
+        this.sealKeyFingerprint = InputSeal.fingerprint(keys.publicKey());
         Map<String, Object> c = new HashMap<>(nodes);
         c.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
         c.put(CoordinatorConfig.ARTIFACTS_DIR, dataDir.resolve("registry").toString());
@@ -147,6 +150,7 @@ public final class EmbeddedFarm implements AutoCloseable {
             c.put(CoordinatorConfig.GRPC_TLS_CERT_FILE, tls.resolve("coordinator.pem").toString());
             c.put(CoordinatorConfig.GRPC_TLS_KEY_FILE, tls.resolve("coordinator.key").toString());
             c.put(CoordinatorConfig.AUTH_REQUIRED, "true");
+            c.put(CoordinatorConfig.INPUTS_PLAINTEXT_ALLOWED, "false");
         }
         CoordinatorConfig cc = new CoordinatorConfig(c);
         this.coordinator = Coordinator.start(cc, o.protocolInputs()); // 127.0.0.1 (grpc.host's default):port
@@ -212,6 +216,9 @@ public final class EmbeddedFarm implements AutoCloseable {
 
     /** The first tenant's API key; null unless secured. */
     public String apiKey() { return apiKey; }
+
+    /** SHA-256 (hex) of the workers' sealing public key: what clients pin to seal inputs ({@code --seal-key-fingerprint}). */
+    public String sealKeyFingerprint() { return sealKeyFingerprint; }
 
     /** host:port of the gRPC API. */
     public String address() { return "127.0.0.1:" + coordinator.port(); }

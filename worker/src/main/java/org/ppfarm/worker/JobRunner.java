@@ -11,6 +11,8 @@ import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.ProofResult;
 import org.ppfarm.proto.v1.StageTimings;
 import org.ppfarm.prover.PpfarmException;
+import org.ppfarm.proto.v1.InputKind;
+import org.ppfarm.worker.pipeline.PoolRequests;
 import org.ppfarm.worker.pipeline.ProvingPipeline;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,8 +28,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one fetched job: skip it if already finished or cancelled, drop it if its deadline passed, open its sealed
- * input, prove it on the circuit's resident pipeline, and publish exactly one terminal event. Bad input fails the job
- * (INVALID_ARGUMENT, never retried). An artifact that cannot be fetched hands the job back ({@link #artifactMissing}):
+ * input (and build the circuit input of a privacy-pool request a client sealed, {@link PoolRequests}), prove it on
+ * the circuit's resident pipeline, and publish exactly one terminal event. Bad input fails the job (INVALID_ARGUMENT,
+ * never retried). An artifact that cannot be fetched hands the job back ({@link #artifactMissing}):
  * it fails only when its circuit is unknown to the whole farm. Nothing about the input is ever logged. Thread-safe:
  * prover threads share one runner.
  */
@@ -142,7 +145,18 @@ final class JobRunner {
         ProvingPipeline.Output proof;
         try {
             input = opener.open(jobId, job.getInput());
-            proof = pipeline.prove(job.getInputKind(), input);
+            InputKind kind = job.getInputKind();
+            if (PoolRequests.isRequest(kind)) { // sealed by the client: the coordinator never saw the request
+                byte[] request = input;
+                input = null;
+                try {
+                    input = PoolRequests.circuitInput(kind, request);
+                } finally {
+                    InputSeal.zeroize(request);
+                }
+                kind = InputKind.INPUT_KIND_JSON;
+            }
+            proof = pipeline.prove(kind, input);
         } catch (InputSeal.SealException e) {
             return finish(running, events.failed(jobId, Status.Code.FAILED_PRECONDITION, e.getMessage()), job, offer);
         } catch (ProvingPipeline.JobInputException e) {

@@ -94,6 +94,43 @@ class JobRunnerTest {
         return new ConsumerRecord<>("p.jobs.normal", 0, 0, jobId, r.toByteArray());
     }
 
+    /**
+     * A withdraw request a client sealed is opened and built into the circuit's input on the worker: the pipeline gets
+     * circuit-input JSON; an impossible request fails the job with the coordinator's own message for it in plaintext.
+     */
+    @Test
+    void aSealedWithdrawRequestIsBuiltOnTheWorkerOrFailsWithItsNamedError(@TempDir Path cache) throws Exception {
+        List<String> proved = new ArrayList<>();
+        ProvingPipeline.Factory captures = new ProvingPipeline.Factory() {
+            @Override public ProvingPipeline load(ProvingPipeline.CircuitFiles f) {
+                return (kind, input) -> {
+                    proved.add(kind + " " + new String(input, StandardCharsets.UTF_8));
+                    throw new ProvingPipeline.JobInputException("captured");
+                };
+            }
+            @Override public String backend() { return "none"; }
+        };
+        JobRunner r = runner(cache, captures, 60_000);
+        org.ppfarm.testkit.ZeroXBowInputs.Case c = org.ppfarm.testkit.ZeroXBowInputs.withdrawCases(300, 1, 3, 2, false).getFirst();
+        String tooMuch = c.request().replaceFirst("\"withdrawnValue\"\\s*:\\s*\"[0-9]+\"", "\"withdrawnValue\":\"" + "9".repeat(30) + "\"");
+        assertTrue(r.run(sealedRequest(cache, "w1", c.request())).toCompletableFuture().get());
+        assertTrue(r.run(sealedRequest(cache, "w2", tooMuch)).toCompletableFuture().get());
+        assertEquals(1, proved.size());
+        String existingSecret = new com.fasterxml.jackson.databind.ObjectMapper().readTree(c.input()).get("existingSecret").asText();
+        assertTrue(proved.getFirst().startsWith("INPUT_KIND_JSON {") && proved.getFirst().contains(existingSecret), "the circuit input was proved");
+        assertEquals(Status.Code.INVALID_ARGUMENT.value(), events.get(1).getFailed().getCode());
+        String why = events.get(1).getFailed().getMessage();
+        assertTrue(why.startsWith("withdraw request: ") && why.contains("withdrawnValue"), why);
+    }
+
+    ConsumerRecord<String, byte[]> sealedRequest(Path cache, String jobId, String request) throws Exception {
+        Circuit c = Circuit.newBuilder().setName("withdraw@1").setZkeySha256(cached(cache, "zkey " + jobId)).setWasmSha256(cached(cache, "wasm " + jobId)).build();
+        JobRecord rec = JobRecord.newBuilder().setJobId(jobId).setCircuit(c).setInputKind(InputKind.INPUT_KIND_WITHDRAW_REQUEST)
+                .setInput(new InputSeal.Sealer(keys.publicKey()).seal(jobId, request.getBytes(StandardCharsets.UTF_8)))
+                .setSubmittedAt(Timestamps.fromMillis(System.currentTimeMillis() - 1000)).build();
+        return new ConsumerRecord<>("p.jobs.normal", 0, 0, jobId, rec.toByteArray());
+    }
+
     @Test
     void aJobWhoseArtifactsNoCoordinatorCanSendIsHandedBackNotFailed(@TempDir Path cache) throws Exception {
         String dead;

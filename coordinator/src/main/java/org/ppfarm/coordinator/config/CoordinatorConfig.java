@@ -36,6 +36,7 @@ public final class CoordinatorConfig extends AbstractConfig {
     public static final String ARTIFACTS_PORT = "artifacts.port";
     public static final String ARTIFACTS_PEERS = "artifacts.peers";
     public static final String SEAL_PUBLIC_KEY = "seal.public.key";
+    public static final String INPUTS_PLAINTEXT_ALLOWED = "inputs.plaintext.allowed";
     public static final String JOBS_PARTITIONING = "jobs.partitioning";
     public static final String JOBS_FINISHED_RETAIN_MS = "jobs.finished.retain.ms";
     public static final String JOBS_RESULT_NOTICES = "jobs.result.notices";
@@ -120,7 +121,13 @@ public final class CoordinatorConfig extends AbstractConfig {
                             + "them (it is asked first, at the cluster.host:artifacts.port its registration recorded).")
             .define(SEAL_PUBLIC_KEY, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Workers' X25519 public key (base64, 32 bytes) that job inputs are sealed to (HPKE) before they "
-                            + "are written to Kafka.")
+                            + "are written to Kafka, and that GetSealingKey gives clients to seal them to themselves.")
+            .define(INPUTS_PLAINTEXT_ALLOWED, Type.BOOLEAN, true, Importance.HIGH,
+                    "true: clients may send inputs in plaintext (input_json, wtns, withdraw/ragequit request JSON), which "
+                            + "this coordinator then holds in memory until it has sealed them. false: only inputs the client "
+                            + "sealed (SubmitRequest.sealed_input) are taken, a plaintext one is refused with "
+                            + "FAILED_PRECONDITION naming this key, and the coordinator never holds an input in the clear. "
+                            + "Production: false (docs/security.md); ppfarm up sets it true unless --secure.")
             .define(JOBS_PARTITIONING, Type.STRING, PARTITIONING_SPREAD, ValidString.in(PARTITIONING_SPREAD, PARTITIONING_PIN_CIRCUIT),
                     Importance.MEDIUM, "spread: jobs keyed by job id, spread over every partition and worker; "
                             + "pin-circuit: keyed by the circuit's zkey hash, so one circuit's jobs go to one partition.")

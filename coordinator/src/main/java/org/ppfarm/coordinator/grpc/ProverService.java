@@ -20,6 +20,8 @@ import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.GetJobRequest;
 import org.ppfarm.proto.v1.GetUsageRequest;
 import org.ppfarm.proto.v1.GetUsageResponse;
+import org.ppfarm.proto.v1.GetSealingKeyRequest;
+import org.ppfarm.proto.v1.SealingKey;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.ListCircuitsRequest;
@@ -355,6 +357,12 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
                 out.onError(Statuses.of(e));
             }
         };
+    }
+
+    @Override
+    public void getSealingKey(GetSealingKeyRequest request, StreamObserver<SealingKey> out) {
+        out.onNext(jobs.sealingKey());
+        out.onCompleted();
     }
 
     /**

@@ -48,6 +48,7 @@ public final class Statuses {
             case JobSubmitter.NotAvailableException u -> Status.UNAVAILABLE.withDescription(u.getMessage()).asRuntimeException();
             case JobSubmitter.LimitExceededException l -> Status.RESOURCE_EXHAUSTED.withDescription(l.getMessage()).asRuntimeException();
             case JobSubmitter.IdempotencyConflictException c -> Status.ALREADY_EXISTS.withDescription(c.getMessage()).asRuntimeException();
+            case JobSubmitter.PreconditionFailedException f -> Status.FAILED_PRECONDITION.withDescription(f.getMessage()).asRuntimeException();
             case JobSubmitter.UnsupportedInputException u -> Status.UNIMPLEMENTED.withDescription(u.getMessage()).asRuntimeException();
             case Quotas.QuotaExceededException q -> q.retryAfterMillis() < 0
                     ? Status.RESOURCE_EXHAUSTED.withDescription(q.getMessage()).asRuntimeException()

@@ -18,12 +18,16 @@ import org.ppfarm.farm.Sha256;
 import org.ppfarm.prover.format.FormatException;
 import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.proto.v1.Circuit;
+import org.ppfarm.proto.v1.ClientSealedInput;
 import org.ppfarm.proto.v1.InputKind;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.JobOffer;
 import org.ppfarm.proto.v1.JobRecord;
 import org.ppfarm.proto.v1.Priority;
+import org.ppfarm.proto.v1.SealedInput;
+import org.ppfarm.proto.v1.SealedInputKind;
+import org.ppfarm.proto.v1.SealingKey;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.WebhookDelivery;
 
@@ -44,8 +48,9 @@ import java.util.concurrent.TimeUnit;
  * What the coordinator does with a job request, independent of gRPC: resolve the circuit, refuse what cannot be
  * proved (unknown circuit, malformed or out-of-range input, a bad or passed deadline, an unknown priority, an
  * identifier or a record over its limit) before anything is enqueued, honour idempotency keys (refusing a key reused
- * for another request), seal the input to the workers' key, and make the job durable in Kafka before answering —
- * or, if Kafka does not take it, leave no trace of it.
+ * for another request), seal the input to the workers' key — or forward, unopened, an input the client sealed, whose
+ * content only the worker checks — and make the job durable in Kafka before answering, or, if Kafka does not take
+ * it, leave no trace of it.
  * Errors are the typed exceptions of the core, completed exceptionally; {@code grpc.Statuses} maps them.
  *
  * <p>Thread-safe: all state lives in the {@link JobTracker} actor and Kafka.
@@ -66,16 +71,25 @@ public final class JobSubmitter {
     private final Executor blocking;
     private final String resultInbox;
     private final JobOffers offers;
+    private final SealingKey sealingKey;
+    private final String sealKeyId;
+    private final boolean plaintextAllowed;
 
     /**
      * @param blocking    builds inputs from privacy-pool requests (Merkle trees: up to seconds), off the caller's thread
      * @param resultInbox the coordinator's result inbox ({@code cluster.ResultInbox}), as job records name it; empty:
      *                    none (results only through Kafka)
      * @param offers      the workers to offer jobs to directly when one is idle; null: none (jobs only through Kafka)
+     * @param plaintextAllowed whether inputs may come unsealed ({@code inputs.plaintext.allowed}); sealed ones
+     *                    ({@code SubmitRequest.sealed_input}) are always taken
      */
     public JobSubmitter(CircuitRegistry registry, ActorRef<JobTracker.Command> tracker, Scheduler scheduler, JobLog log,
                         byte[] sealKey, ProtocolInputs protocolInputs, FarmMetrics metrics, Executor blocking, String resultInbox,
-                        JobOffers offers) {
+                        JobOffers offers, boolean plaintextAllowed) {
+        this.sealKeyId = InputSeal.keyId(sealKey);
+        this.sealingKey = SealingKey.newBuilder().setPublicKey(ByteString.copyFrom(sealKey)).setFingerprint(InputSeal.fingerprint(sealKey))
+                .setKeyId(sealKeyId).build();
+        this.plaintextAllowed = plaintextAllowed;
         this.blocking = blocking;
         this.resultInbox = resultInbox;
         this.offers = offers != null && log.spread() ? offers : null;
@@ -87,6 +101,9 @@ public final class JobSubmitter {
         this.protocolInputs = protocolInputs;
         this.metrics = metrics;
     }
+
+    /** The workers' sealing public key, which clients seal inputs to (GetSealingKey). */
+    public SealingKey sealingKey() { return sealingKey; }
 
     /**
      * Validates and enqueues. A job's deadline is the request's own ({@code SubmitRequest.deadline}) or none: the
@@ -120,7 +137,7 @@ public final class JobSubmitter {
         List<CompletableFuture<Prepared>> prepared = new ArrayList<>(reqs.size());
         for (SubmitRequest req : reqs) {
             // building inputs from a privacy-pool request takes Merkle trees (up to seconds): off the caller's thread
-            if (protocolInputs != null && (req.getInputCase() == SubmitRequest.InputCase.WITHDRAW_REQUEST_JSON
+            if (protocolInputs != null && plaintextAllowed && (req.getInputCase() == SubmitRequest.InputCase.WITHDRAW_REQUEST_JSON
                     || req.getInputCase() == SubmitRequest.InputCase.RAGEQUIT_REQUEST_JSON))
                 prepared.add(CompletableFuture.supplyAsync(() -> prepareOrThrow(tenant, req), blocking));
             else prepared.add(prepareNow(tenant, req));
@@ -135,8 +152,11 @@ public final class JobSubmitter {
         return out;
     }
 
-    /** A validated job with its input sealed: the state to track and the record to write. */
-    private record Prepared(Job job, JobRecord record, long t0, String inputField) {}
+    /**
+     * A validated job with its input sealed: the state to track and the record to write; {@code clientId}: its id
+     * was drawn by the client (SubmitRequest.job_id), and may already name a job.
+     */
+    private record Prepared(Job job, JobRecord record, long t0, String inputField, boolean clientId) {}
 
     private CompletableFuture<Prepared> prepareNow(String tenant, SubmitRequest req) {
         try {
@@ -168,8 +188,22 @@ public final class JobSubmitter {
             Timestamp deadline = req.hasDeadline() ? req.getDeadline() : null;
             if (deadline != null && Timestamps.toMillis(deadline) <= now)
                 throw new DeadlinePassedException("deadline " + Timestamps.toString(deadline) + " has already passed; job dropped, not proved");
+            if (!req.getJobId().isEmpty() && req.getInputCase() != SubmitRequest.InputCase.SEALED_INPUT)
+                throw new InvalidInputException("job_id: only with sealed_input (a client that seals draws the job id); leave it empty");
+            if (!plaintextAllowed && req.getInputCase() != SubmitRequest.InputCase.SEALED_INPUT && req.getInputCase() != SubmitRequest.InputCase.INPUT_NOT_SET)
+                throw new PreconditionFailedException(inputField(req) + ": plaintext inputs are refused by this farm (inputs.plaintext.allowed=false); "
+                        + "seal the input to the workers' key (GetSealingKey, SubmitRequest.sealed_input)");
             InputKind kind;
+            SealedInput sealed = null;
+            String jobId = UUID.randomUUID().toString();
             switch (req.getInputCase()) {
+                case SEALED_INPUT -> {
+                    jobId = clientJobId(req.getJobId());
+                    kind = checkSealed(req.getSealedInput());
+                    ClientSealedInput in = req.getSealedInput();
+                    sealed = SealedInput.newBuilder().setKeyId(in.getKeyId()).setEnc(in.getEnc()).setCiphertext(in.getCiphertext())
+                            .setNonce(in.getNonce()).build();
+                }
                 case INPUT_JSON -> {
                     input = req.getInputJsonBytes().toByteArray();
                     InputValidator.validate(input);
@@ -198,12 +232,11 @@ public final class JobSubmitter {
                     InputValidator.validate(input);
                     kind = InputKind.INPUT_KIND_JSON;
                 }
-                default -> throw new InvalidInputException("no input: set input_json, wtns, withdraw_request_json or ragequit_request_json");
+                default -> throw new InvalidInputException("no input: set input_json, wtns, withdraw_request_json, ragequit_request_json or sealed_input");
             }
             Priority priority = req.getPriority() == Priority.PRIORITY_UNSPECIFIED ? Priority.PRIORITY_NORMAL : req.getPriority();
-            String jobId = UUID.randomUUID().toString();
             JobRecord.Builder rb = JobRecord.newBuilder().setJobId(jobId).setCircuit(circuit).setPriority(priority)
-                    .setInputKind(kind).setInput(sealer.seal(jobId, input)).setSubmittedAt(Timestamps.fromMillis(now))
+                    .setInputKind(kind).setInput(sealed != null ? sealed : sealer.seal(jobId, input)).setSubmittedAt(Timestamps.fromMillis(now))
                     .setIdempotencyKey(req.getIdempotencyKey()).setResultInbox(resultInbox).setTenant(tenant);
             if (!req.getIdempotencyKey().isEmpty()) rb.setRequestDigest(requestDigest(req, circuit, priority));
             if (deadline != null) rb.setDeadline(deadline);
@@ -217,7 +250,7 @@ public final class JobSubmitter {
             if (!req.getCallbackUrl().isEmpty()) // checked against the tenant's allowlist at the edge; delivered by WebhookDeliverer
                 job = job.toBuilder().setWebhook(WebhookDelivery.newBuilder().setUrl(req.getCallbackUrl())
                         .setState(WebhookDelivery.State.STATE_PENDING)).build();
-            return new Prepared(job, record, t0, inputField);
+            return new Prepared(job, record, t0, inputField, sealed != null);
         } catch (Exception e) {
             metrics.refused(e.getClass().getSimpleName());
             throw e;
@@ -232,6 +265,7 @@ public final class JobSubmitter {
      */
     private static void checkFields(SubmitRequest req) throws InvalidInputException {
         Identifiers.check("idempotency_key", req.getIdempotencyKey());
+        Identifiers.check("job_id", req.getJobId());
         Identifiers.check("circuit.name", req.getCircuit().getName());
         Identifiers.check("circuit.zkey_sha256", req.getCircuit().getZkeySha256());
         if (req.getPriority() == Priority.UNRECOGNIZED)
@@ -242,6 +276,42 @@ public final class JobSubmitter {
                     + req.getDeadline().getNanos() + "); seconds from 0001-01-01 to 9999-12-31 UTC, nanos 0 to 999999999");
     }
 
+    /**
+     * A client-drawn job id: a version 4 UUID in canonical lowercase form, as the coordinator's own ids are, so that
+     * it is as unguessable as theirs (job ids are not secrets, but knowing one is the first step to probing for it).
+     */
+    private static String clientJobId(String jobId) throws InvalidInputException {
+        if (jobId.isEmpty()) throw new InvalidInputException("job_id: required with sealed_input (the id the input is sealed for); draw a random UUID");
+        UUID u;
+        try {
+            u = UUID.fromString(jobId);
+        } catch (IllegalArgumentException e) {
+            u = null;
+        }
+        if (u == null || u.version() != 4 || !u.toString().equals(jobId))
+            throw new InvalidInputException("job_id: " + Identifiers.quote(jobId) + " is not a random (version 4) UUID in canonical lowercase form");
+        return jobId;
+    }
+
+    /**
+     * What the coordinator can check of a sealed input without opening it: its kind, that it is sealed to the
+     * workers' key, and the HPKE sizes (the record's size is checked with the rest). The worker checks the content.
+     */
+    private InputKind checkSealed(ClientSealedInput in) throws InvalidInputException, PreconditionFailedException {
+        InputKind kind = InputKind.forNumber(in.getKindValue());
+        if (in.getKind() == SealedInputKind.SEALED_INPUT_KIND_UNSPECIFIED || kind == null)
+            throw new InvalidInputException("sealed_input.kind: unknown value " + in.getKindValue() + "; JSON, WTNS, WITHDRAW_REQUEST or RAGEQUIT_REQUEST");
+        if (!sealKeyId.equals(in.getKeyId()))
+            throw new PreconditionFailedException("sealed_input.key_id: sealed to key " + Identifiers.quote(in.getKeyId()) + ", but this farm's workers hold key "
+                    + sealKeyId + " (GetSealingKey); seal again to that key");
+        if (in.getEnc().size() != 32) throw new InvalidInputException("sealed_input.enc: " + in.getEnc().size() + " bytes; an X25519 encapsulated key is 32");
+        if (!in.getNonce().isEmpty() && in.getNonce().size() != 12)
+            throw new InvalidInputException("sealed_input.nonce: " + in.getNonce().size() + " bytes; empty (single-shot HPKE) or 12 (session mode)");
+        if (in.getCiphertext().size() < 17) throw new InvalidInputException("sealed_input.ciphertext: " + in.getCiphertext().size()
+                + " bytes; an AES-256-GCM ciphertext of a non-empty input is at least 17 (16 of them the tag)");
+        return kind;
+    }
+
     /** The request field that carries the input, as a message names it. */
     private static String inputField(SubmitRequest req) {
         return switch (req.getInputCase()) {
@@ -249,6 +319,7 @@ public final class JobSubmitter {
             case WTNS -> "wtns";
             case WITHDRAW_REQUEST_JSON -> "input built from withdraw_request_json";
             case RAGEQUIT_REQUEST_JSON -> "input built from ragequit_request_json";
+            case SEALED_INPUT -> "sealed_input";
             case INPUT_NOT_SET -> "input";
         };
     }
@@ -271,8 +342,10 @@ public final class JobSubmitter {
             case WTNS -> req.getWtns();
             case WITHDRAW_REQUEST_JSON -> req.getWithdrawRequestJsonBytes();
             case RAGEQUIT_REQUEST_JSON -> req.getRagequitRequestJsonBytes();
+            case SEALED_INPUT -> req.getSealedInput().toByteString(); // with job_id its associated data: the same bytes, sealed once
             case INPUT_NOT_SET -> ByteString.EMPTY;
         });
+        if (req.getInputCase() == SubmitRequest.InputCase.SEALED_INPUT) field(md, ByteString.copyFromUtf8(req.getJobId()));
         md.update((byte) priority.getNumber());
         return ByteString.copyFrom(md.digest());
     }
@@ -305,14 +378,14 @@ public final class JobSubmitter {
             index.add(i);
             jobs.add(job);
             if (ws != null) ws.add(watchers.get(i));
-            keyed |= !job.getIdempotencyKey().isEmpty();
+            keyed |= !job.getIdempotencyKey().isEmpty() || p.join().clientId(); // a client-drawn id may be taken: ask
         }
         if (jobs.isEmpty()) return;
         CompletionStage<List<JobTracker.Held>> holders;
         if (keyed) holders = AskPattern.ask(tracker, r -> new JobTracker.Enqueue(jobs, ws, r), ASK, scheduler);
         else {
             tracker.tell(new JobTracker.Enqueue(jobs, ws, null));
-            holders = CompletableFuture.completedFuture(jobs.stream().map(j -> new JobTracker.Held(j.getJobId(), false)).toList());
+            holders = CompletableFuture.completedFuture(jobs.stream().map(j -> new JobTracker.Held(j.getJobId(), false, false)).toList());
         }
         holders.whenComplete((h, e) -> {
             for (int k = 0; k < jobs.size(); k++) {
@@ -320,12 +393,17 @@ public final class JobSubmitter {
                 if (e != null) { o.completeExceptionally(e); continue; }
                 Job job = jobs.get(k);
                 JobTracker.Held held = h.get(k);
+                if (held.otherRequest() && held.idTaken()) {
+                    o.completeExceptionally(new IdempotencyConflictException("job_id " + Identifiers.quote(job.getJobId())
+                            + ": already names a job; draw a new id (a random UUID) and seal the input to it again"));
+                    continue;
+                }
                 if (held.otherRequest()) {
                     o.completeExceptionally(new IdempotencyConflictException("idempotency_key " + Identifiers.quote(job.getIdempotencyKey())
                             + ": already used for a different request (circuit, input or priority differ); use a new key for a new job"));
                     continue;
                 }
-                if (!held.jobId().equals(job.getJobId())) { o.complete(new Submitted(held.jobId(), true)); continue; }
+                if (held.idTaken() || !held.jobId().equals(job.getJobId())) { o.complete(new Submitted(held.jobId(), true)); continue; }
                 Prepared p = prepared.get(index.get(k)).join();
                 // its QUEUED state first, then its record, through one producer with one request in flight: the
                 // state lands in the state topic before any worker can take the job, so every coordinator knows a
@@ -435,6 +513,14 @@ public final class JobSubmitter {
     /** Kafka did not take the job, for now: a retry can succeed. Maps to UNAVAILABLE. */
     public static final class NotAvailableException extends Exception {
         public NotAvailableException(String m) { super(m, null, false, false); }
+    }
+
+    /**
+     * A request the farm's settings refuse as it is, not for its content: a plaintext input where inputs must be
+     * sealed, an input sealed to another key. Maps to FAILED_PRECONDITION.
+     */
+    public static final class PreconditionFailedException extends Exception {
+        public PreconditionFailedException(String m) { super(m, null, false, false); }
     }
 
     /** An input form this build cannot handle. Maps to UNIMPLEMENTED. */

@@ -79,8 +79,11 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
      */
     public record Enqueue(List<Job> jobs, List<JobListener> watchers, ActorRef<List<Held>> replyTo) implements Command {}
 
-    /** The job that holds a submitted job's idempotency key, and whether it was submitted with another request. */
-    public record Held(String jobId, boolean otherRequest) {}
+    /**
+     * The job that holds a submitted job's idempotency key, and whether it was submitted with another request;
+     * {@code idTaken}: the submitted job's own (client-drawn) id already named a job, the holder.
+     */
+    public record Held(String jobId, boolean otherRequest, boolean idTaken) {}
 
     /**
      * A job the log never took (its record's write failed; at another coordinator: the tombstone that coordinator
@@ -209,7 +212,12 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                     return this;
                 })
                 .onMessage(Recorded.class, m -> {
-                    if (forgotten.containsKey(m.jobId())) return this;
+                    if (forgotten.containsKey(m.jobId())) {
+                        // a client-drawn id (SubmitRequest.job_id) submitted again after its first write failed: the
+                        // topic orders the tombstone of the first before the QUEUED state of the second
+                        if (m.job() == null || m.status() != JobStatus.JOB_STATUS_QUEUED) return this;
+                        forgotten.remove(m.jobId());
+                    }
                     if (m.job() != null) {
                         if (!m.job().getIdempotencyKey().isEmpty()) reserve(m.job());
                         learn(m.job(), null, null);
@@ -229,11 +237,23 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                     for (int i = 0; i < m.jobs().size(); i++) {
                         Job job = m.jobs().get(i);
                         JobListener watcher = m.watchers() == null ? null : m.watchers().get(i);
+                        Entry known = jobs.get(job.getJobId());
+                        if (known != null && known.job != null) {
+                            // only a client-drawn id (SubmitRequest.job_id) can name a known job: the same tenant's
+                            // retry of the same keyed request, or a reuse that is refused
+                            boolean replay = !job.getIdempotencyKey().isEmpty() && job.getTenant().equals(known.job.getTenant())
+                                    && job.getIdempotencyKey().equals(known.job.getIdempotencyKey())
+                                    && job.getRequestDigest().equals(known.job.getRequestDigest());
+                            if (replay && watcher != null) watch(known, watcher);
+                            if (holders != null) holders.add(new Held(job.getJobId(), !replay, true));
+                            continue;
+                        }
+                        forgotten.remove(job.getJobId()); // a client-drawn id whose first write failed (see Forget)
                         Holder holder = job.getIdempotencyKey().isEmpty() ? new Holder(job.getJobId(), job.getRequestDigest()) : reserve(job);
                         boolean other = !holder.requestDigest().equals(job.getRequestDigest());
                         if (holder.jobId().equals(job.getJobId())) learn(job, watcher, null);
                         else if (watcher != null && !other && jobs.get(holder.jobId()) != null) watch(jobs.get(holder.jobId()), watcher);
-                        if (holders != null) holders.add(new Held(holder.jobId(), other));
+                        if (holders != null) holders.add(new Held(holder.jobId(), other, false));
                     }
                     if (holders != null) m.replyTo().tell(holders);
                     return this;

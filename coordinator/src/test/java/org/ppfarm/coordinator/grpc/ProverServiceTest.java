@@ -3,11 +3,8 @@ package org.ppfarm.coordinator.grpc;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Timestamps;
 import io.grpc.ManagedChannel;
-import io.grpc.Server;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -63,7 +60,7 @@ class ProverServiceTest {
     static SubmitterFixture core;
     static JobSubmitter submitter;
     static InputSeal.KeyPair keys;
-    static Server server;
+    static InProcessProver prover;
     static ManagedChannel channel;
     static ProverGrpc.ProverBlockingStub stub;
 
@@ -75,19 +72,14 @@ class ProverServiceTest {
         core = new SubmitterFixture(log, null);
         submitter = core.submitter;
         keys = core.keys;
-        String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new ProverService(submitter, core.registry, core.blocking, new org.ppfarm.coordinator.tenants.Quotas(System::nanoTime, t -> 0), new org.ppfarm.coordinator.jobs.UsageLedger(),
-                        tenants)).build().start();
-        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
-        stub = ProverGrpc.newBlockingStub(channel);
+        prover = new InProcessProver(core, tenants);
+        channel = prover.channel;
+        stub = prover.stub;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        channel.shutdownNow();
-        server.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-        core.close();
+        prover.close();
     }
 
     @BeforeEach
@@ -105,6 +97,11 @@ class ProverServiceTest {
 
     /** Runs a call that must be refused with {@code code}, and checks it wrote nothing to the log. */
     static String refused(Status.Code code, Executable call) {
+        return refused(log, code, call);
+    }
+
+    /** As {@link #refused(Status.Code, Executable)}, for a coordinator writing to {@code log}. */
+    static String refused(InMemoryJobLog log, Status.Code code, Executable call) {
         int jobs = log.jobs().size(), states = log.states().size();
         String description = status(code, call).getStatus().getDescription();
         assertEquals(jobs, log.jobs().size(), "a refused request wrote a job record");
@@ -113,6 +110,10 @@ class ProverServiceTest {
     }
 
     static InMemoryJobLog.Written record(String jobId) {
+        return record(log, jobId);
+    }
+
+    static InMemoryJobLog.Written record(InMemoryJobLog log, String jobId) {
         return log.jobs().stream().filter(w -> w.record().getJobId().equals(jobId)).reduce((a, b) -> {
             throw new AssertionError("job " + jobId + " written twice");
         }).orElseThrow(() -> new AssertionError("job " + jobId + " not written"));
@@ -158,7 +159,7 @@ class ProverServiceTest {
                         "{\"value\":\"1\",\"label\":[\"2\",\"-5\"],\"nullifier\":\"3\",\"secret\":\"4\"}").build())));
         assertEquals("wtns: header: file is 4 bytes, too short for a wtns file", refused(Status.Code.INVALID_ARGUMENT, () -> stub.submit(SubmitRequest.newBuilder()
                 .setCircuit(CircuitRef.newBuilder().setName("commitment")).setWtns(ByteString.copyFromUtf8("nope")).build())));
-        assertEquals("no input: set input_json, wtns, withdraw_request_json or ragequit_request_json",
+        assertEquals("no input: set input_json, wtns, withdraw_request_json, ragequit_request_json or sealed_input",
                 refused(Status.Code.INVALID_ARGUMENT, () -> stub.submit(SubmitRequest.newBuilder()
                         .setCircuit(CircuitRef.newBuilder().setName("commitment")).build())));
     }

@@ -97,7 +97,7 @@ class JobTrackerTest {
     }
 
     /** The holder a job's key names when both were submitted with the same request. */
-    private static JobTracker.Held held(String jobId) { return new JobTracker.Held(jobId, false); }
+    private static JobTracker.Held held(String jobId) { return new JobTracker.Held(jobId, false, false); }
 
     /**
      * The state topic's records, in its order: another coordinator's are learnt (their idempotency keys too), and a
@@ -111,7 +111,7 @@ class JobTrackerTest {
         Job other = queued("from-b", 0, "key-b");
         tracker.tell(new JobTracker.Recorded("from-b", JobStatus.JOB_STATUS_QUEUED, other));
         assertEquals(Optional.of(other), get(tracker, "from-b"));
-        assertEquals(List.of(new JobTracker.Held("from-b", false)), enqueue(tracker, queued("retry-here", 0, "key-b"), null),
+        assertEquals(List.of(new JobTracker.Held("from-b", false, false)), enqueue(tracker, queued("retry-here", 0, "key-b"), null),
                 "a key another coordinator gave out holds here");
 
         // the usual order: QUEUED (this coordinator's own write), then the terminal state
@@ -324,10 +324,33 @@ class JobTrackerTest {
         ActorRef<JobTracker.Command> tracker = tracker(j -> {}, Duration.ofMinutes(10));
         assertEquals(List.of(held("first")), enqueue(tracker, keyed("first", "key-B", "request-A", 0), null));
         TestProbe<Job> watcher = kit.createTestProbe();
-        assertEquals(List.of(new JobTracker.Held("first", true)), enqueue(tracker, keyed("other", "key-B", "request-B", 0), watcher.ref()::tell));
+        assertEquals(List.of(new JobTracker.Held("first", true, false)), enqueue(tracker, keyed("other", "key-B", "request-B", 0), watcher.ref()::tell));
         watcher.expectNoMessage(QUIET);
         assertEquals(Optional.empty(), get(tracker, "other"));
         assertEquals(List.of(held("first")), enqueue(tracker, keyed("replay", "key-B", "request-A", 0), null));
+    }
+
+    /**
+     * A client-drawn job id (SubmitRequest.job_id, with a sealed input) that already names a job: the same tenant's
+     * retry of the same keyed request finds it; any other submission under it — another request, another tenant, no
+     * key — is refused and changes nothing. An id whose first write failed (forgotten) may be submitted again.
+     */
+    @Test
+    void aClientDrawnIdThatNamesAJobIsAReplayOrRefused() {
+        ActorRef<JobTracker.Command> tracker = tracker(j -> {}, Duration.ofMinutes(10));
+        Job first = keyed("client-id", "key-D", "request", 0);
+        assertEquals(List.of(held("client-id")), enqueue(tracker, first, null));
+        assertEquals(List.of(new JobTracker.Held("client-id", false, true)), enqueue(tracker, first, null), "a retry");
+        assertEquals(List.of(new JobTracker.Held("client-id", true, true)), enqueue(tracker, keyed("client-id", "key-D", "other", 0), null));
+        assertEquals(List.of(new JobTracker.Held("client-id", true, true)), enqueue(tracker, keyed("client-id", "key-E", "request", 0), null));
+        assertEquals(List.of(new JobTracker.Held("client-id", true, true)), enqueue(tracker, first.toBuilder().setTenant("mallory").build(), null));
+        assertEquals(List.of(new JobTracker.Held("client-id", true, true)), enqueue(tracker, queued("client-id", 0, ""), null));
+        assertEquals(Optional.of(first), get(tracker, "client-id"));
+
+        tracker.tell(new JobTracker.Forget("client-id"));
+        assertEquals(Optional.empty(), get(tracker, "client-id"));
+        assertEquals(List.of(held("client-id")), enqueue(tracker, first, null), "submitted again after its write failed");
+        assertEquals(Optional.of(first), get(tracker, "client-id"));
     }
 
     /**

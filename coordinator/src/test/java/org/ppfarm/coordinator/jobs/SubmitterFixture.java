@@ -36,6 +36,11 @@ public final class SubmitterFixture implements AutoCloseable {
 
     /** @param offers the workers to offer jobs to, or null for none */
     public SubmitterFixture(JobLog log, JobOffers offers) throws Exception {
+        this(log, offers, true);
+    }
+
+    /** @param plaintextAllowed {@code inputs.plaintext.allowed} */
+    public SubmitterFixture(JobLog log, JobOffers offers, boolean plaintextAllowed) throws Exception {
         this.artifacts = Files.createTempDirectory("ppfarm-submitter-");
         InMemoryCircuitLog circuits = new InMemoryCircuitLog();
         this.registry = new CircuitRegistry(artifacts, 1L << 30, circuits, "submitter-fixture", List.of());
@@ -43,7 +48,7 @@ public final class SubmitterFixture implements AutoCloseable {
         registry.registerFiles("commitment", "1", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
         this.system = ActorSystem.create(JobTracker.create(log::publishState, Duration.ofMinutes(10), Clock.systemUTC(), new QueuedJobs(), new UnfinishedJobs(), new UsageLedger()), "submitter-fixture");
         this.submitter = new JobSubmitter(registry, system, system.scheduler(), log, keys.publicKey(), null,
-                new FarmMetrics(new PrometheusRegistry()), blocking, "", offers);
+                new FarmMetrics(new PrometheusRegistry()), blocking, "", offers, plaintextAllowed);
     }
 
     @Override

@@ -69,10 +69,15 @@ public final class InputSeal {
         public String publicKeyBase64() { return Base64.getEncoder().encodeToString(publicKey); }
     }
 
-    /** Identifies a public key in sealed records: the first 16 hex digits of its SHA-256. */
+    /** Identifies a public key in sealed records: the first 16 hex digits of its {@link #fingerprint}. */
     public static String keyId(byte[] publicKey) {
+        return fingerprint(publicKey).substring(0, 16);
+    }
+
+    /** The SHA-256 of a public key, lowercase hex (64 digits): what clients pin the farm's sealing key by. */
+    public static String fingerprint(byte[] publicKey) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(publicKey)).substring(0, 16);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(publicKey));
         } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }

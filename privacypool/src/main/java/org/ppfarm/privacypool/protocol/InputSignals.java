@@ -1,6 +1,8 @@
 package org.ppfarm.privacypool.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -39,9 +41,12 @@ public interface InputSignals {
         }
     }
 
-    /** Shared mapper (thread-safe once configured). */
+    /**
+     * Shared mapper (thread-safe once configured), without buffer recycling: a recycled writer buffer would keep the
+     * inputs' secrets' text alive after the JSON is written.
+     */
     final class Json {
         private Json() {}
-        static final ObjectMapper MAPPER = new ObjectMapper();
+        static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.nonRecyclingPool()).build());
     }
 }

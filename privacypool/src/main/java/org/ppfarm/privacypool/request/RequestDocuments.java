@@ -1,6 +1,8 @@
 package org.ppfarm.privacypool.request;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -16,7 +18,8 @@ import org.ppfarm.privacypool.protocol.NoteSecrets;
 final class RequestDocuments {
     private RequestDocuments() {}
 
-    private static final ObjectMapper MAPPER = new ObjectMapper()
+    /** Without buffer recycling: a recycled parser buffer would keep a request's secrets' text alive after the parse. */
+    private static final ObjectMapper MAPPER = new ObjectMapper(JsonFactory.builder().recyclerPool(JsonRecyclerPools.nonRecyclingPool()).build())
             .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
