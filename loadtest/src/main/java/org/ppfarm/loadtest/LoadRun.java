@@ -1,11 +1,13 @@
 package org.ppfarm.loadtest;
 
+import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import org.ppfarm.client.FarmClient;
 import org.ppfarm.client.FarmException;
 import org.ppfarm.loadtest.workload.RequestSource;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.SubmitBatchResult;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.prover.groth16.Proof;
@@ -15,6 +17,7 @@ import org.ppfarm.prover.groth16.Verifier;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +46,8 @@ public final class LoadRun {
 
     private final LoadSettings s;
     private final FarmClient client;
-    private final CircuitMix mix;
+    private final WeightedMix<RequestSource> mix;
+    private final WeightedMix<Priority> priorities;
     private final Recorder rec;
     private final Semaphore inFlight;
     private final AtomicInteger inFlightCount = new AtomicInteger();
@@ -62,10 +66,11 @@ public final class LoadRun {
 
     private record Accepted(String jobId, long intended, long sent, long acceptedAt, int step, RequestSource.Generated generated, long index) {}
 
-    public LoadRun(LoadSettings s, FarmClient client, CircuitMix mix, Recorder rec) {
+    public LoadRun(LoadSettings s, FarmClient client, WeightedMix<RequestSource> mix, Recorder rec) {
         this.s = s;
         this.client = client;
         this.mix = mix;
+        this.priorities = new WeightedMix<>(List.copyOf(s.priorities().keySet()), List.copyOf(s.priorities().values()));
         this.rec = rec;
         this.inFlight = new Semaphore(s.maxInFlight());
     }
@@ -195,6 +200,7 @@ public final class LoadRun {
         try {
             RequestSource source = mix.pick(s.seed(), i);
             RequestSource.Generated g = source.generate(s.seed(), i);
+            SubmitRequest request = shaped(g, i, intended);
             long sent = System.nanoTime();
             rec.sent(intended - start, sent - start, inFlightCount.get());
             Duration left = Duration.ofNanos(intended + s.timeout().toNanos() - sent);
@@ -204,13 +210,13 @@ public final class LoadRun {
             }
             if (s.api() == LoadSettings.Api.PROVE) {
                 try {
-                    Job j = client.prove(g.request(), left);
+                    Job j = client.prove(request, left);
                     end(intended, sent, 0, step, null, j, source, g, i);
                 } catch (FarmException e) {
                     end(intended, sent, 0, step, "grpc:" + e.code(), null, source, g, i);
                 }
             } else {
-                submitAndWatch(i, intended, sent, step, source, g, left);
+                submitAndWatch(i, intended, sent, step, source, g, request, left);
             }
         } catch (RuntimeException e) {
             // a tool error (not the farm's answer): count it, never lose the request silently
@@ -221,11 +227,12 @@ public final class LoadRun {
         }
     }
 
-    private void submitAndWatch(long i, long intended, long sent, int step, RequestSource source, RequestSource.Generated g, Duration left) {
+    private void submitAndWatch(long i, long intended, long sent, int step, RequestSource source, RequestSource.Generated g,
+                                SubmitRequest request, Duration left) {
         String jobId;
         long acceptedAt;
         try {
-            jobId = client.submit(g.request(), left).getJobId();
+            jobId = client.submit(request, left).getJobId();
             acceptedAt = System.nanoTime();
         } catch (FarmException e) {
             end(intended, sent, 0, step, "grpc:" + e.code(), null, source, g, i);
@@ -269,7 +276,7 @@ public final class LoadRun {
                 RequestSource.Generated g = src.generate(s.seed(), it[0]);
                 sources.add(src);
                 gens.add(g);
-                reqs.add(g.request());
+                reqs.add(shaped(g, it[0], it[1]));
                 rec.sent(it[1] - start, System.nanoTime() - start, inFlightCount.get());
             }
             sent = System.nanoTime();
@@ -300,6 +307,19 @@ public final class LoadRun {
         } finally {
             release(items.size());
         }
+    }
+
+    /**
+     * The request as sent: the source's, with request {@code i}'s priority from the priority mix (salted apart from
+     * the circuit mix) and, when {@code deadline} is set, the job's deadline that long after its intended send time.
+     */
+    private SubmitRequest shaped(RequestSource.Generated g, long i, long intended) {
+        SubmitRequest.Builder b = g.request().toBuilder().setPriority(priorities.pick(~s.seed(), i));
+        if (!s.deadline().isZero()) {
+            Instant at = Instant.now().plusNanos(intended + s.deadline().toNanos() - System.nanoTime());
+            b.setDeadline(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()));
+        }
+        return b.build();
     }
 
     private void noteJobId(String jobId, long i) {
@@ -337,7 +357,7 @@ public final class LoadRun {
 
     private boolean sampled(long i) {
         double f = s.verifySample();
-        return f >= 1 || (f > 0 && (CircuitMix.mix(i ^ 0x5DEECE66DL) >>> 11) * 0x1.0p-53 < f);
+        return f >= 1 || (f > 0 && (WeightedMix.mix(i ^ 0x5DEECE66DL) >>> 11) * 0x1.0p-53 < f);
     }
 
     private boolean verify(Job job, RequestSource source, List<BigInteger> expected) {

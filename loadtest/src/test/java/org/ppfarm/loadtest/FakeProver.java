@@ -19,6 +19,8 @@ import org.ppfarm.proto.v1.StageTimings;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.prover.groth16.PreparedVerifyingKey;
 
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,10 @@ final class FakeProver extends ProverGrpc.ProverImplBase implements AutoCloseabl
     private final Server server;
     private final ManagedChannel channel;
     final AtomicLong proves = new AtomicLong();
+    /** Every Prove request as received, with the wall-clock time it came in (ms since the epoch). */
+    final Queue<Received> received = new ConcurrentLinkedQueue<>();
+
+    record Received(SubmitRequest request, long atMillis) {}
 
     FakeProver(long stallAfterMillis, long stallMillis) throws Exception {
         this.stallAfterNanos = stallAfterMillis * 1_000_000;
@@ -59,6 +65,7 @@ final class FakeProver extends ProverGrpc.ProverImplBase implements AutoCloseabl
         long now = System.nanoTime();
         first.compareAndSet(0, now);
         proves.incrementAndGet();
+        received.add(new Received(req, System.currentTimeMillis()));
         long stallStart = first.get() + stallAfterNanos, stallEnd = stallStart + stallNanos;
         Job j = Job.newBuilder().setJobId("job-" + proves.get()).setStatus(JobStatus.JOB_STATUS_SUCCEEDED)
                 .setResult(ProofResult.newBuilder().setTimings(StageTimings.newBuilder().setQueuedMicros(10).setProveMicros(100))).build();
