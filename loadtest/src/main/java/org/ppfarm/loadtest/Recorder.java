@@ -97,7 +97,8 @@ public final class Recorder {
         stages.get("end_to_end").recordValue(corrected);
         stages.get("end_to_end_uncorrected").recordValue(micros(e.end - e.sent));
         s.latency.recordValue(corrected);
-        steps.computeIfAbsent(e.step, k -> histogram()).recordValue(corrected);
+        // a step holds its SLO by requests that succeeded in time: one that failed fast must not count as held
+        if (e.outcome.equals(SUCCEEDED)) steps.computeIfAbsent(e.step, k -> histogram()).recordValue(corrected);
         if (e.acceptedAt > 0) stages.get("accepted").recordValue(micros(e.acceptedAt - e.intended));
         if (e.timings != null && e.outcome.equals(SUCCEEDED)) {
             stages.get("queued").recordValue(Math.max(1, e.timings.getQueuedMicros()));
