@@ -39,7 +39,8 @@ import java.util.stream.Stream;
  * <p>Outcomes: {@code succeeded} (a proof that verified, or was not in the verified sample), {@code invalid} (a proof
  * that did not verify, or whose public signals are not the request's), {@code failed:CODE}, {@code cancelled},
  * {@code expired} (the job's status), {@code grpc:CODE} (the call's status), {@code lost} (with submit-watch: a job the
- * farm accepted that had no terminal state when the drain ended). Duplicated results are counted beside them.
+ * farm accepted that had no terminal state when the drain ended), {@code unfinished} (an aborted campaign's job the farm
+ * still held). Duplicated results are counted beside them.
  */
 public final class LoadRun {
     private static final long SECOND = 1_000_000_000L;
@@ -95,7 +96,9 @@ public final class LoadRun {
         long warm = s.warmup().toNanos();
         long base = System.nanoTime();
         start = base + warm;
-        lastProgress.set(base);
+        // the abort clock starts after the warm-up: a cold farm's first proofs (circuit compiled, key tables built)
+        // may take longer than abort.after, and the warm-up is there to absorb them
+        lastProgress.set(start);
         startedAt.accept(start);
         Thread monitor = Thread.ofPlatform().daemon().name("ppfarm-load-monitor").start(() -> monitor(progress));
         try {
@@ -343,7 +346,7 @@ public final class LoadRun {
                 case JOB_STATUS_FAILED -> "failed:" + Status.fromCodeValue(job.getError().getCode()).getCode();
                 case JOB_STATUS_CANCELLED -> "cancelled";
                 case JOB_STATUS_EXPIRED -> "expired";
-                default -> "unfinished";
+                default -> Recorder.UNFINISHED;
             };
             if (outcome.equals(Recorder.SUCCEEDED) && sampled(i)) {
                 valid = verify(job, source, g.expectedPublic());
@@ -382,7 +385,8 @@ public final class LoadRun {
     private void drain(long scheduleEnd) throws InterruptedException {
         long until = Math.max(scheduleEnd, System.nanoTime()) + s.drain().toNanos();
         while (inFlightCount.get() > 0 && System.nanoTime() < until && abortReason == null) Thread.sleep(20);
-        // jobs the farm accepted whose watch ended without a terminal state: ask once more, then they are lost
+        // jobs the farm accepted whose watch ended without a terminal state: ask once more, then they are lost; but
+        // when the campaign stopped early (abort), a job the farm still holds unfinished is not lost: the tool gave up
         long settleUntil = System.nanoTime() + 10 * SECOND;
         for (Accepted a : List.copyOf(accepted.values())) {
             if (accepted.remove(a.index()) == null) continue;
@@ -397,7 +401,8 @@ public final class LoadRun {
             RequestSource src = mix.pick(s.seed(), a.index());
             if (j != null && terminal(j.getStatus())) end(a.intended(), a.sent(), a.acceptedAt(), a.step(), null, j, src, a.generated(), a.index());
             else {
-                end(a.intended(), a.sent(), a.acceptedAt(), a.step(), Recorder.LOST, null, src, a.generated(), a.index());
+                String outcome = j != null && abortReason != null ? Recorder.UNFINISHED : Recorder.LOST;
+                end(a.intended(), a.sent(), a.acceptedAt(), a.step(), outcome, null, src, a.generated(), a.index());
                 if (System.nanoTime() < settleUntil) {
                     try {
                         client.cancel(a.jobId()); // leave no load behind

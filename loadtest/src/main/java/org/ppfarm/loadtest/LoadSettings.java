@@ -93,7 +93,7 @@ public record LoadSettings(
             "max.error.rate", "", "largest fraction of requests allowed to end other than with a valid proof (e.g. 0)",
             "report", "", "directory for summary.json, report.html, timeseries.csv and *.hgrm",
             "stop.on.slo", "false", "step schedule: stop at the first step whose p99 exceeds the slo (capacity search)",
-            "abort.after", "30s", "stop the campaign when nothing has succeeded for this long while requests fail or hang",
+            "abort.after", "30s", "stop the campaign when nothing has succeeded for this long after the warm-up while requests fail or hang",
             "embedded.concurrency", "1", "the embedded farm's worker.concurrency",
             "events.N.at", "", "a fault event's time from the start of the measured run (chaos)",
             "events.N.name", "", "the fault event's label on the report",

@@ -72,4 +72,26 @@ class LoadRunTest {
             }
         }
     }
+
+    @Test
+    void anAbortedCampaignCountsJobsTheFarmStillHoldsAsUnfinishedNotLostAndCancelsThem() throws Exception {
+        // the farm accepts every job and finishes none; the warm-up (2 s) is longer than abort.after (1 s), and the
+        // abort clock starts after it, so the measured run sends requests before it stops
+        try (FakeProver fake = new FakeProver(0, 0)) {
+            LoadSettings s = LoadSettings.parse(Map.of("circuit", "fake", "inputs", "fake=unused", "api", "submit-watch", "rate", "10",
+                    "warmup", "2s", "duration", "20s", "abort.after", "1s", "timeout", "30s", "verify.sample", "0"));
+            Recorder rec = new Recorder();
+            LoadRun load;
+            try (FarmClient client = fake.client()) {
+                load = new LoadRun(s, client, new WeightedMix<>(List.of(FakeProver.source()), List.of(1.0)), rec);
+                load.run(start -> { }, null);
+            }
+            Recorder.Snapshot snap = rec.snapshot();
+            assertTrue(load.abortReason() != null && load.abortReason().startsWith("nothing succeeded for 1 s"), load.abortReason());
+            assertTrue(snap.offered() >= 5, "measured requests before the abort: " + snap.offered());
+            assertEquals(0, snap.count(Recorder.LOST));
+            assertEquals(snap.offered(), snap.count(Recorder.UNFINISHED));
+            assertEquals(fake.proves.get(), fake.cancelled.get()); // warm-up jobs too: no load left behind
+        }
+    }
 }
