@@ -62,7 +62,9 @@ public final class Report {
         List<Step> steps = new ArrayList<>();
         if (s.stopOnSlo()) {
             Slo slo = s.slos().getFirst();
-            for (int k = 0; k < s.schedule().steps() && snap.offeredBySteps().containsKey(k); k++) {
+            // decided steps only: none past the one that stopped the search (its successor's first requests were sent)
+            int last = info.failedStep() >= 0 ? info.failedStep() : s.schedule().steps() - 1;
+            for (int k = 0; k <= last && snap.offeredBySteps().containsKey(k); k++) {
                 Histogram h = snap.steps().get(k);
                 long ok = h == null ? 0 : h.getTotalCount();
                 steps.add(new Step(s.schedule().stepRateOf(k), snap.offeredBySteps().get(k), ok,

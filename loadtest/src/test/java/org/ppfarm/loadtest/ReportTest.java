@@ -61,6 +61,8 @@ class ReportTest {
                 String outcome = step == 1 && i == 3 ? "failed:INTERNAL" : Recorder.SUCCEEDED;
                 rec.ended(new Recorder.Ended(t, t, t + 100 * MS, 0, step, outcome, null, null));
             }
+        rec.offered(t, 2); // the next step's first request, sent before the search stopped: not a decided step
+        rec.ended(new Recorder.Ended(t, t, t + 100 * MS, 0, 2, Recorder.SUCCEEDED, null, null));
         Recorder.Snapshot snap = rec.snapshot();
         Report.RunInfo info = new Report.RunInfo("capacity", "127.0.0.1:1", "2026-01-01T00:00:00Z", 20, "open", "prove commitment",
                 "steps", 1, List.of(), null, 1);
