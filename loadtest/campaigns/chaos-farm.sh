@@ -14,8 +14,9 @@
 #
 # Three coordinators, not two: if the oldest of two dies, the survivor downs itself (docs/operations.md, "Not solved:
 # exactly two coordinators"). Ports (loopback only): gRPC 50011/50021/50031, artifacts 50012/50022/50032, cluster
-# 25521-25523, coordinators' metrics 9101-9103, workers' 9111/9112, broker $PPFARM_CHAOS_KAFKA_PORT (default 19092). Artifacts: $PPFARM_ARTIFACTS or
-# ~/.cache/ppfarm/artifacts/privacy-pools-core-sdk-1.0.2 (bin/ppfarm demo fetches them there).
+# 25521-25523, coordinators' metrics 9101-9103, workers' 9111/9112, broker $PPFARM_CHAOS_KAFKA_PORT (default 19092).
+# Artifacts: $PPFARM_ARTIFACTS or ~/.cache/ppfarm/artifacts/privacy-pools-core-sdk-1.0.2 (bin/ppfarm demo fetches them
+# there).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cmd=${1:-}; dir=${2:-}
