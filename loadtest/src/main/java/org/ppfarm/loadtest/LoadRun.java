@@ -1,11 +1,13 @@
 package org.ppfarm.loadtest;
 
+import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import org.ppfarm.client.FarmClient;
 import org.ppfarm.client.FarmException;
 import org.ppfarm.loadtest.workload.RequestSource;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.SubmitBatchResult;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.prover.groth16.Proof;
@@ -15,6 +17,7 @@ import org.ppfarm.prover.groth16.Verifier;
 import java.io.PrintWriter;
 import java.math.BigInteger;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -36,14 +39,16 @@ import java.util.stream.Stream;
  * <p>Outcomes: {@code succeeded} (a proof that verified, or was not in the verified sample), {@code invalid} (a proof
  * that did not verify, or whose public signals are not the request's), {@code failed:CODE}, {@code cancelled},
  * {@code expired} (the job's status), {@code grpc:CODE} (the call's status), {@code lost} (with submit-watch: a job the
- * farm accepted that had no terminal state when the drain ended). Duplicated results are counted beside them.
+ * farm accepted that had no terminal state when the drain ended), {@code unfinished} (an aborted campaign's job the farm
+ * still held). Duplicated results are counted beside them.
  */
 public final class LoadRun {
     private static final long SECOND = 1_000_000_000L;
 
     private final LoadSettings s;
     private final FarmClient client;
-    private final CircuitMix mix;
+    private final WeightedMix<RequestSource> mix;
+    private final WeightedMix<Priority> priorities;
     private final Recorder rec;
     private final Semaphore inFlight;
     private final AtomicInteger inFlightCount = new AtomicInteger();
@@ -62,10 +67,11 @@ public final class LoadRun {
 
     private record Accepted(String jobId, long intended, long sent, long acceptedAt, int step, RequestSource.Generated generated, long index) {}
 
-    public LoadRun(LoadSettings s, FarmClient client, CircuitMix mix, Recorder rec) {
+    public LoadRun(LoadSettings s, FarmClient client, WeightedMix<RequestSource> mix, Recorder rec) {
         this.s = s;
         this.client = client;
         this.mix = mix;
+        this.priorities = new WeightedMix<>(List.copyOf(s.priorities().keySet()), List.copyOf(s.priorities().values()));
         this.rec = rec;
         this.inFlight = new Semaphore(s.maxInFlight());
     }
@@ -90,7 +96,9 @@ public final class LoadRun {
         long warm = s.warmup().toNanos();
         long base = System.nanoTime();
         start = base + warm;
-        lastProgress.set(base);
+        // the abort clock starts after the warm-up: a cold farm's first proofs (circuit compiled, key tables built)
+        // may take longer than abort.after, and the warm-up is there to absorb them
+        lastProgress.set(start);
         startedAt.accept(start);
         Thread monitor = Thread.ofPlatform().daemon().name("ppfarm-load-monitor").start(() -> monitor(progress));
         try {
@@ -195,6 +203,7 @@ public final class LoadRun {
         try {
             RequestSource source = mix.pick(s.seed(), i);
             RequestSource.Generated g = source.generate(s.seed(), i);
+            SubmitRequest request = shaped(g, i, intended);
             long sent = System.nanoTime();
             rec.sent(intended - start, sent - start, inFlightCount.get());
             Duration left = Duration.ofNanos(intended + s.timeout().toNanos() - sent);
@@ -204,13 +213,13 @@ public final class LoadRun {
             }
             if (s.api() == LoadSettings.Api.PROVE) {
                 try {
-                    Job j = client.prove(g.request(), left);
+                    Job j = client.prove(request, left);
                     end(intended, sent, 0, step, null, j, source, g, i);
                 } catch (FarmException e) {
                     end(intended, sent, 0, step, "grpc:" + e.code(), null, source, g, i);
                 }
             } else {
-                submitAndWatch(i, intended, sent, step, source, g, left);
+                submitAndWatch(i, intended, sent, step, source, g, request, left);
             }
         } catch (RuntimeException e) {
             // a tool error (not the farm's answer): count it, never lose the request silently
@@ -221,11 +230,12 @@ public final class LoadRun {
         }
     }
 
-    private void submitAndWatch(long i, long intended, long sent, int step, RequestSource source, RequestSource.Generated g, Duration left) {
+    private void submitAndWatch(long i, long intended, long sent, int step, RequestSource source, RequestSource.Generated g,
+                                SubmitRequest request, Duration left) {
         String jobId;
         long acceptedAt;
         try {
-            jobId = client.submit(g.request(), left).getJobId();
+            jobId = client.submit(request, left).getJobId();
             acceptedAt = System.nanoTime();
         } catch (FarmException e) {
             end(intended, sent, 0, step, "grpc:" + e.code(), null, source, g, i);
@@ -269,7 +279,7 @@ public final class LoadRun {
                 RequestSource.Generated g = src.generate(s.seed(), it[0]);
                 sources.add(src);
                 gens.add(g);
-                reqs.add(g.request());
+                reqs.add(shaped(g, it[0], it[1]));
                 rec.sent(it[1] - start, System.nanoTime() - start, inFlightCount.get());
             }
             sent = System.nanoTime();
@@ -302,6 +312,19 @@ public final class LoadRun {
         }
     }
 
+    /**
+     * The request as sent: the source's, with request {@code i}'s priority from the priority mix (salted apart from
+     * the circuit mix) and, when {@code deadline} is set, the job's deadline that long after its intended send time.
+     */
+    private SubmitRequest shaped(RequestSource.Generated g, long i, long intended) {
+        SubmitRequest.Builder b = g.request().toBuilder().setPriority(priorities.pick(~s.seed(), i));
+        if (!s.deadline().isZero()) {
+            Instant at = Instant.now().plusNanos(intended + s.deadline().toNanos() - System.nanoTime());
+            b.setDeadline(Timestamp.newBuilder().setSeconds(at.getEpochSecond()).setNanos(at.getNano()));
+        }
+        return b.build();
+    }
+
     private void noteJobId(String jobId, long i) {
         Long prev = jobIds.putIfAbsent(jobId, i);
         if (prev != null && prev != i) rec.duplicated();
@@ -323,7 +346,7 @@ public final class LoadRun {
                 case JOB_STATUS_FAILED -> "failed:" + Status.fromCodeValue(job.getError().getCode()).getCode();
                 case JOB_STATUS_CANCELLED -> "cancelled";
                 case JOB_STATUS_EXPIRED -> "expired";
-                default -> "unfinished";
+                default -> Recorder.UNFINISHED;
             };
             if (outcome.equals(Recorder.SUCCEEDED) && sampled(i)) {
                 valid = verify(job, source, g.expectedPublic());
@@ -337,7 +360,7 @@ public final class LoadRun {
 
     private boolean sampled(long i) {
         double f = s.verifySample();
-        return f >= 1 || (f > 0 && (CircuitMix.mix(i ^ 0x5DEECE66DL) >>> 11) * 0x1.0p-53 < f);
+        return f >= 1 || (f > 0 && (WeightedMix.mix(i ^ 0x5DEECE66DL) >>> 11) * 0x1.0p-53 < f);
     }
 
     private boolean verify(Job job, RequestSource source, List<BigInteger> expected) {
@@ -362,7 +385,8 @@ public final class LoadRun {
     private void drain(long scheduleEnd) throws InterruptedException {
         long until = Math.max(scheduleEnd, System.nanoTime()) + s.drain().toNanos();
         while (inFlightCount.get() > 0 && System.nanoTime() < until && abortReason == null) Thread.sleep(20);
-        // jobs the farm accepted whose watch ended without a terminal state: ask once more, then they are lost
+        // jobs the farm accepted whose watch ended without a terminal state: ask once more, then they are lost; but
+        // when the campaign stopped early (abort), a job the farm still holds unfinished is not lost: the tool gave up
         long settleUntil = System.nanoTime() + 10 * SECOND;
         for (Accepted a : List.copyOf(accepted.values())) {
             if (accepted.remove(a.index()) == null) continue;
@@ -377,7 +401,8 @@ public final class LoadRun {
             RequestSource src = mix.pick(s.seed(), a.index());
             if (j != null && terminal(j.getStatus())) end(a.intended(), a.sent(), a.acceptedAt(), a.step(), null, j, src, a.generated(), a.index());
             else {
-                end(a.intended(), a.sent(), a.acceptedAt(), a.step(), Recorder.LOST, null, src, a.generated(), a.index());
+                String outcome = j != null && abortReason != null ? Recorder.UNFINISHED : Recorder.LOST;
+                end(a.intended(), a.sent(), a.acceptedAt(), a.step(), outcome, null, src, a.generated(), a.index());
                 if (System.nanoTime() < settleUntil) {
                     try {
                         client.cancel(a.jobId()); // leave no load behind

@@ -1,5 +1,7 @@
 package org.ppfarm.loadtest;
 
+import org.ppfarm.proto.v1.Priority;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,6 +27,8 @@ public record LoadSettings(
         Path artifacts,
         Map<String, Double> circuits,
         Map<String, Path> inputs,
+        Map<Priority, Double> priorities,
+        Duration deadline,
         Api api,
         int batchSize,
         boolean closedLoop,
@@ -65,7 +69,9 @@ public record LoadSettings(
             "metrics", "", "farm nodes' /metrics addresses, host:port[,...], scraped every second (embedded farm: its own)",
             "artifacts", "", "directory of the production 0xbow artifacts (default: fetched and SHA-256-checked as bin/ppfarm demo does)",
             "circuit", "commitment", "the circuit mix, NAME[:WEIGHT][,...]: withdraw (privacy-pool request), commitment, or a circuit with inputs.NAME",
-            "inputs", "", "NAME=DIR[,...]: a circuit's input JSON files (*.json, used in turn) and its verification_key.json",
+            "inputs", "", "NAME=DIR[,...]: a circuit's inputs (*.json circuit input, *.wtns witnesses; used in turn) and its verification_key.json",
+            "priority", "normal", "the priority mix, low|normal|high[:WEIGHT][,...], chosen per request independently of the circuit",
+            "deadline", "", "each job's deadline (SubmitRequest.deadline) from its intended send time: the farm drops a job not proved by then; empty: none",
             "api", "prove", "prove | submit-watch | batch",
             "batch.size", "10", "jobs per SubmitBatch call (api batch)",
             "mode", "open", "open (arrivals on the schedule, whatever the farm does) | closed (concurrency requests in flight, each sent when one ends)",
@@ -87,7 +93,7 @@ public record LoadSettings(
             "max.error.rate", "", "largest fraction of requests allowed to end other than with a valid proof (e.g. 0)",
             "report", "", "directory for summary.json, report.html, timeseries.csv and *.hgrm",
             "stop.on.slo", "false", "step schedule: stop at the first step whose p99 exceeds the slo (capacity search)",
-            "abort.after", "30s", "stop the campaign when nothing has succeeded for this long while requests fail or hang",
+            "abort.after", "30s", "stop the campaign when nothing has succeeded for this long after the warm-up while requests fail or hang",
             "embedded.concurrency", "1", "the embedded farm's worker.concurrency",
             "events.N.at", "", "a fault event's time from the start of the measured run (chaos)",
             "events.N.name", "", "the fault event's label on the report",
@@ -137,6 +143,23 @@ public record LoadSettings(
         for (String c : circuits.keySet())
             if (!Set.of("withdraw", "commitment").contains(c) && !inputs.containsKey(c))
                 throw new LoadSettingException("circuit", c + " needs inputs " + c + "=DIR (only withdraw and commitment have input generators)");
+
+        Map<Priority, Double> priorities = new LinkedHashMap<>();
+        for (String c : r.list("priority")) {
+            String[] p = c.split(":", -1);
+            Priority pr = switch (p[0]) {
+                case "low" -> Priority.PRIORITY_LOW;
+                case "normal" -> Priority.PRIORITY_NORMAL;
+                case "high" -> Priority.PRIORITY_HIGH;
+                default -> throw new LoadSettingException("priority", "'" + c + "' is not low|normal|high[:WEIGHT]");
+            };
+            if (p.length > 2) throw new LoadSettingException("priority", "'" + c + "' is not low|normal|high[:WEIGHT]");
+            if (priorities.put(pr, p.length == 2 ? positive("priority", p[1]) : 1) != null)
+                throw new LoadSettingException("priority", p[0] + " is given twice");
+        }
+        if (priorities.isEmpty()) throw new LoadSettingException("priority", "at least one priority is required");
+        Duration deadline = r.get("deadline").isEmpty() ? Duration.ZERO : r.duration("deadline");
+        if (!r.get("deadline").isEmpty() && deadline.isZero()) throw new LoadSettingException("deadline", "must be positive (empty: none)");
 
         Api api = switch (r.get("api")) {
             case "prove" -> Api.PROVE;
@@ -191,7 +214,7 @@ public record LoadSettings(
             ev.add(new FaultEvent(at, f.getOrDefault("name", "event " + e.getKey()), f.get("run")));
         }
         return new LoadSettings(r.get("name"), r.list("server"), r.list("metrics"),
-                r.get("artifacts").isEmpty() ? null : Path.of(r.get("artifacts")), circuits, inputs, api,
+                r.get("artifacts").isEmpty() ? null : Path.of(r.get("artifacts")), circuits, inputs, priorities, deadline, api,
                 r.intIn("batch.size", 1, 1000), closed, r.intIn("concurrency", 1, 100_000), schedule, poisson,
                 r.duration("warmup"), r.longValue("seed"), timeout, r.get("drain").isEmpty() ? timeout : r.duration("drain"),
                 r.intIn("max.in.flight", 1, 1_000_000), sample, List.copyOf(slos),

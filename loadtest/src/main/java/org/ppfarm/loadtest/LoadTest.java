@@ -94,7 +94,7 @@ public final class LoadTest {
                 err.println("ppfarm load: circuit: " + src.circuit() + " is not registered with the farm at " + target + " (it has " + circuits + ")");
                 return BAD_SETTING;
             }
-        CircuitMix mix = new CircuitMix(sources, List.copyOf(s.circuits().values()));
+        WeightedMix<RequestSource> mix = new WeightedMix<>(sources, List.copyOf(s.circuits().values()));
         LoadRun load = new LoadRun(s, client, mix, rec);
         MetricsScraper scraper = metrics.isEmpty() ? null : new MetricsScraper(metrics);
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> Thread.ofPlatform().daemon().name("ppfarm-load-timer").unstarted(r));
@@ -130,8 +130,17 @@ public final class LoadTest {
                 + (s.warmup().isZero() ? "" : " after " + s.warmup().toSeconds() + " s warm-up");
         String mode = s.closedLoop() ? "closed (" + s.concurrency() + " in flight)" : "open";
         return new Report.RunInfo(s.name(), target, startedAt, Math.max(seconds, 1e-3), mode,
-                s.api().name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + String.join(",", s.circuits().keySet()), schedule,
+                s.api().name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + String.join(",", s.circuits().keySet()) + priorities(s)
+                        + (s.deadline().isZero() ? "" : ", deadline " + s.deadline().toMillis() + " ms"), schedule,
                 s.verifySample(), metrics, abort, failedStep);
+    }
+
+    /** ", priority high:1,normal:3" when the mix is other than all normal. */
+    private static String priorities(LoadSettings s) {
+        if (s.priorities().keySet().equals(java.util.Set.of(org.ppfarm.proto.v1.Priority.PRIORITY_NORMAL))) return "";
+        List<String> p = new ArrayList<>();
+        s.priorities().forEach((k, w) -> p.add(k.name().substring("PRIORITY_".length()).toLowerCase(Locale.ROOT) + ":" + SvgChart.num(w)));
+        return ", priority " + String.join(",", p);
     }
 
     private static Report.Verdict finish(LoadSettings s, Recorder.Snapshot snap, Report.RunInfo info, PrintWriter out, PrintWriter err) throws Exception {

@@ -25,6 +25,8 @@ public final class Recorder {
     public static final String SUCCEEDED = "succeeded";
     public static final String INVALID = "invalid";
     public static final String LOST = "lost";
+    /** A job the farm still held, not finished, when the campaign stopped early (aborted): not lost, not measured. */
+    public static final String UNFINISHED = "unfinished";
 
     private final Map<String, Histogram> stages = new LinkedHashMap<>();
     private final Map<String, Long> outcomes = new TreeMap<>();
@@ -93,11 +95,12 @@ public final class Recorder {
         lastCompletion = Math.max(lastCompletion, e.end);
         if (e.verifiedValid != null) verified++;
         else if (e.outcome.equals(SUCCEEDED)) unverified++;
-        if (e.outcome.equals(LOST)) return; // no end to measure
+        if (e.outcome.equals(LOST) || e.outcome.equals(UNFINISHED)) return; // no end to measure
         stages.get("end_to_end").recordValue(corrected);
         stages.get("end_to_end_uncorrected").recordValue(micros(e.end - e.sent));
         s.latency.recordValue(corrected);
-        steps.computeIfAbsent(e.step, k -> histogram()).recordValue(corrected);
+        // a step holds its SLO by requests that succeeded in time: one that failed fast must not count as held
+        if (e.outcome.equals(SUCCEEDED)) steps.computeIfAbsent(e.step, k -> histogram()).recordValue(corrected);
         if (e.acceptedAt > 0) stages.get("accepted").recordValue(micros(e.acceptedAt - e.intended));
         if (e.timings != null && e.outcome.equals(SUCCEEDED)) {
             stages.get("queued").recordValue(Math.max(1, e.timings.getQueuedMicros()));

@@ -30,16 +30,22 @@ public final class Report {
     public record RunInfo(String name, String target, String startedAt, double seconds, String mode, String api, String schedule,
                           double verifySample, List<String> scraped, String abortReason, int failedStep) {}
 
-    /** The thresholds' verdicts: failures empty means the campaign passed. */
-    public record Verdict(List<String> failures, Double capacity) {
+    /** The thresholds' verdicts: failures empty means the campaign passed; steps: a capacity search's decided steps. */
+    public record Verdict(List<String> failures, Double capacity, List<Step> steps) {
         public boolean passed() { return failures.isEmpty(); }
     }
+
+    /**
+     * One step of a capacity search: its offered rate, its requests offered and succeeded (by intended send time),
+     * the succeeded per second of the step, the p99 of those that succeeded, and whether it held the SLO.
+     */
+    public record Step(double rate, long offered, long succeeded, double achievedRate, Double p99Ms, boolean held) {}
 
     public static String ms(long micros) {
         return micros >= 10_000 ? String.format(Locale.ROOT, "%.0f ms", micros / 1e3) : String.format(Locale.ROOT, "%.1f ms", micros / 1e3);
     }
 
-    /** Whether step {@code k} of a step schedule held {@code slo}: enough of its requests ended under the limit. */
+    /** Whether step {@code k} of a step schedule held {@code slo}: enough of its requests succeeded under the limit. */
     public static boolean stepHeld(Recorder.Snapshot snap, int k, Slo slo) {
         long offered = snap.offeredBySteps().getOrDefault(k, 0L);
         if (offered == 0) return false;
@@ -53,9 +59,19 @@ public final class Report {
         if (info.abortReason() != null) f.add("aborted: " + info.abortReason());
         Histogram e2e = snap.stages().get("end_to_end");
         Double capacity = null;
+        List<Step> steps = new ArrayList<>();
         if (s.stopOnSlo()) {
             Slo slo = s.slos().getFirst();
-            for (int k = 0; k < s.schedule().steps() && stepHeld(snap, k, slo); k++) capacity = s.schedule().stepRateOf(k);
+            // decided steps only: none past the one that stopped the search (its successor's first requests were sent)
+            int last = info.failedStep() >= 0 ? info.failedStep() : s.schedule().steps() - 1;
+            for (int k = 0; k <= last && snap.offeredBySteps().containsKey(k); k++) {
+                Histogram h = snap.steps().get(k);
+                long ok = h == null ? 0 : h.getTotalCount();
+                steps.add(new Step(s.schedule().stepRateOf(k), snap.offeredBySteps().get(k), ok,
+                        round(ok / (s.schedule().stepDuration().toNanos() / 1e9)), ok == 0 ? null : h.getValueAtPercentile(99) / 1e3,
+                        stepHeld(snap, k, slo)));
+            }
+            for (int k = 0; k < steps.size() && steps.get(k).held(); k++) capacity = steps.get(k).rate();
             if (capacity == null) f.add("capacity search: not even the first step (" + SvgChart.num(s.schedule().stepRateOf(0)) + " jobs/s) held " + slo);
         } else {
             for (Slo slo : s.slos()) {
@@ -66,7 +82,7 @@ public final class Report {
         if (!Double.isNaN(s.maxErrorRate()) && snap.errorRate() > s.maxErrorRate())
             f.add(String.format(Locale.ROOT, "error rate %.4f above max.error.rate %s", snap.errorRate(), SvgChart.num(s.maxErrorRate())));
         if (snap.completed() == 0 && info.abortReason() == null) f.add("no request ended");
-        return new Verdict(List.copyOf(f), capacity);
+        return new Verdict(List.copyOf(f), capacity, List.copyOf(steps));
     }
 
     public static ObjectNode summary(Recorder.Snapshot snap, RunInfo info, Verdict verdict) {
@@ -113,6 +129,18 @@ public final class Report {
         o.put("metrics_scraped", String.join(",", info.scraped()));
         if (info.abortReason() != null) o.put("aborted", info.abortReason());
         if (verdict.capacity() != null) o.put("capacity_rate", verdict.capacity());
+        if (!verdict.steps().isEmpty()) {
+            ArrayNode steps = o.putArray("capacity_steps");
+            for (Step step : verdict.steps()) {
+                ObjectNode n = steps.addObject();
+                n.put("rate", step.rate());
+                n.put("offered", step.offered());
+                n.put("succeeded", step.succeeded());
+                n.put("achieved_rate", step.achievedRate());
+                if (step.p99Ms() == null) n.putNull("p99_ms"); else n.put("p99_ms", step.p99Ms());
+                n.put("held", step.held());
+            }
+        }
         if (info.failedStep() >= 0) o.put("capacity_search_stopped_at_step", info.failedStep());
         o.put("passed", verdict.passed());
         ArrayNode f = o.putArray("failures");

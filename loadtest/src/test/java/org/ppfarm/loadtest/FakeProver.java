@@ -8,7 +8,9 @@ import io.grpc.stub.StreamObserver;
 import org.ppfarm.client.FarmClient;
 import org.ppfarm.loadtest.workload.RequestSource;
 import org.ppfarm.proto.v1.Circuit;
+import org.ppfarm.proto.v1.CancelJobRequest;
 import org.ppfarm.proto.v1.CircuitRef;
+import org.ppfarm.proto.v1.GetJobRequest;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.ListCircuitsRequest;
@@ -17,8 +19,12 @@ import org.ppfarm.proto.v1.ProofResult;
 import org.ppfarm.proto.v1.ProverGrpc;
 import org.ppfarm.proto.v1.StageTimings;
 import org.ppfarm.proto.v1.SubmitRequest;
+import org.ppfarm.proto.v1.SubmitResponse;
+import org.ppfarm.proto.v1.WatchJobRequest;
 import org.ppfarm.prover.groth16.PreparedVerifyingKey;
 
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +43,11 @@ final class FakeProver extends ProverGrpc.ProverImplBase implements AutoCloseabl
     private final Server server;
     private final ManagedChannel channel;
     final AtomicLong proves = new AtomicLong();
+    final AtomicLong cancelled = new AtomicLong();
+    /** Every Prove request as received, with the wall-clock time it came in (ms since the epoch). */
+    final Queue<Received> received = new ConcurrentLinkedQueue<>();
+
+    record Received(SubmitRequest request, long atMillis) {}
 
     FakeProver(long stallAfterMillis, long stallMillis) throws Exception {
         this.stallAfterNanos = stallAfterMillis * 1_000_000;
@@ -59,6 +70,7 @@ final class FakeProver extends ProverGrpc.ProverImplBase implements AutoCloseabl
         long now = System.nanoTime();
         first.compareAndSet(0, now);
         proves.incrementAndGet();
+        received.add(new Received(req, System.currentTimeMillis()));
         long stallStart = first.get() + stallAfterNanos, stallEnd = stallStart + stallNanos;
         Job j = Job.newBuilder().setJobId("job-" + proves.get()).setStatus(JobStatus.JOB_STATUS_SUCCEEDED)
                 .setResult(ProofResult.newBuilder().setTimings(StageTimings.newBuilder().setQueuedMicros(10).setProveMicros(100))).build();
@@ -68,6 +80,31 @@ final class FakeProver extends ProverGrpc.ProverImplBase implements AutoCloseabl
         };
         if (stallNanos > 0 && now >= stallStart && now < stallEnd) later.schedule(answer, stallEnd - now, TimeUnit.NANOSECONDS);
         else answer.run();
+    }
+
+    /** Submit accepts every job, and the farm never finishes one: WatchJob and GetJob say QUEUED, CancelJob cancels. */
+    @Override
+    public void submit(SubmitRequest req, StreamObserver<SubmitResponse> out) {
+        out.onNext(SubmitResponse.newBuilder().setJobId("held-" + proves.incrementAndGet()).build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void watchJob(WatchJobRequest req, StreamObserver<Job> out) {
+        out.onNext(Job.newBuilder().setJobId(req.getJobId()).setStatus(JobStatus.JOB_STATUS_QUEUED).build()); // and nothing more
+    }
+
+    @Override
+    public void getJob(GetJobRequest req, StreamObserver<Job> out) {
+        out.onNext(Job.newBuilder().setJobId(req.getJobId()).setStatus(JobStatus.JOB_STATUS_QUEUED).build());
+        out.onCompleted();
+    }
+
+    @Override
+    public void cancelJob(CancelJobRequest req, StreamObserver<Job> out) {
+        cancelled.incrementAndGet();
+        out.onNext(Job.newBuilder().setJobId(req.getJobId()).setStatus(JobStatus.JOB_STATUS_CANCELLED).build());
+        out.onCompleted();
     }
 
     /** The fake's one circuit, with trivial requests (nothing to verify). */

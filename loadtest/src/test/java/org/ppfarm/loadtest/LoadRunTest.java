@@ -4,8 +4,12 @@ import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.ppfarm.client.FarmClient;
 
+import org.ppfarm.proto.v1.Priority;
+
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +20,7 @@ class LoadRunTest {
         LoadSettings s = LoadSettings.parse(settings);
         Recorder rec = new Recorder();
         try (FarmClient client = fake.client()) {
-            new LoadRun(s, client, new CircuitMix(List.of(FakeProver.source()), List.of(1.0)), rec).run(start -> { }, null);
+            new LoadRun(s, client, new WeightedMix<>(List.of(FakeProver.source()), List.of(1.0)), rec).run(start -> { }, null);
         }
         return rec.snapshot();
     }
@@ -49,6 +53,45 @@ class LoadRunTest {
             assertTrue(c99 >= 800, "corrected p99 " + c99 + " ms must show the 1 s stall");
             assertTrue(u99 < 200, "uncorrected p99 " + u99 + " ms must not");
             assertTrue(uncorrected.getMaxValue() / 1000 >= 900, "the one request in the stall waited for it");
+        }
+    }
+
+    @Test
+    void sendsThePriorityMixAndEachJobsDeadlineFromItsIntendedTime() throws Exception {
+        try (FakeProver fake = new FakeProver(0, 0)) {
+            run(fake, Map.of("circuit", "fake", "inputs", "fake=unused", "rate", "100", "duration", "4s", "verify.sample", "0",
+                    "priority", "low:1,high:3", "deadline", "5s"));
+            Map<Priority, Long> byPriority = fake.received.stream()
+                    .collect(Collectors.groupingBy(r -> r.request().getPriority(), Collectors.counting()));
+            assertEquals(400, fake.received.size());
+            assertEquals(Set.of(Priority.PRIORITY_LOW, Priority.PRIORITY_HIGH), byPriority.keySet());
+            assertTrue(Math.abs(byPriority.get(Priority.PRIORITY_HIGH) - 300) <= 40, "high: " + byPriority);
+            for (FakeProver.Received r : fake.received) {
+                long left = r.request().getDeadline().getSeconds() * 1000 + r.request().getDeadline().getNanos() / 1_000_000 - r.atMillis();
+                assertTrue(left > 4000 && left <= 5000, "deadline " + left + " ms after the request arrived");
+            }
+        }
+    }
+
+    @Test
+    void anAbortedCampaignCountsJobsTheFarmStillHoldsAsUnfinishedNotLostAndCancelsThem() throws Exception {
+        // the farm accepts every job and finishes none; the warm-up (2 s) is longer than abort.after (1 s), and the
+        // abort clock starts after it, so the measured run sends requests before it stops
+        try (FakeProver fake = new FakeProver(0, 0)) {
+            LoadSettings s = LoadSettings.parse(Map.of("circuit", "fake", "inputs", "fake=unused", "api", "submit-watch", "rate", "10",
+                    "warmup", "2s", "duration", "20s", "abort.after", "1s", "timeout", "30s", "verify.sample", "0"));
+            Recorder rec = new Recorder();
+            LoadRun load;
+            try (FarmClient client = fake.client()) {
+                load = new LoadRun(s, client, new WeightedMix<>(List.of(FakeProver.source()), List.of(1.0)), rec);
+                load.run(start -> { }, null);
+            }
+            Recorder.Snapshot snap = rec.snapshot();
+            assertTrue(load.abortReason() != null && load.abortReason().startsWith("nothing succeeded for 1 s"), load.abortReason());
+            assertTrue(snap.offered() >= 5, "measured requests before the abort: " + snap.offered());
+            assertEquals(0, snap.count(Recorder.LOST));
+            assertEquals(snap.offered(), snap.count(Recorder.UNFINISHED));
+            assertEquals(fake.proves.get(), fake.cancelled.get()); // warm-up jobs too: no load left behind
         }
     }
 }

@@ -2,6 +2,8 @@ package org.ppfarm.loadtest;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.ppfarm.loadtest.workload.DirectorySource;
+import org.ppfarm.testkit.Artifacts;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -30,6 +32,8 @@ class LoadSettingsTest {
         assertTrue(refusal(null, Map.of("duration", "ten")).contains("duration: 'ten' is not a duration"));
         assertTrue(refusal(null, Map.of("slo", "p99>2s")).contains("slo: 'p99>2s'"));
         assertTrue(refusal(null, Map.of("circuit", "mine")).contains("circuit: mine needs inputs mine=DIR"));
+        assertTrue(refusal(null, Map.of("priority", "urgent")).contains("priority: 'urgent' is not low|normal|high[:WEIGHT]"));
+        assertTrue(refusal(null, Map.of("deadline", "soon")).contains("deadline: 'soon' is not a duration"));
         Path yaml = dir.resolve("bad.yaml");
         Files.writeString(yaml, "rate: 2\nschedule: step\n");
         assertTrue(refusal(yaml, Map.of()).contains("step.rate: required with schedule step"));
@@ -48,5 +52,19 @@ class LoadSettingsTest {
         LoadSettings capacity = LoadSettings.parse(Campaign.read(campaigns.resolve("capacity-search.yaml")));
         assertTrue(capacity.stopOnSlo());
         assertEquals(Schedule.Kind.STEP, capacity.schedule().kind());
+    }
+
+    @Test
+    void aDirectoryOfInputsSendsItsJsonAndWtnsFilesInTurn(@TempDir Path dir) throws Exception {
+        Files.copy(Artifacts.commitmentVkey(), dir.resolve("verification_key.json"));
+        Files.writeString(dir.resolve("a.json"), "{\"value\":\"1\"}");
+        Files.write(dir.resolve("b.wtns"), new byte[] {'w', 't', 'n', 's'});
+        DirectorySource src = DirectorySource.of("mine", dir);
+        assertEquals("{\"value\":\"1\"}", src.generate(1, 0).request().getInputJson());
+        assertEquals("wtns", src.generate(1, 1).request().getWtns().toStringUtf8());
+        assertEquals("{\"value\":\"1\"}", src.generate(1, 2).request().getInputJson());
+        Files.delete(dir.resolve("a.json"));
+        Files.delete(dir.resolve("b.wtns"));
+        assertTrue(refusal(null, Map.of("circuit", "mine", "inputs", "mine=" + dir)).contains("inputs: " + dir + ": no input files"));
     }
 }

@@ -49,6 +49,35 @@ class ReportTest {
     }
 
     @Test
+    void aCapacitySearchCountsOnlyRequestsThatSucceededInTimeAndReportsEachStep() throws Exception {
+        // steps of 10 s at 1 and 2 jobs/s, every request answered in 100 ms; in the second step one fails at once
+        LoadSettings s = LoadSettings.parse(Map.of("circuit", "commitment", "schedule", "step", "rate", "1", "step.rate", "1",
+                "step.duration", "10s", "duration", "30s", "slo", "p99<2s", "stop.on.slo", "true"));
+        Recorder rec = new Recorder();
+        long t = 0;
+        for (int step = 0; step < 2; step++)
+            for (int i = 0; i < 10 * (step + 1); i++, t += S / (step + 1)) {
+                rec.offered(t, step);
+                String outcome = step == 1 && i == 3 ? "failed:INTERNAL" : Recorder.SUCCEEDED;
+                rec.ended(new Recorder.Ended(t, t, t + 100 * MS, 0, step, outcome, null, null));
+            }
+        rec.offered(t, 2); // the next step's first request, sent before the search stopped: not a decided step
+        rec.ended(new Recorder.Ended(t, t, t + 100 * MS, 0, 2, Recorder.SUCCEEDED, null, null));
+        Recorder.Snapshot snap = rec.snapshot();
+        Report.RunInfo info = new Report.RunInfo("capacity", "127.0.0.1:1", "2026-01-01T00:00:00Z", 20, "open", "prove commitment",
+                "steps", 1, List.of(), null, 1);
+        JsonNode sum = Report.summary(snap, info, Report.verdict(s, snap, info));
+        assertEquals(1.0, sum.get("capacity_rate").asDouble());
+        assertEquals(2, sum.get("capacity_steps").size());
+        assertEquals(10, sum.at("/capacity_steps/0/succeeded").asLong());
+        assertEquals(1.0, sum.at("/capacity_steps/0/achieved_rate").asDouble());
+        assertTrue(sum.at("/capacity_steps/0/held").asBoolean());
+        assertEquals(20, sum.at("/capacity_steps/1/offered").asLong());
+        assertEquals(19, sum.at("/capacity_steps/1/succeeded").asLong());
+        assertEquals(false, sum.at("/capacity_steps/1/held").asBoolean()); // the fast failure is not a request under the SLO
+    }
+
+    @Test
     void summaryCsvAndSpectraOfARecordedRun(@TempDir Path dir) throws Exception {
         writeRecorded(dir);
         JsonNode sum = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());

@@ -1,5 +1,6 @@
 package org.ppfarm.loadtest.workload;
 
+import com.google.protobuf.ByteString;
 import org.ppfarm.loadtest.LoadSettingException;
 import org.ppfarm.proto.v1.CircuitRef;
 import org.ppfarm.proto.v1.SubmitRequest;
@@ -9,25 +10,34 @@ import org.ppfarm.prover.groth16.VerificationKey;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Any registered circuit, from a directory of its circuit-input JSON files ({@code *.json} other than
- * {@code verification_key.json}, used in turn by request number) and its {@code verification_key.json}. The inputs
- * repeat once the files are used up; the farm keeps no result cache, and each request is its own job.
+ * Any registered circuit, from a directory of its inputs, used in turn by request number in file-name order: circuit
+ * input JSON files ({@code *.json} other than {@code verification_key.json}, sent as {@code input_json}) and complete
+ * witnesses ({@code *.wtns}, sent as {@code wtns}, so the farm skips the witness stage), beside the circuit's
+ * {@code verification_key.json}. The inputs repeat once the files are used up; the farm keeps no result cache, and
+ * each request is its own job.
  */
-public record DirectorySource(String circuit, List<String> inputs, PreparedVerifyingKey verifyingKey) implements RequestSource {
+public record DirectorySource(String circuit, List<SubmitRequest> requests, PreparedVerifyingKey verifyingKey) implements RequestSource {
     public static DirectorySource of(String circuit, Path dir) {
         String key = "inputs";
         Path vkey = dir.resolve("verification_key.json");
         if (!Files.isRegularFile(vkey)) throw new LoadSettingException(key, vkey + ": missing (each inputs directory holds the circuit's verification key)");
         try (Stream<Path> files = Files.list(dir)) {
-            List<Path> json = files.filter(p -> p.getFileName().toString().endsWith(".json") && !p.equals(vkey)).sorted().toList();
-            if (json.isEmpty()) throw new LoadSettingException(key, dir + ": no input *.json files");
-            List<String> inputs = new java.util.ArrayList<>();
-            for (Path p : json) inputs.add(Files.readString(p));
-            return new DirectorySource(circuit, List.copyOf(inputs), PreparedVerifyingKey.of(VerificationKey.readJson(vkey)));
+            List<Path> inputs = files.filter(p -> !p.equals(vkey))
+                    .filter(p -> p.getFileName().toString().endsWith(".json") || p.getFileName().toString().endsWith(".wtns")).sorted().toList();
+            if (inputs.isEmpty()) throw new LoadSettingException(key, dir + ": no input files (*.json circuit inputs or *.wtns witnesses)");
+            List<SubmitRequest> requests = new ArrayList<>();
+            for (Path p : inputs) {
+                SubmitRequest.Builder b = SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName(circuit));
+                if (p.getFileName().toString().endsWith(".wtns")) b.setWtns(ByteString.copyFrom(Files.readAllBytes(p)));
+                else b.setInputJson(Files.readString(p));
+                requests.add(b.build());
+            }
+            return new DirectorySource(circuit, List.copyOf(requests), PreparedVerifyingKey.of(VerificationKey.readJson(vkey)));
         } catch (IOException e) {
             throw new LoadSettingException(key, dir + ": cannot read: " + e.getMessage());
         }
@@ -35,7 +45,6 @@ public record DirectorySource(String circuit, List<String> inputs, PreparedVerif
 
     @Override
     public Generated generate(long seed, long index) {
-        return new Generated(SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName(circuit))
-                .setInputJson(inputs.get((int) Math.floorMod(index, (long) inputs.size()))).build(), null);
+        return new Generated(requests.get((int) Math.floorMod(index, (long) requests.size())), null);
     }
 }
