@@ -46,6 +46,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "10", description = "timed proofs (default ${DEFAULT-VALUE})") int runs;
     @Option(names = "--warmup", defaultValue = "3", description = "untimed proofs first (default ${DEFAULT-VALUE})") int warmup;
     @Option(names = {"-v", "--verbose"}, description = "print each run and a per-stage breakdown") boolean verbose;
+    @Option(names = "--reference", paramLabel = "<prover>",
+            description = {"a rapidsnark-compatible prover (<prover> <zkey> <wtns> <proof.json> <public.json>), e.g. ../shared/anchors/rapidsnark/prover:",
+                    "run --reference-runs times on the same key and witness after ppfarm's runs, one process each; prints its median and the ratio (needs --wtns)"})
+    Path reference;
+    @Option(names = "--reference-runs", defaultValue = "5", description = "runs of the --reference prover (default ${DEFAULT-VALUE})") int referenceRuns;
     @Option(names = "--sequential", description = "run the witness MSMs after the quotient instead of overlapping them, so stage times add up")
     boolean sequential;
 
@@ -55,6 +60,10 @@ final class BenchCommand implements Callable<Integer> {
         if (warmup < 0) throw new ParameterException(spec.commandLine(), "--warmup must not be negative, got " + warmup);
         if ((wtns == null) == (wasm == null)) throw new ParameterException(spec.commandLine(), "give --wtns, or --wasm with --input");
         if ((wasm == null) != (input == null)) throw new ParameterException(spec.commandLine(), "--wasm and --input go together");
+        // the reference reads the witness from a file; one computed here holds the input's secrets and is not written out
+        if (reference != null && wtns == null) throw new ParameterException(spec.commandLine(), "--reference needs --wtns");
+        if (referenceRuns < 1) throw new ParameterException(spec.commandLine(), "--reference-runs must be at least 1, got " + referenceRuns);
+        if (reference != null) Inputs.file(reference);
         PrintWriter out = spec.commandLine().getOut();
         Witness w = wasm != null ? benchWitness(out) : WtnsFile.read(Inputs.file(wtns));
         Path witnessSource = wasm != null ? input : wtns;
@@ -113,6 +122,13 @@ final class BenchCommand implements Callable<Integer> {
             // CPU time is what a loaded or shared machine does not distort: wall ≈ cpu / cores when idle
             if (processCpuNanos() >= 0) out.printf(Locale.ROOT, "cpu median %.1f ms per proof (all threads; load average %.1f)%n",
                     median(cpu), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            if (reference != null) {
+                double ref = ReferenceProver.median(reference, zkey, wtns, pk, referenceRuns, verbose ? out : null);
+                out.printf(Locale.ROOT, "reference median %.1f ms (%s, %d runs, one process per proof: its time includes reading the key)%n",
+                        ref, reference, referenceRuns);
+                out.printf(Locale.ROOT, "ratio %.2f (ppfarm warm median / reference median; load average %.1f)%n", median(total) / ref,
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+            }
             return Ppfarm.OK;
         } finally {
             w.zeroize();

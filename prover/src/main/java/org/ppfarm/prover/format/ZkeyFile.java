@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.groth16.ProvingKey;
 import org.ppfarm.prover.groth16.VerificationKey;
@@ -126,50 +127,101 @@ public final class ZkeyFile {
                 64L * nVars, 64L * nVars, 128L * nVars, 64L * (nVars - nPublic - 1), 64L * pk.domainSize(), 64 + 4};
         long total = 12;
         for (int s = 1; s <= 10; s++) total += 12 + sizes[s];
+        // the reader maps a zkey as one buffer: a larger file could not be read back
         if (total > Integer.MAX_VALUE) throw new IllegalArgumentException("zkey for " + pk + " would exceed 2 GiB");
-        ByteBuffer b = ByteBuffer.allocate((int) total).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("zkey".getBytes(StandardCharsets.ISO_8859_1)).putInt(1).putInt(10);
-        section(b, 1, sizes).putInt(PROTOCOL_GROTH16);
-        section(b, 2, sizes).putInt(32);
-        putLongs(b, Field.limbs(Field.FQ.modulus()), 0, 4);
-        b.putInt(32);
-        putLongs(b, Field.limbs(Field.FR.modulus()), 0, 4);
-        b.putInt(nVars).putInt(nPublic).putInt(pk.domainSize());
-        for (long[] p : new long[][] {pk.alpha1(), pk.beta1(), pk.beta2(), pk.gamma2(), pk.delta1(), pk.delta2()}) putLongs(b, p, 0, p.length);
-        putLongs(section(b, 3, sizes), pk.ic(), 0, pk.ic().length);
-        section(b, 4, sizes).putInt(coefs);
-        ProvingKey.Matrix[] ab = {pk.a(), pk.b()};
-        for (int m = 0; m < 2; m++) {
-            ProvingKey.Matrix mx = ab[m];
-            for (int row = 0; row < mx.rows(); row++) {
-                for (int k = mx.rowStart()[row]; k < mx.rowStart()[row + 1]; k++) {
-                    b.putInt(m).putInt(row).putInt(mx.signal()[k]);
-                    putLongs(b, mx.coef(), 4 * k, 4);
+        // streamed through a small buffer: a 2^20 key is ~0.6 GB, which need not be held twice
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            Out b = new Out(ch);
+            b.put("zkey".getBytes(StandardCharsets.ISO_8859_1)).putInt(1).putInt(10);
+            b.section(1, sizes).putInt(PROTOCOL_GROTH16);
+            b.section(2, sizes).putInt(32);
+            b.putLongs(Field.limbs(Field.FQ.modulus()), 0, 4);
+            b.putInt(32);
+            b.putLongs(Field.limbs(Field.FR.modulus()), 0, 4);
+            b.putInt(nVars).putInt(nPublic).putInt(pk.domainSize());
+            for (long[] p : new long[][] {pk.alpha1(), pk.beta1(), pk.beta2(), pk.gamma2(), pk.delta1(), pk.delta2()}) b.putLongs(p, 0, p.length);
+            b.section(3, sizes).putLongs(pk.ic(), 0, pk.ic().length);
+            b.section(4, sizes).putInt(coefs);
+            ProvingKey.Matrix[] ab = {pk.a(), pk.b()};
+            for (int m = 0; m < 2; m++) {
+                ProvingKey.Matrix mx = ab[m];
+                for (int row = 0; row < mx.rows(); row++) {
+                    for (int k = mx.rowStart()[row]; k < mx.rowStart()[row + 1]; k++) {
+                        b.putInt(m).putInt(row).putInt(mx.signal()[k]);
+                        b.putLongs(mx.coef(), 4 * k, 4);
+                    }
                 }
             }
-        }
-        putLongs(section(b, 5, sizes), pk.pointsA(), 0, 8 * nVars);
-        putLongs(section(b, 6, sizes), pk.pointsB1(), 0, 8 * nVars);
-        putLongs(section(b, 7, sizes), pk.pointsB2(), 0, 16 * nVars);
-        putLongs(section(b, 8, sizes), pk.pointsCH(), 0, pk.hOffset());
-        putLongs(section(b, 9, sizes), pk.pointsCH(), pk.hOffset(), 8 * nCH - pk.hOffset());
-        section(b, 10, sizes).put(new byte[64]).putInt(0);
-        if (b.hasRemaining()) throw new IllegalStateException("zkey writer left " + b.remaining() + " bytes unfilled");
-        try {
-            Files.write(path, b.array());
+            b.section(5, sizes).putLongs(pk.pointsA(), 0, 8 * nVars);
+            b.section(6, sizes).putLongs(pk.pointsB1(), 0, 8 * nVars);
+            b.section(7, sizes).putLongs(pk.pointsB2(), 0, 16 * nVars);
+            b.section(8, sizes).putLongs(pk.pointsCH(), 0, pk.hOffset());
+            b.section(9, sizes).putLongs(pk.pointsCH(), pk.hOffset(), 8 * nCH - pk.hOffset());
+            b.section(10, sizes).put(new byte[64]).putInt(0);
+            long written = b.finish();
+            if (written != total) throw new IllegalStateException("zkey writer wrote " + written + " bytes, expected " + total);
         } catch (IOException e) {
             throw new FormatException(path.toString(), "file", "cannot write: " + e.getMessage(), e);
         }
     }
 
-    /** Starts section {@code type}: its table entry, with the size from {@code sizes[type]}. */
-    private static ByteBuffer section(ByteBuffer b, int type, long[] sizes) {
-        return b.putInt(type).putLong(sizes[type]);
-    }
+    /** Little-endian output to a channel through a 1 MiB buffer, counting the bytes written. */
+    private static final class Out {
+        private final FileChannel ch;
+        private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        private long written;
 
-    private static void putLongs(ByteBuffer b, long[] src, int from, int count) {
-        b.asLongBuffer().put(src, from, count);
-        b.position(b.position() + 8 * count);
+        Out(FileChannel ch) { this.ch = ch; }
+
+        /** Starts section {@code type}: its table entry, with the size from {@code sizes[type]}. */
+        Out section(int type, long[] sizes) throws IOException {
+            return putInt(type).putLong(sizes[type]);
+        }
+
+        Out put(byte[] bytes) throws IOException {
+            room(bytes.length);
+            buf.put(bytes);
+            return this;
+        }
+
+        Out putInt(int v) throws IOException {
+            room(4);
+            buf.putInt(v);
+            return this;
+        }
+
+        Out putLong(long v) throws IOException {
+            room(8);
+            buf.putLong(v);
+            return this;
+        }
+
+        Out putLongs(long[] src, int from, int count) throws IOException {
+            while (count > 0) {
+                room(8);
+                int k = Math.min(count, buf.remaining() / 8);
+                buf.asLongBuffer().put(src, from, k);
+                buf.position(buf.position() + 8 * k);
+                from += k;
+                count -= k;
+            }
+            return this;
+        }
+
+        private void room(int bytes) throws IOException {
+            if (buf.remaining() < bytes) drain();
+        }
+
+        private void drain() throws IOException {
+            buf.flip();
+            while (buf.hasRemaining()) written += ch.write(buf);
+            buf.clear();
+        }
+
+        long finish() throws IOException {
+            drain();
+            return written;
+        }
     }
 
     /** Sections 1 and 2: the protocol (must be Groth16), the primes (must be BN254's), sizes and key points. */
@@ -251,8 +303,7 @@ public final class ZkeyFile {
     }
 
     private static void readPoints(BinFile f, int section, String name, int longsPerPoint, int count, long[] dst, int at) {
-        ByteBuffer b = f.section(section, name, 8L * longsPerPoint * count);
-        BinFile.readLimbs(b, dst, at, longsPerPoint * count / 4);
+        f.readLimbs(section, name, 8L * longsPerPoint * count, dst, at);
     }
 
     /** Section 4, sorted into compressed rows per matrix so rows can be evaluated independently (in parallel). */

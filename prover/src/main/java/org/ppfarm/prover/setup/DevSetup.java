@@ -38,6 +38,8 @@ public final class DevSetup {
 
     private static final Field FR = Field.FR;
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Signals + domain from which {@link FixedBaseMul} uses 16-bit windows (building those tables costs ~2^20 additions per group). */
+    static final int WIDE_WINDOWS_FROM = 1 << 18;
 
     /** The setup's secrets, each in [1, r): whoever knows them can forge proofs for the key. */
     public record Toxic(BigInteger tau, BigInteger alpha, BigInteger beta, BigInteger gamma, BigInteger delta) {
@@ -107,8 +109,10 @@ public final class DevSetup {
         long[] lagrange2n = lagrange(tau, log + 1);
         for (int i = 0; i < n; i++) FR.mul(lagrange2n, 4 * (2 * i + 1), deltaInv, 0, ch, 4 * (nC + i));
 
-        FixedBaseMul g1 = new FixedBaseMul(G1::local, G1.local().generator());
-        FixedBaseMul g2 = new FixedBaseMul(G2::local, G2.local().generator());
+        // 16-bit windows halve the additions once there are enough products to pay for their larger tables
+        int bits = nVars + n >= WIDE_WINDOWS_FROM ? 16 : 8;
+        FixedBaseMul g1 = new FixedBaseMul(G1::local, G1.local().generator(), bits);
+        FixedBaseMul g2 = new FixedBaseMul(G2::local, G2.local().generator(), bits);
         long[] header1 = g1.mul(standard(alpha, beta, FR.fromBigInteger(toxic.delta())), 3);
         long[] header2 = g2.mul(standard(beta, FR.fromBigInteger(toxic.gamma()), FR.fromBigInteger(toxic.delta())), 3);
         ProvingKey pk = new ProvingKey(source, nVars, nPublic, n,
