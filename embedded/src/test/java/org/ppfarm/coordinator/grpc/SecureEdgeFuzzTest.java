@@ -79,7 +79,7 @@ class SecureEdgeFuzzTest {
                 CoordinatorConfig.GRPC_TLS_CERT_FILE, dir.resolve("server.pem").toString(),
                 CoordinatorConfig.GRPC_TLS_KEY_FILE, dir.resolve("server.key").toString(),
                 CoordinatorConfig.AUTH_REQUIRED, "true"));
-        try (FarmClient admin = client(adminKey)) {
+        try (FarmClient admin = client(adminKey)) { // the generators' known circuit hash is this farm's (classes run one at a time)
             EdgeFuzzTest.zkeySha = admin.register("commitment", "1", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(),
                     Artifacts.commitmentVkey()).getZkeySha256();
         }
