@@ -42,8 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * required, each case sent by one of five callers in turn — an admin tenant's key, a plain tenant's key, a key that
  * names a tenant with a wrong secret, no key, and a plaintext client against the TLS port. The tenants' calls are
  * judged as in the plain test; the others must get exactly UNAUTHENTICATED (a bad or missing key) or UNAVAILABLE
- * (plaintext), promptly, with a description that holds no key. Two rounds: the coordinator's live platform threads
- * after the second are no more than after the first (nothing leaks per call), and it still serves a tenant afterwards.
+ * (plaintext), promptly, with a description that holds no key. Two rounds: the process's live platform threads
+ * (coordinator, broker, clients) after the second are no more than after the first (nothing leaks per call), and the
+ * coordinator still serves a tenant afterwards.
  * The Artifacts service (the farm's private port, no API keys) is {@link EdgeFuzzTest}'s. Seeded as that test; {@code
  * -Dppfarm.fuzz.secure.cases=N} sets the cases per round (default 500, a few seconds).
  */
