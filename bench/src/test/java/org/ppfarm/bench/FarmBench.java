@@ -1,6 +1,5 @@
 package org.ppfarm.bench;
 
-import io.grpc.stub.StreamObserver;
 import org.ppfarm.client.FarmClient;
 import org.ppfarm.client.RetryPolicy;
 import org.ppfarm.proto.v1.CircuitRef;
@@ -21,7 +20,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -44,6 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       fetches ahead: with instant proofs a larger window means fewer, fuller fetches and event batches.
  *       {@code --keys on}: every batched job carries an idempotency key, as the client library adds when it may retry
  *       (default off, as the recorded figures were made).</li>
+ *   <li>Both take {@code --secure on}: the farm secured as {@code ppfarm up --secure} runs it (TLS on the API, an API
+ *       key, only sealed inputs; Kafka over SASL_SSL, cluster and artifacts port on mutual TLS), and this client
+ *       seals every input to the workers' key, job by job, as {@code FarmClient.sealInputs} does (issue 16).</li>
  * </ul>
  */
 public final class FarmBench {
@@ -54,9 +55,9 @@ public final class FarmBench {
         int jobs = intOpt(args, "--jobs", mode.equals("dispatch") ? 20_000 : 100);
         switch (mode) {
             case "overhead" -> overhead(jobs, Double.parseDouble(opt(args, "--rate", "1")),
-                    opt(args, "--pipeline", "engine"), intOpt(args, "--warmup", 200), notices(args));
+                    opt(args, "--pipeline", "engine"), intOpt(args, "--warmup", 200), notices(args), secure(args));
             case "dispatch" -> dispatch(jobs, intOpt(args, "--concurrency", 512), intOpt(args, "--workers", 32), intOpt(args, "--batch", 1),
-                    intOpt(args, "--prefetch", 0), notices(args), opt(args, "--keys", "off").equals("on"));
+                    intOpt(args, "--prefetch", 0), notices(args), opt(args, "--keys", "off").equals("on"), secure(args));
             default -> throw new IllegalArgumentException("usage: FarmBench overhead|dispatch [options]");
         }
     }
@@ -67,25 +68,38 @@ public final class FarmBench {
                         + (123456789L + i) + "\",\"secret\":\"" + (987654321L + i) + "\"}").build();
     }
 
+    /** One Prove call, through the client library: with a secured farm's client the input is sealed here, per job. */
     static CompletableFuture<Job> prove(FarmClient c, SubmitRequest r) {
-        CompletableFuture<Job> f = new CompletableFuture<>();
-        c.async().withDeadlineAfter(30, TimeUnit.MINUTES).prove(r, new StreamObserver<>() {
-            @Override public void onNext(Job j) { f.complete(j); }
-            @Override public void onError(Throwable t) { f.completeExceptionally(t); }
-            @Override public void onCompleted() { }
-        });
-        return f;
+        return c.proveAsync(r, java.time.Duration.ofMinutes(30));
     }
 
-    static void overhead(int jobs, double rate, String pipeline, int warm, EmbeddedFarm.Notices notices) throws Exception {
+    static boolean secure(String[] args) { return opt(args, "--secure", "off").equals("on"); }
+
+    /** The farm's options, secured as {@code ppfarm up --secure} runs it when {@code secure}. */
+    static EmbeddedFarm.Options options(EmbeddedFarm.Options o, boolean secure) { return secure ? o.secured() : o; }
+
+    /**
+     * A client of {@code farm} whose responses come on the transport's threads: plaintext, or for a secured farm TLS to
+     * its CA, its first tenant's API key, and every input sealed to its workers' key (pinned by fingerprint).
+     */
+    static FarmClient.Builder client(EmbeddedFarm farm) {
+        FarmClient.Builder b = FarmClient.builder(farm.address()).directExecutor();
+        return farm.caFile() == null ? b : b.tls(farm.caFile()).apiKey(farm.apiKey()).sealInputs(farm.sealKeyFingerprint());
+    }
+
+    static String security(boolean secure) {
+        return secure ? "secured (TLS, API key, inputs sealed by the client; Kafka SASL_SSL, cluster mTLS)" : "plaintext";
+    }
+
+    static void overhead(int jobs, double rate, String pipeline, int warm, EmbeddedFarm.Notices notices, boolean secure) throws Exception {
         ProvingPipeline.Factory pipelines = switch (pipeline) {
             case "engine" -> null; // the embedded farm's engine, with the worker's default settings
             case "cached" -> new CachedProofPipeline.Factory(cachedProof());
             default -> throw new IllegalArgumentException("--pipeline: engine or cached, not '" + pipeline + "'");
         };
-        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, pipelines, 1,
-                PoolProtocolInputs.INSTANCE, 0, notices));
-             FarmClient c = FarmClient.connectDirect(farm.address())) {
+        try (EmbeddedFarm farm = EmbeddedFarm.start(options(new EmbeddedFarm.Options(0, null, null, pipelines, 1,
+                PoolProtocolInputs.INSTANCE, 0, notices), secure));
+             FarmClient c = client(farm).retry(RetryPolicy.NONE).build()) {
             // warm-up: the circuit's load, and the JIT. A farm at steady load has run its per-job code paths (gRPC,
             // Kafka clients, actors) thousands of times; 5 warm-up jobs left them interpreted, which alone added
             // ~15 ms per job. Four at a time so the coordinator-side paths see some concurrency too.
@@ -116,8 +130,8 @@ public final class FarmBench {
                 }));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
-            System.out.printf("overhead: %d jobs at %.1f jobs/s, pipeline %s, result notices and job offers %s (%d notices received, "
-                    + "%d jobs offered)%n", jobs, rate, pipeline, notices.name().toLowerCase(java.util.Locale.ROOT),
+            System.out.printf("overhead: %d jobs at %.1f jobs/s, pipeline %s, %s, result notices and job offers %s (%d notices received, "
+                    + "%d jobs offered)%n", jobs, rate, pipeline, security(secure), notices.name().toLowerCase(java.util.Locale.ROOT),
                     farm.coordinator().resultNotices(), farm.coordinator().jobOffers());
             System.out.printf("  end-to-end     p50 %8.2f ms  p99 %8.2f ms%n", pct(e2eMicros, 50), pct(e2eMicros, 99));
             System.out.printf("  in-process     p50 %8.2f ms  p99 %8.2f ms  (witness + prove + verify on the worker)%n", pct(inProcess, 50), pct(inProcess, 99));
@@ -136,11 +150,11 @@ public final class FarmBench {
      *             (off by default: the figures recorded before the client library sent none)
      */
     static void dispatch(int jobs, int concurrency, int workers, int batch, int prefetch, EmbeddedFarm.Notices notices,
-                         boolean keys) throws Exception {
+                         boolean keys, boolean secure) throws Exception {
         if (batch < 1 || batch > concurrency) throw new IllegalArgumentException("--batch must be between 1 and --concurrency");
-        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
-                new CachedProofPipeline.Factory(cachedProof()), workers, PoolProtocolInputs.INSTANCE, prefetch, notices));
-             FarmClient c = FarmClient.builder(farm.address()).directExecutor().retry(keys ? RetryPolicy.DEFAULT : RetryPolicy.NONE).build()) {
+        try (EmbeddedFarm farm = EmbeddedFarm.start(options(new EmbeddedFarm.Options(0, null, null,
+                new CachedProofPipeline.Factory(cachedProof()), workers, PoolProtocolInputs.INSTANCE, prefetch, notices), secure));
+             FarmClient c = client(farm).retry(keys ? RetryPolicy.DEFAULT : RetryPolicy.NONE).build()) {
             for (int round = 0; round < 2; round++) { // the first round warms the JIT
                 int n = round == 0 ? Math.min(jobs, 2000) : jobs;
                 Semaphore inFlight = new Semaphore(concurrency);
@@ -178,7 +192,7 @@ public final class FarmBench {
                 double s = (System.nanoTime() - t0) / 1e9, cpuMs = (processCpuNanos() - cpu0) / 1e6;
                 if (rec != null) { rec.stop(); rec.dump(java.nio.file.Path.of(System.getProperty("ppfarm.bench.jfr"))); rec.close(); }
                 if (round == 1 || jobs <= 2000)
-                    System.out.printf("dispatch (proving replaced by an instant verifier-checked cached proof), result notices " + notices.name().toLowerCase(java.util.Locale.ROOT) + ", %s: %d jobs (%d succeeded) "
+                    System.out.printf("dispatch (proving replaced by an instant verifier-checked cached proof), " + security(secure) + ", result notices " + notices.name().toLowerCase(java.util.Locale.ROOT) + ", %s: %d jobs (%d succeeded) "
                             + "in %.2f s = %.0f jobs/s, %d in flight, %d worker threads, worker prefetch %d; process CPU %.0f µs per job (%.2f cores busy; "
                             + "the machine has %d)%n", batch == 1 ? "one Prove call per job" : "SubmitBatch of " + batch + " jobs (waiting for results)",
                             n, ok.get(), s, n / s, concurrency, workers, prefetch > 0 ? prefetch : Math.max(8, workers), cpuMs * 1000 / n, cpuMs / 1000 / s,

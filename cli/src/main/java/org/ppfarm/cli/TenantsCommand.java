@@ -7,6 +7,7 @@ import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.prover.PpfarmException;
 import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.TenantQuotas;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -21,17 +22,19 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ppfarm tenants add|list|revoke|rotate|webhook}: the farm's tenants and API keys, written straight to the tenants
+ * {@code ppfarm tenants add|list|revoke|rotate|webhook|plaintext}: the farm's tenants and API keys, written straight to the tenants
  * topic in Kafka ({@link TenantAdmin}; whoever may write the farm's topics is the farm's admin). Settings: the
  * {@code kafka.*} keys of a properties file (a coordinator's own file will do: other keys are ignored) or
  * {@code key=value} arguments. A key is printed once, as {@code api-key: <key>}; only its hash is stored. {@code webhook}
  * sets a tenant's webhook allowlist and prints a new webhook secret once, as {@code webhook-secret: <secret>}.
+ * {@code plaintext} (and {@code add --allow-plaintext}) lets a tenant whose clients cannot seal submit plaintext inputs
+ * where the farm refuses them ({@code inputs.plaintext.allowed=false}).
  */
 @Command(name = "tenants", mixinStandardHelpOptions = true,
         description = {"Adds, lists, revokes tenants, rotates their API keys and sets their webhooks (the <prefix>.tenants topic in Kafka).",
                 "Usage: ppfarm tenants add NAME [--admin] kafka.bootstrap.servers=HOST:PORT [more settings]"},
         subcommands = {TenantsCommand.Add.class, TenantsCommand.ListTenants.class, TenantsCommand.Revoke.class, TenantsCommand.Rotate.class,
-                TenantsCommand.Webhook.class})
+                TenantsCommand.Webhook.class, TenantsCommand.Plaintext.class})
 final class TenantsCommand {
 
     /** The kafka.* settings among {@code args} (files and key=value), checked as a coordinator checks them. */
@@ -75,6 +78,7 @@ final class TenantsCommand {
         @Option(names = "--max-in-flight", paramLabel = "N", description = "Quota: unfinished jobs at once, farm-wide (0: none).") int maxInFlight;
         @Option(names = "--max-priority", paramLabel = "P", description = "Quota: highest priority: LOW, NORMAL or HIGH (default: any).") String maxPriority;
         @Option(names = "--max-batch", paramLabel = "N", description = "Quota: most jobs in one SubmitBatch (0: the farm's limit).") int maxBatch;
+        @Option(names = "--allow-plaintext", description = "May submit plaintext inputs where the farm refuses them (inputs.plaintext.allowed=false): a client that cannot seal.") boolean allowPlaintext;
 
         @Override
         public Integer call() throws Exception {
@@ -89,8 +93,9 @@ final class TenantsCommand {
             }
             TenantQuotas quotas = q.build();
             return change(spec, settings, a -> {
-                String key = a.add(name, admin, quotas);
-                return List.of("tenant " + name + " added" + (admin ? " (admin)" : ""), "api-key: " + key);
+                String key = a.add(name, admin, quotas, allowPlaintext);
+                return List.of("tenant " + name + " added" + (admin ? " (admin)" : "") + (allowPlaintext ? " (plaintext inputs allowed)" : ""),
+                        "api-key: " + key);
             });
         }
     }
@@ -103,7 +108,7 @@ final class TenantsCommand {
         @Override
         public Integer call() throws Exception {
             return change(spec, settings, a -> a.list().stream().map(t -> t.getName() + (t.getAdmin() ? " admin" : "")
-                    + (t.getRevoked() ? " revoked" : "") + (t.getQuotas().equals(TenantQuotas.getDefaultInstance()) ? ""
+                    + (t.getRevoked() ? " revoked" : "") + (t.getPlaintextAllowed() ? " plaintext" : "") + (t.getQuotas().equals(TenantQuotas.getDefaultInstance()) ? ""
                     : " quotas " + FarmServer.json(t.getQuotas()).replaceAll("\\s+", " "))).toList());
         }
     }
@@ -148,6 +153,28 @@ final class TenantsCommand {
         public Integer call() throws Exception {
             return change(spec, settings, a -> List.of("tenant " + name + ": webhooks to " + String.join(", ", hosts)
                     + (allowPrivate ? " (private addresses allowed)" : ""), "webhook-secret: " + a.webhook(name, hosts, allowPrivate)));
+        }
+    }
+
+    @Command(name = "plaintext", mixinStandardHelpOptions = true,
+            description = {"Lets a tenant submit plaintext inputs where the farm refuses them (--allow), or stops it (--refuse)."})
+    static final class Plaintext implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @ArgGroup(multiplicity = "1") Choice choice;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "<file.properties|key=value>", description = "Kafka settings (kafka.*).") List<String> settings;
+
+        static final class Choice {
+            @Option(names = "--allow", required = true, description = "Plaintext inputs taken from this tenant.") boolean allow;
+            @Option(names = "--refuse", required = true, description = "Only sealed inputs, as the farm says.") boolean refuse;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            return change(spec, settings, a -> {
+                a.plaintext(name, choice.allow);
+                return List.of("tenant " + name + ": plaintext inputs " + (choice.allow ? "allowed" : "refused where the farm refuses them"));
+            });
         }
     }
 }

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code ppfarm tenants} against a real broker: keys printed once and never listed; refusals in one line. */
 class TenantsCommandTest {
     @Test
-    void addRotateRevokeAndList() {
+    void addRotateRevokeListAndAllowPlaintext() {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = "kafka.bootstrap.servers=" + kafka.bootstrapServers();
             PpfarmCliTest.Run add = PpfarmCliTest.ppfarm("tenants", "add", "relayer", "--admin", "--jobs-per-second", 5, bootstrap);
@@ -36,6 +36,13 @@ class TenantsCommandTest {
             assertTrue(list.out().startsWith("relayer admin revoked quotas"), list.out());
             assertFalse(list.out().contains(key.substring(key.lastIndexOf('.') + 1)), "list never shows a key");
             PpfarmCliTest.ppfarm("tenants", "revoke", "nobody", bootstrap).assertOneLineError("no tenant nobody");
+            PpfarmCliTest.Run legacy = PpfarmCliTest.ppfarm("tenants", "add", "legacy", "--allow-plaintext", bootstrap);
+            assertEquals(Ppfarm.OK, legacy.code(), legacy.err());
+            assertTrue(legacy.out().startsWith("tenant legacy added (plaintext inputs allowed)"), legacy.out());
+            assertTrue(PpfarmCliTest.ppfarm("tenants", "list", bootstrap).out().contains("legacy plaintext"));
+            assertEquals(Ppfarm.OK, PpfarmCliTest.ppfarm("tenants", "plaintext", "legacy", "--refuse", bootstrap).code());
+            assertTrue(PpfarmCliTest.ppfarm("tenants", "list", bootstrap).out().lines().anyMatch(l -> l.equals("legacy")));
+            PpfarmCliTest.ppfarm("tenants", "plaintext", "nobody", "--allow", bootstrap).assertOneLineError("no tenant nobody");
         }
     }
 

@@ -196,7 +196,8 @@ public final class Coordinator implements AutoCloseable {
         }
         this.workers = offers;
         JobSubmitter submitter = new JobSubmitter(registry, system, system.scheduler(), jobLog, config.sealPublicKey(), protocolInputs,
-                metrics, blocking, inbox, offers, config.getBoolean(CoordinatorConfig.INPUTS_PLAINTEXT_ALLOWED));
+                metrics, blocking, inbox, offers, config.getBoolean(CoordinatorConfig.INPUTS_PLAINTEXT_ALLOWED) ? tenant -> true
+                : tenants::plaintextAllowed);
 
         String self = jobLog.origin();
         this.stateFollower = new StateFollower(kafka, id, topics.state(), new StateFollower.Sink() {

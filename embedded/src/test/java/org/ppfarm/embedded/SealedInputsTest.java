@@ -84,11 +84,12 @@ class SealedInputsTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(dir.resolve("kafka"), false)) {
             String prefix = "sealed";
             InputSeal.KeyPair keys = InputSeal.KeyPair.generate();
-            String relayerKey, rootKey;
+            String relayerKey, rootKey, legacyKey;
             try (TenantAdmin tenants = new TenantAdmin(Map.of("bootstrap.servers", kafka.bootstrapServers()),
                     new FarmTopics(prefix), 4, (short) 1)) {
                 relayerKey = tenants.add("relayer", false, TenantQuotas.getDefaultInstance());
                 rootKey = tenants.add("root", true, TenantQuotas.getDefaultInstance());
+                legacyKey = tenants.add("legacy", false, TenantQuotas.getDefaultInstance(), true);
             }
             ThrowawayCa ca = ThrowawayCa.create("sealed inputs test CA");
             Path caFile = ca.writeCertificate(dir.resolve("ca.pem"));
@@ -132,6 +133,7 @@ class SealedInputsTest {
                 String fingerprint = InputSeal.fingerprint(keys.publicKey());
                 String jobId;
                 try (FarmClient plain = FarmClient.builder(address).tls(caFile).apiKey(relayerKey).retry(RetryPolicy.NONE).build();
+                     FarmClient legacy = FarmClient.builder(address).tls(caFile).apiKey(legacyKey).retry(RetryPolicy.NONE).build();
                      FarmClient pinnedElsewhere = FarmClient.builder(address).tls(caFile).apiKey(relayerKey)
                              .sealInputs(InputSeal.fingerprint(InputSeal.KeyPair.generate().publicKey())).build();
                      FarmClient client = FarmClient.builder(address).tls(caFile).apiKey(relayerKey).sealInputs(fingerprint)
@@ -141,6 +143,10 @@ class SealedInputsTest {
                     FarmException refused = assertThrows(FarmException.class, () -> plain.submit(withdraw("{\"note\":{}}")));
                     assertEquals(Status.Code.FAILED_PRECONDITION, refused.code());
                     assertTrue(refused.status().getDescription().contains("inputs.plaintext.allowed=false"), refused.status().getDescription());
+                    // but not from a tenant allowed plaintext (tenants add --allow-plaintext): the coordinator checks it as it comes
+                    FarmException checked = assertThrows(FarmException.class, () -> legacy.submit(withdraw("{\"note\":{}}")));
+                    assertEquals(Status.Code.INVALID_ARGUMENT, checked.code(), checked.getMessage());
+                    assertTrue(checked.status().getDescription().startsWith("withdraw request: "), checked.status().getDescription());
                     // a client pinned to another key sends nothing (its submission fails before any call)
                     FarmException mismatch = assertThrows(FarmException.class, () -> pinnedElsewhere.submit(withdraw(note.request())));
                     assertEquals(Status.Code.FAILED_PRECONDITION, mismatch.code());

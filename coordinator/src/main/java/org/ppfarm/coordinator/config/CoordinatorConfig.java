@@ -126,7 +126,8 @@ public final class CoordinatorConfig extends AbstractConfig {
                     "true: clients may send inputs in plaintext (input_json, wtns, withdraw/ragequit request JSON), which "
                             + "this coordinator then holds in memory until it has sealed them. false: only inputs the client "
                             + "sealed (SubmitRequest.sealed_input) are taken, a plaintext one is refused with "
-                            + "FAILED_PRECONDITION naming this key, and the coordinator never holds an input in the clear. "
+                            + "FAILED_PRECONDITION naming this key, and the coordinator never holds an input in the clear; "
+                            + "but from a tenant added with --allow-plaintext (ppfarm tenants), for a client that cannot seal. "
                             + "Production: false (docs/security.md); ppfarm up sets it true unless --secure.")
             .define(JOBS_PARTITIONING, Type.STRING, PARTITIONING_SPREAD, ValidString.in(PARTITIONING_SPREAD, PARTITIONING_PIN_CIRCUIT),
                     Importance.MEDIUM, "spread: jobs keyed by job id, spread over every partition and worker; "

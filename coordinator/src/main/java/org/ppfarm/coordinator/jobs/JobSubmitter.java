@@ -43,6 +43,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * What the coordinator does with a job request, independent of gRPC: resolve the circuit, refuse what cannot be
@@ -73,19 +74,20 @@ public final class JobSubmitter {
     private final JobOffers offers;
     private final SealingKey sealingKey;
     private final String sealKeyId;
-    private final boolean plaintextAllowed;
+    private final Predicate<String> plaintextAllowed;
 
     /**
      * @param blocking    builds inputs from privacy-pool requests (Merkle trees: up to seconds), off the caller's thread
      * @param resultInbox the coordinator's result inbox ({@code cluster.ResultInbox}), as job records name it; empty:
      *                    none (results only through Kafka)
      * @param offers      the workers to offer jobs to directly when one is idle; null: none (jobs only through Kafka)
-     * @param plaintextAllowed whether inputs may come unsealed ({@code inputs.plaintext.allowed}); sealed ones
+     * @param plaintextAllowed whether a tenant (by name) may submit inputs unsealed: {@code inputs.plaintext.allowed},
+     *                    or the tenant's own {@code TenantRecord.plaintext_allowed}; sealed ones
      *                    ({@code SubmitRequest.sealed_input}) are always taken
      */
     public JobSubmitter(CircuitRegistry registry, ActorRef<JobTracker.Command> tracker, Scheduler scheduler, JobLog log,
                         byte[] sealKey, ProtocolInputs protocolInputs, FarmMetrics metrics, Executor blocking, String resultInbox,
-                        JobOffers offers, boolean plaintextAllowed) {
+                        JobOffers offers, Predicate<String> plaintextAllowed) {
         this.sealKeyId = InputSeal.keyId(sealKey);
         this.sealingKey = SealingKey.newBuilder().setPublicKey(ByteString.copyFrom(sealKey)).setFingerprint(InputSeal.fingerprint(sealKey))
                 .setKeyId(sealKeyId).build();
@@ -137,7 +139,7 @@ public final class JobSubmitter {
         List<CompletableFuture<Prepared>> prepared = new ArrayList<>(reqs.size());
         for (SubmitRequest req : reqs) {
             // building inputs from a privacy-pool request takes Merkle trees (up to seconds): off the caller's thread
-            if (protocolInputs != null && plaintextAllowed && (req.getInputCase() == SubmitRequest.InputCase.WITHDRAW_REQUEST_JSON
+            if (protocolInputs != null && plaintextAllowed.test(tenant) && (req.getInputCase() == SubmitRequest.InputCase.WITHDRAW_REQUEST_JSON
                     || req.getInputCase() == SubmitRequest.InputCase.RAGEQUIT_REQUEST_JSON))
                 prepared.add(CompletableFuture.supplyAsync(() -> prepareOrThrow(tenant, req), blocking));
             else prepared.add(prepareNow(tenant, req));
@@ -190,7 +192,7 @@ public final class JobSubmitter {
                 throw new DeadlinePassedException("deadline " + Timestamps.toString(deadline) + " has already passed; job dropped, not proved");
             if (!req.getJobId().isEmpty() && req.getInputCase() != SubmitRequest.InputCase.SEALED_INPUT)
                 throw new InvalidInputException("job_id: only with sealed_input (a client that seals draws the job id); leave it empty");
-            if (!plaintextAllowed && req.getInputCase() != SubmitRequest.InputCase.SEALED_INPUT && req.getInputCase() != SubmitRequest.InputCase.INPUT_NOT_SET)
+            if (!plaintextAllowed.test(tenant) && req.getInputCase() != SubmitRequest.InputCase.SEALED_INPUT && req.getInputCase() != SubmitRequest.InputCase.INPUT_NOT_SET)
                 throw new PreconditionFailedException(inputField(req) + ": plaintext inputs are refused by this farm (inputs.plaintext.allowed=false); "
                         + "seal the input to the workers' key (GetSealingKey, SubmitRequest.sealed_input)");
             InputKind kind;

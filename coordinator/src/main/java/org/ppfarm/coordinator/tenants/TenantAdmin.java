@@ -46,13 +46,22 @@ public final class TenantAdmin implements AutoCloseable {
         if (!log.awaitCaughtUp(TIMEOUT)) throw new IllegalStateException("tenants topic " + topics.tenants() + " not read within " + TIMEOUT.toSeconds() + " s");
     }
 
-    /** A new tenant; returns its API key (shown once: only its hash is stored). */
+    /** A new tenant that must seal its inputs where the farm says so; see {@link #add(String, boolean, TenantQuotas, boolean)}. */
     public String add(String name, boolean admin, TenantQuotas quotas) throws TenantException, InterruptedException {
+        return add(name, admin, quotas, false);
+    }
+
+    /**
+     * A new tenant; returns its API key (shown once: only its hash is stored). {@code plaintextAllowed}: it may submit
+     * plaintext inputs where the farm refuses them ({@code inputs.plaintext.allowed=false}), for a client that cannot seal.
+     */
+    public String add(String name, boolean admin, TenantQuotas quotas, boolean plaintextAllowed) throws TenantException, InterruptedException {
         if (!ApiKeys.validTenant(name))
             throw new TenantException("tenant '" + name + "': 1-63 characters of a-z, 0-9 and '-', starting with a letter or digit");
         if (find(name) != null) throw new TenantException("tenant " + name + " exists (ppfarm tenants rotate gives it a new key)");
         String key = ApiKeys.generate(name);
-        put(TenantRecord.newBuilder().setName(name).setAdmin(admin).setQuotas(quotas).setKeySha256(hash(key)).build());
+        put(TenantRecord.newBuilder().setName(name).setAdmin(admin).setQuotas(quotas).setPlaintextAllowed(plaintextAllowed)
+                .setKeySha256(hash(key)).build());
         return key;
     }
 
@@ -81,6 +90,14 @@ public final class TenantAdmin implements AutoCloseable {
                 .setWebhook(WebhookPolicy.newBuilder().addAllAllowedHosts(allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).toList())
                         .setAllowPrivate(allowPrivate)).build());
         return secret;
+    }
+
+    /**
+     * Lets the tenant submit plaintext inputs where the farm refuses them, or stops it ({@code allowed=false}: from
+     * then on only sealed inputs, once each coordinator reads the record).
+     */
+    public void plaintext(String name, boolean allowed) throws TenantException, InterruptedException {
+        put(existing(name).toBuilder().setPlaintextAllowed(allowed).build());
     }
 
     /** Refuses every key of the tenant from now on (once each coordinator reads the record); its jobs stay in Kafka. */

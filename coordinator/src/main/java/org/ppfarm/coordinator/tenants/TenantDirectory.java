@@ -63,6 +63,16 @@ public final class TenantDirectory {
     }
 
     /**
+     * Whether the tenant may submit plaintext inputs on a farm that refuses them ({@code TenantRecord.plaintext_allowed},
+     * {@code ppfarm tenants add --allow-plaintext}); false for a tenant that is unknown or revoked, and for the
+     * anonymous one, which has no record.
+     */
+    public boolean plaintextAllowed(String name) {
+        TenantRecord t = tenants.get(name);
+        return t != null && !t.getRevoked() && t.getPlaintextAllowed();
+    }
+
+    /**
      * The tenant a client certificate names (the gRPC API's CA vouched for it, so there is no secret to check); the
      * refusal's one description tells no unknown tenant from a revoked one.
      */

@@ -5,7 +5,9 @@ import io.grpc.Status;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.ppfarm.coordinator.inputs.InvalidInputException;
 import org.ppfarm.coordinator.jobs.InMemoryJobLog;
+import org.ppfarm.coordinator.jobs.JobSubmitter;
 import org.ppfarm.coordinator.jobs.SubmitterFixture;
 import org.ppfarm.farm.seal.InputSeal;
 import org.ppfarm.proto.v1.CircuitRef;
@@ -22,10 +24,14 @@ import org.ppfarm.proto.v1.SubmitResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -36,6 +42,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SealedSubmissionTest {
     static final String REQUEST = "{\"note\":{\"nullifier\":\"918273645546372819\",\"secret\":\"123987456654789321\"}}";
 
+    /** The one tenant allowed plaintext inputs (TenantRecord.plaintext_allowed), as {@code TenantDirectory} would say. */
+    static final String LEGACY = "legacy";
     static final InMemoryJobLog log = new InMemoryJobLog("sealed", true);
     static SubmitterFixture core;
     static InProcessProver prover;
@@ -43,7 +51,7 @@ class SealedSubmissionTest {
 
     @BeforeAll
     static void start() throws Exception {
-        core = new SubmitterFixture(log, null, false);
+        core = new SubmitterFixture(log, null, LEGACY::equals);
         prover = new InProcessProver(core);
         stub = prover.stub;
     }
@@ -129,5 +137,20 @@ class SealedSubmissionTest {
         }
         assertTrue(ProverServiceTest.refused(log, Status.Code.INVALID_ARGUMENT, () -> stub.submit(b.clone().setInputJson(ProverServiceTest.VALID)
                 .setJobId(UUID.randomUUID().toString()).build())).startsWith("job_id: only with sealed_input"));
+    }
+
+    /** A tenant allowed plaintext inputs is the exception: its plaintext input is validated and taken, another's refused. */
+    @Test
+    void aTenantAllowedPlaintextHasItsPlaintextTaken() throws Exception {
+        SubmitRequest r = SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("commitment")).setInputJson(ProverServiceTest.VALID).build();
+        JobSubmitter.Submitted s = core.submitter.submit(LEGACY, r).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        JobRecord taken = ProverServiceTest.record(log, s.jobId()).record();
+        assertEquals(LEGACY, taken.getTenant());
+        assertEquals(InputKind.INPUT_KIND_JSON, taken.getInputKind());
+        ExecutionException other = assertThrows(ExecutionException.class, () -> core.submitter.submit("other", r).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertInstanceOf(JobSubmitter.PreconditionFailedException.class, other.getCause());
+        ExecutionException invalid = assertThrows(ExecutionException.class, () -> core.submitter.submit(LEGACY, r.toBuilder()
+                .setInputJson("{}").build()).toCompletableFuture().get(10, TimeUnit.SECONDS));
+        assertInstanceOf(InvalidInputException.class, invalid.getCause(), "the legacy tenant's plaintext is still validated");
     }
 }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -36,11 +37,11 @@ public final class SubmitterFixture implements AutoCloseable {
 
     /** @param offers the workers to offer jobs to, or null for none */
     public SubmitterFixture(JobLog log, JobOffers offers) throws Exception {
-        this(log, offers, true);
+        this(log, offers, tenant -> true);
     }
 
-    /** @param plaintextAllowed {@code inputs.plaintext.allowed} */
-    public SubmitterFixture(JobLog log, JobOffers offers, boolean plaintextAllowed) throws Exception {
+    /** @param plaintextAllowed which tenants may submit plaintext ({@code inputs.plaintext.allowed}, TenantRecord.plaintext_allowed) */
+    public SubmitterFixture(JobLog log, JobOffers offers, Predicate<String> plaintextAllowed) throws Exception {
         this.artifacts = Files.createTempDirectory("ppfarm-submitter-");
         InMemoryCircuitLog circuits = new InMemoryCircuitLog();
         this.registry = new CircuitRegistry(artifacts, 1L << 30, circuits, "submitter-fixture", List.of());

@@ -5,6 +5,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Timestamp;
 import io.grpc.CallOptions;
+import io.grpc.Channel;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
@@ -43,6 +44,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.logging.Level;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -114,11 +117,21 @@ class EdgeFuzzTest {
     void randomAndMutatedBodiesOnEveryRpcAreAnsweredPreciselyCleanlyAndQuietly() throws Exception {
         long seed = Long.getLong("ppfarm.fuzz.seed", System.nanoTime());
         int n = Integer.getInteger("ppfarm.fuzz.cases", 3000);
-        System.out.println("EdgeFuzzTest: seed " + seed + ", " + n + " cases (replay: -Dppfarm.fuzz.seed=" + seed + ")");
+        fuzz("EdgeFuzzTest", seed, n, RawCalls.METHODS, c -> ports.of(c.method()), EdgeFuzzTest::check);
+    }
+
+    /**
+     * Sends {@code n} cases drawn from {@code seed}, the methods taken in turn from {@code methods}, each on the channel
+     * {@code route} picks for it, at most 32 at a time; asserts that {@code check} finds nothing wrong with any answer,
+     * that the run logged no java.util.logging warning and only a few lines. {@code name} heads the printed seed.
+     */
+    static void fuzz(String name, long seed, int n, List<MethodDescriptor<?, ?>> methods, Function<Case, Channel> route,
+                     BiFunction<Case, RawCalls.Answer, String> check) throws Exception {
+        System.out.println(name + ": seed " + seed + ", " + n + " cases (replay: -Dppfarm.fuzz.seed=" + seed + ")");
         Random rnd = new Random(seed);
         List<Case> cases = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            MethodDescriptor<?, ?> m = RawCalls.METHODS.get(i % RawCalls.METHODS.size());
+            MethodDescriptor<?, ?> m = methods.get(i % methods.size());
             cases.add(new Case(i, m, bodies(m, rnd)));
         }
 
@@ -129,9 +142,9 @@ class EdgeFuzzTest {
             List<CompletableFuture<Void>> done = new ArrayList<>(n);
             for (Case c : cases) {
                 inFlight.acquire();
-                done.add(RawCalls.call(ports, c.method(), c.bodies(), CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS))
+                done.add(RawCalls.call(route.apply(c), c.method(), c.bodies(), CallOptions.DEFAULT.withDeadlineAfter(DEADLINE_MS, TimeUnit.MILLISECONDS))
                         .thenAccept(a -> {
-                            String problem = check(c, a);
+                            String problem = check.apply(c, a);
                             if (problem != null) synchronized (failures) { failures.add(c.describe() + ": " + problem); }
                         }).whenComplete((x, e) -> inFlight.release()));
             }
@@ -142,7 +155,7 @@ class EdgeFuzzTest {
             assertEquals(List.of(), warnings, "java.util.logging warnings (grpc-java's stack traces) during the fuzz run");
             assertTrue(logs.lineCount() <= 60, logs.lineCount() + " lines logged for " + n + " cases: " + logs.lines());
         }
-        System.out.println("EdgeFuzzTest: " + n + " cases in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        System.out.println(name + ": " + n + " cases in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
     }
 
     /** Why the answer to {@code c} is wrong, or null. */
