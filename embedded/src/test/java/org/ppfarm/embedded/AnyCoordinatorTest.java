@@ -81,7 +81,7 @@ class AnyCoordinatorTest {
                         .setIdempotencyKey("any-coordinator-310").build();
                 Coordinator coordinatorC = farm.startCoordinator(Map.of(CoordinatorConfig.COORDINATOR_ID, "c"));
                 try (FarmClient atC = FarmClient.builder("127.0.0.1:" + coordinatorC.port()).retry(RetryPolicy.NONE).build()) {
-                    atC.submit(waitsAtC); // durable first, so the Prove below only waits
+                    String waitingId = atC.submit(waitsAtC).getJobId(); // durable first, so the Prove below only waits
                     CompletableFuture<Job> waitingAtC = atC.proveAsync(waitsAtC, Duration.ofSeconds(120));
                     Thread.sleep(3_000); // the call reaches C and waits there (no worker yet)
                     assertTrue(!waitingAtC.isDone(), "Prove waits while no worker runs");
@@ -90,6 +90,9 @@ class AnyCoordinatorTest {
                     FarmException why = (FarmException) stopped.getCause();
                     assertEquals(io.grpc.Status.Code.UNAVAILABLE, why.code(), why.getMessage());
                     assertTrue(why.getMessage().contains("shutting down"), why.getMessage());
+                    // the job goes on at the other coordinators; cancelled here so that the usage figures below count
+                    // one proved job
+                    assertEquals(JobStatus.JOB_STATUS_CANCELLED, atA.cancel(waitingId).getStatus());
                 }
 
                 SubmitResponse s2 = atA.submit(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(302)));

@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code ppfarm up --secure}'s farm: the API on TLS with API keys, the broker on SASL_SSL only, the cluster and the
- * artifacts port on mutual TLS. A job proves end to end over all of it (the worker fetches the circuit over TLS and
+ * {@code ppfarm up --secure}'s farm: the API on TLS with API keys and inputs sealed by the client, the broker on
+ * SASL_SSL only, the cluster and the artifacts port on mutual TLS. A job proves end to end over all of it (the worker fetches the circuit over TLS and
  * reads the job over SASL_SSL); the artifacts port answers no plaintext client and no certificate of another CA; and
  * the owner-only {@code kafka.properties} beside the CA is what {@code ppfarm tenants} needs to add a tenant.
  */
@@ -38,9 +38,10 @@ class SecureEmbeddedFarmTest {
         EmbeddedFarm.Options o = new EmbeddedFarm.Options(0, null, null, new EnginePipeline.Factory(EnginePipeline.Options.withoutTables()),
                 1, EmbeddedFarm.Options.defaults().protocolInputs()).secured();
         try (EmbeddedFarm farm = EmbeddedFarm.start(o)) {
-            try (FarmClient c = FarmClient.builder(farm.address()).tls(farm.caFile()).apiKey(farm.apiKey()).build()) {
-                Job job = c.blocking().withDeadlineAfter(120, java.util.concurrent.TimeUnit.SECONDS)
-                        .prove(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(7)));
+            // the secured farm takes only inputs the client sealed to the workers' pinned key
+            try (FarmClient c = FarmClient.builder(farm.address()).tls(farm.caFile()).apiKey(farm.apiKey())
+                    .sealInputs(farm.sealKeyFingerprint()).build()) {
+                Job job = c.prove(FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(7)), java.time.Duration.ofSeconds(120));
                 FarmEndToEndTest.assertVerifiesWithSnarkjs(job, Artifacts.commitmentVkey());
             }
             // the Artifacts port answers a node of the farm's CA, and no one else
