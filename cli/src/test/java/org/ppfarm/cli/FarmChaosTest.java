@@ -210,6 +210,7 @@ class FarmChaosTest {
             // registered once, at one coordinator: every coordinator knows it (the replicated registry)
             all.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
             all.register("withdraw", "1.0.2", Artifacts.withdrawZkey(), Artifacts.withdrawWasm(), Artifacts.withdrawVkey());
+            awaitRegisteredEverywhere(apis, "commitment@1.0.2", "withdraw@1.0.2");
             Job warm = all.prove(commitment(0), Duration.ofMinutes(3));
             assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, warm.getStatus());
             Set<String> probes = ConcurrentHashMap.newKeySet();
@@ -335,6 +336,7 @@ class FarmChaosTest {
         Job before;
         try (FarmClient all = FarmClient.builder(String.join(",", farm.apis)).retry(patient).build()) {
             all.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
+            awaitRegisteredEverywhere(farm.apis, "commitment@1.0.2");
             before = all.prove(commitment(0), Duration.ofMinutes(3));
             assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, before.getStatus());
         }
@@ -356,6 +358,18 @@ class FarmChaosTest {
             assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, after.getStatus(), after.getError().getMessage());
             assertTrue(farm.workers.get(0).process.isAlive(), "the worker stays up");
         }
+    }
+
+    /**
+     * Waits until every coordinator lists {@code circuits}: a registration reaches the others through the circuits
+     * topic within moments (docs/operations.md), and a job sent to one that has not read it yet is NOT_FOUND.
+     */
+    private static void awaitRegisteredEverywhere(List<String> apis, String... circuits) {
+        for (String api : apis)
+            try (FarmClient one = FarmClient.builder(api).build()) {
+                Eventually.await(api + " to know " + List.of(circuits), Duration.ofSeconds(60),
+                        () -> one.circuits().stream().map(c -> c.getName()).toList(), names -> names.containsAll(List.of(circuits)));
+            }
     }
 
     private static String readQuietly(Path p) {
