@@ -1,6 +1,7 @@
 package org.ppfarm.coordinator;
 
 import org.ppfarm.farm.cluster.FarmCluster;
+import org.ppfarm.farm.cluster.MemberHeartbeats;
 import org.ppfarm.farm.health.FarmHealth;
 import org.ppfarm.farm.health.NodeMetrics;
 import io.grpc.Server;
@@ -176,6 +177,7 @@ public final class Coordinator implements AutoCloseable {
                 Clock.systemUTC(), queued, unfinished, usage);
         this.system = ActorSystem.create(tracker, FarmConfigs.CLUSTER_SYSTEM, pekkoConfig);
         ClusterFormation.start(system, config);
+        MemberHeartbeats.start(system, kafka, topics.members()); // the downing's witness; stops with the system
         farmHealth.watch(system, true);
         log.debug("actor system up after {} ms", (System.nanoTime() - t0) / 1_000_000);
         AtomicInteger blockingThreads = new AtomicInteger();

@@ -4,6 +4,7 @@ import io.prometheus.metrics.exporter.httpserver.HTTPServer;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.ppfarm.farm.cluster.FarmCluster;
+import org.ppfarm.farm.cluster.MemberHeartbeats;
 import org.ppfarm.farm.config.ClusterTls;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.farm.health.FarmHealth;
@@ -63,6 +64,9 @@ public final class Worker implements AutoCloseable {
     private final EventProducer events;
     private final ArtifactFetcher artifacts;
     private final ClusterNode node;
+    /** What its node's heartbeats need, kept until {@link #start()} starts the node. */
+    private record HeartbeatSettings(Map<String, Object> kafka, String topic) {}
+    private final HeartbeatSettings heartbeats;
     private final WorkerMetrics metrics;
     private final FarmHealth health;
     private final JobRunner runner;
@@ -99,6 +103,7 @@ public final class Worker implements AutoCloseable {
             if (JobStates.terminal(status != null ? status : job.get().getStatus())) finishedJobs.add(jobId);
         });
         this.events = new EventProducer(kafka, id, topics.events());
+        this.heartbeats = new HeartbeatSettings(kafka, topics.members());
         this.node = new ClusterNode(config.getList(FarmConfigs.CLUSTER_SEED_NODES).isEmpty() ? null
                 : FarmConfigs.pekkoConfig(config, FarmCluster.WORKER), clusterNode);
         PrometheusRegistry prometheus = new PrometheusRegistry();
@@ -144,6 +149,8 @@ public final class Worker implements AutoCloseable {
         events.start();
         ActorSystem<?> clusterNode = node.start();
         if (clusterNode != null) health.watch(clusterNode, node.ownsNode());
+        // its own node's heartbeat on Kafka, the downing's witness (an embedded worker's node is the coordinator's)
+        if (clusterNode != null && node.ownsNode()) MemberHeartbeats.start(clusterNode, heartbeats.kafka(), heartbeats.topic());
         offers.start(clusterNode);
         pool.start();
         intake.start();

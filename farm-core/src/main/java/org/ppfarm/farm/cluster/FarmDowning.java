@@ -17,8 +17,10 @@ import scala.concurrent.duration.FiniteDuration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -33,10 +35,13 @@ import java.util.concurrent.TimeUnit;
  * one of two coordinators dies, the survivor has the workers on its side and stays, whichever of the two was older.
  * Pekko's keep-oldest cannot do that (with two coordinators its down-if-alone never applies, so the survivor of the
  * oldest's death downed itself), and keep-majority over every member lets workers outvote coordinators (a split that
- * leaves both coordinators with the fewer workers downs every coordinator). What no rule can tell without an arbiter:
- * an exact tie on both counts (say two coordinators and no workers, or each coordinator with one worker) is
- * indistinguishable from a crash, and the oldest's side stays, so the survivor of the oldest's death downs itself
- * (docs/operations.md, "Cluster membership and downing").
+ * leaves both coordinators with the fewer workers downs every coordinator). What no rule can tell by itself: an exact
+ * tie on both counts (say two coordinators and no workers, or each coordinator with one worker) is indistinguishable
+ * from a crash. Kafka is the arbiter ({@link MemberHeartbeats}): before this node downs itself, the unreachable members
+ * that have also been silent on Kafka for the whole stable-after are taken as dead and do not count, so the survivors
+ * of a worker's and the oldest coordinator's deaths stay. While Kafka cannot tell (this node's own heartbeats are not
+ * coming back), a node that would down itself waits instead; without heartbeats (a node that started none) the rule
+ * applies as it is (docs/operations.md, "Cluster membership and downing").
  *
  * <p>Members count when Up or Leaving (joining members have no vote, like Pekko's split-brain resolver). Each node
  * applies the rule to its own view, so both sides of a clean split reach complementary decisions. The winning side's
@@ -95,6 +100,14 @@ public final class FarmDowning extends DowningProvider {
         return members.stream().min(Comparator.comparingInt(Seen::age)).map(Seen::reachable).orElse(true);
     }
 
+    /**
+     * As {@link #reachableSideStays}, with the members {@code dead} says are dead (unreachable and silent on Kafka)
+     * counted on neither side.
+     */
+    public static boolean reachableSideStays(List<Seen> members, java.util.function.Predicate<Seen> dead) {
+        return reachableSideStays(members.stream().filter(s -> s.reachable() || !dead.test(s)).toList());
+    }
+
     /** The actor that watches reachability and applies the rule once it has been stable. */
     static final class Downer extends AbstractActorWithTimers {
         private static final Object TICK = "tick";
@@ -103,6 +116,7 @@ public final class FarmDowning extends DowningProvider {
         private final Cluster cluster = Cluster.get(getContext().getSystem());
         private long changedAt = System.nanoTime();
         private Set<Address> decidedOn = Set.of();
+        private Set<Address> waitedOn = Set.of();
 
         Downer(long stableAfterMillis) {
             this.stableAfterMillis = stableAfterMillis;
@@ -140,6 +154,7 @@ public final class FarmDowning extends DowningProvider {
             for (Member m : state.getUnreachable()) if (votes(m)) unreachable.add(m.address());
             if (unreachable.isEmpty()) {
                 decidedOn = Set.of();
+                waitedOn = Set.of();
                 return;
             }
             if (System.nanoTime() - changedAt < stableAfterMillis * 1_000_000L || unreachable.equals(decidedOn)) return;
@@ -148,16 +163,35 @@ public final class FarmDowning extends DowningProvider {
             for (Member m : state.getMembers()) if (votes(m)) voting.add(m);
             voting.sort((a, b) -> a.isOlderThan(b) ? -1 : b.isOlderThan(a) ? 1 : 0);
             List<Seen> seen = new ArrayList<>();
+            Map<Seen, Address> addresses = new HashMap<>();
             int coordinatorsHere = 0, workersHere = 0;
             for (int i = 0; i < voting.size(); i++) {
                 Member m = voting.get(i);
                 boolean coordinator = m.hasRole(FarmCluster.COORDINATOR), reachable = !unreachable.contains(m.address());
-                seen.add(new Seen(coordinator, reachable, i));
+                Seen s = new Seen(coordinator, reachable, i);
+                seen.add(s);
+                addresses.put(s, m.address());
                 if (reachable) { if (coordinator) coordinatorsHere++; else workersHere++; }
             }
             String sides = String.format("this side %d coordinator(s) and %d worker(s), %d unreachable (%s)",
                     coordinatorsHere, workersHere, unreachable.size(), unreachable);
-            if (reachableSideStays(seen)) {
+            boolean stays = reachableSideStays(seen);
+            MemberHeartbeats kafka = MemberHeartbeats.of(getContext().getSystem());
+            if (!stays && kafka != null) { // before downing itself, ask Kafka which of the unreachable are alive
+                Map<Address, MemberHeartbeats.Heard> heard = new HashMap<>();
+                for (Address a : unreachable) heard.put(a, kafka.heard(a.toString()));
+                if (heard.containsValue(MemberHeartbeats.Heard.UNKNOWN)) {
+                    if (!unreachable.equals(waitedOn)) {
+                        waitedOn = unreachable;
+                        LOG.warn("cluster: the other side would stay, but Kafka cannot tell now whether it is alive; waiting: {}", sides);
+                    }
+                    return;
+                }
+                stays = reachableSideStays(seen, s -> heard.get(addresses.get(s)) == MemberHeartbeats.Heard.SILENT);
+                if (stays) sides += "; silent on Kafka too, so taken as dead: " + heard.entrySet().stream()
+                        .filter(e -> e.getValue() == MemberHeartbeats.Heard.SILENT).map(e -> e.getKey().toString()).sorted().toList();
+            }
+            if (stays) {
                 if (self.address().equals(state.getLeader())) { // the others of this side leave it to the leader
                     decidedOn = unreachable;
                     LOG.warn("cluster: downing the unreachable side: {}", sides);

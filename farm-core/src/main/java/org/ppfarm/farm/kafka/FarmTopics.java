@@ -32,6 +32,9 @@ import java.util.concurrent.ExecutionException;
  *   <li>{@code p.tenants} — compacted, value {@code TenantRecord}, key the tenant's name, one partition: the farm's
  *       tenants and the hashes of their API keys, written by {@code ppfarm tenants}; every coordinator follows it
  *       from the beginning (docs/security.md).</li>
+ *   <li>{@code p.members} — one partition, kept an hour: every cluster member's heartbeat (key its cluster address,
+ *       empty value) a few times a second; {@code FarmDowning}'s witness of which unreachable members are alive
+ *       ({@code MemberHeartbeats}).</li>
  * </ul>
  */
 public record FarmTopics(String prefix) {
@@ -78,6 +81,8 @@ public record FarmTopics(String prefix) {
 
     public String tenants() { return prefix + ".tenants"; }
 
+    public String members() { return prefix + ".members"; }
+
     /** Creates whichever of the topics do not exist yet. */
     public void ensure(Admin admin, int partitions, short replication) {
         List<NewTopic> topics = new ArrayList<>();
@@ -94,6 +99,10 @@ public record FarmTopics(String prefix) {
                 TopicConfig.RETENTION_BYTES_CONFIG, "-1")));
         topics.add(new NewTopic(tenants(), 1, replication).configs(Map.of(
                 TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+        topics.add(new NewTopic(members(), 1, replication).configs(Map.of(
+                TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, "3600000",
+                TopicConfig.SEGMENT_MS_CONFIG, "600000")));
         for (NewTopic t : topics) {
             try {
                 admin.createTopics(List.of(t)).all().get();

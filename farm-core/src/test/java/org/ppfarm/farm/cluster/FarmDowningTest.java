@@ -49,6 +49,18 @@ class FarmDowningTest {
     }
 
     @Test
+    void membersSilentOnKafkaDoNotCountSoTheSurvivorsOfATieStay() {
+        // two coordinators, two workers; a worker and then the oldest coordinator die within one stable-after
+        List<Seen> v = view("cCwW");
+        assertFalse(FarmDowning.reachableSideStays(v), "by the counts alone, a tie the dead oldest coordinator's side wins");
+        assertTrue(FarmDowning.reachableSideStays(v, s -> true), "both unreachable are silent on Kafka: dead, so this side stays");
+        assertFalse(FarmDowning.reachableSideStays(v, s -> false), "both alive on Kafka: a real split, the rule as it is");
+        assertTrue(FarmDowning.reachableSideStays(v, s -> !s.coordinator()), "only the worker dead: one coordinator each, this side has more workers");
+        // a live side is not outvoted by its own reachable members being called dead: only unreachable ones are dropped
+        assertTrue(FarmDowning.reachableSideStays(view("Cw"), s -> s.reachable()));
+    }
+
+    @Test
     void coordinatorsAreNotOutvotedByWorkers() {
         // both coordinators with one worker, three workers cut off: keep-majority over all members would down both
         assertTrue(FarmDowning.reachableSideStays(view("CCWwww")));
