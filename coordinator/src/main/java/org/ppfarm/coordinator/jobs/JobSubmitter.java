@@ -392,7 +392,7 @@ public final class JobSubmitter {
         holders.whenComplete((h, e) -> {
             for (int k = 0; k < jobs.size(); k++) {
                 CompletableFuture<Submitted> o = out.get(index.get(k));
-                if (e != null) { o.completeExceptionally(e); continue; }
+                if (e != null) { o.completeExceptionally(notTaken(e)); continue; }
                 Job job = jobs.get(k);
                 JobTracker.Held held = h.get(k);
                 if (held.otherRequest() && held.idTaken()) {
@@ -513,6 +513,18 @@ public final class JobSubmitter {
     }
 
     /** Kafka did not take the job, for now: a retry can succeed. Maps to UNAVAILABLE. */
+    /**
+     * What a failed ask of the job tracker means to the client: the tracker did not answer (its actor system stopping,
+     * as when this coordinator's node was downed, or an ask timeout), and nothing was written, so the job was not
+     * made and a retry at another coordinator is safe: UNAVAILABLE, not INTERNAL.
+     */
+    private static Throwable notTaken(Throwable e) {
+        Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return c instanceof java.util.concurrent.TimeoutException
+                ? new NotAvailableException("this coordinator cannot take jobs now (" + c.getMessage()
+                        + "); no job was made; retry at another coordinator") : e;
+    }
+
     public static final class NotAvailableException extends Exception {
         public NotAvailableException(String m) { super(m, null, false, false); }
     }
