@@ -69,8 +69,11 @@ public final class MemberHeartbeats implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, intervalMs); // never hold the loop longer than a beat
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.max(1000, 2 * intervalMs));
-        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.max(2000, 4 * intervalMs)); // a late beat is worthless
+        // a beat is never retried (the next one follows), and a slow broker is waited for, not disconnected from
+        p.put(ProducerConfig.RETRIES_CONFIG, 0);
+        int request = (int) Math.max(5_000, window.toMillis());
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, request);
+        p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, request + 1_000);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         Map<String, Object> c = new HashMap<>(kafka);
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, "heartbeats-" + self);
