@@ -9,6 +9,7 @@ import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -32,7 +33,8 @@ import org.objectweb.asm.commons.LocalVariablesSorter;
  * <p>A counter in a local costs nothing shared between threads (many computations of one circuit run at once), and
  * the rewritten call site needs no branch of its own, so no stack map frame has to be made up: the frames only gain
  * the counter, an int from the first instruction on. Classes of an unknown shape — no shaded class declaring
- * {@code checkInterruption()V}, or more than one — are returned unchanged (the plain, slower checks).
+ * {@code checkInterruption()V}, or more than one — are returned unchanged (the plain, slower checks), and so is a
+ * method that would grow past the JVM's limit on a method's size.
  */
 final class InterruptionChecks {
     /** Calls and backward branches of one frame between two real checks. */
@@ -65,12 +67,26 @@ final class InterruptionChecks {
                 out.put(e.getKey(), e.getValue());
                 continue;
             }
-            ClassReader reader = new ClassReader(e.getValue());
-            ClassWriter writer = new ClassWriter(reader, 0);
-            reader.accept(new Rewrite(writer, shaded, methods == null ? Set.of() : methods, isShaded), ClassReader.EXPAND_FRAMES);
-            out.put(e.getKey(), writer.toByteArray());
+            out.put(e.getKey(), rewrite(e.getValue(), shaded, methods == null ? new HashSet<>() : methods, isShaded));
         }
         return out;
+    }
+
+    /**
+     * One class; a method the counter would push over the JVM's 64 KiB of bytecode per method (Chicory fills some
+     * close to it) keeps its plain checks.
+     */
+    private static byte[] rewrite(byte[] original, String shaded, Set<String> methods, boolean isShaded) {
+        while (true) {
+            ClassReader reader = new ClassReader(original);
+            ClassWriter writer = new ClassWriter(reader, 0);
+            reader.accept(new Rewrite(writer, shaded, methods, isShaded), ClassReader.EXPAND_FRAMES);
+            try {
+                return writer.toByteArray();
+            } catch (MethodTooLargeException tooLarge) {
+                if (!methods.remove(tooLarge.getMethodName() + tooLarge.getDescriptor())) throw tooLarge;
+            }
+        }
     }
 
     private static String internalName(String binaryName) { return binaryName.replace('.', '/'); }
