@@ -28,7 +28,8 @@ import org.ppfarm.prover.format.FormatException;
  *   <li>The circom 2.0.0–2.0.6 era names ({@code error}, {@code log}, {@code logGetSignal}, ... {@code printDebug})
  *       are accepted; {@code error} ends the computation like an exception, the others do nothing.</li>
  * </ul>
- * One {@code CircomRuntime} serves one computation (it collects that computation's error text); not thread-safe.
+ * One {@code CircomRuntime} serves one computation at a time (it collects that computation's error text; {@link #reset}
+ * between two); not thread-safe.
  */
 final class CircomRuntime {
     /** Thrown from {@code exceptionHandler}/{@code error} through the wasm to the caller of the export. */
@@ -52,6 +53,11 @@ final class CircomRuntime {
 
     private final StringBuilder errors = new StringBuilder();
     private ExportFunction getMessageChar;
+
+    /** Forgets the error text of a computation, before the instance serves another. */
+    void reset() {
+        errors.setLength(0);
+    }
 
     /** Refuses a module that imports anything other than circom's runtime functions (e.g. circom 1's env.memory). */
     static void checkImports(WasmModule module, String source) {

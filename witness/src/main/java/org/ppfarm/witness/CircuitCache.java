@@ -26,7 +26,7 @@ import org.ppfarm.witness.wasm.WasmBinary;
  *
  * <p>An entry is named by the SHA-256 of the wasm and of {@link #version()}: the entry format, Chicory's version, the
  * outliner's thresholds and the SHA-256 of the classes that shape the generated code ({@link FunctionOutliner},
- * {@link WasmBinary}, {@link CompiledCircuit}, this class, Chicory's compiler). A new Chicory or a changed outliner therefore never reads an old entry. Inside, the
+ * {@link WasmBinary}, {@link CompiledCircuit}, {@link InterruptionChecks}, this class, Chicory's compiler). A new Chicory or a changed outliner therefore never reads an old entry. Inside, the
  * entry repeats the version and the wasm's digest and ends with the SHA-256 of everything before it; an entry that is
  * truncated, corrupt, of another version or of another wasm is ignored (and replaced by a fresh compilation), never
  * run. Entries are written to a temporary file in the same directory and renamed into place atomically, so workers
@@ -49,7 +49,8 @@ final class CircuitCache {
     /** What a cached entry depends on besides the wasm; a change to any part makes every older entry unused. */
     static String version(int outlineAbove, int outlineChunk) {
         return "format " + FORMAT + "; chicory " + chicoryVersion() + "; outline " + outlineAbove + "/" + outlineChunk
-                + "; code " + HexFormat.of().formatHex(classDigest(FunctionOutliner.class, WasmBinary.class, CompiledCircuit.class, CircuitCache.class, Compiler.class));
+                + "; code " + HexFormat.of().formatHex(classDigest(FunctionOutliner.class, WasmBinary.class, CompiledCircuit.class, InterruptionChecks.class,
+                        CircuitCache.class, Compiler.class));
     }
 
     /** The entry's file for this wasm and version. */

@@ -30,8 +30,9 @@ import org.ppfarm.witness.wasm.WasmBinary;
  *
  * <p>Chicory's public {@code MachineFactoryCompiler} defines the classes it generates at once and keeps no way to get
  * their bytes; its compiler (package {@code internal}, the same code) hands them over when given a byte-collecting
- * class collector. Each {@link #machines()} call defines them in a class loader of its own (a child of Chicory's), so
- * two circuits' identically named classes never meet, and a circuit's classes are unloaded with it.
+ * class collector; {@link InterruptionChecks} then makes their interruption checks cheaper. Each {@link #machines()}
+ * call defines them in a class loader of its own (a child of Chicory's), so two circuits' identically named classes
+ * never meet, and a circuit's classes are unloaded with it.
  */
 final class CompiledCircuit {
     /** Guards against reading a hostile or corrupt entry into huge arrays; the withdraw circuit needs ~6 MiB in all. */
@@ -64,8 +65,9 @@ final class CompiledCircuit {
                 .withClassCollectorFactory(ByteClassCollector::new)
                 .build()
                 .compile();
-        Map<String, byte[]> classes = new LinkedHashMap<>();
-        result.classBytes().forEach((n, b) -> classes.put(binaryName(n), b));
+        Map<String, byte[]> generated = new LinkedHashMap<>();
+        result.classBytes().forEach((n, b) -> generated.put(binaryName(n), b));
+        Map<String, byte[]> classes = InterruptionChecks.rewrite(generated);
         // an interpreted function needs its body (and the indices Chicory reports are not worth second-guessing)
         byte[] stored = runs;
         if (result.interpretedFunctions().isEmpty()) {
@@ -81,6 +83,9 @@ final class CompiledCircuit {
 
     /** The collector may name classes internally ({@code a/b/C}); a class loader wants {@code a.b.C}. */
     private static String binaryName(String name) { return name.replace('/', '.'); }
+
+    /** The generated classes, by binary name, as they are defined (for tests). */
+    Map<String, byte[]> classes() { return Collections.unmodifiableMap(classes); }
 
     /** Total size of the generated classes (what a resident circuit holds besides its parsed module). */
     long classBytes() {

@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.function.Function;
 import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.format.FormatException;
@@ -36,8 +37,11 @@ import org.ppfarm.witness.wasm.FunctionOutliner;
  *
  * <p>{@link #load} parses, checks and compiles a circuit once (the wasm is first rewritten by
  * {@link FunctionOutliner} so every function fits the JIT, then translated to JVM bytecode); {@link #calculate}
- * then runs each computation on a fresh instance — its own linear memory, bounded by
- * {@link Options#maxMemoryPages()} — which is wiped and dropped when the computation ends, successfully or not.
+ * then runs each computation on an instance of its own — its own linear memory, bounded by
+ * {@link Options#maxMemoryPages()} — which is wiped when the computation ends, successfully or not. A circuit of at
+ * most {@link #REUSE_MAX_PAGES} pages of initial memory (both 0xbow circuits: 4 MiB) keeps up to one wiped,
+ * re-initialised instance per core for the next computations (so a worker holds up to cores × its initial memory
+ * per resident circuit besides the running computations); a larger one gets a new instance each time.
  * With {@link Options#withCacheDir} the compiled classes are kept on disk ({@code CircuitCache}) and a later load,
  * in this or another process, reads them back instead of compiling again.
  *
@@ -53,7 +57,8 @@ import org.ppfarm.witness.wasm.FunctionOutliner;
  * (the 0xbow circuits never grow theirs).
  *
  * <p>Thread safety: a {@code WitnessCalculator} is immutable after {@link #load} (but for a one-way switch to the
- * faster witness reader) and may be shared by any number of threads; computations share no mutable state.
+ * faster witness reader, and its pool of idle instances) and may be shared by any number of threads; computations
+ * share no mutable state: an instance serves one computation at a time.
  */
 public final class WitnessCalculator {
     /** Settings; {@link #defaults()} suits the farm. */
@@ -83,6 +88,12 @@ public final class WitnessCalculator {
         public Options withCacheDir(Path dir) { return new Options(maxMemoryPages, compile, inputNames, dir); }
     }
 
+    /**
+     * Circuits whose initial memory is at most this many pages (16 MiB) keep idle instances for reuse (see
+     * {@link #release}); larger ones allocate one per computation.
+     */
+    static final int REUSE_MAX_PAGES = 256;
+
     private final String name;
     private final WasmModule module;
     private final Function<Instance, Machine> machines;
@@ -98,6 +109,8 @@ public final class WitnessCalculator {
     private volatile String compiledFrom;
     /** 0: the direct reader is not yet checked against getWitness; 1: checked, agrees; -1: disagreed, not used. */
     private volatile int readerState;
+    /** Wiped, re-initialised instances ready for a computation, at most one per core; null when not reused. */
+    private final ArrayBlockingQueue<Session> idle;
 
     private WitnessCalculator(String name, WasmModule module, Function<Instance, Machine> machines, MemoryLimits memoryLimits,
                               List<String> candidateNames, String compiledFrom) {
@@ -106,7 +119,10 @@ public final class WitnessCalculator {
         this.module = module;
         this.machines = machines;
         this.memoryLimits = memoryLimits;
-        Session s = new Session();
+        this.idle = memoryLimits.initialPages() <= REUSE_MAX_PAGES
+                ? new ArrayBlockingQueue<>(Runtime.getRuntime().availableProcessors()) : null;
+        Session s = take();
+        boolean ok = false;
         try {
             ExportFunction version = s.export("getVersion");
             if (version.apply()[0] != 2) throw new FormatException(name, "getVersion", "circom version " + version.apply()[0] + ", only 2 is supported");
@@ -127,8 +143,9 @@ public final class WitnessCalculator {
             }
             this.inputSignals = Collections.unmodifiableMap(known);
             this.reader = WitnessReader.detect(module, sharedMemory);
+            ok = true;
         } finally {
-            s.wipe();
+            release(s, ok);
         }
     }
 
@@ -243,8 +260,9 @@ public final class WitnessCalculator {
      * @throws WitnessException for any problem with the inputs or the computation; nothing partial is returned
      */
     public Witness calculate(CircuitInputs inputs) {
-        Session s = new Session();
+        Session s = take();
         long[] w = null;
+        boolean completed = false;
         try {
             // shapes first, so a malformed document is reported as such before anything runs
             int given = 0;
@@ -277,6 +295,7 @@ public final class WitnessCalculator {
             w = readWitness(s);
             Witness result = Witness.ofStandardLimbs(w, name);
             w = null;
+            completed = true;
             return result;
         } catch (CircomRuntime.Abort a) {
             throw failure(a);
@@ -292,7 +311,7 @@ public final class WitnessCalculator {
             throw e;
         } finally {
             if (w != null) java.util.Arrays.fill(w, 0L);
-            s.wipe();
+            release(s, completed);
         }
     }
 
@@ -321,6 +340,48 @@ public final class WitnessCalculator {
         return w;
     }
 
+    /** An idle instance, or a new one. */
+    private Session take() {
+        Session s = idle == null ? null : idle.poll();
+        return s != null ? s : new Session();
+    }
+
+    /**
+     * Ends the use of {@code s}; its whole memory is overwritten with zeros either way. After a computation that ran
+     * to its end, the instance of a small circuit whose memory did not grow is returned to the state of a new one
+     * (Chicory's {@code initialize}: the memory zeroed, then the data segments, globals and tables set again) and kept
+     * for the next computation, so a commitment-sized witness does not pay for allocating and initialising 4 MiB; an
+     * instance whose computation failed is wiped and dropped, whatever state the wasm was left in.
+     */
+    private void release(Session s, boolean completed) {
+        if (completed && idle != null && s.memory.pages() == memoryLimits.initialPages()) {
+            try {
+                s.reset();
+                idle.offer(s);  // when every core already has one, this one is dropped (its memory is wiped)
+                return;
+            } catch (RuntimeException e) {
+                // not reusable after all: wiped and dropped below
+            }
+        }
+        s.wipe();
+    }
+
+    /** Copies of the idle instances' memories, and of a new instance's, for tests of the wiping. */
+    List<byte[]> idleMemories() {
+        List<byte[]> out = new ArrayList<>();
+        if (idle != null) for (Session s : idle) out.add(s.memory.readBytes(0, s.memory.pages() * Memory.PAGE_SIZE));
+        return out;
+    }
+
+    byte[] newMemory() {
+        Session s = new Session();
+        try {
+            return s.memory.readBytes(0, s.memory.pages() * Memory.PAGE_SIZE);
+        } finally {
+            s.wipe();
+        }
+    }
+
     /** True once the witness is read straight from memory (checked against getWitness on the first computation). */
     boolean readsWitnessDirectly() { return readerState == 1; }
 
@@ -343,11 +404,14 @@ public final class WitnessCalculator {
     public int inputSize(String signal) {
         Integer known = inputSignals.get(signal);
         if (known != null) return known;
-        Session s = new Session();
+        Session s = take();
+        boolean ok = false;
         try {
-            return Math.max(0, s.inputSignalSize(signal));
+            int size = Math.max(0, s.inputSignalSize(signal));
+            ok = true;
+            return size;
         } finally {
-            s.wipe();
+            release(s, ok);
         }
     }
 
@@ -426,6 +490,12 @@ public final class WitnessCalculator {
         /** Overwrites the whole linear memory (inputs, intermediate signals, the witness) before it is dropped. */
         void wipe() {
             memory.zero();
+        }
+
+        /** Wipes the memory and puts the instance back in its state at instantiation, for another computation. */
+        void reset() {
+            instance.initialize(true);  // memory.zero(), then data segments, globals and tables, as when it was built
+            runtime.reset();
         }
     }
 

@@ -1,17 +1,24 @@
 package org.ppfarm.witness;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.ppfarm.testkit.Artifacts;
 import org.ppfarm.testkit.Circom;
 import org.ppfarm.testkit.Node;
 import org.ppfarm.testkit.Repo;
 import org.ppfarm.testkit.Snarkjs;
 
-/** Reference material for the witness tests: snarkjs's .wtns, and this module's small test circuits compiled. */
+/** Reference material for the witness tests: snarkjs's .wtns (CLI or warm node), and this module's small test circuits compiled. */
 final class References {
     private References() {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** {@code snarkjs wtns calculate wasm input out}: the reference .wtns bytes. */
     static byte[] snarkjsWtns(Path wasm, Path input) {
@@ -40,6 +47,44 @@ final class References {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The withdraw circuit with its input names, for this module's tests: compiled once, then read back from a
+     * compiled-circuit cache under target/ by the next test class that loads it.
+     */
+    static WitnessCalculator withdraw() {
+        return WitnessCalculator.load(Artifacts.withdrawWasm(), WitnessCalculator.Options.defaults()
+                .withInputNames(ZeroXBowWitnessTest.WITHDRAW_INPUTS).withCacheDir(Path.of("target", "circuit-cache")));
+    }
+
+    /** What snarkjs makes of one input: its .wtns, or its refusal. */
+    record Outcome(byte[] wtns, String error) {
+        boolean accepted() { return wtns != null; }
+    }
+
+    /**
+     * snarkjs's outcome for each input, in order, from one warm node process ({@code witness/src/test/js/witnesses.mjs}:
+     * snarkjs's own steps, the wasm compiled once), where a snarkjs CLI run per input would cost ~0.5 s each.
+     */
+    static List<Outcome> warmNode(Path wasm, List<Path> inputs) {
+        List<String> args = new ArrayList<>(List.of(Repo.root().resolve("witness/src/test/js/witnesses.mjs").toString(), wasm.toString()));
+        for (Path p : inputs) args.add(p.toString());
+        Node.Result r = Node.node(args).orThrow("witnesses.mjs " + wasm);
+        List<String> lines = r.stdout().lines().filter(l -> l.startsWith("result ")).toList();
+        if (lines.size() != inputs.size()) throw new IllegalStateException("witnesses.mjs: " + lines.size() + " results for " + inputs.size() + " inputs");
+        List<Outcome> out = new ArrayList<>();
+        try {
+            for (int i = 0; i < inputs.size(); i++) {
+                JsonNode n = JSON.readTree(lines.get(i).substring("result ".length()));
+                Path wtns = Path.of(inputs.get(i) + ".wtns");
+                out.add(n.get("ok").asBoolean() ? new Outcome(Files.readAllBytes(wtns), null) : new Outcome(null, n.get("error").asText()));
+                Files.deleteIfExists(wtns);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
     }
 
     /** {@code src/test/resources/circuits/<name>.circom} compiled by circom2 (cached): wasm in circom's layout, .sym beside it. */

@@ -24,8 +24,9 @@ import org.ppfarm.testkit.ZeroXBowInputs;
 import org.ppfarm.witness.WitnessException.Kind;
 
 /**
- * The production 0xbow circuits: ppfarm's .wtns is byte-identical to snarkjs's for many random valid notes (state
- * trees of 1 to ~600 leaves), also when many computations share one loaded circuit concurrently.
+ * The production 0xbow circuits: ppfarm's .wtns is byte-identical to snarkjs's for 50 random valid withdraw notes
+ * (state trees of 1 to 700 leaves), also when many computations share one loaded circuit concurrently, and a
+ * reused instance holds nothing of the computation before.
  */
 class ZeroXBowWitnessTest {
     /** The withdraw circuit's inputs (0xbow privacy-pools-core withdraw.circom, as the SDK fills them). */
@@ -43,17 +44,29 @@ class ZeroXBowWitnessTest {
 
     @BeforeAll
     static void load() throws Exception {
-        withdraw = WitnessCalculator.load(Artifacts.withdrawWasm(), WitnessCalculator.Options.defaults().withInputNames(WITHDRAW_INPUTS));
+        withdraw = References.withdraw();
         commitment = WitnessCalculator.load(Artifacts.commitmentWasm());
-        // distinct notes in state trees of depth 0 (one leaf) to 9, ASP trees of depth 0 to 7, partial and full withdrawals
-        int[][] trees = {{1, 1}, {2, 3}, {5, 17}, {33, 2}, {100, 128}, {300, 9}};
+        // 50 distinct notes in state trees of depth 0 (one leaf) to 10, ASP trees of depth 0 to 8, partial and full
+        // withdrawals; snarkjs's witnesses from one warm node process
+        int[][] trees = {{1, 1}, {2, 3}, {3, 17}, {5, 2}, {9, 128}, {17, 9}, {33, 5}, {100, 64}, {300, 33}, {700, 200}};
         for (int t = 0; t < trees.length; t++) {
-            for (ZeroXBowInputs.Case c : ZeroXBowInputs.withdrawCases(1000L * t + 7, 2, trees[t][0], trees[t][1], t % 2 == 1)) {
+            for (ZeroXBowInputs.Case c : ZeroXBowInputs.withdrawCases(1000L * t + 7, 5, trees[t][0], trees[t][1], t % 2 == 1)) {
                 Path f = ZeroXBowInputs.write(dir, "withdraw-" + c.seed() + "-" + trees[t][0] + ".json", c.input());
                 withdrawFiles.add(f);
                 withdrawInputs.add(Files.readAllBytes(f));
-                withdrawRefs.add(References.snarkjsWtns(Artifacts.withdrawWasm(), f));
             }
+        }
+        for (References.Outcome o : References.warmNode(Artifacts.withdrawWasm(), withdrawFiles)) {
+            assertTrue(o.accepted(), o.error());
+            withdrawRefs.add(o.wtns());
+        }
+    }
+
+    @Test
+    void theWarmNodeReferencesAreTheSnarkjsCli() {
+        for (int i : new int[] {0, withdrawFiles.size() - 1}) {
+            assertArrayEquals(References.snarkjsWtns(Artifacts.withdrawWasm(), withdrawFiles.get(i)), withdrawRefs.get(i),
+                    withdrawFiles.get(i).getFileName().toString());
         }
     }
 
@@ -76,6 +89,22 @@ class ZeroXBowWitnessTest {
             assertArrayEquals(References.snarkjsWtns(Artifacts.commitmentWasm(), f), WtnsFile.toBytes(commitment.calculate(c.input())),
                     f.getFileName().toString());
         }
+    }
+
+    /** The instance kept for the next computation is wiped: its memory is a new instance's, byte for byte. */
+    @Test
+    void aReusedInstanceHoldsNothingOfTheLastComputation() {
+        byte[] pristine = commitment.newMemory();
+        for (ZeroXBowInputs.Case k : ZeroXBowInputs.commitmentCases(91, 2)) commitment.calculate(k.input()).zeroize();
+        List<byte[]> idle = commitment.idleMemories();
+        assertFalse(idle.isEmpty(), "the commitment circuit keeps its instance for the next computation");
+        for (byte[] m : idle) assertArrayEquals(pristine, m, "an idle instance's memory is exactly a new one's");
+        // a failed computation's instance is wiped and dropped, not kept
+        String json = new String(withdrawInputs.get(3), java.nio.charset.StandardCharsets.UTF_8);
+        String tampered = json.replaceFirst("\"stateRoot\":\\s*\"(\\d+)\"", "\"stateRoot\": \"12345\"");
+        assertEquals(Kind.CONSTRAINT_FAILED, assertThrows(WitnessException.class, () -> withdraw.calculate(tampered)).kind());
+        byte[] pristineWithdraw = withdraw.newMemory();
+        for (byte[] m : withdraw.idleMemories()) assertArrayEquals(pristineWithdraw, m, "an idle instance's memory is exactly a new one's");
     }
 
     @Test
