@@ -17,10 +17,15 @@
 // call costs a few instructions next to the ~100 multiply-adds of one Fq product.
 #define PP_HD __host__ __device__ __forceinline__
 #define PP_HD_NOINLINE __host__ __device__ __noinline__
+#define PP_HD_MUL PP_HD
+#define PP_HD_COLD PP_HD
 #else
 // Plain inline on the host: forcing inlining through Fq2 and G2 formulas makes g++ crawl.
 #define PP_HD inline
 #define PP_HD_NOINLINE inline
+// The field product is the exception (field.cuh): forced inline, its rarely taken portable branch kept out of line.
+#define PP_HD_MUL inline __attribute__((always_inline))
+#define PP_HD_COLD inline __attribute__((noinline))
 #endif
 
 #if defined(__CUDA_ARCH__)

@@ -188,18 +188,11 @@ PP_HD Fp<P> dbl(const Fp<P>& a) {
 /**
  * Montgomery product a*b*R^-1 mod p, CIOS (Koc, Acar, Kaliski 1996, "Analyzing and comparing
  * Montgomery multiplication algorithms", section 4). The t4/t5 words keep it correct for any
- * p < 2^256; BN254's spare top bits are not exploited.
+ * p < 2^256; BN254's spare top bits are not exploited. The portable product: the device's, and the host's
+ * without ADX.
  */
 template <class P>
-PP_HD Fp<P> operator*(const Fp<P>& a, const Fp<P>& b) {
-#if defined(PPFARM_HAVE_ADX_PATH)
-    if (use_adx()) {
-        static constexpr uint64_t qt[5] = {P::P0, P::P1, P::P2, P::P3, P::INV};
-        Fp<P> r;
-        x86::mont_mul_adx(r.l, a.l, b.l, qt);
-        return r;
-    }
-#endif
+PP_HD_COLD Fp<P> mont_mul_portable(const Fp<P>& a, const Fp<P>& b) {
     const uint64_t p[4] = {P::P0, P::P1, P::P2, P::P3};
     uint64_t t[6] = {0, 0, 0, 0, 0, 0};
     PP_UNROLL
@@ -220,6 +213,24 @@ PP_HD Fp<P> operator*(const Fp<P>& a, const Fp<P>& b) {
         t[4] = t[5] + cc;
     }
     return reduce_once<P>(t[0], t[1], t[2], t[3], t[4]);
+}
+
+/**
+ * Montgomery product a*b*R^-1 mod p. On the host with ADX: field_x86.hpp's product, forced inline so that the
+ * bucket kernel's independent products (its lanes) are scheduled side by side; the portable product is kept out
+ * of line (PP_HD_COLD) so this stays small. Otherwise mont_mul_portable.
+ */
+template <class P>
+PP_HD_MUL Fp<P> operator*(const Fp<P>& a, const Fp<P>& b) {
+#if defined(PPFARM_HAVE_ADX_PATH)
+    if (__builtin_expect(use_adx(), 1)) {
+        static constexpr uint64_t qt[5] = {P::P0, P::P1, P::P2, P::P3, P::INV};
+        Fp<P> r;
+        x86::mont_mul_adx(r.l, a.l, b.l, qt);
+        return r;
+    }
+#endif
+    return mont_mul_portable(a, b);
 }
 
 template <class P>
