@@ -13,6 +13,9 @@ import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.coordinator.kafka.FarmFixture;
 import org.ppfarm.coordinator.tenants.ApiKeys;
 import org.ppfarm.coordinator.tenants.TenantAdmin;
+import org.ppfarm.farm.artifacts.ArtifactDownloads;
+import org.ppfarm.farm.cluster.NodeTls;
+import org.ppfarm.farm.config.ClusterTls;
 import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
@@ -40,8 +43,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The secured API on a real broker and real TLS over loopback: a coordinator with a certificate from a throwaway CA,
  * client certificates required (mTLS), API keys required; tenants written to the tenants topic by
- * {@link TenantAdmin}, as {@code ppfarm tenants} does. No worker: jobs stay QUEUED, which is all tenancy needs.
- * Each refusal is asserted with its status.
+ * {@link TenantAdmin}, as {@code ppfarm tenants} does; the Artifacts port on mutual TLS ({@code cluster.tls.*}). No
+ * worker: jobs stay QUEUED, which is all tenancy needs. Each refusal is asserted with its status; renewed certificates
+ * of both ports are served without a restart.
  */
 class SecureFarmTest {
     static TestBroker broker;
@@ -72,13 +76,21 @@ class SecureFarmTest {
         alice = tenants.add("alice", false, TenantQuotas.getDefaultInstance());
         bob = tenants.add("bob", false, TenantQuotas.getDefaultInstance());
         root = tenants.add("root", true, TenantQuotas.getDefaultInstance());
-        coordinator = farm.startCoordinator(Map.of(
-                CoordinatorConfig.GRPC_TLS_CERT_FILE, dir.resolve("server.pem").toString(),
-                CoordinatorConfig.GRPC_TLS_KEY_FILE, dir.resolve("server.key").toString(),
-                CoordinatorConfig.GRPC_TLS_CLIENT_CA_FILE, caFile.toString(),
-                CoordinatorConfig.GRPC_TLS_CLIENT_AUTH, CoordinatorConfig.CLIENT_AUTH_REQUIRE,
-                CoordinatorConfig.GRPC_TLS_RELOAD_MS, "200",
-                CoordinatorConfig.AUTH_REQUIRED, "true"));
+        // the farm's private network (the Artifacts port) on its own CA's files
+        ca.issue("coordinator node").write(dir.resolve("node.pem"), dir.resolve("node.key"));
+        ca.issue("worker node").write(dir.resolve("member.pem"), dir.resolve("member.key"));
+        ca.writeCertificate(dir.resolve("cluster-ca.pem"));
+        coordinator = farm.startCoordinator(Map.ofEntries(
+                Map.entry(CoordinatorConfig.GRPC_TLS_CERT_FILE, dir.resolve("server.pem").toString()),
+                Map.entry(CoordinatorConfig.GRPC_TLS_KEY_FILE, dir.resolve("server.key").toString()),
+                Map.entry(CoordinatorConfig.GRPC_TLS_CLIENT_CA_FILE, caFile.toString()),
+                Map.entry(CoordinatorConfig.GRPC_TLS_CLIENT_AUTH, CoordinatorConfig.CLIENT_AUTH_REQUIRE),
+                Map.entry(CoordinatorConfig.GRPC_TLS_RELOAD_MS, "200"),
+                Map.entry(ClusterTls.CERT_FILE, dir.resolve("node.pem").toString()),
+                Map.entry(ClusterTls.KEY_FILE, dir.resolve("node.key").toString()),
+                Map.entry(ClusterTls.CA_FILE, dir.resolve("cluster-ca.pem").toString()),
+                Map.entry(ClusterTls.RELOAD_MS, "200"),
+                Map.entry(CoordinatorConfig.AUTH_REQUIRED, "true")));
         try (FarmClient admin = client(root)) {
             admin.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
         }
@@ -326,6 +338,41 @@ class SecureFarmTest {
                     return false;
                 }
             });
+        }
+    }
+
+    /**
+     * The Artifacts port, as the API's: the coordinator's node certificate and the farm's CA renewed on disk (a new
+     * CA) reach new connections without a restart, and a node still holding the old CA's certificate is refused.
+     */
+    @Test
+    void aRenewedNodeCertificateIsServedOnTheArtifactsPortWithoutARestart() throws Exception {
+        List<String> port = List.of("127.0.0.1:" + coordinator.artifactsPort());
+        String unknown = "00".repeat(32);
+        Path target = dir.resolve("artifact");
+        ThrowawayCa renewed = ThrowawayCa.create("renewed cluster CA");
+        Path renewedCa = renewed.writeCertificate(dir.resolve("renewed-cluster-ca.pem"));
+        renewed.issue("worker node").write(dir.resolve("renewed-member.pem"), dir.resolve("renewed-member.key"));
+        try (NodeTls old = NodeTls.pem(dir.resolve("member.pem"), dir.resolve("member.key"), dir.resolve("cluster-ca.pem"));
+             NodeTls renewedMember = NodeTls.pem(dir.resolve("renewed-member.pem"), dir.resolve("renewed-member.key"), renewedCa)) {
+            assertEquals("served", artifactsAnswer(old, port, unknown, target), "before the renewal, the old CA's node is served");
+            assertNotEquals("served", artifactsAnswer(renewedMember, port, unknown, target), "before the renewal, the renewed CA is not the farm's");
+            renewed.issue("coordinator node").write(dir.resolve("node.pem"), dir.resolve("node.key"));
+            renewed.writeCertificate(dir.resolve("cluster-ca.pem"));
+            Eventually.await("the renewed node certificate to be served", Duration.ofSeconds(20),
+                    () -> artifactsAnswer(renewedMember, port, unknown, target), "served"::equals);
+            String refused = artifactsAnswer(old, port, unknown, target);
+            assertTrue(refused.contains("is unreachable") || refused.contains("UNAVAILABLE"), refused);
+        }
+    }
+
+    /** "served" when the Artifacts port answers {@code tls}'s node (it knows no such artifact), else why not. */
+    private static String artifactsAnswer(NodeTls tls, List<String> port, String sha256, Path target) throws Exception {
+        try (ArtifactDownloads d = new ArtifactDownloads(tls)) {
+            d.download(sha256, port, target);
+            return "downloaded";
+        } catch (ArtifactDownloads.DownloadException e) {
+            return e.unknownEverywhere() ? "served" : e.getMessage();
         }
     }
 }
