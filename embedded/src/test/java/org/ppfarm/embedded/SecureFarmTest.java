@@ -16,7 +16,6 @@ import org.ppfarm.coordinator.tenants.TenantAdmin;
 import org.ppfarm.farm.artifacts.ArtifactDownloads;
 import org.ppfarm.farm.cluster.NodeTls;
 import org.ppfarm.farm.config.ClusterTls;
-import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.SubmitBatchResponse;
@@ -26,10 +25,10 @@ import org.ppfarm.proto.v1.TenantQuotas;
 import org.ppfarm.testkit.Artifacts;
 import org.ppfarm.testkit.Eventually;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -50,6 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class SecureFarmTest {
     static TestBroker broker;
     static FarmFixture farm;
+    static FarmFixture.Secured secure;
     static Coordinator coordinator;
     static TenantAdmin tenants;
     static ThrowawayCa ca;
@@ -65,14 +65,14 @@ class SecureFarmTest {
     static void start() throws Exception {
         broker = TestBroker.start();
         farm = new FarmFixture(broker);
-        dir = Files.createTempDirectory("ppfarm-tls-");
-        ca = ThrowawayCa.create("secure farm test CA");
-        caFile = ca.writeCertificate(dir.resolve("ca.pem"));
-        ca.issue("coordinator").write(dir.resolve("server.pem"), dir.resolve("server.key"));
+        secure = farm.secured("secure farm test CA");
+        dir = secure.dir;
+        ca = secure.ca;
+        caFile = secure.caFile;
+        tenants = secure.tenants;
         clientCert = dir.resolve("client.pem");
         clientKey = dir.resolve("client.key");
         ca.issue("client").write(clientCert, clientKey);
-        tenants = new TenantAdmin(Map.of("bootstrap.servers", broker.bootstrapServers()), new FarmTopics(farm.prefix), 4, (short) 1);
         alice = tenants.add("alice", false, TenantQuotas.getDefaultInstance());
         bob = tenants.add("bob", false, TenantQuotas.getDefaultInstance());
         root = tenants.add("root", true, TenantQuotas.getDefaultInstance());
@@ -80,17 +80,13 @@ class SecureFarmTest {
         ca.issue("coordinator node").write(dir.resolve("node.pem"), dir.resolve("node.key"));
         ca.issue("worker node").write(dir.resolve("member.pem"), dir.resolve("member.key"));
         ca.writeCertificate(dir.resolve("cluster-ca.pem"));
-        coordinator = farm.startCoordinator(Map.ofEntries(
-                Map.entry(CoordinatorConfig.GRPC_TLS_CERT_FILE, dir.resolve("server.pem").toString()),
-                Map.entry(CoordinatorConfig.GRPC_TLS_KEY_FILE, dir.resolve("server.key").toString()),
-                Map.entry(CoordinatorConfig.GRPC_TLS_CLIENT_CA_FILE, caFile.toString()),
-                Map.entry(CoordinatorConfig.GRPC_TLS_CLIENT_AUTH, CoordinatorConfig.CLIENT_AUTH_REQUIRE),
-                Map.entry(CoordinatorConfig.GRPC_TLS_RELOAD_MS, "200"),
-                Map.entry(ClusterTls.CERT_FILE, dir.resolve("node.pem").toString()),
-                Map.entry(ClusterTls.KEY_FILE, dir.resolve("node.key").toString()),
-                Map.entry(ClusterTls.CA_FILE, dir.resolve("cluster-ca.pem").toString()),
-                Map.entry(ClusterTls.RELOAD_MS, "200"),
-                Map.entry(CoordinatorConfig.AUTH_REQUIRED, "true")));
+        Map<String, Object> settings = new HashMap<>(secure.clientCertificatesRequired());
+        settings.putAll(Map.of(CoordinatorConfig.GRPC_TLS_RELOAD_MS, "200",
+                ClusterTls.CERT_FILE, dir.resolve("node.pem").toString(),
+                ClusterTls.KEY_FILE, dir.resolve("node.key").toString(),
+                ClusterTls.CA_FILE, dir.resolve("cluster-ca.pem").toString(),
+                ClusterTls.RELOAD_MS, "200"));
+        coordinator = secure.start(settings);
         try (FarmClient admin = client(root)) {
             admin.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
         }
@@ -99,7 +95,7 @@ class SecureFarmTest {
     @AfterAll
     static void stop() throws Exception {
         if (coordinator != null) coordinator.close();
-        if (tenants != null) tenants.close();
+        if (secure != null) secure.close();
         if (farm != null) farm.close();
         if (broker != null) broker.close();
     }
