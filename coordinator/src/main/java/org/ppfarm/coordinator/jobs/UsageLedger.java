@@ -14,10 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Proofs and proving time (CPU seconds, GPU seconds, wall-clock seconds) per tenant, circuit and backend, over every job whose terminal state this coordinator has
- * learnt: its state-topic replay at start (the compacted topic keeps every job's last state), then every change. Every
- * coordinator therefore holds the same farm-wide figures, for {@code GetUsage}; the Prometheus counters are counted
- * by one coordinator per job instead ({@link org.ppfarm.coordinator.metrics.FarmMetrics#finished}). The
+ * Proofs and proving time (CPU, GPU and wall-clock seconds) per tenant, circuit and backend, over every job whose
+ * terminal state this coordinator has learnt: its state-topic replay at start (the compacted topic keeps every job's
+ * last state), then every change. Every coordinator therefore holds the same farm-wide figures, for
+ * {@code GetUsage}; the Prometheus counters are counted by one coordinator per job instead
+ * ({@link org.ppfarm.coordinator.metrics.FarmMetrics#finished}). The
  * {@link JobTracker} keeps it as jobs reach a terminal state; a job is counted when its state first becomes terminal
  * at this coordinator (so once, unless a terminal state of it arrives again after the tracker forgot it,
  * {@code jobs.finished.retain.ms} later: at least once).
