@@ -20,7 +20,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "usage", mixinStandardHelpOptions = true,
         description = {"Proofs and proving seconds per tenant, circuit and backend (your tenant's; an admin's key: every tenant's).",
-                "Seconds are the workers' wall-clock stage times; gpu-s is proving on a CUDA backend (docs/security.md)."})
+                "cpu-s: CPU seconds the workers' operating system measured (witness; proving and verifying, over every thread); "
+                        + "gpu-s: proving on a CUDA backend; wall-s: the stages' wall-clock seconds (docs/security.md)."})
 final class UsageCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin FarmServer farm;
@@ -39,12 +40,13 @@ final class UsageCommand implements Callable<Integer> {
             return Ppfarm.OK;
         }
         out.println("since " + (r.hasSince() ? Timestamps.toString(r.getSince()) : "-"));
-        out.println(String.format(Locale.ROOT, "%-20s %-28s %-14s %10s %8s %12s %12s %12s",
-                "tenant", "circuit", "backend", "succeeded", "failed", "witness-s", "prove-cpu-s", "gpu-s"));
+        out.println(String.format(Locale.ROOT, "%-20s %-28s %-14s %10s %8s %14s %12s %12s %15s %13s",
+                "tenant", "circuit", "backend", "succeeded", "failed", "witness-cpu-s", "prove-cpu-s", "gpu-s", "witness-wall-s", "prove-wall-s"));
         for (UsageRow u : r.getRowsList())
-            out.println(String.format(Locale.ROOT, "%-20s %-28s %-14s %10d %8d %12.3f %12.3f %12.3f",
+            out.println(String.format(Locale.ROOT, "%-20s %-28s %-14s %10d %8d %14.3f %12.3f %12.3f %15.3f %13.3f",
                     u.getTenant().isEmpty() ? "(anonymous)" : u.getTenant(), u.getCircuit(), u.getBackend().isEmpty() ? "-" : u.getBackend(),
-                    u.getSucceeded(), u.getFailed(), u.getWitnessSeconds(), u.getProveCpuSeconds(), u.getGpuSeconds()));
+                    u.getSucceeded(), u.getFailed(), u.getWitnessSeconds(), u.getProveCpuSeconds(), u.getGpuSeconds(),
+                    u.getWitnessWallSeconds(), u.getProveWallSeconds()));
         return Ppfarm.OK;
     }
 }

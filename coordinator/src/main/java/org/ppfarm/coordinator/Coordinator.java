@@ -122,6 +122,7 @@ public final class Coordinator implements AutoCloseable {
     private final FarmMetrics metrics;
     private final WorkerDirectory workers; // null without job offers
     private final ServerTls tls;           // null: plaintext API
+    private final NodeTls nodeTls;         // null: plaintext private network
     private final TenantDirectory tenants = new TenantDirectory();
     private final KafkaTenantLog tenantLog;
 
@@ -144,7 +145,7 @@ public final class Coordinator implements AutoCloseable {
         log.debug("topics ready after {} ms", (System.nanoTime() - t0) / 1_000_000);
         // the farm's circuits, replayed before serving: a job on a circuit registered at any coordinator is taken here
         this.circuitLog = new KafkaCircuitLog(kafka, id, topics);
-        NodeTls nodeTls = ClusterTls.nodeTls(config); // the farm's private network: Artery and the Artifacts port
+        this.nodeTls = ClusterTls.nodeTls(config); // the farm's private network: the Artifacts port (reloaded) and peers' downloads
         this.registry = new CircuitRegistry(Path.of(config.getString(CoordinatorConfig.ARTIFACTS_DIR)),
                 config.getLong(CoordinatorConfig.CIRCUIT_UPLOAD_MAX_BYTES), circuitLog, id, config.getList(CoordinatorConfig.ARTIFACTS_PEERS), nodeTls);
         circuitLog.follow(registry::learn);
@@ -400,5 +401,6 @@ public final class Coordinator implements AutoCloseable {
         farmHealth.close();
         if (metricsServer != null) metricsServer.close();
         if (tls != null) tls.close();
+        if (nodeTls != null) nodeTls.close();
     }
 }

@@ -4,7 +4,6 @@ import io.grpc.Status;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.ppfarm.broker.EmbeddedKafka;
 import org.ppfarm.broker.TestBroker;
 import org.ppfarm.client.FarmClient;
 import org.ppfarm.client.FarmException;
@@ -13,14 +12,13 @@ import org.ppfarm.coordinator.Coordinator;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.coordinator.kafka.FarmFixture;
 import org.ppfarm.coordinator.tenants.TenantAdmin;
-import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.proto.v1.TenantQuotas;
 import org.ppfarm.testkit.Artifacts;
 import org.ppfarm.testkit.Eventually;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,6 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class CertificateTenantsTest {
     static TestBroker broker;
     static FarmFixture farm;
+    static FarmFixture.Secured secure;
     static Coordinator coordinator;
     static TenantAdmin tenants;
     static ThrowawayCa ca;
@@ -46,23 +45,19 @@ class CertificateTenantsTest {
     static void start() throws Exception {
         broker = TestBroker.start();
         farm = new FarmFixture(broker);
-        dir = Files.createTempDirectory("ppfarm-cert-tenants-");
-        ca = ThrowawayCa.create("certificate tenants test CA");
-        caFile = ca.writeCertificate(dir.resolve("ca.pem"));
-        ca.issue("coordinator").write(dir.resolve("server.pem"), dir.resolve("server.key"));
+        secure = farm.secured("certificate tenants test CA");
+        dir = secure.dir;
+        ca = secure.ca;
+        caFile = secure.caFile;
+        tenants = secure.tenants;
         for (String cn : new String[] {"alice", "bob", "nobody", "carol", "root"}) ca.issue(cn).write(dir.resolve(cn + ".pem"), dir.resolve(cn + ".key"));
-        tenants = new TenantAdmin(Map.of("bootstrap.servers", broker.bootstrapServers()), new FarmTopics(farm.prefix), 4, (short) 1);
         tenants.add("alice", false, TenantQuotas.getDefaultInstance());
         bobKey = tenants.add("bob", false, TenantQuotas.getDefaultInstance());
         tenants.add("carol", false, TenantQuotas.getDefaultInstance());
         tenants.add("root", true, TenantQuotas.getDefaultInstance());
-        coordinator = farm.startCoordinator(Map.of(
-                CoordinatorConfig.GRPC_TLS_CERT_FILE, dir.resolve("server.pem").toString(),
-                CoordinatorConfig.GRPC_TLS_KEY_FILE, dir.resolve("server.key").toString(),
-                CoordinatorConfig.GRPC_TLS_CLIENT_CA_FILE, caFile.toString(),
-                CoordinatorConfig.GRPC_TLS_CLIENT_AUTH, CoordinatorConfig.CLIENT_AUTH_REQUIRE,
-                CoordinatorConfig.GRPC_TLS_CLIENT_TENANT, CoordinatorConfig.CLIENT_TENANT_CN,
-                CoordinatorConfig.AUTH_REQUIRED, "true"));
+        Map<String, Object> settings = new HashMap<>(secure.clientCertificatesRequired());
+        settings.put(CoordinatorConfig.GRPC_TLS_CLIENT_TENANT, CoordinatorConfig.CLIENT_TENANT_CN);
+        coordinator = secure.start(settings);
         try (FarmClient admin = client("root", null)) { // an admin by its certificate alone
             admin.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
         }
@@ -71,10 +66,9 @@ class CertificateTenantsTest {
     @AfterAll
     static void stop() throws Exception {
         if (coordinator != null) coordinator.close();
-        if (tenants != null) tenants.close();
+        if (secure != null) secure.close();
         if (farm != null) farm.close();
         if (broker != null) broker.close();
-        if (dir != null) EmbeddedKafka.deleteRecursively(dir);
     }
 
     /** A client presenting {@code cn}'s certificate, with {@code apiKey} (null: none), failing at once. */

@@ -17,6 +17,7 @@ import org.ppfarm.proto.v1.CircuitRef;
 import org.ppfarm.proto.v1.GetJobRequest;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.StageTimings;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.SubmitResponse;
 import org.ppfarm.proto.v1.WatchJobRequest;
@@ -273,6 +274,11 @@ class FarmEndToEndTest {
         assertTrue(r.get(4).getJob().getError().getMessage().startsWith("witness: "), r.get(4).getJob().getError().getMessage());
     }
 
+    /**
+     * Also usage's CPU figures (docs/security.md, "Usage metering"): measured by the worker's OS for the witness and
+     * for the proof over all its threads, positive, within wall time × cores, and a withdraw (a circuit ~100× the
+     * commitment's) costs more CPU in both stages than a commitment.
+     */
     @Test
     void withdrawRequestIsBuiltCheckedProvedAndVerified() throws Exception {
         ZeroXBowInputs.Case c = ZeroXBowInputs.withdrawCases(500, 1, 7, 4, false).getFirst();
@@ -281,6 +287,19 @@ class FarmEndToEndTest {
         assertVerifiesWithSnarkjs(job, Artifacts.withdrawVkey());
         assertEquals(c.publicSignals(), PublicSignals.parseJson(job.getResult().getPublicJson(), "public").toJson().lines()
                 .map(String::strip).filter(l -> l.startsWith("\"")).map(l -> l.replaceAll("[\",]", "")).toList());
+
+        StageTimings heavy = job.getResult().getTimings();
+        StageTimings light = live.client.blocking().withDeadlineAfter(120, TimeUnit.SECONDS).prove(commitment(commitmentInput(40)))
+                .getResult().getTimings();
+        int cores = Runtime.getRuntime().availableProcessors(); // the worker runs in this JVM
+        for (StageTimings t : List.of(heavy, light)) {
+            assertTrue(t.getWitnessCpuMicros() > 0 && t.getProveCpuMicros() > 0, t::toString);
+            assertTrue(t.getWitnessCpuMicros() <= t.getWitnessMicros() * cores, t::toString);
+            // the prove's CPU includes its verification's
+            assertTrue(t.getProveCpuMicros() <= (t.getProveMicros() + t.getVerifyMicros()) * cores, t::toString);
+        }
+        assertTrue(heavy.getWitnessCpuMicros() > light.getWitnessCpuMicros(), heavy + " vs " + light);
+        assertTrue(heavy.getProveCpuMicros() > light.getProveCpuMicros(), heavy + " vs " + light);
     }
 
     /**

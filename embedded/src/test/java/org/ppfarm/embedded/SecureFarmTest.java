@@ -13,7 +13,9 @@ import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.coordinator.kafka.FarmFixture;
 import org.ppfarm.coordinator.tenants.ApiKeys;
 import org.ppfarm.coordinator.tenants.TenantAdmin;
-import org.ppfarm.farm.kafka.FarmTopics;
+import org.ppfarm.farm.artifacts.ArtifactDownloads;
+import org.ppfarm.farm.cluster.NodeTls;
+import org.ppfarm.farm.config.ClusterTls;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.SubmitBatchResponse;
@@ -23,10 +25,10 @@ import org.ppfarm.proto.v1.TenantQuotas;
 import org.ppfarm.testkit.Artifacts;
 import org.ppfarm.testkit.Eventually;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -40,12 +42,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The secured API on a real broker and real TLS over loopback: a coordinator with a certificate from a throwaway CA,
  * client certificates required (mTLS), API keys required; tenants written to the tenants topic by
- * {@link TenantAdmin}, as {@code ppfarm tenants} does. No worker: jobs stay QUEUED, which is all tenancy needs.
- * Each refusal is asserted with its status.
+ * {@link TenantAdmin}, as {@code ppfarm tenants} does; the Artifacts port on mutual TLS ({@code cluster.tls.*}). No
+ * worker: jobs stay QUEUED, which is all tenancy needs. Each refusal is asserted with its status; renewed certificates
+ * of both ports are served without a restart.
  */
 class SecureFarmTest {
     static TestBroker broker;
     static FarmFixture farm;
+    static FarmFixture.Secured secure;
     static Coordinator coordinator;
     static TenantAdmin tenants;
     static ThrowawayCa ca;
@@ -61,24 +65,28 @@ class SecureFarmTest {
     static void start() throws Exception {
         broker = TestBroker.start();
         farm = new FarmFixture(broker);
-        dir = Files.createTempDirectory("ppfarm-tls-");
-        ca = ThrowawayCa.create("secure farm test CA");
-        caFile = ca.writeCertificate(dir.resolve("ca.pem"));
-        ca.issue("coordinator").write(dir.resolve("server.pem"), dir.resolve("server.key"));
+        secure = farm.secured("secure farm test CA");
+        dir = secure.dir;
+        ca = secure.ca;
+        caFile = secure.caFile;
+        tenants = secure.tenants;
         clientCert = dir.resolve("client.pem");
         clientKey = dir.resolve("client.key");
         ca.issue("client").write(clientCert, clientKey);
-        tenants = new TenantAdmin(Map.of("bootstrap.servers", broker.bootstrapServers()), new FarmTopics(farm.prefix), 4, (short) 1);
         alice = tenants.add("alice", false, TenantQuotas.getDefaultInstance());
         bob = tenants.add("bob", false, TenantQuotas.getDefaultInstance());
         root = tenants.add("root", true, TenantQuotas.getDefaultInstance());
-        coordinator = farm.startCoordinator(Map.of(
-                CoordinatorConfig.GRPC_TLS_CERT_FILE, dir.resolve("server.pem").toString(),
-                CoordinatorConfig.GRPC_TLS_KEY_FILE, dir.resolve("server.key").toString(),
-                CoordinatorConfig.GRPC_TLS_CLIENT_CA_FILE, caFile.toString(),
-                CoordinatorConfig.GRPC_TLS_CLIENT_AUTH, CoordinatorConfig.CLIENT_AUTH_REQUIRE,
-                CoordinatorConfig.GRPC_TLS_RELOAD_MS, "200",
-                CoordinatorConfig.AUTH_REQUIRED, "true"));
+        // the farm's private network (the Artifacts port) on its own CA's files
+        ca.issue("coordinator node").write(dir.resolve("node.pem"), dir.resolve("node.key"));
+        ca.issue("worker node").write(dir.resolve("member.pem"), dir.resolve("member.key"));
+        ca.writeCertificate(dir.resolve("cluster-ca.pem"));
+        Map<String, Object> settings = new HashMap<>(secure.clientCertificatesRequired());
+        settings.putAll(Map.of(CoordinatorConfig.GRPC_TLS_RELOAD_MS, "200",
+                ClusterTls.CERT_FILE, dir.resolve("node.pem").toString(),
+                ClusterTls.KEY_FILE, dir.resolve("node.key").toString(),
+                ClusterTls.CA_FILE, dir.resolve("cluster-ca.pem").toString(),
+                ClusterTls.RELOAD_MS, "200"));
+        coordinator = secure.start(settings);
         try (FarmClient admin = client(root)) {
             admin.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
         }
@@ -87,7 +95,7 @@ class SecureFarmTest {
     @AfterAll
     static void stop() throws Exception {
         if (coordinator != null) coordinator.close();
-        if (tenants != null) tenants.close();
+        if (secure != null) secure.close();
         if (farm != null) farm.close();
         if (broker != null) broker.close();
     }
@@ -326,6 +334,41 @@ class SecureFarmTest {
                     return false;
                 }
             });
+        }
+    }
+
+    /**
+     * The Artifacts port, as the API's: the coordinator's node certificate and the farm's CA renewed on disk (a new
+     * CA) reach new connections without a restart, and a node still holding the old CA's certificate is refused.
+     */
+    @Test
+    void aRenewedNodeCertificateIsServedOnTheArtifactsPortWithoutARestart() throws Exception {
+        List<String> port = List.of("127.0.0.1:" + coordinator.artifactsPort());
+        String unknown = "00".repeat(32);
+        Path target = dir.resolve("artifact");
+        ThrowawayCa renewed = ThrowawayCa.create("renewed cluster CA");
+        Path renewedCa = renewed.writeCertificate(dir.resolve("renewed-cluster-ca.pem"));
+        renewed.issue("worker node").write(dir.resolve("renewed-member.pem"), dir.resolve("renewed-member.key"));
+        try (NodeTls old = NodeTls.pem(dir.resolve("member.pem"), dir.resolve("member.key"), dir.resolve("cluster-ca.pem"));
+             NodeTls renewedMember = NodeTls.pem(dir.resolve("renewed-member.pem"), dir.resolve("renewed-member.key"), renewedCa)) {
+            assertEquals("served", artifactsAnswer(old, port, unknown, target), "before the renewal, the old CA's node is served");
+            assertNotEquals("served", artifactsAnswer(renewedMember, port, unknown, target), "before the renewal, the renewed CA is not the farm's");
+            renewed.issue("coordinator node").write(dir.resolve("node.pem"), dir.resolve("node.key"));
+            renewed.writeCertificate(dir.resolve("cluster-ca.pem"));
+            Eventually.await("the renewed node certificate to be served", Duration.ofSeconds(20),
+                    () -> artifactsAnswer(renewedMember, port, unknown, target), "served"::equals);
+            String refused = artifactsAnswer(old, port, unknown, target);
+            assertTrue(refused.contains("is unreachable") || refused.contains("UNAVAILABLE"), refused);
+        }
+    }
+
+    /** "served" when the Artifacts port answers {@code tls}'s node (it knows no such artifact), else why not. */
+    private static String artifactsAnswer(NodeTls tls, List<String> port, String sha256, Path target) throws Exception {
+        try (ArtifactDownloads d = new ArtifactDownloads(tls)) {
+            d.download(sha256, port, target);
+            return "downloaded";
+        } catch (ArtifactDownloads.DownloadException e) {
+            return e.unknownEverywhere() ? "served" : e.getMessage();
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import org.ppfarm.prover.CpuTime;
 import org.ppfarm.prover.PpfarmException;
 import org.ppfarm.prover.format.FormatException;
 import org.ppfarm.prover.format.Witness;
@@ -43,9 +44,21 @@ public final class GpuFallbackProver {
      * @param proveNanos  proving time, including a failed GPU attempt and its check
      * @param verifyNanos the final verification's time
      * @param gpuFault    why this job's GPU attempt failed (the caller logs it), or null
+     * @param cpuNanos    CPU time the operating system measured for proving and verifying it (a failed GPU attempt
+     *                    included), summed over every thread that worked on it ({@link CpuTime}); for a proof of a
+     *                    CPU batch, the batch's CPU split evenly over its members (one key, one pass over its bases,
+     *                    the same work per member up to the witness values)
      */
     public record Attempt(ProofResult result, boolean verified, String backend, long proveNanos, long verifyNanos,
-                          String gpuFault) { }
+                          String gpuFault, long cpuNanos) {
+        Attempt(ProofResult result, boolean verified, String backend, long proveNanos, long verifyNanos, String gpuFault) {
+            this(result, verified, backend, proveNanos, verifyNanos, gpuFault, 0);
+        }
+
+        Attempt withCpuNanos(long nanos) {
+            return new Attempt(result, verified, backend, proveNanos, verifyNanos, gpuFault, nanos);
+        }
+    }
 
     private final Groth16Prover gpu;
     private final String gpuName;
@@ -81,6 +94,11 @@ public final class GpuFallbackProver {
      * propagate unchanged.
      */
     public Attempt prove(ProvingKey pk, Witness witness) {
+        CpuTime.Account cpuTime = new CpuTime.Account();
+        return CpuTime.charged(cpuTime, () -> proveOne(pk, witness)).withCpuNanos(cpuTime.nanos());
+    }
+
+    private Attempt proveOne(ProvingKey pk, Witness witness) {
         long t0 = System.nanoTime();
         if (healthy) {
             String why;
@@ -111,7 +129,8 @@ public final class GpuFallbackProver {
      * Proves several witnesses of one key and verifies each proof on its own, in order: on the CPU as one batch
      * ({@link Groth16Prover#proveBatch}), while a healthy GPU proves them one by one through {@link #prove} (its
      * batched MSM is not wired in yet). Each attempt's {@code proveNanos} is the whole batch's time, which its job
-     * waited for. An unsatisfiable witness gives its own attempt {@code verified} false; the others are unaffected.
+     * waited for, and its {@code cpuNanos} an even share of the whole batch's CPU (proving and every verification).
+     * An unsatisfiable witness gives its own attempt {@code verified} false; the others are unaffected.
      * Input errors propagate as from {@link #prove}: check each witness first ({@link Groth16Prover#checkWitness}).
      */
     public List<Attempt> proveBatch(ProvingKey pk, List<Witness> witnesses) {
@@ -120,15 +139,21 @@ public final class GpuFallbackProver {
             for (Witness w : witnesses) attempts.add(prove(pk, w));
             return attempts;
         }
-        long t0 = System.nanoTime();
-        List<ProofResult> proofs = cpu.proveBatch(pk, witnesses);
-        long proveNanos = System.nanoTime() - t0;
-        for (ProofResult r : proofs) {
-            long t1 = System.nanoTime();
-            boolean ok = Verifier.verify(pk.preparedVerifyingKey(), r.publicSignals(), r.proof());
-            if (!ok) cpuRejected.incrementAndGet();
-            attempts.add(new Attempt(r, ok, cpuName, proveNanos, System.nanoTime() - t1, null));
-        }
+        CpuTime.Account cpuTime = new CpuTime.Account();
+        CpuTime.charged(cpuTime, () -> {
+            long t0 = System.nanoTime();
+            List<ProofResult> proofs = cpu.proveBatch(pk, witnesses);
+            long proveNanos = System.nanoTime() - t0;
+            for (ProofResult r : proofs) {
+                long t1 = System.nanoTime();
+                boolean ok = Verifier.verify(pk.preparedVerifyingKey(), r.publicSignals(), r.proof());
+                if (!ok) cpuRejected.incrementAndGet();
+                attempts.add(new Attempt(r, ok, cpuName, proveNanos, System.nanoTime() - t1, null));
+            }
+            return null;
+        });
+        long total = cpuTime.nanos(), k = attempts.size();
+        for (int i = 0; i < k; i++) attempts.set(i, attempts.get(i).withCpuNanos(total / k + (i < total % k ? 1 : 0)));
         return attempts;
     }
 

@@ -33,7 +33,7 @@ public final class Parallel {
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[parts - 1];
         for (int t = 1; t < parts; t++) {
             int from = (int) ((long) n * t / parts), to = (int) ((long) n * (t + 1) / parts);
-            tasks[t - 1] = ForkJoinTask.adapt(() -> body.run(from, to)).fork();
+            tasks[t - 1] = CpuTime.task(() -> body.run(from, to)).fork(); // charged to the caller's work
         }
         RuntimeException first = null;
         try {

@@ -10,13 +10,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.farm.kafka.FarmTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -71,17 +71,12 @@ final class JobIntake {
         this.prefetch = settings.prefetch();
         this.pool = pool;
         this.ownedChanged = ownedChanged;
-        Map<String, Object> c = new HashMap<>(kafka);
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, workerId + "-jobs");
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, group(topics));
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, settings.prefetch());
-        c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, settings.sessionTimeoutMs());
-        c.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(200, settings.sessionTimeoutMs() / 5));
-        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, settings.maxPollIntervalMs());
-        c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
-        c.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FarmTopics.JOB_RECORD_MAX_BYTES);
+        Map<String, Object> c = FarmConfigs.consumerProps(kafka, workerId + "-jobs", group(topics), settings.prefetch(), Map.of(
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, settings.sessionTimeoutMs(),
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(200, settings.sessionTimeoutMs() / 5),
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, settings.maxPollIntervalMs(),
+                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()),
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FarmTopics.JOB_RECORD_MAX_BYTES));
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = Thread.ofPlatform().name(workerId + "-consumer").unstarted(this::consumeLoop);
     }

@@ -180,7 +180,8 @@ final class JobRunner {
                 .setSolidityCalldataBytes(ByteString.copyFromUtf8(proof.calldata())).setWorkerId(workerId).setBackend(circuits.backend())
                 .setTimings(StageTimings.newBuilder().setQueuedMicros(queuedMicros)
                         .setWitnessMicros(proof.witnessNanos() / 1000).setProveMicros(proof.proveNanos() / 1000)
-                        .setVerifyMicros(proof.verifyNanos() / 1000));
+                        .setVerifyMicros(proof.verifyNanos() / 1000)
+                        .setWitnessCpuMicros(proof.witnessCpuNanos() / 1000).setProveCpuMicros(proof.proveCpuNanos() / 1000));
         proof.proofElements().forEach(b -> res.addProofElements(ByteString.copyFrom(b)));
         proof.publicSignals().forEach(b -> res.addPublicSignals(ByteString.copyFrom(b)));
         metrics.proved(job.getCircuit().getName(), proof);

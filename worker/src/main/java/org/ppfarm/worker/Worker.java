@@ -5,6 +5,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.ppfarm.farm.cluster.FarmCluster;
 import org.ppfarm.farm.cluster.MemberHeartbeats;
+import org.ppfarm.farm.cluster.NodeTls;
 import org.ppfarm.farm.config.ClusterTls;
 import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.farm.health.FarmHealth;
@@ -63,6 +64,7 @@ public final class Worker implements AutoCloseable {
     private final StateFollower stateFollower;
     private final EventProducer events;
     private final ArtifactFetcher artifacts;
+    private final NodeTls nodeTls; // null: plaintext private network
     private final ClusterNode node;
     /** What its node's heartbeats need, kept until {@link #start()} starts the node. */
     private record HeartbeatSettings(Map<String, Object> kafka, String topic) {}
@@ -108,8 +110,8 @@ public final class Worker implements AutoCloseable {
                 : FarmConfigs.pekkoConfig(config, FarmCluster.WORKER), clusterNode);
         PrometheusRegistry prometheus = new PrometheusRegistry();
         this.metrics = new WorkerMetrics(prometheus);
-        this.artifacts = new ArtifactFetcher(config.coordinators(), Path.of(config.getString(WorkerConfig.CACHE_DIR)), metrics::fetched,
-                ClusterTls.nodeTls(config));
+        this.nodeTls = ClusterTls.nodeTls(config); // its certificate to the coordinators' Artifacts port, reloaded
+        this.artifacts = new ArtifactFetcher(config.coordinators(), Path.of(config.getString(WorkerConfig.CACHE_DIR)), metrics::fetched, nodeTls);
         // the workers' group lag: jobs on the jobs topics no worker has finished yet
         this.health = new FarmHealth(id, kafka, Map.of(JobIntake.group(topics), topics.jobTopics()));
         NodeMetrics.register(prometheus, health);
@@ -205,6 +207,7 @@ public final class Worker implements AutoCloseable {
         events.close();
         runner.close();
         artifacts.close();
+        if (nodeTls != null) nodeTls.close();
         if (metricsServer != null) metricsServer.close();
         node.close();
         health.close();

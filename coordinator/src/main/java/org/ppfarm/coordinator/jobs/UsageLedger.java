@@ -14,10 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Proofs and proving time per tenant, circuit and backend, over every job whose terminal state this coordinator has
- * learnt: its state-topic replay at start (the compacted topic keeps every job's last state), then every change. Every
- * coordinator therefore holds the same farm-wide figures, for {@code GetUsage}; the Prometheus counters are counted
- * by one coordinator per job instead ({@link org.ppfarm.coordinator.metrics.FarmMetrics#finished}). The
+ * Proofs and proving time (CPU, GPU and wall-clock seconds) per tenant, circuit and backend, over every job whose
+ * terminal state this coordinator has learnt: its state-topic replay at start (the compacted topic keeps every job's
+ * last state), then every change. Every coordinator therefore holds the same farm-wide figures, for
+ * {@code GetUsage}; the Prometheus counters are counted by one coordinator per job instead
+ * ({@link org.ppfarm.coordinator.metrics.FarmMetrics#finished}). The
  * {@link JobTracker} keeps it as jobs reach a terminal state; a job is counted when its state first becomes terminal
  * at this coordinator (so once, unless a terminal state of it arrives again after the tracker forgot it,
  * {@code jobs.finished.retain.ms} later: at least once).
@@ -25,22 +26,27 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@link #change} runs on the tracker's thread only; {@link #rows} and {@link #since} are safe from any thread.
  */
 public final class UsageLedger {
-    /** What one finished job adds to its row. */
-    public record Use(String tenant, String circuit, String backend, boolean succeeded, double witnessSeconds, double proveSeconds) {
+    /**
+     * What one finished job adds to its row: CPU seconds as the worker's operating system measured them (the
+     * witness's, and proving's with its verification over every thread that worked on it), and the stages' wall-clock
+     * seconds (on a GPU backend the prove's is its GPU-seconds).
+     */
+    public record Use(String tenant, String circuit, String backend, boolean succeeded, double witnessCpuSeconds, double proveCpuSeconds,
+                      double witnessWallSeconds, double proveWallSeconds) {
         /** Whether the prove ran on a GPU (a CUDA backend, "cuda:N"). */
         public boolean gpu() { return backend.startsWith("cuda:"); }
     }
 
     /**
      * What {@code job}, terminal, adds to usage; null if it was not proved by a worker (cancelled, expired). The
-     * seconds are the worker's wall-clock stage timings; a failure reports no backend and no timings.
+     * seconds are the result's {@link StageTimings}; a failure reports no backend and no timings.
      */
     public static Use of(Job job) {
         boolean ok = job.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED;
         if (!ok && job.getStatus() != JobStatus.JOB_STATUS_FAILED) return null;
         StageTimings t = job.getResult().getTimings();
         return new Use(job.getTenant(), job.getCircuit().getName(), job.getResult().getBackend(), ok,
-                t.getWitnessMicros() / 1e6, t.getProveMicros() / 1e6);
+                t.getWitnessCpuMicros() / 1e6, t.getProveCpuMicros() / 1e6, t.getWitnessMicros() / 1e6, t.getProveMicros() / 1e6);
     }
 
     private record Key(String tenant, String circuit, String backend) {}
@@ -73,14 +79,17 @@ public final class UsageLedger {
 
     private static UsageRow row(Use u) {
         return UsageRow.newBuilder().setTenant(u.tenant()).setCircuit(u.circuit()).setBackend(u.backend())
-                .setSucceeded(u.succeeded() ? 1 : 0).setFailed(u.succeeded() ? 0 : 1).setWitnessSeconds(u.witnessSeconds())
-                .setProveCpuSeconds(u.gpu() ? 0 : u.proveSeconds()).setGpuSeconds(u.gpu() ? u.proveSeconds() : 0).build();
+                .setSucceeded(u.succeeded() ? 1 : 0).setFailed(u.succeeded() ? 0 : 1).setWitnessSeconds(u.witnessCpuSeconds())
+                .setProveCpuSeconds(u.proveCpuSeconds()).setGpuSeconds(u.gpu() ? u.proveWallSeconds() : 0)
+                .setWitnessWallSeconds(u.witnessWallSeconds()).setProveWallSeconds(u.proveWallSeconds()).build();
     }
 
     private static UsageRow plus(UsageRow a, UsageRow b) {
         return a.toBuilder().setSucceeded(a.getSucceeded() + b.getSucceeded()).setFailed(a.getFailed() + b.getFailed())
                 .setWitnessSeconds(a.getWitnessSeconds() + b.getWitnessSeconds())
                 .setProveCpuSeconds(a.getProveCpuSeconds() + b.getProveCpuSeconds())
-                .setGpuSeconds(a.getGpuSeconds() + b.getGpuSeconds()).build();
+                .setGpuSeconds(a.getGpuSeconds() + b.getGpuSeconds())
+                .setWitnessWallSeconds(a.getWitnessWallSeconds() + b.getWitnessWallSeconds())
+                .setProveWallSeconds(a.getProveWallSeconds() + b.getProveWallSeconds()).build();
     }
 }

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.ppfarm.coordinator.jobs.JobLog;
+import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.farm.jobs.JobStates;
 import org.ppfarm.farm.kafka.KafkaFollower;
 import org.ppfarm.proto.v1.Job;
@@ -15,7 +16,6 @@ import org.ppfarm.proto.v1.JobEvent;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -51,13 +51,7 @@ public final class EventFollower extends KafkaFollower {
     }
 
     private static Map<String, Object> props(Map<String, Object> clientProps, String clientId, String groupId) {
-        Map<String, Object> p = new HashMap<>(clientProps);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-events");
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        return p;
+        return FarmConfigs.consumerProps(clientProps, clientId + "-events", groupId, 2000, Map.of());
     }
 
     @Override

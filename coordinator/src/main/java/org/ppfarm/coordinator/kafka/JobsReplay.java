@@ -1,5 +1,6 @@
 package org.ppfarm.coordinator.kafka;
 
+import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.farm.jobs.JobStates;
 import com.google.protobuf.InvalidProtocolBufferException;
 import org.apache.kafka.clients.admin.Admin;
@@ -51,10 +52,8 @@ public final class JobsReplay {
                              Consumer<Job> sink, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<TopicPartition, OffsetAndMetadata> committed = committed(admin, topics.prefix() + ".workers", timeout);
-        Map<String, Object> p = new HashMap<>(clientProps);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-jobs-replay");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FarmTopics.JOB_RECORD_MAX_BYTES);
+        Map<String, Object> p = FarmConfigs.consumerProps(clientProps, clientId + "-jobs-replay", null, 0,
+                Map.of(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FarmTopics.JOB_RECORD_MAX_BYTES));
         int read = 0;
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();

@@ -15,7 +15,6 @@ import org.ppfarm.farm.kafka.KafkaFollower;
 import org.ppfarm.proto.v1.CircuitRecord;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -42,11 +41,8 @@ public final class KafkaCircuitLog implements CircuitLog {
         this.clientId = clientId;
         this.producer = new KafkaProducer<>(FarmConfigs.producerProps(clientProps, clientId + "-registry-producer"),
                 new StringSerializer(), new ByteArraySerializer());
-        Map<String, Object> p = new HashMap<>(clientProps);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-registry");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        this.consumerProps = p;
+        this.consumerProps = FarmConfigs.consumerProps(clientProps, clientId + "-registry", null, 0,
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
     }
 
     @Override

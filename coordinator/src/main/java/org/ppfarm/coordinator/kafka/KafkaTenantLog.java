@@ -15,7 +15,6 @@ import org.ppfarm.farm.kafka.KafkaFollower;
 import org.ppfarm.proto.v1.TenantRecord;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -41,11 +40,8 @@ public final class KafkaTenantLog implements AutoCloseable {
     /** Starts reading the topic from its beginning into {@code directory}. */
     public synchronized KafkaTenantLog follow(TenantDirectory directory) {
         if (follower != null) throw new IllegalStateException("already following " + topic);
-        Map<String, Object> p = new HashMap<>(clientProps);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-tenants");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        follower = new Follower(p, directory);
+        follower = new Follower(FarmConfigs.consumerProps(clientProps, clientId + "-tenants", null, 0,
+                Map.of(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")), directory);
         follower.start();
         return this;
     }

@@ -19,7 +19,7 @@ import java.time.Clock;
  * The coordinator's Prometheus metrics (client_java 1.x): submissions, refusals by reason, finished jobs by status,
  * failed jobs by error code, result notices received, job offers made, submit latency, end-to-end job latency and
  * the queued stage's latency (the workers export the witness, prove and verify stages), queued jobs and the oldest
- * one's age per priority, proofs and proving seconds per tenant (beside what every node exports,
+ * one's age per priority, proofs and proving seconds (CPU and wall clock) per tenant (beside what every node exports,
  * {@link org.ppfarm.farm.health.NodeMetrics}). Thread-safe.
  */
 public final class FarmMetrics {
@@ -33,6 +33,8 @@ public final class FarmMetrics {
     private final Counter tenantProofs;
     private final Counter tenantWitnessSeconds;
     private final Counter tenantProveSeconds;
+    private final Counter tenantWitnessCpuSeconds;
+    private final Counter tenantProveCpuSeconds;
     private final Histogram submitSeconds;
     private final Histogram jobSeconds;
     private final Histogram queuedSeconds;
@@ -65,6 +67,13 @@ public final class FarmMetrics {
                 .labelNames("tenant", "circuit", "backend").register(registry);
         tenantProveSeconds = Counter.builder().name("ppfarm_tenant_prove_seconds_total").unit(Unit.SECONDS)
                 .help("Workers' wall-clock prove time of succeeded jobs, by tenant, circuit and backend (cuda:N: GPU-seconds)")
+                .labelNames("tenant", "circuit", "backend").register(registry);
+        tenantWitnessCpuSeconds = Counter.builder().name("ppfarm_tenant_witness_cpu_seconds_total").unit(Unit.SECONDS)
+                .help("CPU time the workers' operating system measured for the witness of succeeded jobs, by tenant, circuit and backend")
+                .labelNames("tenant", "circuit", "backend").register(registry);
+        tenantProveCpuSeconds = Counter.builder().name("ppfarm_tenant_prove_cpu_seconds_total").unit(Unit.SECONDS)
+                .help("CPU time the workers' operating system measured for proving and verifying succeeded jobs, over every "
+                        + "thread that worked on each (a batch's split evenly over its jobs), by tenant, circuit and backend")
                 .labelNames("tenant", "circuit", "backend").register(registry);
         submitSeconds = Histogram.builder().name("ppfarm_submit_seconds").unit(Unit.SECONDS)
                 .help("Time to validate, seal and durably enqueue a job").register(registry);
@@ -138,8 +147,10 @@ public final class FarmMetrics {
         if (u != null) {
             tenantProofs.labelValues(u.tenant(), u.circuit(), u.backend(), u.succeeded() ? "succeeded" : "failed").inc();
             if (u.succeeded()) {
-                tenantWitnessSeconds.labelValues(u.tenant(), u.circuit(), u.backend()).inc(u.witnessSeconds());
-                tenantProveSeconds.labelValues(u.tenant(), u.circuit(), u.backend()).inc(u.proveSeconds());
+                tenantWitnessSeconds.labelValues(u.tenant(), u.circuit(), u.backend()).inc(u.witnessWallSeconds());
+                tenantProveSeconds.labelValues(u.tenant(), u.circuit(), u.backend()).inc(u.proveWallSeconds());
+                tenantWitnessCpuSeconds.labelValues(u.tenant(), u.circuit(), u.backend()).inc(u.witnessCpuSeconds());
+                tenantProveCpuSeconds.labelValues(u.tenant(), u.circuit(), u.backend()).inc(u.proveCpuSeconds());
             }
         }
         finished.labelValues(job.getStatus().name().substring("JOB_STATUS_".length()).toLowerCase()).inc();

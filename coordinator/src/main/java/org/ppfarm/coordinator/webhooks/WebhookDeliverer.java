@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.ppfarm.coordinator.tenants.TenantDirectory;
+import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.farm.jobs.JobStates;
 import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.farm.kafka.KafkaFollower;
@@ -73,15 +74,9 @@ public final class WebhookDeliverer extends KafkaFollower {
     }
 
     private static Map<String, Object> props(Map<String, Object> clientProps, String clientId, String groupId) {
-        Map<String, Object> p = new HashMap<>(clientProps);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-webhooks");
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
         // a poll's deliveries may each take minutes (timeouts, backoff) before the next poll
-        p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) TimeUnit.HOURS.toMillis(1));
-        return p;
+        return FarmConfigs.consumerProps(clientProps, clientId + "-webhooks", groupId, 100,
+                Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) TimeUnit.HOURS.toMillis(1)));
     }
 
     @Override

@@ -449,6 +449,8 @@ class JobTrackerTest {
     /**
      * Usage is counted once per job as it first becomes terminal, from any source (a worker's event here, another
      * coordinator's record), by tenant, circuit and backend; cancelled jobs and repeated terminal states add nothing.
+     * CPU seconds are the workers' measured CPU (more than the wall clock on several cores), GPU seconds a CUDA
+     * backend's prove wall time, and the wall-clock seconds stay beside them.
      */
     @Test
     void usageCountsEachFinishedJobOncePerTenantCircuitAndBackend() {
@@ -459,7 +461,8 @@ class JobTrackerTest {
         for (String id : List.of("u1", "u2", "u3", "u4"))
             enqueue(tracker, queued(id, 0, "").toBuilder().setTenant(id.equals("u4") ? "b" : "a").setCircuit(c).build(), null);
         JobEvent gpu = succeeded("u1", clock.millis()).toBuilder().setSucceeded(ProofResult.newBuilder().setBackend("cuda:0")
-                .setTimings(org.ppfarm.proto.v1.StageTimings.newBuilder().setWitnessMicros(250_000).setProveMicros(1_500_000))).build();
+                .setTimings(org.ppfarm.proto.v1.StageTimings.newBuilder().setWitnessMicros(250_000).setProveMicros(1_500_000)
+                        .setWitnessCpuMicros(200_000).setProveCpuMicros(300_000))).build();
         JobEvent failed = JobEvent.newBuilder().setJobId("u2").setWorkerId("w1").setAt(Timestamps.fromMillis(clock.millis()))
                 .setFailed(org.ppfarm.proto.v1.JobError.newBuilder().setCode(Status.Code.INVALID_ARGUMENT.value())).build();
         apply(tracker, gpu, failed, gpu); // the repeated event adds nothing
@@ -468,16 +471,16 @@ class JobTrackerTest {
         cancelled.expectMessageClass(Optional.class, WAIT);
         Job doneElsewhere = queued("u4", 0, "").toBuilder().setTenant("b").setCircuit(c).setStatus(JobStatus.JOB_STATUS_SUCCEEDED)
                 .setResult(ProofResult.newBuilder().setBackend("cpu").setTimings(org.ppfarm.proto.v1.StageTimings.newBuilder()
-                        .setWitnessMicros(100_000).setProveMicros(2_000_000))).build();
+                        .setWitnessMicros(100_000).setProveMicros(2_000_000).setWitnessCpuMicros(90_000).setProveCpuMicros(3_500_000))).build();
         tracker.tell(new JobTracker.Recorded("u4", JobStatus.JOB_STATUS_SUCCEEDED, doneElsewhere));
         tracker.tell(new JobTracker.Recorded("u4", JobStatus.JOB_STATUS_SUCCEEDED, doneElsewhere));
         get(tracker, "u4");
         assertEquals(List.of(
                 org.ppfarm.proto.v1.UsageRow.newBuilder().setTenant("a").setCircuit("c@1").setFailed(1).build(),
                 org.ppfarm.proto.v1.UsageRow.newBuilder().setTenant("a").setCircuit("c@1").setBackend("cuda:0").setSucceeded(1)
-                        .setWitnessSeconds(0.25).setGpuSeconds(1.5).build(),
+                        .setWitnessSeconds(0.2).setProveCpuSeconds(0.3).setGpuSeconds(1.5).setWitnessWallSeconds(0.25).setProveWallSeconds(1.5).build(),
                 org.ppfarm.proto.v1.UsageRow.newBuilder().setTenant("b").setCircuit("c@1").setBackend("cpu").setSucceeded(1)
-                        .setWitnessSeconds(0.1).setProveCpuSeconds(2).build()), usage.rows(null));
+                        .setWitnessSeconds(0.09).setProveCpuSeconds(3.5).setWitnessWallSeconds(0.1).setProveWallSeconds(2).build()), usage.rows(null));
         assertEquals(1, usage.rows("b").size());
         assertEquals(clock.millis(), usage.since());
     }

@@ -20,13 +20,10 @@ import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.coordinator.kafka.FarmFixture;
 import org.ppfarm.coordinator.tenants.ApiKeys;
 import org.ppfarm.coordinator.tenants.TenantAdmin;
-import org.ppfarm.embedded.ThrowawayCa;
-import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.proto.v1.ArtifactsGrpc;
 import org.ppfarm.proto.v1.TenantQuotas;
 import org.ppfarm.testkit.Artifacts;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -52,6 +49,7 @@ class SecureEdgeFuzzTest {
     static TestBroker broker;
     static FarmFixture farm;
     static Coordinator coordinator;
+    static FarmFixture.Secured secure;
     static TenantAdmin tenants;
     static Path caFile;
     static String badKey;
@@ -67,19 +65,13 @@ class SecureEdgeFuzzTest {
     static void start() throws Exception {
         broker = TestBroker.start();
         farm = new FarmFixture(broker);
-        Path dir = Files.createTempDirectory("ppfarm-fuzz-tls-");
-        ThrowawayCa ca = ThrowawayCa.create("fuzz test CA");
-        caFile = ca.writeCertificate(dir.resolve("ca.pem"));
-        ca.issue("coordinator").write(dir.resolve("server.pem"), dir.resolve("server.key"));
-        tenants = new TenantAdmin(Map.of("bootstrap.servers", broker.bootstrapServers()), new FarmTopics(farm.prefix), 4, (short) 1);
+        secure = farm.secured("fuzz test CA");
+        caFile = secure.caFile;
+        tenants = secure.tenants;
         String adminKey = tenants.add("root", true, TenantQuotas.getDefaultInstance());
         tenantKey = tenants.add("alice", false, TenantQuotas.getDefaultInstance());
         badKey = ApiKeys.generate("alice"); // alice's name, another secret
-        coordinator = farm.startCoordinator(Map.of(
-                CoordinatorConfig.GRPC_MAX_MESSAGE_BYTES, "1000000",
-                CoordinatorConfig.GRPC_TLS_CERT_FILE, dir.resolve("server.pem").toString(),
-                CoordinatorConfig.GRPC_TLS_KEY_FILE, dir.resolve("server.key").toString(),
-                CoordinatorConfig.AUTH_REQUIRED, "true"));
+        coordinator = secure.start(Map.of(CoordinatorConfig.GRPC_MAX_MESSAGE_BYTES, "1000000"));
         try (FarmClient admin = client(adminKey)) { // the generators' known circuit hash is this farm's (classes run one at a time)
             EdgeFuzzTest.zkeySha = admin.register("commitment", "1", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(),
                     Artifacts.commitmentVkey()).getZkeySha256();
@@ -97,7 +89,7 @@ class SecureEdgeFuzzTest {
     static void stop() throws Exception {
         for (ManagedChannel c : channels) c.shutdownNow();
         if (coordinator != null) coordinator.close();
-        if (tenants != null) tenants.close();
+        if (secure != null) secure.close();
         if (farm != null) farm.close();
         if (broker != null) broker.close();
     }

@@ -3,19 +3,14 @@ package org.ppfarm.farm.cluster;
 import com.typesafe.config.Config;
 import org.apache.pekko.actor.ActorSystem;
 import org.apache.pekko.remote.artery.tcp.SSLEngineProvider;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import scala.Option;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Pekko Artery's TLS ({@code transport = tls-tcp}) from PEM files: the node's certificate chain, its private key
@@ -26,30 +21,25 @@ import java.util.List;
  * checked (nodes find each other by address; the CA is the farm's own).
  *
  * <p>Pekko's {@code RotatingKeysSSLEngineProvider} reads PEM too, but only RSA keys; the farm's throwaway CA issues EC.
- * As the gRPC API's TLS does, the files are looked at again (modification time and size) when a connection is made,
- * and a changed set is read again: a renewed certificate is used for new connections without a restart; a set that
- * does not load keeps the last good one, logged. Thread-safe: Artery makes engines from several threads.
+ * The files are {@link org.ppfarm.farm.tls.TlsFiles}, as the gRPC API's and the Artifacts port's are, looked at again
+ * (modification time and size) when a connection is made: a renewed certificate is used for new connections without
+ * a restart; a set that does not load keeps the last good one, logged. Thread-safe: Artery makes engines from several
+ * threads.
  */
 public final class PemSslEngineProvider implements SSLEngineProvider {
     /** Where the files are named in the actor system's config: {@code cert-file}, {@code key-file}, {@code ca-file}. */
     public static final String CONFIG_PATH = "ppfarm.cluster.tls";
-    private static final Logger log = LoggerFactory.getLogger(PemSslEngineProvider.class);
     private static final String[] PROTOCOLS = {"TLSv1.3"};
 
-    private final Path cert;
-    private final Path key;
-    private final Path ca;
-    private List<Object> stamps; // guarded by this
-    private SSLContext context;  // guarded by this
+    private final NodeTls tls;
+    private final SSLContext context; // over tls's managers, which follow its files
 
     public PemSslEngineProvider(ActorSystem system) {
         Config c = system.settings().config().getConfig(CONFIG_PATH);
-        this.cert = Path.of(c.getString("cert-file"));
-        this.key = Path.of(c.getString("key-file"));
-        this.ca = Path.of(c.getString("ca-file"));
+        Path cert = Path.of(c.getString("cert-file")), key = Path.of(c.getString("key-file")), ca = Path.of(c.getString("ca-file"));
         try {
-            this.stamps = stamps();
-            this.context = NodeTls.pem(cert, key, ca).sslContext();
+            this.tls = NodeTls.artery(cert, key, ca);
+            this.context = tls.sslContext();
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("cluster TLS: cannot load " + cert + ", " + key + ", " + ca + ": " + e.getMessage(), e);
         }
@@ -79,26 +69,9 @@ public final class PemSslEngineProvider implements SSLEngineProvider {
     @Override
     public Option<Throwable> verifyServerSession(String hostname, SSLSession session) { return Option.empty(); }
 
-    private synchronized SSLContext context() {
-        try {
-            List<Object> now = stamps();
-            if (!now.equals(stamps)) {
-                context = NodeTls.pem(cert, key, ca).sslContext();
-                stamps = now;
-                log.info("cluster TLS files reloaded: {}, {}, {}", cert, key, ca);
-            }
-        } catch (IOException | GeneralSecurityException e) {
-            log.warn("cluster TLS files not reloaded, the last good ones stay in use: {}", e.toString());
-        }
+    /** The context, its files read again first if they changed since the last connection. */
+    private SSLContext context() {
+        tls.files().reloadIfChanged();
         return context;
-    }
-
-    private List<Object> stamps() throws IOException {
-        List<Object> s = new ArrayList<>();
-        for (Path p : List.of(cert, key, ca)) {
-            s.add(Files.getLastModifiedTime(p));
-            s.add(Files.size(p));
-        }
-        return s;
     }
 }

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +24,8 @@ import java.util.Map;
  * The Pekko cluster's TLS ({@code cluster.tls.*}): with either the PEM files or the key stores set, Artery runs over
  * {@code tls-tcp} with mutual TLS 1.3, so only nodes holding a certificate from the farm's CA can connect to each
  * other, and a node without one never joins. PEM files go to {@link PemSslEngineProvider} (reloaded when they change);
- * PKCS12/JKS stores to Pekko's own {@code ConfigSSLEngineProvider}. The same identity secures the coordinators'
- * Artifacts port ({@link #nodeTls}). Every node of one cluster needs the same choice:
+ * PKCS12/JKS stores to Pekko's own {@code ConfigSSLEngineProvider} (read once). The same identity secures the
+ * coordinators' Artifacts port ({@link #nodeTls}, reloaded either way). Every node of one cluster needs the same choice:
  * a plaintext node and a TLS node cannot talk at all.
  */
 public final class ClusterTls {
@@ -35,6 +36,7 @@ public final class ClusterTls {
     public static final String KEY_STORE_PASSWORD = "cluster.tls.key.store.password";
     public static final String TRUST_STORE_FILE = "cluster.tls.trust.store.file";
     public static final String TRUST_STORE_PASSWORD = "cluster.tls.trust.store.password";
+    public static final String RELOAD_MS = "cluster.tls.reload.ms";
     private static final List<String> PEM = List.of(CERT_FILE, KEY_FILE, CA_FILE);
     private static final List<String> STORES = List.of(KEY_STORE_FILE, TRUST_STORE_FILE);
 
@@ -54,7 +56,11 @@ public final class ClusterTls {
                                 + TRUST_STORE_FILE + " the cluster runs over mutual TLS (Pekko's ConfigSSLEngineProvider).")
                 .define(KEY_STORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Password of " + KEY_STORE_FILE + " and of its key.")
                 .define(TRUST_STORE_FILE, Type.STRING, "", Importance.MEDIUM, "A PKCS12 (or JKS) store of the farm's CA certificates.")
-                .define(TRUST_STORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Password of " + TRUST_STORE_FILE + ".");
+                .define(TRUST_STORE_PASSWORD, Type.PASSWORD, null, Importance.MEDIUM, "Password of " + TRUST_STORE_FILE + ".")
+                .define(RELOAD_MS, Type.LONG, 60_000L, ConfigDef.Range.atLeast(100), Importance.LOW,
+                        "How often the Artifacts port (a coordinator's server, every node's downloads) reads this node's "
+                                + "cluster TLS files again (PEM files or stores); a set that cannot be read or parsed keeps the "
+                                + "last good one (logged). Artery looks at the PEM files on each new connection instead.");
     }
 
     /** Either all three PEM files or both stores (with their passwords), not both kinds; each file readable. */
@@ -79,19 +85,22 @@ public final class ClusterTls {
 
     /**
      * This node's TLS identity for the Artifacts port (its server on coordinators, its downloads everywhere), read
-     * now; null without cluster TLS.
+     * now and again every {@value #RELOAD_MS} when its files changed (close it to stop); null without cluster TLS.
      *
      * @throws ConfigException naming the file that does not load
      */
     public static NodeTls nodeTls(AbstractConfig c) {
         String key = !c.getString(CERT_FILE).isEmpty() ? CERT_FILE : KEY_STORE_FILE;
         try {
+            NodeTls tls;
             if (!c.getString(CERT_FILE).isEmpty())
-                return NodeTls.pem(Path.of(c.getString(CERT_FILE)), Path.of(c.getString(KEY_FILE)), Path.of(c.getString(CA_FILE)));
-            if (!c.getString(KEY_STORE_FILE).isEmpty())
-                return NodeTls.stores(Path.of(c.getString(KEY_STORE_FILE)), value(c.getPassword(KEY_STORE_PASSWORD)).toCharArray(),
+                tls = NodeTls.pem(Path.of(c.getString(CERT_FILE)), Path.of(c.getString(KEY_FILE)), Path.of(c.getString(CA_FILE)));
+            else if (!c.getString(KEY_STORE_FILE).isEmpty())
+                tls = NodeTls.stores(Path.of(c.getString(KEY_STORE_FILE)), value(c.getPassword(KEY_STORE_PASSWORD)).toCharArray(),
                         Path.of(c.getString(TRUST_STORE_FILE)), value(c.getPassword(TRUST_STORE_PASSWORD)).toCharArray());
-            return null;
+            else
+                return null;
+            return tls.watchEvery(Duration.ofMillis(c.getLong(RELOAD_MS)));
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException(key, c.getString(key), "cannot load the cluster TLS files: " + e.getMessage());
         }

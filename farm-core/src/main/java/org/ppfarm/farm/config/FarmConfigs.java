@@ -3,6 +3,7 @@ package org.ppfarm.farm.config;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -218,6 +219,27 @@ public final class FarmConfigs {
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 << 10);
+        return p;
+    }
+
+    /**
+     * Properties of every farm consumer, over {@code clientProps} (so the security settings apply to all of them):
+     * its {@code clientId}, and no automatic offset commits (a group member commits what it has acted on; a reader of
+     * assigned partitions commits nothing). For a member of {@code group}: earliest when the group has no offset yet
+     * (a new group reads the topic from its start) and at most {@code maxPollRecords} per poll. Null {@code group}:
+     * a reader that assigns partitions and seeks itself. Then {@code extra}, the consumer's own settings.
+     */
+    public static Map<String, Object> consumerProps(Map<String, Object> clientProps, String clientId, String group, int maxPollRecords,
+                                                    Map<String, Object> extra) {
+        Map<String, Object> p = new HashMap<>(clientProps);
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        if (group != null) {
+            p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+            p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxPollRecords);
+        }
+        p.putAll(extra);
         return p;
     }
 

@@ -5,12 +5,12 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
+import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStateRecord;
 import org.ppfarm.proto.v1.JobStatus;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -48,16 +48,13 @@ public final class StateFollower extends KafkaFollower {
     }
 
     private static Map<String, Object> props(Map<String, Object> clientProps, String clientId) {
-        Map<String, Object> p = new HashMap<>(clientProps);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId + "-state");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20);
         // nobody waits on this follower record by record (its readers skip finished jobs or learn other coordinators'
         // states): let the broker gather up to 64 KiB or 50 ms per fetch instead of answering every record
-        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 << 10);
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50);
-        return p;
+        return FarmConfigs.consumerProps(clientProps, clientId + "-state", null, 0, Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 << 20,
+                ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 << 10,
+                ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 50));
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.LongSupplier;
 import org.ppfarm.prover.CpuKernels;
+import org.ppfarm.prover.CpuTime;
 import org.ppfarm.prover.Parallel;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.Field;
@@ -210,14 +211,14 @@ public final class Groth16Prover {
 
         // 1. the MSMs over all signals need only the witnesses: start them now, overlapping the QAP and the quotient
         long[][] msmA = new long[k][G1.AFFINE], msmB1 = new long[k][G1.AFFINE], msmB2 = new long[k][G2.AFFINE];
-        // (a plain thread, not a fork-join task: it mostly waits for the backend, which brings its own workers)
-        FutureTask<Void> witnessMsms = new FutureTask<>(() -> {
+        // (a thread of its own, not a fork-join task: it mostly waits for the backend, which brings its own workers;
+        // a platform one, so its CPU is measured and charged to the proof, before the task completes: CpuTime)
+        FutureTask<Void> witnessMsms = new FutureTask<>(CpuTime.wrap(() -> {
             timed(trace, Stage.MSM_B2, () -> msm.msmBatch(bases.b2(), w, msmB2));
             timed(trace, Stage.MSM_A, () -> msm.msmBatch(bases.a(), w, msmA));
             timed(trace, Stage.MSM_B1, () -> msm.msmBatch(bases.b1(), w, msmB1));
-            return null;
-        });
-        if (overlap) Thread.ofVirtual().name("groth16-witness-msms").start(witnessMsms);
+        }), null);
+        if (overlap) Thread.ofPlatform().daemon().name("groth16-witness-msms").start(witnessMsms);
 
         // scalars of the C and H MSMs side by side, as their bases are: C + H is one MSM (cheaper than two)
         final int nC = pk.nVars() - nPublic - 1;

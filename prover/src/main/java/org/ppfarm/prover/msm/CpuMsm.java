@@ -7,11 +7,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ppfarm.prover.ByteSizes;
 import org.ppfarm.prover.CpuKernels;
+import org.ppfarm.prover.CpuTime;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.G1;
 import org.ppfarm.prover.bn254.G2;
@@ -295,11 +295,7 @@ public final class CpuMsm implements MsmBackend {
             for (int ch = 0; ch < onesChunks; ch++) {
                 int lo = (int) ((long) split.ones.length * ch / onesChunks), hi = (int) ((long) split.ones.length * (ch + 1) / onesChunks);
                 int slot = ch;
-                tasks.add(new RecursiveAction() {
-                    @Override protected void compute() {
-                        sumOnes(g2 ? G2.local() : G1.local(), b.points, split.ones, lo, hi, onesOut, slot * jl);
-                    }
-                });
+                tasks.add(CpuTime.task(() -> sumOnes(g2 ? G2.local() : G1.local(), b.points, split.ones, lo, hi, onesOut, slot * jl)));
             }
             for (ForkJoinTask<?> t : tasks) pool.execute(t);
             for (ForkJoinTask<?> t : tasks) t.join();
@@ -337,10 +333,11 @@ public final class CpuMsm implements MsmBackend {
         List<FutureTask<Void>> runs = new ArrayList<>(scalars.length);
         for (int i = 0; i < scalars.length; i++) {
             long[] v = scalars[i], out = outs[i];
-            FutureTask<Void> run = new FutureTask<>(() -> msm(bases, v, out), null);
+            // its CPU (the split, the windows' combination) charged to the caller's work before the run completes
+            FutureTask<Void> run = new FutureTask<>(CpuTime.wrap(() -> msm(bases, v, out)), null);
             runs.add(run);
-            // a plain thread: it mostly waits for the pool's workers
-            Thread.ofVirtual().name("ppfarm-msm-batch-" + i).start(run);
+            // its own thread: it mostly waits for the pool's workers; a platform one, whose CPU is measured (CpuTime)
+            Thread.ofPlatform().daemon().name("ppfarm-msm-batch-" + i).start(run);
         }
         RuntimeException first = null;
         for (FutureTask<Void> run : runs) {
@@ -397,12 +394,8 @@ public final class CpuMsm implements MsmBackend {
                     int lo = (int) ((long) m * ch / chunks), hi = (int) ((long) m * (ch + 1) / chunks);
                     int window = k, slot = (k * chunks + ch) * jl;
                     int bucketLog = k == windows - 1 ? topBucketLog(part.bits(), c) : c - 1;
-                    tasks.add(new RecursiveAction() {
-                        @Override protected void compute() {
-                            kernel.bucketSum(g2, points, entries, lo, hi, window, window + 1, c, bucketLog, 0,
-                                    partial, slot);
-                        }
-                    });
+                    tasks.add(CpuTime.task(() -> kernel.bucketSum(g2, points, entries, lo, hi, window, window + 1, c, bucketLog, 0,
+                            partial, slot)));
                 }
             }
         }

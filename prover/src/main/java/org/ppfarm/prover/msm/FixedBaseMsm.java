@@ -5,7 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
-import java.util.concurrent.RecursiveAction;
+import org.ppfarm.prover.CpuTime;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.G1;
 import org.ppfarm.prover.bn254.G2;
@@ -83,9 +83,7 @@ final class FixedBaseMsm {
             int from = lo, to = Math.min(m, lo + DIGIT_CHUNK);
             Chunk ch = new Chunk();
             chunks.add(ch);
-            tasks.add(new RecursiveAction() {
-                @Override protected void compute() { digits(part, from, to, windows, ch); }
-            });
+            tasks.add(CpuTime.task(() -> digits(part, from, to, windows, ch)));
         }
     }
 
@@ -152,9 +150,7 @@ final class FixedBaseMsm {
         packed = kernel.packed(arrays, sizes);
         for (int q = 0; q < ranges; q++) {
             int lo = bounds[q], hi = bounds[q + 1], slot = q * jl;
-            tasks.add(new RecursiveAction() {
-                @Override protected void compute() { accumulate(lo, hi, slot); }
-            });
+            tasks.add(CpuTime.task(() -> accumulate(lo, hi, slot)));
         }
     }
 

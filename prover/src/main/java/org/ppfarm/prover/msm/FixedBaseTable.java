@@ -1,7 +1,8 @@
 package org.ppfarm.prover.msm;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.ForkJoinTask;
+import org.ppfarm.prover.CpuTime;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.G1;
 import org.ppfarm.prover.bn254.G2;
@@ -111,17 +112,13 @@ final class FixedBaseTable {
         for (int i = 0; i < count; i++) if (compact[i] >= 0) order[compact[i]] = i;
         long[] table = new long[Math.toIntExact((long) m * windows * al)];
         int chunks = (m + BUILD_CHUNK - 1) / BUILD_CHUNK;
-        RecursiveAction[] tasks = new RecursiveAction[chunks];
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks];
         for (int ch = 0; ch < chunks; ch++) {
             int lo = ch * BUILD_CHUNK, hi = Math.min(m, lo + BUILD_CHUNK);
-            tasks[ch] = new RecursiveAction() {
-                @Override protected void compute() {
-                    buildChunk(group == Group.G2 ? new G2() : new G1(), src, offset, order, lo, hi, c, windows, table);
-                }
-            };
+            tasks[ch] = CpuTime.task(() -> buildChunk(group == Group.G2 ? new G2() : new G1(), src, offset, order, lo, hi, c, windows, table));
         }
-        for (RecursiveAction t : tasks) pool.execute(t);
-        for (RecursiveAction t : tasks) t.join();
+        for (ForkJoinTask<?> t : tasks) pool.execute(t);
+        for (ForkJoinTask<?> t : tasks) t.join();
         return new FixedBaseTable(group, c, windows, m, kernel.resident(table), compact);
     }
 

@@ -3,7 +3,8 @@ package org.ppfarm.prover.msm;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.ForkJoinTask;
+import org.ppfarm.prover.CpuTime;
 import org.ppfarm.prover.bn254.Field;
 
 /**
@@ -161,14 +162,12 @@ final class ScalarSplit {
 
     private static void run(ForkJoinPool pool, int chunks, ChunkBody body) {
         if (chunks == 1) { body.run(0); return; }
-        RecursiveAction[] tasks = new RecursiveAction[chunks];
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks];
         for (int ch = 0; ch < chunks; ch++) {
             int c = ch;
-            tasks[ch] = new RecursiveAction() {
-                @Override protected void compute() { body.run(c); }
-            };
+            tasks[ch] = CpuTime.task(() -> body.run(c));
         }
-        for (RecursiveAction t : tasks) pool.execute(t);
-        for (RecursiveAction t : tasks) t.join();
+        for (ForkJoinTask<?> t : tasks) pool.execute(t);
+        for (ForkJoinTask<?> t : tasks) t.join();
     }
 }

@@ -6,6 +6,7 @@ import org.ppfarm.gpukernels.GpuException;
 import org.ppfarm.gpukernels.GpuFallbackProver;
 import org.ppfarm.proto.v1.InputKind;
 import org.ppfarm.prover.CpuKernels;
+import org.ppfarm.prover.CpuTime;
 import org.ppfarm.prover.PpfarmException;
 import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.format.FormatException;
@@ -229,8 +230,9 @@ public final class EnginePipeline implements ProvingPipeline {
         ProofBatches batch = batches != null && !prover.healthy() ? batches : null;
         if (batch != null) batch.arriving();
         Witness w = null;
+        CpuTime.Account witnessCpu = new CpuTime.Account(); // the calculator runs on this thread
         try {
-            w = witness(kind, input);
+            w = CpuTime.charged(witnessCpu, () -> witness(kind, input));
             Groth16Prover.checkWitness(pk, w);
         } catch (PpfarmException e) { // wrong signal count, signal 0 not 1: the input does not fit this circuit
             w.zeroize();
@@ -247,14 +249,14 @@ public final class EnginePipeline implements ProvingPipeline {
                         name, a.gpuFault(), a.backend());
             if (!a.verified())
                 throw new JobInputException(name + ": the witness does not satisfy the circuit (unsatisfiable witness)");
-            return output(a.result(), t1 - t0, a.proveNanos(), a.verifyNanos());
+            return output(a.result(), t1 - t0, a.proveNanos(), a.verifyNanos(), witnessCpu.nanos(), a.cpuNanos());
         } finally {
             w.zeroize();
         }
     }
 
     /** The wire shape of a verified proof: snarkjs JSON, 32-byte big-endian elements, calldata. */
-    static Output output(ProofResult r, long witnessNanos, long proveNanos, long verifyNanos) {
+    static Output output(ProofResult r, long witnessNanos, long proveNanos, long verifyNanos, long witnessCpuNanos, long proveCpuNanos) {
         List<byte[]> elements = new ArrayList<>(8);
         // pi_a (x, y), pi_b (x.c0, x.c1, y.c0, y.c1), pi_c (x, y): affine Montgomery limbs, 4 per coordinate
         for (long[] point : new long[][] {r.proof().a(), r.proof().b(), r.proof().c()})
@@ -262,7 +264,7 @@ public final class EnginePipeline implements ProvingPipeline {
         List<byte[]> signals = new ArrayList<>(r.publicSignals().size());
         for (int i = 0; i < r.publicSignals().size(); i++) signals.add(be32(r.publicSignals().get(i)));
         return new Output(r.proof().toJson(), r.publicSignals().toJson(), elements, signals,
-                SolidityCalldata.format(r.proof(), r.publicSignals()), witnessNanos, proveNanos, verifyNanos);
+                SolidityCalldata.format(r.proof(), r.publicSignals()), witnessNanos, proveNanos, verifyNanos, witnessCpuNanos, proveCpuNanos);
     }
 
     /** {@code v} as 32 big-endian bytes, the wire form of a field element. */

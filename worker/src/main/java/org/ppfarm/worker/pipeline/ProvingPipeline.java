@@ -41,12 +41,16 @@ public interface ProvingPipeline {
     default void close() {}
 
     /**
-     * A verified proof (the pipeline's output): snarkjs JSON, raw elements (32-byte big-endian), Solidity calldata, and stage times.
+     * A verified proof (the pipeline's output): snarkjs JSON, raw elements (32-byte big-endian), Solidity calldata,
+     * stage times (wall clock) and the CPU the operating system measured for them (what usage is billed in).
      *
-     * @param proofElements pi_a (x, y), pi_b (x.c0, x.c1, y.c0, y.c1), pi_c (x, y)
+     * @param proofElements   pi_a (x, y), pi_b (x.c0, x.c1, y.c0, y.c1), pi_c (x, y)
+     * @param witnessCpuNanos the witness computation's CPU time (0 where not measured)
+     * @param proveCpuNanos   proving's and verification's CPU time over every thread that worked on the proof; a
+     *                        batched proof's even share of its batch's (0 where not measured)
      */
     record Output(String proofJson, String publicJson, List<byte[]> proofElements, List<byte[]> publicSignals,
-                 String calldata, long witnessNanos, long proveNanos, long verifyNanos) {}
+                 String calldata, long witnessNanos, long proveNanos, long verifyNanos, long witnessCpuNanos, long proveCpuNanos) {}
 
     /** The job's input cannot be proved (malformed, wrong shape, out of range, a circuit assertion fails). */
     final class JobInputException extends Exception {
