@@ -16,11 +16,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * engine's {@link org.ppfarm.prover.msm.CpuMsm} plans and parallelizes as with its Java kernel; only each task's
  * bucket accumulation and reduction runs here, about 3× faster (see {@link BucketKernel}).
  *
- * <p>Resident bases and fixed-base tables are copied once into native memory, which is freed when the engine
- * drops them (an automatic arena: a concurrent MSM still holding one can never read freed memory); an MSM's
- * references, scalars and packed entries are copied per call (a few MB, ~1 ms for the withdraw circuit) and
- * wiped when the MSM ends. Calls are ordinary
- * downcalls on native memory, so a running kernel never holds other Java threads at a safepoint.
+ * <p>Resident bases and fixed-base tables live in native memory ({@link #basesMemory}: a proving key reads its
+ * points there and a table is built there, so neither is held twice; bases given on the heap are copied once),
+ * freed when the engine drops them (an automatic arena: a concurrent MSM still holding one can never read freed
+ * memory); an MSM's references, scalars and packed entries are copied per call (a few MB, ~1 ms for the withdraw
+ * circuit) and wiped when the MSM ends. Calls are ordinary downcalls on native memory, so a running kernel never
+ * holds other Java threads at a safepoint.
  *
  * <p>Offered to the engine by {@link NativeCpuKernels}. Thread-safe.
  */
@@ -43,13 +44,17 @@ public final class NativeBucketKernel implements BucketKernel {
         final MemorySegment points;
         final long longs;
 
-        NativeResident(long[] p) {
-            longs = p.length;
-            points = Arena.ofAuto().allocate(JAVA_LONG, Math.max(1, p.length));
-            MemorySegment.copy(p, 0, points, JAVA_LONG, 0, p.length);
+        NativeResident(MemorySegment p) {
+            longs = p.byteSize() / 8;
+            if (p.isNative()) {
+                points = p;
+            } else {
+                points = Arena.ofAuto().allocate(JAVA_LONG, Math.max(1, longs));
+                MemorySegment.copy(p, 0, points, 0, 8 * longs);
+            }
         }
 
-        /** Nothing to do: the copy is freed once unreachable. */
+        /** Nothing to do: native memory is freed once unreachable. */
         @Override public void close() { }
     }
 
@@ -98,7 +103,11 @@ public final class NativeBucketKernel implements BucketKernel {
         }
     }
 
-    @Override public Resident resident(long[] points) { return new NativeResident(points); }
+    /** Native memory from an automatic arena: freed once no key, table or running MSM refers to it. */
+    @Override public MemorySegment basesMemory(long longs) { return Arena.ofAuto().allocate(JAVA_LONG, Math.max(1, longs)); }
+
+    /** Native memory as it is (a key's points read there by its zkey reader), heap memory copied once. */
+    @Override public Resident resident(MemorySegment points) { return new NativeResident(points); }
 
     @Override public Packed packed(long[][] chunks, int[] sizes) { return new NativePacked(chunks, sizes); }
 

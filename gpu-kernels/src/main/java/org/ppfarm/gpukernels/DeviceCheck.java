@@ -1,5 +1,7 @@
 package org.ppfarm.gpukernels;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,7 +136,7 @@ public final class DeviceCheck {
         try (KernelContext d = open(device); KernelContext h = open(host); ProvingKey pk = ZkeyFile.read(zkey)) {
             for (Group g : Group.values()) {
                 int w = g.affineLongs, n = 1024;
-                long[] src = g == Group.G1 ? pk.pointsA() : pk.pointsB2();
+                MemorySegment src = g == Group.G1 ? pk.pointsA() : pk.pointsB2();
                 long[] p = pick(src, w, n), q = pick(src, w, n);
                 // the exceptional cases: infinity on either side, P+P, P+(-P)
                 long[] negP = h.curveOp(g, CurveOp.NEG, p, null, n);
@@ -189,7 +191,7 @@ public final class DeviceCheck {
             int[] g1 = full ? new int[] {1, 255, 1 << 10, 1 << 12, 1 << 16} : new int[] {1, 255, 1 << 10};
             int[] g2 = full ? new int[] {1 << 8, 1 << 12} : new int[] {1 << 8};
             for (Group g : Group.values()) {
-                long[] src = g == Group.G1 ? pk.pointsCH() : pk.pointsB2();
+                MemorySegment src = g == Group.G1 ? pk.pointsCH() : pk.pointsB2();
                 for (int n : g == Group.G1 ? g1 : g2) {
                     long[] points = pick(src, g.affineLongs, n);
                     try (MsmBackend.Bases c = cpu.prepare(g, points, 0, n); MsmBackend.Bases d = gpu.prepare(g, points, 0, n)) {
@@ -335,10 +337,10 @@ public final class DeviceCheck {
     // ---- inputs ----
 
     /** n points from src (affine, w longs each), cycled when src has fewer: duplicates are valid MSM input. */
-    private static long[] pick(long[] src, int w, int n) {
-        int have = src.length / w;
+    private static long[] pick(MemorySegment src, int w, int n) {
+        long have = src.byteSize() / 8 / w;
         long[] p = new long[w * n];
-        for (int i = 0; i < n; i++) System.arraycopy(src, w * (i % have), p, w * i, w);
+        for (int i = 0; i < n; i++) MemorySegment.copy(src, ValueLayout.JAVA_LONG, 8L * w * (i % have), p, w * i, w);
         return p;
     }
 

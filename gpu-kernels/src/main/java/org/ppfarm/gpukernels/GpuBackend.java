@@ -1,5 +1,6 @@
 package org.ppfarm.gpukernels;
 
+import java.lang.foreign.MemorySegment;
 import org.ppfarm.prover.ByteSizes;
 import org.ppfarm.prover.msm.MsmBackend;
 import org.ppfarm.prover.ntt.NttBackend;
@@ -76,7 +77,7 @@ public final class GpuBackend implements MsmBackend, NttBackend, AutoCloseable {
     // ---- MsmBackend ----
 
     @Override
-    public Bases prepare(Group group, long[] points, int offset, int count) {
+    public Bases prepare(Group group, MemorySegment points, int offset, int count) {
         return context.upload(group, points, offset, count);
     }
 

@@ -79,9 +79,23 @@ public final class KernelContext implements AutoCloseable {
      */
     public ResidentBases upload(Group group, long[] points, int offset, int count) {
         checkRange("points", points, offset, (long) count * group.affineLongs);
+        return upload(group, MemorySegment.ofArray(points), offset, count);
+    }
+
+    /**
+     * As {@link #upload(Group, long[], int, int)} from a heap array's segment or native memory (a proving key's
+     * points, {@link org.ppfarm.prover.groth16.ProvingKey}); native memory is handed to the library as it is.
+     */
+    public ResidentBases upload(Group group, MemorySegment points, long offset, int count) {
+        long longs = (long) count * group.affineLongs;
+        if (offset < 0 || offset + longs > points.byteSize() / 8) {
+            throw new IllegalArgumentException("points: needs " + longs + " longs from index " + offset
+                    + " but has length " + points.byteSize() / 8);
+        }
         if (count <= 0) throw new IllegalArgumentException("count must be positive, got " + count);
         long handleValue = locked(arena -> {
-            MemorySegment src = copyIn(arena, points, offset, count * group.affineLongs);
+            MemorySegment src = points.isNative() ? points.asSlice(8 * offset, 8 * longs)
+                    : copyIn(arena, points.asSlice(8 * offset, 8 * longs));
             MemorySegment out = arena.allocate(JAVA_LONG);
             MethodHandle mh = group == Group.G1 ? abi.uploadG1 : abi.uploadG2;
             NativeAbi.call(group == Group.G1 ? "ppg_upload_g1" : "ppg_upload_g2", mh, arena, handle, src,
@@ -273,6 +287,12 @@ public final class KernelContext implements AutoCloseable {
         } finally {
             lock.readLock().unlock();
         }
+    }
+
+    private static MemorySegment copyIn(Arena arena, MemorySegment src) {
+        MemorySegment seg = arena.allocate(JAVA_LONG, Math.max(1, src.byteSize() / 8));
+        MemorySegment.copy(src, 0, seg, 0, src.byteSize());
+        return seg;
     }
 
     private static MemorySegment copyIn(Arena arena, long[] src, int offset, int longs) {

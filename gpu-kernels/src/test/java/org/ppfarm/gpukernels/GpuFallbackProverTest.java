@@ -1,5 +1,6 @@
 package org.ppfarm.gpukernels;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -122,7 +123,7 @@ class GpuFallbackProverTest {
     /** A GPU backend gone wrong: every MSM result is corrupted as {@code how} says. */
     private record Corrupted(GpuBackend gpu, Corruption how) implements MsmBackend {
         @Override public String name() { return gpu.name(); }
-        @Override public Bases prepare(Group group, long[] points, int offset, int count) { return gpu.prepare(group, points, offset, count); }
+        @Override public Bases prepare(Group group, MemorySegment points, int offset, int count) { return gpu.prepare(group, points, offset, count); }
         @Override public void msm(Bases bases, long[] scalars, long[] out) {
             gpu.msm(bases, scalars, out);
             if (how == Corruption.OFF_CURVE) {

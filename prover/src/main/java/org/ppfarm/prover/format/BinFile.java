@@ -1,6 +1,8 @@
 package org.ppfarm.prover.format;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -19,7 +21,7 @@ import java.util.Map;
 public final class BinFile {
     private final String source;
     private final ByteBuffer buf;
-    /** The file when opened from disk (its sections can be read without the mapping: {@link #readLimbs(int, String, long, long[], int)}), else null. */
+    /** The file when opened from disk (its sections can be read without the mapping: {@link #readLimbs(int, String, long, MemorySegment, long)}), else null. */
     private final Path path;
     private final int version;
     private final Map<Integer, long[]> sections = new HashMap<>(); // type -> {offset, size}
@@ -92,35 +94,46 @@ public final class BinFile {
 
     /**
      * Reads section {@code type} (exactly {@code expectedSize} bytes) as 32-byte little-endian field elements into
-     * {@code dst} from {@code dstOff}. A file on disk is read through its channel, not through the mapping: the
-     * mapping's pages would stay resident beside the copy until the buffer is collected, and a zkey's point
-     * sections, which the prover holds as {@code long[]}, are ~90 % of the file (~0.6 GB for 2^20 constraints).
+     * {@code dst} from long index {@code dstOff} (a heap array's segment or native memory: a proving key's points
+     * live where its MSM kernel reads them, {@link org.ppfarm.prover.msm.BucketKernel#basesMemory}). A file on
+     * disk is read through its channel, not through the mapping: the mapping's pages would stay resident beside
+     * the copy until the buffer is collected, and a zkey's point sections are ~90 % of the file (~0.6 GB for 2^20
+     * constraints).
      */
-    public void readLimbs(int type, String name, long expectedSize, long[] dst, int dstOff) {
+    public void readLimbs(int type, String name, long expectedSize, MemorySegment dst, long dstOff) {
         ByteBuffer mapped = section(type, name, expectedSize);
         if (path == null) {
-            readLimbs(mapped, dst, dstOff, (int) (expectedSize / 32));
+            copyLongs(MemorySegment.ofBuffer(mapped), 0, dst, dstOff, expectedSize / 8);
             return;
         }
         long at = sections.get(type)[0], end = at + expectedSize;
-        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer chunk = ByteBuffer.allocateDirect(1 << 20);
+        MemorySegment chunkSegment = MemorySegment.ofBuffer(chunk);
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            int to = dstOff;
+            long to = dstOff;
             while (at < end) {
                 chunk.clear().limit((int) Math.min(chunk.capacity(), end - at));
                 while (chunk.hasRemaining()) {
                     int n = ch.read(chunk, at + chunk.position());
                     if (n < 0) throw new FormatException(source, "section " + type + " (" + name + ")", "file ended while reading (changed on disk?)");
                 }
-                chunk.flip();
-                int longs = chunk.remaining() / 8;
-                chunk.asLongBuffer().get(dst, to, longs);
+                long longs = chunk.limit() / 8;
+                copyLongs(chunkSegment, 0, dst, to, longs);
                 to += longs;
                 at += chunk.limit();
             }
         } catch (IOException e) {
             throw new FormatException(source, "section " + type + " (" + name + ")", "cannot read: " + e.getMessage(), e);
+        } finally {
+            chunkSegment.fill((byte) 0);   // a witness's section holds spending keys
         }
+    }
+
+    private static final ValueLayout.OfLong FILE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    /** {@code longs} little-endian longs from byte {@code srcByte} of {@code src} to long index {@code dstLong} of {@code dst}. */
+    private static void copyLongs(MemorySegment src, long srcByte, MemorySegment dst, long dstLong, long longs) {
+        MemorySegment.copy(src, FILE_LONG, srcByte, dst, ValueLayout.JAVA_LONG, 8 * dstLong, longs);
     }
 
     /** Reads n 32-byte little-endian field elements from {@code b} at its position into limbs. */

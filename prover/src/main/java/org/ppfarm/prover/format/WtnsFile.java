@@ -1,6 +1,7 @@
 package org.ppfarm.prover.format;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -38,9 +39,9 @@ public final class WtnsFile {
         if (!Field.standardToBigInteger(prime, 0).equals(Field.FR.modulus()))
             throw new FormatException(f.source(), "section 1 (header)", "prime " + Field.standardToBigInteger(prime, 0) + " is not the BN254 scalar field");
         long n = Integer.toUnsignedLong(h.getInt());
-        ByteBuffer v = f.section(2, "witness values", n * 32);
         long[] limbs = new long[Math.toIntExact(4 * n)];
-        BinFile.readLimbs(v, limbs, 0, (int) n);
+        // through the channel: the mapping's pages would stay resident beside the copy (32 MB at 2^20 signals)
+        f.readLimbs(2, "witness values", n * 32, MemorySegment.ofArray(limbs), 0);
         try {
             return Witness.ofStandardLimbs(limbs, f.source());
         } catch (FormatException e) {

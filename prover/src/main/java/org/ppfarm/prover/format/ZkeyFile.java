@@ -1,6 +1,8 @@
 package org.ppfarm.prover.format;
 
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -8,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import org.ppfarm.prover.CpuKernels;
 import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.prover.groth16.ProvingKey;
 import org.ppfarm.prover.groth16.VerificationKey;
@@ -28,7 +31,9 @@ import org.ppfarm.prover.groth16.VerificationKey;
  *   10 contributions (MPC transcript; not needed to prove, not read)
  * </pre>
  * Points are affine, each coordinate 32 bytes little-endian in Montgomery form, infinity all zeros; they are loaded
- * as stored. Every point is checked to lie on its curve and every field element to be canonical; a violation is a
+ * as stored, the MSM bases (sections 5 to 9) straight into the selected CPU kernel's memory
+ * ({@link org.ppfarm.prover.msm.BucketKernel#basesMemory}), where the MSM reads them without another copy. Every
+ * point is checked to lie on its curve and every field element to be canonical; a violation is a
  * {@link FormatException} naming the file, the section and the element.
  *
  * <p>{@link #write} is the inverse: a {@link ProvingKey} as a zkey that snarkjs proves with (used by the
@@ -74,18 +79,22 @@ public final class ZkeyFile {
         long[] ic = readIc(f, h);
         ProvingKey.Matrix[] ab = readCoefficients(f, h);
         int nC = h.nVars() - h.nPublic() - 1;
-        long[] pointsA = readPoints(f, 5, "A points", 8, h.nVars());
-        long[] pointsB1 = readPoints(f, 6, "B1 points", 8, h.nVars());
-        long[] pointsB2 = readPoints(f, 7, "B2 points", 16, h.nVars());
+        var kernel = CpuKernels.selected().msm();
+        MemorySegment pointsA = kernel.basesMemory(8L * h.nVars());
+        MemorySegment pointsB1 = kernel.basesMemory(8L * h.nVars());
+        MemorySegment pointsB2 = kernel.basesMemory(16L * h.nVars());
         // C and H side by side: the prover runs one MSM over both
-        long[] pointsCH = new long[8 * (nC + h.domainSize())];
+        MemorySegment pointsCH = kernel.basesMemory(8L * (nC + h.domainSize()));
+        readPoints(f, 5, "A points", 8, h.nVars(), pointsA, 0);
+        readPoints(f, 6, "B1 points", 8, h.nVars(), pointsB1, 0);
+        readPoints(f, 7, "B2 points", 16, h.nVars(), pointsB2, 0);
         readPoints(f, 8, "C points", 8, nC, pointsCH, 0);
-        readPoints(f, 9, "H points", 8, h.domainSize(), pointsCH, 8 * nC);
+        readPoints(f, 9, "H points", 8, h.domainSize(), pointsCH, 8L * nC);
         PointCheck.g1(src, "section 5 (A points)", pointsA, 0, h.nVars(), 0);
         PointCheck.g1(src, "section 6 (B1 points)", pointsB1, 0, h.nVars(), 0);
         PointCheck.g2(src, "section 7 (B2 points)", pointsB2, 0, h.nVars(), 0);
         PointCheck.g1(src, "section 8 (C points)", pointsCH, 0, nC, h.nPublic() + 1);
-        PointCheck.g1(src, "section 9 (H points)", pointsCH, 8 * nC, h.domainSize(), 0);
+        PointCheck.g1(src, "section 9 (H points)", pointsCH, 8L * nC, h.domainSize(), 0);
         return new ProvingKey(src, h.nVars(), h.nPublic(), h.domainSize(),
                 h.alpha1(), h.beta1(), h.beta2(), h.gamma2(), h.delta1(), h.delta2(),
                 ic, ab[0], ab[1], pointsA, pointsB1, pointsB2, pointsCH);
@@ -152,11 +161,11 @@ public final class ZkeyFile {
                     }
                 }
             }
-            b.section(5, sizes).putLongs(pk.pointsA(), 0, 8 * nVars);
-            b.section(6, sizes).putLongs(pk.pointsB1(), 0, 8 * nVars);
-            b.section(7, sizes).putLongs(pk.pointsB2(), 0, 16 * nVars);
+            b.section(5, sizes).putLongs(pk.pointsA(), 0, 8L * nVars);
+            b.section(6, sizes).putLongs(pk.pointsB1(), 0, 8L * nVars);
+            b.section(7, sizes).putLongs(pk.pointsB2(), 0, 16L * nVars);
             b.section(8, sizes).putLongs(pk.pointsCH(), 0, pk.hOffset());
-            b.section(9, sizes).putLongs(pk.pointsCH(), pk.hOffset(), 8 * nCH - pk.hOffset());
+            b.section(9, sizes).putLongs(pk.pointsCH(), pk.hOffset(), 8L * nCH - pk.hOffset());
             b.section(10, sizes).put(new byte[64]).putInt(0);
             long written = b.finish();
             if (written != total) throw new IllegalStateException("zkey writer wrote " + written + " bytes, expected " + total);
@@ -165,10 +174,14 @@ public final class ZkeyFile {
         }
     }
 
+    private static final ValueLayout.OfLong LE_LONG = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
     /** Little-endian output to a channel through a 1 MiB buffer, counting the bytes written. */
     private static final class Out {
         private final FileChannel ch;
         private final ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+        /** All of {@link #buf}'s memory, for copies by absolute position. */
+        private final MemorySegment bufMemory = MemorySegment.ofBuffer(buf);
         private long written;
 
         Out(FileChannel ch) { this.ch = ch; }
@@ -197,10 +210,15 @@ public final class ZkeyFile {
         }
 
         Out putLongs(long[] src, int from, int count) throws IOException {
+            return putLongs(MemorySegment.ofArray(src), from, count);
+        }
+
+        /** {@code count} longs from long index {@code from} of {@code src}, little-endian. */
+        Out putLongs(MemorySegment src, long from, long count) throws IOException {
             while (count > 0) {
                 room(8);
-                int k = Math.min(count, buf.remaining() / 8);
-                buf.asLongBuffer().put(src, from, k);
+                int k = (int) Math.min(count, buf.remaining() / 8);
+                MemorySegment.copy(src, ValueLayout.JAVA_LONG, 8 * from, bufMemory, LE_LONG, buf.position(), k);
                 buf.position(buf.position() + 8 * k);
                 from += k;
                 count -= k;
@@ -298,11 +316,11 @@ public final class ZkeyFile {
 
     private static long[] readPoints(BinFile f, int section, String name, int longsPerPoint, int count) {
         long[] out = new long[longsPerPoint * count];
-        readPoints(f, section, name, longsPerPoint, count, out, 0);
+        readPoints(f, section, name, longsPerPoint, count, MemorySegment.ofArray(out), 0);
         return out;
     }
 
-    private static void readPoints(BinFile f, int section, String name, int longsPerPoint, int count, long[] dst, int at) {
+    private static void readPoints(BinFile f, int section, String name, int longsPerPoint, int count, MemorySegment dst, long at) {
         f.readLimbs(section, name, 8L * longsPerPoint * count, dst, at);
     }
 

@@ -1,5 +1,6 @@
 package org.ppfarm.prover.groth16;
 
+import java.lang.foreign.MemorySegment;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import org.ppfarm.prover.msm.MsmBackend;
@@ -9,8 +10,8 @@ import org.ppfarm.prover.msm.MsmBackend.Group;
  * A Groth16 proving key for BN254, resident in memory: what a snarkjs {@code .zkey} holds, parsed once
  * ({@link org.ppfarm.prover.format.ZkeyFile#read}) and then shared by any number of concurrent proofs.
  *
- * <p>Layout (all flat {@code long[]}, points exactly as the file stores them: affine, Montgomery-form Fq, the point
- * at infinity all zeros, G1 = 8 longs, G2 = 16 longs):
+ * <p>Layout (flat longs, points exactly as the file stores them: affine, Montgomery-form Fq, the point at infinity
+ * all zeros, G1 = 8 longs, G2 = 16 longs; the MSM bases in {@link MemorySegment}s, the rest in {@code long[]}):
  * <pre>
  *   alpha1, beta1, delta1 : G1        beta2, gamma2, delta2 : G2
  *   ic     : G1 x (nPublic + 1)       IC_i, for the verification key
@@ -20,10 +21,15 @@ import org.ppfarm.prover.msm.MsmBackend.Group;
  *   a, b   : the QAP's A and B matrices by row (constraint), see {@link Matrix}
  * </pre>
  *
- * <p>Thread safety: immutable after construction; accessors return the internal arrays, which callers must not
- * modify. {@link #bases} prepares the MSM base sets once per backend (for a GPU: uploads them) and caches them
- * until {@link #close}; {@link #precompute} also builds what a backend keeps per base set (the CPU backend's
- * fixed-base tables, which it otherwise builds when a key proves a second time).
+ * <p>The MSM bases (~90 % of a key: 384 MB at 2^20 constraints) are held once, where the MSM reads them:
+ * {@link org.ppfarm.prover.format.ZkeyFile#read} puts them in the CPU kernel's
+ * {@link org.ppfarm.prover.msm.BucketKernel#basesMemory memory} (native memory for the native kernel, which then
+ * reads them in place; heap arrays for the Java one), and a GPU backend uploads them from there.
+ *
+ * <p>Thread safety: immutable after construction; accessors return the internal arrays and segments, which
+ * callers must not modify. {@link #bases} prepares the MSM base sets once per backend (for a GPU: uploads them)
+ * and caches them until {@link #close}; {@link #precompute} also builds what a backend keeps per base set (the CPU
+ * backend's fixed-base tables, which it otherwise builds when a key proves a second time).
  */
 public final class ProvingKey implements AutoCloseable {
     /**
@@ -48,16 +54,29 @@ public final class ProvingKey implements AutoCloseable {
     private final int nVars, nPublic, domainSize, domainLog;
     private final long[] alpha1, beta1, delta1, beta2, gamma2, delta2, ic;
     private final Matrix a, b;
-    private final long[] pointsA, pointsB1, pointsB2, pointsCH;
+    private final MemorySegment pointsA, pointsB1, pointsB2, pointsCH;
     private final Map<MsmBackend, Bases> prepared = new IdentityHashMap<>();
     private boolean closed;
     private volatile PreparedVerifyingKey preparedVerifyingKey;
 
-    /** Assembles a key from validated parts; {@link org.ppfarm.prover.format.ZkeyFile} is the usual caller. */
+    /** Assembles a key from validated parts, its MSM bases in heap arrays (the development setup builds them so). */
     public ProvingKey(String source, int nVars, int nPublic, int domainSize,
                       long[] alpha1, long[] beta1, long[] beta2, long[] gamma2, long[] delta1, long[] delta2,
                       long[] ic, Matrix a, Matrix b,
                       long[] pointsA, long[] pointsB1, long[] pointsB2, long[] pointsCH) {
+        this(source, nVars, nPublic, domainSize, alpha1, beta1, beta2, gamma2, delta1, delta2, ic, a, b,
+                MemorySegment.ofArray(pointsA), MemorySegment.ofArray(pointsB1), MemorySegment.ofArray(pointsB2),
+                MemorySegment.ofArray(pointsCH));
+    }
+
+    /**
+     * Assembles a key from validated parts, its MSM bases in segments the key keeps (not copies);
+     * {@link org.ppfarm.prover.format.ZkeyFile} is the usual caller.
+     */
+    public ProvingKey(String source, int nVars, int nPublic, int domainSize,
+                      long[] alpha1, long[] beta1, long[] beta2, long[] gamma2, long[] delta1, long[] delta2,
+                      long[] ic, Matrix a, Matrix b,
+                      MemorySegment pointsA, MemorySegment pointsB1, MemorySegment pointsB2, MemorySegment pointsCH) {
         if (Integer.bitCount(domainSize) != 1) throw new IllegalArgumentException("domain size " + domainSize + " is not a power of two");
         if (nPublic + 1 > nVars) throw new IllegalArgumentException("nPublic " + nPublic + " leaves no room in nVars " + nVars);
         requireLength("alpha1", alpha1, 8);
@@ -96,6 +115,10 @@ public final class ProvingKey implements AutoCloseable {
         if (v.length != expected) throw new IllegalArgumentException(name + " has " + v.length + " longs, expected " + expected);
     }
 
+    private static void requireLength(String name, MemorySegment v, long expected) {
+        if (v.byteSize() != 8 * expected) throw new IllegalArgumentException(name + " has " + v.byteSize() + " bytes, expected " + 8 * expected);
+    }
+
     /** Where the key came from (a path), for messages. */
     public String source() { return source; }
     /** Signals in a full witness, including the constant 1 at index 0. */
@@ -114,11 +137,13 @@ public final class ProvingKey implements AutoCloseable {
     public long[] ic() { return ic; }
     public Matrix a() { return a; }
     public Matrix b() { return b; }
-    public long[] pointsA() { return pointsA; }
-    public long[] pointsB1() { return pointsB1; }
-    public long[] pointsB2() { return pointsB2; }
+    /** A's points, 8 longs each, as the MSM reads them (heap or native memory; long index 0 at the start). */
+    public MemorySegment pointsA() { return pointsA; }
+    public MemorySegment pointsB1() { return pointsB1; }
+    /** B2's points, 16 longs each. */
+    public MemorySegment pointsB2() { return pointsB2; }
     /** C's points (signals nPublic + 1 ..) then H's (from {@link #hOffset()}), 8 longs each. */
-    public long[] pointsCH() { return pointsCH; }
+    public MemorySegment pointsCH() { return pointsCH; }
     /** Where H's points start in {@link #pointsCH()}, in longs. */
     public int hOffset() { return 8 * (nVars - nPublic - 1); }
 

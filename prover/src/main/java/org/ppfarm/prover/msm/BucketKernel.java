@@ -1,5 +1,7 @@
 package org.ppfarm.prover.msm;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * The inner loop of {@link CpuMsm}'s Pippenger: drop (point, window) digits into one set of buckets and reduce them
  * to sum_b (b + 1)·bucket_b. This is nearly all of an MSM's arithmetic; the planning around it (scalar split, window
@@ -12,8 +14,9 @@ package org.ppfarm.prover.msm;
  */
 public interface BucketKernel {
     /**
-     * A base array (or fixed-base table) made ready for the kernel. The native kernel copies it off-heap and frees the
-     * copy once it is unreachable, so a base set closed while an MSM still runs on it stays valid for that MSM.
+     * A base array (or fixed-base table) made ready for the kernel: the memory itself when it is where the kernel
+     * reads ({@link #basesMemory}), else a copy there. The native kernel's memory is freed once unreachable, so a
+     * base set closed while an MSM still runs on it stays valid for that MSM.
      */
     interface Resident extends AutoCloseable {
         @Override void close();
@@ -32,8 +35,22 @@ public interface BucketKernel {
     /** "java" or "native". */
     String name();
 
-    /** Makes {@code points} (affine bases, the layout of {@link MsmBackend}) ready; the array must not change afterwards. */
-    Resident resident(long[] points);
+    /**
+     * Zeroed memory for {@code longs} longs of points (bases, a fixed-base table) that {@link #resident} takes
+     * without a copy: the Java kernel's is a heap array, the native kernel's native memory, freed once
+     * unreachable. A proving key reads its points straight into it, so they are held once (at 2^20 constraints
+     * the points are ~384 MB).
+     */
+    MemorySegment basesMemory(long longs);
+
+    /**
+     * Makes {@code points} (affine bases, the layout of {@link MsmBackend}; long index 0 at the segment's start)
+     * ready: memory from {@link #basesMemory} as it is, other memory copied. The points must not change afterwards.
+     */
+    Resident resident(MemorySegment points);
+
+    /** {@link #resident(MemorySegment)} of a heap array (the Java kernel reads it in place, the native one copies it). */
+    default Resident resident(long[] points) { return resident(MemorySegment.ofArray(points)); }
 
     /**
      * Makes entries ready: entry i refers to the base at {@code refs[i] >>> 1} (an offset in longs into the

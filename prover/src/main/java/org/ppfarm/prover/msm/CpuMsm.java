@@ -1,5 +1,7 @@
 package org.ppfarm.prover.msm;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -154,21 +156,22 @@ public final class CpuMsm implements MsmBackend {
     public BucketKernel kernel() { return kernel; }
 
     /**
-     * Prepared bases: the caller's points and, once they are reused and within the budget, their fixed-base table.
+     * Prepared bases: the caller's points (held, not copied, when they are in the kernel's
+     * {@link BucketKernel#basesMemory memory}) and, once they are reused and within the budget, their fixed-base table.
      * {@code tableState}: 0 none yet, 1 being built, 2 built, 3 not built (no room, not worth it, closed).
      */
     private final class CpuBases implements Bases {
         final Group group;
-        final long[] points;
+        final MemorySegment points;
         final int offset, count;
-        /** The points as the kernel reads them (for the native kernel a copy, freed once unreachable). */
+        /** The points as the kernel reads them (the same memory, or a copy where the caller's is not the kernel's). */
         final BucketKernel.Resident resident;
         private final AtomicInteger uses = new AtomicInteger();
         private final AtomicInteger tableState = new AtomicInteger();
         private volatile FixedBaseTable table;
         private long reserved;
 
-        CpuBases(Group group, long[] points, int offset, int count) {
+        CpuBases(Group group, MemorySegment points, int offset, int count) {
             this.group = group;
             this.points = points;
             this.offset = offset;
@@ -228,13 +231,14 @@ public final class CpuMsm implements MsmBackend {
     }
 
     @Override
-    public Bases prepare(Group group, long[] points, int offset, int count) {
+    public Bases prepare(Group group, MemorySegment points, int offset, int count) {
         Objects.requireNonNull(group, "group");
-        if (offset < 0 || count < 0 || (long) offset + (long) count * group.affineLongs > points.length) {
+        long longs = points.byteSize() / 8;
+        if (offset < 0 || count < 0 || (long) offset + (long) count * group.affineLongs > longs) {
             throw new IllegalArgumentException("MSM bases: " + count + " " + group + " points at offset " + offset
-                    + " do not fit in an array of " + points.length + " longs");
+                    + " do not fit in an array of " + longs + " longs");
         }
-        if (points.length >= (1 << 30)) {   // point offsets are packed with a sign bit into an int
+        if (longs >= (1 << 30)) {   // point offsets are packed with a sign bit into an int
             throw new IllegalArgumentException("MSM bases: arrays of 2^30 longs or more are not supported");
         }
         CpuBases b = new CpuBases(group, points, offset, count);
@@ -356,12 +360,14 @@ public final class CpuMsm implements MsmBackend {
     }
 
     /** Sum of ±P over refs[lo, hi) (Jacobian). */
-    private static void sumOnes(Curve c, long[] points, int[] refs, int lo, int hi, long[] out, int oi) {
+    private static void sumOnes(Curve c, MemorySegment points, int[] refs, int lo, int hi, long[] out, int oi) {
         c.setInfinity(out, oi);
+        long[] p = new long[c.affineLongs];
         for (int i = lo; i < hi; i++) {
             int src = refs[i];
-            if ((src & 1) != 0) c.subMixed(out, oi, points, src >>> 1, out, oi);
-            else c.addMixed(out, oi, points, src >>> 1, out, oi);
+            MemorySegment.copy(points, ValueLayout.JAVA_LONG, 8L * (src >>> 1), p, 0, p.length);
+            if ((src & 1) != 0) c.subMixed(out, oi, p, 0, out, oi);
+            else c.addMixed(out, oi, p, 0, out, oi);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.ppfarm.prover.msm;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import org.ppfarm.prover.CpuTime;
@@ -34,7 +36,7 @@ final class FixedBaseTable {
 
     final Group group;
     final int c, windows, points;
-    /** The table as the kernel reads it (the Java kernel: the array itself; the native one: a copy, the array dropped). */
+    /** The table as the kernel reads it: built in the kernel's {@link BucketKernel#basesMemory memory}, never copied. */
     final BucketKernel.Resident resident;
     final int[] compact;
 
@@ -56,15 +58,17 @@ final class FixedBaseTable {
 
     long bytes() { return bytes(group, points, windows) + 4L * compact.length; }
 
-    /** Non-infinity points among {@code count} affine points from {@code src[offset]}. */
-    static int countFinite(long[] src, int offset, int count, int al) {
+    /** Non-infinity points among {@code count} affine points from long index {@code offset} of {@code src}. */
+    static int countFinite(MemorySegment src, int offset, int count, int al) {
         int m = 0;
-        for (int i = 0; i < count; i++) {
-            long any = 0;
-            for (int j = 0, o = offset + i * al; j < al; j++) any |= src[o + j];
-            if (any != 0) m++;
-        }
+        for (int i = 0; i < count; i++) if (!isInfinity(src, offset + i * al, al)) m++;
         return m;
+    }
+
+    private static boolean isInfinity(MemorySegment src, int at, int al) {
+        long any = 0;
+        for (int j = 0; j < al; j++) any |= src.getAtIndex(ValueLayout.JAVA_LONG, at + j);
+        return any == 0;
     }
 
     /**
@@ -95,22 +99,19 @@ final class FixedBaseTable {
     }
 
     /**
-     * Builds the table of the {@code count} affine points at {@code src[offset]} for window size c, in parallel
-     * on {@code pool}. The caller has checked that it fits ({@link #chooseC}).
+     * Builds the table of the {@code count} affine points from long index {@code offset} of {@code src} for window
+     * size c, in parallel on {@code pool}, straight into the kernel's memory. The caller has checked that it fits
+     * ({@link #chooseC}).
      */
-    static FixedBaseTable build(ForkJoinPool pool, BucketKernel kernel, Group group, long[] src, int offset, int count,
-                                int c) {
+    static FixedBaseTable build(ForkJoinPool pool, BucketKernel kernel, Group group, MemorySegment src, int offset,
+                                int count, int c) {
         final int al = group.affineLongs, windows = windowsFor(c);
         int[] compact = new int[count];
         int m = 0;
-        for (int i = 0; i < count; i++) {
-            long any = 0;
-            for (int j = 0, o = offset + i * al; j < al; j++) any |= src[o + j];
-            compact[i] = any == 0 ? -1 : m++;
-        }
+        for (int i = 0; i < count; i++) compact[i] = isInfinity(src, offset + i * al, al) ? -1 : m++;
         int[] order = new int[m];   // compact index -> base index
         for (int i = 0; i < count; i++) if (compact[i] >= 0) order[compact[i]] = i;
-        long[] table = new long[Math.toIntExact((long) m * windows * al)];
+        MemorySegment table = kernel.basesMemory((long) m * windows * al);
         int chunks = (m + BUILD_CHUNK - 1) / BUILD_CHUNK;
         ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks];
         for (int ch = 0; ch < chunks; ch++) {
@@ -123,21 +124,28 @@ final class FixedBaseTable {
     }
 
     /** Entries (j, k) for j in [lo, hi): window 0 copied, then c Jacobian doublings and a batched normalization per window. */
-    private static void buildChunk(Curve cv, long[] src, int offset, int[] order, int lo, int hi, int c, int windows,
-                                   long[] table) {
+    private static void buildChunk(Curve cv, MemorySegment src, int offset, int[] order, int lo, int hi, int c,
+                                   int windows, MemorySegment table) {
         final int al = cv.affineLongs, jl = cv.jacobianLongs, len = hi - lo;
         long[] jac = new long[len * jl], aff = new long[len * al];
         for (int j = lo; j < hi; j++) {
-            int so = offset + order[j] * al;
-            System.arraycopy(src, so, table, j * windows * al, al);
-            cv.fromAffine(src, so, jac, (j - lo) * jl);
+            MemorySegment.copy(src, ValueLayout.JAVA_LONG, 8L * (offset + order[j] * al), aff, (j - lo) * al, al);
+            cv.fromAffine(aff, (j - lo) * al, jac, (j - lo) * jl);
         }
+        copyRows(aff, al, table, lo, len, windows, 0);
         for (int k = 1; k < windows; k++) {
             for (int p = 0; p < len; p++) {
                 for (int d = 0; d < c; d++) cv.dbl(jac, p * jl, jac, p * jl);
             }
             cv.batchToAffine(jac, 0, len, aff, 0);
-            for (int p = 0; p < len; p++) System.arraycopy(aff, p * al, table, ((lo + p) * windows + k) * al, al);
+            copyRows(aff, al, table, lo, len, windows, k);
+        }
+    }
+
+    /** Entries (j, k) for j in [lo, lo + len) from {@code aff}, point p of it for j = lo + p. */
+    private static void copyRows(long[] aff, int al, MemorySegment table, int lo, int len, int windows, int k) {
+        for (int p = 0; p < len; p++) {
+            MemorySegment.copy(aff, p * al, table, ValueLayout.JAVA_LONG, 8L * (((long) (lo + p) * windows + k) * al), al);
         }
     }
 }

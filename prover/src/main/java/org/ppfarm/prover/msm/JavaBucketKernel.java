@@ -1,5 +1,7 @@
 package org.ppfarm.prover.msm;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.math.BigInteger;
 import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.G1;
@@ -29,7 +31,16 @@ public final class JavaBucketKernel implements BucketKernel {
 
     @Override public String name() { return "java"; }
 
-    @Override public Resident resident(long[] points) { return new HeapResident(points); }
+    @Override public MemorySegment basesMemory(long longs) { return MemorySegment.ofArray(new long[Math.toIntExact(longs)]); }
+
+    /** The array behind {@code points} when the segment is a whole {@code long[]} (as {@link #basesMemory} makes), else a copy. */
+    @Override public Resident resident(MemorySegment points) {
+        if (points.heapBase().orElse(null) instanceof long[] array && points.address() == 0
+                && points.byteSize() == 8L * array.length) {
+            return new HeapResident(array);
+        }
+        return new HeapResident(points.toArray(ValueLayout.JAVA_LONG));
+    }
 
     @Override public Entries entries(int[] refs, long[] scalars, int size) { return new HeapEntries(refs, scalars); }
 

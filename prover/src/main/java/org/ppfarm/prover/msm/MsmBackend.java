@@ -1,5 +1,7 @@
 package org.ppfarm.prover.msm;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * Multi-scalar multiplication: the seam between the Groth16 prover and whatever computes
  * {@code sum_i s_i * P_i} (the CPU here, a GPU in module gpu-kernels). The prover never knows which.
@@ -30,10 +32,17 @@ public interface MsmBackend {
     String name();
 
     /**
-     * Makes {@code count} affine points starting at {@code points[offset]} available for {@link #msm}. The CPU
-     * backend may keep a reference to the array, so the caller must not modify it afterwards.
+     * Makes {@code count} affine points starting at long index {@code offset} of {@code points} (a heap array's
+     * segment or native memory) available for {@link #msm}. The CPU backend keeps a reference to the memory (and
+     * reads it in place when it is its kernel's kind, {@link BucketKernel#basesMemory}), so the caller must not
+     * modify it afterwards.
      */
-    Bases prepare(Group group, long[] points, int offset, int count);
+    Bases prepare(Group group, MemorySegment points, int offset, int count);
+
+    /** {@link #prepare(Group, MemorySegment, int, int)} of a heap array. */
+    default Bases prepare(Group group, long[] points, int offset, int count) {
+        return prepare(group, MemorySegment.ofArray(points), offset, count);
+    }
 
     /**
      * {@code out} (affine) = sum over i < bases.count() of scalars[4i..4i+3] * base_i.

@@ -1,5 +1,7 @@
 package org.ppfarm.prover.msm;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.concurrent.ForkJoinPool;
@@ -44,11 +46,11 @@ final class ScalarSplit {
 
     /**
      * Classifies n scalars (standard form, 4 limbs each, from {@code scalars[0]}) against the bases at
-     * {@code bases[baseOff + i*pointLongs]}, in parallel on {@code pool}.
+     * long index {@code baseOff + i*pointLongs} of {@code bases}, in parallel on {@code pool}.
      *
      * @throws IllegalArgumentException naming the first scalar that is not below r
      */
-    static ScalarSplit of(ForkJoinPool pool, long[] bases, int baseOff, int pointLongs, long[] scalars, int n) {
+    static ScalarSplit of(ForkJoinPool pool, MemorySegment bases, int baseOff, int pointLongs, long[] scalars, int n) {
         int chunks = Math.max(1, (n + CHUNK - 1) / CHUNK);
         byte[] kind = new byte[n];
         int[][] counts = new int[chunks][4];
@@ -111,9 +113,9 @@ final class ScalarSplit {
         }
     }
 
-    private static int classify(long[] bases, int bo, int pointLongs, long[] s, int si, long[] t, int index) {
+    private static int classify(MemorySegment bases, int bo, int pointLongs, long[] s, int si, long[] t, int index) {
         long any = 0;
-        for (int j = 0; j < pointLongs; j++) any |= bases[bo + j];
+        for (int j = 0; j < pointLongs; j++) any |= bases.getAtIndex(ValueLayout.JAVA_LONG, bo + j);
         if (any == 0) {
             checkBelowR(s, si, index);
             return 0;

@@ -1,5 +1,6 @@
 package org.ppfarm.prover.format;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -72,13 +73,15 @@ class ZkeyFileTest {
         assertEquals(tree(ref.get("vk_gamma_2")), g2(pk.gamma2(), 0));
         assertEquals(tree(ref.get("vk_delta_2")), g2(pk.delta2(), 0));
         for (int i = 0; i <= pk.nPublic(); i++) assertEquals(tree(ref.get("IC").get(i)), g1(pk.ic(), 8 * i), "IC " + i);
+        long[] pointsA = pk.pointsA().toArray(JAVA_LONG), pointsB1 = pk.pointsB1().toArray(JAVA_LONG),
+                pointsB2 = pk.pointsB2().toArray(JAVA_LONG), pointsCH = pk.pointsCH().toArray(JAVA_LONG);
         for (int i = 0; i < pk.nVars(); i++) {
-            assertEquals(tree(ref.get("A").get(i)), g1(pk.pointsA(), 8 * i), "A " + i);
-            assertEquals(tree(ref.get("B1").get(i)), g1(pk.pointsB1(), 8 * i), "B1 " + i);
-            assertEquals(tree(ref.get("B2").get(i)), g2(pk.pointsB2(), 16 * i), "B2 " + i);
-            if (i > pk.nPublic()) assertEquals(tree(ref.get("C").get(i)), g1(pk.pointsCH(), 8 * (i - pk.nPublic() - 1)), "C " + i);
+            assertEquals(tree(ref.get("A").get(i)), g1(pointsA, 8 * i), "A " + i);
+            assertEquals(tree(ref.get("B1").get(i)), g1(pointsB1, 8 * i), "B1 " + i);
+            assertEquals(tree(ref.get("B2").get(i)), g2(pointsB2, 16 * i), "B2 " + i);
+            if (i > pk.nPublic()) assertEquals(tree(ref.get("C").get(i)), g1(pointsCH, 8 * (i - pk.nPublic() - 1)), "C " + i);
         }
-        for (int i = 0; i < pk.domainSize(); i++) assertEquals(tree(ref.get("hExps").get(i)), g1(pk.pointsCH(), pk.hOffset() + 8 * i), "H " + i);
+        for (int i = 0; i < pk.domainSize(); i++) assertEquals(tree(ref.get("hExps").get(i)), g1(pointsCH, pk.hOffset() + 8 * i), "H " + i);
 
         // coefficients: snarkjs prints c (it divides the stored c·R² by R²); compare as a multiset per (matrix, row)
         List<String> expected = new ArrayList<>(), actual = new ArrayList<>();

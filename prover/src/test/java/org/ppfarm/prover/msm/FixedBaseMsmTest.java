@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.MemorySegment;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;
@@ -179,7 +180,7 @@ class FixedBaseMsmTest {
     void theBudgetDecidesWhetherATableIsBuilt() {
         int n = 1 << 12;
         Instance in = CpuMsmTest.instance(Group.G1, n, new SplittableRandom(3));
-        int finite = FixedBaseTable.countFinite(in.bases(), 0, n, G1.AFFINE);
+        int finite = FixedBaseTable.countFinite(MemorySegment.ofArray(in.bases()), 0, n, G1.AFFINE);
         int c = FixedBaseTable.chooseC(Group.G1, finite, Long.MAX_VALUE);
         assertTrue(c >= FixedBaseTable.MIN_C, "a 2^12 G1 MSM is worth a table");
         long need = FixedBaseTable.bytes(Group.G1, finite, FixedBaseTable.windowsFor(c)) + 4L * n;

@@ -1,5 +1,6 @@
 package org.ppfarm.prover.setup;
 
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -59,8 +60,8 @@ class DevSetupTest {
 
         // the file reads back as the key that was written
         ProvingKey pk = ZkeyFile.read(zkey);
-        assertArrayEquals(written.pointsCH(), pk.pointsCH());
-        assertArrayEquals(written.pointsB2(), pk.pointsB2());
+        assertArrayEquals(written.pointsCH().toArray(JAVA_LONG), pk.pointsCH().toArray(JAVA_LONG));
+        assertArrayEquals(written.pointsB2().toArray(JAVA_LONG), pk.pointsB2().toArray(JAVA_LONG));
         assertArrayEquals(written.a().coef(), pk.a().coef());
 
         Path input = Files.writeString(dir.resolve("input.json"), fx.input(7)), wtns = dir.resolve("witness.wtns");
@@ -102,8 +103,10 @@ class DevSetupTest {
         long[] alpha = new long[G1.JACOBIAN];
         g1.scalarMul(g1.jacobianOf(g1.generator()), 0, BigInteger.valueOf(7), alpha, 0);
         assertArrayEquals(g1.affineOf(alpha), pk.alpha1(), "alpha1 = 7·G1");
-        assertArrayEquals(pk.pointsCH(), DevSetup.keys(r1cs, "one_public", toxic).pointsCH(), "same secrets, same key");
-        assertFalse(Arrays.equals(pk.pointsCH(), DevSetup.keys(r1cs, "one_public", DevSetup.Toxic.random()).pointsCH()));
+        assertArrayEquals(pk.pointsCH().toArray(JAVA_LONG), DevSetup.keys(r1cs, "one_public", toxic).pointsCH().toArray(JAVA_LONG),
+                "same secrets, same key");
+        assertFalse(Arrays.equals(pk.pointsCH().toArray(JAVA_LONG),
+                DevSetup.keys(r1cs, "one_public", DevSetup.Toxic.random()).pointsCH().toArray(JAVA_LONG)));
         assertThrows(IllegalArgumentException.class, () -> new DevSetup.Toxic(BigInteger.ONE, BigInteger.ONE, BigInteger.ONE,
                 BigInteger.ONE, Field.FR.modulus()));
     }
