@@ -11,9 +11,10 @@
  *  - Every function returns PPF_OK (0) or a PPF_E_* code (ppfarm/status.h, shared with cpu-kernels) and,
  *    on failure, writes a NUL-terminated one-line message into err[0..err_len). No C++ exception and no
  *    CUDA error crosses this ABI.
- *  - A context owns one device, one stream and a memory bound: every device allocation it makes
- *    (resident bases, twiddle tables, per-call workspace) is counted against the bound and
- *    released when freed. Calls on one context are serialised by the library.
+ *  - A context owns one device, a few lanes (one stream each) and a memory bound: every allocation it
+ *    makes (resident bases, twiddle tables, per-call workspace, staging buffers) is counted against the
+ *    bound and released when freed. Calls on one context may come from several threads: each runs on a
+ *    lane of its own, so concurrent calls overlap on the device (a fifth waits for a free lane).
  *  - Layout (snarkjs .zkey in-memory layout, the engine's layout): field elements are 4
  *    little-endian uint64 limbs; Fr/Fq in Montgomery form (R = 2^256) unless a parameter says
  *    otherwise; G1 affine = 8 limbs (x, y); G2 affine = 16 limbs (x.c0, x.c1, y.c0, y.c1) with
@@ -126,6 +127,24 @@ PPF_API int ppg_field_op(ppg_context* ctx, uint32_t field, uint32_t op, const ui
 /* Element-wise curve arithmetic on n affine points (tests and diagnostics). */
 PPF_API int ppg_curve_op(ppg_context* ctx, uint32_t group, uint32_t op, const uint64_t* a, const uint64_t* b, uint64_t* out,
                  uint64_t n, char* err, size_t err_len);
+
+/*
+ * The MSMs of one set of scalar vectors over several resident base sets (G1 or G2, each holding at least n points):
+ * out holds, base set by base set in the order of handles, nvec affine points of that set's group (8 or 16 limbs
+ * each). The scalars' signed digits and their sort by bucket are computed once for all the base sets (a proof's A,
+ * B1 and B2 share the witness). Otherwise as ppg_msm_g1/g2.
+ */
+PPF_API int ppg_msm_shared(ppg_context* ctx, const uint64_t* handles, uint32_t nbases, const uint64_t* scalars, uint64_t n,
+                   uint32_t nvec, uint32_t window_bits, uint64_t* out, char* err, size_t err_len);
+
+/*
+ * A staging buffer of `bytes` for a call's inputs (MSM scalars): page-locked host memory in the CUDA library, so the
+ * copy to the device is DMA with no pageable bounce, or ordinary memory where pinning is refused (*pinned = 0; pinned
+ * may be NULL) and always in the host library. Counted against the context's bound; ppg_host_free or the context's
+ * destruction frees it. The caller writes inputs straight into it and passes it as an input pointer.
+ */
+PPF_API int ppg_host_alloc(ppg_context* ctx, uint64_t bytes, void** out, int32_t* pinned, char* err, size_t err_len);
+PPF_API int ppg_host_free(ppg_context* ctx, void* p, char* err, size_t err_len);
 
 #ifdef __cplusplus
 }

@@ -2,6 +2,7 @@
 // reserves its bytes against the context's Budget before allocating and returns them when freed.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <utility>
 
@@ -10,26 +11,29 @@
 
 namespace ppfarm {
 
+/** A context's memory bound. Thread-safe: concurrent calls on one context (one per lane) reserve from it at once. */
 class Budget {
 public:
     explicit Budget(uint64_t limit) : limit_(limit) {}
 
     void reserve(uint64_t bytes, const char* what) {
-        if (bytes > limit_ - used_) {
-            fail(PPF_E_BUDGET, "device memory bound exceeded: %s needs %llu bytes, %llu of %llu bytes in use", what,
-                 (unsigned long long)bytes, (unsigned long long)used_, (unsigned long long)limit_);
-        }
-        used_ += bytes;
+        uint64_t used = used_.load();
+        do {
+            if (bytes > limit_ - used) {
+                fail(PPF_E_BUDGET, "device memory bound exceeded: %s needs %llu bytes, %llu of %llu bytes in use", what,
+                     (unsigned long long)bytes, (unsigned long long)used, (unsigned long long)limit_);
+            }
+        } while (!used_.compare_exchange_weak(used, used + bytes));
     }
 
-    void release(uint64_t bytes) { used_ -= bytes; }
-    uint64_t used() const { return used_; }
+    void release(uint64_t bytes) { used_.fetch_sub(bytes); }
+    uint64_t used() const { return used_.load(); }
     uint64_t limit() const { return limit_; }
-    uint64_t available() const { return limit_ - used_; }
+    uint64_t available() const { return limit_ - used_.load(); }
 
 private:
-    uint64_t limit_;
-    uint64_t used_ = 0;
+    const uint64_t limit_;
+    std::atomic<uint64_t> used_{0};
 };
 
 /** An owned, accounted array of `count` T in the executor's memory (device or host). Move-only. */

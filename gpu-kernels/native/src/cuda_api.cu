@@ -1,12 +1,12 @@
-// libppfarm_gpu_cuda.so: the C ABI over CudaExec (the kernels on an NVIDIA GPU). The MSMs are
-// instantiated in cuda_msm_g1.cu / cuda_msm_g2.cu.
+// libppfarm_gpu_cuda.so: the C ABI over CudaExec (the kernels on an NVIDIA GPU). The MSMs' per-group halves
+// are instantiated in cuda_msm_g1.cu / cuda_msm_g2.cu.
 #include "cuda_exec.cuh"
 #include "context.hpp"
 #include "cuda_msm_instances.hpp"
 
 namespace ppfarm {
-extern template PPG_MSM_RUN_SIGNATURE(G1Params);
-extern template PPG_MSM_RUN_SIGNATURE(G2Params);
+extern template PPG_MSM_REDUCE_SIGNATURE(G1Params);
+extern template PPG_MSM_REDUCE_SIGNATURE(G2Params);
 }
 
 #define PPG_EXEC ppfarm::CudaExec

@@ -1,7 +1,9 @@
-// CudaExec: the executor of the CUDA library. Memory is device memory from the context's own
-// stream-ordered pool (plain cudaMalloc where pools are unsupported), for_each is a 1-D grid on the
-// context's stream, sorting and scans are CUB's, and the first NTT stages run fused in shared memory. Every CUDA status is checked and becomes a
-// PpgError carrying CUDA's own message; nothing here throws across the C ABI (abi_entry.inl).
+// CudaExec: the executor of the CUDA library, one per lane of a context (its own stream). Memory is device
+// memory from the context's own stream-ordered pool, shared by its lanes (plain cudaMalloc where pools are
+// unsupported), for_each is a 1-D grid on the lane's stream, sorting and scans are CUB's, and the first NTT
+// stages run fused in shared memory. Staging memory for a call's inputs is page-locked host memory. Every CUDA
+// status is checked and becomes a PpgError carrying CUDA's own message; nothing here throws across the C ABI
+// (abi_entry.inl).
 #pragma once
 
 #include <cuda_runtime.h>
@@ -10,6 +12,7 @@
 #include <cub/device/device_run_length_encode.cuh>
 #include <cub/device/device_scan.cuh>
 
+#include <cstdlib>
 #include <string>
 
 #include "buffers.hpp"
@@ -67,30 +70,54 @@ __global__ void __launch_bounds__(1u << (ntt::BLOCK_LOG - 1)) ntt_block_kernel(F
 class CudaExec {
 public:
     /**
-     * The memory pool is the context's own, with a release threshold of the context's memory bound: freed workspace
-     * stays in the pool for the next call instead of going back to the driver at every stream synchronisation (the
-     * default threshold, 0, would do that 7+ times per MSM), and the bound already caps what the context holds.
-     * Where the device or the sandbox has no memory pools (cudaDevAttrMemoryPoolsSupported is 0, pool creation
-     * answers cudaErrorNotSupported, or the first pool allocation does), the context uses cudaMalloc/cudaFree.
+     * What a context's lanes share: the device and its memory pool. The pool is the context's own, with a release
+     * threshold of the context's memory bound: freed workspace stays in the pool for the next call instead of going
+     * back to the driver at every stream synchronisation (the default threshold, 0, would do that 7+ times per MSM),
+     * and the bound already caps what the context holds. Lanes allocate from it on their own streams; the driver
+     * orders a block's reuse across streams. Where the device or the sandbox has no memory pools
+     * (cudaDevAttrMemoryPoolsSupported is 0, pool creation answers cudaErrorNotSupported, or a first allocation,
+     * tried here, does), the context uses cudaMalloc/cudaFree; the choice is made once, before any lane runs.
      */
-    CudaExec(int32_t device, uint64_t memory_limit) : device_(device) {
-        const int32_t count = device_count();
-        if (device < 0 || device >= count) fail(PPF_E_ARGUMENT, "device %d does not exist (%d CUDA devices)", device, count);
-        PPG_CUDA(cudaSetDevice(device), "cudaSetDevice");
-        PPG_CUDA(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
-        try {
+    class Device {
+    public:
+        Device(int32_t device, uint64_t memory_limit) : id_(device) {
+            const int32_t count = device_count();
+            if (device < 0 || device >= count) fail(PPF_E_ARGUMENT, "device %d does not exist (%d CUDA devices)", device, count);
+            PPG_CUDA(cudaSetDevice(device), "cudaSetDevice");
             pool_ = create_pool(device, memory_limit);
-        } catch (...) {
-            cudaStreamDestroy(stream_);
-            throw;
         }
+
+        ~Device() {
+            if (pool_ != nullptr) {
+                cudaSetDevice(id_);
+                cudaMemPoolDestroy(pool_);  // the lanes, destroyed first, synchronised their streams
+            }
+        }
+
+        Device(const Device&) = delete;
+        Device& operator=(const Device&) = delete;
+
+        int32_t id() const { return id_; }
+        cudaMemPool_t pool() const { return pool_; }
+        void activate() { PPG_CUDA(cudaSetDevice(id_), "cudaSetDevice"); }
+
+        /** True when the device is in a sticky error state (the context must be discarded). */
+        static bool sticky_failure() { return cudaDeviceSynchronize() != cudaSuccess; }
+
+    private:
+        int32_t id_;
+        cudaMemPool_t pool_ = nullptr;
+    };
+
+    explicit CudaExec(Device& device) : dev_(&device) {
+        PPG_CUDA(cudaSetDevice(device.id()), "cudaSetDevice");
+        PPG_CUDA(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
     }
 
     ~CudaExec() {
         if (stream_ != nullptr) {
-            cudaSetDevice(device_);
+            cudaSetDevice(dev_->id());
             cudaStreamSynchronize(stream_);
-            if (pool_ != nullptr) cudaMemPoolDestroy(pool_);  // everything was freed on the stream, now synchronised
             cudaStreamDestroy(stream_);
         }
     }
@@ -130,41 +157,48 @@ public:
         return buf;
     }
 
-    void activate() { PPG_CUDA(cudaSetDevice(device_), "cudaSetDevice"); }
-
-    /** True when the device is in a sticky error state (the context must be discarded). */
-    bool sticky_failure() const { return cudaDeviceSynchronize() != cudaSuccess; }
+    void activate() { dev_->activate(); }
 
     void* raw_alloc(uint64_t bytes, const char* what) {
         void* p = nullptr;
-        if (pool_ != nullptr) {
-            cudaError_t e = cudaMallocFromPoolAsync(&p, bytes, pool_, stream_);
-            if (e == cudaSuccess) {
-                pool_used_ = true;
-                return p;
-            }
-            cudaGetLastError();
-            if (e != cudaErrorNotSupported || pool_used_) alloc_failed(e, "cudaMallocFromPoolAsync", bytes, what);
-            // refused at first use (a sandboxed driver can list pools and still refuse them): plain allocations
-            // from now on; nothing came from the pool, so nothing needs freeing there
-            cudaMemPoolDestroy(pool_);
-            pool_ = nullptr;
-        }
-        cudaError_t e = cudaMalloc(&p, bytes);
+        cudaMemPool_t pool = dev_->pool();
+        cudaError_t e = pool != nullptr ? cudaMallocFromPoolAsync(&p, bytes, pool, stream_) : cudaMalloc(&p, bytes);
         if (e != cudaSuccess) {
             cudaGetLastError();
-            alloc_failed(e, "cudaMalloc", bytes, what);
+            alloc_failed(e, pool != nullptr ? "cudaMallocFromPoolAsync" : "cudaMalloc", bytes, what);
         }
         return p;
     }
 
     void raw_free(void* p) noexcept {
-        if (pool_ != nullptr) {
+        if (dev_->pool() != nullptr) {
             cudaFreeAsync(p, stream_);
         } else {
             cudaStreamSynchronize(stream_);  // work queued on the stream may still read p
             cudaFree(p);
         }
+    }
+
+    /**
+     * Page-locked host memory: copies from it to the device are DMA at full bus speed, with no bounce through the
+     * driver's pageable staging buffer. Where pinning is refused (a sandbox's locked-memory limit), ordinary memory
+     * (*pinned = false): slower copies, the same results.
+     */
+    static void* host_alloc(uint64_t bytes, bool* pinned, const char* what) {
+        void* p = nullptr;
+        if (cudaHostAlloc(&p, bytes ? bytes : 1, cudaHostAllocPortable) == cudaSuccess) {
+            *pinned = true;
+            return p;
+        }
+        cudaGetLastError();
+        *pinned = false;
+        p = std::malloc(bytes ? bytes : 1);
+        if (p == nullptr) fail(PPF_E_HOST_MEMORY, "%s: cannot allocate %llu bytes", what, (unsigned long long)bytes);
+        return p;
+    }
+
+    static void host_free(void* p, bool pinned) noexcept {
+        if (pinned) cudaFreeHost(p); else std::free(p);
     }
 
     void upload(void* dst, const void* src, uint64_t bytes) {
@@ -265,6 +299,22 @@ private:
             cudaMemPoolDestroy(pool);
             fail_cuda(e, "cudaMemPoolSetAttribute(release threshold)");
         }
+        // a sandboxed driver can list pools and still refuse them at first use: try one allocation now
+        cudaStream_t probe = nullptr;
+        e = cudaStreamCreateWithFlags(&probe, cudaStreamNonBlocking);
+        if (e == cudaSuccess) {
+            void* p = nullptr;
+            e = cudaMallocFromPoolAsync(&p, 256, pool, probe);
+            if (e == cudaSuccess) e = cudaFreeAsync(p, probe);
+            if (e == cudaSuccess) e = cudaStreamSynchronize(probe);
+            cudaStreamDestroy(probe);
+        }
+        if (e != cudaSuccess) {
+            cudaGetLastError();
+            cudaMemPoolDestroy(pool);
+            if (e == cudaErrorNotSupported) return nullptr;
+            fail_cuda(e, "memory pool: first allocation");
+        }
         return pool;
     }
 
@@ -273,10 +323,8 @@ private:
              cudaGetErrorString(e), cudaGetErrorName(e));
     }
 
-    int32_t device_;
+    Device* dev_;
     cudaStream_t stream_ = nullptr;
-    cudaMemPool_t pool_ = nullptr;
-    bool pool_used_ = false;  // a pool allocation succeeded: a later refusal is an error, not a reason to fall back
 };
 
 }  // namespace ppfarm

@@ -2,5 +2,5 @@
 #include "cuda_msm_instances.hpp"
 
 namespace ppfarm {
-template PPG_MSM_RUN_SIGNATURE(G1Params);
+template PPG_MSM_REDUCE_SIGNATURE(G1Params);
 }

@@ -2,8 +2,13 @@
 // is a loop over the thread index, so the orchestration in msm_run.hpp / ntt_run.hpp and every
 // per-thread body run here exactly as the CUDA executor schedules them.
 //
-// Executor interface (HostExec and CudaExec both provide it):
+// Executor interface (HostExec and CudaExec both provide it). An executor is one *lane* of a context
+// (CUDA: one stream); the context's lanes share an Exec::Device (CUDA: the device and its memory pool), and
+// concurrent calls on one context each lease a lane (context.hpp):
+//   Exec::Device(device, memory_limit)             what the lanes share; activate(); sticky_failure()
+//   Exec(Device&)                                  one lane
 //   raw_alloc(bytes, what) / raw_free(p)           memory the kernels address
+//   host_alloc(bytes, &pinned, what) / host_free   staging memory for a call's inputs (page-locked where possible)
 //   upload(dst, src, bytes) / download(dst, src, bytes) / fill_zero(dst, bytes)
 //   for_each(n, f)                                 f(t) for every t in [0, n), like a 1-D grid
 //   sort_pairs(...)                                stable-or-not sort of (key, value) by key
@@ -28,9 +33,18 @@ namespace ppfarm {
 
 class HostExec {
 public:
-    HostExec(int32_t device, uint64_t /*memory_limit: the Budget bounds host memory; no pool to size*/) {
-        if (device != 0) fail(PPF_E_ARGUMENT, "device %d does not exist (the host library has device 0 only)", device);
-    }
+    /** Device 0, the CPU: nothing to share between lanes. */
+    class Device {
+    public:
+        Device(int32_t device, uint64_t /*memory_limit: the Budget bounds host memory; no pool to size*/) {
+            if (device != 0) fail(PPF_E_ARGUMENT, "device %d does not exist (the host library has device 0 only)", device);
+        }
+        void activate() {}
+        static bool sticky_failure() { return false; }
+    };
+
+    /** A lane runs its calls on the calling thread, so calls on different lanes run at once. */
+    explicit HostExec(Device&) {}
 
     static int32_t device_count() { return 1; }
     static std::string describe(int32_t device, uint64_t* total_mem) {
@@ -42,7 +56,6 @@ public:
     static std::string library_info() { return std::string("kind=host;compiler=g++;limbs=4x64;mul=") + multiply_path(); }
 
     void activate() {}
-    bool sticky_failure() const { return false; }
 
     void* raw_alloc(uint64_t bytes, const char* what) {
         void* p = std::malloc(bytes);
@@ -50,6 +63,15 @@ public:
         return p;
     }
     void raw_free(void* p) noexcept { std::free(p); }
+
+    /** Ordinary memory: the host library has nothing to pin for (its "device" reads host memory). */
+    static void* host_alloc(uint64_t bytes, bool* pinned, const char* what) {
+        *pinned = false;
+        void* p = std::malloc(bytes ? bytes : 1);
+        if (p == nullptr) fail(PPF_E_HOST_MEMORY, "%s: cannot allocate %llu bytes", what, (unsigned long long)bytes);
+        return p;
+    }
+    static void host_free(void* p, bool /*pinned*/) noexcept { std::free(p); }
 
     void upload(void* dst, const void* src, uint64_t bytes) { std::memcpy(dst, src, bytes); }
     void download(void* dst, const void* src, uint64_t bytes) { std::memcpy(dst, src, bytes); }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 
 #include "buffers.hpp"
 #include "ppfarm/ntt.cuh"
@@ -10,20 +11,28 @@ namespace ppfarm {
 
 enum class NttKind { FORWARD, INVERSE, COSET_FORWARD, COSET_INVERSE };
 
-/** Twiddle tables T[i] = w_{2n}^i, one per size, built on first use and kept (they count against the bound). */
+/**
+ * Twiddle tables T[i] = w_{2n}^i, one per size, built on first use and kept (they count against the bound).
+ * Concurrent calls on a context's lanes share them: the first builds a size's table under the lock.
+ */
 template <class Exec>
-using TwiddleCache = std::map<uint32_t, DevBuf<Exec, Fr>>;
+struct TwiddleCache {
+    std::mutex mu;
+    std::map<uint32_t, DevBuf<Exec, Fr>> tables;
+};
 
 template <class Exec>
 const Fr* twiddles(Exec& ex, Budget& budget, TwiddleCache<Exec>& cache, uint32_t log_n) {
-    auto it = cache.find(log_n);
-    if (it != cache.end()) return it->second.get();
+    std::lock_guard<std::mutex> lock(cache.mu);
+    auto it = cache.tables.find(log_n);
+    if (it != cache.tables.end()) return it->second.get();
     DevBuf<Exec, Fr> table(ex, budget, 1ull << log_n, "NTT twiddle table");
     const Fr w = ntt::root_of_unity(log_n + 1);
     Fr* tp = table.get();
     ex.for_each(1ull << log_n, PP_LAMBDA(uint64_t t) { ntt::twiddle_body(t, w, tp); });
+    ex.synchronize();  // complete before another lane's stream reads it
     const Fr* result = tp;
-    cache.emplace(log_n, std::move(table));
+    cache.tables.emplace(log_n, std::move(table));
     return result;
 }
 

@@ -13,11 +13,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 import org.ppfarm.gpukernels.KernelContext.CurveOp;
 import org.ppfarm.gpukernels.KernelContext.FieldOp;
 import org.ppfarm.gpukernels.KernelContext.KernelField;
+import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.bn254.Field;
+import org.ppfarm.prover.bn254.G1;
+import org.ppfarm.prover.bn254.G2;
 import org.ppfarm.prover.format.Witness;
 import org.ppfarm.prover.format.WtnsFile;
 import org.ppfarm.prover.format.ZkeyFile;
@@ -32,12 +36,13 @@ import org.ppfarm.prover.msm.MsmBackend.Group;
  * The device check: one step per run (device-check/run.sh runs each under its own timeout), on the CUDA library, or
  * on the host build of the same kernels ({@code --library host}: CI's run of the script, with smaller sizes).
  * Every result is compared limb for limb with a reference: the host library for element-wise field and curve
- * operations and for the NTT kinds, the Java engine's CPU MSM for MSMs, ppfarm's verifier for proofs. A step prints
- * {@code PASS <step>} or {@code FAIL <step>: <first mismatch>} and exits 0 or 1.
+ * operations and for the NTT kinds, the Java engine's CPU MSM for MSMs, (Σ sᵢkᵢ)·G for the large known-answer MSMs,
+ * ppfarm's verifier for proofs. A step prints {@code PASS <step>} or {@code FAIL <step>: <first mismatch>} and exits
+ * 0 or 1.
  *
  * <pre>
- * DeviceCheck --step info|field|curve|ntt|msm|threads|timing|proofs --library cuda|host --zkey F --wtns F --out DIR
- *             [--proofs N] [--threads T]
+ * DeviceCheck --step info|field|curve|ntt|msm|known|threads|timing|proofs --library cuda|host --zkey F --wtns F
+ *             --out DIR [--group G1|G2 --log L] [--proofs N] [--threads T]
  * </pre>
  * Only test data is used: the zkey's own points as MSM bases, and the bundle's witness of test keys.
  */
@@ -72,6 +77,7 @@ public final class DeviceCheck {
                 case "curve" -> c.curve();
                 case "ntt" -> c.ntt();
                 case "msm" -> c.msm();
+                case "known" -> c.known(Group.valueOf(arg(args, "--group", "G1")), Integer.parseInt(arg(args, "--log", "10")));
                 case "threads" -> c.threads();
                 case "timing" -> c.timing();
                 case "proofs" -> c.proofs(Integer.parseInt(arg(args, "--proofs", c.full ? "64" : "1")),
@@ -224,6 +230,82 @@ public final class DeviceCheck {
                 }
             }
         }
+    }
+
+    // ---- large known-answer MSMs: bases with known discrete logs, the answer one scalar multiplication ----
+
+    /**
+     * Two vectors (random, and mostly 0/1 as circom witnesses are) over 2^log bases P_i = k_i·G with k_i = a·i + b
+     * for random a, b: then Σ s_i·P_i = (a·Σ i·s_i + b·Σ s_i)·G, one scalar multiplication here, so sizes the CPU
+     * MSM would take minutes over (2^22) are checked in seconds. The bases are an arithmetic progression, built by
+     * repeated addition of a·G (in parallel chunks, each started by one scalar multiplication) and one batch
+     * normalisation per chunk, not by 2^22 scalar multiplications.
+     */
+    private void known(Group g, int log) {
+        int n = 1 << log, vectors = 2;
+        BigInteger r = Field.FR.modulus();
+        BigInteger a = new BigInteger(253, rnd).mod(r), b = new BigInteger(253, rnd).mod(r);
+        long t0 = System.nanoTime();
+        long[] bases = progression(g, a, b, n);
+        long[] s = new long[4 * n * vectors];
+        for (int v = 0; v < vectors; v++) System.arraycopy(scalars(n, v == 0 ? "random" : "zero-one"), 0, s, 4 * n * v, 4 * n);
+        long[] want = new long[g.affineLongs * vectors];
+        Curve curve = curve(g);
+        for (int v = 0; v < vectors; v++) {
+            BigInteger k = a.multiply(weightedSum(s, 4 * n * v, n, true)).add(b.multiply(weightedSum(s, 4 * n * v, n, false))).mod(r);
+            long[] p = new long[curve.jacobianLongs];
+            curve.scalarMul(curve.jacobianOf(curve.generator()), 0, k, p, 0);
+            curve.toAffine(p, 0, want, g.affineLongs * v);
+        }
+        System.out.printf("  inputs and answers built on the host in %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        try (KernelContext ctx = open(device)) {
+            ResidentBases d = ctx.upload(g, bases, 0, n);
+            long[] got = new long[g.affineLongs * vectors];
+            long t1 = System.nanoTime();
+            ctx.msm(d, s, 0, n, vectors, 0, got, 0);
+            System.out.printf("  %s msm 2^%d x%d vectors: %.1f ms (first call, with its allocations)%n", g, log, vectors,
+                    (System.nanoTime() - t1) / 1e6);
+            same(g + " msm 2^" + log + " (random, mostly 0/1) against (sum s_i k_i)*G", want, got);
+        }
+    }
+
+    /** P_i = (a·i + b)·G for i < n, affine. */
+    private static long[] progression(Group g, BigInteger a, BigInteger b, int n) {
+        int chunks = Math.min(n, 256), len = n / chunks;   // n and chunks are powers of two
+        long[] out = new long[g.affineLongs * n];
+        Curve c0 = curve(g);
+        long[] step = c0.affineOf(multiple(c0, a));
+        IntStream.range(0, chunks).parallel().forEach(j -> {
+            Curve c = curve(g);
+            int jl = c.jacobianLongs;
+            long[] jac = new long[jl * len];
+            long[] acc = multiple(c, a.multiply(BigInteger.valueOf((long) j * len)).add(b).mod(Field.FR.modulus()));
+            for (int i = 0; i < len; i++) {
+                System.arraycopy(acc, 0, jac, jl * i, jl);
+                c.addMixed(acc, 0, step, 0, acc, 0);
+            }
+            c.batchToAffine(jac, 0, len, out, g.affineLongs * j * len);
+        });
+        return out;
+    }
+
+    /** k·G, Jacobian. */
+    private static long[] multiple(Curve c, BigInteger k) {
+        long[] p = new long[c.jacobianLongs];
+        c.scalarMul(c.jacobianOf(c.generator()), 0, k, p, 0);
+        return p;
+    }
+
+    private static Curve curve(Group g) { return g == Group.G1 ? new G1() : new G2(); }
+
+    /** Σ i·s_i (weighted) or Σ s_i over n standard-form scalars from s[at]. */
+    private static BigInteger weightedSum(long[] s, int at, int n, boolean weighted) {
+        BigInteger sum = BigInteger.ZERO;
+        for (int i = 0; i < n; i++) {
+            BigInteger v = Field.standardToBigInteger(s, at + 4 * i);
+            sum = sum.add(weighted ? v.multiply(BigInteger.valueOf(i)) : v);
+        }
+        return sum;
     }
 
     /** 4 threads on one context, each checking its own MSMs. */

@@ -1,21 +1,26 @@
 package org.ppfarm.gpukernels;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
 import org.ppfarm.prover.ByteSizes;
 import org.ppfarm.prover.msm.MsmBackend;
 import org.ppfarm.prover.ntt.NttBackend;
 
 /**
  * The engine's MSM and NTT seams on the native kernels: proving-key points are uploaded once per circuit
- * ({@link #prepare}) and stay resident; each MSM sends only scalars; a batch of scalar vectors is one native call;
- * the whole H step ({@link #quotientOnOddCoset}) runs where the kernels run.
+ * ({@link #prepare}) and stay resident; each MSM sends only scalars, written straight into page-locked staging
+ * memory; a batch of scalar vectors is one native call, and so are the MSMs of one batch over several base sets
+ * ({@link #msmShared}: a proof's A, B1 and B2), which share the scalars' digits and sort; the whole H step
+ * ({@link #quotientOnOddCoset}) runs where the kernels run.
  *
  * <p>{@link #open()} uses the CUDA library and device 0 and fails with a {@link GpuException} (the reason from
  * {@link GpuAvailability}) when there is none; callers fall back to the CPU backend. {@link #on} accepts any
  * {@link NativeKernels}, including the host build of the same kernels, which is how the tests drive this class
  * where no GPU exists.
  *
- * <p>Thread-safe: one instance serves concurrent proofs (the library serialises them on its stream).
+ * <p>Thread-safe: one instance serves concurrent proofs, which overlap on the device (one stream per native lane).
  */
 public final class GpuBackend implements MsmBackend, NttBackend, AutoCloseable {
     /** Bound on device memory in bytes (suffixes k, m, g accepted); default 90% of the device's memory. */
@@ -83,27 +88,36 @@ public final class GpuBackend implements MsmBackend, NttBackend, AutoCloseable {
 
     @Override
     public void msm(Bases bases, long[] scalars, long[] out) {
-        ResidentBases rb = resident(bases);
-        checkScalars(scalars, rb.count(), 0);
-        context.msm(rb, scalars, 0, rb.count(), 1, 0, out, 0);
+        msmBatch(bases, new long[][] {scalars}, new long[][] {out});
     }
 
     @Override
     public void msmBatch(Bases bases, long[][] scalars, long[][] outs) {
-        ResidentBases rb = resident(bases);
-        if (scalars.length != outs.length) {
-            throw new IllegalArgumentException(scalars.length + " scalar vectors but " + outs.length + " outputs");
+        msmShared(List.of(bases), scalars, new long[][][] {outs});
+    }
+
+    /**
+     * One native call for every base set when they all hold the same number of points (a proof's A, B1 and B2 hold
+     * nVars each): the scalars' digits and bucket sort are computed once. Base sets of different sizes go one by one.
+     */
+    @Override
+    public void msmShared(List<Bases> bases, long[][] scalars, long[][][] outs) {
+        if (bases.size() != outs.length) throw new IllegalArgumentException(bases.size() + " base sets but " + outs.length + " output sets");
+        List<ResidentBases> resident = new ArrayList<>(bases.size());
+        for (Bases b : bases) resident.add(resident(b));
+        if (resident.isEmpty() || scalars.length == 0) return;
+        int n = resident.getFirst().count();
+        if (resident.stream().anyMatch(b -> b.count() != n)) {
+            MsmBackend.super.msmShared(bases, scalars, outs);
+            return;
         }
-        if (scalars.length == 0) return;
-        int n = rb.count(), vectors = scalars.length, pointLongs = rb.group().affineLongs;
-        long[] packed = new long[Math.multiplyExact(Math.multiplyExact(4, n), vectors)];
-        for (int v = 0; v < vectors; v++) {
-            checkScalars(scalars[v], n, v);
-            System.arraycopy(scalars[v], 0, packed, 4 * n * v, 4 * n);
+        for (int j = 0; j < outs.length; j++) {
+            if (scalars.length != outs[j].length) {
+                throw new IllegalArgumentException(scalars.length + " scalar vectors but " + outs[j].length + " outputs");
+            }
         }
-        long[] results = new long[pointLongs * vectors];
-        context.msm(rb, packed, 0, n, vectors, 0, results, 0);
-        for (int v = 0; v < vectors; v++) System.arraycopy(results, v * pointLongs, outs[v], 0, pointLongs);
+        for (int v = 0; v < scalars.length; v++) checkScalars(scalars[v], n, v);
+        context.msm(resident, scalars, n, 0, outs);
     }
 
     private ResidentBases resident(Bases bases) {

@@ -3,25 +3,32 @@ package org.ppfarm.gpukernels;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
 
 import org.ppfarm.prover.msm.MsmBackend.Group;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
- * A native kernels context: one device, one stream, a memory bound, resident bases and cached twiddle tables. Every
- * device allocation it makes is counted against the bound ({@link #memoryUsed()}); exceeding it is a
- * {@link GpuException} with status BUDGET, not an out-of-memory crash. Closing it frees everything, resident bases
- * included.
+ * A native kernels context: one device, a few lanes (CUDA: one stream each), a memory bound, resident bases, cached
+ * twiddle tables and staging buffers. Every allocation it makes is counted against the bound ({@link #memoryUsed()});
+ * exceeding it is a {@link GpuException} with status BUDGET, not an out-of-memory crash. Closing it frees everything,
+ * resident bases included.
  *
  * <p>Layouts are the engine's (see {@link org.ppfarm.prover.msm.MsmBackend}): Montgomery-form field elements of 4
  * little-endian limbs, G1/G2 affine points of 8/16 longs with infinity all zeros, MSM scalars in standard form.
  * NTT conventions are snarkjs's ({@code native/include/ppfarm/ntt.cuh}, the engine contract): transforms of
  * 2^log elements in natural order, {@code intt} includes 1/n, the coset is the odd powers of ω_{2n}.
  *
- * <p>Thread-safe: the library serialises calls on one context; {@link #close} waits for calls in flight.
- * Inputs are copied into native memory for each call (see {@link NativeAbi} for why calls are not critical).
+ * <p>Thread-safe: concurrent calls run at once, each on a lane of its own (a fifth waits for one), so the kernels and
+ * copies of concurrent proofs overlap on the device; {@link #close} waits for calls in flight. MSM scalars from Java
+ * arrays are written straight into staging buffers of page-locked host memory ({@code ppg_host_alloc}), which the
+ * device copies from by DMA; the other calls' inputs are copied into native memory per call (see {@link NativeAbi}
+ * for why calls are not critical).
  */
 public final class KernelContext implements AutoCloseable {
     /** Element-wise field operations ({@code PPG_FOP_*}); declaration order is the C code. */
@@ -47,6 +54,12 @@ public final class KernelContext implements AutoCloseable {
     private final MemorySegment handle;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private boolean closed;
+    /**
+     * Staging buffers kept between calls, smallest first: at most {@link #STAGING_KEPT} (one per native lane), so a
+     * steady stream of proofs allocates no page-locked memory after its first calls. They count against the bound.
+     */
+    private final List<MemorySegment> staging = new ArrayList<>();
+    private static final int STAGING_KEPT = 4;
 
     KernelContext(NativeAbi abi, NativeKernels.Kind kind, int device, MemorySegment handle) {
         this.abi = abi;
@@ -130,13 +143,119 @@ public final class KernelContext implements AutoCloseable {
         int pointLongs = bases.group().affineLongs;
         checkRange("scalars", scalars, scalarOffset, 4L * n * vectors);
         checkRange("out", out, outOffset, (long) pointLongs * vectors);
+        int longs = Math.multiplyExact(4 * n, vectors);
         locked(arena -> {
-            MemorySegment s = copyIn(arena, scalars, scalarOffset, Math.multiplyExact(4 * n, vectors));
-            MemorySegment o = arena.allocate(JAVA_LONG, (long) pointLongs * vectors);
-            msmSegments(arena, bases, s, n, vectors, windowBits, o);
-            MemorySegment.copy(o, JAVA_LONG, 0, out, outOffset, pointLongs * vectors);
+            withScalars(arena, 8L * longs, s -> MemorySegment.copy(scalars, scalarOffset, s, JAVA_LONG, 0, longs), s -> {
+                MemorySegment o = arena.allocate(JAVA_LONG, (long) pointLongs * vectors);
+                msmSegments(arena, bases, s, n, vectors, windowBits, o);
+                MemorySegment.copy(o, JAVA_LONG, 0, out, outOffset, pointLongs * vectors);
+            });
             return null;
         });
+    }
+
+    /**
+     * The MSMs of one set of scalar vectors over one or more resident base sets: {@code outs[j][v]} (affine) is the
+     * MSM of the first n scalars of {@code scalars[v]} over the first n points of {@code bases.get(j)}. With several
+     * base sets the scalars' signed digits and bucket sort are computed once for all of them (a proof's A, B1 and B2
+     * share the witness: {@code ppg_msm_shared}). The scalars go from the arrays straight into a page-locked staging
+     * buffer. {@code windowBits} 0 lets the library choose (else 2..16).
+     */
+    public void msm(List<ResidentBases> bases, long[][] scalars, int n, int windowBits, long[][][] outs) {
+        if (bases.isEmpty() || outs.length != bases.size()) {
+            throw new IllegalArgumentException(bases.size() + " base sets but " + outs.length + " output sets");
+        }
+        int vectors = scalars.length;
+        if (n <= 0 || vectors <= 0) throw new IllegalArgumentException("n and vectors must be positive");
+        long outLongs = 0;
+        for (int j = 0; j < bases.size(); j++) {
+            ResidentBases b = bases.get(j);
+            if (b.context() != this) throw new IllegalArgumentException("bases belong to another context");
+            if (outs[j].length != vectors) {
+                throw new IllegalArgumentException(vectors + " scalar vectors but " + outs[j].length + " outputs for base set " + j);
+            }
+            for (int v = 0; v < vectors; v++) checkRange("outs[" + j + "][" + v + "]", outs[j][v], 0, b.group().affineLongs);
+            outLongs += (long) vectors * b.group().affineLongs;
+        }
+        for (int v = 0; v < vectors; v++) checkRange("scalars[" + v + "]", scalars[v], 0, 4L * n);
+        long bytes = Math.multiplyExact(32L * n, vectors), resultLongs = outLongs;
+        locked(arena -> {
+            withScalars(arena, bytes, s -> {
+                for (int v = 0; v < vectors; v++) MemorySegment.copy(scalars[v], 0, s, JAVA_LONG, 32L * n * v, 4 * n);
+            }, s -> {
+                MemorySegment o = arena.allocate(JAVA_LONG, resultLongs);
+                if (bases.size() == 1) {
+                    msmSegments(arena, bases.getFirst(), s, n, vectors, windowBits, o);
+                } else {
+                    MemorySegment handles = arena.allocate(JAVA_LONG, bases.size());
+                    for (int j = 0; j < bases.size(); j++) {
+                        bases.get(j).checkOpen();
+                        handles.setAtIndex(JAVA_LONG, j, bases.get(j).handle());
+                    }
+                    NativeAbi.call("ppg_msm_shared", abi.msmShared, arena, handle, handles, bases.size(), s, (long) n,
+                            vectors, windowBits, o);
+                }
+                long at = 0;
+                for (int j = 0; j < bases.size(); j++) {
+                    int pointLongs = bases.get(j).group().affineLongs;
+                    for (int v = 0; v < vectors; v++, at += pointLongs) MemorySegment.copy(o, JAVA_LONG, 8 * at, outs[j][v], 0, pointLongs);
+                }
+            });
+            return null;
+        });
+    }
+
+    /**
+     * Runs {@code body} on {@code bytes} of scalars that {@code fill} wrote into a staging buffer: a kept one if one is
+     * large enough, else a new one from the library, else (no room under the bound) ordinary memory of this call's
+     * arena. Afterwards the bytes are zeroed (witness values are not kept past the call) and the buffer is kept, or
+     * freed when the call failed (its memory is room for a retry). Called under the read lock.
+     */
+    private void withScalars(Arena arena, long bytes, Consumer<MemorySegment> fill, Consumer<MemorySegment> body) {
+        MemorySegment staged = takeStaging(bytes);
+        MemorySegment s = staged != null ? staged : arena.allocate(bytes, 8);
+        boolean done = false;
+        try {
+            fill.accept(s);
+            body.accept(s);
+            done = true;
+        } finally {
+            s.asSlice(0, bytes).fill((byte) 0);
+            if (staged != null) {
+                if (done) keepStaging(staged); else freeStaging(staged);
+            }
+        }
+    }
+
+    private MemorySegment takeStaging(long bytes) {
+        synchronized (staging) {
+            for (int i = 0; i < staging.size(); i++) if (staging.get(i).byteSize() >= bytes) return staging.remove(i);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ADDRESS);
+            NativeAbi.call("ppg_host_alloc", abi.hostAlloc, arena, handle, bytes, out, MemorySegment.NULL);
+            return out.get(ADDRESS, 0).reinterpret(bytes);
+        } catch (GpuException e) {
+            if (e.status() == GpuException.Status.BUDGET) return null;
+            throw e;
+        }
+    }
+
+    private void keepStaging(MemorySegment buffer) {
+        MemorySegment drop = null;
+        synchronized (staging) {
+            int at = 0;
+            while (at < staging.size() && staging.get(at).byteSize() < buffer.byteSize()) at++;
+            staging.add(at, buffer);
+            if (staging.size() > STAGING_KEPT) drop = staging.removeFirst();
+        }
+        if (drop != null) freeStaging(drop);
+    }
+
+    private void freeStaging(MemorySegment buffer) {
+        try (Arena arena = Arena.ofConfined()) {
+            NativeAbi.call("ppg_host_free", abi.hostFree, arena, handle, buffer);
+        }
     }
 
     /** {@link #msm} on native memory the caller owns (no copies): scalars vector-major, out affine points. */
@@ -258,6 +377,9 @@ public final class KernelContext implements AutoCloseable {
         try {
             if (closed) return;
             closed = true;
+            synchronized (staging) {
+                staging.clear();   // the context's destruction frees them
+            }
             try (Arena arena = Arena.ofConfined()) {
                 NativeAbi.call("ppg_context_destroy", abi.contextDestroy, arena, handle);
             }

@@ -31,6 +31,7 @@ final class NativeAbi {
     final MethodHandle libraryInfo, deviceCount, deviceDescribe, contextCreate, contextDestroy, memoryUsage;
     final MethodHandle uploadG1, uploadG2, freeBases, msmG1, msmG2;
     final MethodHandle ntt, intt, cosetNtt, cosetIntt, hPointwise, computeH, fieldOp, curveOp;
+    final MethodHandle msmShared, hostAlloc, hostFree;
 
     private NativeAbi(NativeSymbols lib) {
         this.path = lib.path();
@@ -58,6 +59,10 @@ final class NativeAbi {
         FunctionDescriptor elementwise = withErr(ADDRESS, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_LONG);
         fieldOp = lib.bind("ppg_field_op", elementwise);
         curveOp = lib.bind("ppg_curve_op", elementwise);
+        msmShared = lib.bind("ppg_msm_shared",
+                withErr(ADDRESS, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, ADDRESS));
+        hostAlloc = lib.bind("ppg_host_alloc", withErr(ADDRESS, JAVA_LONG, ADDRESS, ADDRESS));
+        hostFree = lib.bind("ppg_host_free", withErr(ADDRESS, ADDRESS));
     }
 
     /** Loads the shared library at {@code path} for the life of the JVM and binds every entry point. */

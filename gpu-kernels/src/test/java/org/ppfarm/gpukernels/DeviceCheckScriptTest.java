@@ -28,8 +28,10 @@ class DeviceCheckScriptTest {
         assertTrue(prepared.contains("prepare: bundle"), prepared);
         String report = run(List.of("bash", scripts.resolve("run.sh").toString(), "--host"), bundle, out);
         assertTrue(report.contains("device check: all steps passed"), report);
-        for (String step : List.of("info", "field", "curve", "ntt", "msm", "threads", "timing", "proofs"))
+        for (String step : List.of("info", "field", "curve", "ntt", "msm", "known", "threads", "timing", "proofs"))
             assertTrue(report.contains("PASS " + step), step + " did not pass:\n" + report);
+        assertTrue(report.contains("ok G1 msm 2^10 (random, mostly 0/1) against (sum s_i k_i)*G")
+                && report.contains("ok G2 msm 2^8 (random, mostly 0/1) against (sum s_i k_i)*G"), report);
         assertEquals(report, Files.readString(out.resolve("report.txt")));
         assertTrue(Snarkjs.groth16Verify(bundle.resolve("withdraw.vkey"), out.resolve("public-0.json"), out.resolve("proof-0.json")),
                 "snarkjs accepts the withdraw proof the check made");

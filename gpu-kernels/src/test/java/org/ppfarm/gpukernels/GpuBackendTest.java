@@ -2,6 +2,7 @@ package org.ppfarm.gpukernels;
 
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 import org.ppfarm.cpukernels.MsmFixture;
@@ -51,6 +52,39 @@ class GpuBackendTest {
                     assertThrows(IllegalArgumentException.class, () -> msm.msm(bases, new long[4 * (n - 1)], out));
                 }
             }
+        }
+    }
+
+    /**
+     * One scalar batch over several base sets (a proof's A, B1 and B2): one native call sharing the digits and sort
+     * when the sets are of one size, set by set otherwise; every result is the single MSM's.
+     */
+    @ParameterizedTest
+    @MethodSource("org.ppfarm.gpukernels.Kernels#all")
+    void msmSharedOverSeveralBaseSets(NativeKernels kernels) {
+        int n = 120;
+        MsmFixture a = new MsmFixture(Group.G1, n, 50), b2 = new MsmFixture(Group.G2, n, 51), b1 = new MsmFixture(Group.G1, n, 52);
+        MsmFixture shorter = new MsmFixture(Group.G1, n - 20, 53);
+        Random rnd = new Random(54);
+        long[][] vectors = {MsmFixture.randomScalars(n, rnd), MsmFixture.edgeScalars(n, rnd), new long[4 * n]};
+        try (GpuBackend backend = GpuBackend.on(kernels, 0, 1L << 30);
+             MsmBackend.Bases ba = backend.prepare(Group.G1, a.bases, 0, n);
+             MsmBackend.Bases bb2 = backend.prepare(Group.G2, b2.bases, 0, n);
+             MsmBackend.Bases bb1 = backend.prepare(Group.G1, b1.bases, 0, n);
+             MsmBackend.Bases bs = backend.prepare(Group.G1, shorter.bases, 0, n - 20)) {
+            List<MsmFixture> fixtures = List.of(b2, a, b1);
+            long[][][] outs = {new long[3][16], new long[3][8], new long[3][8]};
+            backend.msmShared(List.of(bb2, ba, bb1), vectors, outs);
+            for (int j = 0; j < 3; j++)
+                for (int v = 0; v < 3; v++) assertArrayEquals(fixtures.get(j).expected(vectors[v], 0), outs[j][v], "set " + j + ", vector " + v);
+
+            long[][][] mixed = {new long[3][8], new long[3][8]};   // different sizes: one set at a time
+            backend.msmShared(List.of(ba, bs), vectors, mixed);
+            for (int v = 0; v < 3; v++) {
+                assertArrayEquals(a.expected(vectors[v], 0), mixed[0][v]);
+                assertArrayEquals(shorter.expected(vectors[v], 0), mixed[1][v]);
+            }
+            assertThrows(IllegalArgumentException.class, () -> backend.msmShared(List.of(ba, bb1), vectors, new long[][][] {outs[1]}));
         }
     }
 

@@ -1,6 +1,8 @@
 package org.ppfarm.gpukernels;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
@@ -9,6 +11,7 @@ import java.util.concurrent.Future;
 
 import org.ppfarm.cpukernels.MsmFixture;
 import org.ppfarm.cpukernels.Oracle;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.ppfarm.prover.msm.MsmBackend.Group;
@@ -16,6 +19,7 @@ import org.ppfarm.prover.msm.MsmBackend.Group;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -34,15 +38,18 @@ class KernelContextTest {
             ResidentBases b2 = ctx.upload(Group.G2, g2.bases, 0, 50);
             assertEquals(100 * 64 + 50 * 128, ctx.memoryUsed(), "G2 bases: 128 bytes per point");
             long[] out = new long[8];
+            int staging = 100 * 32;  // the scalars' page-locked staging buffer, kept for the next call
             ctx.msm(b1, MsmFixture.randomScalars(100, new Random(3)), 0, 100, 1, 0, out, 0);
-            assertEquals(100 * 64 + 50 * 128, ctx.memoryUsed(), "MSM workspace is released after the call");
+            assertEquals(100 * 64 + 50 * 128 + staging, ctx.memoryUsed(), "MSM workspace is released after the call");
+            ctx.msm(b1, MsmFixture.randomScalars(100, new Random(4)), 0, 100, 1, 0, out, 0);
+            assertEquals(100 * 64 + 50 * 128 + staging, ctx.memoryUsed(), "the staging buffer is reused");
             b1.close();
             b1.close();  // idempotent
-            assertEquals(50 * 128, ctx.memoryUsed());
+            assertEquals(50 * 128 + staging, ctx.memoryUsed());
             ctx.ntt(new long[4 * 32], 5, 1);
-            assertEquals(50 * 128 + 32 * 32, ctx.memoryUsed(), "the 2^5 twiddle table stays cached");
+            assertEquals(50 * 128 + 32 * 32 + staging, ctx.memoryUsed(), "the 2^5 twiddle table stays cached");
             b2.close();
-            assertEquals(32 * 32, ctx.memoryUsed());
+            assertEquals(32 * 32 + staging, ctx.memoryUsed());
         }
     }
 
@@ -62,7 +69,7 @@ class KernelContextTest {
                     () -> ctx.msm(bases, MsmFixture.randomScalars(100, new Random(5)), 0, 100, 1, 0, out, 0));
             assertEquals(GpuException.Status.BUDGET, e.status(), "the MSM workspace does not fit in 3600 bytes");
             assertTrue(e.getMessage().startsWith("ppg_msm_g1: device memory bound exceeded: MSM"), e.getMessage());
-            assertEquals(6400, ctx.memoryUsed(), "a failed call leaves only what was resident before");
+            assertEquals(6400, ctx.memoryUsed(), "a failed call leaves only what was resident before (its staging freed)");
         }
     }
 
@@ -146,6 +153,42 @@ class KernelContextTest {
                 }));
             }
             for (Future<?> f : jobs) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Calls on one context run at once, each on a lane of its own, instead of one after another: while a long MSM is
+     * inside the library (its workspace reserved), a short call from another thread returns, and the MSM then ends
+     * with the right results. Under one mutex per context the short call would wait for the MSM to finish and free
+     * its workspace. The host executor runs each call on its caller's thread, so this is the lanes' logic, not CUDA's
+     * streams (a device run checks those).
+     */
+    @Test
+    void callsOnOneContextRunAtOnce() throws Exception {
+        int n = 1 << 12, vectors = 2;
+        MsmFixture fx = new MsmFixture(Group.G1, n, 40);
+        long[] scalars = new long[4 * n * vectors];
+        Random rnd = new Random(41);
+        for (int v = 0; v < vectors; v++) System.arraycopy(MsmFixture.randomScalars(n, rnd), 0, scalars, 4 * n * v, 4 * n);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try (KernelContext ctx = Kernels.open(Kernels.host()); ResidentBases bases = ctx.upload(Group.G1, fx.bases, 0, n)) {
+            long idle = ctx.memoryUsed() + 32L * n * vectors;  // resident bases and, after the call, its staging buffer
+            long[] out = new long[8 * vectors];
+            Future<?> slow = pool.submit(() -> ctx.msm(bases, scalars, 0, n, vectors, 0, out, 0));
+            while (ctx.memoryUsed() <= idle) {
+                assertFalse(slow.isDone(), "the MSM ended before it was seen in flight");
+                Thread.onSpinWait();
+            }
+            long[] one = Oracle.montLimbs(new BigInteger[] {BigInteger.ONE}, Oracle.R_MOD);
+            long[] two = ctx.fieldOp(KernelContext.KernelField.FR, KernelContext.FieldOp.ADD, one, one, 1);
+            assertTrue(ctx.memoryUsed() > idle, "a short call returned while the MSM was still running");
+            assertArrayEquals(Oracle.montLimbs(new BigInteger[] {BigInteger.TWO}, Oracle.R_MOD), two);
+            slow.get();
+            for (int v = 0; v < vectors; v++) {
+                assertArrayEquals(fx.expected(scalars, 4 * n * v), Arrays.copyOfRange(out, 8 * v, 8 * v + 8), "vector " + v);
+            }
         } finally {
             pool.shutdownNow();
         }

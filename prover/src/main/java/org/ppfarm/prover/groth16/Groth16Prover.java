@@ -38,7 +38,9 @@ import org.ppfarm.prover.ntt.NttBackend;
  * </ol>
  * MSM and NTT run behind {@link MsmBackend} and {@link NttBackend}, so a GPU backend plugs in here unchanged.
  * {@link #proveBatch} runs the same steps for k witnesses of one key: steps 2–3 and 5 per witness, each MSM once
- * for all k ({@link MsmBackend#msmBatch}); one proof is the batch of one, so the two paths cannot drift apart.
+ * for all k ({@link MsmBackend#msmBatch}); one proof is the batch of one, so the two paths cannot drift apart. A, B1
+ * and B2 go to the backend as one {@link MsmBackend#msmShared} call (they share the witness's digits and sort on a
+ * GPU), except when a {@link Trace} times them one by one.
  *
  * <p>Thread-safe: a prover holds only its backends; any number of proofs may run at once, on one key or many.
  * The witness is read, never kept; scratch copies of witness-derived values are zeroed before returning.
@@ -214,9 +216,13 @@ public final class Groth16Prover {
         // (a thread of its own, not a fork-join task: it mostly waits for the backend, which brings its own workers;
         // a platform one, so its CPU is measured and charged to the proof, before the task completes: CpuTime)
         FutureTask<Void> witnessMsms = new FutureTask<>(CpuTime.wrap(() -> {
-            timed(trace, Stage.MSM_B2, () -> msm.msmBatch(bases.b2(), w, msmB2));
-            timed(trace, Stage.MSM_A, () -> msm.msmBatch(bases.a(), w, msmA));
-            timed(trace, Stage.MSM_B1, () -> msm.msmBatch(bases.b1(), w, msmB1));
+            if (trace == null) {   // one call: a backend may share the witness's own MSM work among the three
+                msm.msmShared(List.of(bases.b2(), bases.a(), bases.b1()), w, new long[][][] {msmB2, msmA, msmB1});
+            } else {   // traced: each timed on its own
+                timed(trace, Stage.MSM_B2, () -> msm.msmBatch(bases.b2(), w, msmB2));
+                timed(trace, Stage.MSM_A, () -> msm.msmBatch(bases.a(), w, msmA));
+                timed(trace, Stage.MSM_B1, () -> msm.msmBatch(bases.b1(), w, msmB1));
+            }
         }), null);
         if (overlap) Thread.ofPlatform().daemon().name("groth16-witness-msms").start(witnessMsms);
 

@@ -1,6 +1,7 @@
 package org.ppfarm.prover.msm;
 
 import java.lang.foreign.MemorySegment;
+import java.util.List;
 
 /**
  * Multi-scalar multiplication: the seam between the Groth16 prover and whatever computes
@@ -68,5 +69,15 @@ public interface MsmBackend {
      */
     default void msmBatch(Bases bases, long[][] scalars, long[][] outs) {
         for (int i = 0; i < scalars.length; i++) msm(bases, scalars[i], outs[i]);
+    }
+
+    /**
+     * {@code outs[j][i]} = the {@link #msm} of {@code scalars[i]} over {@code bases.get(j)}: one set of scalar vectors
+     * over several base sets (a proof's A, B1 and B2 share the witness, {@code Groth16Prover}). A backend overrides it
+     * where the scalars' own work can be shared (a GPU: their digits and bucket sort, once for every base set); the
+     * results are exactly the single MSMs'. The default runs {@link #msmBatch} per base set.
+     */
+    default void msmShared(List<Bases> bases, long[][] scalars, long[][][] outs) {
+        for (int j = 0; j < bases.size(); j++) msmBatch(bases.get(j), scalars, outs[j]);
     }
 }
