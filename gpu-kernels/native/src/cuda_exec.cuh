@@ -39,9 +39,13 @@ namespace ppfarm {
 
 constexpr int FOR_EACH_BLOCK = 256;
 
-template <class F>
-__global__ void __launch_bounds__(FOR_EACH_BLOCK) for_each_kernel(uint64_t n, F f) {
-    const uint64_t t = (uint64_t)blockIdx.x * blockDim.x + threadIdx.x;
+/**
+ * f(t) for t < n, Block threads per block. MinBlocks is the blocks each multiprocessor must fit, so it caps the
+ * registers per thread at 65536 / (Block * MinBlocks): the point-arithmetic kernels' shapes are msm::LaunchShape.
+ */
+template <int Block, int MinBlocks, class F>
+__global__ void __launch_bounds__(Block, MinBlocks) for_each_kernel(uint64_t n, F f) {
+    const uint64_t t = (uint64_t)blockIdx.x * Block + threadIdx.x;
     if (t < n) f(t);
 }
 
@@ -224,9 +228,15 @@ public:
 
     template <class F>
     void for_each(uint64_t n, F f) {
+        for_each_shaped<FOR_EACH_BLOCK, 1>(n, f);
+    }
+
+    /** for_each with a launch shape (threads per block, blocks per multiprocessor), see for_each_kernel. */
+    template <int Block, int MinBlocks, class F>
+    void for_each_shaped(uint64_t n, F f) {
         if (n == 0) return;
-        const uint64_t blocks = (n + FOR_EACH_BLOCK - 1) / FOR_EACH_BLOCK;
-        for_each_kernel<<<(unsigned)blocks, FOR_EACH_BLOCK, 0, stream_>>>(n, f);
+        const uint64_t blocks = (n + Block - 1) / Block;
+        for_each_kernel<Block, MinBlocks><<<(unsigned)blocks, Block, 0, stream_>>>(n, f);
         PPG_CUDA(cudaGetLastError(), "kernel launch");
     }
 

@@ -11,6 +11,7 @@
 //   host_alloc(bytes, &pinned, what) / host_free   staging memory for a call's inputs (page-locked where possible)
 //   upload(dst, src, bytes) / download(dst, src, bytes) / fill_zero(dst, bytes)
 //   for_each(n, f)                                 f(t) for every t in [0, n), like a 1-D grid
+//   for_each_shaped<Block, MinBlocks>(n, f)         the same with the device's launch shape (see cuda_exec.cuh)
 //   sort_pairs(...)                                stable-or-not sort of (key, value) by key
 //   run_length_encode(...), exclusive_sum(...)      the scans the MSM needs
 //   ntt_stages(a, log_n, table)                    all butterfly stages of one transform
@@ -86,6 +87,12 @@ public:
     template <class F>
     void for_each(uint64_t n, F f) {
         for (uint64_t t = 0; t < n; ++t) f(t);
+    }
+
+    /** for_each; the launch shape only matters on the device. */
+    template <int Block, int MinBlocks, class F>
+    void for_each_shaped(uint64_t n, F f) {
+        for_each(n, f);
     }
 
     /** Sorts (key, value) pairs by key; the result is left in keys_out / vals_out. */

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <vector>
 
 #include "buffers.hpp"
 #include "ppfarm/msm.cuh"
@@ -17,9 +18,7 @@ uint64_t msm_group_bytes(uint64_t g, uint64_t n, uint32_t c) {
     const uint64_t entries = g * n * nwin, keyspace = g * nwin * nb;
     const uint64_t runs = std::min(entries, keyspace) + 2;
     const uint64_t partial = std::max(runs + entries / msm::CHUNK + 1, keyspace);
-    const uint64_t nseg = (nb + msm::SEG_LEN - 1) / msm::SEG_LEN;
-    return g * n * 32 + entries * 16 + runs * 4 * 5 + partial * 2 * sizeof(Jacobian<C>) +
-           g * nwin * (nseg + 1) * sizeof(Jacobian<C>) + g * 2 * C::LIMBS * 8 + 64;
+    return g * n * 32 + entries * 16 + runs * 4 * 5 + partial * 2 * sizeof(Jacobian<C>) + 64;
 }
 
 /**
@@ -95,6 +94,7 @@ void msm_digits(Exec& ex, Budget& budget, const uint64_t* host_scalars, uint64_t
 template <class Exec, class C>
 void msm_reduce(Exec& ex, Budget& budget, const MsmDigits<Exec>& digits, const uint64_t* bases, uint64_t* host_out) {
     using Jac = Jacobian<C>;
+    using Shape = msm::LaunchShape<C>;
     const uint32_t g = digits.g, c = digits.c, nwin = digits.nwin, nb = digits.nb, sentinel = digits.sentinel, runs = digits.runs;
     const uint64_t entries = digits.entries;
     const uint64_t out_limbs = (uint64_t)g * 2 * C::LIMBS;
@@ -133,10 +133,12 @@ void msm_reduce(Exec& ex, Budget& budget, const MsmDigits<Exec>& digits, const u
             Jac* d = dst;
             if (level == 0) {
                 const uint32_t* sv = sorted_vals;
-                ex.for_each(total, PP_LAMBDA(uint64_t t) { msm::chunk_affine_body<C>(t, co, r, ro, sv, bases, d); });
+                ex.template for_each_shaped<Shape::BLOCK, Shape::MIN_BLOCKS>(
+                    total, PP_LAMBDA(uint64_t t) { msm::chunk_affine_body<C>(t, co, r, ro, sv, bases, d); });
             } else {
                 const Jac* s = src;
-                ex.for_each(total, PP_LAMBDA(uint64_t t) { msm::chunk_jacobian_body<C>(t, co, r, ro, s, d); });
+                ex.template for_each_shaped<Shape::BLOCK, Shape::MIN_BLOCKS>(
+                    total, PP_LAMBDA(uint64_t t) { msm::chunk_jacobian_body<C>(t, co, r, ro, s, d); });
             }
         }
         if (total == runs) break;
@@ -153,19 +155,29 @@ void msm_reduce(Exec& ex, Budget& budget, const MsmDigits<Exec>& digits, const u
         ex.for_each(runs, PP_LAMBDA(uint64_t r) { msm::scatter_body<C>(r, uk, sums, buckets); });
     }
 
+    // Window sums, in parallel: segments of SEG_LEN buckets, then a tree sum of each window's segments. The
+    // segments go into the run sums' buffer (free after the scatter); the tree ping-pongs between it and the
+    // buckets' (free after the segments). Both hold sentinel >= g * nwin * nseg points.
     const uint32_t nseg = (nb + msm::SEG_LEN - 1) / msm::SEG_LEN;
-    DevBuf<Exec, Jac> segments(ex, budget, (uint64_t)g * nwin * nseg, "MSM window segments");
-    DevBuf<Exec, Jac> windows(ex, budget, (uint64_t)g * nwin, "MSM window sums");
-    DevBuf<Exec, uint64_t> out(ex, budget, out_limbs, "MSM results");
+    const uint64_t windows = (uint64_t)g * nwin;
     {
-        Jac *sg = segments.get(), *wn = windows.get();
-        uint64_t* op = out.get();
-        ex.for_each((uint64_t)g * nwin * nseg,
-                    PP_LAMBDA(uint64_t t) { msm::window_segment_body<C>(t, buckets, nb, nseg, sg); });
-        ex.for_each((uint64_t)g * nwin, PP_LAMBDA(uint64_t t) { msm::window_total_body<C>(t, sg, nseg, nwin, c, wn); });
-        ex.for_each(g, PP_LAMBDA(uint64_t v) { msm::combine_body<C>(v, wn, nwin, op); });
+        Jac* sg = sums;
+        ex.template for_each_shaped<Shape::BLOCK, Shape::MIN_BLOCKS>(
+            windows * nseg, PP_LAMBDA(uint64_t t) { msm::window_segment_body<C>(t, buckets, nb, nseg, sg); });
     }
-    ex.download(host_out, out.get(), out_limbs * 8);
+    Jac* level = sums;
+    Jac* spare = buckets;
+    for (uint32_t m = nseg; m > 1; m = (m + msm::SUM_FAN - 1) / msm::SUM_FAN) {
+        const Jac* in = level;
+        Jac* o = spare;
+        const uint64_t threads = windows * ((m + msm::SUM_FAN - 1) / msm::SUM_FAN);
+        ex.template for_each_shaped<Shape::BLOCK, Shape::MIN_BLOCKS>(
+            threads, PP_LAMBDA(uint64_t t) { msm::tree_sum_body<C>(t, in, m, o); });
+        std::swap(level, spare);
+    }
+    std::vector<Jac> window_sums(windows);
+    ex.download(window_sums.data(), level, windows * sizeof(Jac));
+    for (uint32_t v = 0; v < g; ++v) msm::combine_body<C>(v, window_sums.data(), nwin, c, host_out);
 }
 
 /** One base set of an MSM call: resident bases of a group and where their nvec affine results go (host). */

@@ -2,10 +2,10 @@
 //
 // Every function that must run on the device and be unit-tested on the host is marked PP_HD.
 // Under nvcc it is __host__ __device__; under g++ the macro is empty, so gpu-kernels' host library built
-// from these headers executes exactly the code the kernels execute (only the high half of the 64x64
-// product, the bit reversal and, where the CPU has it, the ADX multiply of field_x86.hpp differ; the
-// first two are pinned down by the host tests against BigInteger, the last is switched off for them by
-// PPFARM_NO_ADX).
+// from these headers executes exactly the code the kernels execute, except the Montgomery product and the
+// bit reversal: the device multiplies with field_ptx.cuh's PTX carry chains (whose instructions the host
+// emulates for gpu-kernels' DeviceMultiplyTest), the host with field_x86.hpp's ADX product or, without ADX or
+// with PPFARM_NO_ADX, the portable one; each is pinned down by the tests against BigInteger.
 #pragma once
 
 #include <cstdint>
@@ -46,9 +46,8 @@ PP_HD uint64_t umul64hi(uint64_t a, uint64_t b) {
 }
 
 /**
- * lo/hi words of a*b + c + carry_in, a value that always fits 128 bits; returns lo, carry_in becomes hi. One body
- * for host and device (the device's instruction sequence: product halves, then two compare-carries), so the host
- * tests of the portable multiply (PPFARM_NO_ADX, see field.cuh) run the device's carry logic.
+ * lo/hi words of a*b + c + carry_in, a value that always fits 128 bits; returns lo, carry_in becomes hi. The
+ * portable product's step (field.cuh); the device multiplies with field_ptx.cuh's 32-bit carry chains instead.
  */
 PP_HD uint64_t mac(uint64_t a, uint64_t b, uint64_t c, uint64_t& carry) {
     uint64_t lo = a * b;

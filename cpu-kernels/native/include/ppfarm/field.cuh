@@ -5,9 +5,10 @@
 // buffers travel between Java, the g++ builds (libppfarm_cpu.so, gpu-kernels' host library) and
 // the device without conversion.
 //
-// Why 4 x 64 and not 8 x 32 on the device: the same source then runs on host and device and the
-// host tests cover the device's arithmetic line for line; a 64x64 multiply costs nvcc four 32-bit
-// multiply-adds (__umul64hi), so an 8 x 32 PTX madc chain is a later speed-up, not a change of layout.
+// Why 4 x 64 and not 8 x 32: the same layout then serves host and device, and everything but the
+// product runs the same source on both. The device's product alone works on 8 x 32-bit limbs, with PTX
+// multiply-add carry chains (field_ptx.cuh), because a 64x64 step costs the GPU four 32-bit products;
+// the host's is the ADX product of field_x86.hpp or the portable CIOS below.
 //
 //   r = 21888242871839275222246405745257275088548364400416034343698204186575808495617
 //     = 0x30644e72e131a029b85045b68181585d2833e84879b9709143e1f593f0000001
@@ -16,6 +17,7 @@
 #pragma once
 
 #include "compat.cuh"
+#include "field_ptx.cuh"
 #include "field_x86.hpp"
 
 #if defined(PPFARM_HAVE_ADX_PATH)
@@ -28,8 +30,8 @@ namespace ppfarm {
 /**
  * Whether the g++ builds multiply with field_x86.hpp's ADX product: when the CPU has it, unless the environment
  * variable PPFARM_NO_ADX is set to anything but "" or "0" when the library first multiplies. The switch exists
- * so CI runs the kernel tests on the portable product too: it is the one the device runs (mac() and the CIOS
- * loop below), and on an ADX machine nothing else would exercise it.
+ * so CI runs the kernel tests on the portable product too: it is the g++ builds' product on CPUs without ADX,
+ * and on an ADX machine nothing else would exercise it.
  */
 inline bool use_adx() {
     static const bool yes = [] {
@@ -188,8 +190,8 @@ PP_HD Fp<P> dbl(const Fp<P>& a) {
 /**
  * Montgomery product a*b*R^-1 mod p, CIOS (Koc, Acar, Kaliski 1996, "Analyzing and comparing
  * Montgomery multiplication algorithms", section 4). The t4/t5 words keep it correct for any
- * p < 2^256; BN254's spare top bits are not exploited. The portable product: the device's, and the host's
- * without ADX.
+ * p < 2^256; BN254's spare top bits are not exploited. The portable product: the host's without ADX (the
+ * device runs field_ptx.cuh's product instead; PPFARM_NO_ADX=1 forces this one in the g++ builds).
  */
 template <class P>
 PP_HD_COLD Fp<P> mont_mul_portable(const Fp<P>& a, const Fp<P>& b) {
@@ -216,12 +218,18 @@ PP_HD_COLD Fp<P> mont_mul_portable(const Fp<P>& a, const Fp<P>& b) {
 }
 
 /**
- * Montgomery product a*b*R^-1 mod p. On the host with ADX: field_x86.hpp's product, forced inline so that the
- * bucket kernel's independent products (its lanes) are scheduled side by side; the portable product is kept out
- * of line (PP_HD_COLD) so this stays small. Otherwise mont_mul_portable.
+ * Montgomery product a*b*R^-1 mod p. On the device: field_ptx.cuh's 8x32-bit madc-chain product. On the host with
+ * ADX: field_x86.hpp's product, forced inline so that the bucket kernel's independent products (its lanes) are
+ * scheduled side by side; the portable product is kept out of line (PP_HD_COLD) so this stays small. Otherwise
+ * mont_mul_portable.
  */
 template <class P>
 PP_HD_MUL Fp<P> operator*(const Fp<P>& a, const Fp<P>& b) {
+#if defined(__CUDA_ARCH__)
+    uint64_t t[4];
+    ptx::mont_mul_8x32<P>(a.l, b.l, t);
+    return reduce_once<P>(t[0], t[1], t[2], t[3], 0);
+#else
 #if defined(PPFARM_HAVE_ADX_PATH)
     if (__builtin_expect(use_adx(), 1)) {
         static constexpr uint64_t qt[5] = {P::P0, P::P1, P::P2, P::P3, P::INV};
@@ -231,6 +239,7 @@ PP_HD_MUL Fp<P> operator*(const Fp<P>& a, const Fp<P>& b) {
     }
 #endif
     return mont_mul_portable(a, b);
+#endif
 }
 
 template <class P>

@@ -15,10 +15,14 @@
 //     Jacobian additions on later ones) and the chunk sums of each bucket are reduced again until
 //     one point per bucket is left. A bucket holding millions of points (circom witnesses are full
 //     of 1s) costs log_CHUNK levels, not one thread summing millions.
-//  4. Window sums. sum_k (k+1) B_k over a window's nb buckets, split into segments of SEG_LEN
-//     buckets per thread: the running-sum trick inside a segment gives sum (k - lo + 1) B_k and
-//     sum B_k, and lo * (sum B_k) restores the weights (a small scalar multiplication).
-//  5. Windows are shifted by c*w doublings and added; the result is converted to affine.
+//  4. Window sums. sum_k (k+1) B_k over a window's nb buckets, split into short segments of SEG_LEN
+//     buckets, one thread each: the running-sum trick inside a segment gives sum (k - lo + 1) B_k and
+//     sum B_k, and lo * (sum B_k) restores the weights (a small scalar multiplication, fewer than c
+//     doublings, in parallel across segments). A tree sum (SUM_FAN points per thread and level) then
+//     adds each window's segments: no thread does more than about 2 * SEG_LEN + 2c point operations.
+//  5. Combine, on the host: sum_w 2^(c w) W_w by Horner's rule, then the affine conversion. Its
+//     c * (nwin - 1) <= 252 doublings form one dependent chain whatever the schedule, which one
+//     host core runs faster than one device thread; the device returns only V * nwin points.
 #pragma once
 
 #include "ppfarm/curve.cuh"
@@ -29,8 +33,27 @@ namespace msm {
 constexpr uint32_t NEG_FLAG = 0x80000000u;
 /** Entries one thread sums per reduction level. */
 constexpr uint32_t CHUNK = 32;
-/** Buckets one thread folds in the window-sum step. */
-constexpr uint32_t SEG_LEN = 128;
+/**
+ * Buckets one thread folds in the window-sum step. Short, so a window's buckets spread over many threads
+ * (c = 16, 2^15 buckets a window: 2048 threads of 32 additions plus lo * total, instead of 256 threads of 256).
+ */
+constexpr uint32_t SEG_LEN = 16;
+/** Points one thread adds per level of the tree that sums a window's segments. */
+constexpr uint32_t SUM_FAN = 8;
+
+/**
+ * Launch shape of the kernels that add points (bucket chunks, window segments, tree sums): BLOCK threads per block
+ * and MIN_BLOCKS blocks per multiprocessor, which caps ptxas at 65536 / (BLOCK * MIN_BLOCKS) registers per thread.
+ * Chosen from the build's resource usage (gpu-kernels/README.md): a cap only where ptxas then spills nothing.
+ */
+template <class C>
+struct LaunchShape {
+    static constexpr int BLOCK = 256, MIN_BLOCKS = 1;  // G2: up to 255 registers, one block per multiprocessor
+};
+template <>
+struct LaunchShape<G1Params> {
+    static constexpr int BLOCK = 256, MIN_BLOCKS = 2;  // at most 128 registers: two blocks per multiprocessor
+};
 
 /** Window width for n points when the caller passes 0: about log2(n) - 2, within [4, 16]. */
 PP_HD uint32_t default_window_bits(uint64_t n) {
@@ -177,22 +200,35 @@ PP_HD void window_segment_body(uint64_t t, const Jacobian<C>* buckets, uint32_t 
     out[t] = sum;
 }
 
-/** Thread t in [0, V*nwin): window t % nwin's total, multiplied by 2^(c * window). */
+/**
+ * One level of a tree sum. `in` holds groups of m consecutive points; thread t in [0, groups * ceil(m / SUM_FAN))
+ * adds up to SUM_FAN of them, and out[t] is the same layout with ceil(m / SUM_FAN) points per group.
+ */
 template <class C>
-PP_HD void window_total_body(uint64_t t, const Jacobian<C>* segments, uint32_t nseg, uint32_t nwin, uint32_t c,
-                             Jacobian<C>* out) {
-    Jacobian<C> acc = segments[t * nseg];
-    for (uint32_t s = 1; s < nseg; ++s) acc = add(acc, segments[t * nseg + s]);
-    uint32_t w = (uint32_t)(t % nwin);
-    for (uint32_t i = 0; i < c * w; ++i) acc = dbl(acc);
+PP_HD void tree_sum_body(uint64_t t, const Jacobian<C>* in, uint32_t m, Jacobian<C>* out) {
+    const uint32_t m_out = (m + SUM_FAN - 1) / SUM_FAN;
+    const uint64_t group = t / m_out;
+    const uint32_t first = (uint32_t)(t - group * m_out) * SUM_FAN;
+    const uint32_t end = first + SUM_FAN < m ? first + SUM_FAN : m;
+    const Jacobian<C>* p = in + group * m;
+    Jacobian<C> acc = p[first];
+    for (uint32_t i = first + 1; i < end; ++i) acc = add(acc, p[i]);
     out[t] = acc;
 }
 
-/** Thread v in [0, V): the MSM result of vector v, in the affine layout (infinity = zeros). */
+/**
+ * Vector v's MSM result in the affine layout (infinity = zeros) from its nwin window sums windows[v * nwin + w]:
+ * sum_w 2^(c w) W_w by Horner's rule from the top window, then the inversion. The orchestration runs it on the
+ * host (see step 5 above).
+ */
 template <class C>
-PP_HD void combine_body(uint64_t v, const Jacobian<C>* windows, uint32_t nwin, uint64_t* out) {
-    Jacobian<C> acc = windows[v * nwin];
-    for (uint32_t w = 1; w < nwin; ++w) acc = add(acc, windows[v * nwin + w]);
+PP_HD void combine_body(uint64_t v, const Jacobian<C>* windows, uint32_t nwin, uint32_t c, uint64_t* out) {
+    const Jacobian<C>* win = windows + v * nwin;
+    Jacobian<C> acc = win[nwin - 1];
+    for (uint32_t w = nwin - 1; w-- > 0;) {
+        for (uint32_t i = 0; i < c; ++i) acc = dbl(acc);
+        acc = add(acc, win[w]);
+    }
     to_affine(acc).store(out + v * (2 * C::LIMBS));
 }
 

@@ -1,9 +1,11 @@
 package org.ppfarm.gpukernels;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.stream.IntStream;
 
 import org.ppfarm.cpukernels.MsmFixture;
 import org.ppfarm.cpukernels.Oracle;
@@ -57,7 +59,7 @@ class MsmKernelTest {
         MsmFixture fx = new MsmFixture(g, n, 7);
         long[] scalars = MsmFixture.edgeScalars(n, new Random(8));
         long[] want = fx.expected(scalars, 0);
-        int[] widths = g == Group.G1 ? new int[] {2, 3, 4, 5, 7, 8, 11, 13, 16} : new int[] {3, 8, 16};
+        int[] widths = g == Group.G1 ? IntStream.rangeClosed(2, 16).toArray() : new int[] {2, 3, 8, 9, 16};
         try (KernelContext ctx = Kernels.open(kernels); ResidentBases bases = ctx.upload(g, fx.bases, 0, n)) {
             for (int c : widths) {
                 long[] out = new long[g.affineLongs];
@@ -96,6 +98,56 @@ class MsmKernelTest {
             Arrays.fill(cut, 4 * prefix, 4 * n, 0L);
             assertArrayEquals(fx.expected(cut, 0), out, g + " prefix of " + prefix + " bases");
         }
+    }
+
+    /**
+     * The window-sum stage's edges, for widths whose windows take one segment of buckets (c = 2, 5), one tree level
+     * (c = 8) or several (c = 9, 16): one filled bucket in the whole MSM, one per window, buckets either side of a
+     * segment boundary and the top bucket, negative digits with carries, and a vector whose sum is infinity.
+     */
+    @ParameterizedTest(name = "{1} on {0}")
+    @MethodSource("groups")
+    void windowSumEdges(NativeKernels kernels, Group g) {
+        int n = 16, vectors = 4, pl = g.affineLongs;
+        MsmFixture fx = new MsmFixture(g, n, 13);
+        BigInteger r = Oracle.R_MOD;
+        try (KernelContext ctx = Kernels.open(kernels); ResidentBases bases = ctx.upload(g, fx.bases, 0, n)) {
+            for (int c : new int[] {2, 5, 8, 9, 16}) {
+                int windows = Math.min((255 + c - 1) / c - 1, 252 / c), nb = 1 << (c - 1), seg = 16, top = (1 << c) - 1;
+                long[] scalars = new long[4 * n * vectors];
+                // v0: one filled bucket in the whole MSM
+                Oracle.put(BigInteger.ONE, scalars, 4 * 1);
+                // v1: in every window, buckets seg-1 | seg (either side of the first segment boundary), the top bucket
+                // nb-1, bucket 2 seg-1, and negative digits with carries (digits above the window's range clamped)
+                int[] digits = {seg, seg + 1, nb, 2 * seg, nb + 1, nb + seg + 1};
+                for (int i = 0; i < digits.length; i++) {
+                    Oracle.put(everyWindow(Math.min(digits[i], top), c, windows), scalars, 4 * (n + 2 * i));
+                }
+                // v2: one filled bucket per window; v3: k log_2 P_1 - k log_1 P_2 = infinity
+                Oracle.put(everyWindow(nb, c, windows), scalars, 4 * (2 * n + 4));
+                BigInteger k = Oracle.random(new Random(c), r);
+                Oracle.put(k.multiply(fx.logs[2]).mod(r), scalars, 4 * (3 * n + 1));
+                Oracle.put(k.multiply(fx.logs[1]).negate().mod(r), scalars, 4 * (3 * n + 2));
+
+                long[] batch = new long[pl * vectors];
+                ctx.msm(bases, scalars, 0, n, vectors, c, batch, 0);
+                for (int v = 0; v < vectors; v++) {
+                    long[] single = new long[pl];
+                    ctx.msm(bases, scalars, 4 * n * v, n, 1, c, single, 0);
+                    assertArrayEquals(fx.expected(scalars, 4 * n * v), single, g + " window " + c + " vector " + v);
+                    assertArrayEquals(single, Arrays.copyOfRange(batch, pl * v, pl * (v + 1)),
+                                      g + " window " + c + " batched vector " + v);
+                }
+                assertTrue(Arrays.stream(batch, 3 * pl, 4 * pl).allMatch(x -> x == 0), "the sum is infinity");
+            }
+        }
+    }
+
+    /** The scalar whose c-bit windows 0 .. windows-1 all hold `digit` (before the signed recoding). */
+    private static BigInteger everyWindow(int digit, int c, int windows) {
+        BigInteger s = BigInteger.ZERO;
+        for (int w = 0; w < windows; w++) s = s.add(BigInteger.valueOf(digit).shiftLeft(c * w));
+        return s;
     }
 
     @ParameterizedTest(name = "{1} on {0}")

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The host library multiplies with the product this run asked for. The build runs the kernel tests twice (see the
  * pom's {@code portable-multiply} execution): once as the machine allows (the ADX product on most x86 CPUs) and once
- * with {@code PPFARM_NO_ADX=1}, where the portable product — the device's CIOS loop and carry logic — must be the
- * one in use, or that second run would test nothing new. Both runs compare every result limb for limb with
+ * with {@code PPFARM_NO_ADX=1}, where the portable product (the g++ builds' CIOS loop on CPUs without ADX) must be
+ * the one in use, or that second run would test nothing new. The device's product is {@link DeviceMultiplyTest}'s. Both runs compare every result limb for limb with
  * BigInteger and with the Java engine.
  */
 class MultiplyPathTest {
