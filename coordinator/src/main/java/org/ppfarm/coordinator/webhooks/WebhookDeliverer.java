@@ -79,6 +79,12 @@ public final class WebhookDeliverer extends KafkaFollower {
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 100);
+        // nobody waits on a delivery record by record (it waits seconds on its own retries): gather up to 64 KiB or
+        // 200 ms per fetch. Answering every state record at once cost a fetch and a synchronous commit per record —
+        // two Kafka round trips (each TLS-wrapped twice on a secured farm) in the very milliseconds a low-load job is
+        // submitted and answered (docs/benchmarks.md, "Session 10")
+        p.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 << 10);
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200);
         // a poll's deliveries may each take minutes (timeouts, backoff) before the next poll
         p.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) TimeUnit.HOURS.toMillis(1));
         return p;
