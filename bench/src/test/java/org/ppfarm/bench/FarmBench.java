@@ -32,8 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline engine|cached] [--warmup W] [--notices local|remote|off]}: W
  *       warm-up jobs (default 200), then an open-loop load of R jobs/s (below saturation) through Prove; per job, farm
  *       overhead = end-to-end latency at the client minus the worker's in-process witness + prove + verify time.
- *       Prints p50 and p99, and then those of {@value #PROBES} GetJob calls {@value #PROBE_GAP_MS} ms apart: one API round
- *       trip on its own. {@code --notices} ({@link EmbeddedFarm.Notices}, default local): how jobs reach the worker and
+ *       Prints p50 and p99, the broker's requests and each group of threads' CPU time per job, and the p50 and p99 of
+ *       {@value #PROBES} GetJob calls {@value #PROBE_GAP_MS} ms apart: one API round trip on its own. {@code --notices} ({@link EmbeddedFarm.Notices}, default local): how jobs reach the worker and
  *       results the coordinator besides Kafka (job offers and result notices: local messages, Artery, or off).</li>
  *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W] [--batch B] [--prefetch P] [--notices ...]}: proving replaced by an instant verifier-checked
  *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches,
