@@ -15,9 +15,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -29,7 +32,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code overhead [--jobs N] [--rate R] [--pipeline engine|cached] [--warmup W] [--notices local|remote|off]}: W
  *       warm-up jobs (default 200), then an open-loop load of R jobs/s (below saturation) through Prove; per job, farm
  *       overhead = end-to-end latency at the client minus the worker's in-process witness + prove + verify time.
- *       Prints p50 and p99. {@code --notices} ({@link EmbeddedFarm.Notices}, default local): how jobs reach the worker and
+ *       Prints p50 and p99, the broker's requests and each group of threads' CPU time per job, and the p50 and p99 of
+ *       {@value #PROBES} GetJob calls {@value #PROBE_GAP_MS} ms apart: one API round trip on its own. {@code --notices} ({@link EmbeddedFarm.Notices}, default local): how jobs reach the worker and
  *       results the coordinator besides Kafka (job offers and result notices: local messages, Artery, or off).</li>
  *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W] [--batch B] [--prefetch P] [--notices ...]}: proving replaced by an instant verifier-checked
  *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches,
@@ -44,7 +48,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       (default off, as the recorded figures were made).</li>
  *   <li>Both take {@code --secure on}: the farm secured as {@code ppfarm up --secure} runs it (TLS on the API, an API
  *       key, only sealed inputs; Kafka over SASL_SSL, cluster and artifacts port on mutual TLS), and this client
- *       seals every input to the workers' key, job by job, as {@code FarmClient.sealInputs} does (issue 16).</li>
+ *       seals every input to the workers' key, job by job, as {@code FarmClient.sealInputs} does (issue 16). Or
+ *       {@code --secure} with a comma-separated list of layers, to measure each one's cost alone: {@code api} (TLS on
+ *       the API), {@code key} (API keys required), {@code seal} (only sealed inputs taken; this client seals),
+ *       {@code kafka} (SASL_SSL), {@code cluster} (Artery and the artifacts port on mutual TLS).</li>
  * </ul>
  */
 public final class FarmBench {
@@ -73,32 +80,58 @@ public final class FarmBench {
         return c.proveAsync(r, java.time.Duration.ofMinutes(30));
     }
 
-    static boolean secure(String[] args) { return opt(args, "--secure", "off").equals("on"); }
+    /** The names {@code --secure} takes for each layer of a secured farm. */
+    static final Map<String, EmbeddedFarm.Layer> LAYERS = Map.of("api", EmbeddedFarm.Layer.API_TLS, "key", EmbeddedFarm.Layer.API_KEYS,
+            "seal", EmbeddedFarm.Layer.SEALED_INPUTS, "kafka", EmbeddedFarm.Layer.KAFKA, "cluster", EmbeddedFarm.Layer.CLUSTER);
 
-    /** The farm's options, secured as {@code ppfarm up --secure} runs it when {@code secure}. */
-    static EmbeddedFarm.Options options(EmbeddedFarm.Options o, boolean secure) { return secure ? o.secured() : o; }
+    /** {@code --secure}: off (default), on (every layer), or a comma-separated list of {@link #LAYERS}. */
+    static Set<EmbeddedFarm.Layer> secure(String[] args) {
+        String v = opt(args, "--secure", "off");
+        if (v.equals("off")) return EnumSet.noneOf(EmbeddedFarm.Layer.class);
+        if (v.equals("on")) return EnumSet.allOf(EmbeddedFarm.Layer.class);
+        Set<EmbeddedFarm.Layer> layers = EnumSet.noneOf(EmbeddedFarm.Layer.class);
+        for (String name : v.split(",")) {
+            EmbeddedFarm.Layer l = LAYERS.get(name.strip());
+            if (l == null) throw new IllegalArgumentException("--secure: on, off or a list of " + new TreeSet<>(LAYERS.keySet()) + ", not '" + name + "'");
+            layers.add(l);
+        }
+        return layers;
+    }
 
     /**
-     * A client of {@code farm} whose responses come on the transport's threads: plaintext, or for a secured farm TLS to
-     * its CA, its first tenant's API key, and every input sealed to its workers' key (pinned by fingerprint).
+     * A client of {@code farm} whose responses come on the transport's threads, with what its security layers ask:
+     * TLS to its CA, its first tenant's API key, every input sealed to its workers' key (pinned by fingerprint).
      */
     static FarmClient.Builder client(EmbeddedFarm farm) {
         FarmClient.Builder b = FarmClient.builder(farm.address()).directExecutor();
-        return farm.caFile() == null ? b : b.tls(farm.caFile()).apiKey(farm.apiKey()).sealInputs(farm.sealKeyFingerprint());
+        if (farm.security().contains(EmbeddedFarm.Layer.API_TLS)) b.tls(farm.caFile());
+        if (farm.security().contains(EmbeddedFarm.Layer.API_KEYS)) b.apiKey(farm.apiKey());
+        if (farm.security().contains(EmbeddedFarm.Layer.SEALED_INPUTS)) b.sealInputs(farm.sealKeyFingerprint());
+        return b;
     }
 
-    static String security(boolean secure) {
-        return secure ? "secured (TLS, API key, inputs sealed by the client; Kafka SASL_SSL, cluster mTLS)" : "plaintext";
+    static String security(Set<EmbeddedFarm.Layer> layers) {
+        if (layers.isEmpty()) return "plaintext";
+        List<String> parts = new ArrayList<>();
+        if (layers.contains(EmbeddedFarm.Layer.API_TLS)) parts.add("TLS");
+        if (layers.contains(EmbeddedFarm.Layer.API_KEYS)) parts.add("API key");
+        if (layers.contains(EmbeddedFarm.Layer.SEALED_INPUTS)) parts.add("inputs sealed by the client");
+        if (layers.contains(EmbeddedFarm.Layer.KAFKA)) parts.add("Kafka SASL_SSL");
+        if (layers.contains(EmbeddedFarm.Layer.CLUSTER)) parts.add("cluster mTLS");
+        return "secured (" + String.join(", ", parts) + ")";
     }
 
-    static void overhead(int jobs, double rate, String pipeline, int warm, EmbeddedFarm.Notices notices, boolean secure) throws Exception {
+    /** GetJob calls after an overhead run, and the idle gap before each. */
+    static final int PROBES = 100, PROBE_GAP_MS = 50;
+
+    static void overhead(int jobs, double rate, String pipeline, int warm, EmbeddedFarm.Notices notices, Set<EmbeddedFarm.Layer> secure) throws Exception {
         ProvingPipeline.Factory pipelines = switch (pipeline) {
             case "engine" -> null; // the embedded farm's engine, with the worker's default settings
             case "cached" -> new CachedProofPipeline.Factory(cachedProof());
             default -> throw new IllegalArgumentException("--pipeline: engine or cached, not '" + pipeline + "'");
         };
-        try (EmbeddedFarm farm = EmbeddedFarm.start(options(new EmbeddedFarm.Options(0, null, null, pipelines, 1,
-                PoolProtocolInputs.INSTANCE, 0, notices), secure));
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, pipelines, 1,
+                PoolProtocolInputs.INSTANCE, 0, notices).secured(secure));
              FarmClient c = client(farm).retry(RetryPolicy.NONE).build()) {
             // warm-up: the circuit's load, and the JIT. A farm at steady load has run its per-job code paths (gRPC,
             // Kafka clients, actors) thousands of times; 5 warm-up jobs left them interpreted, which alone added
@@ -111,6 +144,8 @@ public final class FarmBench {
             long[] overheadMicros = new long[jobs], e2eMicros = new long[jobs], inProcess = new long[jobs];
             long[] queued = new long[jobs], after = new long[jobs];
             List<CompletableFuture<Void>> all = new ArrayList<>();
+            Map<String, Long> req0 = brokerRequests();
+            Map<Long, ThreadCpu> cpu0 = threadCpu();
             long start = System.nanoTime(), periodNanos = (long) (1e9 / rate);
             for (int i = 0; i < jobs; i++) {
                 long due = start + i * periodNanos;
@@ -130,6 +165,18 @@ public final class FarmBench {
                 }));
             }
             CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
+            Map<String, Long> req1 = brokerRequests();
+            Map<Long, ThreadCpu> cpu1 = threadCpu();
+            // the API's own share: one unary round trip (gRPC both ways, the API key's check, the tracker's answer,
+            // a response the size of Prove's) after an idle gap, as a job's calls see it
+            long[] probe = new long[PROBES];
+            String jobId = prove(c, job(jobs)).get().getJobId();
+            for (int i = 0; i < PROBES; i++) {
+                Thread.sleep(PROBE_GAP_MS);
+                long t0 = System.nanoTime();
+                c.get(jobId);
+                probe[i] = (System.nanoTime() - t0) / 1000;
+            }
             System.out.printf("overhead: %d jobs at %.1f jobs/s, pipeline %s, %s, result notices and job offers %s (%d notices received, "
                     + "%d jobs offered)%n", jobs, rate, pipeline, security(secure), notices.name().toLowerCase(java.util.Locale.ROOT),
                     farm.coordinator().resultNotices(), farm.coordinator().jobOffers());
@@ -138,6 +185,11 @@ public final class FarmBench {
             System.out.printf("  farm overhead  p50 %8.2f ms  p99 %8.2f ms%n", pct(overheadMicros, 50), pct(overheadMicros, 99));
             System.out.printf("    of which queued (submitted -> a worker starts it, ms clock)  p50 %8.2f ms%n", pct(queued, 50));
             System.out.printf("    of which the rest (open input, result event -> coordinator -> client)  p50 %8.2f ms%n", pct(after, 50));
+            System.out.println("  broker requests per job (background polls included): " + perJob(req0, req1, jobs));
+            System.out.println("  thread CPU per job, µs (threads grouped by name, digits as #; the rest of this process under 'other'):");
+            System.out.println(cpuPerJob(cpu0, cpu1, jobs, THREAD_GROUPS));
+            System.out.printf("  a GetJob call   p50 %8.2f ms  p99 %8.2f ms  (%d calls, %d ms apart: the API's round trip, its answer the size of Prove's)%n",
+                    pct(probe, 50), pct(probe, 99), PROBES, PROBE_GAP_MS);
         }
     }
 
@@ -150,10 +202,10 @@ public final class FarmBench {
      *             (off by default: the figures recorded before the client library sent none)
      */
     static void dispatch(int jobs, int concurrency, int workers, int batch, int prefetch, EmbeddedFarm.Notices notices,
-                         boolean keys, boolean secure) throws Exception {
+                         boolean keys, Set<EmbeddedFarm.Layer> secure) throws Exception {
         if (batch < 1 || batch > concurrency) throw new IllegalArgumentException("--batch must be between 1 and --concurrency");
-        try (EmbeddedFarm farm = EmbeddedFarm.start(options(new EmbeddedFarm.Options(0, null, null,
-                new CachedProofPipeline.Factory(cachedProof()), workers, PoolProtocolInputs.INSTANCE, prefetch, notices), secure));
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
+                new CachedProofPipeline.Factory(cachedProof()), workers, PoolProtocolInputs.INSTANCE, prefetch, notices).secured(secure));
              FarmClient c = client(farm).retry(keys ? RetryPolicy.DEFAULT : RetryPolicy.NONE).build()) {
             for (int round = 0; round < 2; round++) { // the first round warms the JIT
                 int n = round == 0 ? Math.min(jobs, 2000) : jobs;
@@ -202,6 +254,50 @@ public final class FarmBench {
         }
     }
 
+    /** Threads shown by name in the CPU breakdown; the rest are summed as "other". */
+    static final int THREAD_GROUPS = 16;
+
+    record ThreadCpu(String name, long nanos) {}
+
+    /** The CPU time of every live thread of this process, by thread id. */
+    static Map<Long, ThreadCpu> threadCpu() {
+        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, ThreadCpu> out = new java.util.HashMap<>();
+        for (var info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info == null) continue;
+            long cpu = mx.getThreadCpuTime(info.getThreadId());
+            if (cpu >= 0) out.put(info.getThreadId(), new ThreadCpu(info.getThreadName(), cpu));
+        }
+        return out;
+    }
+
+    /**
+     * The CPU each group of threads (same name up to its numbers) used between two snapshots, per job, largest first:
+     * the proving threads' share beside the broker's, the Kafka clients', gRPC's and the actors' — what the layers of
+     * security add to each. A thread that started in between counts from zero; one that ended is missed.
+     */
+    static String cpuPerJob(Map<Long, ThreadCpu> before, Map<Long, ThreadCpu> after, int jobs, int shown) {
+        Map<String, Long> byGroup = new java.util.HashMap<>();
+        after.forEach((id, t) -> {
+            ThreadCpu b = before.get(id);
+            long d = t.nanos() - (b == null ? 0 : b.nanos());
+            if (d > 0) byGroup.merge(t.name().replaceAll("[0-9]+", "#"), d, Long::sum);
+        });
+        List<Map.Entry<String, Long>> sorted = new ArrayList<>(byGroup.entrySet());
+        sorted.sort(Map.Entry.<String, Long>comparingByValue().reversed());
+        StringBuilder s = new StringBuilder();
+        long total = 0, other = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            long v = sorted.get(i).getValue();
+            total += v;
+            if (i < shown) s.append(String.format("    %9.0f  %s%n", v / 1e3 / jobs, sorted.get(i).getKey()));
+            else other += v;
+        }
+        s.append(String.format("    %9.0f  other (%d groups)%n", other / 1e3 / jobs, Math.max(0, sorted.size() - shown)));
+        s.append(String.format("    %9.0f  total", total / 1e3 / jobs));
+        return s.toString();
+    }
+
     /** Requests the embedded broker has handled so far, by API (its {@code RequestsPerSec} meters' counts). */
     static Map<String, Long> brokerRequests() throws Exception {
         var server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
@@ -224,9 +320,14 @@ public final class FarmBench {
         return j.getStatus() == JobStatus.JOB_STATUS_SUCCEEDED && j.getResult().getBackend().equals(CachedProofPipeline.BACKEND);
     }
 
-    /** One real commitment proof made by the engine pipeline, for the dispatch benchmark's cache. */
+    /**
+     * One real commitment proof made by the engine pipeline, for the dispatch benchmark's cache; in the directory
+     * {@code -Dppfarm.bench.proof.dir} names, if set, made there once and reused by later runs (saves a farm's start).
+     */
     static Path cachedProof() throws Exception {
-        Path dir = Files.createTempDirectory("ppfarm-cached-proof-");
+        String reuse = System.getProperty("ppfarm.bench.proof.dir");
+        if (reuse != null && Files.isRegularFile(Path.of(reuse, "public.json"))) return Path.of(reuse);
+        Path dir = reuse != null ? Files.createDirectories(Path.of(reuse)) : Files.createTempDirectory("ppfarm-cached-proof-");
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null, null, 1, PoolProtocolInputs.INSTANCE));
              FarmClient c = FarmClient.connectDirect(farm.address())) {
             Job j = prove(c, job(0)).get();

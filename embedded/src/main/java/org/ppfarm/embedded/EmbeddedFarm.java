@@ -24,9 +24,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@code ppfarm up}: the whole farm in one process on embedded defaults — a real single-node KRaft Kafka broker, a
@@ -43,10 +46,14 @@ public final class EmbeddedFarm implements AutoCloseable {
      * worker fetches {@code max(8, workerConcurrency)} jobs ahead ({@code worker.prefetch}).
      */
     public record Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
-                          ProtocolInputs protocolInputs, int workerPrefetch, Notices notices, boolean secure) {
+                          ProtocolInputs protocolInputs, int workerPrefetch, Notices notices, Set<Layer> security) {
+        public Options {
+            security = security.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(security));
+        }
+
         public Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
                        ProtocolInputs protocolInputs, int workerPrefetch, Notices notices) {
-            this(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, workerPrefetch, notices, false);
+            this(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, workerPrefetch, notices, Set.of());
         }
 
         public Options(int port, Path dataDir, Path artifactsDir, ProvingPipeline.Factory pipelines, int workerConcurrency,
@@ -68,12 +75,34 @@ public final class EmbeddedFarm implements AutoCloseable {
          * settings {@code ppfarm tenants} needs, owner-only).
          */
         public Options secured() {
-            return new Options(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, workerPrefetch, notices, true);
+            return secured(EnumSet.allOf(Layer.class));
+        }
+
+        /**
+         * These options with only {@code layers} of {@link #secured()}: what a benchmark uses to measure each layer's
+         * cost on its own (FarmBench {@code --secure api,kafka,...}). A farm meant to be secure runs them all.
+         */
+        public Options secured(Set<Layer> layers) {
+            return new Options(port, dataDir, artifactsDir, pipelines, workerConcurrency, protocolInputs, workerPrefetch, notices, layers);
         }
 
         public static Options defaults() {
             return new Options(50051, null, null, null, 1, org.ppfarm.coordinator.inputs.PoolProtocolInputs.INSTANCE);
         }
+    }
+
+    /** The layers of a secured farm ({@link Options#secured()}), each of which can be turned on alone. */
+    public enum Layer {
+        /** TLS on the gRPC API, with a certificate from the throwaway CA ({@link #caFile()}). */
+        API_TLS,
+        /** API keys required ({@code auth.required=true}); the first tenant's key is {@link #apiKey()}. */
+        API_KEYS,
+        /** Only inputs sealed by the client taken ({@code inputs.plaintext.allowed=false}). */
+        SEALED_INPUTS,
+        /** The broker on SASL_SSL (SCRAM) only, and the nodes' Kafka clients with it. */
+        KAFKA,
+        /** The Pekko cluster (Artery {@code tls-tcp}) and the artifacts port on mutual TLS. */
+        CLUSTER
     }
 
     /**
@@ -94,8 +123,9 @@ public final class EmbeddedFarm implements AutoCloseable {
     private final Worker worker;
     private final Path dataDir;
     private final boolean deleteData;
-    private final Path caFile;    // null unless secure
-    private final String apiKey;  // null unless secure
+    private final Set<Layer> security;
+    private final Path caFile;    // null unless a layer needs the CA
+    private final String apiKey;  // null without API_KEYS
     private final String sealKeyFingerprint;
 
     /** The first tenant of a secured farm. */
@@ -108,14 +138,15 @@ public final class EmbeddedFarm implements AutoCloseable {
         this.deleteData = o.dataDir() == null;
         this.dataDir = o.dataDir() != null ? Files.createDirectories(o.dataDir()) : Files.createTempDirectory("ppfarm-up-");
         Path circuits = ProductionCircuits.locate(o.artifactsDir());
+        this.security = o.security();
+        boolean withCa = security.contains(Layer.API_TLS) || security.contains(Layer.KAFKA) || security.contains(Layer.CLUSTER);
         // secured: the CA's key lives in this process only; clients need its certificate, the nodes their own pairs
-        Path tls = o.secure() ? Files.createDirectories(dataDir.resolve("tls")) : null;
-        ThrowawayCa ca = o.secure() ? ThrowawayCa.create("ppfarm up --secure") : null;
-        this.caFile = o.secure() ? ca.writeCertificate(tls.resolve("ca.pem")) : null;
+        Path tls = withCa ? Files.createDirectories(dataDir.resolve("tls")) : null;
+        ThrowawayCa ca = withCa ? ThrowawayCa.create("ppfarm up --secure") : null;
+        this.caFile = withCa ? ca.writeCertificate(tls.resolve("ca.pem")) : null;
         Map<String, Object> nodes = new HashMap<>(); // Kafka and cluster TLS settings, the coordinator's and the worker's
-        if (o.secure()) {
+        if (security.contains(Layer.KAFKA)) {
             ca.issue("kafka").write(tls.resolve("kafka.pem"), tls.resolve("kafka.key"));
-            ca.issue("node").write(tls.resolve("node.pem"), tls.resolve("node.key"));
             String password = kafkaPassword(tls);
             this.kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), false,
                     new EmbeddedKafka.Secured(tls.resolve("kafka.pem"), tls.resolve("kafka.key"), caFile, KAFKA_USER, password));
@@ -126,11 +157,14 @@ public final class EmbeddedFarm implements AutoCloseable {
             writeOwnerOnly(tls.resolve("kafka.properties"), "# ppfarm tenants " + tls.resolve("kafka.properties") + " ...\n"
                     + FarmConfigs.KAFKA_BOOTSTRAP_SERVERS + "=" + kafka.bootstrapServers() + "\n"
                     + nodes.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n").sorted().reduce("", String::concat));
+        } else {
+            this.kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), false);
+        }
+        if (security.contains(Layer.CLUSTER)) {
+            ca.issue("node").write(tls.resolve("node.pem"), tls.resolve("node.key"));
             nodes.put(ClusterTls.CERT_FILE, tls.resolve("node.pem").toString());
             nodes.put(ClusterTls.KEY_FILE, tls.resolve("node.key").toString());
             nodes.put(ClusterTls.CA_FILE, caFile.toString());
-        } else {
-            this.kafka = EmbeddedKafka.start(dataDir.resolve("kafka"), false);
         }
         InputSeal.KeyPair keys = InputSeal.KeyPair.generate();
         this.sealKeyFingerprint = InputSeal.fingerprint(keys.publicKey());
@@ -145,16 +179,16 @@ public final class EmbeddedFarm implements AutoCloseable {
         c.put(FarmConfigs.KAFKA_TOPIC_PARTITIONS, "4");
         c.put(CoordinatorConfig.JOBS_RESULT_NOTICES, Boolean.toString(o.notices() != Notices.OFF));
         c.put(CoordinatorConfig.JOBS_OFFERS, Boolean.toString(o.notices() != Notices.OFF));
-        if (o.secure()) {
+        if (security.contains(Layer.API_TLS)) {
             ca.issue("coordinator-1").write(tls.resolve("coordinator.pem"), tls.resolve("coordinator.key"));
             c.put(CoordinatorConfig.GRPC_TLS_CERT_FILE, tls.resolve("coordinator.pem").toString());
             c.put(CoordinatorConfig.GRPC_TLS_KEY_FILE, tls.resolve("coordinator.key").toString());
-            c.put(CoordinatorConfig.AUTH_REQUIRED, "true");
-            c.put(CoordinatorConfig.INPUTS_PLAINTEXT_ALLOWED, "false");
         }
+        if (security.contains(Layer.API_KEYS)) c.put(CoordinatorConfig.AUTH_REQUIRED, "true");
+        if (security.contains(Layer.SEALED_INPUTS)) c.put(CoordinatorConfig.INPUTS_PLAINTEXT_ALLOWED, "false");
         CoordinatorConfig cc = new CoordinatorConfig(c);
         this.coordinator = Coordinator.start(cc, o.protocolInputs()); // 127.0.0.1 (grpc.host's default):port
-        this.apiKey = o.secure() ? firstTenant(cc) : null;
+        this.apiKey = security.contains(Layer.API_KEYS) ? firstTenant(cc) : null;
         ProductionCircuits.register(coordinator.registry(), circuits);
         Map<String, Object> w = new HashMap<>(nodes);
         w.put(FarmConfigs.KAFKA_BOOTSTRAP_SERVERS, kafka.bootstrapServers());
@@ -211,10 +245,16 @@ public final class EmbeddedFarm implements AutoCloseable {
         Files.writeString(f, content);
     }
 
-    /** The PEM file of the CA whose certificate the API serves (clients' {@code --tls-ca}); null unless secured. */
+    /** The layers of {@link Options#secured()} this farm runs: empty for a plaintext farm. */
+    public Set<Layer> security() { return security; }
+
+    /**
+     * The PEM file of the CA whose certificate the API serves (clients' {@code --tls-ca}) and which signed the broker's
+     * and the nodes' certificates; null unless the farm runs a layer on TLS.
+     */
     public Path caFile() { return caFile; }
 
-    /** The first tenant's API key; null unless secured. */
+    /** The first tenant's API key; null unless API keys are required. */
     public String apiKey() { return apiKey; }
 
     /** SHA-256 (hex) of the workers' sealing public key: what clients pin to seal inputs ({@code --seal-key-fingerprint}). */

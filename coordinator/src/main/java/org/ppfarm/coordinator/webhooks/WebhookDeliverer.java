@@ -74,9 +74,15 @@ public final class WebhookDeliverer extends KafkaFollower {
     }
 
     private static Map<String, Object> props(Map<String, Object> clientProps, String clientId, String groupId) {
-        // a poll's deliveries may each take minutes (timeouts, backoff) before the next poll
+        // a poll's deliveries may each take minutes (timeouts, backoff) before the next poll. Nobody waits on a delivery
+        // record by record (it waits seconds on its own retries): gather up to 64 KiB or 200 ms per fetch. Answering
+        // every state record at once cost a fetch and a synchronous commit per record — two Kafka round trips (each
+        // TLS-wrapped twice on a secured farm) in the very milliseconds a low-load job is submitted and answered
+        // (docs/benchmarks.md, "Session 10")
         return FarmConfigs.consumerProps(clientProps, clientId + "-webhooks", groupId, 100,
-                Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) TimeUnit.HOURS.toMillis(1)));
+                Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) TimeUnit.HOURS.toMillis(1),
+                        ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 << 10,
+                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200));
     }
 
     @Override
