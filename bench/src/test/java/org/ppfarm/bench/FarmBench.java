@@ -36,9 +36,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       and the process's CPU time per job (broker, farm and client together), which neighbours on a shared machine
  *       disturb far less than the rate, and the embedded broker's requests per job by API (its {@code RequestsPerSec}
  *       meters). {@code -Dppfarm.bench.jfr=FILE} records a CPU-time profile (JFR
- *       {@code jdk.CPUTimeSample}) of the measured round into FILE; {@code -Dppfarm.bench.threads=true} prints its CPU per job
- *       by thread group. {@code --batch 1} (default) submits each job
- *       with one Prove call; {@code --batch B} sends B jobs per SubmitBatch call that waits for their results, still
+ *       {@code jdk.CPUTimeSample}) of the measured round into FILE; {@code -Dppfarm.bench.threads=true} prints its
+ *       CPU per job by thread group. {@code --batch 1} (default) submits each job with one Prove call; {@code --batch B} sends B jobs per SubmitBatch call that waits for their results, still
  *       C jobs in flight. {@code --prefetch P}: the worker's {@code worker.prefetch} (default max(8, W)), how many jobs it
  *       fetches ahead: with instant proofs a larger window means fewer, fuller fetches and event batches.
  *       {@code --keys on}: every batched job carries an idempotency key, as the client library adds when it may retry
