@@ -10,6 +10,7 @@ import org.ppfarm.client.FarmException;
 import org.ppfarm.coordinator.Coordinator;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.coordinator.kafka.FarmFixture;
+import org.ppfarm.coordinator.kafka.KafkaJobLog;
 import org.ppfarm.coordinator.tenants.TenantAdmin;
 import org.ppfarm.coordinator.webhooks.WebhookSender;
 import org.ppfarm.farm.kafka.FarmTopics;
@@ -28,7 +29,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,8 +42,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A job's webhook end to end: a tenant given a webhook secret and allowlist by {@link TenantAdmin}, a job proved by a
  * real worker, its final state POSTed to a real local HTTP server that answers 500 first — retried, signed with the
  * tenant's secret (the receiver recomputes the signature), and the delivery recorded in the job; a callback host not
- * on the allowlist is refused at submission. The sender's refusals of private and redirect targets are
- * WebhookSenderTest's.
+ * on the allowlist is refused at submission; a job whose terminal state was written without its webhook (by a
+ * coordinator that had not read its QUEUED state) is delivered with the webhook of that QUEUED state. The sender's
+ * refusals of private and redirect targets are WebhookSenderTest's.
  */
 class WebhookDeliveryTest {
     record Received(String signature, byte[] body) {}
@@ -86,6 +90,23 @@ class WebhookDeliveryTest {
                     Job.Builder body = Job.newBuilder();
                     JsonFormat.parser().merge(new String(got.getLast().body(), StandardCharsets.UTF_8), body);
                     assertEquals(done.toBuilder().clearWebhook().build(), body.build(), "the body: the job as Prove answered it, less its webhook state");
+
+                    // a terminal state written by a coordinator that had not read the job's QUEUED state has no webhook
+                    // (its header says so): the deliverer, which skips the records of jobs without one, still parses
+                    // this one and delivers the webhook it read from the job's QUEUED state
+                    String elsewhereId = UUID.randomUUID().toString();
+                    Job queued = Job.newBuilder().setJobId(elsewhereId).setStatus(JobStatus.JOB_STATUS_QUEUED).setTenant("hooks")
+                            .setCircuit(done.getCircuit()).setWebhook(WebhookDelivery.newBuilder().setUrl(url)
+                                    .setState(WebhookDelivery.State.STATE_PENDING)).build();
+                    try (KafkaJobLog elsewhere = new KafkaJobLog(Map.of("bootstrap.servers", broker.bootstrapServers()), "elsewhere",
+                            new FarmTopics(farm.prefix), false, 1 << 20)) {
+                        elsewhere.publishState(queued).get(30, TimeUnit.SECONDS);
+                        elsewhere.publishState(done.toBuilder().setJobId(elsewhereId).clearWebhook().build()).get(30, TimeUnit.SECONDS);
+                    }
+                    Eventually.await("the webhook of a job finished elsewhere delivered", Duration.ofSeconds(60), got::size, n -> n == 3);
+                    Job.Builder elsewhereBody = Job.newBuilder();
+                    JsonFormat.parser().merge(new String(got.getLast().body(), StandardCharsets.UTF_8), elsewhereBody);
+                    assertEquals(elsewhereId, elsewhereBody.getJobId());
                 } finally {
                     w.close();
                 }

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  * The coordinator's {@link JobLog} on Kafka: job records to the priority's jobs topic and job states to the compacted state
  * topic. Idempotent producer, acks=all; a returned future completes once the record is durable. Thread-safe.
  *
- * <p>Every state record carries the two headers {@link FarmTopics} defines, so followers can act without parsing the
+ * <p>Every state record carries the three headers {@link FarmTopics} defines, so followers can act without parsing the
  * value (which holds the whole proof); the origin is this JobLog's incarnation (coordinator id plus a random id fresh
  * at every start), so a coordinator can skip the echo of its own writes.
  */
@@ -135,6 +135,7 @@ public final class KafkaJobLog implements JobLog {
                 JobStateRecord.newBuilder().setJob(job).build().toByteArray());
         r.headers().add(FarmTopics.STATUS_HEADER, Integer.toString(job.getStatusValue()).getBytes(StandardCharsets.US_ASCII));
         r.headers().add(FarmTopics.ORIGIN_HEADER, originBytes);
+        r.headers().add(FarmTopics.WEBHOOK_HEADER, Integer.toString(job.getWebhook().getStateValue()).getBytes(StandardCharsets.US_ASCII));
         return send(r);
     }
 

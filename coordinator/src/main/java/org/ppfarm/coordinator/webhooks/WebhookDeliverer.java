@@ -44,6 +44,8 @@ import java.util.function.Function;
  * coordinator's partitions, not the farm's jobs).
  */
 public final class WebhookDeliverer extends KafkaFollower {
+    /** Least time between commits of polls that delivered nothing. */
+    private static final long COMMIT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Attempts per webhook; with the first backoff of 1 s the last comes about 31 s after the first. */
     public static final int ATTEMPTS = 6;
 
@@ -58,6 +60,8 @@ public final class WebhookDeliverer extends KafkaFollower {
      * stays here until this one stops (a few hundred bytes each).
      */
     private final Map<String, WebhookDelivery> pending = new HashMap<>();
+    private boolean settled = true; // follower thread only: every record polled so far is delivered or not due
+    private long lastCommit = System.nanoTime(); // follower thread only
 
     /**
      * @param record learns a job's new state at this coordinator and writes it to the state topic; completes once
@@ -98,12 +102,22 @@ public final class WebhookDeliverer extends KafkaFollower {
 
     @Override
     protected void handle(ConsumerRecords<String, byte[]> records) throws Exception {
+        settled = false;
         // a job's later record in the same poll supersedes an earlier one (a redelivered batch, a compaction gap)
         Map<String, Job> due = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : records) {
             if (r.value() == null) { pending.remove(r.key()); continue; }
             JobStatus status = StateFollower.status(r.headers().lastHeader(FarmTopics.STATUS_HEADER));
             if (status == JobStatus.JOB_STATUS_RUNNING) continue;
+            // most jobs have no webhook: their records (a result's holds its whole proof) are not parsed, unless a
+            // terminal one must take the webhook its QUEUED state had
+            WebhookDelivery.State hook = StateFollower.webhookState(r.headers().lastHeader(FarmTopics.WEBHOOK_HEADER));
+            boolean parse = status == null || hook == null || hook == WebhookDelivery.State.STATE_PENDING
+                    || (JobStates.terminal(status) && hook == WebhookDelivery.State.STATE_UNSPECIFIED && pending.containsKey(r.key()));
+            if (!parse) {
+                if (JobStates.terminal(status)) { pending.remove(r.key()); due.remove(r.key()); } // as a parsed one without webhook
+                continue;
+            }
             Job job;
             try {
                 job = JobStateRecord.parseFrom(r.value()).getJob();
@@ -137,7 +151,28 @@ public final class WebhookDeliverer extends KafkaFollower {
                 return;
             }
         }
-        consumer.commitSync(Duration.ofSeconds(30));
+        settled = true;
+        // a delivery's outcome is recorded: commit it now. A poll that delivered nothing (most of them) commits at
+        // most every COMMIT_INTERVAL_NANOS, asynchronously: a commit is a request to the group coordinator, and
+        // records read again after a crash or a rebalance deliver nothing that was not due anyway
+        long now = System.nanoTime();
+        if (!due.isEmpty()) {
+            consumer.commitSync(Duration.ofSeconds(30));
+            lastCommit = now;
+        } else if (now - lastCommit >= COMMIT_INTERVAL_NANOS) {
+            consumer.commitAsync((o, e) -> { if (e != null) log.debug("webhooks commit failed ({}); a later commit covers it", e.toString()); });
+            lastCommit = now;
+        }
+    }
+
+    /** Everything polled is delivered or not due: its offsets may be committed as the follower stops. */
+    @Override
+    protected void beforeClose() {
+        try {
+            if (settled) consumer.commitSync(Duration.ofSeconds(5));
+        } catch (Exception e) {
+            log.debug("final webhooks commit failed: {}", e.toString());
+        }
     }
 
     /** Delivers {@code job}'s webhook; returns the job with the delivery's outcome. */

@@ -23,8 +23,8 @@ import java.util.concurrent.ExecutionException;
  *   <li>{@code p.state} — compacted, value {@code JobStateRecord}, key the job id: the authoritative state of every
  *       job. Coordinators replay it at start, so a restarted coordinator answers for jobs it never saw; workers
  *       follow it to skip cancelled and already-finished jobs. Every record carries the headers
- *       {@value #STATUS_HEADER} and {@value #ORIGIN_HEADER}, so followers can act without parsing the value (which
- *       holds the whole proof).</li>
+ *       {@value #STATUS_HEADER}, {@value #ORIGIN_HEADER} and {@value #WEBHOOK_HEADER}, so followers can act without
+ *       parsing the value (which holds the whole proof).</li>
  *   <li>{@code p.circuits} — the circuit registry: value {@code CircuitRecord}, key the circuit's name@version, one
  *       partition (one order for every registration), kept forever and not compacted. Every coordinator reads it from
  *       the beginning before serving; the first record of a name@version is that circuit. Compaction would keep a
@@ -49,6 +49,11 @@ public record FarmTopics(String prefix) {
     public static final String STATUS_HEADER = "ppfarm-status";
     /** State-record header: the writer's incarnation (unique per coordinator start), so a writer can skip its echo. */
     public static final String ORIGIN_HEADER = "ppfarm-origin";
+    /**
+     * State-record header: the job's webhook delivery state ({@code WebhookDelivery.State} enum number in decimal
+     * ASCII; 0: the job has no webhook), so the webhook deliverer parses only the records of jobs with one.
+     */
+    public static final String WEBHOOK_HEADER = "ppfarm-webhook";
 
     public FarmTopics {
         if (prefix == null || !prefix.matches("[A-Za-z0-9._-]+"))

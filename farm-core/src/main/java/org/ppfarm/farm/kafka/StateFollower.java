@@ -9,6 +9,7 @@ import org.ppfarm.farm.config.FarmConfigs;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStateRecord;
 import org.ppfarm.proto.v1.JobStatus;
+import org.ppfarm.proto.v1.WebhookDelivery;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -89,12 +90,25 @@ public final class StateFollower extends KafkaFollower {
 
     /** The job status a record's {@link FarmTopics#STATUS_HEADER} names; null if none or unreadable (parse the value then). */
     public static JobStatus status(Header h) {
-        if (h == null) return null;
+        JobStatus s = JobStatus.forNumber(number(h));
+        return s == null || s == JobStatus.JOB_STATUS_UNSPECIFIED ? null : s;
+    }
+
+    /**
+     * The webhook delivery state a record's {@link FarmTopics#WEBHOOK_HEADER} names ({@code STATE_UNSPECIFIED}: the job
+     * has none); null if none or unreadable (parse the value then).
+     */
+    public static WebhookDelivery.State webhookState(Header h) {
+        return WebhookDelivery.State.forNumber(number(h));
+    }
+
+    /** A header's enum number in decimal ASCII; -1 if none or unreadable (a header this build cannot read). */
+    private static int number(Header h) {
+        if (h == null) return -1;
         try {
-            JobStatus s = JobStatus.forNumber(Integer.parseInt(new String(h.value(), StandardCharsets.US_ASCII)));
-            return s == null || s == JobStatus.JOB_STATUS_UNSPECIFIED ? null : s;
+            return Integer.parseInt(new String(h.value(), StandardCharsets.US_ASCII));
         } catch (NumberFormatException e) {
-            return null; // a header this build cannot read: the sink parses the value instead
+            return -1;
         }
     }
 
