@@ -219,7 +219,7 @@ public final class FarmBench {
                     rec.start();
                 }
                 Map<String, Long> req0 = brokerRequests();
-                Map<Long, Long> threads0 = threadCpu();
+                Map<Long, ThreadCpu> threads0 = threadCpu();
                 long t0 = System.nanoTime(), cpu0 = processCpuNanos();
                 if (batch == 1) for (int i = 0; i < n; i++) {
                     inFlight.acquire();
@@ -251,7 +251,7 @@ public final class FarmBench {
                             n, ok.get(), s, n / s, concurrency, workers, prefetch > 0 ? prefetch : Math.max(8, workers), cpuMs * 1000 / n, cpuMs / 1000 / s,
                             Runtime.getRuntime().availableProcessors());
                 if (round == 1 || jobs <= 2000) System.out.println("  broker requests per job: " + perJob(req0, brokerRequests(), n));
-                if (round == 1 && Boolean.getBoolean("ppfarm.bench.threads")) System.out.println("  CPU per job by thread: " + threadsPerJob(threads0, n));
+                if (round == 1 && Boolean.getBoolean("ppfarm.bench.threads")) System.out.println("  CPU µs per job by thread group:\n" + cpuPerJob(threads0, threadCpu(), n, THREAD_GROUPS));
             }
         }
     }
@@ -337,38 +337,6 @@ public final class FarmBench {
             Files.writeString(dir.resolve("public.json"), j.getResult().getPublicJson());
         }
         return dir;
-    }
-
-    /** Every live thread's CPU time so far (ns), by thread id. */
-    static Map<Long, Long> threadCpu() {
-        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        Map<Long, Long> out = new java.util.HashMap<>();
-        for (long id : mx.getAllThreadIds()) {
-            long t = mx.getThreadCpuTime(id);
-            if (t >= 0) out.put(id, t);
-        }
-        return out;
-    }
-
-    /**
-     * CPU µs per job by thread group (a thread's name with its digits dropped) over the round, largest first, groups
-     * of at least 1 µs: which part of the farm a change moved ({@code -Dppfarm.bench.threads=true}). Threads that
-     * ended during the round are missed.
-     */
-    static String threadsPerJob(Map<Long, Long> before, int jobs) {
-        var mx = java.lang.management.ManagementFactory.getThreadMXBean();
-        Map<String, Long> groups = new java.util.HashMap<>();
-        for (long id : mx.getAllThreadIds()) {
-            long t = mx.getThreadCpuTime(id);
-            var info = mx.getThreadInfo(id);
-            if (t < 0 || info == null) continue;
-            groups.merge(info.getThreadName().replaceAll("[0-9]+", "N"), t - before.getOrDefault(id, 0L), Long::sum);
-        }
-        StringBuilder s = new StringBuilder();
-        groups.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-                .filter(e -> e.getValue() / 1000 / jobs >= 1)
-                .forEach(e -> s.append(String.format("%n    %5d %s", e.getValue() / 1000 / jobs, e.getKey())));
-        return s.toString();
     }
 
     /** CPU time of this whole process (broker, farm and client), all threads. */
