@@ -6,7 +6,7 @@
 # Needs the modules compiled first (their target/classes; the CUDA library in gpu-kernels' unless --host):
 #   ./mvnw -B -pl gpu-kernels -am compile -Dppfarm.cuda=on        (--host: -Dppfarm.cuda=off is enough)
 # Writes $PPFARM_DEVICE_BUNDLE (default gpu-kernels/target/device-check, ignored by git; carry it to the device):
-#   jre.tar.gz  a jlinked Java 25 runtime (java.base), packed
+#   jre.tar.gz  a jlinked Java 25 runtime (java.base, java.management), packed
 #   lib/        ppfarm-prover, ppfarm-cpu-kernels, ppfarm-gpu-kernels (with the native libraries) and Jackson
 #   withdraw.zkey, withdraw.wtns   the production withdraw key and the witness of a test input (test keys only)
 # and checks that the bundle is under 64 MiB, the device tool's limit on what it carries.
@@ -40,9 +40,10 @@ done
 ann=$(find "${MAVEN_REPO:-$HOME/.m2/repository}/com/fasterxml/jackson/core/jackson-annotations" -name 'jackson-annotations-*.jar' | sort | tail -1)
 [[ -n "$ann" ]] && cp "$ann" "$bundle/lib/"
 
-# java.base only: jdeps also names java.desktop and java.sql, which Jackson touches only for java.beans annotations
-# and SQL types (guarded, unused here) and which would take the bundle over 64 MiB; run.sh's steps prove it suffices
-modules=java.base
+# java.base, and java.management for the prover's per-proof CPU accounting (CpuTime's ThreadMXBean): jdeps also
+# names java.desktop and java.sql, which Jackson touches only for java.beans annotations and SQL types (guarded, unused
+# here) and which would take the bundle over 64 MiB; run.sh's steps prove these suffice
+modules=java.base,java.management
 "$jdk/bin/jlink" --add-modules "$modules" --strip-java-debug-attributes --strip-native-debug-symbols=exclude-debuginfo-files \
     --no-header-files --no-man-pages --compress=zip-9 --output "$bundle/jre"
 # packed: libjvm.so alone is 30 MB; run.sh unpacks it into a temporary folder on the device
