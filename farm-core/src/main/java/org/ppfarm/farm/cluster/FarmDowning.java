@@ -163,14 +163,11 @@ public final class FarmDowning extends DowningProvider {
             for (Member m : state.getMembers()) if (votes(m)) voting.add(m);
             voting.sort((a, b) -> a.isOlderThan(b) ? -1 : b.isOlderThan(a) ? 1 : 0);
             List<Seen> seen = new ArrayList<>();
-            Map<Seen, Address> addresses = new HashMap<>();
             int coordinatorsHere = 0, workersHere = 0;
             for (int i = 0; i < voting.size(); i++) {
                 Member m = voting.get(i);
                 boolean coordinator = m.hasRole(FarmCluster.COORDINATOR), reachable = !unreachable.contains(m.address());
-                Seen s = new Seen(coordinator, reachable, i);
-                seen.add(s);
-                addresses.put(s, m.address());
+                seen.add(new Seen(coordinator, reachable, i));
                 if (reachable) { if (coordinator) coordinatorsHere++; else workersHere++; }
             }
             String sides = String.format("this side %d coordinator(s) and %d worker(s), %d unreachable (%s)",
@@ -187,7 +184,8 @@ public final class FarmDowning extends DowningProvider {
                     }
                     return;
                 }
-                stays = reachableSideStays(seen, s -> heard.get(addresses.get(s)) == MemberHeartbeats.Heard.SILENT);
+                // a Seen's age is its index in voting
+                stays = reachableSideStays(seen, s -> heard.get(voting.get(s.age()).address()) == MemberHeartbeats.Heard.SILENT);
                 if (stays) sides += "; silent on Kafka too, so taken as dead: " + heard.entrySet().stream()
                         .filter(e -> e.getValue() == MemberHeartbeats.Heard.SILENT).map(e -> e.getKey().toString()).sorted().toList();
             }
