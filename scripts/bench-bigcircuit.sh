@@ -12,6 +12,8 @@
 #   (4,400 Poseidon(2), 1,042,800 constraints: circom2 --O2 needs far longer, see docs/benchmarks.md), or the path
 #   of any .circom file whose main takes one input signal x (square_chain) or seed (poseidon_chain)
 #   rapidsnark: default ../shared/anchors/rapidsnark/prover beside the checkout
+#   square_chain's r1cs and witness are written by scripts/square-chain.py (byte for byte what circom2 --O2 and
+#   snarkjs write; checked at N = 65,000) unless PPFARM_BIG_CIRCOM=1 asks for circom2.
 # Environment: PPFARM_CACHE (default ~/.cache/ppfarm) holds the compiled circuit, key and witness;
 #   PPFARM_JAVA_OPTS is passed to ppfarm's JVM (bin/ppfarm).
 set -euo pipefail
@@ -31,6 +33,12 @@ cache=${PPFARM_CACHE:-$HOME/.cache/ppfarm}
 out="$cache/bigcircuit/$circuit-$(cat "$src" | sha256sum | cut -c1-16)"
 mkdir -p "$out"
 snarkjs() { node "$root/node_modules/snarkjs/build/cli.cjs" "$@"; }
+if [ "$circuit" = square_chain ] && [ -z "${PPFARM_BIG_CIRCOM:-}" ] && [ ! -f "$out/$circuit.r1cs" ]; then
+  # circom2 from npm had not finished SquareChain(1048000) after 15 min of CPU: write what it writes instead
+  n=$(sed -n 's/.*SquareChain(\([0-9]*\)).*/\1/p' "$src" | tail -1)
+  echo "== writing SquareChain($n)'s r1cs and witness (x = 3) with scripts/square-chain.py (as circom2 --O2 and snarkjs write them)"
+  /usr/bin/time -f 'square-chain.py: %e s' python3 scripts/square-chain.py "$n" "$out"
+fi
 if [ ! -f "$out/$circuit.r1cs" ]; then
   echo "== compiling $circuit with circom2 --O2 (once; cached in $out)"
   # the circom2 launcher sees only its working directory's tree: run from / with absolute paths (testkit's Circom)
