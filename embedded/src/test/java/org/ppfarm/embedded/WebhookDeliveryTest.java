@@ -44,7 +44,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tenant's secret (the receiver recomputes the signature), and the delivery recorded in the job; a callback host not
  * on the allowlist is refused at submission; a job whose terminal state was written without its webhook (by a
  * coordinator that had not read its QUEUED state) is delivered with the webhook of that QUEUED state. The sender's
- * refusals of private and redirect targets are WebhookSenderTest's. A webhook written while the coordinator knew no tenant with webhooks (its deliverer paused) is delivered once it learns one.
+ * refusals of private and redirect targets are WebhookSenderTest's. A webhook written while the coordinator knew no
+ * tenant with webhooks (its deliverer paused) is delivered once it learns one.
  */
 class WebhookDeliveryTest {
     record Received(String signature, byte[] body) {}
@@ -147,8 +148,15 @@ class WebhookDeliveryTest {
                     elsewhere.publishState(queued).get(30, TimeUnit.SECONDS);
                     elsewhere.publishState(queued.toBuilder().setStatus(JobStatus.JOB_STATUS_FAILED).build()).get(30, TimeUnit.SECONDS);
                 }
-                Eventually.await("the job's terminal state read by the coordinator", Duration.ofSeconds(30), () -> client.get(id),
-                        j -> j.getStatus() == JobStatus.JOB_STATUS_FAILED);
+                // NOT_FOUND until the coordinator's state follower has read the job
+                Eventually.await("the job's terminal state read by the coordinator", Duration.ofSeconds(30), () -> {
+                    try {
+                        return client.get(id).getStatus();
+                    } catch (FarmException e) {
+                        if (e.code() != Status.Code.NOT_FOUND) throw e;
+                        return null;
+                    }
+                }, s -> s == JobStatus.JOB_STATUS_FAILED);
                 // time for an unpaused deliverer (200 ms fetches) to read the record and settle the webhook as failed
                 Thread.sleep(3_000);
                 Job waiting = client.get(id);
