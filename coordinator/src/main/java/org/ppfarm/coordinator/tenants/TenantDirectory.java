@@ -40,7 +40,10 @@ public final class TenantDirectory {
     }
 
     private final Map<String, TenantRecord> tenants = new ConcurrentHashMap<>();
-    /** Tenants whose record has a webhook secret or allowlist (each put or remove is atomic and returns the record it replaced, so the count stays exact). */
+    /**
+     * Tenants whose record has a webhook secret or allowlist: each put or remove is atomic and returns the record it
+     * replaced, so the count stays exact whoever calls {@link #learn}.
+     */
     private final AtomicInteger withWebhooks = new AtomicInteger();
 
     /** A record of the tenants topic; null value (a tombstone) for {@code name}: the tenant is gone. */

@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
  * once its position has reached each one's end offset of that moment. {@link #awaitCaughtUp} waits for that, so a
  * process can serve only once it knows what was on the topic at its start.
  *
- * <p>Threads: {@link #subscribe}, {@link #beforePoll}, {@link #handle}, {@link #beforeClose} and the catch-up bookkeeping run on the
- * follower's thread only (a {@link KafkaConsumer} is single-threaded); {@link #start}, {@link #awaitCaughtUp} and
- * {@link #close} may be called from any thread.
+ * <p>Threads: {@link #subscribe}, {@link #beforePoll}, {@link #handle}, {@link #beforeClose} and the catch-up
+ * bookkeeping run on the follower's thread only (a {@link KafkaConsumer} is single-threaded); {@link #start},
+ * {@link #awaitCaughtUp} and {@link #close} may be called from any thread.
  */
 public abstract class KafkaFollower implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
