@@ -34,6 +34,9 @@ public final class FrKernels {
     static final int CARRIES = 992;
     /** −q^-1 mod 2^32, the constant in circom's Montgomery code (part of the recognised body). */
     private static final long NP32 = 4026531839L;
+    /** q as circom's code reads it: 8 little-endian 32-bit words. */
+    private static final long[] P_WORDS = {P0 & 0xffffffffL, P0 >>> 32, P1 & 0xffffffffL, P1 >>> 32,
+        P2 & 0xffffffffL, P2 >>> 32, P3 & 0xffffffffL, P3 >>> 32};
     private static final int ELEMENT = 32;
     /** {@code Fr_copy}'s unit: a short value, its type word and the 32 bytes of the long value. */
     private static final int FR_SIZE = 40;
@@ -60,59 +63,22 @@ public final class FrKernels {
     }
 
     /**
-     * {@code Fr_F1m_add(x, y, r)}: s = x + y over 256 bits ({@code Fr_int_add}); if that carried out or s ≥ q, s − q
-     * mod 2^256. Exact for every input, reduced or not.
+     * {@code Fr_F1m_add(x, y, r)}, as circom composes it: r = x + y over 256 bits ({@code Fr_int_add}); if that carried
+     * out or r ≥ q ({@code Fr_int_gte(r, q)}), r = r − q mod 2^256 ({@code Fr_int_sub(r, q, r)}). Exact for every
+     * input, reduced or not; q is read where circom reads it, which r must not overlap.
      */
     public static boolean f1mAdd(int x, int y, int r, Memory m) {
         long size = size(m);
-        if (!binaryFits(x, y, r, size) || overlaps(r, ELEMENT, P_AT, ELEMENT) || !modulusAtPAt(m, size)) return false;
-        long x0 = m.readLong(x), x1 = m.readLong(x + 8), x2 = m.readLong(x + 16), x3 = m.readLong(x + 24);
-        long y0 = m.readLong(y), y1 = m.readLong(y + 8), y2 = m.readLong(y + 16), y3 = m.readLong(y + 24);
-        long s0 = x0 + y0;
-        long c = carry(x0, y0, s0);
-        long s1 = x1 + y1 + c;
-        c = carry(x1, y1, s1);
-        long s2 = x2 + y2 + c;
-        c = carry(x2, y2, s2);
-        long s3 = x3 + y3 + c;
-        c = carry(x3, y3, s3);
-        if (c != 0 || !below(s0, s1, s2, s3)) {
-            long d0 = s0 - P0;
-            long b = borrow(s0, P0, d0);
-            long d1 = s1 - P1 - b;
-            b = borrow(s1, P1, d1);
-            long d2 = s2 - P2 - b;
-            b = borrow(s2, P2, d2);
-            s0 = d0; s1 = d1; s2 = d2; s3 = s3 - P3 - b;
-        }
-        write(m, r, s0, s1, s2, s3);
+        if (!binaryFits(x, y, r, size) || overlaps(r, ELEMENT, P_AT, ELEMENT) || !fits(P_AT, ELEMENT, size)) return false;
+        if (add(x, y, r, m) != 0 || gte(r, P_AT, m)) sub(r, P_AT, r, m);
         return true;
     }
 
-    /** {@code Fr_F1m_sub(x, y, r)}: d = x − y mod 2^256 ({@code Fr_int_sub}); if that borrowed, d + q mod 2^256. Exact for every input. */
+    /** {@code Fr_F1m_sub(x, y, r)}: r = x − y mod 2^256 ({@code Fr_int_sub}); if that borrowed, r = r + q mod 2^256. Exact for every input. */
     public static boolean f1mSub(int x, int y, int r, Memory m) {
         long size = size(m);
-        if (!binaryFits(x, y, r, size) || overlaps(r, ELEMENT, P_AT, ELEMENT) || !modulusAtPAt(m, size)) return false;
-        long x0 = m.readLong(x), x1 = m.readLong(x + 8), x2 = m.readLong(x + 16), x3 = m.readLong(x + 24);
-        long y0 = m.readLong(y), y1 = m.readLong(y + 8), y2 = m.readLong(y + 16), y3 = m.readLong(y + 24);
-        long d0 = x0 - y0;
-        long b = borrow(x0, y0, d0);
-        long d1 = x1 - y1 - b;
-        b = borrow(x1, y1, d1);
-        long d2 = x2 - y2 - b;
-        b = borrow(x2, y2, d2);
-        long d3 = x3 - y3 - b;
-        b = borrow(x3, y3, d3);
-        if (b != 0) {
-            long e0 = d0 + P0;
-            long c = carry(d0, P0, e0);
-            long e1 = d1 + P1 + c;
-            c = carry(d1, P1, e1);
-            long e2 = d2 + P2 + c;
-            c = carry(d2, P2, e2);
-            d0 = e0; d1 = e1; d2 = e2; d3 = d3 + P3 + c;
-        }
-        write(m, r, d0, d1, d2, d3);
+        if (!binaryFits(x, y, r, size) || overlaps(r, ELEMENT, P_AT, ELEMENT) || !fits(P_AT, ELEMENT, size)) return false;
+        if (sub(x, y, r, m) != 0) add(r, P_AT, r, m);
         return true;
     }
 
@@ -136,14 +102,12 @@ public final class FrKernels {
             w[2 * i] = v & 0xffffffffL;
             w[2 * i + 1] = v >>> 32;
         }
-        long[] q = {P0 & 0xffffffffL, P0 >>> 32, P1 & 0xffffffffL, P1 >>> 32, P2 & 0xffffffffL, P2 >>> 32,
-            P3 & 0xffffffffL, P3 >>> 32};
         long[] carries = new long[8];
         for (int i = 0; i < 8; i++) {
             long c = 0;
             long mi = (w[i] * NP32) & 0xffffffffL;
             for (int j = 0; j < 8; j++) {
-                c = w[i + j] + (c >>> 32) + q[j] * mi;
+                c = w[i + j] + (c >>> 32) + P_WORDS[j] * mi;
                 w[i + j] = c & 0xffffffffL;
             }
             carries[i] = (c >>> 32) & 0xffffffffL;
@@ -157,47 +121,19 @@ public final class FrKernels {
 
     /** {@code Fr_int_add(x, y, r)}: r = x + y mod 2^256; returns the carry out (0 or 1). */
     public static long intAdd(int x, int y, int r, Memory m) {
-        if (!binaryFits(x, y, r, size(m))) return PLAIN;
-        long x0 = m.readLong(x), x1 = m.readLong(x + 8), x2 = m.readLong(x + 16), x3 = m.readLong(x + 24);
-        long y0 = m.readLong(y), y1 = m.readLong(y + 8), y2 = m.readLong(y + 16), y3 = m.readLong(y + 24);
-        long s0 = x0 + y0;
-        long c = carry(x0, y0, s0);
-        long s1 = x1 + y1 + c;
-        c = carry(x1, y1, s1);
-        long s2 = x2 + y2 + c;
-        c = carry(x2, y2, s2);
-        long s3 = x3 + y3 + c;
-        c = carry(x3, y3, s3);
-        write(m, r, s0, s1, s2, s3);
-        return c;
+        return binaryFits(x, y, r, size(m)) ? add(x, y, r, m) : PLAIN;
     }
 
     /** {@code Fr_int_sub(x, y, r)}: r = x − y mod 2^256; returns −1 when it borrowed, else 0 (circom's arithmetic shift). */
     public static long intSub(int x, int y, int r, Memory m) {
-        if (!binaryFits(x, y, r, size(m))) return PLAIN;
-        long x0 = m.readLong(x), x1 = m.readLong(x + 8), x2 = m.readLong(x + 16), x3 = m.readLong(x + 24);
-        long y0 = m.readLong(y), y1 = m.readLong(y + 8), y2 = m.readLong(y + 16), y3 = m.readLong(y + 24);
-        long d0 = x0 - y0;
-        long b = borrow(x0, y0, d0);
-        long d1 = x1 - y1 - b;
-        b = borrow(x1, y1, d1);
-        long d2 = x2 - y2 - b;
-        b = borrow(x2, y2, d2);
-        long d3 = x3 - y3 - b;
-        b = borrow(x3, y3, d3);
-        write(m, r, d0, d1, d2, d3);
-        return -b;
+        return binaryFits(x, y, r, size(m)) ? -sub(x, y, r, m) : PLAIN;
     }
 
     /** {@code Fr_int_gte(x, y)}: 1 when x ≥ y as 256-bit unsigned integers, else 0; reads only. */
     public static long intGte(int x, int y, Memory m) {
         long size = size(m);
         if (!fits(x, ELEMENT, size) || !fits(y, ELEMENT, size)) return PLAIN;
-        for (int o = 24; o >= 0; o -= 8) {
-            int c = Long.compareUnsigned(m.readLong(x + o), m.readLong(y + o));
-            if (c != 0) return c > 0 ? 1 : 0;
-        }
-        return 1;
+        return gte(x, y, m) ? 1 : 0;
     }
 
     /**
@@ -212,6 +148,47 @@ public final class FrKernels {
         m.writeLong(r + 16, m.readLong(x + 16));
         m.writeLong(r + 24, m.readLong(x + 24));
         m.writeLong(r + 32, m.readLong(x + 32));
+        return true;
+    }
+
+    /** r = x + y mod 2^256 (operands checked by {@link #binaryFits}); the carry out. */
+    private static long add(int x, int y, int r, Memory m) {
+        long x0 = m.readLong(x), x1 = m.readLong(x + 8), x2 = m.readLong(x + 16), x3 = m.readLong(x + 24);
+        long y0 = m.readLong(y), y1 = m.readLong(y + 8), y2 = m.readLong(y + 16), y3 = m.readLong(y + 24);
+        long s0 = x0 + y0;
+        long c = carry(x0, y0, s0);
+        long s1 = x1 + y1 + c;
+        c = carry(x1, y1, s1);
+        long s2 = x2 + y2 + c;
+        c = carry(x2, y2, s2);
+        long s3 = x3 + y3 + c;
+        c = carry(x3, y3, s3);
+        write(m, r, s0, s1, s2, s3);
+        return c;
+    }
+
+    /** r = x − y mod 2^256 (operands checked by {@link #binaryFits}); the borrow out (0 or 1). */
+    private static long sub(int x, int y, int r, Memory m) {
+        long x0 = m.readLong(x), x1 = m.readLong(x + 8), x2 = m.readLong(x + 16), x3 = m.readLong(x + 24);
+        long y0 = m.readLong(y), y1 = m.readLong(y + 8), y2 = m.readLong(y + 16), y3 = m.readLong(y + 24);
+        long d0 = x0 - y0;
+        long b = borrow(x0, y0, d0);
+        long d1 = x1 - y1 - b;
+        b = borrow(x1, y1, d1);
+        long d2 = x2 - y2 - b;
+        b = borrow(x2, y2, d2);
+        long d3 = x3 - y3 - b;
+        b = borrow(x3, y3, d3);
+        write(m, r, d0, d1, d2, d3);
+        return b;
+    }
+
+    /** x ≥ y as 256-bit unsigned integers. */
+    private static boolean gte(int x, int y, Memory m) {
+        for (int o = 24; o >= 0; o -= 8) {
+            int c = Long.compareUnsigned(m.readLong(x + o), m.readLong(y + o));
+            if (c != 0) return c > 0;
+        }
         return true;
     }
 
