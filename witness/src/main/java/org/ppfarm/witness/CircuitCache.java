@@ -28,10 +28,10 @@ import org.ppfarm.witness.wasm.WasmBinary;
  *
  * <p>An entry is named by the SHA-256 of the wasm and of {@link #version()}: the entry format, Chicory's version, the
  * outliner's thresholds and the SHA-256 of the classes that shape the generated code ({@link FunctionOutliner},
- * {@link WasmBinary}, {@link CompiledCircuit}, {@link InterruptionChecks}, {@link FrFunctions}, {@link FrKernels}, this class,
- * Chicory's compiler; nested classes included). A new Chicory or a changed outliner therefore never reads an old entry. Inside, the
- * entry repeats the version and the wasm's digest and ends with the SHA-256 of everything before it; an entry that is
- * truncated, corrupt, of another version or of another wasm is ignored (and replaced by a fresh compilation), never
+ * {@link WasmBinary}, {@link CompiledCircuit}, {@link InterruptionChecks}, {@link FrFunctions}, {@link FrKernels},
+ * this class, Chicory's compiler; nested classes included). A new Chicory or a changed outliner therefore never reads
+ * an old entry. Inside, the entry repeats the version and the wasm's digest and ends with the SHA-256 of everything
+ * before it; an entry that is truncated, corrupt, of another version or of another wasm is ignored (and replaced by a fresh compilation), never
  * run. Entries are written to a temporary file in the same directory and renamed into place atomically, so workers
  * sharing the directory see either no entry or a whole one; two that compile the same circuit at once both write the
  * same bytes and the last rename wins.

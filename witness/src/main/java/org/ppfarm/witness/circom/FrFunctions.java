@@ -33,8 +33,8 @@ import org.objectweb.asm.Type;
  * Recognises the BN254 field functions that circom's code generator puts into every circom 2 wasm of this prime
  * ({@code code_producers/src/wasm_elements/bn128/fr-code.wat}: {@code Fr_F1m_mul}, {@code Fr_copy}, …) and has the
  * methods Chicory compiled from them call {@link FrKernels} first: ppfarm's 64-bit arithmetic instead of circom's
- * 32-bit words, each access through a bounds check of its own (issue 19: 40 % of the withdraw witness's time was in
- * {@code Fr_F1m_mul} and {@code Fr_copy}).
+ * 32-bit words, each access through a bounds check of its own (issue 19: these functions took over half of the
+ * withdraw witness's time, docs/benchmarks.md).
  *
  * <p>A function is recognised by the SHA-256 of its type, locals and instructions with the targets of its
  * {@code call}s masked (function indices shift with a circuit's imports and templates); the functions it calls must
@@ -73,7 +73,7 @@ public final class FrFunctions {
     private static final String INSTANCE = "com/dylibso/chicory/runtime/Instance";
     /** Chicory's name for the method of function {@code i} (its {@code CompilerUtil.methodNameForFunc}). */
     private static final String METHOD_PREFIX = "func_";
-    static final String PLAIN_SUFFIX = "$plain";
+    private static final String PLAIN_SUFFIX = "$plain";
 
     private FrFunctions() {}
 
@@ -138,13 +138,13 @@ public final class FrFunctions {
     /** An active data segment at {@code i32.const P_AT} that starts with r's 32 bytes, as circom's fr-data puts it. */
     private static boolean modulusAtPAt(WasmModule module) {
         ByteBuffer r = ByteBuffer.allocate(32).order(ByteOrder.LITTLE_ENDIAN)
-                .putLong(FrKernels.P0).putLong(FrKernels.P1).putLong(FrKernels.P2).putLong(FrKernels.P3);
+                .putLong(FrKernels.P0).putLong(FrKernels.P1).putLong(FrKernels.P2).putLong(FrKernels.P3).flip();
         for (DataSegment s : module.dataSection().dataSegments()) {
             if (!(s instanceof ActiveDataSegment a) || a.index() != 0) continue;
             List<Instruction> offset = a.offsetInstructions();
             if (offset.isEmpty() || offset.get(0).opcode() != OpCode.I32_CONST || offset.get(0).operand(0) != FrKernels.P_AT) continue;
             byte[] data = s.data();
-            if (data.length >= 32 && ByteBuffer.wrap(data, 0, 32).equals(r.flip())) return true;
+            if (data.length >= 32 && ByteBuffer.wrap(data, 0, 32).equals(r)) return true;
         }
         return false;
     }

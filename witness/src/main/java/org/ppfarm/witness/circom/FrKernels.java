@@ -17,8 +17,8 @@ import static org.ppfarm.prover.bn254.Field.carry;
  * it back otherwise — returns {@code false} (void functions) or {@link #PLAIN} — and the caller then runs circom's
  * own code: when an operand lies outside the memory (circom's code traps, possibly after writing part of its
  * result), when the output overlaps an input other than exactly (circom's code interleaves reads and writes word by
- * word), when the modulus circom reads from memory at {@link #P_AT} is not BN254's r any more, and, for the
- * Montgomery product, when an input is not below r (ppfarm's multiplication assumes reduced inputs).
+ * word) and, for the Montgomery product and reduction, when the modulus q circom reads from memory at {@link #P_AT}
+ * is not BN254's r any more or (product) an input is not below r (ppfarm's multiplication assumes reduced inputs).
  *
  * <p>Thread-safe: no state; every computation has its own memory.
  */
