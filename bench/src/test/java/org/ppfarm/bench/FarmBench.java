@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       Prints p50 and p99, the broker's requests and each group of threads' CPU time per job, and the p50 and p99 of
  *       {@value #PROBES} GetJob calls {@value #PROBE_GAP_MS} ms apart: one API round trip on its own. {@code --notices} ({@link EmbeddedFarm.Notices}, default local): how jobs reach the worker and
  *       results the coordinator besides Kafka (job offers and result notices: local messages, Artery, or off).</li>
- *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W] [--batch B] [--prefetch P] [--notices ...]}: proving replaced by an instant verifier-checked
+ *   <li>{@code dispatch [--jobs N] [--concurrency C] [--workers W] [--batch B] [--prefetch P] [--warmup W] [--notices ...]}: proving replaced by an instant verifier-checked
  *       cached proof ({@link CachedProofPipeline}, labelled as such): how many jobs per second the farm dispatches,
  *       and the process's CPU time per job (broker, farm and client together), which neighbours on a shared machine
  *       disturb far less than the rate, and the embedded broker's requests per job by API (its {@code RequestsPerSec}
@@ -44,6 +44,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       CPU per job by thread group. {@code --batch 1} (default) submits each job with one Prove call; {@code --batch B} sends B jobs per SubmitBatch call that waits for their results, still
  *       C jobs in flight. {@code --prefetch P}: the worker's {@code worker.prefetch} (default max(8, W)), how many jobs it
  *       fetches ahead: with instant proofs a larger window means fewer, fuller fetches and event batches.
+ *       {@code --warmup W}: jobs of the unmeasured first round (default 2000, as the recorded figures were made; the
+ *       JIT compiler is still busy after it: the process CPU beyond the listed threads' total is mostly its compiler
+ *       threads, which a farm at steady load no longer runs).
  *       {@code --keys on}: every batched job carries an idempotency key, as the client library adds when it may retry
  *       (default off, as the recorded figures were made).</li>
  *   <li>Both take {@code --secure on}: the farm secured as {@code ppfarm up --secure} runs it (TLS on the API, an API
@@ -64,7 +67,7 @@ public final class FarmBench {
             case "overhead" -> overhead(jobs, Double.parseDouble(opt(args, "--rate", "1")),
                     opt(args, "--pipeline", "engine"), intOpt(args, "--warmup", 200), notices(args), secure(args));
             case "dispatch" -> dispatch(jobs, intOpt(args, "--concurrency", 512), intOpt(args, "--workers", 32), intOpt(args, "--batch", 1),
-                    intOpt(args, "--prefetch", 0), notices(args), opt(args, "--keys", "off").equals("on"), secure(args));
+                    intOpt(args, "--prefetch", 0), intOpt(args, "--warmup", 2000), notices(args), opt(args, "--keys", "off").equals("on"), secure(args));
             default -> throw new IllegalArgumentException("usage: FarmBench overhead|dispatch [options]");
         }
     }
@@ -201,14 +204,14 @@ public final class FarmBench {
      * @param keys whether SubmitBatch jobs carry idempotency keys, as the client library adds them when it may retry
      *             (off by default: the figures recorded before the client library sent none)
      */
-    static void dispatch(int jobs, int concurrency, int workers, int batch, int prefetch, EmbeddedFarm.Notices notices,
+    static void dispatch(int jobs, int concurrency, int workers, int batch, int prefetch, int warmup, EmbeddedFarm.Notices notices,
                          boolean keys, Set<EmbeddedFarm.Layer> secure) throws Exception {
         if (batch < 1 || batch > concurrency) throw new IllegalArgumentException("--batch must be between 1 and --concurrency");
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
                 new CachedProofPipeline.Factory(cachedProof()), workers, PoolProtocolInputs.INSTANCE, prefetch, notices).secured(secure));
              FarmClient c = client(farm).retry(keys ? RetryPolicy.DEFAULT : RetryPolicy.NONE).build()) {
             for (int round = 0; round < 2; round++) { // the first round warms the JIT
-                int n = round == 0 ? Math.min(jobs, 2000) : jobs;
+                int n = round == 0 ? Math.min(jobs, warmup) : jobs;
                 Semaphore inFlight = new Semaphore(concurrency);
                 AtomicInteger ok = new AtomicInteger();
                 List<CompletableFuture<Void>> all = new ArrayList<>(n);
@@ -244,13 +247,13 @@ public final class FarmBench {
                 CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get();
                 double s = (System.nanoTime() - t0) / 1e9, cpuMs = (processCpuNanos() - cpu0) / 1e6;
                 if (rec != null) { rec.stop(); rec.dump(java.nio.file.Path.of(System.getProperty("ppfarm.bench.jfr"))); rec.close(); }
-                if (round == 1 || jobs <= 2000)
+                if (round == 1 || jobs <= warmup)
                     System.out.printf("dispatch (proving replaced by an instant verifier-checked cached proof), " + security(secure) + ", result notices " + notices.name().toLowerCase(java.util.Locale.ROOT) + ", %s: %d jobs (%d succeeded) "
                             + "in %.2f s = %.0f jobs/s, %d in flight, %d worker threads, worker prefetch %d; process CPU %.0f µs per job (%.2f cores busy; "
                             + "the machine has %d)%n", batch == 1 ? "one Prove call per job" : "SubmitBatch of " + batch + " jobs (waiting for results)",
                             n, ok.get(), s, n / s, concurrency, workers, prefetch > 0 ? prefetch : Math.max(8, workers), cpuMs * 1000 / n, cpuMs / 1000 / s,
                             Runtime.getRuntime().availableProcessors());
-                if (round == 1 || jobs <= 2000) System.out.println("  broker requests per job: " + perJob(req0, brokerRequests(), n));
+                if (round == 1 || jobs <= warmup) System.out.println("  broker requests per job: " + perJob(req0, brokerRequests(), n));
                 if (round == 1 && Boolean.getBoolean("ppfarm.bench.threads")) System.out.println("  CPU µs per job by thread group:\n" + cpuPerJob(threads0, threadCpu(), n, THREAD_GROUPS));
             }
         }

@@ -44,23 +44,32 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * tenant's secret (the receiver recomputes the signature), and the delivery recorded in the job; a callback host not
  * on the allowlist is refused at submission; a job whose terminal state was written without its webhook (by a
  * coordinator that had not read its QUEUED state) is delivered with the webhook of that QUEUED state. The sender's
- * refusals of private and redirect targets are WebhookSenderTest's.
+ * refusals of private and redirect targets are WebhookSenderTest's. A webhook written while the coordinator knew no
+ * tenant with webhooks (its deliverer paused) is delivered once it learns one.
  */
 class WebhookDeliveryTest {
     record Received(String signature, byte[] body) {}
 
-    @Test
-    void aFinishedJobsWebhookIsSignedRetriedAfterA500AndRecordedInTheJob() throws Exception {
-        List<Received> got = new CopyOnWriteArrayList<>();
+    /** A started local receiver at {@code /hook} that records every POST into {@code got} and answers 500 to the first {@code failing}. */
+    static HttpServer receiver(List<Received> got, int failing) throws java.io.IOException {
         AtomicInteger calls = new AtomicInteger();
         HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         receiver.createContext("/hook", x -> {
             got.add(new Received(x.getRequestHeaders().getFirst(WebhookSender.SIGNATURE_HEADER), x.getRequestBody().readAllBytes()));
-            x.sendResponseHeaders(calls.getAndIncrement() == 0 ? 500 : 200, -1);
+            x.sendResponseHeaders(calls.getAndIncrement() < failing ? 500 : 200, -1);
             x.close();
         });
         receiver.start();
-        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+        return receiver;
+    }
+
+    static String url(HttpServer receiver) { return "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook"; }
+
+    @Test
+    void aFinishedJobsWebhookIsSignedRetriedAfterA500AndRecordedInTheJob() throws Exception {
+        List<Received> got = new CopyOnWriteArrayList<>();
+        HttpServer receiver = receiver(got, 1);
+        String url = url(receiver);
         try (TestBroker broker = TestBroker.start(); FarmFixture farm = new FarmFixture(broker);
              TenantAdmin tenants = new TenantAdmin(Map.of("bootstrap.servers", broker.bootstrapServers()), new FarmTopics(farm.prefix), 4, (short) 1)) {
             String key = tenants.add("hooks", true, TenantQuotas.getDefaultInstance());
@@ -110,6 +119,58 @@ class WebhookDeliveryTest {
                 } finally {
                     w.close();
                 }
+            }
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    /**
+     * The deliverer fetches nothing while no tenant has webhooks, and resumes from where it stopped, not from the end:
+     * a job with a webhook written (as by a coordinator that learnt its tenant's allowlist first) while this
+     * coordinator knew no tenant with webhooks stays PENDING — a deliverer that read it then would settle it as failed
+     * (no secret) — and is delivered, signed, once this coordinator learns the tenant's webhooks.
+     */
+    @Test
+    void aWebhookWrittenWhileNoTenantHadWebhooksIsDeliveredOnceOneHas() throws Exception {
+        List<Received> got = new CopyOnWriteArrayList<>();
+        HttpServer receiver = receiver(got, 0);
+        try (TestBroker broker = TestBroker.start(); FarmFixture farm = new FarmFixture(broker);
+             TenantAdmin tenants = new TenantAdmin(Map.of("bootstrap.servers", broker.bootstrapServers()), new FarmTopics(farm.prefix), 4, (short) 1)) {
+            String key = tenants.add("late", false, TenantQuotas.getDefaultInstance());
+            try (Coordinator c = farm.startCoordinator(Map.of(CoordinatorConfig.AUTH_REQUIRED, "true"));
+                 FarmClient client = FarmClient.builder("127.0.0.1:" + c.port()).apiKey(key).build()) {
+                String id = UUID.randomUUID().toString();
+                Job queued = Job.newBuilder().setJobId(id).setStatus(JobStatus.JOB_STATUS_QUEUED).setTenant("late")
+                        .setWebhook(WebhookDelivery.newBuilder().setUrl(url(receiver)).setState(WebhookDelivery.State.STATE_PENDING)).build();
+                try (KafkaJobLog elsewhere = new KafkaJobLog(Map.of("bootstrap.servers", broker.bootstrapServers()), "elsewhere",
+                        new FarmTopics(farm.prefix), false, 1 << 20)) {
+                    elsewhere.publishState(queued).get(30, TimeUnit.SECONDS);
+                    elsewhere.publishState(queued.toBuilder().setStatus(JobStatus.JOB_STATUS_FAILED).build()).get(30, TimeUnit.SECONDS);
+                }
+                // NOT_FOUND until the coordinator's state follower has read the job
+                Eventually.await("the job's terminal state read by the coordinator", Duration.ofSeconds(30), () -> {
+                    try {
+                        return client.get(id).getStatus();
+                    } catch (FarmException e) {
+                        if (e.code() != Status.Code.NOT_FOUND) throw e;
+                        return null;
+                    }
+                }, s -> s == JobStatus.JOB_STATUS_FAILED);
+                // time for an unpaused deliverer (200 ms fetches) to read the record and settle the webhook as failed
+                Thread.sleep(3_000);
+                Job waiting = client.get(id);
+                assertEquals(WebhookDelivery.State.STATE_PENDING, waiting.getWebhook().getState(), waiting.getWebhook().toString());
+                assertEquals(0, got.size());
+
+                String secret = tenants.webhook("late", List.of("127.0.0.1"), true);
+                Job recorded = Eventually.await("the webhook delivered once the tenant has webhooks", Duration.ofSeconds(60), () -> client.get(id),
+                        j -> j.getWebhook().getState() != WebhookDelivery.State.STATE_PENDING);
+                assertEquals(WebhookDelivery.State.STATE_DELIVERED, recorded.getWebhook().getState(), recorded.getWebhook().toString());
+                assertEquals(1, got.size());
+                Received r = got.getFirst();
+                long t = Long.parseLong(r.signature().substring(2, r.signature().indexOf(',')));
+                assertEquals(WebhookSender.signature(secret.getBytes(StandardCharsets.US_ASCII), t, r.body()), r.signature());
             }
         } finally {
             receiver.stop(0);

@@ -17,6 +17,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Properties;
+import org.ppfarm.witness.circom.FrFunctions;
+import org.ppfarm.witness.circom.FrKernels;
 import org.ppfarm.witness.wasm.FunctionOutliner;
 import org.ppfarm.witness.wasm.WasmBinary;
 
@@ -26,9 +28,10 @@ import org.ppfarm.witness.wasm.WasmBinary;
  *
  * <p>An entry is named by the SHA-256 of the wasm and of {@link #version()}: the entry format, Chicory's version, the
  * outliner's thresholds and the SHA-256 of the classes that shape the generated code ({@link FunctionOutliner},
- * {@link WasmBinary}, {@link CompiledCircuit}, {@link InterruptionChecks}, this class, Chicory's compiler). A new Chicory or a changed outliner therefore never reads an old entry. Inside, the
- * entry repeats the version and the wasm's digest and ends with the SHA-256 of everything before it; an entry that is
- * truncated, corrupt, of another version or of another wasm is ignored (and replaced by a fresh compilation), never
+ * {@link WasmBinary}, {@link CompiledCircuit}, {@link InterruptionChecks}, {@link FrFunctions}, {@link FrKernels},
+ * this class, Chicory's compiler; nested classes included). A new Chicory or a changed outliner therefore never reads
+ * an old entry. Inside, the entry repeats the version and the wasm's digest and ends with the SHA-256 of everything
+ * before it; an entry that is truncated, corrupt, of another version or of another wasm is ignored (and replaced by a fresh compilation), never
  * run. Entries are written to a temporary file in the same directory and renamed into place atomically, so workers
  * sharing the directory see either no entry or a whole one; two that compile the same circuit at once both write the
  * same bytes and the last rename wins.
@@ -50,7 +53,7 @@ final class CircuitCache {
     static String version(int outlineAbove, int outlineChunk) {
         return "format " + FORMAT + "; chicory " + chicoryVersion() + "; outline " + outlineAbove + "/" + outlineChunk
                 + "; code " + HexFormat.of().formatHex(classDigest(FunctionOutliner.class, WasmBinary.class, CompiledCircuit.class, InterruptionChecks.class,
-                        CircuitCache.class, Compiler.class));
+                        FrFunctions.class, FrKernels.class, CircuitCache.class, Compiler.class));
     }
 
     /** The entry's file for this wasm and version. */
@@ -149,17 +152,23 @@ final class CircuitCache {
         }
     }
 
-    /** SHA-256 over the class files of {@code classes}, as the running code loaded them. */
+    /** SHA-256 over the class files of {@code classes} and their nested classes, as the running code loaded them. */
     private static byte[] classDigest(Class<?>... classes) {
         MessageDigest d = sha256();
-        for (Class<?> c : classes) {
-            try (InputStream in = c.getResourceAsStream(c.getSimpleName() + ".class")) {
-                if (in == null) throw new IllegalStateException("cannot read the class file of " + c.getName());
-                d.update(in.readAllBytes());
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read the class file of " + c.getName() + ": " + e.getMessage(), e);
-            }
-        }
+        for (Class<?> c : classes) digestClass(d, c);
         return d.digest();
+    }
+
+    private static void digestClass(MessageDigest d, Class<?> c) {
+        String file = c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class";
+        try (InputStream in = c.getResourceAsStream(file)) {
+            if (in == null) throw new IllegalStateException("cannot read the class file of " + c.getName());
+            d.update(in.readAllBytes());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the class file of " + c.getName() + ": " + e.getMessage(), e);
+        }
+        Class<?>[] nested = c.getDeclaredClasses();
+        Arrays.sort(nested, java.util.Comparator.comparing(Class::getName));
+        for (Class<?> n : nested) digestClass(d, n);
     }
 }

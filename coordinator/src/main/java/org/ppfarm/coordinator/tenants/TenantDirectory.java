@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The farm's tenants as this coordinator last read them from the tenants topic (compacted, key: name): each record
@@ -39,11 +40,28 @@ public final class TenantDirectory {
     }
 
     private final Map<String, TenantRecord> tenants = new ConcurrentHashMap<>();
+    /**
+     * Tenants whose record has a webhook secret or allowlist: each put or remove is atomic and returns the record it
+     * replaced, so the count stays exact whoever calls {@link #learn}.
+     */
+    private final AtomicInteger withWebhooks = new AtomicInteger();
 
     /** A record of the tenants topic; null value (a tombstone) for {@code name}: the tenant is gone. */
     public void learn(String name, TenantRecord record) {
-        if (record == null) tenants.remove(name);
-        else tenants.put(name, record);
+        TenantRecord old = record == null ? tenants.remove(name) : tenants.put(name, record);
+        withWebhooks.addAndGet(webhooks(record) - webhooks(old));
+    }
+
+    private static int webhooks(TenantRecord t) {
+        return t != null && (!t.getWebhookSecret().isEmpty() || t.getWebhook().getAllowedHostsCount() > 0) ? 1 : 0;
+    }
+
+    /**
+     * Whether any tenant as last read has webhooks (a secret or an allowlist; revoked ones too, whose pending webhooks
+     * are still settled as failed): without one no job can name a callback URL, so there is nothing to deliver.
+     */
+    public boolean anyWebhooks() {
+        return withWebhooks.get() > 0;
     }
 
     /** The tenant whose key this is. */

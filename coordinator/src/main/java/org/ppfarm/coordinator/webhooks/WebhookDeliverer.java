@@ -4,6 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.JsonFormat;
 import com.google.protobuf.util.Timestamps;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
@@ -22,6 +23,7 @@ import org.ppfarm.proto.v1.WebhookDelivery;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,14 @@ import java.util.function.Function;
  *
  * <p>Deliveries run one at a time on the follower's thread (a slow receiver delays the next webhook of this
  * coordinator's partitions, not the farm's jobs).
+ *
+ * <p>While no tenant this coordinator knows has webhooks ({@link TenantDirectory#anyWebhooks}), its partitions are
+ * paused (newly assigned ones before their first fetch): most farms have none, and fetching every state record for
+ * nothing cost 10-20 µs of CPU per job (docs/benchmarks.md, "Session 11"). A paused partition keeps its position, so
+ * once a tenant's webhooks are learnt it goes on from there, not from the end: a job with a webhook that another
+ * coordinator accepted (having learnt the allowlist first) while this one was paused is read and delivered then.
+ * ({@code ppfarm tenants} never takes webhooks away; were the only such tenant's record deleted by hand, its pending
+ * webhooks would stay PENDING until some tenant has webhooks again.)
  */
 public final class WebhookDeliverer extends KafkaFollower {
     /** Least time between commits of polls that delivered nothing. */
@@ -97,7 +107,24 @@ public final class WebhookDeliverer extends KafkaFollower {
 
     @Override
     protected void subscribe() {
-        consumer.subscribe(List.of(topic));
+        consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> parts) {}
+
+            // a newly assigned partition would be fetched in the same poll: paused here first if nothing is due
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> parts) {
+                if (!tenants.anyWebhooks()) consumer.pause(parts);
+            }
+        });
+    }
+
+    /** Pauses every partition while no tenant has webhooks; resumes them, from where they stopped, once one has. */
+    @Override
+    protected void beforePoll() {
+        if (tenants.anyWebhooks()) {
+            if (!consumer.paused().isEmpty()) consumer.resume(consumer.paused());
+        } else if (consumer.paused().size() < consumer.assignment().size()) consumer.pause(consumer.assignment());
     }
 
     @Override

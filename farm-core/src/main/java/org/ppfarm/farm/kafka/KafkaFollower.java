@@ -28,9 +28,9 @@ import java.util.concurrent.TimeUnit;
  * once its position has reached each one's end offset of that moment. {@link #awaitCaughtUp} waits for that, so a
  * process can serve only once it knows what was on the topic at its start.
  *
- * <p>Threads: {@link #subscribe}, {@link #handle}, {@link #beforeClose} and the catch-up bookkeeping run on the
- * follower's thread only (a {@link KafkaConsumer} is single-threaded); {@link #start}, {@link #awaitCaughtUp} and
- * {@link #close} may be called from any thread.
+ * <p>Threads: {@link #subscribe}, {@link #beforePoll}, {@link #handle}, {@link #beforeClose} and the catch-up
+ * bookkeeping run on the follower's thread only (a {@link KafkaConsumer} is single-threaded); {@link #start},
+ * {@link #awaitCaughtUp} and {@link #close} may be called from any thread.
  */
 public abstract class KafkaFollower implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
@@ -59,6 +59,9 @@ public abstract class KafkaFollower implements AutoCloseable {
 
     /** Acts on one poll's records (never empty). An exception stops the follower. */
     protected abstract void handle(ConsumerRecords<String, byte[]> records) throws Exception;
+
+    /** Runs on the follower's thread before each poll (say, pausing or resuming partitions). */
+    protected void beforePoll() {}
 
     /** Runs on the follower's thread after the loop ends, before the consumer is closed (say, a final commit). */
     protected void beforeClose() {}
@@ -115,6 +118,7 @@ public abstract class KafkaFollower implements AutoCloseable {
         try {
             subscribe();
             while (running) {
+                beforePoll();
                 ConsumerRecords<String, byte[]> records = consumer.poll(POLL);
                 if (!records.isEmpty()) handle(records);
                 checkCaughtUp();

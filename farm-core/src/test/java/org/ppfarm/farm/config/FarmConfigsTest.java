@@ -21,6 +21,15 @@ class FarmConfigsTest {
     }
 
     @Test
+    void producersCompressWithLz4UnlessAKafkaClientKeySaysOtherwise() {
+        Map<String, Object> plain = FarmConfigs.clientProps(new org.apache.kafka.common.config.AbstractConfig(DEF, Map.of("kafka.bootstrap.servers", "h:1")));
+        assertEquals("lz4", FarmConfigs.producerProps(plain, "p").get("compression.type"));
+        Map<String, Object> none = FarmConfigs.clientProps(new org.apache.kafka.common.config.AbstractConfig(DEF,
+                Map.of("kafka.bootstrap.servers", "h:1", "kafka.client.compression.type", "none")));
+        assertEquals("none", FarmConfigs.producerProps(none, "p").get("compression.type"));
+    }
+
+    @Test
     void anUnknownKeyIsNamedWithTheKeyMeantWhenOneIsClose() {
         assertEquals("unknown config key 'cluster.prot' (did you mean 'cluster.port'?)", refused(Map.of("cluster.prot", "1")));
         assertEquals("unknown config key 'kafka.topic.prefx' (did you mean 'kafka.topic.prefix'?)", refused(Map.of("kafka.topic.prefx", "p")));
