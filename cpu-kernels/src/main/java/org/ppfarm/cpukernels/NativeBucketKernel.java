@@ -60,26 +60,23 @@ public final class NativeBucketKernel implements BucketKernel {
     }
 
     private static final class NativeEntries implements Entries {
-        final NativeScratch refMemory, scalarMemory;
+        final NativeScratch memory;
         final MemorySegment refs, scalars;
 
         NativeEntries(int[] r, long[] s, int size) {
             if (size < 0 || size > r.length || 4L * size > s.length) {
                 throw new IllegalArgumentException("entries: size " + size + " exceeds the arrays given");
             }
-            refMemory = new NativeScratch(4L * size);
-            scalarMemory = new NativeScratch(32L * size);
-            refs = refMemory.segment();
-            scalars = scalarMemory.segment();
+            // one buffer: the scalars (32 bytes each), then the references (4 bytes each)
+            memory = new NativeScratch(36L * size);
+            scalars = memory.segment().asSlice(0, 32L * size);
+            refs = memory.segment().asSlice(32L * size, 4L * size);
             MemorySegment.copy(r, 0, refs, JAVA_INT, 0, size);
             MemorySegment.copy(s, 0, scalars, JAVA_LONG, 0, 4 * size);
         }
 
         /** Wipes the copies (the scalars are witness values) and frees them. */
-        @Override public void close() {
-            scalarMemory.close();
-            refMemory.close();
-        }
+        @Override public void close() { memory.close(); }
     }
 
     private static final class NativePacked implements Packed {
