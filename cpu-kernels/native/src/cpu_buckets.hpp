@@ -8,7 +8,8 @@
 // 64x64->128 is one instruction and add-with-carry chains compile to adc, which the JVM cannot express.
 //
 // Batch-affine: an affine addition is 1I + 2M + 1S; Montgomery's trick shares one inversion across a batch,
-// so a point costs ~6M instead of the ~11M of a Jacobian mixed addition. A bucket may appear only once per batch;
+// so a point costs ~6M instead of the ~11M of a Jacobian mixed addition. The inversion is inverse_var.hpp's
+// binary one (variable time, as the whole MSM), about a third of Fermat's time. A bucket may appear only once per batch;
 // a point whose bucket is pending waits in a queue drained into the next batch. x collisions (doubling or
 // cancellation) are rare and handled one at a time.
 #pragma once
@@ -18,6 +19,7 @@
 #include <new>
 #include <vector>
 
+#include "inverse_var.hpp"
 #include "lanes.hpp"
 #include "ppfarm/curve.cuh"
 #include "ppfarm/errors.hpp"
@@ -232,7 +234,7 @@ private:
         F up[L];
         up[0] = acc[0];
         for (uint32_t j = 1; j < L; ++j) up[j] = up[j - 1] * acc[j];
-        F t = inverse(up[L - 1]);
+        F t = inverse_var(up[L - 1]);
         F inv[L];
         for (uint32_t j = L - 1; j > 0; --j) {
             inv[j] = t * up[j - 1];
@@ -294,7 +296,7 @@ private:
             return;
         }
         F lambda = sqr(bk.x);
-        lambda = (lambda + lambda + lambda) * inverse(dbl(bk.y));
+        lambda = (lambda + lambda + lambda) * inverse_var(dbl(bk.y));
         F x3 = sqr(lambda) - dbl(bk.x);
         bk.y = lambda * (bk.x - x3) - bk.y;
         bk.x = x3;
@@ -327,7 +329,7 @@ Jacobian<C> jacobian_sum(const std::vector<Jacobian<C>>& b, Jacobian<C>* plain =
     return total;
 }
 
-/** Pending additions per batch: large enough to amortize the inversion (~380 products); Buckets.java's rule. */
+/** Pending additions per batch: large enough to amortize the inversion (~130 products' time, inverse_var.hpp); Buckets.java's rule. */
 inline uint32_t batch_size(uint32_t buckets) {
     uint32_t b = buckets / 2;
     return b < 32 ? 32 : (b > 1024 ? 1024 : b);

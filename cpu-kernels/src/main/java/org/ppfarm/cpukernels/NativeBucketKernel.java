@@ -20,7 +20,8 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * points there and a table is built there, so neither is held twice; bases given on the heap are copied once),
  * freed when the engine drops them (an automatic arena: a concurrent MSM still holding one can never read freed
  * memory); an MSM's references, scalars and packed entries are copied per call (a few MB, ~1 ms for the withdraw
- * circuit) and wiped when the MSM ends. Calls are ordinary downcalls on native memory, so a running kernel never
+ * circuit) into malloc'd memory ({@link NativeScratch}: no shared arena, whose close would stop every thread) and
+ * wiped and freed when the MSM ends. Calls are ordinary downcalls on native memory, so a running kernel never
  * holds other Java threads at a safepoint.
  *
  * <p>Offered to the engine by {@link NativeCpuKernels}. Thread-safe.
@@ -59,28 +60,27 @@ public final class NativeBucketKernel implements BucketKernel {
     }
 
     private static final class NativeEntries implements Entries {
-        final Arena arena = Arena.ofShared();
+        final NativeScratch memory;
         final MemorySegment refs, scalars;
 
         NativeEntries(int[] r, long[] s, int size) {
             if (size < 0 || size > r.length || 4L * size > s.length) {
                 throw new IllegalArgumentException("entries: size " + size + " exceeds the arrays given");
             }
-            refs = arena.allocate(JAVA_INT, Math.max(1, size));
-            scalars = arena.allocate(JAVA_LONG, Math.max(1, 4L * size));
+            // one buffer: the scalars (32 bytes each), then the references (4 bytes each)
+            memory = new NativeScratch(36L * size);
+            scalars = memory.segment().asSlice(0, 32L * size);
+            refs = memory.segment().asSlice(32L * size, 4L * size);
             MemorySegment.copy(r, 0, refs, JAVA_INT, 0, size);
             MemorySegment.copy(s, 0, scalars, JAVA_LONG, 0, 4 * size);
         }
 
-        /** Wipes the scalars (witness values) and frees the copies. */
-        @Override public void close() {
-            scalars.fill((byte) 0);
-            arena.close();
-        }
+        /** Wipes the copies (the scalars are witness values) and frees them. */
+        @Override public void close() { memory.close(); }
     }
 
     private static final class NativePacked implements Packed {
-        final Arena arena = Arena.ofShared();
+        final NativeScratch memory;
         final MemorySegment entries;
         final long count;
 
@@ -88,7 +88,8 @@ public final class NativeBucketKernel implements BucketKernel {
             long n = 0;
             for (int q = 0; q < chunks.length; q++) n += sizes[q];
             count = n;
-            entries = arena.allocate(JAVA_LONG, Math.max(1, n));
+            memory = new NativeScratch(8 * n);
+            entries = memory.segment();
             long at = 0;
             for (int q = 0; q < chunks.length; q++) {
                 MemorySegment.copy(chunks[q], 0, entries, JAVA_LONG, at * 8, sizes[q]);
@@ -97,10 +98,7 @@ public final class NativeBucketKernel implements BucketKernel {
         }
 
         /** Wipes the entries (witness-derived digits) and frees them. */
-        @Override public void close() {
-            entries.fill((byte) 0);
-            arena.close();
-        }
+        @Override public void close() { memory.close(); }
     }
 
     /** Native memory from an automatic arena: freed once no key, table or running MSM refers to it. */
