@@ -17,6 +17,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Properties;
+import org.ppfarm.witness.wasm.BoundedCalls;
 import org.ppfarm.witness.wasm.FunctionOutliner;
 import org.ppfarm.witness.wasm.WasmBinary;
 
@@ -26,7 +27,7 @@ import org.ppfarm.witness.wasm.WasmBinary;
  *
  * <p>An entry is named by the SHA-256 of the wasm and of {@link #version()}: the entry format, Chicory's version, the
  * outliner's thresholds and the SHA-256 of the classes that shape the generated code ({@link FunctionOutliner},
- * {@link WasmBinary}, {@link CompiledCircuit}, {@link InterruptionChecks}, this class, Chicory's compiler). A new Chicory or a changed outliner therefore never reads an old entry. Inside, the
+ * {@link WasmBinary}, {@link CompiledCircuit}, {@link InterruptionChecks}, {@link BoundedCalls}, this class, Chicory's compiler). A new Chicory or a changed outliner therefore never reads an old entry. Inside, the
  * entry repeats the version and the wasm's digest and ends with the SHA-256 of everything before it; an entry that is
  * truncated, corrupt, of another version or of another wasm is ignored (and replaced by a fresh compilation), never
  * run. Entries are written to a temporary file in the same directory and renamed into place atomically, so workers
@@ -50,7 +51,7 @@ final class CircuitCache {
     static String version(int outlineAbove, int outlineChunk) {
         return "format " + FORMAT + "; chicory " + chicoryVersion() + "; outline " + outlineAbove + "/" + outlineChunk
                 + "; code " + HexFormat.of().formatHex(classDigest(FunctionOutliner.class, WasmBinary.class, CompiledCircuit.class, InterruptionChecks.class,
-                        CircuitCache.class, Compiler.class));
+                        BoundedCalls.class, CircuitCache.class, Compiler.class));
     }
 
     /** The entry's file for this wasm and version. */

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import org.ppfarm.witness.wasm.BoundedCalls;
 import org.ppfarm.witness.wasm.FunctionOutliner;
 import org.ppfarm.witness.wasm.WasmBinary;
 
@@ -67,7 +68,7 @@ final class CompiledCircuit {
                 .compile();
         Map<String, byte[]> generated = new LinkedHashMap<>();
         result.classBytes().forEach((n, b) -> generated.put(binaryName(n), b));
-        Map<String, byte[]> classes = InterruptionChecks.rewrite(generated);
+        Map<String, byte[]> classes = InterruptionChecks.rewrite(generated, BoundedCalls.bounded(module, BoundedCalls.DEFAULT_LIMIT));
         // an interpreted function needs its body (and the indices Chicory reports are not worth second-guessing)
         byte[] stored = runs;
         if (result.interpretedFunctions().isEmpty()) {
