@@ -45,8 +45,9 @@ import org.ppfarm.witness.wasm.FunctionOutliner;
  * then runs each computation on an instance of its own — its own linear memory, bounded by
  * {@link Options#maxMemoryPages()} — which is wiped when the computation ends, successfully or not. A circuit of at
  * most {@link #REUSE_MAX_PAGES} pages of initial memory (both 0xbow circuits: 4 MiB) keeps up to one wiped,
- * re-initialised instance per core for the next computations (so a worker holds up to cores × its initial memory
- * per resident circuit besides the running computations); a larger one gets a new instance each time.
+ * re-initialised instance per core for the next computations, and a copy of a new instance's memory to reset them
+ * from (so a worker holds up to cores × its initial memory, plus the initial data — 1.1 MiB for the commitment
+ * circuit — per resident circuit besides the running computations); a larger one gets a new instance each time.
  * With {@link Options#withCacheDir} the compiled classes are kept on disk ({@code CircuitCache}) and a later load,
  * in this or another process, reads them back instead of compiling again.
  *
