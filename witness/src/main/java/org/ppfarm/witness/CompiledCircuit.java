@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.function.Function;
 import org.ppfarm.witness.circom.FrFunctions;
 import org.ppfarm.witness.circom.FrKernels;
+import org.ppfarm.witness.wasm.BoundedCalls;
 import org.ppfarm.witness.wasm.FunctionOutliner;
 import org.ppfarm.witness.wasm.WasmBinary;
 
@@ -80,7 +81,8 @@ final class CompiledCircuit {
         result.classBytes().forEach((n, b) -> generated.put(binaryName(n), b));
         // the outliner keeps every function's index, so what is recognised in the original is what was compiled
         Map<Integer, FrFunctions.Kind> field = fieldKernels ? FrFunctions.recognise(parsed) : Map.of();
-        Map<String, byte[]> classes = InterruptionChecks.rewrite(FrFunctions.replace(generated, field));
+        Map<String, byte[]> classes = InterruptionChecks.rewrite(FrFunctions.replace(generated, field),
+                BoundedCalls.bounded(module, BoundedCalls.DEFAULT_LIMIT));
         // an interpreted function needs its body (and the indices Chicory reports are not worth second-guessing)
         byte[] stored = runs;
         if (result.interpretedFunctions().isEmpty()) {

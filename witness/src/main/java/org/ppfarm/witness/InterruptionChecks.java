@@ -1,5 +1,6 @@
 package org.ppfarm.witness;
 
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,6 +15,11 @@ import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.commons.LocalVariablesSorter;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.ppfarm.witness.wasm.BoundedCalls;
 
 /**
  * Rewrites the classes Chicory's compiler generated so the compiled wasm checks for thread interruption every
@@ -30,6 +36,12 @@ import org.objectweb.asm.commons.LocalVariablesSorter;
  * frame, each of a callee that checks itself as soon as it calls or loops — microseconds. An interrupted
  * computation still ends with Chicory's {@code ChicoryInterruptedException}, as before.
  *
+ * <p>Before that, the check before a call to a function of bounded work ({@link BoundedCalls}: circom's field
+ * functions, called millions of times) is removed: the callee adds at most its bound to the work between two checks
+ * of its caller. The counter starting exhausted made the first check of every invocation a real one, and every
+ * invocation of a field function that calls another paid it: removing every check made the commitment witness a
+ * third faster (session 11); these are most of them.
+ *
  * <p>A counter in a local costs nothing shared between threads (many computations of one circuit run at once), and
  * the rewritten call site needs no branch of its own, so no stack map frame has to be made up: the frames only gain
  * the counter, an int from the first instruction on. Classes of an unknown shape — no shaded class declaring
@@ -45,20 +57,73 @@ final class InterruptionChecks {
 
     private InterruptionChecks() {}
 
-    /** The classes (binary name → bytes) with their interruption checks counted; {@code classes} itself is not changed. */
-    static Map<String, byte[]> rewrite(Map<String, byte[]> classes) {
+    /**
+     * The classes (binary name → bytes) with their interruption checks counted and those before calls to the
+     * functions in {@code bounded} (wasm function indices, imports counted) removed; {@code classes} itself is not
+     * changed.
+     */
+    static Map<String, byte[]> rewrite(Map<String, byte[]> classes, BitSet bounded) {
         String shaded = null;
-        Map<String, Set<String>> checking = new HashMap<>();
-        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+        for (byte[] c : classes.values()) {
             Scan scan = new Scan();
-            new ClassReader(e.getValue()).accept(scan, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+            new ClassReader(c).accept(scan, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
             if (scan.declaresCheck) {
                 if (shaded != null) return classes;
                 shaded = scan.name;
             }
-            if (!scan.checkingMethods.isEmpty()) checking.put(e.getKey(), scan.checkingMethods);
         }
         if (shaded == null) return classes;
+        Map<String, byte[]> dropped = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) dropped.put(e.getKey(), dropBoundedChecks(e.getValue(), shaded, bounded));
+        return count(dropped, shaded);
+    }
+
+    /**
+     * Removes each check that comes right before a call to a bounded function: Chicory emits the check after the
+     * call's own arguments, then loads the memory and the instance and calls {@code func_<index>} (a class of
+     * another shape keeps every check).
+     */
+    private static byte[] dropBoundedChecks(byte[] original, String shaded, BitSet bounded) {
+        ClassNode node = new ClassNode();
+        new ClassReader(original).accept(node, 0);
+        boolean changed = false;
+        for (MethodNode m : node.methods) {
+            for (AbstractInsnNode in = m.instructions.getFirst(); in != null; ) {
+                AbstractInsnNode next = in.getNext();
+                if (in instanceof MethodInsnNode c && c.getOpcode() == Opcodes.INVOKESTATIC && c.owner.equals(shaded) && c.name.equals(CHECK)
+                        && c.desc.equals("()V") && callsBounded(c, bounded)) {
+                    m.instructions.remove(c);
+                    changed = true;
+                }
+                in = next;
+            }
+        }
+        if (!changed) return original;
+        ClassWriter writer = new ClassWriter(0);
+        node.accept(writer);
+        return writer.toByteArray();
+    }
+
+    /** True if the instructions after {@code check} are {@code aload; aload; invokestatic func_<n>} with n bounded. */
+    private static boolean callsBounded(AbstractInsnNode check, BitSet bounded) {
+        AbstractInsnNode in = check;
+        for (int k = 0; k < 2; k++) {
+            in = in.getNext();
+            if (in == null || in.getOpcode() != Opcodes.ALOAD) return false;
+        }
+        in = in.getNext();
+        if (!(in instanceof MethodInsnNode call) || call.getOpcode() != Opcodes.INVOKESTATIC || !call.name.matches("func_\\d{1,9}")) return false;
+        return bounded.get(Integer.parseInt(call.name.substring(5)));
+    }
+
+    /** The classes with the checks that are left counted; {@code shaded}: the class declaring the check. */
+    private static Map<String, byte[]> count(Map<String, byte[]> classes, String shaded) {
+        Map<String, Set<String>> checking = new HashMap<>();
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+            Scan scan = new Scan();
+            new ClassReader(e.getValue()).accept(scan, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+            if (!scan.checkingMethods.isEmpty()) checking.put(e.getKey(), scan.checkingMethods);
+        }
         Map<String, byte[]> out = new LinkedHashMap<>();
         for (Map.Entry<String, byte[]> e : classes.entrySet()) {
             Set<String> methods = checking.get(e.getKey());

@@ -71,6 +71,14 @@ public final class FunctionOutliner {
      * hands back many locals made the witness slower, so only cuts with at most one are taken.
      */
     static final int MAX_RESULTS = 1;
+    /**
+     * Largest function kept whole rather than cut where a piece would hand back several locals: ~7.3 KB of bytecode
+     * at the ~3 bytes per instruction Chicory emits for circom's code (a 2274-instruction {@code MixS} template:
+     * 6907 bytes), under HotSpot's 8000-byte limit. The cuts it saves cost a {@code long[]} per call: in the
+     * commitment witness the pieces of {@code Fr_F1m_mul} (handing back 20 and 11 locals), {@code Fr_F1m_square} and
+     * the 1396-instruction {@code MixS} templates (4 each) spent ~7 % of the time boxing results (issue 19).
+     */
+    static final int FITS_WHOLE = 2400;
 
     public static Result outline(byte[] wasm, WasmModule module) {
         return outline(wasm, module, DEFAULT_MAX_INSTRUCTIONS, DEFAULT_CHUNK);
@@ -201,6 +209,7 @@ public final class FunctionOutliner {
             List<Group> out = new ArrayList<>();
             // the function's own final `end` is not part of its top-level sequence
             sequence(0, ins.size() - 1, new ArrayList<>(), out);
+            if (ins.size() <= FITS_WHOLE) out.removeIf(g -> g.results().size() > MAX_RESULTS);
             return out;
         }
 
