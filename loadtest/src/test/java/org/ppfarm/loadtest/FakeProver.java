@@ -34,10 +34,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * An in-process stand-in for a farm's Prover service, for the tests of the tool itself (its schedule and its
  * latency correction), not of the farm: Prove answers at once with a SUCCEEDED job (no proof: these campaigns verify
  * none), except during a stall, {@code stallAfterMillis} after its first request for {@code stallMillis}, when every
- * answer waits for the stall's end.
+ * answer waits for the stall's end. {@link #serving} makes a farm of known capacity instead: one server proving
+ * requests in arrival order, each in a fixed time.
  */
 final class FakeProver extends ProverGrpc.ProverImplBase implements AutoCloseable {
     private final long stallAfterNanos, stallNanos;
+    /** With {@link #serving}: each request's service time, and when the one server is next free; else 0. */
+    private final long serviceNanos;
+    private long busyUntil;
     private final AtomicLong first = new AtomicLong();
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     private final Server server;
@@ -49,9 +53,15 @@ final class FakeProver extends ProverGrpc.ProverImplBase implements AutoCloseabl
 
     record Received(SubmitRequest request, long atMillis) {}
 
-    FakeProver(long stallAfterMillis, long stallMillis) throws Exception {
+    FakeProver(long stallAfterMillis, long stallMillis) throws Exception { this(stallAfterMillis, stallMillis, 0); }
+
+    /** A farm of capacity 1000 / {@code serviceMillis} jobs/s: one server, requests answered in arrival order. */
+    static FakeProver serving(long serviceMillis) throws Exception { return new FakeProver(0, 0, serviceMillis); }
+
+    private FakeProver(long stallAfterMillis, long stallMillis, long serviceMillis) throws Exception {
         this.stallAfterNanos = stallAfterMillis * 1_000_000;
         this.stallNanos = stallMillis * 1_000_000;
+        this.serviceNanos = serviceMillis * 1_000_000;
         String name = InProcessServerBuilder.generateName();
         this.server = InProcessServerBuilder.forName(name).addService(this).build().start();
         this.channel = InProcessChannelBuilder.forName(name).build();
@@ -78,7 +88,11 @@ final class FakeProver extends ProverGrpc.ProverImplBase implements AutoCloseabl
             out.onNext(j);
             out.onCompleted();
         };
-        if (stallNanos > 0 && now >= stallStart && now < stallEnd) later.schedule(answer, stallEnd - now, TimeUnit.NANOSECONDS);
+        if (serviceNanos > 0) {
+            long done;
+            synchronized (this) { done = busyUntil = Math.max(now, busyUntil) + serviceNanos; }
+            later.schedule(answer, done - now, TimeUnit.NANOSECONDS);
+        } else if (stallNanos > 0 && now >= stallStart && now < stallEnd) later.schedule(answer, stallEnd - now, TimeUnit.NANOSECONDS);
         else answer.run();
     }
 
