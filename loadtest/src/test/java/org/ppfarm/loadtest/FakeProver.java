@@ -34,14 +34,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * An in-process stand-in for a farm's Prover service, for the tests of the tool itself (its schedule and its
  * latency correction), not of the farm: Prove answers at once with a SUCCEEDED job (no proof: these campaigns verify
  * none), except during a stall, {@code stallAfterMillis} after its first request for {@code stallMillis}, when every
- * answer waits for the stall's end. {@link #serving} makes a farm of known capacity instead: one server proving
- * requests in arrival order, each in a fixed time.
+ * answer waits for the stall's end. {@link #limitedTo} makes a farm of known capacity instead, with a sharp knee:
+ * it answers at once while at most that many requests arrived in the last second, and after a second otherwise.
  */
 final class FakeProver extends ProverGrpc.ProverImplBase implements AutoCloseable {
     private final long stallAfterNanos, stallNanos;
-    /** With {@link #serving}: each request's service time, and when the one server is next free; else 0. */
-    private final long serviceNanos;
-    private long busyUntil;
+    /** With {@link #limitedTo}: the most requests a second answered at once (else 0), and the last second's arrivals. */
+    private final int perSecond;
+    private final java.util.ArrayDeque<Long> lastSecond = new java.util.ArrayDeque<>();
     private final AtomicLong first = new AtomicLong();
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     private final Server server;
@@ -55,13 +55,13 @@ final class FakeProver extends ProverGrpc.ProverImplBase implements AutoCloseabl
 
     FakeProver(long stallAfterMillis, long stallMillis) throws Exception { this(stallAfterMillis, stallMillis, 0); }
 
-    /** A farm of capacity 1000 / {@code serviceMillis} jobs/s: one server, requests answered in arrival order. */
-    static FakeProver serving(long serviceMillis) throws Exception { return new FakeProver(0, 0, serviceMillis); }
+    /** A farm of capacity {@code perSecond} jobs/s: beyond it (over the last second) each answer takes a second. */
+    static FakeProver limitedTo(int perSecond) throws Exception { return new FakeProver(0, 0, perSecond); }
 
-    private FakeProver(long stallAfterMillis, long stallMillis, long serviceMillis) throws Exception {
+    private FakeProver(long stallAfterMillis, long stallMillis, int perSecond) throws Exception {
         this.stallAfterNanos = stallAfterMillis * 1_000_000;
         this.stallNanos = stallMillis * 1_000_000;
-        this.serviceNanos = serviceMillis * 1_000_000;
+        this.perSecond = perSecond;
         String name = InProcessServerBuilder.generateName();
         this.server = InProcessServerBuilder.forName(name).addService(this).build().start();
         this.channel = InProcessChannelBuilder.forName(name).build();
@@ -88,10 +88,15 @@ final class FakeProver extends ProverGrpc.ProverImplBase implements AutoCloseabl
             out.onNext(j);
             out.onCompleted();
         };
-        if (serviceNanos > 0) {
-            long done;
-            synchronized (this) { done = busyUntil = Math.max(now, busyUntil) + serviceNanos; }
-            later.schedule(answer, done - now, TimeUnit.NANOSECONDS);
+        if (perSecond > 0) {
+            boolean over;
+            synchronized (lastSecond) {
+                while (!lastSecond.isEmpty() && lastSecond.peekFirst() <= now - 1_000_000_000L) lastSecond.pollFirst();
+                lastSecond.addLast(now);
+                over = lastSecond.size() > perSecond;
+            }
+            if (over) later.schedule(answer, 1, TimeUnit.SECONDS);
+            else answer.run();
         } else if (stallNanos > 0 && now >= stallStart && now < stallEnd) later.schedule(answer, stallEnd - now, TimeUnit.NANOSECONDS);
         else answer.run();
     }
