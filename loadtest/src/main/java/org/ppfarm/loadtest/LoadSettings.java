@@ -97,7 +97,7 @@ public record LoadSettings(
             "refine.steps", "0", "capacity search: after the first step that did not hold, this many more steps of step.duration, "
                     + "each after the farm drained, bisecting between the last rate that held and the lowest that did not",
             "abort.after", "30s", "stop the campaign when nothing has succeeded for this long after the warm-up while requests fail or hang",
-            "embedded.concurrency", "1", "the embedded farm's worker.concurrency",
+            "embedded.concurrency", "2", "the embedded farm's worker.concurrency (one proof at a time: the second job computes its witness meanwhile)",
             "events.N.at", "", "a fault event's time from the start of the measured run (chaos)",
             "events.N.name", "", "the fault event's label on the report",
             "events.N.run", "", "the shell command the event runs (bash -c)");
