@@ -4,7 +4,9 @@
 # the raw rate from 0.6 of it, then 3 bisection steps), `ppfarm bench` after, `uptime` around each; prints the
 # capacity, the raw rates and the farm efficiency (docs/benchmarks.md, "Load campaigns (issue 17)"). The warm-up is
 # 120 s: the embedded farm's fixed-base tables take ~22 s of CPU, and its JIT compilers still take ~0.1 core for
-# minutes after (session 11), which a shorter warm-up leaves in the first steps.
+# minutes after (session 11), which a shorter warm-up leaves in the first steps. The steps span 0.6-1.3 x the raw
+# rate of the bench before: if every step held (no refinement in the output), the machine was busier during that
+# bench than during the search; run it again.
 #
 #   scripts/capacity-sitting.sh [OUT_DIR]     (default /tmp/capacity-sitting-<time>; needs node for the input)
 #
@@ -22,7 +24,8 @@ done
 mkdir -p "$out"
 cd "$root"
 ppfarm=bin/ppfarm
-$ppfarm --version >/dev/null   # builds the CLI now if it is stale, not during the bench
+# the CLI built now (not during the bench), without the CUDA kernels (a CPU sitting)
+./mvnw -B -q -o -pl cli -am package -DskipTests -Dppfarm.cuda=off >"$out/build.log" 2>&1 || { echo "capacity-sitting: build failed ($out/build.log)" >&2; exit 3; }
 
 # the same withdraw input as the sittings in docs/benchmarks.md
 input="$out/withdraw-input.json"
