@@ -63,6 +63,8 @@ public final class LoadRun {
     private volatile String abortReason;
     private volatile int failedStep = -1;
     private int decidedSteps;
+    /** The capacity search's refinement steps decided so far, by rate (step {@code schedule.steps() + i}). */
+    private final List<Double> refined = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long start;
 
     private record Accepted(String jobId, long intended, long sent, long acceptedAt, int step, RequestSource.Generated generated, long index) {}
@@ -84,6 +86,12 @@ public final class LoadRun {
 
     /** The capacity search's first step whose p99 exceeded the SLO (it stopped the run there), or -1. */
     public int failedStep() { return failedStep; }
+
+    /**
+     * The rates of the capacity search's refinement steps that were decided ({@code refine.steps}), in order; the
+     * recorder knows step {@code i} of them as step {@code schedule.steps() + i}.
+     */
+    public List<Double> refined() { return List.copyOf(refined); }
 
     /** Ends the schedule early (the capacity search found its limit, or the user interrupted). */
     public void stop() { stop = true; }
@@ -117,31 +125,74 @@ public final class LoadRun {
         Schedule.Arrivals arrivals = s.schedule().arrivals(s.poisson(), s.seed());
         List<long[]> batch = new ArrayList<>();
         boolean warming = warmup != null;
-        while (!stop) {
+        while (!stop && !refining()) {
             long t = warming ? warmup.next() : arrivals.next();
             if (t < 0) {
                 if (warming) { warming = false; continue; }
                 break;
             }
             long intended = (warming ? base : start) + t;
-            long wait;
-            while ((wait = intended - System.nanoTime()) > 0 && !stop) LockSupport.parkNanos(Math.min(wait, 50_000_000L));
-            if (stop) break;
-            long rel = intended - start;
-            int step = s.schedule().step(Math.max(0, rel));
-            rec.offered(rel, step);
-            if (s.api() == LoadSettings.Api.BATCH) {
-                batch.add(new long[] {index.getAndIncrement(), intended, step});
-                if (batch.size() < s.batchSize()) continue;
-                launchBatch(List.copyOf(batch));
-                batch.clear();
-            } else {
-                long i = index.getAndIncrement();
-                acquire(1);
-                spawn(() -> single(i, intended, step));
-            }
+            if (!send(intended, s.schedule().step(Math.max(0, intended - start)), batch)) break;
         }
         if (!batch.isEmpty()) launchBatch(List.copyOf(batch));
+        batch.clear();
+        if (refining()) refine(batch);
+        if (!batch.isEmpty()) launchBatch(List.copyOf(batch));
+    }
+
+    /**
+     * Sends one request at its intended time, counted in {@code step} (a batch: once {@code batch} is full); false if
+     * the campaign was stopped meanwhile.
+     */
+    private boolean send(long intended, int step, List<long[]> batch) throws InterruptedException {
+        long wait;
+        while ((wait = intended - System.nanoTime()) > 0 && !stop) LockSupport.parkNanos(Math.min(wait, 50_000_000L));
+        if (stop) return false;
+        rec.offered(intended - start, step);
+        if (s.api() == LoadSettings.Api.BATCH) {
+            batch.add(new long[] {index.getAndIncrement(), intended, step});
+            if (batch.size() < s.batchSize()) return true;
+            launchBatch(List.copyOf(batch));
+            batch.clear();
+        } else {
+            long i = index.getAndIncrement();
+            acquire(1);
+            spawn(() -> single(i, intended, step));
+        }
+        return true;
+    }
+
+    /** Whether the capacity search's steps are over and its refinement is due: a step failed, and one before it held. */
+    private boolean refining() { return s.refineSteps() > 0 && failedStep > 0; }
+
+    /**
+     * The capacity search's refinement: {@code refine.steps} more steps, each at the rate halfway between the highest
+     * that held and the lowest that did not, so the capacity is placed within {@code step.rate / 2^refine.steps}
+     * instead of {@code step.rate}. Before each, the farm drains the queue the failed rate left (every request ended, at
+     * most {@code drain}), so a step is judged on its own rate; each is decided as the steps are, once its last
+     * request is older than the SLO's limit.
+     */
+    private void refine(List<long[]> batch) throws InterruptedException {
+        Slo slo = s.slos().getFirst();
+        double held = s.schedule().stepRateOf(failedStep - 1), failed = s.schedule().stepRateOf(failedStep);
+        long length = s.schedule().stepDuration().toNanos();
+        for (int i = 0; i < s.refineSteps() && !stop; i++) {
+            long drained = System.nanoTime() + s.drain().toNanos();
+            while (inFlightCount.get() > 0 && System.nanoTime() < drained && !stop) Thread.sleep(20);
+            double rate = (held + failed) / 2;
+            int step = s.schedule().steps() + i;
+            long t0 = System.nanoTime();
+            Schedule.Arrivals arrivals = Schedule.constant(rate, s.schedule().stepDuration()).arrivals(s.poisson(), s.seed() + 1 + i);
+            for (long t; !stop && (t = arrivals.next()) >= 0; ) if (!send(t0 + t, step, batch)) break;
+            if (!batch.isEmpty()) launchBatch(List.copyOf(batch));
+            batch.clear();
+            long decided = t0 + length + slo.limit().toNanos();
+            for (long wait; (wait = decided - System.nanoTime()) > 0 && !stop; ) LockSupport.parkNanos(Math.min(wait, 50_000_000L));
+            if (stop) break;
+            if (Report.stepHeld(rec.snapshot(), step, slo)) held = rate;
+            else failed = rate;
+            refined.add(rate);
+        }
     }
 
     private void launchBatch(List<long[]> items) throws InterruptedException {
@@ -444,7 +495,7 @@ public final class LoadRun {
     /**
      * Capacity search: once a step has ended and its last request is older than the SLO's limit, each of its requests
      * has either ended under the limit or is known to be over it: the step held if enough ended under it. The first
-     * step that did not hold stops the run.
+     * step that did not hold ends the steps: the run stops, or refines ({@link #refine}) when a step before held.
      */
     private void searchCapacity(long now) {
         Slo slo = s.slos().getFirst();
@@ -453,7 +504,7 @@ public final class LoadRun {
             Recorder.Snapshot snap = rec.snapshot();
             if (!Report.stepHeld(snap, decidedSteps, slo)) {
                 failedStep = decidedSteps;
-                stop = true;
+                if (!refining()) stop = true;
             }
             decidedSteps++;
         }

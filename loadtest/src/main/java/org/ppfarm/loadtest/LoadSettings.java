@@ -45,6 +45,7 @@ public record LoadSettings(
         double maxErrorRate,
         Path report,
         boolean stopOnSlo,
+        int refineSteps,
         Duration abortAfter,
         int embeddedConcurrency,
         List<FaultEvent> events) {
@@ -93,8 +94,10 @@ public record LoadSettings(
             "max.error.rate", "", "largest fraction of requests allowed to end other than with a valid proof (e.g. 0)",
             "report", "", "directory for summary.json, report.html, timeseries.csv and *.hgrm",
             "stop.on.slo", "false", "step schedule: stop at the first step whose p99 exceeds the slo (capacity search)",
+            "refine.steps", "0", "capacity search: after the first step that did not hold, this many more steps of step.duration, "
+                    + "each after the farm drained, bisecting between the last rate that held and the lowest that did not",
             "abort.after", "30s", "stop the campaign when nothing has succeeded for this long after the warm-up while requests fail or hang",
-            "embedded.concurrency", "1", "the embedded farm's worker.concurrency",
+            "embedded.concurrency", "2", "the embedded farm's worker.concurrency (one proof at a time: the second job computes its witness meanwhile)",
             "events.N.at", "", "a fault event's time from the start of the measured run (chaos)",
             "events.N.name", "", "the fault event's label on the report",
             "events.N.run", "", "the shell command the event runs (bash -c)");
@@ -202,6 +205,9 @@ public record LoadSettings(
         boolean stopOnSlo = r.bool("stop.on.slo");
         if (stopOnSlo && (slos.isEmpty() || !r.get("schedule").equals("step")))
             throw new LoadSettingException("stop.on.slo", "needs schedule step and an slo");
+        int refineSteps = r.intIn("refine.steps", 0, 20);
+        if (refineSteps > 0 && !stopOnSlo) throw new LoadSettingException("refine.steps", "needs stop.on.slo (a capacity search)");
+        if (refineSteps > 0 && closed) throw new LoadSettingException("refine.steps", "needs mode open");
 
         List<FaultEvent> ev = new ArrayList<>();
         for (var e : events.entrySet()) {
@@ -219,7 +225,7 @@ public record LoadSettings(
                 r.duration("warmup"), r.longValue("seed"), timeout, r.get("drain").isEmpty() ? timeout : r.duration("drain"),
                 r.intIn("max.in.flight", 1, 1_000_000), sample, List.copyOf(slos),
                 r.get("max.error.rate").isEmpty() ? Double.NaN : r.fraction("max.error.rate"),
-                r.get("report").isEmpty() ? null : Path.of(r.get("report")), stopOnSlo, r.duration("abort.after"),
+                r.get("report").isEmpty() ? null : Path.of(r.get("report")), stopOnSlo, refineSteps, r.duration("abort.after"),
                 r.intIn("embedded.concurrency", 1, 64), List.copyOf(ev));
     }
 

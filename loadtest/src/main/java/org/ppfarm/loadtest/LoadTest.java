@@ -86,7 +86,7 @@ public final class LoadTest {
         } catch (FarmException e) {
             String why = "the farm at " + target + " does not answer ListCircuits: " + e.getMessage();
             err.println("ppfarm load: " + why);
-            finish(s, rec.snapshot(), info(s, target, startedAt, 0, metrics, why, -1), out, err);
+            finish(s, rec.snapshot(), info(s, target, startedAt, 0, metrics, why, -1, List.of()), out, err);
             return FARM_FAILED;
         }
         for (RequestSource src : sources)
@@ -113,26 +113,31 @@ public final class LoadTest {
             timers.awaitTermination(5, TimeUnit.SECONDS);
         }
         double seconds = Math.min(s.schedule().duration().toNanos(), Math.max(1, System.nanoTime() - runStart[0])) / 1e9;
-        if (load.failedStep() >= 0) seconds = Math.min(seconds, (load.failedStep() + 1) * s.schedule().stepDuration().toNanos() / 1e9);
-        Report.Verdict v = finish(s, rec.snapshot(), info(s, target, startedAt, seconds, metrics, load.abortReason(), load.failedStep()), out, err);
+        List<Double> refined = load.refined();
+        if (refined.isEmpty() && load.failedStep() >= 0)
+            seconds = Math.min(seconds, (load.failedStep() + 1) * s.schedule().stepDuration().toNanos() / 1e9);
+        else if (!refined.isEmpty()) seconds = Math.max(1, System.nanoTime() - runStart[0]) / 1e9;   // the refinement ran past the schedule
+        Report.Verdict v = finish(s, rec.snapshot(), info(s, target, startedAt, seconds, metrics, load.abortReason(), load.failedStep(), refined),
+                out, err);
         if (load.abortReason() != null) return FARM_FAILED;
         return v.passed() ? PASSED : MISSED;
     }
 
     private static Report.RunInfo info(LoadSettings s, String target, String startedAt, double seconds, List<String> metrics,
-                                       String abort, int failedStep) {
+                                       String abort, int failedStep, List<Double> refined) {
         Schedule sc = s.schedule();
         String schedule = switch (sc.kind()) {
             case CONSTANT -> SvgChart.num(sc.rate()) + " jobs/s";
             case STEP -> SvgChart.num(sc.rate()) + " jobs/s + " + SvgChart.num(sc.stepRate()) + " every " + sc.stepDuration().toSeconds() + " s";
             case RAMP -> SvgChart.num(sc.rate()) + " to " + SvgChart.num(sc.rateEnd()) + " jobs/s";
         } + (s.poisson() ? " (Poisson)" : "") + " for " + sc.duration().toSeconds() + " s"
-                + (s.warmup().isZero() ? "" : " after " + s.warmup().toSeconds() + " s warm-up");
+                + (s.warmup().isZero() ? "" : " after " + s.warmup().toSeconds() + " s warm-up")
+                + (s.refineSteps() == 0 ? "" : ", then up to " + s.refineSteps() + " refinement steps");
         String mode = s.closedLoop() ? "closed (" + s.concurrency() + " in flight)" : "open";
         return new Report.RunInfo(s.name(), target, startedAt, Math.max(seconds, 1e-3), mode,
                 s.api().name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + String.join(",", s.circuits().keySet()) + priorities(s)
                         + (s.deadline().isZero() ? "" : ", deadline " + s.deadline().toMillis() + " ms"), schedule,
-                s.verifySample(), metrics, abort, failedStep);
+                s.verifySample(), metrics, abort, failedStep, refined);
     }
 
     /** ", priority high:1,normal:3" when the mix is other than all normal. */

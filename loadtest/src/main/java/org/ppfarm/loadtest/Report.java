@@ -26,9 +26,12 @@ public final class Report {
 
     private Report() {}
 
-    /** What is known of the run besides its measurements. */
+    /**
+     * What is known of the run besides its measurements. {@code refined}: the rates of a capacity search's decided
+     * refinement steps (steps {@code schedule.steps() + i}), empty without.
+     */
     public record RunInfo(String name, String target, String startedAt, double seconds, String mode, String api, String schedule,
-                          double verifySample, List<String> scraped, String abortReason, int failedStep) {}
+                          double verifySample, List<String> scraped, String abortReason, int failedStep, List<Double> refined) {}
 
     /** The thresholds' verdicts: failures empty means the campaign passed; steps: a capacity search's decided steps. */
     public record Verdict(List<String> failures, Double capacity, List<Step> steps) {
@@ -37,9 +40,10 @@ public final class Report {
 
     /**
      * One step of a capacity search: its offered rate, its requests offered and succeeded (by intended send time),
-     * the succeeded per second of the step, the p99 of those that succeeded, and whether it held the SLO.
+     * the succeeded per second of the step, the p99 of those that succeeded, whether it held the SLO, and whether it
+     * was one of the refinement's steps (after the first step that did not hold).
      */
-    public record Step(double rate, long offered, long succeeded, double achievedRate, Double p99Ms, boolean held) {}
+    public record Step(double rate, long offered, long succeeded, double achievedRate, Double p99Ms, boolean held, boolean refinement) {}
 
     public static String ms(long micros) {
         return micros >= 10_000 ? String.format(Locale.ROOT, "%.0f ms", micros / 1e3) : String.format(Locale.ROOT, "%.1f ms", micros / 1e3);
@@ -64,14 +68,14 @@ public final class Report {
             Slo slo = s.slos().getFirst();
             // decided steps only: none past the one that stopped the search (its successor's first requests were sent)
             int last = info.failedStep() >= 0 ? info.failedStep() : s.schedule().steps() - 1;
-            for (int k = 0; k <= last && snap.offeredBySteps().containsKey(k); k++) {
-                Histogram h = snap.steps().get(k);
-                long ok = h == null ? 0 : h.getTotalCount();
-                steps.add(new Step(s.schedule().stepRateOf(k), snap.offeredBySteps().get(k), ok,
-                        round(ok / (s.schedule().stepDuration().toNanos() / 1e9)), ok == 0 ? null : h.getValueAtPercentile(99) / 1e3,
-                        stepHeld(snap, k, slo)));
-            }
+            for (int k = 0; k <= last && snap.offeredBySteps().containsKey(k); k++) steps.add(step(s, snap, slo, k, s.schedule().stepRateOf(k), false));
             for (int k = 0; k < steps.size() && steps.get(k).held(); k++) capacity = steps.get(k).rate();
+            // refinement steps lie between the highest step that held and the lowest that did not: any that held is higher
+            for (int i = 0; i < info.refined().size(); i++) {
+                Step r = step(s, snap, slo, s.schedule().steps() + i, info.refined().get(i), true);
+                steps.add(r);
+                if (r.held() && capacity != null && r.rate() > capacity) capacity = r.rate();
+            }
             if (capacity == null) f.add("capacity search: not even the first step (" + SvgChart.num(s.schedule().stepRateOf(0)) + " jobs/s) held " + slo);
         } else {
             for (Slo slo : s.slos()) {
@@ -83,6 +87,13 @@ public final class Report {
             f.add(String.format(Locale.ROOT, "error rate %.4f above max.error.rate %s", snap.errorRate(), SvgChart.num(s.maxErrorRate())));
         if (snap.completed() == 0 && info.abortReason() == null) f.add("no request ended");
         return new Verdict(List.copyOf(f), capacity, List.copyOf(steps));
+    }
+
+    private static Step step(LoadSettings s, Recorder.Snapshot snap, Slo slo, int k, double rate, boolean refinement) {
+        Histogram h = snap.steps().get(k);
+        long ok = h == null ? 0 : h.getTotalCount();
+        return new Step(rate, snap.offeredBySteps().getOrDefault(k, 0L), ok, round(ok / (s.schedule().stepDuration().toNanos() / 1e9)),
+                ok == 0 ? null : h.getValueAtPercentile(99) / 1e3, stepHeld(snap, k, slo), refinement);
     }
 
     public static ObjectNode summary(Recorder.Snapshot snap, RunInfo info, Verdict verdict) {
@@ -139,6 +150,7 @@ public final class Report {
                 n.put("achieved_rate", step.achievedRate());
                 if (step.p99Ms() == null) n.putNull("p99_ms"); else n.put("p99_ms", step.p99Ms());
                 n.put("held", step.held());
+                if (step.refinement()) n.put("refinement", true);
             }
         }
         if (info.failedStep() >= 0) o.put("capacity_search_stopped_at_step", info.failedStep());

@@ -34,10 +34,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * An in-process stand-in for a farm's Prover service, for the tests of the tool itself (its schedule and its
  * latency correction), not of the farm: Prove answers at once with a SUCCEEDED job (no proof: these campaigns verify
  * none), except during a stall, {@code stallAfterMillis} after its first request for {@code stallMillis}, when every
- * answer waits for the stall's end.
+ * answer waits for the stall's end. {@link #limitedTo} makes a farm of known capacity instead, with a sharp knee:
+ * it answers at once while at most that many requests arrived in the last second, and after a second otherwise.
  */
 final class FakeProver extends ProverGrpc.ProverImplBase implements AutoCloseable {
     private final long stallAfterNanos, stallNanos;
+    /** With {@link #limitedTo}: the most requests a second answered at once (else 0), and the last second's arrivals. */
+    private final int perSecond;
+    private final java.util.ArrayDeque<Long> lastSecond = new java.util.ArrayDeque<>();
     private final AtomicLong first = new AtomicLong();
     private final ScheduledExecutorService later = Executors.newSingleThreadScheduledExecutor();
     private final Server server;
@@ -49,9 +53,15 @@ final class FakeProver extends ProverGrpc.ProverImplBase implements AutoCloseabl
 
     record Received(SubmitRequest request, long atMillis) {}
 
-    FakeProver(long stallAfterMillis, long stallMillis) throws Exception {
+    FakeProver(long stallAfterMillis, long stallMillis) throws Exception { this(stallAfterMillis, stallMillis, 0); }
+
+    /** A farm of capacity {@code perSecond} jobs/s: beyond it (over the last second) each answer takes a second. */
+    static FakeProver limitedTo(int perSecond) throws Exception { return new FakeProver(0, 0, perSecond); }
+
+    private FakeProver(long stallAfterMillis, long stallMillis, int perSecond) throws Exception {
         this.stallAfterNanos = stallAfterMillis * 1_000_000;
         this.stallNanos = stallMillis * 1_000_000;
+        this.perSecond = perSecond;
         String name = InProcessServerBuilder.generateName();
         this.server = InProcessServerBuilder.forName(name).addService(this).build().start();
         this.channel = InProcessChannelBuilder.forName(name).build();
@@ -78,7 +88,16 @@ final class FakeProver extends ProverGrpc.ProverImplBase implements AutoCloseabl
             out.onNext(j);
             out.onCompleted();
         };
-        if (stallNanos > 0 && now >= stallStart && now < stallEnd) later.schedule(answer, stallEnd - now, TimeUnit.NANOSECONDS);
+        if (perSecond > 0) {
+            boolean over;
+            synchronized (lastSecond) {
+                while (!lastSecond.isEmpty() && lastSecond.peekFirst() <= now - 1_000_000_000L) lastSecond.pollFirst();
+                lastSecond.addLast(now);
+                over = lastSecond.size() > perSecond;
+            }
+            if (over) later.schedule(answer, 1, TimeUnit.SECONDS);
+            else answer.run();
+        } else if (stallNanos > 0 && now >= stallStart && now < stallEnd) later.schedule(answer, stallEnd - now, TimeUnit.NANOSECONDS);
         else answer.run();
     }
 

@@ -56,6 +56,34 @@ class LoadRunTest {
         }
     }
 
+    /**
+     * A farm of 76 jobs/s (beyond it over the last second, answers take 1 s) and an SLO of p99 < 500 ms: of steps of
+     * 2 s at 32, 64 and 96 jobs/s the last fails; the refinement then tries 80 (fails) and 72 (holds), so the capacity
+     * is placed at 72 jobs/s instead of the 64 the steps alone would report. The knee is sharp and each rate a few
+     * requests a second from it, so the verdicts do not rest on fine timing.
+     */
+    @Test
+    void aCapacitySearchRefinesBetweenTheLastStepThatHeldAndTheFirstThatFailed() throws Exception {
+        LoadSettings s = LoadSettings.parse(Map.of("circuit", "fake", "inputs", "fake=unused", "schedule", "step", "rate", "32",
+                "step.rate", "32", "step.duration", "2s", "slo", "p99<500ms", "stop.on.slo", "true",
+                "refine.steps", "2", "verify.sample", "0"));
+        Recorder rec = new Recorder();
+        LoadRun load;
+        try (FakeProver fake = FakeProver.limitedTo(76); FarmClient client = fake.client()) {
+            load = new LoadRun(s, client, new WeightedMix<>(List.of(FakeProver.source()), List.of(1.0)), rec);
+            load.run(start -> { }, null);
+        }
+        assertEquals(2, load.failedStep());
+        assertEquals(List.of(80.0, 72.0), load.refined());
+        Recorder.Snapshot snap = rec.snapshot();
+        Report.Verdict v = Report.verdict(s, snap, new Report.RunInfo("refine", "fake", "", 10, "open", "prove fake", "steps", 0,
+                List.of(), null, load.failedStep(), load.refined()));
+        assertEquals(72.0, v.capacity());
+        assertEquals(List.of(true, true, false, false, true), v.steps().stream().map(Report.Step::held).toList());
+        assertEquals(List.of(false, false, false, true, true), v.steps().stream().map(Report.Step::refinement).toList());
+        assertEquals(144, v.steps().get(4).offered(), 1); // 72 jobs/s for 2 s (the 145th intended a hair before 2 s)
+    }
+
     @Test
     void sendsThePriorityMixAndEachJobsDeadlineFromItsIntendedTime() throws Exception {
         try (FakeProver fake = new FakeProver(0, 0)) {

@@ -43,6 +43,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String WITNESS_CACHE = "worker.witness.cache";
     public static final String BATCH_MAX = "worker.batch.max";
     public static final String BATCH_WAIT_MS = "worker.batch.wait.ms";
+    public static final String PROVING_SLOTS = "worker.proving.slots";
     /** The sub-folder of {@link #CACHE_DIR} that holds compiled witness calculators. */
     public static final String COMPILED_CIRCUITS = "compiled-circuits";
 
@@ -57,8 +58,9 @@ public final class WorkerConfig extends AbstractConfig {
                             + "tried in this order, any of them will do (every download is checked against the hash). "
                             + "When none has an artifact, the job is handed back and tried again.")
             .define(CONCURRENCY, Type.INT, 1, Range.between(1, 1024), Importance.HIGH,
-                    "Jobs proved at once. The CPU prover already uses every core for one proof; more overlaps witness "
-                            + "computation with proving.")
+                    "Jobs a worker runs at once. The CPU prover already uses every core for one proof, so at most "
+                            + PROVING_SLOTS + " of them prove at a time; the others compute their witnesses meanwhile (a "
+                            + "single-threaded stage) and wait, so 2 keeps one witness ready behind each proof.")
             .define(PREFETCH, Type.INT, 8, Range.between(1, 100_000), Importance.MEDIUM,
                     "Jobs fetched from Kafka ahead of a free prover; higher priorities are taken first among them.")
             .define(CACHE_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -102,7 +104,12 @@ public final class WorkerConfig extends AbstractConfig {
                             + "job proves alone.")
             .define(BATCH_WAIT_MS, Type.LONG, 5L, Range.between(0, 10_000), Importance.LOW,
                     "Longest a batch waits for jobs of its circuit whose witnesses are still being computed. A job with "
-                            + "no such company proves at once, so a lone job is never held back.");
+                            + "no such company proves at once, so a lone job is never held back.")
+            .define(PROVING_SLOTS, Type.INT, 1, Range.between(1, 1024), Importance.MEDIUM,
+                    "Proofs (or batches) the worker computes at once, over all its circuits (at most " + CONCURRENCY
+                            + "). One proof keeps every core, or the GPU, busy; a second at the same time only shares them "
+                            + "(each slower, caches thrashed). Jobs beyond it compute their witnesses and wait for a slot; "
+                            + "a lone job takes a free slot at once.");
 
     /** @throws ConfigException naming the key at fault: unknown (see {@link FarmConfigs#requireKnownKeys}), missing or invalid */
     public WorkerConfig(Map<?, ?> props) {
@@ -120,6 +127,8 @@ public final class WorkerConfig extends AbstractConfig {
         }
         if (getInt(PREFETCH) < getInt(CONCURRENCY))
             throw new ConfigException(PREFETCH, getInt(PREFETCH), "must be at least " + CONCURRENCY + " (" + getInt(CONCURRENCY) + ")");
+        if (getInt(PROVING_SLOTS) > getInt(CONCURRENCY))
+            throw new ConfigException(PROVING_SLOTS, getInt(PROVING_SLOTS), "must be at most " + CONCURRENCY + " (" + getInt(CONCURRENCY) + ")");
         if (getInt(BATCH_MAX) > getInt(CONCURRENCY))
             throw new ConfigException(BATCH_MAX, getInt(BATCH_MAX), "must be at most " + CONCURRENCY + " (" + getInt(CONCURRENCY) + ")");
         if (getInt(SESSION_TIMEOUT_MS) >= getInt(MAX_POLL_INTERVAL_MS))
@@ -144,14 +153,14 @@ public final class WorkerConfig extends AbstractConfig {
         return InputSeal.KeyPair.parse(p.value(), SEAL_KEY_PAIR);
     }
 
-    /** The proving engine's settings: CPU kernels, MSM table budget, GPU use and bound, compiled-circuit cache, batching. */
+    /** The proving engine's settings: CPU kernels, MSM table budget, GPU use and bound, compiled-circuit cache, batching, proving slots. */
     public EnginePipeline.Options engineOptions() {
         String tables = getString(MSM_TABLE_BYTES), gpuLimit = getString(GPU_MEMORY_LIMIT);
         return new EnginePipeline.Options(getString(CPU_KERNELS),
                 tables.isBlank() ? Runtime.getRuntime().maxMemory() / 4 : ByteSizes.parse(MSM_TABLE_BYTES, tables),
                 getString(GPU).equals("auto"), gpuLimit.isBlank() ? 0 : ByteSizes.parse(GPU_MEMORY_LIMIT, gpuLimit),
                 getBoolean(WITNESS_CACHE) ? Path.of(getString(CACHE_DIR), COMPILED_CIRCUITS) : null,
-                new EnginePipeline.Batching(getInt(BATCH_MAX), getLong(BATCH_WAIT_MS)));
+                new EnginePipeline.Batching(getInt(BATCH_MAX), getLong(BATCH_WAIT_MS)), getInt(PROVING_SLOTS));
     }
 
     public String workerId() {

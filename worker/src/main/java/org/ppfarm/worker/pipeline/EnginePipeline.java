@@ -28,6 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
  * The production pipeline, entirely in the worker's JVM: circom's witness calculator on Chicory (module witness,
@@ -51,12 +53,18 @@ public final class EnginePipeline implements ProvingPipeline {
      * @param gpuMemoryLimit most device memory the GPU backend uses; 0: 90 % of the device
      * @param circuitCacheDir where compiled witness calculators are kept across restarts; null: compile on every load
      * @param batching      how concurrent jobs of one circuit are proved together
+     * @param provingSlots  proofs (or batches) computed at once across the worker's circuits; concurrent jobs beyond
+     *                      it compute their witnesses meanwhile and wait for a slot
      */
     public record Options(String cpuKernels, long msmTableBytes, boolean gpu, long gpuMemoryLimit, Path circuitCacheDir,
-                          Batching batching) {
-        /** Without batching. */
+                          Batching batching, int provingSlots) {
+        public Options {
+            if (provingSlots < 1) throw new IllegalArgumentException("proving slots must be positive, got " + provingSlots);
+        }
+
+        /** Without batching, one proof at a time. */
         public Options(String cpuKernels, long msmTableBytes, boolean gpu, long gpuMemoryLimit, Path circuitCacheDir) {
-            this(cpuKernels, msmTableBytes, gpu, gpuMemoryLimit, circuitCacheDir, Batching.OFF);
+            this(cpuKernels, msmTableBytes, gpu, gpuMemoryLimit, circuitCacheDir, Batching.OFF, 1);
         }
 
         /**
@@ -85,16 +93,23 @@ public final class EnginePipeline implements ProvingPipeline {
      * library and a device, and the device opens; else the CPU engine with the configured kernels and table budget.
      * The reason is logged and {@code ppfarm backend} prints the same probe. The GPU context lives as long as the
      * worker process (proving keys' points stay resident on it).
+     *
+     * <p>Its pipelines share the worker's proving slots ({@link Options#provingSlots}): one proof already keeps every
+     * core (or the device) busy, so a second one at the same time only shares them, each slower, the two thrashing
+     * the caches; a job that waits for a slot has computed its witness meanwhile, on the core the proof leaves idle.
      */
     public static final class Factory implements ProvingPipeline.Factory {
         private static final Logger log = LoggerFactory.getLogger(Factory.class);
         private final GpuFallbackProver prover;
         private final Path circuitCacheDir;
         private final Batching batching;
+        /** Proofs computed at once, over all of this worker's circuits; fair, so jobs prove in the order they got here. */
+        private final Semaphore provingSlots;
 
         public Factory(Options options) {
             this.circuitCacheDir = options.circuitCacheDir();
             this.batching = options.batching();
+            this.provingSlots = new Semaphore(options.provingSlots(), true);
             Groth16Prover cpu = Groth16Prover.cpu(CpuKernels.select(options.cpuKernels()), options.msmTableBytes());
             String cpuName = cpu.msm().name();   // "cpu-native" (native CPU kernels) or "cpu" (the Java fallback)
             GpuBackend g = null;
@@ -116,10 +131,14 @@ public final class EnginePipeline implements ProvingPipeline {
         public Factory(GpuFallbackProver prover) { this(prover, Batching.OFF); }
 
         /** For tests: pipelines proving through {@code prover}, batching concurrent jobs as {@code batching} says. */
-        public Factory(GpuFallbackProver prover, Batching batching) {
+        public Factory(GpuFallbackProver prover, Batching batching) { this(prover, batching, 1); }
+
+        /** For tests: as {@link #Factory(GpuFallbackProver, Batching)}, with {@code provingSlots} proofs at once. */
+        public Factory(GpuFallbackProver prover, Batching batching, int provingSlots) {
             this.prover = prover;
             this.circuitCacheDir = null;
             this.batching = batching;
+            this.provingSlots = new Semaphore(provingSlots, true);
         }
 
         /**
@@ -141,7 +160,7 @@ public final class EnginePipeline implements ProvingPipeline {
                 long t0 = System.nanoTime();
                 WitnessCalculator calc = WitnessCalculator.load(Files.readAllBytes(f.wasm()), f.name(), options);
                 log.info("{}: witness calculator loaded in {} ms ({})", f.name(), (System.nanoTime() - t0) / 1_000_000, calc.compiledFrom());
-                p = new EnginePipeline(f.name(), pk, calc, prover, batching);
+                p = new EnginePipeline(f.name(), pk, calc, prover, batching, provingSlots);
             } catch (RuntimeException | IOException e) {
                 pk.close();
                 throw e;
@@ -199,14 +218,33 @@ public final class EnginePipeline implements ProvingPipeline {
     private final GpuFallbackProver prover;
     /** Null without batching. */
     private final ProofBatches batches;
+    /** The worker's proving slots, shared by its circuits ({@link Factory}). */
+    private final Semaphore provingSlots;
 
-    private EnginePipeline(String name, ProvingKey pk, WitnessCalculator calculator, GpuFallbackProver prover, Batching batching) {
+    private EnginePipeline(String name, ProvingKey pk, WitnessCalculator calculator, GpuFallbackProver prover, Batching batching,
+                           Semaphore provingSlots) {
         this.name = name;
         this.pk = pk;
         this.calculator = calculator;
         this.prover = prover;
+        this.provingSlots = provingSlots;
         this.batches = batching.max() < 2 ? null
-                : new ProofBatches(batching.max(), batching.waitMillis(), ws -> prover.proveBatch(pk, ws), w -> prover.prove(pk, w));
+                : new ProofBatches(batching.max(), batching.waitMillis(), ws -> inSlot(() -> prover.proveBatch(pk, ws)),
+                        w -> inSlot(() -> prover.prove(pk, w)));
+    }
+
+    /**
+     * Proves (and verifies) holding one of the worker's proving slots, waiting for one if every slot is taken: a job
+     * whose witness is ready waits here while another job's proof has the cores, and a lone job takes a free slot at
+     * once.
+     */
+    private <T> T inSlot(Supplier<T> proving) throws InterruptedException {
+        provingSlots.acquire();
+        try {
+            return proving.get();
+        } finally {
+            provingSlots.release();
+        }
     }
 
     private Witness witness(InputKind kind, byte[] input) throws JobInputException {
@@ -222,7 +260,9 @@ public final class EnginePipeline implements ProvingPipeline {
     /**
      * Proves one job. With batching on and the CPU proving (a healthy GPU proves jobs one by one), the job announces
      * itself to its circuit's {@link ProofBatches} before computing its witness and is proved in a batch with the
-     * circuit's other jobs at hand; a witness that does not fit the key fails before it joins one.
+     * circuit's other jobs at hand; a witness that does not fit the key fails before it joins one. A proof (or batch)
+     * takes one of the worker's proving slots, so a job whose witness is ready while every slot is busy waits for one;
+     * that wait is in neither the witness nor the prove time.
      */
     @Override
     public Output prove(InputKind kind, byte[] input) throws JobInputException, InterruptedException {
@@ -243,7 +283,8 @@ public final class EnginePipeline implements ProvingPipeline {
         }
         try {
             long t1 = System.nanoTime();
-            GpuFallbackProver.Attempt a = batch != null ? batch.prove(w) : prover.prove(pk, w);
+            Witness ready = w;
+            GpuFallbackProver.Attempt a = batch != null ? batch.prove(w) : inSlot(() -> prover.prove(pk, ready));
             if (a.gpuFault() != null)
                 log.error("{}: the GPU failed ({}); proved on {} instead, and the GPU is marked unhealthy: later jobs prove on the CPU",
                         name, a.gpuFault(), a.backend());

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.ppfarm.gpukernels.GpuFallbackProver.Attempt;
 import org.ppfarm.prover.format.Witness;
 
@@ -30,13 +29,19 @@ import org.ppfarm.prover.format.Witness;
 final class ProofBatches {
     private final int max;
     private final long waitNanos;
-    private final Function<List<Witness>, List<Attempt>> batch;
-    private final Function<Witness, Attempt> single;
+    private final Proving<List<Witness>, List<Attempt>> batch;
+    private final Proving<Witness, Attempt> single;
     private final Object lock = new Object();
     /** Jobs announced by {@link #arriving} that have neither joined a batch nor left. Guarded by lock. */
     private int arriving;
     /** The batch that takes new members, or null. Guarded by lock. */
     private Batch open;
+
+    /** Proves a batch or one witness; may wait (for the worker's proving slot, {@code EnginePipeline}) and be interrupted. */
+    @FunctionalInterface
+    interface Proving<T, R> {
+        R apply(T t) throws InterruptedException;
+    }
 
     private static final class Batch {
         final List<Witness> members = new ArrayList<>();
@@ -49,7 +54,7 @@ final class ProofBatches {
      * @param batch  proves and verifies a batch, one attempt per witness in order
      * @param single proves and verifies one witness (a member's retry when its batch threw)
      */
-    ProofBatches(int max, long waitMillis, Function<List<Witness>, List<Attempt>> batch, Function<Witness, Attempt> single) {
+    ProofBatches(int max, long waitMillis, Proving<List<Witness>, List<Attempt>> batch, Proving<Witness, Attempt> single) {
         if (max < 2) throw new IllegalArgumentException("a batch needs at least 2 members, got " + max);
         this.max = max;
         this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
@@ -112,6 +117,9 @@ final class ProofBatches {
         }
         try {
             b.done.complete(batch.apply(List.copyOf(b.members)));
+        } catch (InterruptedException e) {
+            b.done.completeExceptionally(e);
+            throw e;
         } catch (RuntimeException | Error e) {
             b.done.completeExceptionally(e);
         }
