@@ -17,8 +17,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Properties;
-import org.ppfarm.witness.circom.FrFunctions;
-import org.ppfarm.witness.circom.FrKernels;
 import org.ppfarm.witness.wasm.BoundedCalls;
 import org.ppfarm.witness.wasm.FunctionOutliner;
 import org.ppfarm.witness.wasm.WasmBinary;
@@ -29,12 +27,11 @@ import org.ppfarm.witness.wasm.WasmBinary;
  *
  * <p>An entry is named by the SHA-256 of the wasm and of {@link #version()}: the entry format, Chicory's version, the
  * outliner's thresholds and the SHA-256 of the classes that shape the generated code ({@link FunctionOutliner},
- * {@link WasmBinary}, {@link CompiledCircuit}, {@link InterruptionChecks}, {@link BoundedCalls},
- * {@link FrFunctions}, {@link FrKernels},
- * this class, Chicory's compiler; nested classes included). A new Chicory or a changed outliner therefore never reads
- * an old entry. Inside, the entry repeats the version and the wasm's digest and ends with the SHA-256 of everything
- * before it; an entry that is truncated, corrupt, of another version or of another wasm is ignored (and replaced by a fresh compilation), never
- * run. Entries are written to a temporary file in the same directory and renamed into place atomically, so workers
+ * {@link WasmBinary}, {@link CompiledCircuit}, {@link InterruptionChecks}, {@link BoundedCalls}, this class,
+ * Chicory's compiler; nested classes included). A new Chicory or a changed outliner therefore never reads an old
+ * entry. Inside, the entry repeats the version and the wasm's digest and ends with the SHA-256 of everything before
+ * it; an entry that is truncated, corrupt, of another version or of another wasm is ignored (and replaced by a fresh
+ * compilation), never run. Entries are written to a temporary file in the same directory and renamed into place atomically, so workers
  * sharing the directory see either no entry or a whole one; two that compile the same circuit at once both write the
  * same bytes and the last rename wins.
  *
@@ -55,7 +52,7 @@ final class CircuitCache {
     static String version(int outlineAbove, int outlineChunk) {
         return "format " + FORMAT + "; chicory " + chicoryVersion() + "; outline " + outlineAbove + "/" + outlineChunk
                 + "; code " + HexFormat.of().formatHex(classDigest(FunctionOutliner.class, WasmBinary.class, CompiledCircuit.class, InterruptionChecks.class,
-                        BoundedCalls.class, FrFunctions.class, FrKernels.class, CircuitCache.class, Compiler.class));
+                        BoundedCalls.class, CircuitCache.class, Compiler.class));
     }
 
     /** The entry's file for this wasm and version. */

@@ -21,8 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import org.ppfarm.witness.circom.FrFunctions;
-import org.ppfarm.witness.circom.FrKernels;
 import org.ppfarm.witness.wasm.BoundedCalls;
 import org.ppfarm.witness.wasm.FunctionOutliner;
 import org.ppfarm.witness.wasm.WasmBinary;
@@ -33,8 +31,7 @@ import org.ppfarm.witness.wasm.WasmBinary;
  *
  * <p>Chicory's public {@code MachineFactoryCompiler} defines the classes it generates at once and keeps no way to get
  * their bytes; its compiler (package {@code internal}, the same code) hands them over when given a byte-collecting
- * class collector; {@link FrFunctions} then has circom's field functions call ppfarm's kernels and
- * {@link InterruptionChecks} makes their interruption checks cheaper. Each {@link #machines()}
+ * class collector; {@link InterruptionChecks} then makes their interruption checks cheaper. Each {@link #machines()}
  * call defines them in a class loader of its own (a child of Chicory's), so two circuits' identically named classes
  * never meet, and a circuit's classes are unloaded with it.
  */
@@ -59,16 +56,8 @@ final class CompiledCircuit {
         this.classes = classes;
     }
 
-    /**
-     * Outlines {@code wasm} ({@code parsed}: its parse) and compiles it, circom's field functions running ppfarm's
-     * kernels ({@link FrFunctions}); functions too large for one method are interpreted.
-     */
+    /** Outlines {@code wasm} ({@code parsed}: its parse) and compiles it; functions too large for one method are interpreted. */
     static CompiledCircuit compile(byte[] wasm, WasmModule parsed, int outlineAbove, int outlineChunk) {
-        return compile(wasm, parsed, outlineAbove, outlineChunk, true);
-    }
-
-    /** {@code fieldKernels} false: circom's field functions as compiled (tests compare the two). */
-    static CompiledCircuit compile(byte[] wasm, WasmModule parsed, int outlineAbove, int outlineChunk, boolean fieldKernels) {
         FunctionOutliner.Result r = FunctionOutliner.outline(wasm, parsed, outlineAbove, outlineChunk);
         byte[] runs = r.functionsAdded() > 0 ? r.wasm() : wasm;
         WasmModule module = r.functionsAdded() > 0 ? com.dylibso.chicory.wasm.Parser.parse(runs) : parsed;
@@ -79,10 +68,7 @@ final class CompiledCircuit {
                 .compile();
         Map<String, byte[]> generated = new LinkedHashMap<>();
         result.classBytes().forEach((n, b) -> generated.put(binaryName(n), b));
-        // the outliner keeps every function's index, so what is recognised in the original is what was compiled
-        Map<Integer, FrFunctions.Kind> field = fieldKernels ? FrFunctions.recognise(parsed) : Map.of();
-        Map<String, byte[]> classes = InterruptionChecks.rewrite(FrFunctions.replace(generated, field),
-                BoundedCalls.bounded(module, BoundedCalls.DEFAULT_LIMIT));
+        Map<String, byte[]> classes = InterruptionChecks.rewrite(generated, BoundedCalls.bounded(module, BoundedCalls.DEFAULT_LIMIT));
         // an interpreted function needs its body (and the indices Chicory reports are not worth second-guessing)
         byte[] stored = runs;
         if (result.interpretedFunctions().isEmpty()) {
@@ -173,11 +159,6 @@ final class CompiledCircuit {
         Loader(Map<String, byte[]> classes) {
             super("chicory-circuit", Compiler.class.getClassLoader());
             this.classes = Collections.unmodifiableMap(classes);
-        }
-
-        /** The kernels the rewritten classes call are this module's, whichever loader Chicory came from. */
-        @Override protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            return name.equals(FrKernels.class.getName()) ? FrKernels.class : super.loadClass(name, resolve);
         }
 
         @Override protected Class<?> findClass(String name) throws ClassNotFoundException {

@@ -62,10 +62,10 @@ public final class Field {
     }
 
     /** Carry out of x + y + carryIn whose low 64 bits are s (Hacker's Delight 2-13: no data-dependent branch). */
-    public static long carry(long x, long y, long s) { return ((x & y) | ((x | y) & ~s)) >>> 63; }
+    static long carry(long x, long y, long s) { return ((x & y) | ((x | y) & ~s)) >>> 63; }
 
     /** Borrow out of x - y - borrowIn whose low 64 bits are d. */
-    public static long borrow(long x, long y, long d) { return ((~x & y) | (~(x ^ y) & d)) >>> 63; }
+    static long borrow(long x, long y, long d) { return ((~x & y) | (~(x ^ y) & d)) >>> 63; }
 
     // Carries, borrows and the final corrections below are masks, not branches: on random elements a branch
     // mispredicts about half the time, which made these cost twice as much in the MSM's inner loop.
