@@ -73,7 +73,10 @@ for i in $(seq "$runs"); do
 done
 snarkjs groth16 verify "$vkey" "$work/ppfarm-public.json" "$work/ppfarm-proof.json" | tail -1
 snarkjs groth16 verify "$vkey" "$work/rapidsnark-public.json" "$work/rapidsnark-proof.json" | tail -1
-cmp -s "$work/ppfarm-public.json" "$work/rapidsnark-public.json" && echo "public signals agree"
+# the same values (rapidsnark writes compact JSON, ppfarm snarkjs's indented form)
+node -e 'const [a, b] = process.argv.slice(1).map(f => JSON.stringify(JSON.parse(require("fs").readFileSync(f, "utf8"))));
+  console.log(a === b ? "public signals agree" : "PUBLIC SIGNALS DIFFER"); process.exit(a === b ? 0 : 1)' \
+  "$work/ppfarm-public.json" "$work/rapidsnark-public.json"
 
 echo "== ppfarm bench --reference (warm, key resident)"
 bin/ppfarm bench --zkey "$zkey" --wtns "$wtns" --runs 3 --warmup 1 --verbose --reference "$reference" --reference-runs 3
