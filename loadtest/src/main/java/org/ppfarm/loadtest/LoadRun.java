@@ -134,10 +134,15 @@ public final class LoadRun {
             long intended = (warming ? base : start) + t;
             if (!send(intended, s.schedule().step(Math.max(0, intended - start)), batch)) break;
         }
-        if (!batch.isEmpty()) launchBatch(List.copyOf(batch));
-        batch.clear();
+        flush(batch);
         if (refining()) refine(batch);
-        if (!batch.isEmpty()) launchBatch(List.copyOf(batch));
+    }
+
+    /** Launches the requests {@code batch} holds, if any (a batch cut short by a step's or the schedule's end). */
+    private void flush(List<long[]> batch) throws InterruptedException {
+        if (batch.isEmpty()) return;
+        launchBatch(List.copyOf(batch));
+        batch.clear();
     }
 
     /**
@@ -151,9 +156,7 @@ public final class LoadRun {
         rec.offered(intended - start, step);
         if (s.api() == LoadSettings.Api.BATCH) {
             batch.add(new long[] {index.getAndIncrement(), intended, step});
-            if (batch.size() < s.batchSize()) return true;
-            launchBatch(List.copyOf(batch));
-            batch.clear();
+            if (batch.size() >= s.batchSize()) flush(batch);
         } else {
             long i = index.getAndIncrement();
             acquire(1);
@@ -184,8 +187,7 @@ public final class LoadRun {
             long t0 = System.nanoTime();
             Schedule.Arrivals arrivals = Schedule.constant(rate, s.schedule().stepDuration()).arrivals(s.poisson(), s.seed() + 1 + i);
             for (long t; !stop && (t = arrivals.next()) >= 0; ) if (!send(t0 + t, step, batch)) break;
-            if (!batch.isEmpty()) launchBatch(List.copyOf(batch));
-            batch.clear();
+            flush(batch);
             long decided = t0 + length + slo.limit().toNanos();
             for (long wait; (wait = decided - System.nanoTime()) > 0 && !stop; ) LockSupport.parkNanos(Math.min(wait, 50_000_000L));
             if (stop) break;
