@@ -2,6 +2,7 @@ package org.ppfarm.embedded;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
@@ -21,6 +22,7 @@ import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.SubmitBatchResponse;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.TenantQuotas;
+import org.ppfarm.prover.bn254.Field;
 import org.ppfarm.testkit.Artifacts;
 import org.ppfarm.testkit.ZeroXBowInputs;
 import org.ppfarm.worker.WorkerConfig;
@@ -48,7 +50,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ({@code inputs.plaintext.allowed=false}). Afterwards the notes' nullifiers and secrets, in every form
  * {@link SecretScan} knows, appear nowhere outside this process: not in the coordinator's live heap, not in the
  * worker's live heap once its jobs are done, not in any Kafka log segment, log line or file the nodes wrote. The
- * search is first shown to find them where they are: in this process's own heap, which holds the requests.
+ * search is first shown to find them where they are: in this process's own heap, which holds the requests. On the
+ * way, bad inputs the coordinator refuses in plaintext fail on the worker with the same message once sealed.
  */
 class SealedInputsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -163,6 +166,8 @@ class SealedInputsTest {
                     assertEquals(Status.Code.INVALID_ARGUMENT, impossible.code());
                     String why = impossible.status().getDescription();
                     assertTrue(why.startsWith("withdraw request: ") && why.contains("withdrawnValue"), why);
+                    sealedBadInputsFailAsPlaintextOnesAreRefused(legacy, client);
+                    step("bad inputs refused alike, plaintext and sealed");
                 }
 
                 // the jobs are done: what the nodes hold and wrote now
@@ -181,6 +186,38 @@ class SealedInputsTest {
                 coordinator.kill();
             }
         }
+    }
+
+    /**
+     * Bad circuit inputs the coordinator refuses in plaintext ({@code legacy}, a tenant allowed plaintext) fail the
+     * same way once sealed by the client ({@code sealing}), where only the worker sees them: INVALID_ARGUMENT with the
+     * coordinator's message, word for word.
+     */
+    private static void sealedBadInputsFailAsPlaintextOnesAreRefused(FarmClient legacy, FarmClient sealing) {
+        String r = Field.FR.modulus().toString();
+        Map<String, SubmitRequest> bad = new LinkedHashMap<>();
+        bad.put("a value ≥ r", json("{\"in\":[\"1\",\"2\",\"" + r + "\"]}"));
+        bad.put("a negative value", json("{\"a\":\"1\",\"b\":[[\"-3\"]]}"));
+        bad.put("malformed JSON", json("{\"in\":[1,2"));
+        bad.put("an empty object", json("{}"));
+        bad.put("not a .wtns", SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("withdraw"))
+                .setWtns(ByteString.copyFromUtf8("wtns, but not really")).build());
+        Map<String, String> expected = Map.of("a value ≥ r", "input signal 'in[2]': value ≥ r",
+                "a negative value", "input signal 'b[0][0]': negative value", "malformed JSON", "input: malformed JSON at line 1",
+                "an empty object", "input: no signals", "not a .wtns", "wtns: ");
+        bad.forEach((what, req) -> {
+            FarmException refused = assertThrows(FarmException.class, () -> legacy.submit(req), what);
+            assertEquals(Status.Code.INVALID_ARGUMENT, refused.code(), what + ": " + refused.getMessage());
+            String m = refused.status().getDescription();
+            assertTrue(m.startsWith(expected.get(what)), what + ": the coordinator's message " + m);
+            FarmException failed = assertThrows(FarmException.class, () -> sealing.prove(req), what);
+            assertEquals(Status.Code.INVALID_ARGUMENT, failed.code(), what + ": " + failed.getMessage());
+            assertEquals(m, failed.status().getDescription(), what + ": the worker's message for the sealed input");
+        });
+    }
+
+    private static SubmitRequest json(String input) {
+        return SubmitRequest.newBuilder().setCircuit(CircuitRef.newBuilder().setName("withdraw")).setInputJson(input).build();
     }
 
     private static SubmitRequest withdraw(String request) {

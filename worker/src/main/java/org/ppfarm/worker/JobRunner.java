@@ -14,6 +14,8 @@ import org.ppfarm.prover.PpfarmException;
 import org.ppfarm.proto.v1.InputKind;
 import org.ppfarm.worker.pipeline.PoolRequests;
 import org.ppfarm.worker.pipeline.ProvingPipeline;
+import org.ppfarm.witness.InputValidator;
+import org.ppfarm.witness.InvalidCircuitInputException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,8 +30,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs one fetched job: skip it if already finished or cancelled, drop it if its deadline passed, open its sealed
- * input (and build the circuit input of a privacy-pool request a client sealed, {@link PoolRequests}), prove it on
- * the circuit's resident pipeline, and publish exactly one terminal event. Bad input fails the job (INVALID_ARGUMENT,
+ * input (and build the circuit input of a privacy-pool request a client sealed, {@link PoolRequests}), check a
+ * circuit-input JSON as the coordinator checks a plaintext one ({@link InputValidator}), prove it on the circuit's
+ * resident pipeline, and publish exactly one terminal event. Bad input fails the job (INVALID_ARGUMENT,
  * never retried). An artifact that cannot be fetched hands the job back ({@link #artifactMissing}):
  * it fails only when its circuit is unknown to the whole farm. Nothing about the input is ever logged. Thread-safe:
  * prover threads share one runner.
@@ -156,10 +159,13 @@ final class JobRunner {
                 }
                 kind = InputKind.INPUT_KIND_JSON;
             }
+            // the coordinator's own check (it never saw a sealed input in plaintext), so a bad input fails with the
+            // very message the coordinator gives it in plaintext; a .wtns is read as the coordinator reads it, by the pipeline
+            if (kind == InputKind.INPUT_KIND_JSON) InputValidator.validate(input);
             proof = pipeline.prove(kind, input);
         } catch (InputSeal.SealException e) {
             return finish(running, events.failed(jobId, Status.Code.FAILED_PRECONDITION, e.getMessage()), job, offer);
-        } catch (ProvingPipeline.JobInputException e) {
+        } catch (ProvingPipeline.JobInputException | InvalidCircuitInputException e) {
             metrics.failed("invalid_argument");
             return finish(running, events.failed(jobId, Status.Code.INVALID_ARGUMENT, e.getMessage()), job, offer);
         } catch (InterruptedException e) {

@@ -10,13 +10,14 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
 import org.ppfarm.coordinator.metrics.FarmMetrics;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
 import org.ppfarm.farm.seal.InputSeal;
-import org.ppfarm.coordinator.inputs.InputValidator;
 import org.ppfarm.coordinator.inputs.ProtocolInputs;
 import org.ppfarm.coordinator.inputs.Identifiers;
 import org.ppfarm.coordinator.inputs.InvalidInputException;
 import org.ppfarm.farm.Sha256;
 import org.ppfarm.prover.format.FormatException;
 import org.ppfarm.prover.format.WtnsFile;
+import org.ppfarm.witness.InputValidator;
+import org.ppfarm.witness.InvalidCircuitInputException;
 import org.ppfarm.proto.v1.Circuit;
 import org.ppfarm.proto.v1.ClientSealedInput;
 import org.ppfarm.proto.v1.InputKind;
@@ -208,7 +209,7 @@ public final class JobSubmitter {
                 }
                 case INPUT_JSON -> {
                     input = req.getInputJsonBytes().toByteArray();
-                    InputValidator.validate(input);
+                    validate(input);
                     kind = InputKind.INPUT_KIND_JSON;
                 }
                 case WTNS -> {
@@ -231,7 +232,7 @@ public final class JobSubmitter {
                     } finally {
                         InputSeal.zeroize(request);
                     }
-                    InputValidator.validate(input);
+                    validate(input);
                     kind = InputKind.INPUT_KIND_JSON;
                 }
                 default -> throw new InvalidInputException("no input: set input_json, wtns, withdraw_request_json, ragequit_request_json or sealed_input");
@@ -258,6 +259,15 @@ public final class JobSubmitter {
             throw e;
         } finally {
             InputSeal.zeroize(input);
+        }
+    }
+
+    /** {@link InputValidator}'s check, its message verbatim: a worker fails a sealed input with the same one. */
+    private static void validate(byte[] circuitInput) throws InvalidInputException {
+        try {
+            InputValidator.validate(circuitInput);
+        } catch (InvalidCircuitInputException e) {
+            throw new InvalidInputException(e.getMessage());
         }
     }
 

@@ -248,8 +248,8 @@ public final class EnginePipeline implements ProvingPipeline {
     }
 
     private Witness witness(InputKind kind, byte[] input) throws JobInputException {
-        try {
-            return kind == InputKind.INPUT_KIND_WTNS ? WtnsFile.read("job witness", input) : calculator.calculate(input);
+        try { // a .wtns named as the coordinator names a plaintext one: a sealed one fails with the coordinator's message
+            return kind == InputKind.INPUT_KIND_WTNS ? WtnsFile.read("wtns", input) : calculator.calculate(input);
         } catch (WitnessException e) {
             throw new JobInputException("witness: " + e.getMessage());
         } catch (PpfarmException e) { // a malformed .wtns

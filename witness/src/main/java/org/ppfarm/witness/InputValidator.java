@@ -1,12 +1,14 @@
-package org.ppfarm.coordinator.inputs;
+package org.ppfarm.witness;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 
 import org.ppfarm.prover.bn254.Field;
 
@@ -14,11 +16,19 @@ import java.io.IOException;
 import java.math.BigInteger;
 
 /**
- * Checks a circuit-input JSON before it is enqueued: an object whose members are signals, each a value or an array
+ * Checks a circuit-input JSON before it is proved: an object whose members are signals, each a value or an array
  * (nested to any depth) of values, every value a canonical BN254 scalar-field element — a non-negative integer below
  * r given as a decimal string, a 0x-hex string or a JSON integer, exactly the forms snarkjs accepts. A value ≥ r is
  * refused, never reduced. Error messages name the signal and element ({@code in[2][0]}) but never echo the value:
  * inputs are spending keys.
+ *
+ * <p>One check, one wording, wherever an input is first seen in plaintext: the coordinator runs it on a plaintext
+ * {@code input_json} (and on the input it builds from a privacy-pool request) before enqueueing it, and the worker on
+ * an input the client sealed (and on the input it builds from a sealed request) before computing its witness, so a
+ * sealed input fails with the very message the coordinator gives the same input in plaintext. It lives here, beside
+ * the engine's own reader ({@link CircuitInputs}), because both nodes depend on this module and farm-core stays free
+ * of the prover (clients depend on farm-core). Stricter than {@link CircuitInputs} where snarkjs is lenient (a
+ * negative value is refused, not read as r − x).
  *
  * <p>Thread-safe and allocation-light; nothing read is retained.
  */
@@ -33,6 +43,8 @@ public final class InputValidator {
     private static final JsonFactory JSON = JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH + 2)
                     .maxNumberLength(READER_MAX_NUMBER_LENGTH).build())
+            .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)   // as CircuitInputs: no error may quote the input
+            .recyclerPool(JsonRecyclerPools.nonRecyclingPool())       // no parser buffer with input text outlives a check
             .build();
 
     private InputValidator() {}
@@ -41,45 +53,45 @@ public final class InputValidator {
     public record Shape(int signals, int elements) {}
 
     /** Validates {@code json}; throws naming the signal and the problem. */
-    public static Shape validate(byte[] json) throws InvalidInputException {
+    public static Shape validate(byte[] json) throws InvalidCircuitInputException {
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT)
-                throw new InvalidInputException("input: expected a JSON object of signals");
+                throw new InvalidCircuitInputException("input: expected a JSON object of signals");
             int signals = 0, elements = 0;
             for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
                 String name = p.currentName();
-                if (name.isEmpty()) throw new InvalidInputException("input: empty signal name");
+                if (name.isEmpty()) throw new InvalidCircuitInputException("input: empty signal name");
                 p.nextToken();
                 elements += value(p, new StringBuilder(name), 0);
                 signals++;
             }
-            if (p.nextToken() != null) throw new InvalidInputException("input: trailing data after the JSON object");
-            if (signals == 0) throw new InvalidInputException("input: no signals");
+            if (p.nextToken() != null) throw new InvalidCircuitInputException("input: trailing data after the JSON object");
+            if (signals == 0) throw new InvalidCircuitInputException("input: no signals");
             return new Shape(signals, elements);
         } catch (JsonParseException e) { // where, not the parser's own words: they quote the input and name its settings
-            throw new InvalidInputException("input: malformed JSON at line " + e.getLocation().getLineNr()
+            throw new InvalidCircuitInputException("input: malformed JSON at line " + e.getLocation().getLineNr()
                     + " column " + e.getLocation().getColumnNr() + (e instanceof JsonEOFException ? ": the document ends early" : ""));
         } catch (StreamConstraintsException e) { // the reader's limits, above the ones checked here (numbers, nesting)
-            throw new InvalidInputException("input: a number of more than " + READER_MAX_NUMBER_LENGTH
+            throw new InvalidCircuitInputException("input: a number of more than " + READER_MAX_NUMBER_LENGTH
                     + " digits, or a value beyond the JSON reader's limits; field elements have at most " + MAX_DECIMAL_DIGITS + " digits");
         } catch (IOException e) {
-            throw new InvalidInputException("input: unreadable JSON");
+            throw new InvalidCircuitInputException("input: unreadable JSON");
         }
     }
 
-    private static int value(JsonParser p, StringBuilder path, int depth) throws IOException, InvalidInputException {
+    private static int value(JsonParser p, StringBuilder path, int depth) throws IOException, InvalidCircuitInputException {
         JsonToken t = p.currentToken();
         switch (t) {
             case START_ARRAY -> {
                 if (depth >= MAX_DEPTH)
-                    throw new InvalidInputException("input signal '" + path + "': nested too deeply (arrays deeper than " + MAX_DEPTH + " levels)");
+                    throw new InvalidCircuitInputException("input signal '" + path + "': nested too deeply (arrays deeper than " + MAX_DEPTH + " levels)");
                 int n = 0, i = 0, len = path.length();
                 for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
                     path.append('[').append(i++).append(']');
                     n += value(p, path, depth + 1);
                     path.setLength(len);
                 }
-                if (i == 0) throw new InvalidInputException("input signal '" + path + "': empty array");
+                if (i == 0) throw new InvalidCircuitInputException("input signal '" + path + "': empty array");
                 return n;
             }
             case VALUE_NUMBER_INT -> {
@@ -94,19 +106,19 @@ public final class InputValidator {
                 check(parse(p.getText(), path), path);
                 return 1;
             }
-            case VALUE_NUMBER_FLOAT -> throw new InvalidInputException("input signal '" + path + "': not an integer");
-            default -> throw new InvalidInputException("input signal '" + path + "': expected a number, a numeric string or an array, got "
+            case VALUE_NUMBER_FLOAT -> throw new InvalidCircuitInputException("input signal '" + path + "': not an integer");
+            default -> throw new InvalidCircuitInputException("input signal '" + path + "': expected a number, a numeric string or an array, got "
                     + t.asString());
         }
     }
 
-    private static BigInteger parse(String s, CharSequence path) throws InvalidInputException {
+    private static BigInteger parse(String s, CharSequence path) throws InvalidCircuitInputException {
         String v = s.strip();
         boolean hex = v.startsWith("0x") || v.startsWith("0X");
         boolean signed = !hex && (v.startsWith("-") || v.startsWith("+"));
         String digits = hex ? v.substring(2) : signed ? v.substring(1) : v;
         if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9' || hex && (c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F')))
-            throw new InvalidInputException("input signal '" + path + "': not a decimal or 0x-hex integer");
+            throw new InvalidCircuitInputException("input signal '" + path + "': not a decimal or 0x-hex integer");
         if (digits.length() > (hex ? MAX_HEX_DIGITS : MAX_DECIMAL_DIGITS)) {
             if (v.startsWith("-")) throw negative(path);
             throw tooLarge(path, hex ? MAX_HEX_DIGITS + " hex digits" : MAX_DECIMAL_DIGITS + " decimal digits");
@@ -114,17 +126,17 @@ public final class InputValidator {
         return hex ? new BigInteger(digits, 16) : new BigInteger(v);
     }
 
-    private static InvalidInputException tooLarge(CharSequence path, String digits) {
-        return new InvalidInputException("input signal '" + path + "': too large (more than " + digits
+    private static InvalidCircuitInputException tooLarge(CharSequence path, String digits) {
+        return new InvalidCircuitInputException("input signal '" + path + "': too large (more than " + digits
                 + "); field elements are 0 ≤ x < r");
     }
 
-    private static InvalidInputException negative(CharSequence path) {
-        return new InvalidInputException("input signal '" + path + "': negative value; field elements are 0 ≤ x < r");
+    private static InvalidCircuitInputException negative(CharSequence path) {
+        return new InvalidCircuitInputException("input signal '" + path + "': negative value; field elements are 0 ≤ x < r");
     }
 
-    private static void check(BigInteger v, CharSequence path) throws InvalidInputException {
+    private static void check(BigInteger v, CharSequence path) throws InvalidCircuitInputException {
         if (v.signum() < 0) throw negative(path);
-        if (v.compareTo(R) >= 0) throw new InvalidInputException("input signal '" + path + "': value ≥ r (the BN254 scalar field modulus); refused, not reduced");
+        if (v.compareTo(R) >= 0) throw new InvalidCircuitInputException("input signal '" + path + "': value ≥ r (the BN254 scalar field modulus); refused, not reduced");
     }
 }

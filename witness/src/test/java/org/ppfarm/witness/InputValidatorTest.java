@@ -1,4 +1,4 @@
-package org.ppfarm.coordinator.inputs;
+package org.ppfarm.witness;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,13 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** The validator's refusals name the signal and the problem in its own words, never the JSON reader's (issue 13, finding 7). */
 class InputValidatorTest {
     static String refusal(String json) {
-        return assertThrows(InvalidInputException.class, () -> InputValidator.validate(json.getBytes(StandardCharsets.UTF_8))).getMessage();
+        return assertThrows(InvalidCircuitInputException.class, () -> InputValidator.validate(json.getBytes(StandardCharsets.UTF_8))).getMessage();
     }
 
     static String with(String label) { return "{\"value\":\"1\",\"label\":" + label + "}"; }
 
     @Test
-    void numbersOfMoreDigitsThanRAreTooLargeNotMalformed() throws InvalidInputException {
+    void numbersOfMoreDigitsThanRAreTooLargeNotMalformed() throws InvalidCircuitInputException {
         assertEquals("input signal 'label': too large (more than 78 decimal digits); field elements are 0 ≤ x < r",
                 refusal(with("\"" + "7".repeat(79) + "\"")));
         assertEquals("input signal 'label': too large (more than 78 decimal digits); field elements are 0 ≤ x < r",
@@ -34,7 +34,7 @@ class InputValidatorTest {
     }
 
     @Test
-    void deepNestingIsNestedTooDeeplyNamingTheSignal() throws InvalidInputException {
+    void deepNestingIsNestedTooDeeplyNamingTheSignal() throws InvalidCircuitInputException {
         assertEquals("input signal 'label[0][0][0][0][0][0][0][0]': nested too deeply (arrays deeper than 8 levels)",
                 refusal(with("[".repeat(100_000) + "1" + "]".repeat(100_000))));
         InputValidator.validate(with("[".repeat(8) + "1" + "]".repeat(8)).getBytes(StandardCharsets.UTF_8));
