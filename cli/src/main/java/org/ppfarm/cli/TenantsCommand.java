@@ -73,7 +73,7 @@ final class TenantsCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "1-63 characters of a-z, 0-9 and '-'.") String name;
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "<file.properties|key=value>", description = "Kafka settings (kafka.*).") List<String> settings;
         @Option(names = "--admin", description = "May register circuits.") boolean admin;
-        @Option(names = "--jobs-per-second", paramLabel = "N", description = "Quota: submissions per second per coordinator (token bucket; 0: none).") double jobsPerSecond;
+        @Option(names = "--jobs-per-second", paramLabel = "N", description = "Quota: submissions per second, farm-wide (approximately: docs/security.md; token bucket; 0: none).") double jobsPerSecond;
         @Option(names = "--burst", paramLabel = "N", description = "Quota: token bucket size (0: max(1, jobs per second)).") int burst;
         @Option(names = "--max-in-flight", paramLabel = "N", description = "Quota: unfinished jobs at once, farm-wide (0: none).") int maxInFlight;
         @Option(names = "--max-priority", paramLabel = "P", description = "Quota: highest priority: LOW, NORMAL or HIGH (default: any).") String maxPriority;

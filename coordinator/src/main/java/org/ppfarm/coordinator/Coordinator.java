@@ -1,5 +1,6 @@
 package org.ppfarm.coordinator;
 
+import com.google.protobuf.util.Timestamps;
 import org.ppfarm.farm.cluster.FarmCluster;
 import org.ppfarm.farm.cluster.MemberHeartbeats;
 import org.ppfarm.farm.health.FarmHealth;
@@ -61,6 +62,7 @@ import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobEvent;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.ProverGrpc;
+import org.ppfarm.proto.v1.TenantRecord;
 import org.ppfarm.proto.v1.WorkerState;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -172,6 +174,7 @@ public final class Coordinator implements AutoCloseable {
         QueuedJobs queued = new QueuedJobs();
         metrics.watch(queued, Clock.systemUTC());
         UnfinishedJobs unfinished = new UnfinishedJobs();
+        Quotas quotas = new Quotas(System::nanoTime, System::currentTimeMillis, unfinished::count);
         UsageLedger usage = new UsageLedger();
         Behavior<JobTracker.Command> tracker = JobTracker.create(job -> jobLog.publishState(job)
                 .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain,
@@ -212,6 +215,12 @@ public final class Coordinator implements AutoCloseable {
                 boolean own = self.equals(origin) && status != null;
                 Job j = own ? null : job.get();
                 system.tell(new JobTracker.Recorded(jobId, own ? status : j.getStatus(), j));
+                // a job another coordinator (or this one's earlier incarnation) admitted: its tenant's jobs/s bucket
+                // pays for it here too, so the quota holds farm-wide
+                if (!own && j.getStatus() == JobStatus.JOB_STATUS_QUEUED) {
+                    TenantRecord t = tenants.record(j.getTenant());
+                    if (t != null) quotas.charge(t.getName(), t.getQuotas(), Timestamps.toMillis(j.getSubmittedAt()));
+                }
             }
 
             @Override
@@ -258,7 +267,7 @@ public final class Coordinator implements AutoCloseable {
         // services run on the transport threads (no hop to an executor per call); what blocks goes to `blocking`;
         // a request that is not valid protobuf is refused in one log line, not gRPC's UNKNOWN and stack trace; a
         // connection that has not sent its HTTP/2 preface and settings within the handshake timeout is closed
-        this.prover = new ProverService(submitter, registry, blocking, new Quotas(System::nanoTime, unfinished::count), usage, tenants);
+        this.prover = new ProverService(submitter, registry, blocking, quotas, usage, tenants);
         this.server = serverBuilder
                 .directExecutor()
                 .maxInboundMessageSize(maxMessage)

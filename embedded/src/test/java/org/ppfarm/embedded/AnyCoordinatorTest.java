@@ -10,11 +10,14 @@ import org.ppfarm.client.RetryPolicy;
 import org.ppfarm.coordinator.Coordinator;
 import org.ppfarm.coordinator.config.CoordinatorConfig;
 import org.ppfarm.coordinator.kafka.FarmFixture;
+import org.ppfarm.coordinator.tenants.TenantAdmin;
+import org.ppfarm.farm.kafka.FarmTopics;
 import org.ppfarm.proto.v1.GetUsageResponse;
 import org.ppfarm.proto.v1.Job;
 import org.ppfarm.proto.v1.JobStatus;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.SubmitResponse;
+import org.ppfarm.proto.v1.TenantQuotas;
 import org.ppfarm.proto.v1.StageTimings;
 import org.ppfarm.proto.v1.UsageRow;
 import org.ppfarm.testkit.Artifacts;
@@ -36,6 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Any coordinator serves any job (issue 14): two coordinators of one farm on a real broker, each knowing every job
  * from the state topic — a job submitted at one is seen QUEUED at the other, its idempotency key holds there, it can
  * be watched and cancelled there, and its result is answered there, its usage counted at both; a client of both keeps working when one stops.
+ * A tenant's jobs/s quota holds across both.
  */
 class AnyCoordinatorTest {
     static TestBroker broker;
@@ -148,6 +152,47 @@ class AnyCoordinatorTest {
             }
         } finally {
             if (b != null) b.close();
+        }
+    }
+
+    /**
+     * A tenant's jobs/s quota holds across coordinators: each coordinator charges the tenant's bucket for the jobs the
+     * other admitted (their QUEUED states on the state topic), so a client alternating between two coordinators gets
+     * about the quota in all — not twice it, as with a bucket per coordinator.
+     */
+    @Test
+    void aTenantsJobsPerSecondHoldFarmWideAcrossCoordinators() throws Exception {
+        double rate = 10, burst = 5, seconds = 3;
+        try (FarmFixture farm = new FarmFixture(broker);
+             TenantAdmin admin = new TenantAdmin(Map.of("bootstrap.servers", broker.bootstrapServers()), new FarmTopics(farm.prefix), 4, (short) 1)) {
+            String key = admin.add("metered", false, TenantQuotas.newBuilder().setJobsPerSecond(rate).setBurst((int) burst).build());
+            try (Coordinator a = farm.startCoordinator(Map.of(CoordinatorConfig.COORDINATOR_ID, "qa"));
+                 Coordinator b = farm.startCoordinator(Map.of(CoordinatorConfig.COORDINATOR_ID, "qb"));
+                 FarmClient atA = FarmClient.builder("127.0.0.1:" + a.port()).apiKey(key).retry(RetryPolicy.NONE).build();
+                 FarmClient atB = FarmClient.builder("127.0.0.1:" + b.port()).apiKey(key).retry(RetryPolicy.NONE).build()) {
+                try (FarmClient anonymous = FarmFixture.client(a)) { // an admin: the farm does not require keys
+                    anonymous.register("commitment", "1.0.2", Artifacts.commitmentZkey(), Artifacts.commitmentWasm(), Artifacts.commitmentVkey());
+                }
+                Eventually.await("B to know the circuit", Duration.ofSeconds(30), () -> !atB.circuits().isEmpty());
+                SubmitRequest job = FarmEndToEndTest.commitment(FarmEndToEndTest.commitmentInput(401));
+                int admitted = 0, refused = 0;
+                long end = System.nanoTime() + (long) (seconds * 1e9);
+                for (int i = 0; System.nanoTime() < end; i++) {
+                    try {
+                        (i % 2 == 0 ? atA : atB).submit(job);
+                        admitted++;
+                    } catch (FarmException e) {
+                        assertEquals(io.grpc.Status.Code.RESOURCE_EXHAUSTED, e.code(), e.getMessage());
+                        refused++;
+                    }
+                }
+                // about rate × seconds plus both buckets' first bursts; a bucket per coordinator would admit about twice the rate
+                String seen = admitted + " admitted, " + refused + " refused in " + seconds + " s at " + rate + " jobs/s (burst " + burst + ")";
+                System.err.println("AnyCoordinatorTest: " + seen);
+                assertTrue(admitted + refused > 2 * rate * seconds, "the client asked for more than twice the rate: " + seen);
+                assertTrue(admitted <= 1.4 * rate * seconds + 2 * burst, seen);
+                assertTrue(admitted >= 0.8 * rate * seconds, seen);
+            }
         }
     }
 

@@ -13,11 +13,13 @@ import java.util.function.ToLongFunction;
 /**
  * A tenant's quotas ({@link TenantQuotas}) as one coordinator enforces them on a submission, before anything is
  * validated or enqueued: the largest batch, the highest priority, the jobs in flight, and jobs per second (a token
- * bucket per tenant, refilled at {@code jobs_per_second} up to {@code burst}). Jobs in flight are counted farm-wide
- * (every coordinator sees every job's state through the state topic), approximately: jobs admitted at other
- * coordinators within the last state-topic round trip are not counted yet. The bucket is per coordinator: with N
- * coordinators behind a balancer a tenant can submit up to N times its rate (and N bursts) in all. docs/security.md
- * says how far off each can be. Thread-safe: each bucket is updated under its own lock.
+ * bucket per tenant, refilled at {@code jobs_per_second} up to {@code burst}). Both counts are farm-wide, from the
+ * state topic every coordinator follows, and approximate: jobs in flight are the tenant's unfinished jobs this
+ * coordinator knows of; the bucket pays for this coordinator's admissions when it admits them, and for other
+ * coordinators' when their QUEUED states arrive ({@link #charge}), so a tenant spreading its calls over N
+ * coordinators gets about its rate in all, not N times it. What neither counts yet is what other coordinators
+ * admitted within the last state-topic round trip; docs/security.md says how far off that can be. Thread-safe: each
+ * bucket is updated under its own lock.
  */
 public final class Quotas {
     /** A submission over one of its tenant's quotas. Maps to RESOURCE_EXHAUSTED with a retry delay. */
@@ -44,16 +46,18 @@ public final class Quotas {
      */
     static final long IN_FLIGHT_RETRY_MILLIS = 1000;
 
-    private final LongSupplier nanos;
+    private final LongSupplier nanos, millis;
     private final ToLongFunction<String> inFlight;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     /**
      * @param nanos    the clock buckets refill by (System::nanoTime; tests move their own)
+     * @param millis   the wall clock jobs' submission times are compared with (System::currentTimeMillis)
      * @param inFlight a tenant's unfinished jobs, farm-wide as this coordinator knows them
      */
-    public Quotas(LongSupplier nanos, ToLongFunction<String> inFlight) {
+    public Quotas(LongSupplier nanos, LongSupplier millis, ToLongFunction<String> inFlight) {
         this.nanos = nanos;
+        this.millis = millis;
         this.inFlight = inFlight;
     }
 
@@ -79,21 +83,13 @@ public final class Quotas {
                         IN_FLIGHT_RETRY_MILLIS);
         }
         if (q.getJobsPerSecond() <= 0) return;
-        double rate = q.getJobsPerSecond();
-        double burst = q.getBurst() > 0 ? q.getBurst() : Math.max(1, rate);
+        double rate = q.getJobsPerSecond(), burst = burst(q);
         int n = jobs.size();
         if (n > burst)
             throw new QuotaExceededException("quota burst of tenant " + tenant.name() + ": " + n + " jobs at once, over " + (long) burst, -1);
-        Bucket b = buckets.computeIfAbsent(tenant.name(), k -> {
-            Bucket nb = new Bucket();
-            nb.tokens = burst;
-            nb.at = nanos.getAsLong();
-            return nb;
-        });
+        Bucket b = bucket(tenant.name(), burst);
         synchronized (b) {
-            long now = nanos.getAsLong();
-            b.tokens = Math.min(burst, b.tokens + (now - b.at) / 1e9 * rate);
-            b.at = now;
+            refill(b, rate, burst);
             if (b.tokens < n) {
                 long wait = (long) Math.ceil((n - b.tokens) / rate * 1000);
                 throw new QuotaExceededException("quota jobs_per_second of tenant " + tenant.name() + ": " + rate
@@ -101,5 +97,47 @@ public final class Quotas {
             }
             b.tokens -= n;
         }
+    }
+
+    /**
+     * Charges the tenant's bucket one token for a job another coordinator admitted (its QUEUED state, read from the
+     * state topic; never one this coordinator admitted, which {@link #admit} paid for): the bucket may go negative,
+     * down to −burst, and the tenant is then refused here until the farm-wide rate is back under its quota. Only a job
+     * submitted within the bucket's refill horizon (burst / rate seconds, at least 1 s) is charged, so the state
+     * topic's backlog, read at start, does not drain buckets with old jobs; a restarted coordinator thereby charges
+     * the jobs admitted just before it came back, its own earlier incarnation's included.
+     *
+     * @param submittedAtMillis the job's submission time ({@code Job.submitted_at}), on the admitting coordinator's clock
+     */
+    public void charge(String tenant, TenantQuotas q, long submittedAtMillis) {
+        if (q.getJobsPerSecond() <= 0) return;
+        double rate = q.getJobsPerSecond(), burst = burst(q);
+        if (millis.getAsLong() - submittedAtMillis > Math.max(1000, burst / rate * 1000)) return;
+        Bucket b = bucket(tenant, burst);
+        synchronized (b) {
+            refill(b, rate, burst);
+            b.tokens = Math.max(-burst, b.tokens - 1);
+        }
+    }
+
+    private static double burst(TenantQuotas q) {
+        return q.getBurst() > 0 ? q.getBurst() : Math.max(1, q.getJobsPerSecond());
+    }
+
+    /** The tenant's bucket; a new one starts full. */
+    private Bucket bucket(String tenant, double burst) {
+        return buckets.computeIfAbsent(tenant, k -> {
+            Bucket nb = new Bucket();
+            nb.tokens = burst;
+            nb.at = nanos.getAsLong();
+            return nb;
+        });
+    }
+
+    /** Adds the tokens earned since the bucket was last looked at, up to {@code burst}; under the bucket's lock. */
+    private void refill(Bucket b, double rate, double burst) {
+        long now = nanos.getAsLong();
+        b.tokens = Math.min(burst, b.tokens + (now - b.at) / 1e9 * rate);
+        b.at = now;
     }
 }

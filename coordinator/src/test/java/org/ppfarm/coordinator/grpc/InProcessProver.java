@@ -29,7 +29,7 @@ final class InProcessProver implements AutoCloseable {
         this.core = core;
         String name = InProcessServerBuilder.generateName();
         this.server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new ProverService(core.submitter, core.registry, core.blocking, new Quotas(System::nanoTime, t -> 0),
+                .addService(new ProverService(core.submitter, core.registry, core.blocking, new Quotas(System::nanoTime, System::currentTimeMillis, t -> 0),
                         new UsageLedger(), tenants)).build().start();
         this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         this.stub = ProverGrpc.newBlockingStub(channel);

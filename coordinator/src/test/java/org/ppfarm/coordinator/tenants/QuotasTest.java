@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class QuotasTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
     private final Map<String, Long> inFlight = new HashMap<>();
-    private final Quotas quotas = new Quotas(now::get, t -> inFlight.getOrDefault(t, 0L));
+    private final Quotas quotas = new Quotas(now::get, () -> now.get() / 1_000_000, t -> inFlight.getOrDefault(t, 0L));
     private static final SubmitRequest JOB = SubmitRequest.getDefaultInstance();
 
     private static Tenant tenant(TenantQuotas q) { return new Tenant("t", false, q); }
@@ -43,6 +43,53 @@ class QuotasTest {
         quotas.admit(t, List.of(JOB)); // one token back after half a second
         assertThrows(Quotas.QuotaExceededException.class, () -> quotas.admit(t, List.of(JOB)));
         quotas.admit(tenant(TenantQuotas.getDefaultInstance()), Collections.nCopies(1000, JOB)); // no quotas: no limit
+    }
+
+    /**
+     * Jobs other coordinators admitted (their QUEUED states, {@link Quotas#charge}) and this coordinator's own
+     * admissions draw on one bucket: over a stretch of time the two together hold the rate; the bucket goes no lower
+     * than −burst; a job older than the refill horizon (the state topic's backlog) is not charged.
+     */
+    @Test
+    void jobsAdmittedElsewhereAreChargedToTheSameBucket() throws Exception {
+        TenantQuotas q = TenantQuotas.newBuilder().setJobsPerSecond(10).setBurst(5).build();
+        Tenant t = tenant(q);
+        // 10 s: another coordinator admits 5 jobs/s (each charged here), and this one is asked for 20 jobs/s
+        int own = 0, elsewhere = 0;
+        for (int i = 1; i <= 200; i++) {
+            now.addAndGet(50_000_000L);
+            if (i % 4 == 0) {
+                quotas.charge("t", q, now.get() / 1_000_000);
+                elsewhere++;
+            }
+            try {
+                quotas.admit(t, List.of(JOB));
+                own++;
+            } catch (Quotas.QuotaExceededException e) {
+                assertTrue(e.retryAfterMillis() > 0, e.getMessage());
+            }
+        }
+        // together, the rate (10 s × 10 jobs/s, plus the burst of 5); this coordinator alone would have admitted 105
+        assertEquals(50, elsewhere);
+        assertTrue(own + elsewhere >= 100 && own + elsewhere <= 105, own + " admitted here beside " + elsewhere + " elsewhere");
+
+        // the floor: however much is charged, the bucket is back to 1 token after (burst + 1) / rate seconds
+        for (int i = 0; i < 1000; i++) quotas.charge("t", q, now.get() / 1_000_000);
+        Quotas.QuotaExceededException floor = assertThrows(Quotas.QuotaExceededException.class, () -> quotas.admit(t, List.of(JOB)));
+        assertTrue(floor.retryAfterMillis() >= 600 && floor.retryAfterMillis() <= 601, floor.getMessage()); // −5 tokens to 1 at 10 jobs/s
+        now.addAndGet(601_000_000L);
+        quotas.admit(t, List.of(JOB));
+
+        // old jobs (a backlog read at start) are not charged: the horizon is burst / rate = 0.5 s, at least 1 s
+        now.addAndGet(10_000_000_000L); // full again
+        for (int i = 0; i < 100; i++) quotas.charge("t", q, now.get() / 1_000_000 - 1_001);
+        quotas.admit(t, List.of(JOB, JOB, JOB, JOB, JOB));
+        // a tenant without a rate is never charged; a job within the horizon of a fresh tenant starts its bucket full
+        quotas.charge("t", TenantQuotas.getDefaultInstance(), now.get() / 1_000_000);
+        Tenant u = new Tenant("u", false, q);
+        for (int i = 0; i < 4; i++) quotas.charge("u", q, now.get() / 1_000_000 - 999);
+        quotas.admit(u, List.of(JOB));
+        assertThrows(Quotas.QuotaExceededException.class, () -> quotas.admit(u, List.of(JOB)));
     }
 
     @Test
