@@ -104,6 +104,12 @@ Combinations the schema cannot name well: each refusal names the values at fault
 {{- if and (or .Values.cpuWorkers.autoscaling.keda.enabled .Values.cpuWorkers.autoscaling.hpa.enabled) (lt (int .Values.cpuWorkers.autoscaling.maxReplicas) (int .Values.cpuWorkers.autoscaling.minReplicas)) -}}
 {{- fail (printf "cpuWorkers.autoscaling.maxReplicas=%v is below cpuWorkers.autoscaling.minReplicas=%v" .Values.cpuWorkers.autoscaling.maxReplicas .Values.cpuWorkers.autoscaling.minReplicas) -}}
 {{- end -}}
+{{- range $pool := list "cpuWorkers" "gpuWorkers" -}}
+{{- $w := get $.Values $pool -}}
+{{- if gt (int $w.provingSlots) (int $w.concurrency) -}}
+{{- fail (printf "%s.provingSlots=%v exceeds %s.concurrency=%v (worker.proving.slots must be at most worker.concurrency)" $pool $w.provingSlots $pool $w.concurrency) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/* A properties file body from a map, keys sorted. */}}

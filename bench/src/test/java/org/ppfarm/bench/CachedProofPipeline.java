@@ -36,7 +36,7 @@ public final class CachedProofPipeline implements ProvingPipeline {
             List<byte[]> signals = new ArrayList<>();
             for (int i = 0; i < pub.size(); i++) signals.add(EnginePipeline.be32(pub.get(i)));
             return new CachedProofPipeline(new ProvingPipeline.Output(proof.toJson(), pub.toJson(), List.of(), signals,
-                    SolidityCalldata.format(proof, pub), 0, 0, 0, 0, 0));
+                    SolidityCalldata.format(proof, pub), 0, 0, 0, 0, 0, 0));
         }
 
         @Override

@@ -103,8 +103,9 @@ final class DemoCommand implements Callable<Integer> {
             out.println(res.getPublicJson().strip());
             out.println("calldata:");
             out.println(res.getSolidityCalldata().strip());
-            out.printf("timings: queued %.1f ms, witness %.1f ms, prove %.1f ms, verify %.1f ms%n", t.getQueuedMicros() / 1e3,
-                    t.getWitnessMicros() / 1e3, t.getProveMicros() / 1e3, t.getVerifyMicros() / 1e3);
+            out.printf("timings: queued %.1f ms, witness %.1f ms, wait for a proving slot %.1f ms, prove %.1f ms, verify %.1f ms%n",
+                    t.getQueuedMicros() / 1e3, t.getWitnessMicros() / 1e3, t.getProveWaitMicros() / 1e3, t.getProveMicros() / 1e3,
+                    t.getVerifyMicros() / 1e3);
             out.println("proved by: worker " + res.getWorkerId() + ", backend " + res.getBackend());
             out.println("verified: yes (ppfarm verifier, withdraw.vkey of @0xbow/privacy-pools-core-sdk " + ProductionCircuits.VERSION
                     + "; public signals match the withdrawal)");

@@ -130,9 +130,9 @@ final class ProveCommand implements Callable<Integer> {
         else out.println(r.getPublicJson());
         if (calldataOut != null) Files.writeString(calldataOut, r.getSolidityCalldata());
         StageTimings t = r.getTimings();
-        out.printf("verified proof for job %s by %s (%s): queued %.1f ms, witness %.1f ms, prove %.1f ms, verify %.1f ms%n",
-                done.getJobId(), r.getWorkerId(), r.getBackend(), t.getQueuedMicros() / 1e3, t.getWitnessMicros() / 1e3,
-                t.getProveMicros() / 1e3, t.getVerifyMicros() / 1e3);
+        out.printf("verified proof for job %s by %s (%s): queued %.1f ms, witness %.1f ms, wait for a proving slot %.1f ms, "
+                        + "prove %.1f ms, verify %.1f ms%n", done.getJobId(), r.getWorkerId(), r.getBackend(), t.getQueuedMicros() / 1e3,
+                t.getWitnessMicros() / 1e3, t.getProveWaitMicros() / 1e3, t.getProveMicros() / 1e3, t.getVerifyMicros() / 1e3);
         return Ppfarm.OK;
     }
 }

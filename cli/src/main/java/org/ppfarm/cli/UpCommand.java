@@ -25,7 +25,8 @@ final class UpCommand implements Callable<Integer> {
     Path dataDir;
     @Option(names = "--artifacts", description = "Directory with the 0xbow circuit files (default: fetched by scripts/fetch-artifacts.sh); hash-checked either way.")
     Path artifacts;
-    @Option(names = "--workers", defaultValue = "1", description = "Jobs the worker proves at once (default ${DEFAULT-VALUE}).")
+    @Option(names = "--workers", defaultValue = "2", description = "Jobs the worker runs at once (worker.concurrency; one proves at a "
+            + "time, the others compute their witnesses meanwhile; default ${DEFAULT-VALUE}).")
     int workers;
     @Option(names = "--secure", description = "TLS (a throwaway CA, its certificate written to a file) and API keys required; "
             + "Kafka (SCRAM), the cluster and the artifacts port on TLS too (tls/kafka.properties beside the CA for ppfarm tenants); "

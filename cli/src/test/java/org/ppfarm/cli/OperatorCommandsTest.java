@@ -132,8 +132,8 @@ class OperatorCommandsTest {
         run(coordinator, "grpc.port=abc").assertOneLineError("ppfarm coordinator: settings:", "grpc.port", "abc");
         run(coordinator, "grpc.port=70000").assertOneLineError("grpc.port", "70000");
         run(worker, "worker.prefetch=0").assertOneLineError("worker.prefetch");
-        run(worker, "worker.batch.max=2").assertOneLineError("worker.batch.max", "must be at most worker.concurrency (1)");
-        run(worker, "worker.proving.slots=2").assertOneLineError("worker.proving.slots", "must be at most worker.concurrency (1)");
+        run(worker, "worker.batch.max=3").assertOneLineError("worker.batch.max", "must be at most worker.concurrency (2)");
+        run(worker, "worker.proving.slots=3").assertOneLineError("worker.proving.slots", "must be at most worker.concurrency (2)");
         PpfarmCliTest.ppfarm("worker", dir.resolve("missing.properties")).assertOneLineError("missing.properties", "does not exist");
         PpfarmCliTest.ppfarm("up", "--port", 70000).assertOneLineError("ppfarm up", "--port", "70000");
     }

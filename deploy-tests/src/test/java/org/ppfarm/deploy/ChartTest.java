@@ -127,6 +127,10 @@ class ChartTest {
         assertNonRoot(at(dep, "spec.template.spec"), w);
         assertEquals(List.of(Map.of("key", "seal-private.properties", "path", "seal-private.properties")), sealItems(at(dep, "spec.template.spec")));
         assertFalse(String.valueOf(w.get("resources")).contains("nvidia.com/gpu"));
+        // two jobs at once, one proving: the next job's witness overlaps the current proof
+        Properties cpu = properties(docs, "cpu-worker.properties");
+        assertEquals("2", cpu.getProperty("worker.concurrency"));
+        assertEquals("1", cpu.getProperty("worker.proving.slots"));
 
         // RBAC: coordinators (their own account, with a token) may get/watch/list pods in the namespace, nothing
         // more; workers get no token
@@ -253,7 +257,10 @@ class ChartTest {
         assertEquals("gpu", ((Map<?, ?>) at(dep, "spec.template.metadata.labels")).get("ppfarm.io/pool"));
         assertEquals("/etc/ppfarm/worker.properties", at(w, "volumeMounts.0.mountPath"));
         assertEquals("gpu-worker.properties", at(w, "volumeMounts.0.subPath"));
-        assertEquals("auto", properties(docs, "gpu-worker.properties").getProperty("worker.gpu"));
+        Properties gpu = properties(docs, "gpu-worker.properties");
+        assertEquals("auto", gpu.getProperty("worker.gpu"));
+        assertEquals("2", gpu.getProperty("worker.concurrency"));
+        assertEquals("1", gpu.getProperty("worker.proving.slots"), "the GPU proves one proof at a time");
         one(docs, "PodDisruptionBudget", "farm-ppfarm-gpu-worker");
         // the CPU pool is still there, on the CPU image
         assertEquals("ppfarm:" + DeployFiles.projectVersion(), at(one(docs, "Deployment", "farm-ppfarm-cpu-worker"), "spec.template.spec.containers.0.image"));
@@ -377,6 +384,8 @@ class ChartTest {
         assertTrue(none.contains("kafka.bootstrapServers is empty and strimzi.enabled=false"), none);
         String seal = refusal("seal.keyPair=abc", "seal.publicKey=def");
         assertTrue(seal.contains("seal.existingSecret (\"ppfarm-seal\") and seal.publicKey/seal.keyPair are both set"), seal);
+        String slots = refusal("cpuWorkers.provingSlots=3");
+        assertTrue(slots.contains("cpuWorkers.provingSlots=3 exceeds cpuWorkers.concurrency=2"), slots);
         String prefix = refusal("kafka.topicPrefix=farm/a");
         assertTrue(prefix.contains("/kafka/topicPrefix"), prefix);
     }

@@ -112,7 +112,10 @@ class ComposeTest {
         Map<String, Object> w = new java.util.HashMap<>();
         properties("worker.properties").forEach((k, v) -> w.put((String) k, v));
         w.putAll(Map.of("worker.id", "worker-1", "cluster.host", "worker-1", "seal.key.pair", keys.encode()));
-        assertEquals("0.0.0.0", new WorkerConfig(w).getString(WorkerConfig.METRICS_HOST));
+        WorkerConfig wc = new WorkerConfig(w);
+        assertEquals("0.0.0.0", wc.getString(WorkerConfig.METRICS_HOST));
+        assertEquals(2, wc.getInt(WorkerConfig.CONCURRENCY), "the next job's witness overlaps the current proof");
+        assertEquals(1, wc.getInt(WorkerConfig.PROVING_SLOTS));
         InputSeal.zeroize(keys.privateKey());
     }
 

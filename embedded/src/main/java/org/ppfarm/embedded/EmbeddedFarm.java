@@ -87,7 +87,8 @@ public final class EmbeddedFarm implements AutoCloseable {
         }
 
         public static Options defaults() {
-            return new Options(50051, null, null, null, 1, org.ppfarm.coordinator.inputs.PoolProtocolInputs.INSTANCE);
+            // two jobs at once, one proving (worker.proving.slots' default): the next witness is computed during a proof
+            return new Options(50051, null, null, null, 2, org.ppfarm.coordinator.inputs.PoolProtocolInputs.INSTANCE);
         }
     }
 

@@ -20,8 +20,12 @@ import java.util.TreeMap;
  * the stall. {@code end_to_end_uncorrected} runs from the moment it was actually sent, for comparison.
  */
 public final class Recorder {
-    /** Stages, in report order: client-measured ones first, then the job's own StageTimings. */
-    public static final List<String> STAGES = List.of("end_to_end", "end_to_end_uncorrected", "accepted", "queued", "witness", "prove", "verify");
+    /**
+     * Stages, in report order: client-measured ones first, then the job's own StageTimings ({@code prove_wait}: its
+     * witness ready, waiting for one of the worker's proving slots).
+     */
+    public static final List<String> STAGES = List.of("end_to_end", "end_to_end_uncorrected", "accepted", "queued", "witness",
+            "prove_wait", "prove", "verify");
     public static final String SUCCEEDED = "succeeded";
     public static final String INVALID = "invalid";
     public static final String LOST = "lost";
@@ -105,6 +109,7 @@ public final class Recorder {
         if (e.timings != null && e.outcome.equals(SUCCEEDED)) {
             stages.get("queued").recordValue(Math.max(1, e.timings.getQueuedMicros()));
             stages.get("witness").recordValue(Math.max(1, e.timings.getWitnessMicros()));
+            stages.get("prove_wait").recordValue(Math.max(0, e.timings.getProveWaitMicros()));   // 0: a slot was free
             stages.get("prove").recordValue(Math.max(1, e.timings.getProveMicros()));
             stages.get("verify").recordValue(Math.max(1, e.timings.getVerifyMicros()));
         }

@@ -26,7 +26,7 @@ class ReportTest {
     /** A 10 s run at 10 jobs/s: 100 ms each, but 1 s during seconds 4-5 after a fault event at 4 s; 3 failures (requests 7, 47, 87); 1 lost (50). */
     static Recorder recorded() {
         Recorder rec = new Recorder();
-        StageTimings t = StageTimings.newBuilder().setQueuedMicros(2000).setWitnessMicros(20_000).setProveMicros(70_000).setVerifyMicros(3000).build();
+        StageTimings t = StageTimings.newBuilder().setQueuedMicros(2000).setWitnessMicros(20_000).setProveWaitMicros(15_000).setProveMicros(70_000).setVerifyMicros(3000).build();
         for (int i = 0; i < 100; i++) {
             long intended = i * 100 * MS, latency = intended >= 4 * S && intended < 5 * S ? S : 100 * MS;
             rec.offered(intended, 0);
@@ -92,13 +92,16 @@ class ReportTest {
         assertEquals(100.0, sum.at("/end_to_end_corrected_ms/p50").asDouble(), 0.1);
         assertEquals(1000.0, sum.at("/end_to_end_corrected_ms/p99").asDouble(), 1);
         assertEquals(70.0, sum.at("/stages_ms/prove/p50").asDouble(), 0.1);
+        assertEquals(15.0, sum.at("/stages_ms/prove_wait/p50").asDouble(), 0.1);
         assertEquals(false, sum.get("passed").asBoolean()); // errors above max.error.rate 0
         assertEquals(2.0, sum.at("/events/0/recovery_s").asDouble()); // second 5 has the lost request; 6 is clean
         List<String> csv = Files.readAllLines(dir.resolve("timeseries.csv"));
         assertEquals(12, csv.size()); // a header and seconds 0 to 10 (the last ends at 10.0 s)
         assertTrue(csv.get(5).startsWith("4,10,10,"), csv.get(5));
         assertTrue(Files.readString(dir.resolve("end_to_end.hgrm")).contains("#[Mean    ="));
+        assertTrue(Files.isRegularFile(dir.resolve("prove_wait.hgrm")));
         String html = Files.readString(dir.resolve("report.html"));
+        assertTrue(html.contains("<td class=\"l\">prove_wait</td>"), "the stage table lists the wait for a proving slot");
         for (String c : CHARTS) assertTrue(html.contains("id=\"" + c + "\""), c);
         assertTrue(!html.contains("http://") || html.indexOf("http://") == html.indexOf("http://www.w3.org/2000/svg"), "self-contained");
     }

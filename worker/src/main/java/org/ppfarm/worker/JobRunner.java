@@ -185,7 +185,8 @@ final class JobRunner {
                 .setPublicJsonBytes(ByteString.copyFromUtf8(proof.publicJson()))
                 .setSolidityCalldataBytes(ByteString.copyFromUtf8(proof.calldata())).setWorkerId(workerId).setBackend(circuits.backend())
                 .setTimings(StageTimings.newBuilder().setQueuedMicros(queuedMicros)
-                        .setWitnessMicros(proof.witnessNanos() / 1000).setProveMicros(proof.proveNanos() / 1000)
+                        .setWitnessMicros(proof.witnessNanos() / 1000).setProveWaitMicros(proof.proveWaitNanos() / 1000)
+                        .setProveMicros(proof.proveNanos() / 1000)
                         .setVerifyMicros(proof.verifyNanos() / 1000)
                         .setWitnessCpuMicros(proof.witnessCpuNanos() / 1000).setProveCpuMicros(proof.proveCpuNanos() / 1000));
         proof.proofElements().forEach(b -> res.addProofElements(ByteString.copyFrom(b)));

@@ -55,8 +55,9 @@ final class Offers {
     }
 
     /**
-     * A job a coordinator offered this worker (on the offer inbox's thread): taken if a prover is free, nothing is
-     * queued, and the partition its record goes to is this worker's; otherwise dropped (its Kafka copy comes anyway).
+     * A job a coordinator offered this worker (on the offer inbox's thread): taken if it would prove at once
+     * ({@link ProverPool#idle()}) and the partition its record goes to is this worker's; otherwise dropped (its Kafka
+     * copy comes anyway).
      * A job the state topic shows finished is not taken either.
      */
     void offer(JobOffer o) {

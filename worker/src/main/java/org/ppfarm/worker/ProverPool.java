@@ -74,6 +74,8 @@ final class ProverPool {
 
     private final String workerId;
     private final int threads;
+    /** Jobs that can prove at once: {@code min(threads, proving slots)}; more in progress and a new one waits for a slot. */
+    private final int provingAtOnce;
     private final Runner runner;
     private final Listener listener;
     private final PriorityBlockingQueue<Pending> queue = new PriorityBlockingQueue<>();
@@ -85,10 +87,16 @@ final class ProverPool {
     private final List<Thread> provers = new ArrayList<>();
     private volatile boolean taking = true;
 
-    ProverPool(String workerId, int threads, Runner runner, Listener listener) {
+    /**
+     * @param provingSlots the proofs the runner computes at once ({@code worker.proving.slots}); threads beyond it
+     *                     compute the next jobs' witnesses while they wait for a slot
+     */
+    ProverPool(String workerId, int threads, int provingSlots, Runner runner, Listener listener) {
         if (threads < 1) throw new IllegalArgumentException("prover threads must be positive, got " + threads);
+        if (provingSlots < 1) throw new IllegalArgumentException("proving slots must be positive, got " + provingSlots);
         this.workerId = workerId;
         this.threads = threads;
+        this.provingAtOnce = Math.min(threads, provingSlots);
         this.runner = runner;
         this.listener = listener;
         for (int i = 0; i < threads; i++) provers.add(Thread.ofPlatform().name(workerId + "-prover-" + i).unstarted(this::proveLoop));
@@ -111,8 +119,15 @@ final class ProverPool {
 
     int inFlight() { return inFlight.get(); }
 
-    /** Whether the pool would start an offered job now: still taking jobs, nothing queued and a prover free. */
-    boolean idle() { return taking && queue.isEmpty() && proving.get() < threads; }
+    /**
+     * Whether a job offered now would start proving without waiting: still taking jobs, nothing queued, and fewer
+     * jobs in progress than can prove at once. A job in progress holds a proving slot or will ask for one as soon as
+     * its witness is ready, ahead of a job taken after it, so with more threads than slots a prover thread may be free
+     * while an offered job would still wait: that worker is busy for offers. Fetched jobs are not gated by this (the
+     * intake fills the queue up to its prefetch window), so a spare thread still computes the next fetched job's
+     * witness during a proof.
+     */
+    boolean idle() { return taking && queue.isEmpty() && proving.get() < provingAtOnce; }
 
     /**
      * Removes queued jobs {@code which} selects. An offered one gives its job up ({@link Listener#ended} with false:

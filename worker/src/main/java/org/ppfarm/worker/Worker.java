@@ -120,7 +120,8 @@ public final class Worker implements AutoCloseable {
                 new ResidentCircuits(pipelines, artifacts),
                 config.keyPair(), events, new ResultNotices(node::system), finishedJobs, offered, metrics),
                 config.getLong(WorkerConfig.RUNNING_REPORT_DELAY_MS));
-        this.pool = new ProverPool(id, config.getInt(WorkerConfig.CONCURRENCY), runner::run, new PoolListener());
+        this.pool = new ProverPool(id, config.getInt(WorkerConfig.CONCURRENCY), config.getInt(WorkerConfig.PROVING_SLOTS),
+                runner::run, new PoolListener());
         metrics.watch(pool);
         if (pipelines.prover() != null) metrics.watch(pipelines.prover());
         this.offers = new Offers(id, topics, pool, offered, finishedJobs, metrics);

@@ -57,10 +57,11 @@ public final class WorkerConfig extends AbstractConfig {
                             + "clients' gRPC API), comma-separated, from which circuit artifacts are fetched by SHA-256: "
                             + "tried in this order, any of them will do (every download is checked against the hash). "
                             + "When none has an artifact, the job is handed back and tried again.")
-            .define(CONCURRENCY, Type.INT, 1, Range.between(1, 1024), Importance.HIGH,
+            .define(CONCURRENCY, Type.INT, 2, Range.between(1, 1024), Importance.HIGH,
                     "Jobs a worker runs at once. The CPU prover already uses every core for one proof, so at most "
                             + PROVING_SLOTS + " of them prove at a time; the others compute their witnesses meanwhile (a "
-                            + "single-threaded stage) and wait, so 2 keeps one witness ready behind each proof.")
+                            + "single-threaded stage) and wait, so 2 (the default, with 1 slot) keeps one witness ready "
+                            + "behind each proof. 1: witness and proof one after the other.")
             .define(PREFETCH, Type.INT, 8, Range.between(1, 100_000), Importance.MEDIUM,
                     "Jobs fetched from Kafka ahead of a free prover; higher priorities are taken first among them.")
             .define(CACHE_DIR, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,

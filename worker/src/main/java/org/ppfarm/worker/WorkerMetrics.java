@@ -40,7 +40,7 @@ final class WorkerMetrics {
                         + "hash_mismatch, cache_error").labelNames("outcome").register(registry);
         fetchedBytes = Counter.builder().name("ppfarm_worker_artifact_fetch_bytes_total").unit(Unit.BYTES)
                 .help("Bytes of circuit artifacts received from coordinators").register(registry);
-        stage = Histogram.builder().name("ppfarm_worker_stage_seconds").unit(Unit.SECONDS).help("Duration of witness, prove and verify")
+        stage = Histogram.builder().name("ppfarm_worker_stage_seconds").unit(Unit.SECONDS).help("Duration of witness, prove_wait (for a proving slot), prove and verify")
                 .labelNames("stage").register(registry);
     }
 
@@ -80,6 +80,7 @@ final class WorkerMetrics {
     void proved(String circuit, ProvingPipeline.Output p) {
         proved.labelValues(circuit).inc();
         stage.labelValues("witness").observe(p.witnessNanos() / 1e9);
+        stage.labelValues("prove_wait").observe(p.proveWaitNanos() / 1e9);
         stage.labelValues("prove").observe(p.proveNanos() / 1e9);
         stage.labelValues("verify").observe(p.verifyNanos() / 1e9);
     }

@@ -25,8 +25,10 @@ class ProverPoolTest {
         return new ConsumerRecord<>("p.jobs.normal", 0, offset, jobId, new byte[0]);
     }
 
-    ProverPool pool(int threads, ProverPool.Runner runner) {
-        pool = new ProverPool("w", threads, runner, new ProverPool.Listener() {
+    ProverPool pool(int threads, ProverPool.Runner runner) { return pool(threads, threads, runner); }
+
+    ProverPool pool(int threads, int provingSlots, ProverPool.Runner runner) {
+        pool = new ProverPool("w", threads, provingSlots, runner, new ProverPool.Listener() {
             @Override public void ended(ProverPool.Pending job, boolean durable) { ended.add(job.record().key() + (durable ? "" : ":given-up")); }
             @Override public void slotFreed() {}
             @Override public void idleMayHaveChanged() {}
@@ -76,6 +78,33 @@ class ProverPoolTest {
         durable.complete(true);
         assertTrue(p.awaitInFlight(System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
         assertEquals(List.of("a"), ended, "the outcome is handed over before the slot is freed");
+    }
+
+    /**
+     * Two threads, one proving slot (a worker pipelining witness and proof): while one job runs, the second thread is
+     * free but an offered job would wait for the slot, so the pool is not idle for offers; fetched jobs still start on
+     * the spare thread.
+     */
+    @Test
+    void withFewerProvingSlotsThanThreadsThePoolIsBusyForOffersWhileOneJobRunsYetStartsFetchedJobs() throws Exception {
+        CountDownLatch aRunning = new CountDownLatch(1), bRunning = new CountDownLatch(1), release = new CountDownLatch(1);
+        ProverPool p = pool(2, 1, (r, offered) -> {
+            if (r.key().equals("a")) { aRunning.countDown(); release.await(); }
+            if (r.key().equals("b")) { bRunning.countDown(); release.await(); }
+            return CompletableFuture.completedFuture(true);
+        });
+        p.start();
+        assertTrue(p.idle(), "nothing runs: an offered job would prove at once");
+        p.add(1, record("a", 0), null);
+        assertTrue(aRunning.await(10, TimeUnit.SECONDS));
+        assertFalse(p.idle(), "one job holds the only proving slot: an offered job would wait for it");
+        p.add(1, record("b", 1), null);
+        assertTrue(bRunning.await(10, TimeUnit.SECONDS), "the spare thread still takes a fetched job (its witness overlaps the proof)");
+        assertFalse(p.idle());
+        release.countDown();
+        assertTrue(p.awaitInFlight(System.nanoTime() + TimeUnit.SECONDS.toNanos(10)));
+        for (int i = 0; i < 200 && !p.idle(); i++) Thread.sleep(10);
+        assertTrue(p.idle(), "both jobs done: idle again");
     }
 
     @Test

@@ -217,7 +217,7 @@ public final class EnginePipeline implements ProvingPipeline {
     private final WitnessCalculator calculator;
     private final GpuFallbackProver prover;
     /** Null without batching. */
-    private final ProofBatches batches;
+    private final ProofBatches<Slotted<GpuFallbackProver.Attempt>> batches;
     /** The worker's proving slots, shared by its circuits ({@link Factory}). */
     private final Semaphore provingSlots;
 
@@ -229,19 +229,25 @@ public final class EnginePipeline implements ProvingPipeline {
         this.prover = prover;
         this.provingSlots = provingSlots;
         this.batches = batching.max() < 2 ? null
-                : new ProofBatches(batching.max(), batching.waitMillis(), ws -> inSlot(() -> prover.proveBatch(pk, ws)),
-                        w -> inSlot(() -> prover.prove(pk, w)));
+                : new ProofBatches<>(batching.max(), batching.waitMillis(), ws -> {
+                    Slotted<List<GpuFallbackProver.Attempt>> b = inSlot(() -> prover.proveBatch(pk, ws));
+                    return b.value().stream().map(a -> new Slotted<>(a, b.grantedNanos())).toList();   // one grant per batch
+                }, w -> inSlot(() -> prover.prove(pk, w)));
     }
+
+    /** What was computed holding a proving slot, and when ({@link System#nanoTime()}) the slot was granted. */
+    private record Slotted<T>(T value, long grantedNanos) {}
 
     /**
      * Proves (and verifies) holding one of the worker's proving slots, waiting for one if every slot is taken: a job
      * whose witness is ready waits here while another job's proof has the cores, and a lone job takes a free slot at
      * once.
      */
-    private <T> T inSlot(Supplier<T> proving) throws InterruptedException {
+    private <T> Slotted<T> inSlot(Supplier<T> proving) throws InterruptedException {
         provingSlots.acquire();
+        long granted = System.nanoTime();
         try {
-            return proving.get();
+            return new Slotted<>(proving.get(), granted);
         } finally {
             provingSlots.release();
         }
@@ -262,12 +268,13 @@ public final class EnginePipeline implements ProvingPipeline {
      * itself to its circuit's {@link ProofBatches} before computing its witness and is proved in a batch with the
      * circuit's other jobs at hand; a witness that does not fit the key fails before it joins one. A proof (or batch)
      * takes one of the worker's proving slots, so a job whose witness is ready while every slot is busy waits for one;
-     * that wait is in neither the witness nor the prove time.
+     * that wait is in neither the witness nor the prove time but reported on its own ({@link Output#proveWaitNanos}:
+     * from the witness being ready to its proof's, or its batch's, slot being granted).
      */
     @Override
     public Output prove(InputKind kind, byte[] input) throws JobInputException, InterruptedException {
         long t0 = System.nanoTime();
-        ProofBatches batch = batches != null && !prover.healthy() ? batches : null;
+        ProofBatches<Slotted<GpuFallbackProver.Attempt>> batch = batches != null && !prover.healthy() ? batches : null;
         if (batch != null) batch.arriving();
         Witness w = null;
         CpuTime.Account witnessCpu = new CpuTime.Account(); // the calculator runs on this thread
@@ -284,20 +291,23 @@ public final class EnginePipeline implements ProvingPipeline {
         try {
             long t1 = System.nanoTime();
             Witness ready = w;
-            GpuFallbackProver.Attempt a = batch != null ? batch.prove(w) : inSlot(() -> prover.prove(pk, ready));
+            Slotted<GpuFallbackProver.Attempt> slotted = batch != null ? batch.prove(w) : inSlot(() -> prover.prove(pk, ready));
+            GpuFallbackProver.Attempt a = slotted.value();
             if (a.gpuFault() != null)
                 log.error("{}: the GPU failed ({}); proved on {} instead, and the GPU is marked unhealthy: later jobs prove on the CPU",
                         name, a.gpuFault(), a.backend());
             if (!a.verified())
                 throw new JobInputException(name + ": the witness does not satisfy the circuit (unsatisfiable witness)");
-            return output(a.result(), t1 - t0, a.proveNanos(), a.verifyNanos(), witnessCpu.nanos(), a.cpuNanos());
+            return output(a.result(), t1 - t0, Math.max(0, slotted.grantedNanos() - t1), a.proveNanos(), a.verifyNanos(),
+                    witnessCpu.nanos(), a.cpuNanos());
         } finally {
             w.zeroize();
         }
     }
 
     /** The wire shape of a verified proof: snarkjs JSON, 32-byte big-endian elements, calldata. */
-    static Output output(ProofResult r, long witnessNanos, long proveNanos, long verifyNanos, long witnessCpuNanos, long proveCpuNanos) {
+    static Output output(ProofResult r, long witnessNanos, long proveWaitNanos, long proveNanos, long verifyNanos, long witnessCpuNanos,
+                         long proveCpuNanos) {
         List<byte[]> elements = new ArrayList<>(8);
         // pi_a (x, y), pi_b (x.c0, x.c1, y.c0, y.c1), pi_c (x, y): affine Montgomery limbs, 4 per coordinate
         for (long[] point : new long[][] {r.proof().a(), r.proof().b(), r.proof().c()})
@@ -305,7 +315,8 @@ public final class EnginePipeline implements ProvingPipeline {
         List<byte[]> signals = new ArrayList<>(r.publicSignals().size());
         for (int i = 0; i < r.publicSignals().size(); i++) signals.add(be32(r.publicSignals().get(i)));
         return new Output(r.proof().toJson(), r.publicSignals().toJson(), elements, signals,
-                SolidityCalldata.format(r.proof(), r.publicSignals()), witnessNanos, proveNanos, verifyNanos, witnessCpuNanos, proveCpuNanos);
+                SolidityCalldata.format(r.proof(), r.publicSignals()), witnessNanos, proveWaitNanos, proveNanos, verifyNanos, witnessCpuNanos,
+                proveCpuNanos);
     }
 
     /** {@code v} as 32 big-endian bytes, the wire form of a field element. */

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.ppfarm.gpukernels.GpuFallbackProver.Attempt;
 import org.ppfarm.prover.format.Witness;
 
 /**
@@ -25,17 +24,19 @@ import org.ppfarm.prover.format.Witness;
  * whole throw, each member proves again alone ({@code single}), so no member's input can fail another's job.
  *
  * <p>Thread-safe: the worker's prover threads call it concurrently.
+ *
+ * @param <R> a member's outcome (the pipeline's: its verified attempt and when its batch got a proving slot)
  */
-final class ProofBatches {
+final class ProofBatches<R> {
     private final int max;
     private final long waitNanos;
-    private final Proving<List<Witness>, List<Attempt>> batch;
-    private final Proving<Witness, Attempt> single;
+    private final Proving<List<Witness>, List<R>> batch;
+    private final Proving<Witness, R> single;
     private final Object lock = new Object();
     /** Jobs announced by {@link #arriving} that have neither joined a batch nor left. Guarded by lock. */
     private int arriving;
     /** The batch that takes new members, or null. Guarded by lock. */
-    private Batch open;
+    private Batch<R> open;
 
     /** Proves a batch or one witness; may wait (for the worker's proving slot, {@code EnginePipeline}) and be interrupted. */
     @FunctionalInterface
@@ -43,18 +44,18 @@ final class ProofBatches {
         R apply(T t) throws InterruptedException;
     }
 
-    private static final class Batch {
+    private static final class Batch<R> {
         final List<Witness> members = new ArrayList<>();
-        final CompletableFuture<List<Attempt>> done = new CompletableFuture<>();
+        final CompletableFuture<List<R>> done = new CompletableFuture<>();
     }
 
     /**
      * @param max    most witnesses proved together (≥ 2; 1 is no batching, which needs no instance)
      * @param waitMillis longest a batch's leader waits for announced jobs
-     * @param batch  proves and verifies a batch, one attempt per witness in order
+     * @param batch  proves and verifies a batch, one outcome per witness in order
      * @param single proves and verifies one witness (a member's retry when its batch threw)
      */
-    ProofBatches(int max, long waitMillis, Proving<List<Witness>, List<Attempt>> batch, Proving<Witness, Attempt> single) {
+    ProofBatches(int max, long waitMillis, Proving<List<Witness>, List<R>> batch, Proving<Witness, R> single) {
         if (max < 2) throw new IllegalArgumentException("a batch needs at least 2 members, got " + max);
         this.max = max;
         this.waitNanos = TimeUnit.MILLISECONDS.toNanos(waitMillis);
@@ -76,14 +77,14 @@ final class ProofBatches {
     }
 
     /** Proves an announced job's witness in a batch with whatever other jobs of the circuit are ready. */
-    Attempt prove(Witness w) throws InterruptedException {
-        Batch b;
+    R prove(Witness w) throws InterruptedException {
+        Batch<R> b;
         int index;
         boolean leader;
         synchronized (lock) {
             arriving--;
             leader = open == null;
-            if (leader) open = new Batch();
+            if (leader) open = new Batch<>();
             b = open;
             index = b.members.size();
             b.members.add(w);
@@ -99,7 +100,7 @@ final class ProofBatches {
     }
 
     /** Waits for announced members (bounded), closes the batch and proves it. */
-    private void lead(Batch b) throws InterruptedException {
+    private void lead(Batch<R> b) throws InterruptedException {
         long deadline = System.nanoTime() + waitNanos;
         try {
             synchronized (lock) {

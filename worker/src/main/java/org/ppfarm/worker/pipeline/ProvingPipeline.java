@@ -45,12 +45,16 @@ public interface ProvingPipeline {
      * stage times (wall clock) and the CPU the operating system measured for them (what usage is billed in).
      *
      * @param proofElements   pi_a (x, y), pi_b (x.c0, x.c1, y.c0, y.c1), pi_c (x, y)
+     * @param proveWaitNanos  from the witness being ready to a proving slot being granted (the worker's
+     *                        {@code worker.proving.slots} all busy with other jobs' proofs; a batched job's until its
+     *                        batch got one); 0 where nothing was waited for
      * @param witnessCpuNanos the witness computation's CPU time (0 where not measured)
      * @param proveCpuNanos   proving's and verification's CPU time over every thread that worked on the proof; a
      *                        batched proof's even share of its batch's (0 where not measured)
      */
     record Output(String proofJson, String publicJson, List<byte[]> proofElements, List<byte[]> publicSignals,
-                 String calldata, long witnessNanos, long proveNanos, long verifyNanos, long witnessCpuNanos, long proveCpuNanos) {}
+                 String calldata, long witnessNanos, long proveWaitNanos, long proveNanos, long verifyNanos, long witnessCpuNanos,
+                 long proveCpuNanos) {}
 
     /** The job's input cannot be proved (malformed, wrong shape, out of range, a circuit assertion fails). */
     final class JobInputException extends Exception {

@@ -73,8 +73,8 @@ class ProofBatchesTest {
     }
 
     /** Batches over the real prover that record their sizes. */
-    private static ProofBatches batches(int max, List<Integer> sizes) {
-        return new ProofBatches(max, WAIT_MS, ws -> {
+    private static ProofBatches<Attempt> batches(int max, List<Integer> sizes) {
+        return new ProofBatches<>(max, WAIT_MS, ws -> {
             sizes.add(ws.size());
             return PROVER.proveBatch(pk, ws);
         }, w -> PROVER.prove(pk, w));
@@ -83,7 +83,7 @@ class ProofBatchesTest {
     @Test
     void aLoneJobProvesAtOnce() throws Exception {
         List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
-        ProofBatches b = batches(4, sizes);
+        ProofBatches<Attempt> b = batches(4, sizes);
         long t0 = System.nanoTime();
         b.arriving();
         Attempt a = b.prove(good1);
@@ -101,7 +101,7 @@ class ProofBatchesTest {
     @Test
     void announcedJobsShareBatchesAndABadMemberFailsAlone() throws Exception {
         List<Integer> sizes = Collections.synchronizedList(new ArrayList<>());
-        ProofBatches b = batches(2, sizes);
+        ProofBatches<Attempt> b = batches(2, sizes);
         List<Witness> jobs = List.of(good1, unsatisfiable, good2);
         for (int i = 0; i < jobs.size(); i++) b.arriving();   // all three computing witnesses
         List<Attempt> attempts = run(jobs.size(), i -> b.prove(jobs.get(i)));
