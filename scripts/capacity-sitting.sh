@@ -1,24 +1,31 @@
 #!/usr/bin/env bash
-# Issue 17's capacity sitting for withdraw, on a quiet machine, in about 10 minutes: `ppfarm bench` before, the
-# embedded farm's capacity search (open loop, SLO p99 < 2 x the bench's witness + proof medians, steps of a tenth of
-# the raw rate from 0.6 of it, then 3 bisection steps), `ppfarm bench` after, `uptime` around each; prints the
+# Issue 17's capacity sitting for withdraw (or commitment), on a quiet machine, in about 10 minutes: `ppfarm bench`
+# before, the embedded farm's capacity search (open loop, SLO p99 < 2 x the bench's witness + proof medians, steps of
+# a tenth of the raw rate from START (0.6) of it, then 3 bisection steps), `ppfarm bench` after, `uptime` around each; prints the
 # capacity, the raw rates and the farm efficiency (docs/benchmarks.md, "Load campaigns (issue 17)"). The warm-up is
 # 120 s: the embedded farm's fixed-base tables take ~22 s of CPU, and its JIT compilers still take ~0.1 core for
-# minutes after (session 11), which a shorter warm-up leaves in the first steps. The steps span 0.6-1.3 x the raw
+# minutes after (session 11), which a shorter warm-up leaves in the first steps. The steps span START-1.3 x the raw
 # rate of the bench before: if every step held (no refinement in the output), the machine was busier during that
 # bench than during the search; run it again.
 #
 #   scripts/capacity-sitting.sh [OUT_DIR]     (default /tmp/capacity-sitting-<time>; needs node for the input)
 #
 # Environment: PPFARM_ARTIFACTS (default ~/.cache/ppfarm/artifacts/privacy-pools-core-sdk-1.0.2, as `ppfarm demo`
-# fetches them), BENCH_RUNS (default 10), REFINE_STEPS (default 3).
+# fetches them), CIRCUIT (withdraw, the default, or commitment), BENCH_RUNS (default 10), BENCH_WARMUP (untimed
+# proofs before them, default 3: the benches' JVMs are fresh, so more of them settle the JIT), START (the first step
+# as a fraction of the raw rate, default 0.6; the commitment's proof is so short that the farm's own per-job costs
+# decide its capacity, so start it lower, e.g. 0.2), REFINE_STEPS (default 3).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-/tmp/capacity-sitting-$(date -u +%Y%m%d-%H%M%S)}
 A=${PPFARM_ARTIFACTS:-$HOME/.cache/ppfarm/artifacts/privacy-pools-core-sdk-1.0.2}
+circuit=${CIRCUIT:-withdraw}
 runs=${BENCH_RUNS:-10}
+warmup=${BENCH_WARMUP:-3}
+start=${START:-0.6}
 refine=${REFINE_STEPS:-3}
-for f in withdraw.zkey withdraw.wasm; do
+case "$circuit" in withdraw|commitment) ;; *) echo "capacity-sitting: CIRCUIT must be withdraw or commitment, got '$circuit'" >&2; exit 2;; esac
+for f in "$circuit.zkey" "$circuit.wasm"; do
   [ -f "$A/$f" ] || { echo "capacity-sitting: $A/$f is missing (set PPFARM_ARTIFACTS, or run bin/ppfarm demo once)" >&2; exit 2; }
 done
 mkdir -p "$out"
@@ -27,14 +34,14 @@ ppfarm=bin/ppfarm
 # the CLI built now (not during the bench), without the CUDA kernels (a CPU sitting)
 ./mvnw -B -q -o -pl cli -am package -DskipTests -Dppfarm.cuda=off >"$out/build.log" 2>&1 || { echo "capacity-sitting: build failed ($out/build.log)" >&2; exit 3; }
 
-# the same withdraw input as the sittings in docs/benchmarks.md
-input="$out/withdraw-input.json"
-node testkit/src/main/js/gen-0xbow-inputs.mjs withdraw --seed 7 --state 37 --asp 5 \
+# the same input as the sittings in docs/benchmarks.md
+input="$out/$circuit-input.json"
+node testkit/src/main/js/gen-0xbow-inputs.mjs "$circuit" --seed 7 --state 37 --asp 5 \
   | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s)[0].input)))' >"$input"
 
-bench() {  # bench NAME: one `ppfarm bench` of withdraw, with uptime before and after
+bench() {  # bench NAME: one `ppfarm bench` of the circuit, with uptime before and after
   { echo "uptime before: $(uptime)"
-    $ppfarm bench --zkey "$A/withdraw.zkey" --wasm "$A/withdraw.wasm" --input "$input" --runs "$runs"
+    $ppfarm bench --zkey "$A/$circuit.zkey" --wasm "$A/$circuit.wasm" --input "$input" --runs "$runs" --warmup "$warmup"
     echo "uptime after: $(uptime)"; } 2>&1 | tee "$out/$1.txt"
 }
 field() { sed -n "s/^$2 \([0-9.]*\) ms.*/\1/p" "$out/$1.txt" | head -1; }   # field NAME LABEL: a median in ms
@@ -42,12 +49,13 @@ field() { sed -n "s/^$2 \([0-9.]*\) ms.*/\1/p" "$out/$1.txt" | head -1; }   # fi
 bench bench-before
 w=$(field bench-before 'witness median'); p=$(field bench-before median)
 slo=$(python3 -c "print(round(2 * ($w + $p)))")
-read -r rate step < <(python3 -c "r = 1000 / $p; print(max(0.05, round(0.6 * r, 2)), max(0.01, round(0.1 * r, 2)))")
-echo "capacity search: from $rate jobs/s + $step every 20 s (to 1.3 x the raw rate), then $refine refinement steps; SLO p99 < $slo ms"
+# steps of a tenth of the raw rate from START of it to 1.3 of it, 20 s each
+read -r rate step duration < <(python3 -c "import math; r = 1000 / $p; print(max(0.05, round($start * r, 2)), max(0.01, round(0.1 * r, 2)), 20 * (math.floor((1.3 - $start) / 0.1 + 1e-9) + 1))")
+echo "capacity search of $circuit: from $rate jobs/s + $step every 20 s (to 1.3 x the raw rate), then $refine refinement steps; SLO p99 < $slo ms"
 echo "uptime before the search: $(uptime)" | tee "$out/search-uptime.txt"
 rc=0
-$ppfarm load --campaign loadtest/campaigns/capacity-search.yaml --circuit withdraw --rate "$rate" --set step.rate="$step" \
-  --set step.duration=20s --set duration=160s --set warmup=120s --set abort.after=120s --set slo="p99<${slo}ms" \
+$ppfarm load --campaign loadtest/campaigns/capacity-search.yaml --circuit "$circuit" --rate "$rate" --set step.rate="$step" \
+  --set step.duration=20s --set duration=${duration}s --set warmup=120s --set abort.after=120s --set slo="p99<${slo}ms" \
   --set refine.steps="$refine" --set artifacts="$A" --report "$out/capacity" || rc=$?
 echo "uptime after the search: $(uptime)" | tee -a "$out/search-uptime.txt"
 bench bench-after
