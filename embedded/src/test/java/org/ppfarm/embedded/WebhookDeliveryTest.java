@@ -43,7 +43,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * real worker, its final state POSTed to a real local HTTP server that answers 500 first — retried, signed with the
  * tenant's secret (the receiver recomputes the signature), and the delivery recorded in the job; a callback host not
  * on the allowlist is refused at submission; a job whose terminal state was written without its webhook (by a
- * coordinator that had not read its QUEUED state) is delivered with the webhook of that QUEUED state. The sender's
+ * coordinator that had not read its QUEUED state) is delivered with the webhook of that QUEUED state, also by the
+ * next coordinator to hold the partition when the first stopped in between. The sender's
  * refusals of private and redirect targets are WebhookSenderTest's. A webhook written while the coordinator knew no
  * tenant with webhooks (its deliverer paused) is delivered once it learns one.
  */
@@ -171,6 +172,55 @@ class WebhookDeliveryTest {
                 Received r = got.getFirst();
                 long t = Long.parseLong(r.signature().substring(2, r.signature().indexOf(',')));
                 assertEquals(WebhookSender.signature(secret.getBytes(StandardCharsets.US_ASCII), t, r.body()), r.signature());
+            }
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    /**
+     * At least once across a rebalance: a coordinator reads a job's QUEUED state with its webhook and stops before the
+     * job ends; the terminal state is then written without the webhook (by a coordinator that had not read the QUEUED
+     * state). The coordinator that gets the partition next must still deliver it — the first one's committed offset
+     * did not pass the QUEUED state of a webhook it still owed, so the next one reads it.
+     */
+    @Test
+    void aWebhookOwedWhenItsPartitionMovesIsDeliveredByTheNextOwner() throws Exception {
+        List<Received> got = new CopyOnWriteArrayList<>();
+        HttpServer receiver = receiver(got, 0);
+        try (TestBroker broker = TestBroker.start(); FarmFixture farm = new FarmFixture(broker);
+             TenantAdmin tenants = new TenantAdmin(Map.of("bootstrap.servers", broker.bootstrapServers()), new FarmTopics(farm.prefix), 4, (short) 1);
+             KafkaJobLog elsewhere = new KafkaJobLog(Map.of("bootstrap.servers", broker.bootstrapServers()), "elsewhere",
+                     new FarmTopics(farm.prefix), false, 1 << 20)) {
+            String key = tenants.add("moved", false, TenantQuotas.getDefaultInstance());
+            String secret = tenants.webhook("moved", List.of("127.0.0.1"), true);
+            String id = UUID.randomUUID().toString();
+            Job queued = Job.newBuilder().setJobId(id).setStatus(JobStatus.JOB_STATUS_QUEUED).setTenant("moved")
+                    .setWebhook(WebhookDelivery.newBuilder().setUrl(url(receiver)).setState(WebhookDelivery.State.STATE_PENDING)).build();
+            try (Coordinator first = farm.startCoordinator(Map.of(CoordinatorConfig.AUTH_REQUIRED, "true"));
+                 FarmClient client = FarmClient.builder("127.0.0.1:" + first.port()).apiKey(key).build()) {
+                elsewhere.publishState(queued).get(30, TimeUnit.SECONDS);
+                Eventually.await("the QUEUED state read by the first coordinator", Duration.ofSeconds(30), () -> {
+                    try {
+                        return client.get(id).getStatus();
+                    } catch (FarmException e) {
+                        if (e.code() != Status.Code.NOT_FOUND) throw e;
+                        return null;
+                    }
+                }, s -> s == JobStatus.JOB_STATUS_QUEUED);
+                // time for its deliverer (200 ms fetches, commits at least every second) to read and commit past it
+                Thread.sleep(3_000);
+            } // stops, committing what it may
+            elsewhere.publishState(queued.toBuilder().setStatus(JobStatus.JOB_STATUS_FAILED).clearWebhook().build()).get(30, TimeUnit.SECONDS);
+            try (Coordinator next = farm.startCoordinator(Map.of(CoordinatorConfig.AUTH_REQUIRED, "true"))) {
+                Eventually.await("the owed webhook delivered by the partition's next owner", Duration.ofSeconds(60), got::size, n -> n >= 1);
+                Received r = got.getFirst();
+                long t = Long.parseLong(r.signature().substring(2, r.signature().indexOf(',')));
+                assertEquals(WebhookSender.signature(secret.getBytes(StandardCharsets.US_ASCII), t, r.body()), r.signature());
+                Job.Builder body = Job.newBuilder();
+                JsonFormat.parser().merge(new String(r.body(), StandardCharsets.UTF_8), body);
+                assertEquals(id, body.getJobId());
+                assertEquals(JobStatus.JOB_STATUS_FAILED, body.getStatus());
             }
         } finally {
             receiver.stop(0);

@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.ppfarm.coordinator.tenants.TenantDirectory;
 import org.ppfarm.farm.config.FarmConfigs;
@@ -27,6 +28,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +43,12 @@ import java.util.function.Function;
  * tracker and written to the state topic), and only then is the offset committed. A coordinator that dies between a
  * terminal state and its commit leaves the record to the group's next owner of the partition, which delivers it
  * again: at least once. The outcome's own record comes back here with the webhook no longer PENDING and is skipped.
+ *
+ * <p>A terminal state may be written without the job's webhook (by a coordinator that had not read its QUEUED
+ * state yet); it is delivered with the webhook of the QUEUED state read here. So that this holds across a
+ * rebalance too, a partition's committed offset never passes the QUEUED state of a job whose webhook is still owed
+ * ({@link #offsets}): the partition's next owner reads from there, learns the webhook and delivers it when the
+ * terminal state comes. What is read again on the way was delivered already or is delivered again: at least once.
  *
  * <p>Deliveries run one at a time on the follower's thread (a slow receiver delays the next webhook of this
  * coordinator's partitions, not the farm's jobs).
@@ -64,12 +72,17 @@ public final class WebhookDeliverer extends KafkaFollower {
     private final WebhookSender sender;
     private final Duration firstBackoff;
     private final Function<Job, CompletionStage<?>> record;
+    /** A webhook owed for an unfinished job, from its QUEUED state at {@code offset} of partition {@code tp}. */
+    private record Owed(WebhookDelivery webhook, TopicPartition tp, long offset) {}
+
     /**
      * Follower thread only: the webhooks of unfinished jobs read on this coordinator's partitions (from their QUEUED
-     * states), for a terminal state written without one. A job whose partition moves to another coordinator in between
-     * stays here until this one stops (a few hundred bytes each).
+     * states), for a terminal state written without one (a few hundred bytes each); dropped with their partition when
+     * it moves to another coordinator, which reads them again from the committed offset.
      */
-    private final Map<String, WebhookDelivery> pending = new HashMap<>();
+    private final Map<String, Owed> pending = new HashMap<>();
+    /** Follower thread only: per partition, the offsets of {@link #pending}'s QUEUED states (offset → job id). */
+    private final Map<TopicPartition, TreeMap<Long, String>> owedAt = new HashMap<>();
     private boolean settled = true; // follower thread only: every record polled so far is delivered or not due
     private long lastCommit = System.nanoTime(); // follower thread only
 
@@ -108,8 +121,12 @@ public final class WebhookDeliverer extends KafkaFollower {
     @Override
     protected void subscribe() {
         consumer.subscribe(List.of(topic), new ConsumerRebalanceListener() {
+            // its next owner reads the partition from the committed offset, at or before every QUEUED state owed here
             @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> parts) {}
+            public void onPartitionsRevoked(Collection<TopicPartition> parts) { forget(parts); }
+
+            @Override
+            public void onPartitionsLost(Collection<TopicPartition> parts) { forget(parts); }
 
             // a newly assigned partition would be fetched in the same poll: paused here first if nothing is due
             @Override
@@ -133,16 +150,17 @@ public final class WebhookDeliverer extends KafkaFollower {
         // a job's later record in the same poll supersedes an earlier one (a redelivered batch, a compaction gap)
         Map<String, Job> due = new HashMap<>();
         for (ConsumerRecord<String, byte[]> r : records) {
-            if (r.value() == null) { pending.remove(r.key()); continue; }
+            if (r.value() == null) { settle(r.key()); continue; }
             JobStatus status = StateFollower.status(r.headers().lastHeader(FarmTopics.STATUS_HEADER));
-            if (status == JobStatus.JOB_STATUS_RUNNING) continue;
             // most jobs have no webhook: their records (a result's holds its whole proof) are not parsed, unless a
-            // terminal one must take the webhook its QUEUED state had
+            // terminal one must take the webhook its QUEUED state had. A RUNNING state matters only with a webhook
+            // (it owes it as the QUEUED state does, which compaction may remove once the RUNNING state follows)
             WebhookDelivery.State hook = StateFollower.webhookState(r.headers().lastHeader(FarmTopics.WEBHOOK_HEADER));
+            if (status == JobStatus.JOB_STATUS_RUNNING && hook != WebhookDelivery.State.STATE_PENDING) continue;
             boolean parse = status == null || hook == null || hook == WebhookDelivery.State.STATE_PENDING
                     || (JobStates.terminal(status) && hook == WebhookDelivery.State.STATE_UNSPECIFIED && pending.containsKey(r.key()));
             if (!parse) {
-                if (JobStates.terminal(status)) { pending.remove(r.key()); due.remove(r.key()); } // as a parsed one without webhook
+                if (JobStates.terminal(status)) { settle(r.key()); due.remove(r.key()); } // as a parsed one without webhook
                 continue;
             }
             Job job;
@@ -154,13 +172,13 @@ public final class WebhookDeliverer extends KafkaFollower {
             }
             boolean hooked = job.getWebhook().getState() == WebhookDelivery.State.STATE_PENDING;
             if (!JobStates.terminal(job.getStatus())) {
-                if (hooked) pending.put(job.getJobId(), job.getWebhook());
+                if (hooked) owe(job.getJobId(), job.getWebhook(), new TopicPartition(r.topic(), r.partition()), r.offset());
                 continue;
             }
             // a terminal state written by a coordinator that had not read the job's QUEUED state lacks its webhook
-            WebhookDelivery submitted = pending.remove(job.getJobId());
+            Owed submitted = settle(job.getJobId());
             if (!job.hasWebhook() && submitted != null) {
-                job = job.toBuilder().setWebhook(submitted).build();
+                job = job.toBuilder().setWebhook(submitted.webhook()).build();
                 hooked = true;
             }
             if (hooked) due.put(job.getJobId(), job);
@@ -184,19 +202,63 @@ public final class WebhookDeliverer extends KafkaFollower {
         // records read again after a crash or a rebalance deliver nothing that was not due anyway
         long now = System.nanoTime();
         if (!due.isEmpty()) {
-            consumer.commitSync(Duration.ofSeconds(30));
+            consumer.commitSync(offsets(), Duration.ofSeconds(30));
             lastCommit = now;
         } else if (now - lastCommit >= COMMIT_INTERVAL_NANOS) {
-            consumer.commitAsync((o, e) -> { if (e != null) log.debug("webhooks commit failed ({}); a later commit covers it", e.toString()); });
+            consumer.commitAsync(offsets(), (o, e) -> { if (e != null) log.debug("webhooks commit failed ({}); a later commit covers it", e.toString()); });
             lastCommit = now;
         }
+    }
+
+    /** Records that {@code jobId}'s webhook is owed, read from its QUEUED state at {@code offset} (a later one replaces it). */
+    private void owe(String jobId, WebhookDelivery webhook, TopicPartition tp, long offset) {
+        settle(jobId);
+        pending.put(jobId, new Owed(webhook, tp, offset));
+        owedAt.computeIfAbsent(tp, k -> new TreeMap<>()).put(offset, jobId);
+    }
+
+    /** The job is terminal (or deleted): its webhook, if one was owed, is no longer held here. */
+    private Owed settle(String jobId) {
+        Owed o = pending.remove(jobId);
+        if (o != null) {
+            TreeMap<Long, String> at = owedAt.get(o.tp());
+            at.remove(o.offset());
+            if (at.isEmpty()) owedAt.remove(o.tp());
+        }
+        return o;
+    }
+
+    private void forget(Collection<TopicPartition> parts) {
+        for (TopicPartition tp : parts) {
+            TreeMap<Long, String> at = owedAt.remove(tp);
+            if (at != null) at.values().forEach(pending::remove);
+        }
+    }
+
+    /**
+     * What may be committed: each assigned partition's position, held back to its earliest QUEUED state whose
+     * webhook is still owed. A partition without a position yet (assigned, not fetched) is left as committed.
+     */
+    private Map<TopicPartition, OffsetAndMetadata> offsets() {
+        Map<TopicPartition, OffsetAndMetadata> m = new HashMap<>();
+        for (TopicPartition tp : consumer.assignment()) {
+            long position;
+            try {
+                position = consumer.position(tp, Duration.ZERO);
+            } catch (org.apache.kafka.common.errors.TimeoutException e) {
+                continue;
+            }
+            TreeMap<Long, String> at = owedAt.get(tp);
+            m.put(tp, new OffsetAndMetadata(at == null ? position : Math.min(position, at.firstKey())));
+        }
+        return m;
     }
 
     /** Everything polled is delivered or not due: its offsets may be committed as the follower stops. */
     @Override
     protected void beforeClose() {
         try {
-            if (settled) consumer.commitSync(Duration.ofSeconds(5));
+            if (settled) consumer.commitSync(offsets(), Duration.ofSeconds(5));
         } catch (Exception e) {
             log.debug("final webhooks commit failed: {}", e.toString());
         }
