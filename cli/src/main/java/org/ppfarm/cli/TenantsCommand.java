@@ -9,6 +9,7 @@ import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.TenantQuotas;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -17,24 +18,25 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 
 /**
- * {@code ppfarm tenants add|list|revoke|rotate|webhook|plaintext}: the farm's tenants and API keys, written straight to the tenants
+ * {@code ppfarm tenants add|list|revoke|rotate|quota|webhook|plaintext}: the farm's tenants and API keys, written straight to the tenants
  * topic in Kafka ({@link TenantAdmin}; whoever may write the farm's topics is the farm's admin). Settings: the
  * {@code kafka.*} keys of a properties file (a coordinator's own file will do: other keys are ignored) or
  * {@code key=value} arguments. A key is printed once, as {@code api-key: <key>}; only its hash is stored. {@code webhook}
  * sets a tenant's webhook allowlist and prints a new webhook secret once, as {@code webhook-secret: <secret>}.
  * {@code plaintext} (and {@code add --allow-plaintext}) lets a tenant whose clients cannot seal submit plaintext inputs
- * where the farm refuses them ({@code inputs.plaintext.allowed=false}).
+ * where the farm refuses them ({@code inputs.plaintext.allowed=false}). {@code quota} changes a tenant's quotas.
  */
 @Command(name = "tenants", mixinStandardHelpOptions = true,
-        description = {"Adds, lists, revokes tenants, rotates their API keys and sets their webhooks (the <prefix>.tenants topic in Kafka).",
+        description = {"Adds, lists, revokes tenants, rotates their API keys, changes their quotas and sets their webhooks (the <prefix>.tenants topic in Kafka).",
                 "Usage: ppfarm tenants add NAME [--admin] kafka.bootstrap.servers=HOST:PORT [more settings]"},
         subcommands = {TenantsCommand.Add.class, TenantsCommand.ListTenants.class, TenantsCommand.Revoke.class, TenantsCommand.Rotate.class,
-                TenantsCommand.Webhook.class, TenantsCommand.Plaintext.class})
+                TenantsCommand.Webhook.class, TenantsCommand.Plaintext.class, TenantsCommand.Quota.class})
 final class TenantsCommand {
 
     /** The kafka.* settings among {@code args} (files and key=value), checked as a coordinator checks them. */
@@ -73,29 +75,70 @@ final class TenantsCommand {
         @Parameters(index = "0", paramLabel = "NAME", description = "1-63 characters of a-z, 0-9 and '-'.") String name;
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "<file.properties|key=value>", description = "Kafka settings (kafka.*).") List<String> settings;
         @Option(names = "--admin", description = "May register circuits.") boolean admin;
-        @Option(names = "--jobs-per-second", paramLabel = "N", description = "Quota: submissions per second, farm-wide (approximately: docs/security.md; token bucket; 0: none).") double jobsPerSecond;
-        @Option(names = "--burst", paramLabel = "N", description = "Quota: token bucket size (0: max(1, jobs per second)).") int burst;
-        @Option(names = "--max-in-flight", paramLabel = "N", description = "Quota: unfinished jobs at once, farm-wide (0: none).") int maxInFlight;
-        @Option(names = "--max-priority", paramLabel = "P", description = "Quota: highest priority: LOW, NORMAL or HIGH (default: any).") String maxPriority;
-        @Option(names = "--max-batch", paramLabel = "N", description = "Quota: most jobs in one SubmitBatch (0: the farm's limit).") int maxBatch;
+        @Mixin QuotaOptions quota;
         @Option(names = "--allow-plaintext", description = "May submit plaintext inputs where the farm refuses them (inputs.plaintext.allowed=false): a client that cannot seal.") boolean allowPlaintext;
 
         @Override
         public Integer call() throws Exception {
-            TenantQuotas.Builder q = TenantQuotas.newBuilder().setJobsPerSecond(jobsPerSecond).setBurst(burst).setMaxInFlight(maxInFlight).setMaxBatch(maxBatch);
-            if (jobsPerSecond < 0 || burst < 0 || maxInFlight < 0 || maxBatch < 0) throw new PpfarmException("quotas: 0 (none) or positive");
-            if (maxPriority != null) {
-                try {
-                    q.setMaxPriority(Priority.valueOf("PRIORITY_" + maxPriority.toUpperCase()));
-                } catch (IllegalArgumentException e) {
-                    throw new PpfarmException("--max-priority " + maxPriority + ": LOW, NORMAL or HIGH");
-                }
-            }
-            TenantQuotas quotas = q.build();
+            TenantQuotas quotas = quota.over(TenantQuotas.getDefaultInstance());
             return change(spec, settings, a -> {
                 String key = a.add(name, admin, quotas, allowPlaintext);
                 return List.of("tenant " + name + " added" + (admin ? " (admin)" : "") + (allowPlaintext ? " (plaintext inputs allowed)" : ""),
                         "api-key: " + key);
+            });
+        }
+    }
+
+    /** A tenant's quota options: each one given replaces that quota; one not given keeps what it was (none for a new tenant). */
+    static final class QuotaOptions {
+        @Option(names = "--jobs-per-second", paramLabel = "N", description = "Quota: submissions per second, farm-wide (approximately: docs/security.md; token bucket; 0: none).") Double jobsPerSecond;
+        @Option(names = "--burst", paramLabel = "N", description = "Quota: token bucket size (0: max(1, jobs per second)).") Integer burst;
+        @Option(names = "--max-in-flight", paramLabel = "N", description = "Quota: unfinished jobs at once, farm-wide (0: none).") Integer maxInFlight;
+        @Option(names = "--max-priority", paramLabel = "P", description = "Quota: highest priority: LOW, NORMAL, HIGH or ANY (no limit; the default).") String maxPriority;
+        @Option(names = "--max-batch", paramLabel = "N", description = "Quota: most jobs in one SubmitBatch (0: the farm's limit).") Integer maxBatch;
+
+        /** {@code base} with the options given; refuses a negative number or an unknown priority in one line. */
+        TenantQuotas over(TenantQuotas base) {
+            TenantQuotas.Builder q = base.toBuilder();
+            if (jobsPerSecond != null) q.setJobsPerSecond(nonNegative("--jobs-per-second", jobsPerSecond));
+            if (burst != null) q.setBurst((int) nonNegative("--burst", burst));
+            if (maxInFlight != null) q.setMaxInFlight((int) nonNegative("--max-in-flight", maxInFlight));
+            if (maxBatch != null) q.setMaxBatch((int) nonNegative("--max-batch", maxBatch));
+            if (maxPriority != null) {
+                if (maxPriority.equalsIgnoreCase("any")) q.clearMaxPriority();
+                else try {
+                    q.setMaxPriority(Priority.valueOf("PRIORITY_" + maxPriority.toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new PpfarmException("--max-priority " + maxPriority + ": LOW, NORMAL, HIGH or ANY");
+                }
+            }
+            return q.build();
+        }
+
+        boolean any() { return jobsPerSecond != null || burst != null || maxInFlight != null || maxPriority != null || maxBatch != null; }
+
+        private static double nonNegative(String option, Number n) {
+            double v = n.doubleValue();
+            if (!(v >= 0) || Double.isInfinite(v)) throw new PpfarmException(option + " " + n + ": 0 (none) or positive");
+            return v;
+        }
+    }
+
+    @Command(name = "quota", mixinStandardHelpOptions = true,
+            description = {"Changes a tenant's quotas: each option given replaces that quota, the others stay; coordinators apply them within about a second."})
+    static final class Quota implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "NAME") String name;
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "<file.properties|key=value>", description = "Kafka settings (kafka.*).") List<String> settings;
+        @Mixin QuotaOptions quota;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!quota.any()) throw new PpfarmException("tenants quota " + name + ": name a quota to change (--jobs-per-second, --burst, --max-in-flight, --max-priority, --max-batch)");
+            return change(spec, settings, a -> {
+                TenantQuotas q = quota.over(a.get(name).getQuotas());
+                a.quotas(name, q);
+                return List.of("tenant " + name + " quotas " + FarmServer.json(q).replaceAll("\\s+", " "));
             });
         }
     }

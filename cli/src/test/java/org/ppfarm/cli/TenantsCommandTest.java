@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code ppfarm tenants} against a real broker: keys printed once and never listed; refusals in one line. */
 class TenantsCommandTest {
     @Test
-    void addRotateRevokeListAndAllowPlaintext() {
+    void addRotateQuotaRevokeListAndAllowPlaintext() {
         try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
             String bootstrap = "kafka.bootstrap.servers=" + kafka.bootstrapServers();
             PpfarmCliTest.Run add = PpfarmCliTest.ppfarm("tenants", "add", "relayer", "--admin", "--jobs-per-second", 5, bootstrap);
@@ -30,6 +30,18 @@ class TenantsCommandTest {
             assertEquals(Ppfarm.OK, webhook.code(), webhook.err());
             assertTrue(webhook.out().lines().anyMatch(l -> l.matches("webhook-secret: whsec_[A-Za-z0-9_-]{43}")), webhook.out());
             PpfarmCliTest.ppfarm("tenants", "webhook", "nobody", "--allow-host", "h", bootstrap).assertOneLineError("no tenant nobody");
+            // quotas changed after add: the options given replace theirs, the others stay
+            PpfarmCliTest.Run quota = PpfarmCliTest.ppfarm("tenants", "quota", "relayer", "--max-in-flight", 7, "--max-priority", "normal", bootstrap);
+            assertEquals(Ppfarm.OK, quota.code(), quota.err());
+            String listed = PpfarmCliTest.ppfarm("tenants", "list", bootstrap).out();
+            assertTrue(listed.contains("\"jobsPerSecond\": 5.0") && listed.contains("\"maxInFlight\": 7") && listed.contains("PRIORITY_NORMAL"), listed);
+            assertEquals(Ppfarm.OK, PpfarmCliTest.ppfarm("tenants", "quota", "relayer", "--jobs-per-second", 0, "--max-priority", "any", bootstrap).code());
+            listed = PpfarmCliTest.ppfarm("tenants", "list", bootstrap).out();
+            assertTrue(!listed.contains("jobsPerSecond") && listed.contains("\"maxInFlight\": 7") && !listed.contains("PRIORITY_"), listed);
+            PpfarmCliTest.ppfarm("tenants", "quota", "relayer", bootstrap).assertOneLineError("name a quota to change");
+            PpfarmCliTest.ppfarm("tenants", "quota", "relayer", "--burst", -1, bootstrap).assertOneLineError("--burst -1: 0 (none) or positive");
+            PpfarmCliTest.ppfarm("tenants", "quota", "relayer", "--max-priority", "urgent", bootstrap).assertOneLineError("--max-priority urgent");
+            PpfarmCliTest.ppfarm("tenants", "quota", "nobody", "--max-batch", 3, bootstrap).assertOneLineError("no tenant nobody");
             assertEquals(Ppfarm.OK, PpfarmCliTest.ppfarm("tenants", "revoke", "relayer", bootstrap).code());
             PpfarmCliTest.Run list = PpfarmCliTest.ppfarm("tenants", "list", bootstrap);
             assertEquals(Ppfarm.OK, list.code(), list.err());

@@ -250,6 +250,17 @@ class SecureFarmTest {
             FarmException rate = assertThrows(FarmException.class, () -> c.submit(job(26, null)));
             assertEquals(Status.Code.RESOURCE_EXHAUSTED, rate.code());
             assertTrue(rate.getMessage().contains("jobs_per_second"), rate.getMessage());
+            // quotas changed after `tenants add` apply without a restart
+            tenants.quotas("limited", TenantQuotas.newBuilder().setMaxBatch(3).build());
+            Eventually.await("the coordinator to apply tenant limited's new quotas", Duration.ofSeconds(10), () -> {
+                try {
+                    c.submitBatch(List.of(job(27, null), job(28, null), job(29, null)), false, Duration.ofSeconds(10));
+                    return true;
+                } catch (FarmException e) {
+                    assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.code(), e.getMessage());
+                    return false;
+                }
+            });
         }
     }
 

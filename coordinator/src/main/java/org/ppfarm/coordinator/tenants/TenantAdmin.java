@@ -100,6 +100,19 @@ public final class TenantAdmin implements AutoCloseable {
         put(existing(name).toBuilder().setPlaintextAllowed(allowed).build());
     }
 
+    /**
+     * Replaces the tenant's quotas; each coordinator enforces the new ones on its next submission of the tenant once it
+     * reads the record (within about a second). Its jobs/s bucket keeps its tokens, up to the new burst.
+     */
+    public void quotas(String name, TenantQuotas quotas) throws TenantException, InterruptedException {
+        TenantRecord t = existing(name);
+        if (t.getRevoked()) throw new TenantException("tenant " + name + " is revoked");
+        put(t.toBuilder().setQuotas(quotas).build());
+    }
+
+    /** The tenant's record as this admin last read or wrote it. */
+    public TenantRecord get(String name) throws TenantException { return existing(name); }
+
     /** Refuses every key of the tenant from now on (once each coordinator reads the record); its jobs stay in Kafka. */
     public void revoke(String name) throws TenantException, InterruptedException {
         put(existing(name).toBuilder().setRevoked(true).build());
