@@ -93,8 +93,9 @@ class ReplicatedRegistryTest {
 
     @Test
     void aCircuitRegisteredAtAIsServedByBToAWorkerWhoseFirstCoordinatorIsDown() throws Exception {
-        assertEquals(List.of(registered), atB.circuits().stream().filter(c -> c.getName().equals("square@1")).toList(),
-                "B lists A's registration");
+        // B learns A's registration from the circuits topic, a poll or two after A wrote it
+        assertEquals(List.of(registered), Eventually.await("B to list A's registration", Duration.ofSeconds(30),
+                () -> atB.circuits().stream().filter(c -> c.getName().equals("square@1")).toList(), l -> !l.isEmpty()));
         Eventually.await("B to fetch A's artifacts", Duration.ofSeconds(30),
                 () -> b.registry().blob(registered.getZkeySha256()).isPresent() && b.registry().blob(registered.getWasmSha256()).isPresent()
                         && b.registry().blob(registered.getVkeySha256()).isPresent());
