@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.locks.LockSupport;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.ppfarm.prover.PpfarmException;
@@ -50,6 +51,9 @@ final class BenchCommand implements Callable<Integer> {
             description = {"a rapidsnark-compatible prover (<prover> <zkey> <wtns> <proof.json> <public.json>), e.g. ../shared/anchors/rapidsnark/prover:",
                     "run --reference-runs times on the same key and witness after ppfarm's runs, one process each; prints its median and the ratio (needs --wtns)"})
     Path reference;
+    @Option(names = "--pause", defaultValue = "0", paramLabel = "<ms>",
+            description = "idle time before each timed proof (default ${DEFAULT-VALUE}): a farm at low load proves after idle time, its caches cooled and its threads parked, unlike back-to-back runs")
+    long pauseMs;
     @Option(names = "--reference-runs", defaultValue = "5", description = "runs of the --reference prover (default ${DEFAULT-VALUE})") int referenceRuns;
     @Option(names = "--sequential", description = "run the witness MSMs after the quotient instead of overlapping them, so stage times add up")
     boolean sequential;
@@ -62,6 +66,7 @@ final class BenchCommand implements Callable<Integer> {
         if ((wasm == null) != (input == null)) throw new ParameterException(spec.commandLine(), "--wasm and --input go together");
         // the reference reads the witness from a file; one computed here holds the input's secrets and is not written out
         if (reference != null && wtns == null) throw new ParameterException(spec.commandLine(), "--reference needs --wtns");
+        if (pauseMs < 0) throw new ParameterException(spec.commandLine(), "--pause must not be negative, got " + pauseMs);
         if (referenceRuns < 1) throw new ParameterException(spec.commandLine(), "--reference-runs must be at least 1, got " + referenceRuns);
         if (reference != null) Inputs.file(reference);
         PrintWriter out = spec.commandLine().getOut();
@@ -73,8 +78,9 @@ final class BenchCommand implements Callable<Integer> {
             Groth16Prover prover = Groth16Prover.cpu().withOverlap(!sequential);
             out.printf(Locale.ROOT, "key %s: %d signals, %d public, domain 2^%d (key and witness loaded and checked in %.0f ms)%n",
                     zkey, pk.nVars(), pk.nPublic(), pk.domainLog(), loadMs);
-            out.printf(Locale.ROOT, "backend msm=%s ntt=%s, %d cores, warmup %d, runs %d%s%n", prover.msm().name(), prover.ntt().name(),
-                    Runtime.getRuntime().availableProcessors(), warmup, runs, sequential ? ", sequential stages" : "");
+            out.printf(Locale.ROOT, "backend msm=%s ntt=%s, %d cores, warmup %d, runs %d%s%s%n", prover.msm().name(), prover.ntt().name(),
+                    Runtime.getRuntime().availableProcessors(), warmup, runs, sequential ? ", sequential stages" : "",
+                    pauseMs > 0 ? ", " + pauseMs + " ms idle before each timed proof" : "");
             // the key stays resident for every run, as in a worker: precompute what the backend keeps per base set
             // (the CPU backend's fixed-base tables) before timing, and report its cost
             long p0 = System.nanoTime(), pc0 = processCpuNanos();
@@ -95,6 +101,7 @@ final class BenchCommand implements Callable<Integer> {
             double[] total = new double[runs], cpu = new double[runs];
             double[][] stages = new double[Stage.values().length][runs], stageCpu = new double[Stage.values().length][runs];
             for (int i = 0; i < runs; i++) {
+                if (pauseMs > 0) LockSupport.parkNanos(pauseMs * 1_000_000);
                 Groth16Prover.Trace trace = new Groth16Prover.Trace(BenchCommand::processCpuNanos);
                 long c = processCpuNanos(), s = System.nanoTime();
                 prover.prove(pk, w, trace);
