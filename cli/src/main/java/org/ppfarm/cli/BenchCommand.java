@@ -101,7 +101,7 @@ final class BenchCommand implements Callable<Integer> {
             double[] total = new double[runs], cpu = new double[runs];
             double[][] stages = new double[Stage.values().length][runs], stageCpu = new double[Stage.values().length][runs];
             for (int i = 0; i < runs; i++) {
-                if (pauseMs > 0) LockSupport.parkNanos(pauseMs * 1_000_000);
+                idle(pauseMs);
                 Groth16Prover.Trace trace = new Groth16Prover.Trace(BenchCommand::processCpuNanos);
                 long c = processCpuNanos(), s = System.nanoTime();
                 prover.prove(pk, w, trace);
@@ -183,6 +183,13 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static double ms(long nanos) { return nanos / 1e6; }
+
+    /** Idles {@code ms} milliseconds (the whole time: a park may return early), less if the thread is interrupted. */
+    private static void idle(long ms) {
+        long until = System.nanoTime() + ms * 1_000_000;
+        for (long left = ms * 1_000_000; left > 0 && !Thread.currentThread().isInterrupted(); left = until - System.nanoTime())
+            LockSupport.parkNanos(left);
+    }
 
     static double median(double[] v) {
         double[] s = v.clone();

@@ -144,5 +144,16 @@ class PpfarmCliTest {
         assertTrue(bench.out().contains("stage msm_ch"), bench.out());
         assertTrue(bench.out().lines().anyMatch(l -> l.matches("fixed-base tables: \\d+\\.\\d MB, built in \\d+ ms \\(cpu -?\\d+ ms\\)")), bench.out());
         ppfarm("bench", "--zkey", zkey, "--wtns", wtns, "--runs", 0).assertOneLineError("--runs");
+        ppfarm("bench", "--zkey", zkey, "--wtns", wtns, "--pause", -1).assertOneLineError("--pause", "must not be negative");
+    }
+
+    /** {@code --pause}: the idle time before each timed proof is said, and waited (3 runs after 200 ms each take 0.6 s at least). */
+    @Test
+    void benchPausesBeforeEachTimedProof() {
+        long t0 = System.nanoTime();
+        Run bench = ppfarm("bench", "--zkey", zkey, "--wtns", wtns, "--runs", 3, "--warmup", 0, "--pause", 200);
+        assertEquals(0, bench.code(), bench.err());
+        assertTrue(bench.out().contains("runs 3, 200 ms idle before each timed proof"), bench.out());
+        assertTrue(System.nanoTime() - t0 >= 600_000_000L, "three pauses of 200 ms were waited");
     }
 }
