@@ -26,15 +26,14 @@ class SecretScalarMulTest {
         return Stream.of(new Group("G1", new G1()), new Group("G2", new G2()));
     }
 
-    /** The edge scalars of the brief, every k below 33 and above r − 33 (the recoding's last-addition corner cases). */
+    /**
+     * Every k below 33 and above r − 34 (the recoding's last-addition corner cases, and the window edges 15, 16, 17),
+     * (r − 1)/2, 2^253 and (2^254 − 1) mod r.
+     */
     private static List<BigInteger> edgeScalars() {
-        List<BigInteger> ks = new ArrayList<>();
         BigInteger two = BigInteger.TWO;
-        for (BigInteger k : new BigInteger[] {
-                BigInteger.ZERO, BigInteger.ONE, two, BigInteger.valueOf(15), BigInteger.valueOf(16), BigInteger.valueOf(17),
-                R.subtract(BigInteger.ONE), R.subtract(two), R.subtract(BigInteger.ONE).shiftRight(1),
-                two.pow(253), two.pow(254).subtract(BigInteger.ONE).mod(R)})
-            ks.add(k);
+        List<BigInteger> ks = new ArrayList<>(List.of(R.subtract(BigInteger.ONE).shiftRight(1), two.pow(253),
+                two.pow(254).subtract(BigInteger.ONE).mod(R)));
         for (int i = 0; i <= 32; i++) {
             ks.add(BigInteger.valueOf(i));
             ks.add(R.subtract(BigInteger.valueOf(i + 1)));
