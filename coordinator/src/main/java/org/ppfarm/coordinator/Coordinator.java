@@ -174,7 +174,7 @@ public final class Coordinator implements AutoCloseable {
         QueuedJobs queued = new QueuedJobs();
         metrics.watch(queued, Clock.systemUTC());
         UnfinishedJobs unfinished = new UnfinishedJobs();
-        Quotas quotas = new Quotas(System::nanoTime, System::currentTimeMillis, unfinished::count);
+        Quotas quotas = new Quotas(System::nanoTime, System::currentTimeMillis, unfinished);
         UsageLedger usage = new UsageLedger();
         Behavior<JobTracker.Command> tracker = JobTracker.create(job -> jobLog.publishState(job)
                 .exceptionally(e -> { log.warn("cannot publish state of job {}: {}", job.getJobId(), e.toString()); return null; }), retain,

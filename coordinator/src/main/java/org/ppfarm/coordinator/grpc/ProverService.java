@@ -9,6 +9,7 @@ import org.ppfarm.coordinator.inputs.Identifiers;
 import org.ppfarm.coordinator.jobs.JobListener;
 import org.ppfarm.farm.jobs.JobStates;
 import org.ppfarm.coordinator.jobs.JobSubmitter;
+import org.ppfarm.coordinator.jobs.UnfinishedJobs;
 import org.ppfarm.coordinator.registry.CircuitRegistry;
 import org.ppfarm.coordinator.jobs.UsageLedger;
 import org.ppfarm.coordinator.tenants.Quotas;
@@ -103,8 +104,9 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     @Override
     public void submit(SubmitRequest request, StreamObserver<SubmitResponse> out) {
-        if (!admitted(List.of(request), out)) return;
-        jobs.submit(Authenticator.tenant().name(), request).whenComplete((s, e) -> {
+        Admission a = admitted(List.of(request), out);
+        if (a == null) return;
+        jobs.submit(Authenticator.tenant().name(), request, null, a.places()).whenComplete((s, e) -> {
             if (e != null) out.onError(Statuses.of(e));
             else {
                 out.onNext(submitted(s));
@@ -129,7 +131,8 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
                     + MAX_BATCH_JOBS + " per batch").asRuntimeException());
             return;
         }
-        if (!admitted(request.getJobsList(), out)) return;
+        Admission a = admitted(request.getJobsList(), out);
+        if (a == null) return;
         ServerCallStreamObserver<SubmitBatchResponse> call = (ServerCallStreamObserver<SubmitBatchResponse>) out;
         boolean wait = request.getWaitForResults();
         List<CompletableFuture<Job>> done = new ArrayList<>(n);
@@ -141,7 +144,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         }
         Runnable stop = () -> { for (CompletableFuture<Job> d : done) d.completeExceptionally(stopping()); };
         if (wait) waiting.put(stop, stop);
-        List<CompletableFuture<JobSubmitter.Submitted>> submitted = jobs.submitAll(Authenticator.tenant().name(), request.getJobsList(), listeners);
+        List<CompletableFuture<JobSubmitter.Submitted>> submitted = jobs.submitAll(Authenticator.tenant().name(), request.getJobsList(), listeners, a.places());
         if (wait) call.setOnCancelHandler(() -> {
             waiting.remove(stop);
             for (int i = 0; i < n; i++) { // a refused job (completed exceptionally) has no listener to remove
@@ -229,7 +232,8 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
 
     @Override
     public void prove(SubmitRequest request, StreamObserver<Job> out) {
-        if (!admitted(List.of(request), out)) return;
+        Admission a = admitted(List.of(request), out);
+        if (a == null) return;
         ServerCallStreamObserver<Job> call = (ServerCallStreamObserver<Job>) out;
         CompletableFuture<Job> done = new CompletableFuture<>();
         JobListener listener = job -> { if (JobStates.terminal(job.getStatus())) done.complete(job); };
@@ -243,7 +247,7 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
             if (jobId.get() != null) jobs.unwatch(jobId.get(), listener);
         });
         // the listener is registered with the job as it is learnt: no separate watch round trip
-        jobs.submit(Authenticator.tenant().name(), request, listener).thenCompose(s -> {
+        jobs.submit(Authenticator.tenant().name(), request, listener, a.places()).thenCompose(s -> {
             jobId.set(s.jobId());
             return done;
         }).whenComplete((job, e) -> {
@@ -365,23 +369,26 @@ public final class ProverService extends ProverGrpc.ProverImplBase {
         out.onCompleted();
     }
 
+    /** An admitted submission: the places it took among its tenant's unfinished jobs (null: no such quota). */
+    private record Admission(UnfinishedJobs.Reservation places) {}
+
     /**
      * Whether the caller's tenant may submit {@code jobs} now ({@link Quotas}) with their callback URLs (on its
-     * webhook allowlist: PERMISSION_DENIED otherwise, for the whole request); if not, {@code out} is told why.
+     * webhook allowlist: PERMISSION_DENIED otherwise, for the whole request); if not, {@code out} is told why and
+     * null is returned.
      */
-    private boolean admitted(List<SubmitRequest> submitted, StreamObserver<?> out) {
+    private Admission admitted(List<SubmitRequest> submitted, StreamObserver<?> out) {
         Tenant tenant = Authenticator.tenant();
         try {
             for (SubmitRequest r : submitted)
                 if (!r.getCallbackUrl().isEmpty()) WebhookSender.checkUrl(r.getCallbackUrl(), WebhookSender.Policy.of(tenants.record(tenant.name())));
-            quotas.admit(tenant, submitted);
-            return true;
+            return new Admission(quotas.admit(tenant, submitted));
         } catch (WebhookSender.RefusedTargetException e) {
             out.onError(Status.PERMISSION_DENIED.withDescription(e.getMessage()).asRuntimeException());
-            return false;
+            return null;
         } catch (Quotas.QuotaExceededException e) {
             out.onError(Statuses.of(e));
-            return false;
+            return null;
         }
     }
 

@@ -125,7 +125,12 @@ public final class JobSubmitter {
      *               idempotency keys alone the request's key is looked up among
      */
     public CompletionStage<Submitted> submit(String tenant, SubmitRequest req, JobListener watcher) {
-        return submitAll(tenant, List.of(req), watcher == null ? null : java.util.Collections.singletonList(watcher)).get(0);
+        return submit(tenant, req, watcher, null);
+    }
+
+    /** As {@link #submit(String, SubmitRequest, JobListener)}, with the places its admission reserved (or null). */
+    public CompletionStage<Submitted> submit(String tenant, SubmitRequest req, JobListener watcher, UnfinishedJobs.Reservation places) {
+        return submitAll(tenant, List.of(req), watcher == null ? null : java.util.Collections.singletonList(watcher), places).get(0);
     }
 
     /**
@@ -135,8 +140,12 @@ public final class JobSubmitter {
      * Returns one stage per request, in order; a refused request fails only its own stage.
      *
      * @param watchers null, or one listener (or null) per request
+     * @param places   null, or the places among the tenant's unfinished jobs that its admission reserved
+     *                 ({@link org.ppfarm.coordinator.tenants.Quotas#admit}): released once the tracker has counted the
+     *                 accepted jobs, or at once if none is accepted
      */
-    public List<CompletableFuture<Submitted>> submitAll(String tenant, List<SubmitRequest> reqs, List<JobListener> watchers) {
+    public List<CompletableFuture<Submitted>> submitAll(String tenant, List<SubmitRequest> reqs, List<JobListener> watchers,
+                                                        UnfinishedJobs.Reservation places) {
         List<CompletableFuture<Prepared>> prepared = new ArrayList<>(reqs.size());
         for (SubmitRequest req : reqs) {
             // building inputs from a privacy-pool request takes Merkle trees (up to seconds): off the caller's thread
@@ -149,7 +158,7 @@ public final class JobSubmitter {
         for (int i = 0; i < reqs.size(); i++) out.add(new CompletableFuture<>());
         // everything quick runs on the caller's thread: when nothing went to the blocking pool this is synchronous
         CompletableFuture.allOf(prepared.toArray(CompletableFuture[]::new)).handle((x, e) -> {
-            enqueue(prepared, watchers, out);
+            enqueue(prepared, watchers, places, out);
             return null;
         });
         return out;
@@ -374,7 +383,8 @@ public final class JobSubmitter {
      * later Get, Watch or event of its jobs. A job whose write fails is forgotten before its submission fails, so
      * nothing of it is left and a retry under its key makes a new job.
      */
-    private void enqueue(List<CompletableFuture<Prepared>> prepared, List<JobListener> watchers, List<CompletableFuture<Submitted>> out) {
+    private void enqueue(List<CompletableFuture<Prepared>> prepared, List<JobListener> watchers, UnfinishedJobs.Reservation places,
+                         List<CompletableFuture<Submitted>> out) {
         List<Integer> index = new ArrayList<>();
         List<Job> jobs = new ArrayList<>();
         List<JobListener> ws = watchers == null ? null : new ArrayList<>();
@@ -392,11 +402,16 @@ public final class JobSubmitter {
             if (ws != null) ws.add(watchers.get(i));
             keyed |= !job.getIdempotencyKey().isEmpty() || p.join().clientId(); // a client-drawn id may be taken: ask
         }
-        if (jobs.isEmpty()) return;
+        if (jobs.isEmpty()) {
+            if (places != null) places.release();
+            return;
+        }
         CompletionStage<List<JobTracker.Held>> holders;
-        if (keyed) holders = AskPattern.ask(tracker, r -> new JobTracker.Enqueue(jobs, ws, r), ASK, scheduler);
-        else {
-            tracker.tell(new JobTracker.Enqueue(jobs, ws, null));
+        if (keyed) {
+            holders = AskPattern.ask(tracker, r -> new JobTracker.Enqueue(jobs, ws, r, places), ASK, scheduler);
+            if (places != null) holders.whenComplete((h, e) -> { if (e != null) places.release(); }); // no answer: not counted
+        } else {
+            tracker.tell(new JobTracker.Enqueue(jobs, ws, null, places));
             holders = CompletableFuture.completedFuture(jobs.stream().map(j -> new JobTracker.Held(j.getJobId(), false, false)).toList());
         }
         holders.whenComplete((h, e) -> {

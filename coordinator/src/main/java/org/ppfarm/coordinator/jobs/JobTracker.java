@@ -76,8 +76,14 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
      * watcher, as {@link Learn} does. {@code watchers} is null or parallel to {@code jobs} (null entries: none).
      * Replies, if {@code replyTo} is not null, with the holder of each job's key (the job itself if new); a batch
      * without keys needs no reply, and as a tell its jobs are ordered before any later message about them.
+     * {@code places}, if not null, is released once the jobs are counted among their tenant's unfinished jobs.
      */
-    public record Enqueue(List<Job> jobs, List<JobListener> watchers, ActorRef<List<Held>> replyTo) implements Command {}
+    public record Enqueue(List<Job> jobs, List<JobListener> watchers, ActorRef<List<Held>> replyTo,
+                          UnfinishedJobs.Reservation places) implements Command {
+        public Enqueue(List<Job> jobs, List<JobListener> watchers, ActorRef<List<Held>> replyTo) {
+            this(jobs, watchers, replyTo, null);
+        }
+    }
 
     /**
      * The job that holds a submitted job's idempotency key, and whether it was submitted with another request;
@@ -255,6 +261,7 @@ public final class JobTracker extends AbstractBehavior<JobTracker.Command> {
                         else if (watcher != null && !other && jobs.get(holder.jobId()) != null) watch(jobs.get(holder.jobId()), watcher);
                         if (holders != null) holders.add(new Held(holder.jobId(), other, false));
                     }
+                    if (m.places() != null) m.places().release(); // after the loop: the jobs now count themselves
                     if (holders != null) m.replyTo().tell(holders);
                     return this;
                 })

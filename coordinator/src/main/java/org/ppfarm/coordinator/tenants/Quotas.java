@@ -1,5 +1,6 @@
 package org.ppfarm.coordinator.tenants;
 
+import org.ppfarm.coordinator.jobs.UnfinishedJobs;
 import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.TenantQuotas;
@@ -8,16 +9,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
-import java.util.function.ToLongFunction;
 
 /**
  * A tenant's quotas ({@link TenantQuotas}) as one coordinator enforces them on a submission, before anything is
  * validated or enqueued: the largest batch, the highest priority, the jobs in flight, and jobs per second (a token
  * bucket per tenant, refilled at {@code jobs_per_second} up to {@code burst}). Both counts are farm-wide, from the
  * state topic every coordinator follows, and approximate: jobs in flight are the tenant's unfinished jobs this
- * coordinator knows of; the bucket pays for this coordinator's admissions when it admits them, and for other
- * coordinators' when their QUEUED states arrive ({@link #charge}), so a tenant spreading its calls over N
- * coordinators gets about its rate in all, not N times it. What neither counts yet is what other coordinators
+ * coordinator knows of, those it is admitting included; the bucket pays for this coordinator's admissions when it
+ * admits them, and for other coordinators' when their QUEUED states arrive ({@link #charge}), so a tenant spreading
+ * its calls over N coordinators gets about its rate in all, not N times it. What neither counts yet is what other coordinators
  * admitted within the last state-topic round trip; docs/security.md says how far off that can be. Thread-safe: each
  * bucket is updated under its own lock.
  */
@@ -47,22 +47,28 @@ public final class Quotas {
     static final long IN_FLIGHT_RETRY_MILLIS = 1000;
 
     private final LongSupplier nanos, millis;
-    private final ToLongFunction<String> inFlight;
+    private final UnfinishedJobs inFlight;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
     /**
      * @param nanos    the clock buckets refill by (System::nanoTime; tests move their own)
      * @param millis   the wall clock jobs' submission times are compared with (System::currentTimeMillis)
-     * @param inFlight a tenant's unfinished jobs, farm-wide as this coordinator knows them
+     * @param inFlight each tenant's unfinished jobs, farm-wide as this coordinator knows them, where admissions
+     *                 reserve their places
      */
-    public Quotas(LongSupplier nanos, LongSupplier millis, ToLongFunction<String> inFlight) {
+    public Quotas(LongSupplier nanos, LongSupplier millis, UnfinishedJobs inFlight) {
         this.nanos = nanos;
         this.millis = millis;
         this.inFlight = inFlight;
     }
 
-    /** Takes {@code jobs.size()} tokens from the tenant's bucket, or throws naming the quota it is over. */
-    public void admit(Tenant tenant, List<SubmitRequest> jobs) throws QuotaExceededException {
+    /**
+     * Takes {@code jobs.size()} tokens from the tenant's bucket and, under a {@code max_in_flight} quota, as many
+     * places among its unfinished jobs; or throws naming the quota it is over, having taken nothing. Returns the
+     * places taken (null when the tenant has no {@code max_in_flight}), which the caller hands on with the jobs to the
+     * tracker, or releases if they never get there.
+     */
+    public UnfinishedJobs.Reservation admit(Tenant tenant, List<SubmitRequest> jobs) throws QuotaExceededException {
         TenantQuotas q = tenant.quotas();
         if (q.getMaxBatch() > 0 && jobs.size() > q.getMaxBatch())
             throw new QuotaExceededException("quota max_batch of tenant " + tenant.name() + ": " + jobs.size() + " jobs in one request, over "
@@ -72,19 +78,29 @@ public final class Quotas {
                 if ((j.getPriorityValue() == 0 ? Priority.PRIORITY_NORMAL_VALUE : j.getPriorityValue()) > q.getMaxPriorityValue())
                     throw new QuotaExceededException("quota max_priority of tenant " + tenant.name() + ": " + j.getPriority() + " is above "
                             + q.getMaxPriority(), -1);
+        UnfinishedJobs.Reservation places = null;
         if (q.getMaxInFlight() > 0) {
             if (jobs.size() > q.getMaxInFlight())
                 throw new QuotaExceededException("quota max_in_flight of tenant " + tenant.name() + ": " + jobs.size()
                         + " jobs in one request, over " + q.getMaxInFlight(), -1);
-            long unfinished = inFlight.applyAsLong(tenant.name());
-            if (unfinished + jobs.size() > q.getMaxInFlight())
-                throw new QuotaExceededException("quota max_in_flight of tenant " + tenant.name() + ": " + unfinished
+            places = inFlight.reserve(tenant.name(), jobs.size(), q.getMaxInFlight());
+            if (places == null)
+                throw new QuotaExceededException("quota max_in_flight of tenant " + tenant.name() + ": " + inFlight.count(tenant.name())
                         + " jobs unfinished, " + jobs.size() + " more would exceed " + q.getMaxInFlight() + "; retry once some finish",
                         IN_FLIGHT_RETRY_MILLIS);
         }
+        try {
+            takeTokens(tenant, q, jobs.size());
+        } catch (QuotaExceededException e) {
+            if (places != null) places.release();
+            throw e;
+        }
+        return places;
+    }
+
+    private void takeTokens(Tenant tenant, TenantQuotas q, int n) throws QuotaExceededException {
         if (q.getJobsPerSecond() <= 0) return;
         double rate = q.getJobsPerSecond(), burst = burst(q);
-        int n = jobs.size();
         if (n > burst)
             throw new QuotaExceededException("quota burst of tenant " + tenant.name() + ": " + n + " jobs at once, over " + (long) burst, -1);
         Bucket b = bucket(tenant.name(), burst);

@@ -5,6 +5,7 @@ import io.grpc.Server;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import org.ppfarm.coordinator.jobs.SubmitterFixture;
+import org.ppfarm.coordinator.jobs.UnfinishedJobs;
 import org.ppfarm.coordinator.jobs.UsageLedger;
 import org.ppfarm.coordinator.tenants.Quotas;
 import org.ppfarm.coordinator.tenants.TenantDirectory;
@@ -29,7 +30,7 @@ final class InProcessProver implements AutoCloseable {
         this.core = core;
         String name = InProcessServerBuilder.generateName();
         this.server = InProcessServerBuilder.forName(name).directExecutor()
-                .addService(new ProverService(core.submitter, core.registry, core.blocking, new Quotas(System::nanoTime, System::currentTimeMillis, t -> 0),
+                .addService(new ProverService(core.submitter, core.registry, core.blocking, new Quotas(System::nanoTime, System::currentTimeMillis, new UnfinishedJobs()),
                         new UsageLedger(), tenants)).build().start();
         this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         this.stub = ProverGrpc.newBlockingStub(channel);

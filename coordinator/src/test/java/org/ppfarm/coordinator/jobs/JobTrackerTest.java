@@ -432,6 +432,14 @@ class JobTrackerTest {
         enqueue(tracker, queued("a1", 0, "").toBuilder().setTenant("a").build(), null);
         enqueue(tracker, queued("a2", 0, "").toBuilder().setTenant("a").build(), null);
         tracker.tell(new JobTracker.Recorded("b1", JobStatus.JOB_STATUS_QUEUED, queued("b1", 0, "").toBuilder().setTenant("b").build()));
+        // places an admission reserved are given back once the tracker counts the jobs themselves: counted once
+        UnfinishedJobs.Reservation places = unfinished.reserve("a", 1, 3);
+        assertEquals(3, unfinished.count("a"));
+        tracker.tell(new JobTracker.Enqueue(List.of(queued("a3", 0, "").toBuilder().setTenant("a").build()), null, null, places));
+        get(tracker, "a3");
+        assertEquals(3, unfinished.count("a"));
+        tracker.tell(new JobTracker.Cancel("a3", "a", kit.<Optional<JobTracker.CancelOutcome>>createTestProbe().ref()));
+        get(tracker, "a3");
         apply(tracker, started("a1"));
         assertEquals(2, unfinished.count("a"));
         assertEquals(1, unfinished.count("b"));

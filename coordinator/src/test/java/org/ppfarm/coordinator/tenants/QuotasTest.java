@@ -6,14 +6,16 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import org.junit.jupiter.api.Test;
 import org.ppfarm.coordinator.grpc.Statuses;
+import org.ppfarm.coordinator.jobs.UnfinishedJobs;
 import org.ppfarm.proto.v1.Priority;
 import org.ppfarm.proto.v1.SubmitRequest;
 import org.ppfarm.proto.v1.TenantQuotas;
 
+import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class QuotasTest {
     private final AtomicLong now = new AtomicLong(1_000_000_000L);
-    private final Map<String, Long> inFlight = new HashMap<>();
-    private final Quotas quotas = new Quotas(now::get, () -> now.get() / 1_000_000, t -> inFlight.getOrDefault(t, 0L));
+    private final UnfinishedJobs inFlight = new UnfinishedJobs();
+    private final Quotas quotas = new Quotas(now::get, () -> now.get() / 1_000_000, inFlight);
     private static final SubmitRequest JOB = SubmitRequest.getDefaultInstance();
 
     private static Tenant tenant(TenantQuotas q) { return new Tenant("t", false, q); }
@@ -114,16 +116,53 @@ class QuotasTest {
     @Test
     void jobsInFlightAreCountedAgainstTheQuotaAndTheRefusalCarriesARetryDelay() throws Exception {
         Tenant t = tenant(TenantQuotas.newBuilder().setMaxInFlight(3).build());
-        inFlight.put("t", 2L);
-        inFlight.put("other", 100L); // another tenant's jobs do not count
-        quotas.admit(t, List.of(JOB));
+        inFlight.reserve("t", 2, Long.MAX_VALUE); // two of its jobs unfinished
+        inFlight.reserve("other", 100, Long.MAX_VALUE); // another tenant's jobs do not count
+        // an admitted job counts at once, before the tracker has seen it
+        UnfinishedJobs.Reservation third = quotas.admit(t, List.of(JOB));
+        assertEquals(3, inFlight.count("t"));
+        Quotas.QuotaExceededException full = assertThrows(Quotas.QuotaExceededException.class, () -> quotas.admit(t, List.of(JOB)));
+        assertTrue(full.getMessage().contains("max_in_flight") && full.getMessage().contains("3 jobs unfinished"), full.getMessage());
+        third.release();
+        third.release(); // only the first release gives the place back
+        assertEquals(2, inFlight.count("t"));
         Quotas.QuotaExceededException over = assertThrows(Quotas.QuotaExceededException.class, () -> quotas.admit(t, List.of(JOB, JOB)));
-        assertTrue(over.getMessage().contains("max_in_flight") && over.getMessage().contains("2 jobs unfinished"), over.getMessage());
+        assertTrue(over.getMessage().contains("2 jobs unfinished, 2 more would exceed 3"), over.getMessage());
         assertEquals(Quotas.IN_FLIGHT_RETRY_MILLIS, over.retryAfterMillis());
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, Statuses.of(over).getStatus().getCode());
         Quotas.QuotaExceededException never = assertThrows(Quotas.QuotaExceededException.class, () -> quotas.admit(t, List.of(JOB, JOB, JOB, JOB)));
         assertEquals(-1, never.retryAfterMillis()); // more jobs in one request than the quota: waiting cannot help
-        inFlight.put("t", 3L);
+        assertEquals(2, inFlight.count("t")); // refusals take no place
+    }
+
+    @Test
+    void aSubmissionRefusedByItsRateTakesNoPlaceInFlight() throws Exception {
+        Tenant t = tenant(TenantQuotas.newBuilder().setMaxInFlight(5).setJobsPerSecond(1).setBurst(1).build());
+        quotas.admit(t, List.of(JOB));
         assertThrows(Quotas.QuotaExceededException.class, () -> quotas.admit(t, List.of(JOB)));
+        assertEquals(1, inFlight.count("t"));
+    }
+
+    /** Admissions racing on one coordinator cannot together pass the quota: the check and the count are one step. */
+    @Test
+    void concurrentAdmissionsTakeNoMorePlacesThanTheQuota() throws Exception {
+        Tenant t = tenant(TenantQuotas.newBuilder().setMaxInFlight(3).build());
+        int threads = 16;
+        CountDownLatch start = new CountDownLatch(1);
+        AtomicInteger admitted = new AtomicInteger();
+        List<Thread> ts = new ArrayList<>();
+        for (int i = 0; i < threads; i++) ts.add(Thread.ofPlatform().start(() -> {
+            try {
+                start.await();
+                quotas.admit(t, List.of(JOB));
+                admitted.incrementAndGet();
+            } catch (Quotas.QuotaExceededException | InterruptedException e) {
+                // refused: the quota was full
+            }
+        }));
+        start.countDown();
+        for (Thread th : ts) th.join();
+        assertEquals(3, admitted.get());
+        assertEquals(3, inFlight.count("t"));
     }
 }
