@@ -1,7 +1,8 @@
-// libppfarm_cpu.so's entry points (ppfarm_cpu.h): the CPU MSM's bucket kernels (cpu_buckets.hpp) and the CPU
-// NTT's loops. They touch no device and need no context.
+// libppfarm_cpu.so's entry points (ppfarm_cpu.h): the CPU MSM's bucket kernels (cpu_buckets.hpp), the CPU
+// NTT's loops and the verifier's pairing (pairing.hpp). They touch no device and need no context.
 #include "ppfarm_cpu.h"
 #include "cpu_buckets.hpp"
+#include "pairing.hpp"
 
 extern "C" int ppc_bucket_sum(int32_t group, const uint64_t* bases, uint64_t bases_len, const int32_t* refs,
                                   const uint64_t* scalars, uint32_t lo, uint32_t hi, uint32_t k_lo, uint32_t k_hi,
@@ -87,5 +88,48 @@ extern "C" int ppc_fr_mul_sub(uint64_t* a, const uint64_t* b, const uint64_t* c,
         uint64_t o = 4 * (uint64_t)i;
         (load_fr(a + o) * load_fr(b + o) - load_fr(c + o)).store(a + o);
     }
+    return 0;
+}
+
+// ---- the pairing (org.ppfarm.prover.bn254.Pairing's arithmetic; NativePairingKernel). ppc_g2_prepare (~0.1 ms) is a
+// critical downcall on the Java arrays, like the NTT's loops; the Miller loop and the final exponentiation (about a
+// millisecond for a verification's three pairs) are ordinary downcalls on native copies, so that no Java thread
+// waits that long at a safepoint. Java checks every size before calling.
+
+namespace pp = ppfarm::pairing;
+
+extern "C" uint32_t ppc_pairing_steps(void) { return pp::STEPS; }
+
+/** The lines of the affine G2 point q (16 limbs) into lines[0 .. steps * 24); zeros for the point at infinity. */
+extern "C" int ppc_g2_prepare(const uint64_t* q, uint64_t* lines) {
+    if (pp::all_zero(q, 16)) {
+        for (int i = 0; i < pp::PREPARED; ++i) lines[i] = 0;
+        return 0;
+    }
+    pp::prepare(pp::E2::load(q), pp::E2::load(q + 8), lines);
+    return 0;
+}
+
+extern "C" int ppc_miller_loop(const uint64_t* g1, const uint64_t* lines, uint32_t n, uint64_t* f) {
+    pp::miller_loop(g1, lines, n).store(f);
+    return 0;
+}
+
+extern "C" int ppc_final_exponentiation(const uint64_t* f, uint64_t* r) {
+    pp::final_exponentiation(pp::Fq12::load(f)).store(r);
+    return 0;
+}
+
+extern "C" int ppc_multi_pairing(const uint64_t* g1, const uint64_t* lines, uint32_t n, uint64_t* r) {
+    pp::final_exponentiation(pp::miller_loop(g1, lines, n)).store(r);
+    return 0;
+}
+
+/** gamma_{k,i} (k = 1..3, i = 1..5, 8 limbs each, k major), then 9/xi: 128 limbs. */
+extern "C" int ppc_pairing_constants(uint64_t* out) {
+    const pp::Constants& c = pp::constants();
+    for (int k = 0; k < 3; ++k)
+        for (int i = 0; i < 5; ++i) c.gamma[k][i].store(out + 40 * k + 8 * i);
+    c.b3.store(out + 120);
     return 0;
 }

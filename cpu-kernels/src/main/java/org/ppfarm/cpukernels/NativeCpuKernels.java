@@ -4,7 +4,8 @@ import org.ppfarm.prover.CpuKernels;
 
 /**
  * The {@link CpuKernels.Provider} service of this module (registered in {@code META-INF/services}): the MSM bucket
- * kernel and the NTT loops of {@code libppfarm_cpu.so} ({@link NativeBucketKernel}, {@link NativeNttKernel}).
+ * kernel, the NTT loops and the pairing of {@code libppfarm_cpu.so} ({@link NativeBucketKernel},
+ * {@link NativeNttKernel}, {@link NativePairingKernel}).
  * {@link CpuKernels#selected()} takes them whenever this module is on the class path and the library loads;
  * otherwise the engine keeps its Java loops.
  */
@@ -17,8 +18,8 @@ public final class NativeCpuKernels implements CpuKernels.Provider {
         return of(NativeCpuLibrary.bundled());
     }
 
-    /** Both kernels of {@code library}. */
+    /** The three kernels of {@code library}. */
     public static CpuKernels of(NativeCpuLibrary library) {
-        return new CpuKernels(new NativeBucketKernel(library), new NativeNttKernel(library));
+        return new CpuKernels(new NativeBucketKernel(library), new NativeNttKernel(library), new NativePairingKernel(library));
     }
 }

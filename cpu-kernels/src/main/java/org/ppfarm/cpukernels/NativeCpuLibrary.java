@@ -14,7 +14,8 @@ import static org.ppfarm.cpukernels.NativeSymbols.withErr;
 /**
  * {@code libppfarm_cpu.so} loaded, with downcall handles for its C ABI ({@code native/include/ppfarm_cpu.h}). The
  * bucket kernels end with {@code (char* err, size_t err_len)} and fail with a status ({@link #check}); the NTT loops
- * are <em>critical</em> downcalls that may take heap segments (see {@link NativeNttKernel}) and only return 0.
+ * and the pairing's line preparation are <em>critical</em> downcalls that may take heap segments (see
+ * {@link NativeNttKernel}, {@link NativePairingKernel}) and only return 0, as do the pairing's longer calls.
  *
  * <p>Thread-safe; the library stays loaded for the life of the JVM.
  */
@@ -29,6 +30,7 @@ public final class NativeCpuLibrary {
     private final Path path;
     final MethodHandle bucketSum, bucketRange;
     final MethodHandle frDit, frDif, frMul, frMulSub;
+    final MethodHandle pairingSteps, g2Prepare, millerLoop, finalExponentiation, multiPairing, pairingConstants;
 
     private NativeCpuLibrary(NativeSymbols lib) {
         this.path = lib.path();
@@ -43,6 +45,14 @@ public final class NativeCpuLibrary {
         frMul = lib.bind("ppc_fr_mul", loop, heap);
         frMulSub = lib.bind("ppc_fr_mul_sub", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT,
                 JAVA_INT), heap);
+        pairingSteps = lib.bind("ppc_pairing_steps", FunctionDescriptor.of(JAVA_INT));
+        FunctionDescriptor two = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
+        FunctionDescriptor loops = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+        g2Prepare = lib.bind("ppc_g2_prepare", two, heap);
+        millerLoop = lib.bind("ppc_miller_loop", loops);
+        finalExponentiation = lib.bind("ppc_final_exponentiation", two);
+        multiPairing = lib.bind("ppc_multi_pairing", loops);
+        pairingConstants = lib.bind("ppc_pairing_constants", FunctionDescriptor.of(JAVA_INT, ADDRESS), heap);
     }
 
     /** Loads the library at {@code path}; a missing or foreign file is a {@link NativeException} (LIBRARY). */

@@ -38,7 +38,9 @@ class NativeCpuKernelsTest {
     void serviceLoaderSelectsTheNativeKernels() {
         assertEquals("native", CpuKernels.selected().name());
         assertEquals("native", CpuKernels.select("native").ntt().name());
+        assertEquals("native", CpuKernels.selected().pairing().name());
         assertEquals("java", CpuKernels.select("java").name());
+        assertEquals("java", CpuKernels.select("java").pairing().name());
         assertEquals("cpu-native", new CpuMsm().name());
         assertEquals("cpu-native", new CpuNttBackend().name());
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> CpuKernels.select("gpu"));

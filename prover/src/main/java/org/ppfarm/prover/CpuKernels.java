@@ -1,24 +1,28 @@
 package org.ppfarm.prover;
 
 import java.util.ServiceLoader;
+import org.ppfarm.prover.bn254.JavaPairingKernel;
+import org.ppfarm.prover.bn254.PairingKernel;
 import org.ppfarm.prover.msm.BucketKernel;
 import org.ppfarm.prover.msm.JavaBucketKernel;
 import org.ppfarm.prover.ntt.JavaNttKernel;
 import org.ppfarm.prover.ntt.NttKernel;
 
 /**
- * The inner loops of the CPU prover — {@link BucketKernel} for the MSM, {@link NttKernel} for the NTT — in Java, or
- * compiled by g++ when module cpu-kernels is on the class path and its library loads (found through
- * {@link ServiceLoader}). The native loops run the same algorithms 2–3× faster: a 64×64→128-bit product is one
- * instruction there and carry chains compile to adc/adox, which the JVM cannot express (a Java Montgomery product
- * costs ~50 ns on the development machine). Everything else in the CPU prover is the same Java either way.
+ * The inner loops of the CPU prover — {@link BucketKernel} for the MSM, {@link NttKernel} for the NTT — and the
+ * verifier's pairing ({@link PairingKernel}), in Java, or compiled by g++ when module cpu-kernels is on the class
+ * path and its library loads (found through {@link ServiceLoader}). The native loops run the same algorithms 2–3×
+ * faster: a 64×64→128-bit product is one instruction there and carry chains compile to adc/adox, which the JVM
+ * cannot express (a Java Montgomery product costs ~50 ns on the development machine). Everything else in the CPU
+ * prover is the same Java either way, and so are the results, limb for limb.
  *
  * <p>System property {@value #PROPERTY}: {@code auto} (default: native when it loads, else Java), {@code java}, or
  * {@code native} (fail when it does not load).
  */
-public record CpuKernels(BucketKernel msm, NttKernel ntt) {
+public record CpuKernels(BucketKernel msm, NttKernel ntt, PairingKernel pairing) {
     public static final String PROPERTY = "ppfarm.cpu.kernels";
-    public static final CpuKernels JAVA = new CpuKernels(JavaBucketKernel.INSTANCE, JavaNttKernel.INSTANCE);
+    public static final CpuKernels JAVA = new CpuKernels(JavaBucketKernel.INSTANCE, JavaNttKernel.INSTANCE,
+            JavaPairingKernel.INSTANCE);
 
     /** Service interface: native kernels that may be unavailable (e.g. the library did not build here). */
     public interface Provider {

@@ -1,6 +1,9 @@
 package org.ppfarm.prover.bn254;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.math.BigInteger;
+import java.util.Arrays;
 
 /**
  * The BN254 optimal-ate pairing e: G1 × G2 → GT ⊂ Fq12*, computed exactly as snarkjs/ffjavascript compute it
@@ -22,6 +25,9 @@ import java.math.BigInteger;
  * <p>Points are affine, Montgomery form, the point at infinity all zeros: G1 8 longs (x, y), G2 16 longs
  * (x.c0, x.c1, y.c0, y.c1). Callers check curve and subgroup membership; the pairing assumes it.
  *
+ * <p>This class is the Java {@link PairingKernel} and the reference for the native one (module cpu-kernels,
+ * {@code pairing.hpp}), which computes the same lines, Miller loop and final exponentiation limb for limb.
+ *
  * <p><b>Not thread-safe</b> (scratch space): one instance per thread. {@link G2Prepared} is immutable and shared.
  */
 public final class Pairing {
@@ -33,7 +39,9 @@ public final class Pairing {
     private static final byte[] ATE_NAF = Fq12.naf(BigInteger.valueOf(X).multiply(BigInteger.valueOf(6)).add(BigInteger.TWO));
     private static final byte[] X_NAF = Fq12.naf(BigInteger.valueOf(X));
     /** Number of line steps: one doubling per digit below the top, one addition per non-zero such digit, plus 2. */
-    static final int STEPS;
+    public static final int STEPS;
+    /** Longs of a prepared point's lines: STEPS lines (r0, r1, r2) of three Fq2 elements. */
+    public static final int PREPARED_LONGS;
     /** 3·b' with b' = 3/ξ, the twist's constant term. */
     private static final long[] B3_TWIST;
     private static final long[] Q_LIMBS = Field.limbs(F.modulus());
@@ -45,6 +53,7 @@ public final class Pairing {
         int steps = 2;
         for (int i = ATE_NAF.length - 2; i >= 0; i--) steps += ATE_NAF[i] == 0 ? 1 : 2;
         STEPS = steps;
+        PREPARED_LONGS = 24 * steps;
         Fq2 f2 = new Fq2();
         long[] b = Fq2.of(BigInteger.valueOf(9), BigInteger.ONE);
         f2.inverse(b, 0, b, 0);
@@ -65,12 +74,37 @@ public final class Pairing {
 
     /**
      * The Miller-loop line coefficients of one G2 point: STEPS triples (r0, r1, r2) of Fq2 elements, 24 longs a
-     * step. Immutable once built; safe to share between threads.
+     * step. Every {@link PairingKernel} computes the same lines limb for limb, so a point prepared by one kernel
+     * (a verification key's γ and δ) serves any other. Immutable once built; safe to share between threads.
      */
     public static final class G2Prepared {
         final long[] lines; // null for the point at infinity
         private G2Prepared(long[] lines) { this.lines = lines; }
         public boolean isInfinity() { return lines == null; }
+
+        /**
+         * A prepared point from lines another kernel computed ({@link #PREPARED_LONGS} longs, kept without a copy:
+         * the caller hands the array over). A first line of zeros is the point at infinity's (a real point's first
+         * line has r0 = −2y ≠ 0).
+         */
+        public static G2Prepared ofLines(long[] lines) {
+            if (lines.length != PREPARED_LONGS)
+                throw new IllegalArgumentException("prepared lines: expected " + PREPARED_LONGS + " longs, got " + lines.length);
+            for (int i = 0; i < 24; i++) if (lines[i] != 0) return new G2Prepared(lines);
+            return new G2Prepared(null);
+        }
+
+        /** The lines into dst[di .. di + {@link #PREPARED_LONGS}); zeros for the point at infinity. */
+        public void copyLines(long[] dst, int di) {
+            if (lines == null) Arrays.fill(dst, di, di + PREPARED_LONGS, 0L);
+            else System.arraycopy(lines, 0, dst, di, PREPARED_LONGS);
+        }
+
+        /** The lines into {@code dst} at byte {@code offset} (a native kernel's buffer); zeros for infinity. */
+        public void copyLines(MemorySegment dst, long offset) {
+            if (lines == null) dst.asSlice(offset, 8L * PREPARED_LONGS).fill((byte) 0);
+            else MemorySegment.copy(lines, 0, dst, ValueLayout.JAVA_LONG, offset, PREPARED_LONGS);
+        }
     }
 
     private final Fq12 f12 = new Fq12();

@@ -8,8 +8,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ppfarm.prover.CpuKernels;
 import org.ppfarm.prover.bn254.Fq12;
 import org.ppfarm.prover.bn254.Pairing;
+import org.ppfarm.prover.bn254.PairingKernel;
 import org.ppfarm.prover.format.FormatException;
 
 /**
@@ -74,7 +76,8 @@ public final class VerificationKey {
         long[] ab = alphaBeta;
         if (ab == null) {
             ab = new long[Fq12.LIMBS];
-            new Pairing().pair(alpha1, 0, beta2, 0, ab, 0);
+            PairingKernel pairing = CpuKernels.selected().pairing();
+            pairing.multiPairing(alpha1, new Pairing.G2Prepared[] {pairing.prepare(beta2, 0)}, ab, 0);
             alphaBeta = ab;
         }
         return ab.clone();

@@ -1,14 +1,17 @@
 package org.ppfarm.prover.groth16;
 
+import org.ppfarm.prover.CpuKernels;
 import org.ppfarm.prover.bn254.Fq12;
 import org.ppfarm.prover.bn254.G1;
 import org.ppfarm.prover.bn254.Pairing;
+import org.ppfarm.prover.bn254.PairingKernel;
 
 /**
  * The Groth16 check e(A, B) = e(α, β) · e(L, γ) · e(C, δ), with L = IC[0] + Σ s_i IC[i] over the public signals
  * s_1..s_n, evaluated as FE(ML(A, B) · ML(L, −γ) · ML(C, −δ)) = e(α, β): three Miller loops sharing one squaring
  * chain, one final exponentiation (the same equation snarkjs's {@code groth16 verify} and the Solidity verifier
- * check).
+ * check). The pairing runs on the selected {@link CpuKernels#pairing() kernel}: compiled by g++ where module
+ * cpu-kernels loads, else {@link Pairing} in Java; the verdict is the same.
  *
  * <p>Inputs that do not fit the key are errors ({@link VerificationException}): a wrong number of public signals.
  * Signals ≥ r and proof points off the curve or outside G2 cannot reach here — {@link PublicSignals} and
@@ -24,11 +27,15 @@ public final class Verifier {
     }
 
     public static boolean verify(PreparedVerifyingKey pvk, PublicSignals publicSignals, Proof proof) {
+        return verify(pvk, publicSignals, proof, CpuKernels.selected().pairing());
+    }
+
+    /** The check on the given pairing kernel (any kernel's lines serve any other, so pvk may come from either). */
+    public static boolean verify(PreparedVerifyingKey pvk, PublicSignals publicSignals, Proof proof, PairingKernel pairing) {
         if (publicSignals.size() != pvk.nPublic)
             throw new VerificationException("public signals", "the verification key expects " + pvk.nPublic
                     + " (nPublic), got " + publicSignals.size());
         G1 g1 = new G1();
-        Pairing pairing = new Pairing();
         long[] points = new long[3 * G1.AFFINE];
         System.arraycopy(proof.aRef(), 0, points, 0, G1.AFFINE);
         publicInputCommitment(g1, pvk.ic, publicSignals.ref(), pvk.nPublic, points, G1.AFFINE);
