@@ -4,7 +4,8 @@
 #   gpu-kernels/device-check/prepare.sh [--host]
 #
 # Needs the modules compiled first (their target/classes; the CUDA library in gpu-kernels' unless --host):
-#   ./mvnw -B -pl gpu-kernels -am compile -Dppfarm.cuda=on        (--host: -Dppfarm.cuda=off is enough)
+#   ./mvnw -B -pl gpu-kernels -am process-classes -Dppfarm.cuda=on   (--host: -Dppfarm.cuda=off is enough; `compile`
+#   stops before the phase that builds and copies the native libraries)
 # Writes $PPFARM_DEVICE_BUNDLE (default gpu-kernels/target/device-check, ignored by git; carry it to the device):
 #   jre.tar.gz  a jlinked Java 25 runtime (java.base, java.management), packed
 #   lib/        ppfarm-prover, ppfarm-cpu-kernels, ppfarm-gpu-kernels (with the native libraries) and Jackson
@@ -20,7 +21,7 @@ jdk=${PPFARM_JLINK_JDK:-/usr/lib/jvm/temurin-25-jdk-amd64}
 natives=$root/gpu-kernels/target/classes/org/ppfarm/gpukernels/native/linux-x86_64
 
 for m in prover cpu-kernels gpu-kernels; do
-    [[ -d "$root/$m/target/classes/org" ]] || { echo "prepare: $m/target/classes is missing: run ./mvnw -B -pl gpu-kernels -am compile first" >&2; exit 1; }
+    [[ -d "$root/$m/target/classes/org" ]] || { echo "prepare: $m/target/classes is missing: run ./mvnw -B -pl gpu-kernels -am process-classes first" >&2; exit 1; }
 done
 if [[ $host_only == no && ! -f "$natives/libppfarm_gpu_cuda.so" ]]; then
     echo "prepare: $natives/libppfarm_gpu_cuda.so is missing: build with -Dppfarm.cuda=on (or pass --host)" >&2; exit 1
