@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Issue 17's capacity sitting for withdraw (or commitment), on a quiet machine, in about 10 minutes: `ppfarm bench`
-# before, the embedded farm's capacity search (open loop, SLO p99 < 2 x the bench's witness + proof medians, steps of
-# a tenth of the raw rate from START (0.6) of it, then 3 bisection steps), `ppfarm bench` after, `uptime` around each; prints the
-# capacity, the raw rates and the farm efficiency (docs/benchmarks.md, "Load campaigns (issue 17)"). The warm-up is
+# Issue 17's capacity sitting for withdraw (or commitment), on a quiet machine: `ppfarm bench` before, the embedded
+# farm's capacity search (open loop, SLO p99 < 2 x the bench's witness + proof medians, steps of a tenth of the raw
+# rate from START (0.6) of it, then 3 bisection steps), `ppfarm bench` after, `uptime` around each; prints the
+# capacity, the raw rates and the farm efficiency (docs/benchmarks.md, "Load campaigns (issue 17)"). Every step lasts
+# long enough for MIN_SAMPLES (100) requests at the first step's rate, at least 20 s: with fewer, a step's p99 is its
+# slowest request or two, and one outlier fails it (sessions 13-14). For withdraw from START=0.6 that is ~90 s a step,
+# about 25 minutes a sitting; START=0.8 shortens it to ~15. The warm-up is
 # 120 s: the embedded farm's fixed-base tables take ~22 s of CPU, and its JIT compilers still take ~0.1 core for
 # minutes after (session 11), which a shorter warm-up leaves in the first steps. The steps span START-1.3 x the raw
 # rate of the bench before: if every step held (no refinement in the output), the machine was busier during that
@@ -14,7 +17,7 @@
 # fetches them), CIRCUIT (withdraw, the default, or commitment), BENCH_RUNS (default 10), BENCH_WARMUP (untimed
 # proofs before them, default 3: the benches' JVMs are fresh, so more of them settle the JIT), START (the first step
 # as a fraction of the raw rate, default 0.6; the commitment's proof is so short that the farm's own per-job costs
-# decide its capacity, so start it lower, e.g. 0.2), REFINE_STEPS (default 3).
+# decide its capacity, so start it lower, e.g. 0.2), REFINE_STEPS (default 3), MIN_SAMPLES (default 100).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-/tmp/capacity-sitting-$(date -u +%Y%m%d-%H%M%S)}
@@ -24,6 +27,7 @@ runs=${BENCH_RUNS:-10}
 warmup=${BENCH_WARMUP:-3}
 start=${START:-0.6}
 refine=${REFINE_STEPS:-3}
+samples=${MIN_SAMPLES:-100}
 case "$circuit" in withdraw|commitment) ;; *) echo "capacity-sitting: CIRCUIT must be withdraw or commitment, got '$circuit'" >&2; exit 2;; esac
 for f in "$circuit.zkey" "$circuit.wasm"; do
   [ -f "$A/$f" ] || { echo "capacity-sitting: $A/$f is missing (set PPFARM_ARTIFACTS, or run bin/ppfarm demo once)" >&2; exit 2; }
@@ -49,13 +53,18 @@ field() { sed -n "s/^$2 \([0-9.]*\) ms.*/\1/p" "$out/$1.txt" | head -1; }   # fi
 bench bench-before
 w=$(field bench-before 'witness median'); p=$(field bench-before median)
 slo=$(python3 -c "print(round(2 * ($w + $p)))")
-# steps of a tenth of the raw rate from START of it to 1.3 of it, 20 s each
-read -r rate step duration < <(python3 -c "import math; r = 1000 / $p; print(max(0.05, round($start * r, 2)), max(0.01, round(0.1 * r, 2)), 20 * (math.floor((1.3 - $start) / 0.1 + 1e-9) + 1))")
-echo "capacity search of $circuit: from $rate jobs/s + $step every 20 s (to 1.3 x the raw rate), then $refine refinement steps; SLO p99 < $slo ms"
+# steps of a tenth of the raw rate from START of it to 1.3 of it, each long enough for MIN_SAMPLES requests at the first
+read -r rate step secs duration < <(python3 -c "
+import math
+r = 1000 / $p
+first = max(0.05, round($start * r, 2))
+secs = max(20, math.ceil($samples / first))
+print(first, max(0.01, round(0.1 * r, 2)), secs, secs * (math.floor((1.3 - $start) / 0.1 + 1e-9) + 1))")
+echo "capacity search of $circuit: from $rate jobs/s + $step every $secs s (to 1.3 x the raw rate; >= $samples requests a step), then $refine refinement steps; SLO p99 < $slo ms"
 echo "uptime before the search: $(uptime)" | tee "$out/search-uptime.txt"
 rc=0
 $ppfarm load --campaign loadtest/campaigns/capacity-search.yaml --circuit "$circuit" --rate "$rate" --set step.rate="$step" \
-  --set step.duration=20s --set duration=${duration}s --set warmup=120s --set abort.after=120s --set slo="p99<${slo}ms" \
+  --set step.duration=${secs}s --set duration=${duration}s --set warmup=120s --set abort.after=120s --set slo="p99<${slo}ms" \
   --set refine.steps="$refine" --set artifacts="$A" --report "$out/capacity" || rc=$?
 echo "uptime after the search: $(uptime)" | tee -a "$out/search-uptime.txt"
 bench bench-after
@@ -71,13 +80,18 @@ def medians(name):
     return w, p, float(c.group(1)) if c else float("nan")
 s = json.load(open(f"{out}/capacity/summary.json"))
 cap = s.get("capacity_rate")
-print(f"\ncapacity search exit {rc}; steps (rate jobs/s: achieved/s, p99 ms, held):")
+print(f"\ncapacity search exit {rc}; steps (rate jobs/s: achieved/s, p99 ms of n succeeded, held):")
 for st in s.get("capacity_steps", []):
-    print(f"  {st['rate']:.3f}{' (refinement)' if st.get('refinement') else ''}: {st['achieved_rate']}, {st['p99_ms']}, {st['held']}")
+    print(f"  {st['rate']:.3f}{' (refinement)' if st.get('refinement') else ''}: {st['achieved_rate']}, {st['p99_ms']} of {st['succeeded']}, {st['held']}")
 print(f"capacity: {cap} jobs/s" if cap else "capacity: none (not even the first step held)")
+both = []
 for name in ("bench-before", "bench-after"):
     w, p, c = medians(name)
+    both.append((w, p))
     line = f"{name}: witness {w} ms + proof {p} ms (cpu {c} ms per proof): raw rate 1/proof {1000 / p:.3f}/s, 1/(witness + proof) {1000 / (w + p):.3f}/s"
     if cap: line += f"; efficiency {cap * p / 1000:.3f} of 1/proof, {cap * (w + p) / 1000:.3f} of 1/(witness + proof)"
     print(line)
+# the benches around a search differ by several per cent (sessions 12-13); their mean is the sitting's raw rate
+w, p = (sum(x[0] for x in both) / 2, sum(x[1] for x in both) / 2)
+if cap: print(f"both benches' mean: witness {w:.1f} ms + proof {p:.1f} ms; efficiency {cap * p / 1000:.3f} of 1/proof, {cap * (w + p) / 1000:.3f} of 1/(witness + proof)")
 EOF

@@ -84,6 +84,32 @@ class LoadRunTest {
         assertEquals(144, v.steps().get(4).offered(), 1); // 72 jobs/s for 2 s (the 145th intended a hair before 2 s)
     }
 
+    /**
+     * A farm that answers nothing for its first 1.5 s (a cold farm: the circuit compiled, the key's tables built) and
+     * a warm-up of 1 s: the measured run starts once the warm-up's requests have ended, not behind their queue, so its
+     * latencies are the farm's own (without the wait, its first half second would wait out the stall).
+     */
+    @Test
+    void theMeasuredRunStartsOnceTheWarmUpsRequestsHaveEnded() throws Exception {
+        try (FakeProver fake = new FakeProver(0, 1500)) {
+            LoadSettings s = LoadSettings.parse(Map.of("circuit", "fake", "inputs", "fake=unused", "rate", "50", "warmup", "1s",
+                    "duration", "2s", "verify.sample", "0", "drain", "5s"));
+            Recorder rec = new Recorder();
+            long[] started = new long[1];
+            long before = System.nanoTime();
+            try (FarmClient client = fake.client()) {
+                new LoadRun(s, client, new WeightedMix<>(List.of(FakeProver.source()), List.of(1.0)), rec).run(start -> started[0] = start, null);
+            }
+            Recorder.Snapshot snap = rec.snapshot();
+            assertTrue(started[0] - before >= 1_400_000_000L, "measured run started " + (started[0] - before) / 1_000_000 + " ms in");
+            assertEquals(100, snap.offered());
+            assertEquals(100, snap.count(Recorder.SUCCEEDED));
+            long p99 = snap.stages().get("end_to_end").getValueAtPercentile(99) / 1000;
+            assertTrue(p99 < 250, "p99 " + p99 + " ms: the measured run waited behind the warm-up's stall");
+            assertTrue(fake.proves.get() >= 150, "warm-up requests sent too: " + fake.proves.get());
+        }
+    }
+
     @Test
     void sendsThePriorityMixAndEachJobsDeadlineFromItsIntendedTime() throws Exception {
         try (FakeProver fake = new FakeProver(0, 0)) {
