@@ -4,8 +4,8 @@
 # rate from START (0.6) of it, then 3 bisection steps), `ppfarm bench` after, `uptime` around each; prints the
 # capacity, the raw rates and the farm efficiency (docs/benchmarks.md, "Load campaigns (issue 17)"). Every step lasts
 # long enough for MIN_SAMPLES (100) requests at the first step's rate, at least 20 s: with fewer, a step's p99 is its
-# slowest request or two, and one outlier fails it (sessions 13-14). For withdraw from START=0.6 that is ~90 s a step,
-# about 25 minutes a sitting; START=0.8 shortens it to ~15. The warm-up is
+# slowest request or two, and one outlier fails it (sessions 13-14). For withdraw from START=0.6 that is ~85 s a step,
+# 15-25 minutes a sitting (session 15's capacity was ~0.7 of the raw rate, so do not start above it). The warm-up is
 # 120 s: the embedded farm's fixed-base tables take ~22 s of CPU, and its JIT compilers still take ~0.1 core for
 # minutes after (session 11), which a shorter warm-up leaves in the first steps. The steps span START-1.3 x the raw
 # rate of the bench before: if every step held (no refinement in the output), the machine was busier during that
