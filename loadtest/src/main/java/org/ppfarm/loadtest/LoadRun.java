@@ -84,7 +84,7 @@ public final class LoadRun {
 
     /**
      * System.nanoTime() at the start of the measured run: after the warm-up, and in open loop once the warm-up's
-     * requests have ended (at most {@code drain} after it); set by {@link #run}.
+     * requests have ended (at most as long again as the warm-up after it; {@link #settle}); set by {@link #run}.
      */
     public long start() { return start; }
 
