@@ -84,14 +84,15 @@ print(f"\ncapacity search exit {rc}; steps (rate jobs/s: achieved/s, p99 ms of n
 for st in s.get("capacity_steps", []):
     print(f"  {st['rate']:.3f}{' (refinement)' if st.get('refinement') else ''}: {st['achieved_rate']}, {st['p99_ms']} of {st['succeeded']}, {st['held']}")
 print(f"capacity: {cap} jobs/s" if cap else "capacity: none (not even the first step held)")
+def efficiency(w, p):  # the capacity against a bench's witness and proof medians (ms)
+    return f"; efficiency {cap * p / 1000:.3f} of 1/proof, {cap * (w + p) / 1000:.3f} of 1/(witness + proof)" if cap else ""
 both = []
 for name in ("bench-before", "bench-after"):
     w, p, c = medians(name)
     both.append((w, p))
-    line = f"{name}: witness {w} ms + proof {p} ms (cpu {c} ms per proof): raw rate 1/proof {1000 / p:.3f}/s, 1/(witness + proof) {1000 / (w + p):.3f}/s"
-    if cap: line += f"; efficiency {cap * p / 1000:.3f} of 1/proof, {cap * (w + p) / 1000:.3f} of 1/(witness + proof)"
-    print(line)
+    print(f"{name}: witness {w} ms + proof {p} ms (cpu {c} ms per proof): raw rate 1/proof {1000 / p:.3f}/s, "
+          f"1/(witness + proof) {1000 / (w + p):.3f}/s{efficiency(w, p)}")
 # the benches around a search differ by several per cent (sessions 12-13); their mean is the sitting's raw rate
 w, p = (sum(x[0] for x in both) / 2, sum(x[1] for x in both) / 2)
-if cap: print(f"both benches' mean: witness {w:.1f} ms + proof {p:.1f} ms; efficiency {cap * p / 1000:.3f} of 1/proof, {cap * (w + p) / 1000:.3f} of 1/(witness + proof)")
+if cap: print(f"both benches' mean: witness {w:.1f} ms + proof {p:.1f} ms{efficiency(w, p)}")
 EOF

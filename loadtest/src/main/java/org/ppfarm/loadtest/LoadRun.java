@@ -160,10 +160,9 @@ public final class LoadRun {
      * after that ends unrecorded.
      */
     private void settle(LongConsumer startedAt) throws InterruptedException {
-        long until = System.nanoTime() + Math.min(s.warmup().toNanos(), s.drain().toNanos());
         settling = true;
         try {
-            while (inFlightCount.get() > 0 && System.nanoTime() < until && !stop) Thread.sleep(20);
+            awaitNoneInFlight(System.nanoTime() + Math.min(s.warmup().toNanos(), s.drain().toNanos()));
             long now = System.nanoTime();
             if (now > start) start = now;
             lastProgress.accumulateAndGet(now, Math::max);
@@ -171,6 +170,11 @@ public final class LoadRun {
             settling = false;
         }
         announce(startedAt);
+    }
+
+    /** Waits until no request is in flight, {@code until} (System.nanoTime()) passes or the campaign stops. */
+    private void awaitNoneInFlight(long until) throws InterruptedException {
+        while (inFlightCount.get() > 0 && System.nanoTime() < until && !stop) Thread.sleep(20);
     }
 
     /** Tells {@code startedAt} the measured run's start, once. */
@@ -222,8 +226,7 @@ public final class LoadRun {
         double held = s.schedule().stepRateOf(failedStep - 1), failed = s.schedule().stepRateOf(failedStep);
         long length = s.schedule().stepDuration().toNanos();
         for (int i = 0; i < s.refineSteps() && !stop; i++) {
-            long drained = System.nanoTime() + s.drain().toNanos();
-            while (inFlightCount.get() > 0 && System.nanoTime() < drained && !stop) Thread.sleep(20);
+            awaitNoneInFlight(System.nanoTime() + s.drain().toNanos());
             double rate = (held + failed) / 2;
             int step = s.schedule().steps() + i;
             long t0 = System.nanoTime();
