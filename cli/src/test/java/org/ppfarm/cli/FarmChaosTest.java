@@ -5,6 +5,9 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -72,6 +75,8 @@ class FarmChaosTest {
     private static final String CP = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     private static final Pattern COORDINATOR_READY = Pattern.compile("coordinator (\\S+) ready on (\\S+), artifacts on (\\S+)");
     private static final Pattern KAFKA_READY = Pattern.compile("ready.*?(127\\.0\\.0\\.1:\\d+)");
+    /** Every node's kafka.session.timeout.ms: how soon a SIGKILLed node's partitions move to the others. */
+    private static final int SESSION_TIMEOUT_MS = 6000;
 
     private final List<Node> nodes = Collections.synchronizedList(new ArrayList<>());
 
@@ -159,7 +164,7 @@ class FarmChaosTest {
             Collections.sort(clusterPorts); // the first coordinator, the oldest, has the lowest address
             List<String> seeds = clusterPorts.stream().map(p -> "pekko://ppfarm@127.0.0.1:" + p).toList();
             List<String> common = new ArrayList<>(List.of("kafka.bootstrap.servers=" + bootstrap, "kafka.topic.prefix=chaos",
-                    "kafka.topic.partitions=6"));
+                    "kafka.topic.partitions=6", "kafka.session.timeout.ms=" + SESSION_TIMEOUT_MS));
             common.addAll(extra);
 
             List<String> artifactAddresses = new ArrayList<>();
@@ -184,7 +189,7 @@ class FarmChaosTest {
                 a.addAll(common);
                 a.addAll(List.of("worker.id=w" + i, "coordinator.address=" + String.join(",", artifactAddresses),
                         "seal.key.pair=" + keys.encode(), "artifacts.cache.dir=" + dir.resolve("cache-w" + i),
-                        "cluster.seed.nodes=" + String.join(",", seeds), "worker.msm.table.bytes=0", "kafka.session.timeout.ms=6000"));
+                        "cluster.seed.nodes=" + String.join(",", seeds), "worker.msm.table.bytes=0"));
                 workers.add(start(dir, "w" + i, Pattern.compile("worker (\\S+) ready"), a));
             }
             for (Node w : workers) w.awaitReady();
@@ -343,7 +348,17 @@ class FarmChaosTest {
             assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, before.getStatus());
         }
         farm.coordinators.get(0).kill();
+        long killedAt = System.nanoTime();
         farm.workers.get(0).kill();
+        // the dead coordinator's share of the events topic is the survivor's within the session timeout (and a
+        // rebalance): until then nobody merges the events on it, and a job whose result the dead one had told its
+        // client, but not yet written to the state topic, shows RUNNING at the survivor (Kafka's default, 45 s)
+        Set<TopicPartition> events = Set.of(0, 1, 2, 3, 4, 5).stream().map(p -> new TopicPartition("chaos.events", p))
+                .collect(java.util.stream.Collectors.toSet());
+        Eventually.await("c1 alone to own every events partition", Duration.ofMillis(SESSION_TIMEOUT_MS + 10_000),
+                () -> groupAssignment(farm.bootstrap, "chaos.coordinators"), a -> a.equals(Map.of("c1", events)));
+        double takenOver = (System.nanoTime() - killedAt) / 1e9;
+        System.out.printf("the events partitions were c1's alone %.1f s after c0's SIGKILL (session timeout %d ms)%n", takenOver, SESSION_TIMEOUT_MS);
         int port = farm.metricsPorts.get(1);
         try (FarmClient survivor = FarmClient.builder(farm.apis.get(1)).retry(patient).build()) {
             // the dead coordinator and worker are downed and removed; the survivors stay members
@@ -398,6 +413,20 @@ class FarmChaosTest {
         assertEquals(JobStatus.JOB_STATUS_SUCCEEDED, j.getStatus());
         probes.add(j.getJobId());
         return Math.round((System.nanoTime() - t) / 1e8) / 10.0;
+    }
+
+    /**
+     * Each member of consumer group {@code group} (by its client id's prefix, the node's id) and the partitions it is
+     * assigned; empty while the group rebalances.
+     */
+    private static Map<String, Set<TopicPartition>> groupAssignment(String bootstrap, String group) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            ConsumerGroupDescription g = admin.describeConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS).get(group);
+            Map<String, Set<TopicPartition>> out = new HashMap<>();
+            for (MemberDescription m : g.members())
+                out.put(m.clientId().substring(0, m.clientId().indexOf('-')), m.assignment().topicPartitions());
+            return out;
+        }
     }
 
     /** Every job id with a live (not deleted) state in the state topic. */

@@ -234,7 +234,8 @@ public final class Coordinator implements AutoCloseable {
             int n = JobsReplay.replay(admin, kafka, id, topics, job -> system.tell(new JobTracker.Learn(job, null)), Duration.ofSeconds(120));
             log.debug("{} job records past the workers' committed offsets replayed after {} ms", n, (System.nanoTime() - t0) / 1_000_000);
         }
-        this.eventFollower = new EventFollower(kafka, id, topics.prefix() + ".coordinators", topics.events(),
+        int sessionTimeoutMs = config.getInt(CoordinatorConfig.SESSION_TIMEOUT_MS);
+        this.eventFollower = new EventFollower(kafka, id, topics.prefix() + ".coordinators", sessionTimeoutMs, topics.events(),
                 submitter::applyEvents, jobLog).start();
         // jobs that finished while no coordinator merged their events are known only from those events
         if (!eventFollower.awaitCaughtUp(Duration.ofSeconds(120)))
@@ -242,7 +243,7 @@ public final class Coordinator implements AutoCloseable {
                     + "are answered once their events are merged)", id);
         log.debug("events caught up after {} ms", (System.nanoTime() - t0) / 1_000_000);
         // one coordinator at a time delivers each job's webhook (a consumer group over the state topic)
-        this.webhooks = new WebhookDeliverer(kafka, id, topics.prefix() + ".webhooks", topics.state(), tenants,
+        this.webhooks = new WebhookDeliverer(kafka, id, topics.prefix() + ".webhooks", sessionTimeoutMs, topics.state(), tenants,
                 WebhookSender.system(Duration.ofSeconds(5), Duration.ofSeconds(10)), Duration.ofSeconds(1),
                 job -> submitter.learn(job).thenCompose(x -> jobLog.publishState(job))).start();
 

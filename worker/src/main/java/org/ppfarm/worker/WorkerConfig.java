@@ -30,7 +30,7 @@ public final class WorkerConfig extends AbstractConfig {
     public static final String PREFETCH = "worker.prefetch";
     public static final String CACHE_DIR = "artifacts.cache.dir";
     public static final String SEAL_KEY_PAIR = "seal.key.pair";
-    public static final String SESSION_TIMEOUT_MS = "kafka.session.timeout.ms";
+    public static final String SESSION_TIMEOUT_MS = FarmConfigs.KAFKA_SESSION_TIMEOUT_MS;
     public static final String MAX_POLL_INTERVAL_MS = "kafka.max.poll.interval.ms";
     public static final String SHUTDOWN_GRACE_MS = "shutdown.grace.ms";
     public static final String METRICS_HOST = "metrics.host";

@@ -50,6 +50,7 @@ public final class CoordinatorConfig extends AbstractConfig {
     public static final String CLUSTER_BOOTSTRAP_POD_LABEL_SELECTOR = "cluster.bootstrap.pod.label.selector";
     public static final String CLUSTER_BOOTSTRAP_REQUIRED_CONTACT_POINTS = "cluster.bootstrap.required.contact.points";
     public static final String METRICS_PORT = "metrics.port";
+    public static final String SESSION_TIMEOUT_MS = FarmConfigs.KAFKA_SESSION_TIMEOUT_MS;
 
     public static final String CLIENT_AUTH_NONE = "none";
     public static final String CLIENT_AUTH_OPTIONAL = "optional";
@@ -163,6 +164,10 @@ public final class CoordinatorConfig extends AbstractConfig {
             .define(CLUSTER_BOOTSTRAP_REQUIRED_CONTACT_POINTS, Type.INT, 2, Range.atLeast(1), Importance.MEDIUM,
                     "With cluster.bootstrap=kubernetes-api: how many coordinators must be found and answer before a new "
                             + "cluster is formed (usually the replica count); a running cluster is joined at once.")
+            .define(SESSION_TIMEOUT_MS, Type.INT, 10_000, Range.atLeast(1000), Importance.MEDIUM,
+                    "How soon a crashed coordinator's share of the events topic (and of webhook deliveries) moves to "
+                            + "the other coordinators (Kafka consumer session timeout). Until then, a job whose result "
+                            + "it had told its client but not yet written to the state topic shows RUNNING at the others.")
             .define(METRICS_PORT, Type.INT, -1, Range.between(-1, 65535), Importance.LOW,
                     "Port of the Prometheus /metrics endpoint; -1 disables it, 0 picks a free one.");
 

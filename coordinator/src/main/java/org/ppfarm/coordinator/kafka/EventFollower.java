@@ -42,16 +42,21 @@ public final class EventFollower extends KafkaFollower {
     private boolean settled = true; // follower thread only: every event polled so far is merged and its state durable
     private long lastCommit = System.nanoTime();
 
-    public EventFollower(Map<String, Object> clientProps, String clientId, String groupId, String topic,
+    /**
+     * @param sessionTimeoutMs how soon, after this coordinator crashes, its partitions move to the others: until then
+     *                         the events on them are merged by nobody, so a job whose result its client was told by
+     *                         notice here, but whose state this follower had not yet written, shows RUNNING elsewhere
+     */
+    public EventFollower(Map<String, Object> clientProps, String clientId, String groupId, int sessionTimeoutMs, String topic,
                          Function<List<JobEvent>, CompletionStage<List<Job>>> apply, JobLog jobLog) {
-        super(props(clientProps, clientId, groupId), "event follower", clientId + "-event-follower");
+        super(props(clientProps, clientId, groupId, sessionTimeoutMs), "event follower", clientId + "-event-follower");
         this.topic = topic;
         this.apply = apply;
         this.jobLog = jobLog;
     }
 
-    private static Map<String, Object> props(Map<String, Object> clientProps, String clientId, String groupId) {
-        return FarmConfigs.consumerProps(clientProps, clientId + "-events", groupId, 2000, Map.of());
+    private static Map<String, Object> props(Map<String, Object> clientProps, String clientId, String groupId, int sessionTimeoutMs) {
+        return FarmConfigs.consumerProps(clientProps, clientId + "-events", groupId, 2000, FarmConfigs.groupLiveness(sessionTimeoutMs));
     }
 
     @Override

@@ -90,9 +90,9 @@ public final class WebhookDeliverer extends KafkaFollower {
      * @param record learns a job's new state at this coordinator and writes it to the state topic; completes once
      *               it is durable
      */
-    public WebhookDeliverer(Map<String, Object> clientProps, String clientId, String groupId, String topic, TenantDirectory tenants,
-                            WebhookSender sender, Duration firstBackoff, Function<Job, CompletionStage<?>> record) {
-        super(props(clientProps, clientId, groupId), "webhook deliverer", clientId + "-webhooks");
+    public WebhookDeliverer(Map<String, Object> clientProps, String clientId, String groupId, int sessionTimeoutMs, String topic,
+                            TenantDirectory tenants, WebhookSender sender, Duration firstBackoff, Function<Job, CompletionStage<?>> record) {
+        super(props(clientProps, clientId, groupId, sessionTimeoutMs), "webhook deliverer", clientId + "-webhooks");
         this.topic = topic;
         this.tenants = tenants;
         this.sender = sender;
@@ -100,16 +100,17 @@ public final class WebhookDeliverer extends KafkaFollower {
         this.record = record;
     }
 
-    private static Map<String, Object> props(Map<String, Object> clientProps, String clientId, String groupId) {
+    private static Map<String, Object> props(Map<String, Object> clientProps, String clientId, String groupId, int sessionTimeoutMs) {
         // a poll's deliveries may each take minutes (timeouts, backoff) before the next poll. Nobody waits on a delivery
         // record by record (it waits seconds on its own retries): gather up to 64 KiB or 200 ms per fetch. Answering
         // every state record at once cost a fetch and a synchronous commit per record — two Kafka round trips (each
         // TLS-wrapped twice on a secured farm) in the very milliseconds a low-load job is submitted and answered
         // (docs/benchmarks.md, "Session 10")
-        return FarmConfigs.consumerProps(clientProps, clientId + "-webhooks", groupId, 100,
-                Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) TimeUnit.HOURS.toMillis(1),
-                        ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 << 10,
-                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200));
+        Map<String, Object> own = new HashMap<>(FarmConfigs.groupLiveness(sessionTimeoutMs));
+        own.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) TimeUnit.HOURS.toMillis(1));
+        own.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 << 10);
+        own.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200);
+        return FarmConfigs.consumerProps(clientProps, clientId + "-webhooks", groupId, 100, own);
     }
 
     @Override

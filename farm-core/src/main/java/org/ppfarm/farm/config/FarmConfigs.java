@@ -38,6 +38,8 @@ public final class FarmConfigs {
     public static final String KAFKA_TOPIC_PARTITIONS = "kafka.topic.partitions";
     public static final String KAFKA_TOPIC_REPLICATION = "kafka.topic.replication.factor";
     public static final String KAFKA_CLIENT_PREFIX = "kafka.client.";
+    /** A node's Kafka consumer-group session timeout: how soon a crashed member's partitions move to the others. */
+    public static final String KAFKA_SESSION_TIMEOUT_MS = "kafka.session.timeout.ms";
     public static final String CLUSTER_HOST = "cluster.host";
     public static final String CLUSTER_PORT = "cluster.port";
     public static final String CLUSTER_SEED_NODES = "cluster.seed.nodes";
@@ -225,6 +227,17 @@ public final class FarmConfigs {
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 << 10);
         p.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         return p;
+    }
+
+    /**
+     * A consumer-group member's liveness settings: the broker gives a member's partitions to the others
+     * {@code sessionTimeoutMs} after its last heartbeat (a SIGKILLed process sends no leave request; Kafka's own
+     * default, 45 s, is that long), and heartbeats go a fifth of that apart (at least 200 ms), so a few may be lost
+     * before a live member is dropped.
+     */
+    public static Map<String, Object> groupLiveness(int sessionTimeoutMs) {
+        return Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(200, sessionTimeoutMs / 5));
     }
 
     /**
