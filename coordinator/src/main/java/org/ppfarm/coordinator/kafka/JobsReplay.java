@@ -32,8 +32,9 @@ import java.util.function.Consumer;
  * Re-learns, at a coordinator's start, the jobs workers have not finished: every record of the jobs topics from the
  * workers' group's committed offset (the first job of the partition not yet done) to the end, as QUEUED states.
  *
- * <p>Why: a submission writes only its job record; its QUEUED state is not written to the state topic (one record
- * per job less for the broker, the coordinator and every state follower). Jobs that finished are on the state topic;
+ * <p>Why, when a submission writes its job's QUEUED state to the state topic just before its record: that write is not
+ * awaited (the record's acknowledgement is what accepts the job), so a job whose state write failed, or was cut short
+ * by its coordinator's crash, is known from its record alone. Jobs that finished are on the state topic;
  * jobs that did not are exactly those past the workers' committed offsets. Records there whose job already finished
  * (commits lag by up to 100 ms and stop at the first unfinished job) merge to no change, since the state topic is
  * replayed first and a terminal state outranks QUEUED. The sealed inputs in these records are never opened here.
