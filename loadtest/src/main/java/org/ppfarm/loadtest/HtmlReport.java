@@ -62,7 +62,9 @@ final class HtmlReport {
                         + "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f4f4f4}td.l,th.l{text-align:left}"
                         + ".pass{color:#080}.fail{color:#c00}svg.chart{display:block;margin:16px 0;border:1px solid #eee}</style></head><body>\n");
         h.append("<h1>ppfarm load: ").append(SvgChart.esc(info.name())).append("</h1>\n");
-        h.append("<p>").append(SvgChart.esc(info.target())).append(", started ").append(SvgChart.esc(info.startedAt())).append("; ")
+        h.append("<p>").append(SvgChart.esc(info.target())).append(", started ").append(SvgChart.esc(info.startedAt()))
+                .append(info.measuredFrom() == null || info.measuredFrom().equals(info.startedAt()) ? ""
+                        : ", measured from " + SvgChart.esc(info.measuredFrom()) + " (second 0 of the charts)").append("; ")
                 .append(SvgChart.esc(info.mode())).append(" loop, ").append(SvgChart.esc(info.api())).append(", schedule ")
                 .append(SvgChart.esc(info.schedule())).append(". Latency is measured from each request's intended send time "
                         + "(coordinated omission corrected) unless marked uncorrected. ")

@@ -86,7 +86,7 @@ public final class LoadTest {
         } catch (FarmException e) {
             String why = "the farm at " + target + " does not answer ListCircuits: " + e.getMessage();
             err.println("ppfarm load: " + why);
-            finish(s, rec.snapshot(), info(s, target, startedAt, 0, metrics, why, -1, List.of()), out, err);
+            finish(s, rec.snapshot(), info(s, target, startedAt, null, 0, metrics, why, -1, List.of()), out, err);
             return FARM_FAILED;
         }
         for (RequestSource src : sources)
@@ -99,9 +99,11 @@ public final class LoadTest {
         MetricsScraper scraper = metrics.isEmpty() ? null : new MetricsScraper(metrics);
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> Thread.ofPlatform().daemon().name("ppfarm-load-timer").unstarted(r));
         long[] runStart = new long[1];
+        String[] measuredFrom = new String[1];
         try {
             load.run(start -> {
                 runStart[0] = start;
+                measuredFrom[0] = Instant.now().plusNanos(start - System.nanoTime()).toString();
                 if (scraper != null)
                     timers.scheduleAtFixedRate(() -> scraper.scrape(rec, System.nanoTime() - start),
                             Math.max(0, start - System.nanoTime()), 1_000_000_000L, TimeUnit.NANOSECONDS);
@@ -117,14 +119,14 @@ public final class LoadTest {
         if (refined.isEmpty() && load.failedStep() >= 0)
             seconds = Math.min(seconds, (load.failedStep() + 1) * s.schedule().stepDuration().toNanos() / 1e9);
         else if (!refined.isEmpty()) seconds = Math.max(1, System.nanoTime() - runStart[0]) / 1e9;   // the refinement ran past the schedule
-        Report.Verdict v = finish(s, rec.snapshot(), info(s, target, startedAt, seconds, metrics, load.abortReason(), load.failedStep(), refined),
+        Report.Verdict v = finish(s, rec.snapshot(), info(s, target, startedAt, measuredFrom[0], seconds, metrics, load.abortReason(), load.failedStep(), refined),
                 out, err);
         if (load.abortReason() != null) return FARM_FAILED;
         return v.passed() ? PASSED : MISSED;
     }
 
-    private static Report.RunInfo info(LoadSettings s, String target, String startedAt, double seconds, List<String> metrics,
-                                       String abort, int failedStep, List<Double> refined) {
+    private static Report.RunInfo info(LoadSettings s, String target, String startedAt, String measuredFrom, double seconds,
+                                       List<String> metrics, String abort, int failedStep, List<Double> refined) {
         Schedule sc = s.schedule();
         String schedule = switch (sc.kind()) {
             case CONSTANT -> SvgChart.num(sc.rate()) + " jobs/s";
@@ -134,7 +136,7 @@ public final class LoadTest {
                 + (s.warmup().isZero() ? "" : " after " + s.warmup().toSeconds() + " s warm-up")
                 + (s.refineSteps() == 0 ? "" : ", then up to " + s.refineSteps() + " refinement steps");
         String mode = s.closedLoop() ? "closed (" + s.concurrency() + " in flight)" : "open";
-        return new Report.RunInfo(s.name(), target, startedAt, Math.max(seconds, 1e-3), mode,
+        return new Report.RunInfo(s.name(), target, startedAt, measuredFrom, Math.max(seconds, 1e-3), mode,
                 s.api().name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + String.join(",", s.circuits().keySet()) + priorities(s)
                         + (s.deadline().isZero() ? "" : ", deadline " + s.deadline().toMillis() + " ms"), schedule,
                 s.verifySample(), metrics, abort, failedStep, refined);

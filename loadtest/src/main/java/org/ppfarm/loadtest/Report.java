@@ -27,10 +27,12 @@ public final class Report {
     private Report() {}
 
     /**
-     * What is known of the run besides its measurements. {@code refined}: the rates of a capacity search's decided
-     * refinement steps (steps {@code schedule.steps() + i}), empty without.
+     * What is known of the run besides its measurements. {@code startedAt}: when the tool started (ISO-8601 instant);
+     * {@code measuredFrom}: when the measured run began, after any warm-up — second 0 of the time series, so that it
+     * can be laid beside the farm's own logs and monitoring — or null if it never began. {@code refined}: the rates of
+     * a capacity search's decided refinement steps (steps {@code schedule.steps() + i}), empty without.
      */
-    public record RunInfo(String name, String target, String startedAt, double seconds, String mode, String api, String schedule,
+    public record RunInfo(String name, String target, String startedAt, String measuredFrom, double seconds, String mode, String api, String schedule,
                           double verifySample, List<String> scraped, String abortReason, int failedStep, List<Double> refined) {}
 
     /** The thresholds' verdicts: failures empty means the campaign passed; steps: a capacity search's decided steps. */
@@ -101,6 +103,7 @@ public final class Report {
         o.put("name", info.name());
         o.put("target", info.target());
         o.put("started_at", info.startedAt());
+        o.put("measured_from", info.measuredFrom());
         o.put("mode", info.mode());
         o.put("api", info.api());
         o.put("schedule", info.schedule());

@@ -76,7 +76,7 @@ class LoadRunTest {
         assertEquals(2, load.failedStep());
         assertEquals(List.of(80.0, 72.0), load.refined());
         Recorder.Snapshot snap = rec.snapshot();
-        Report.Verdict v = Report.verdict(s, snap, new Report.RunInfo("refine", "fake", "", 10, "open", "prove fake", "steps", 0,
+        Report.Verdict v = Report.verdict(s, snap, new Report.RunInfo("refine", "fake", "", "", 10, "open", "prove fake", "steps", 0,
                 List.of(), null, load.failedStep(), load.refined()));
         assertEquals(72.0, v.capacity());
         assertEquals(List.of(true, true, false, false, true), v.steps().stream().map(Report.Step::held).toList());

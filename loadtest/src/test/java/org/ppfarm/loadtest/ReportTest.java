@@ -42,7 +42,7 @@ class ReportTest {
     static Path writeRecorded(Path dir) throws Exception {
         LoadSettings s = LoadSettings.parse(Map.of("circuit", "commitment", "rate", "10", "duration", "10s", "slo", "p99<2s", "max.error.rate", "0"));
         Recorder.Snapshot snap = recorded().snapshot();
-        Report.RunInfo info = new Report.RunInfo("recorded", "127.0.0.1:1", "2026-01-01T00:00:00Z", 10, "open", "prove commitment",
+        Report.RunInfo info = new Report.RunInfo("recorded", "127.0.0.1:1", "2026-01-01T00:00:00Z", "2026-01-01T00:00:02Z", 10, "open", "prove commitment",
                 "10 jobs/s for 10 s", 1, List.of("127.0.0.1:2"), null, -1, List.of());
         Report.write(dir, snap, info, Report.verdict(s, snap, info));
         return dir;
@@ -64,7 +64,7 @@ class ReportTest {
         rec.offered(t, 2); // the next step's first request, sent before the search stopped: not a decided step
         rec.ended(new Recorder.Ended(t, t, t + 100 * MS, 0, 2, Recorder.SUCCEEDED, null, null));
         Recorder.Snapshot snap = rec.snapshot();
-        Report.RunInfo info = new Report.RunInfo("capacity", "127.0.0.1:1", "2026-01-01T00:00:00Z", 20, "open", "prove commitment",
+        Report.RunInfo info = new Report.RunInfo("capacity", "127.0.0.1:1", "2026-01-01T00:00:00Z", "2026-01-01T00:00:02Z", 20, "open", "prove commitment",
                 "steps", 1, List.of(), null, 1, List.of());
         JsonNode sum = Report.summary(snap, info, Report.verdict(s, snap, info));
         assertEquals(1.0, sum.get("capacity_rate").asDouble());
