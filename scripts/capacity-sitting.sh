@@ -9,7 +9,9 @@
 # 120 s: the embedded farm's fixed-base tables take ~22 s of CPU, and its JIT compilers still take ~0.1 core for
 # minutes after (session 11), which a shorter warm-up leaves in the first steps. The steps span START-1.3 x the raw
 # rate of the bench before: if every step held (no refinement in the output), the machine was busier during that
-# bench than during the search; run it again.
+# bench than during the search; run it again. Every thread's CPU is sampled each second during the search
+# (OUT_DIR/threads.txt) and summarized over it, with the busiest threads of each second a request broke the SLO
+# (OUT_DIR/threads-summary.txt; scripts/thread-cpu.py).
 #
 #   scripts/capacity-sitting.sh [OUT_DIR]     (default /tmp/capacity-sitting-<time>; needs node for the input)
 #
@@ -65,8 +67,13 @@ echo "uptime before the search: $(uptime)" | tee "$out/search-uptime.txt"
 rc=0
 $ppfarm load --campaign loadtest/campaigns/capacity-search.yaml --circuit "$circuit" --rate "$rate" --set step.rate="$step" \
   --set step.duration=${secs}s --set duration=${duration}s --set warmup=120s --set abort.after=120s --set slo="p99<${slo}ms" \
-  --set refine.steps="$refine" --set artifacts="$A" --report "$out/capacity" || rc=$?
+  --set refine.steps="$refine" --set artifacts="$A" --report "$out/capacity" &
+load=$!
+# every thread's CPU each second, to lay beside a slow step (bin/ppfarm execs java: $! is the JVM)
+scripts/thread-cpu.py sample "$load" "$out/threads.txt"
+wait "$load" || rc=$?
 echo "uptime after the search: $(uptime)" | tee -a "$out/search-uptime.txt"
+scripts/thread-cpu.py summarize "$out/threads.txt" "$out/capacity" "$slo" > "$out/threads-summary.txt" 2>&1 || true
 bench bench-after
 
 python3 - "$out" "$rc" <<'EOF'
