@@ -82,6 +82,7 @@ class ReportTest {
         writeRecorded(dir);
         JsonNode sum = new ObjectMapper().readTree(dir.resolve("summary.json").toFile());
         assertEquals(10.0, sum.get("offered_rate").asDouble());
+        assertEquals("2026-01-01T00:00:02Z", sum.get("measured_from").asText()); // second 0 of timeseries.csv
         assertEquals(100, sum.at("/counts/offered").asLong());
         assertEquals(1, sum.at("/counts/lost").asLong());
         assertEquals(0, sum.at("/counts/duplicated").asLong());
