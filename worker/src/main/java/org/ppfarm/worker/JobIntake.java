@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,11 +71,11 @@ final class JobIntake {
         this.prefetch = settings.prefetch();
         this.pool = pool;
         this.ownedChanged = ownedChanged;
-        Map<String, Object> own = new HashMap<>(FarmConfigs.groupLiveness(settings.sessionTimeoutMs()));
-        own.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, settings.maxPollIntervalMs());
-        own.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()));
-        own.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FarmTopics.JOB_RECORD_MAX_BYTES);
-        Map<String, Object> c = FarmConfigs.consumerProps(kafka, workerId + "-jobs", group(topics), settings.prefetch(), own);
+        Map<String, Object> c = FarmConfigs.memberProps(kafka, workerId + "-jobs", group(topics), settings.prefetch(),
+                settings.sessionTimeoutMs(), Map.of(
+                        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, settings.maxPollIntervalMs(),
+                        ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, List.of(CooperativeStickyAssignor.class.getName()),
+                        ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FarmTopics.JOB_RECORD_MAX_BYTES));
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer());
         this.thread = Thread.ofPlatform().name(workerId + "-consumer").unstarted(this::consumeLoop);
     }

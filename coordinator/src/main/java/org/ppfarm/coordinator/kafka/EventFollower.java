@@ -56,7 +56,7 @@ public final class EventFollower extends KafkaFollower {
     }
 
     private static Map<String, Object> props(Map<String, Object> clientProps, String clientId, String groupId, int sessionTimeoutMs) {
-        return FarmConfigs.consumerProps(clientProps, clientId + "-events", groupId, 2000, FarmConfigs.groupLiveness(sessionTimeoutMs));
+        return FarmConfigs.memberProps(clientProps, clientId + "-events", groupId, 2000, sessionTimeoutMs, Map.of());
     }
 
     @Override

@@ -106,11 +106,10 @@ public final class WebhookDeliverer extends KafkaFollower {
         // every state record at once cost a fetch and a synchronous commit per record — two Kafka round trips (each
         // TLS-wrapped twice on a secured farm) in the very milliseconds a low-load job is submitted and answered
         // (docs/benchmarks.md, "Session 10")
-        Map<String, Object> own = new HashMap<>(FarmConfigs.groupLiveness(sessionTimeoutMs));
-        own.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) TimeUnit.HOURS.toMillis(1));
-        own.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 << 10);
-        own.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200);
-        return FarmConfigs.consumerProps(clientProps, clientId + "-webhooks", groupId, 100, own);
+        return FarmConfigs.memberProps(clientProps, clientId + "-webhooks", groupId, 100, sessionTimeoutMs,
+                Map.of(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) TimeUnit.HOURS.toMillis(1),
+                        ConsumerConfig.FETCH_MIN_BYTES_CONFIG, 64 << 10,
+                        ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 200));
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeSet;
 
@@ -230,14 +231,18 @@ public final class FarmConfigs {
     }
 
     /**
-     * A consumer-group member's liveness settings: the broker gives a member's partitions to the others
-     * {@code sessionTimeoutMs} after its last heartbeat (a SIGKILLed process sends no leave request; Kafka's own
-     * default, 45 s, is that long), and heartbeats go a fifth of that apart (at least 200 ms), so a few may be lost
-     * before a live member is dropped.
+     * Properties of a member of consumer group {@code group}: {@link #consumerProps} with the member's liveness. The
+     * broker gives a member's partitions to the others {@code sessionTimeoutMs} after its last heartbeat (a SIGKILLed
+     * process sends no leave request; Kafka's own default, 45 s, is that long), and heartbeats go a fifth of that apart
+     * (at least 200 ms), so a few may be lost before a live member is dropped. Then {@code extra}.
      */
-    public static Map<String, Object> groupLiveness(int sessionTimeoutMs) {
-        return Map.of(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(200, sessionTimeoutMs / 5));
+    public static Map<String, Object> memberProps(Map<String, Object> clientProps, String clientId, String group, int maxPollRecords,
+                                                  int sessionTimeoutMs, Map<String, Object> extra) {
+        Map<String, Object> own = new HashMap<>();
+        own.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, sessionTimeoutMs);
+        own.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, Math.max(200, sessionTimeoutMs / 5));
+        own.putAll(extra);
+        return consumerProps(clientProps, clientId, Objects.requireNonNull(group, "group"), maxPollRecords, own);
     }
 
     /**
