@@ -99,11 +99,9 @@ public final class LoadTest {
         MetricsScraper scraper = metrics.isEmpty() ? null : new MetricsScraper(metrics);
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(2, r -> Thread.ofPlatform().daemon().name("ppfarm-load-timer").unstarted(r));
         long[] runStart = new long[1];
-        String[] measuredFrom = new String[1];
         try {
             load.run(start -> {
                 runStart[0] = start;
-                measuredFrom[0] = Instant.now().plusNanos(start - System.nanoTime()).toString();
                 if (scraper != null)
                     timers.scheduleAtFixedRate(() -> scraper.scrape(rec, System.nanoTime() - start),
                             Math.max(0, start - System.nanoTime()), 1_000_000_000L, TimeUnit.NANOSECONDS);
@@ -114,12 +112,13 @@ public final class LoadTest {
             timers.shutdownNow();
             timers.awaitTermination(5, TimeUnit.SECONDS);
         }
+        String measuredFrom = Instant.now().minusNanos(System.nanoTime() - runStart[0]).toString();   // every run announces its start
         double seconds = Math.min(s.schedule().duration().toNanos(), Math.max(1, System.nanoTime() - runStart[0])) / 1e9;
         List<Double> refined = load.refined();
         if (refined.isEmpty() && load.failedStep() >= 0)
             seconds = Math.min(seconds, (load.failedStep() + 1) * s.schedule().stepDuration().toNanos() / 1e9);
         else if (!refined.isEmpty()) seconds = Math.max(1, System.nanoTime() - runStart[0]) / 1e9;   // the refinement ran past the schedule
-        Report.Verdict v = finish(s, rec.snapshot(), info(s, target, startedAt, measuredFrom[0], seconds, metrics, load.abortReason(), load.failedStep(), refined),
+        Report.Verdict v = finish(s, rec.snapshot(), info(s, target, startedAt, measuredFrom, seconds, metrics, load.abortReason(), load.failedStep(), refined),
                 out, err);
         if (load.abortReason() != null) return FARM_FAILED;
         return v.passed() ? PASSED : MISSED;
