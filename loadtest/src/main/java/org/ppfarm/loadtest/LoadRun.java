@@ -83,8 +83,9 @@ public final class LoadRun {
     }
 
     /**
-     * System.nanoTime() at the start of the measured run: after the warm-up, and in open loop once the warm-up's
-     * requests have ended (at most as long again as the warm-up after it; {@link #settle}); set by {@link #run}.
+     * System.nanoTime() at the start of the measured run: after the warm-up, and in open loop {@code lead.in} after
+     * the warm-up's requests have ended (at most as long again as the warm-up after it; {@link #settle}); set by
+     * {@link #run}.
      */
     public long start() { return start; }
 
@@ -140,6 +141,7 @@ public final class LoadRun {
                     warming = false;
                     flush(batch);
                     settle(startedAt);
+                    if (!leadIn(batch)) break;
                     continue;
                 }
                 break;
@@ -157,19 +159,35 @@ public final class LoadRun {
      * capacity, the queue a cold farm built in its first seconds (the circuit compiled, the key's tables built) can
      * outlast the warm-up, and the first step would be judged on the warm-up's backlog instead of its own rate
      * (session 15: a 4.5 s p99 at 1.3 withdraw jobs/s after 120 s of warm-up). A warm-up request still in flight
-     * after that ends unrecorded.
+     * after that ends unrecorded. The measured run then starts {@code lead.in} later ({@link #leadIn}).
      */
     private void settle(LongConsumer startedAt) throws InterruptedException {
         settling = true;
         try {
             awaitNoneInFlight(System.nanoTime() + Math.min(s.warmup().toNanos(), s.drain().toNanos()));
             long now = System.nanoTime();
-            if (now > start) start = now;
+            start = Math.max(start, now) + s.leadIn().toNanos();
             lastProgress.accumulateAndGet(now, Math::max);
         } finally {
             settling = false;
         }
         announce(startedAt);
+    }
+
+    /**
+     * The lead-in between the settle and the measured run: the first rate for {@code lead.in}, unrecorded, its last
+     * arrival one gap before the measured run's first. Without it the measured run's first requests met a farm that
+     * had just emptied its queue and sat idle, with the JIT compiling on the cores it had left (session 16: a capacity
+     * search's first step failed on its first two requests, 1.3 and 1.1 s against every other one's ≤ 1.0 s, a C2
+     * thread at up to 30 % of a core beside them). False if the campaign was stopped meanwhile.
+     */
+    private boolean leadIn(List<long[]> batch) throws InterruptedException {
+        if (s.leadIn().isZero()) return true;
+        long from = start - s.leadIn().toNanos();
+        Schedule.Arrivals arrivals = Schedule.constant(s.schedule().rateAt(0), s.leadIn()).arrivals(s.poisson(), s.seed() - 2);
+        for (long t; (t = arrivals.next()) >= 0; ) if (!send(from + t, 0, batch)) return false;
+        flush(batch);
+        return true;
     }
 
     /** Waits until no request is in flight, {@code until} (System.nanoTime()) passes or the campaign stops. */

@@ -132,7 +132,8 @@ public final class LoadTest {
             case STEP -> SvgChart.num(sc.rate()) + " jobs/s + " + SvgChart.num(sc.stepRate()) + " every " + sc.stepDuration().toSeconds() + " s";
             case RAMP -> SvgChart.num(sc.rate()) + " to " + SvgChart.num(sc.rateEnd()) + " jobs/s";
         } + (s.poisson() ? " (Poisson)" : "") + " for " + sc.duration().toSeconds() + " s"
-                + (s.warmup().isZero() ? "" : " after " + s.warmup().toSeconds() + " s warm-up")
+                + (s.warmup().isZero() ? "" : " after " + s.warmup().toSeconds() + " s warm-up"
+                        + (s.closedLoop() || s.leadIn().isZero() ? "" : " and a " + s.leadIn().toSeconds() + " s lead-in"))
                 + (s.refineSteps() == 0 ? "" : ", then up to " + s.refineSteps() + " refinement steps");
         String mode = s.closedLoop() ? "closed (" + s.concurrency() + " in flight)" : "open";
         return new Report.RunInfo(s.name(), target, startedAt, measuredFrom, Math.max(seconds, 1e-3), mode,

@@ -21,7 +21,7 @@ class EmbeddedCampaignTest {
     void smokeCampaignAgainstTheEmbeddedFarm(@TempDir Path dir) throws Exception {
         Path smoke = Path.of(System.getProperty("ppfarm.root"), "loadtest", "campaigns", "smoke.yaml");
         StringWriter out = new StringWriter(), err = new StringWriter();
-        int code = LoadTest.run(smoke, Map.of("duration", "4s", "rate", "1", "report", dir.toString(), "warmup", "2s",
+        int code = LoadTest.run(smoke, Map.of("duration", "4s", "rate", "1", "report", dir.toString(), "warmup", "2s", "lead.in", "1s",
                 // a cold farm on a shared 2-core machine: the first proofs load the circuit; this tests the tool, not the farm's latency
                 "slo", "p99<120s"), new PrintWriter(out), new PrintWriter(err));
         assertEquals(LoadTest.PASSED, code, err.toString());
@@ -34,9 +34,9 @@ class EmbeddedCampaignTest {
         assertEquals(0, sum.at("/counts/duplicated").asLong());
         assertTrue(sum.at("/stages_ms/prove/p50").asDouble() > 0);
         assertTrue(sum.get("metrics_scraped").asText().contains("127.0.0.1:"));
-        // second 0 of the time series is the measured run's start: after the tool's start and the 2 s warm-up
+        // second 0 of the time series is the measured run's start: after the tool's start, the 2 s warm-up and the 1 s lead-in
         Instant started = Instant.parse(sum.get("started_at").asText()), measured = Instant.parse(sum.get("measured_from").asText());
-        assertTrue(!measured.isBefore(started.plusSeconds(2)) && measured.isBefore(Instant.now()), started + " then " + measured);
+        assertTrue(!measured.isBefore(started.plusSeconds(3)) && measured.isBefore(Instant.now()), started + " then " + measured);
         assertTrue(Files.readString(dir.resolve("report.html")).contains("id=\"farm\""));
         assertTrue(err.toString().contains("ppfarm load:"), "a progress line");
     }

@@ -93,7 +93,7 @@ class LoadRunTest {
     void theMeasuredRunStartsOnceTheWarmUpsRequestsHaveEnded() throws Exception {
         try (FakeProver fake = new FakeProver(0, 1500)) {
             LoadSettings s = LoadSettings.parse(Map.of("circuit", "fake", "inputs", "fake=unused", "rate", "50", "warmup", "1s",
-                    "duration", "2s", "verify.sample", "0", "drain", "5s"));
+                    "lead.in", "0s", "duration", "2s", "verify.sample", "0", "drain", "5s"));
             Recorder rec = new Recorder();
             long[] started = new long[1];
             long before = System.nanoTime();
@@ -107,6 +107,36 @@ class LoadRunTest {
             long p99 = snap.stages().get("end_to_end").getValueAtPercentile(99) / 1000;
             assertTrue(p99 < 250, "p99 " + p99 + " ms: the measured run waited behind the warm-up's stall");
             assertTrue(fake.proves.get() >= 150, "warm-up requests sent too: " + fake.proves.get());
+        }
+    }
+
+    /**
+     * After the warm-up's settle, the lead-in offers the first rate, unrecorded, up to the measured run's start: the
+     * farm receives one unbroken stream at 50 jobs/s across the lead-in and the measured run (no gap longer than a few
+     * arrivals' spacing), the measured run starts a lead-in after the warm-up, and only its own 100 requests count.
+     */
+    @Test
+    void theLeadInKeepsTheRateUpToTheMeasuredRun() throws Exception {
+        try (FakeProver fake = new FakeProver(0, 0)) {
+            LoadSettings s = LoadSettings.parse(Map.of("circuit", "fake", "inputs", "fake=unused", "rate", "50", "warmup", "1s",
+                    "lead.in", "1s", "duration", "2s", "verify.sample", "0", "drain", "5s"));
+            Recorder rec = new Recorder();
+            long[] started = new long[1];
+            long before = System.nanoTime(), beforeMillis = System.currentTimeMillis();
+            try (FarmClient client = fake.client()) {
+                new LoadRun(s, client, new WeightedMix<>(List.of(FakeProver.source()), List.of(1.0)), rec).run(start -> started[0] = start, null);
+            }
+            Recorder.Snapshot snap = rec.snapshot();
+            assertTrue(started[0] - before >= 2_000_000_000L, "measured run started " + (started[0] - before) / 1_000_000 + " ms in");
+            assertEquals(100, snap.offered());
+            assertEquals(100, snap.count(Recorder.SUCCEEDED));
+            assertTrue(fake.proves.get() >= 195, "warm-up, lead-in and measured requests: " + fake.proves.get());
+            // from the lead-in's first request (1 s in) to the end, arrivals 20 ms apart: none missing
+            List<Long> at = fake.received.stream().map(FakeProver.Received::atMillis).filter(t -> t - beforeMillis >= 1100).sorted().toList();
+            long gap = 0;
+            for (int i = 1; i < at.size(); i++) gap = Math.max(gap, at.get(i) - at.get(i - 1));
+            assertTrue(gap < 120, "longest gap between requests from the lead-in on: " + gap + " ms");
+            assertTrue(at.size() >= 140, "lead-in and measured requests seen: " + at.size());
         }
     }
 
@@ -133,7 +163,7 @@ class LoadRunTest {
         // abort clock starts after it, so the measured run sends requests before it stops
         try (FakeProver fake = new FakeProver(0, 0)) {
             LoadSettings s = LoadSettings.parse(Map.of("circuit", "fake", "inputs", "fake=unused", "api", "submit-watch", "rate", "10",
-                    "warmup", "2s", "duration", "20s", "abort.after", "1s", "timeout", "30s", "verify.sample", "0"));
+                    "warmup", "2s", "lead.in", "0s", "duration", "20s", "abort.after", "1s", "timeout", "30s", "verify.sample", "0"));
             Recorder rec = new Recorder();
             LoadRun load;
             try (FarmClient client = fake.client()) {
