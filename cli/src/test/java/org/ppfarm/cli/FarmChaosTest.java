@@ -75,6 +75,8 @@ class FarmChaosTest {
     private static final String CP = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
     private static final Pattern COORDINATOR_READY = Pattern.compile("coordinator (\\S+) ready on (\\S+), artifacts on (\\S+)");
     private static final Pattern KAFKA_READY = Pattern.compile("ready.*?(127\\.0\\.0\\.1:\\d+)");
+    /** Every farm topic's partitions (kafka.topic.partitions): the events topic's that a survivor must come to own. */
+    private static final int PARTITIONS = 6;
     /** Every node's kafka.session.timeout.ms: how soon a SIGKILLed node's partitions move to the others. */
     private static final int SESSION_TIMEOUT_MS = 6000;
 
@@ -164,7 +166,7 @@ class FarmChaosTest {
             Collections.sort(clusterPorts); // the first coordinator, the oldest, has the lowest address
             List<String> seeds = clusterPorts.stream().map(p -> "pekko://ppfarm@127.0.0.1:" + p).toList();
             List<String> common = new ArrayList<>(List.of("kafka.bootstrap.servers=" + bootstrap, "kafka.topic.prefix=chaos",
-                    "kafka.topic.partitions=6", "kafka.session.timeout.ms=" + SESSION_TIMEOUT_MS));
+                    "kafka.topic.partitions=" + PARTITIONS, "kafka.session.timeout.ms=" + SESSION_TIMEOUT_MS));
             common.addAll(extra);
 
             List<String> artifactAddresses = new ArrayList<>();
@@ -353,7 +355,7 @@ class FarmChaosTest {
         // the dead coordinator's share of the events topic is the survivor's within the session timeout (and a
         // rebalance): until then nobody merges the events on it, and a job whose result the dead one had told its
         // client, but not yet written to the state topic, shows RUNNING at the survivor (Kafka's default, 45 s)
-        Set<TopicPartition> events = Set.of(0, 1, 2, 3, 4, 5).stream().map(p -> new TopicPartition("chaos.events", p))
+        Set<TopicPartition> events = java.util.stream.IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition("chaos.events", p))
                 .collect(java.util.stream.Collectors.toSet());
         Eventually.await("c1 alone to own every events partition", Duration.ofMillis(SESSION_TIMEOUT_MS + 10_000),
                 () -> groupAssignment(farm.bootstrap, "chaos.coordinators"), a -> a.equals(Map.of("c1", events)));
