@@ -7,7 +7,9 @@
 # slowest request or two, and one outlier fails it (sessions 13-14). For withdraw from START=0.6 that is ~85 s a step,
 # 15-25 minutes a sitting (session 15's capacity was ~0.7 of the raw rate, so do not start above it). The warm-up is
 # 120 s: the embedded farm's fixed-base tables take ~22 s of CPU, and its JIT compilers still take ~0.1 core for
-# minutes after (session 11), which a shorter warm-up leaves in the first steps. The steps span START-1.3 x the raw
+# minutes after (session 11), which a shorter warm-up leaves in the first steps; after it, and once its requests have
+# ended, the load tool's lead-in (`lead.in`, 10 s) keeps the first rate going so the first step starts on a farm at
+# that rate (session 16's sitting failed its first step on its first two requests). The steps span START-1.3 x the raw
 # rate of the bench before: if every step held (no refinement in the output), the machine was busier during that
 # bench than during the search; run it again. Every thread's CPU is sampled each second during the search
 # (OUT_DIR/threads.txt) and summarized over it, with the busiest threads of each second a request broke the SLO

@@ -17,12 +17,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The tool's own accuracy, against an in-process fake Prover ({@link FakeProver}): its schedule and its latency correction. */
 class LoadRunTest {
     private static Recorder.Snapshot run(FakeProver fake, Map<String, String> settings) throws Exception {
+        return started(fake, settings).snap();
+    }
+
+    /** A run's record and the measured run's start (System.nanoTime()) as the tool announced it. */
+    private record Started(Recorder.Snapshot snap, long start) {}
+
+    private static Started started(FakeProver fake, Map<String, String> settings) throws Exception {
         LoadSettings s = LoadSettings.parse(settings);
         Recorder rec = new Recorder();
+        long[] started = new long[1];
         try (FarmClient client = fake.client()) {
-            new LoadRun(s, client, new WeightedMix<>(List.of(FakeProver.source()), List.of(1.0)), rec).run(start -> { }, null);
+            new LoadRun(s, client, new WeightedMix<>(List.of(FakeProver.source()), List.of(1.0)), rec).run(start -> started[0] = start, null);
         }
-        return rec.snapshot();
+        return new Started(rec.snapshot(), started[0]);
     }
 
     @Test
@@ -92,16 +100,11 @@ class LoadRunTest {
     @Test
     void theMeasuredRunStartsOnceTheWarmUpsRequestsHaveEnded() throws Exception {
         try (FakeProver fake = new FakeProver(0, 1500)) {
-            LoadSettings s = LoadSettings.parse(Map.of("circuit", "fake", "inputs", "fake=unused", "rate", "50", "warmup", "1s",
-                    "lead.in", "0s", "duration", "2s", "verify.sample", "0", "drain", "5s"));
-            Recorder rec = new Recorder();
-            long[] started = new long[1];
             long before = System.nanoTime();
-            try (FarmClient client = fake.client()) {
-                new LoadRun(s, client, new WeightedMix<>(List.of(FakeProver.source()), List.of(1.0)), rec).run(start -> started[0] = start, null);
-            }
-            Recorder.Snapshot snap = rec.snapshot();
-            assertTrue(started[0] - before >= 1_400_000_000L, "measured run started " + (started[0] - before) / 1_000_000 + " ms in");
+            Started run = started(fake, Map.of("circuit", "fake", "inputs", "fake=unused", "rate", "50", "warmup", "1s",
+                    "lead.in", "0s", "duration", "2s", "verify.sample", "0", "drain", "5s"));
+            Recorder.Snapshot snap = run.snap();
+            assertTrue(run.start() - before >= 1_400_000_000L, "measured run started " + (run.start() - before) / 1_000_000 + " ms in");
             assertEquals(100, snap.offered());
             assertEquals(100, snap.count(Recorder.SUCCEEDED));
             long p99 = snap.stages().get("end_to_end").getValueAtPercentile(99) / 1000;
@@ -118,16 +121,11 @@ class LoadRunTest {
     @Test
     void theLeadInKeepsTheRateUpToTheMeasuredRun() throws Exception {
         try (FakeProver fake = new FakeProver(0, 0)) {
-            LoadSettings s = LoadSettings.parse(Map.of("circuit", "fake", "inputs", "fake=unused", "rate", "50", "warmup", "1s",
-                    "lead.in", "1s", "duration", "2s", "verify.sample", "0", "drain", "5s"));
-            Recorder rec = new Recorder();
-            long[] started = new long[1];
             long before = System.nanoTime(), beforeMillis = System.currentTimeMillis();
-            try (FarmClient client = fake.client()) {
-                new LoadRun(s, client, new WeightedMix<>(List.of(FakeProver.source()), List.of(1.0)), rec).run(start -> started[0] = start, null);
-            }
-            Recorder.Snapshot snap = rec.snapshot();
-            assertTrue(started[0] - before >= 2_000_000_000L, "measured run started " + (started[0] - before) / 1_000_000 + " ms in");
+            Started run = started(fake, Map.of("circuit", "fake", "inputs", "fake=unused", "rate", "50", "warmup", "1s",
+                    "lead.in", "1s", "duration", "2s", "verify.sample", "0", "drain", "5s"));
+            Recorder.Snapshot snap = run.snap();
+            assertTrue(run.start() - before >= 2_000_000_000L, "measured run started " + (run.start() - before) / 1_000_000 + " ms in");
             assertEquals(100, snap.offered());
             assertEquals(100, snap.count(Recorder.SUCCEEDED));
             assertTrue(fake.proves.get() >= 195, "warm-up, lead-in and measured requests: " + fake.proves.get());
