@@ -3,14 +3,18 @@
 # process (circom_runtime's WitnessCalculatorBuilder built once, calculateWTNSBin per witness) and the
 # `snarkjs wtns calculate` CLI, in one run on the same input, with `uptime` before and after (bench WitnessBench);
 # then each circuit's cold load in a fresh JVM, with an empty compiled-circuit cache and again reading it (WitnessLoadBench).
-# Usage: scripts/bench-witness.sh [runs, default 30] [snarkjs runs, default 5] [warm-up, default 40] [circuits...]
+# Usage: scripts/bench-witness.sh [runs, default 30] [snarkjs runs, default 5] [warm-up] [circuits...]
 #   circuits: withdraw commitment (default both)
+#   warm-up: untimed witnesses before the timed ones, for ppfarm and for the warm node alike; by default 2,000 for
+#   withdraw and 20,000 for commitment (~3 and ~1 minutes). Each of circom's template functions runs once or a few
+#   times per witness, so the JIT compiles them with C2 only after thousands of witnesses: after 300 the commitment
+#   witness took 3.2 ms, after 20,000 1.2 ms, a warm node 1.3 ms in both (docs/benchmarks.md, session 17).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 runs=${1:-30}
 snarkjs_runs=${2:-5}
-warmup=${3:-40}
+warmup=${3:-}
 shift $(( $# < 3 ? $# : 3 ))
 circuits=("$@")
 [ ${#circuits[@]} -gt 0 ] || circuits=(withdraw commitment)
@@ -18,7 +22,9 @@ bash scripts/setup-node.sh
 bash scripts/fetch-artifacts.sh >/dev/null
 for c in "${circuits[@]}"; do
   echo "== $c; uptime: $(uptime)"
-  MAVEN_ARGS="${MAVEN_ARGS:--Dppfarm.cuda=off}" bash scripts/bench.sh WitnessBench "$c" "$runs" "$snarkjs_runs" "$warmup"
+  w=$warmup
+  [ -n "$w" ] || { [ "$c" = commitment ] && w=20000 || w=2000; }
+  MAVEN_ARGS="${MAVEN_ARGS:--Dppfarm.cuda=off}" bash scripts/bench.sh WitnessBench "$c" "$runs" "$snarkjs_runs" "$w"
 done
 # cold load as a restarted worker does it: a fresh JVM with an empty compiled-circuit cache, then one reading it
 cache=$(mktemp -d)
