@@ -183,11 +183,19 @@ public final class LoadRun {
      */
     private boolean leadIn(List<long[]> batch) throws InterruptedException {
         if (s.leadIn().isZero()) return true;
-        long from = start - s.leadIn().toNanos();
         Schedule.Arrivals arrivals = Schedule.constant(s.schedule().rateAt(0), s.leadIn()).arrivals(s.poisson(), s.seed() - 2);
-        for (long t; (t = arrivals.next()) >= 0; ) if (!send(from + t, 0, batch)) return false;
+        return sendAll(arrivals, start - s.leadIn().toNanos(), 0, batch);
+    }
+
+    /**
+     * Sends every one of {@code arrivals}, each at {@code from} plus its time, counted in {@code step}, then launches
+     * the batch left over; false if the campaign was stopped meanwhile.
+     */
+    private boolean sendAll(Schedule.Arrivals arrivals, long from, int step, List<long[]> batch) throws InterruptedException {
+        boolean sent = true;
+        for (long t; sent && (t = arrivals.next()) >= 0; ) sent = send(from + t, step, batch);
         flush(batch);
-        return true;
+        return sent;
     }
 
     /** Waits until no request is in flight, {@code until} (System.nanoTime()) passes or the campaign stops. */
@@ -248,9 +256,7 @@ public final class LoadRun {
             double rate = (held + failed) / 2;
             int step = s.schedule().steps() + i;
             long t0 = System.nanoTime();
-            Schedule.Arrivals arrivals = Schedule.constant(rate, s.schedule().stepDuration()).arrivals(s.poisson(), s.seed() + 1 + i);
-            for (long t; !stop && (t = arrivals.next()) >= 0; ) if (!send(t0 + t, step, batch)) break;
-            flush(batch);
+            sendAll(Schedule.constant(rate, s.schedule().stepDuration()).arrivals(s.poisson(), s.seed() + 1 + i), t0, step, batch);
             long decided = t0 + length + slo.limit().toNanos();
             for (long wait; (wait = decided - System.nanoTime()) > 0 && !stop; ) LockSupport.parkNanos(Math.min(wait, 50_000_000L));
             if (stop) break;
