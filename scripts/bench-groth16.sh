@@ -18,7 +18,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # a valid input from the fixtures' generator (a partial withdrawal from a 37-leaf state tree, or a commitment)
 if [ "$circuit" = withdraw ]; then gen=(withdraw --seed 1 --count 1 --state 37 --asp 5); else gen=(commitment --seed 1 --count 1); fi
-node testkit/src/main/js/gen-0xbow-inputs.mjs "${gen[@]}" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s)[0].input)))' > "$work/input.json"
+node testkit/src/main/js/gen-0xbow-inputs.mjs "${gen[@]}" --input-only > "$work/input.json"
 snarkjs() { node node_modules/snarkjs/build/cli.cjs "$@"; }
 snarkjs wtns calculate "$art/$circuit.wasm" "$work/input.json" "$work/witness.wtns"
 

@@ -27,8 +27,7 @@ declare -A warmup=([withdraw]=40 [commitment]=300)
 cflags=(-DWASM_RT_MEMCHECK_SIGNAL_HANDLER=0 -I"$rt" -I"$work" -I"$here")
 echo "uptime before: $(uptime)"
 for c in withdraw commitment; do
-  node testkit/src/main/js/gen-0xbow-inputs.mjs "$c" --seed 7 --state 37 --asp 5 \
-    | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s)[0].input)))' >"$work/$c-input.json"
+  node testkit/src/main/js/gen-0xbow-inputs.mjs "$c" --seed 7 --state 37 --asp 5 --input-only >"$work/$c-input.json"
   node bench/src/test/js/witness-calls.mjs "$work/$c-input.json" "$work/$c.calls"
   wasm2c "$A/$c.wasm" -n "$c" -o "$work/$c.c"
   python3 "$here/patch_kernels.py" "$work/$c.c" "$work/${c}_kernels.c"

@@ -44,8 +44,7 @@ ppfarm=bin/ppfarm
 
 # the same input as the sittings in docs/benchmarks.md
 input="$out/$circuit-input.json"
-node testkit/src/main/js/gen-0xbow-inputs.mjs "$circuit" --seed 7 --state 37 --asp 5 \
-  | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s)[0].input)))' >"$input"
+node testkit/src/main/js/gen-0xbow-inputs.mjs "$circuit" --seed 7 --state 37 --asp 5 --input-only >"$input"
 
 bench() {  # bench NAME: one `ppfarm bench` of the circuit, with uptime before and after
   { echo "uptime before: $(uptime)"

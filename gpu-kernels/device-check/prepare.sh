@@ -55,8 +55,7 @@ cp "$artifacts/withdraw.zkey" "$bundle/"
 # the witness of a generated test input (random test keys); the input itself is not kept
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-node "$root/testkit/src/main/js/gen-0xbow-inputs.mjs" withdraw --seed 12 --state 5 --asp 3 \
-    | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(JSON.parse(s)[0].input)))' > "$tmp/input.json"
+node "$root/testkit/src/main/js/gen-0xbow-inputs.mjs" withdraw --seed 12 --state 5 --asp 3 --input-only > "$tmp/input.json"
 (cd "$root" && node_modules/.bin/snarkjs wtns calculate "$artifacts/withdraw.wasm" "$tmp/input.json" "$bundle/withdraw.wtns" > /dev/null)
 cp "$artifacts/withdraw.vkey" "$bundle/"
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Valid inputs for the production 0xbow Privacy Pools circuits (withdraw, commitment/ragequit), for tests.
 //
-// Usage: node testkit/src/main/js/gen-0xbow-inputs.mjs withdraw   --seed S [--count K] --state N --asp M [--full]
-//        node testkit/src/main/js/gen-0xbow-inputs.mjs commitment --seed S [--count K]
+// Usage: node testkit/src/main/js/gen-0xbow-inputs.mjs withdraw   --seed S [--count K | --input-only] --state N --asp M [--full]
+//        node testkit/src/main/js/gen-0xbow-inputs.mjs commitment --seed S [--count K | --input-only]
 //
-// Prints a JSON array of K cases (seeds S, S+1, ...) on stdout and writes no files: the inputs hold spending keys
+// Prints a JSON array of K cases (seeds S, S+1, ...) on stdout — with --input-only, just the circuit input of seed
+// S's case, as snarkjs `wtns calculate` and `ppfarm bench --input` read it — and writes no files: the inputs hold spending keys
 // (nullifier, secret) — random test keys here, but callers should keep the habit. Each case is
 //   {"seed", "input": {circuit signals, decimal strings}, "publicSignals": [expected, decimal],
 //    "request": {the ppfarm `inputs` request shape of issue 4}}           (request: withdraw only)
@@ -38,10 +39,11 @@ function fail(msg) {
 function parseArgs(argv) {
   const [kind, ...rest] = argv;
   if (kind !== "withdraw" && kind !== "commitment") fail(`first argument must be withdraw or commitment, got ${kind}`);
-  const o = { kind, seed: null, count: 1, state: null, asp: null, full: false };
+  const o = { kind, seed: null, count: 1, state: null, asp: null, full: false, inputOnly: false };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     if (a === "--full") { o.full = true; continue; }
+    if (a === "--input-only") { o.inputOnly = true; continue; }
     const v = rest[++i];
     if (v === undefined) fail(`${a} needs a value`);
     if (a === "--seed") o.seed = BigInt(v);
@@ -52,6 +54,7 @@ function parseArgs(argv) {
   }
   if (o.seed === null) fail("--seed is required");
   if (!Number.isInteger(o.count) || o.count < 1) fail(`--count must be a positive integer`);
+  if (o.inputOnly && o.count !== 1) fail("--input-only prints one case's input: no --count");
   if (kind === "withdraw") {
     for (const k of ["state", "asp"]) {
       if (!Number.isInteger(o[k]) || o[k] < 1) fail(`--${k} must be a positive integer (number of tree leaves)`);
@@ -173,4 +176,4 @@ const o = parseArgs(process.argv.slice(2));
 const poseidon = await buildPoseidon();
 const cases = [];
 for (let k = 0; k < o.count; k++) cases.push(buildCase(o, o.seed + BigInt(k), poseidon));
-process.stdout.write(JSON.stringify(cases) + "\n");
+process.stdout.write(o.inputOnly ? JSON.stringify(cases[0].input) : JSON.stringify(cases) + "\n");
