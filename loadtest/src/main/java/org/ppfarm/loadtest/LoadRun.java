@@ -130,7 +130,7 @@ public final class LoadRun {
     }
 
     private void openLoop(long warm, long base, LongConsumer startedAt) throws InterruptedException {
-        Schedule.Arrivals warmup = warm > 0 ? Schedule.constant(s.schedule().rateAt(0), s.warmup()).arrivals(s.poisson(), s.seed() - 1) : null;
+        Schedule.Arrivals warmup = warm > 0 ? Schedule.constant(s.warmupRate(), s.warmup()).arrivals(s.poisson(), s.seed() - 1) : null;
         Schedule.Arrivals arrivals = s.schedule().arrivals(s.poisson(), s.seed());
         List<long[]> batch = new ArrayList<>();
         boolean warming = warmup != null;

@@ -36,6 +36,7 @@ public record LoadSettings(
         Schedule schedule,
         boolean poisson,
         Duration warmup,
+        double warmupRate,
         Duration leadIn,
         long seed,
         Duration timeout,
@@ -85,7 +86,9 @@ public record LoadSettings(
             "step.duration", "10s", "step: how long each step lasts",
             "arrivals", "uniform", "uniform (evenly spaced) | poisson (exponential gaps, seeded)",
             "duration", "60s", "how long load is offered (after the warm-up)",
-            "warmup", "0s", "load at the first rate before the measured run, not recorded",
+            "warmup", "0s", "load at the first rate (or warmup.rate) before the measured run, not recorded",
+            "warmup.rate", "", "open loop: jobs per second during the warm-up (default: the first rate); e.g. a farm's JIT warmed "
+                    + "at a high rate before a low rate is measured, which at that rate alone would take hours",
             "lead.in", "10s", "open loop after a warm-up: once the warm-up's requests have ended, load at the first rate for this long, "
                     + "not recorded, so the measured run starts on a farm already at its rate (not on one that just emptied its queue)",
             "seed", "1", "seed of the inputs and of Poisson gaps: the same seed, the same requests",
@@ -211,6 +214,13 @@ public record LoadSettings(
         int refineSteps = r.intIn("refine.steps", 0, 20);
         if (refineSteps > 0 && !stopOnSlo) throw new LoadSettingException("refine.steps", "needs stop.on.slo (a capacity search)");
         if (refineSteps > 0 && closed) throw new LoadSettingException("refine.steps", "needs mode open");
+        Duration warmup = r.duration("warmup");
+        double warmupRate = schedule.rateAt(0);
+        if (!r.get("warmup.rate").isEmpty()) {
+            warmupRate = positive("warmup.rate", r.get("warmup.rate"));
+            if (closed) throw new LoadSettingException("warmup.rate", "needs mode open (a closed loop has no rate)");
+            if (warmup.isZero()) throw new LoadSettingException("warmup.rate", "needs a warmup");
+        }
 
         List<FaultEvent> ev = new ArrayList<>();
         for (var e : events.entrySet()) {
@@ -225,7 +235,7 @@ public record LoadSettings(
         return new LoadSettings(r.get("name"), r.list("server"), r.list("metrics"),
                 r.get("artifacts").isEmpty() ? null : Path.of(r.get("artifacts")), circuits, inputs, priorities, deadline, api,
                 r.intIn("batch.size", 1, 1000), closed, r.intIn("concurrency", 1, 100_000), schedule, poisson,
-                r.duration("warmup"), r.duration("lead.in"), r.longValue("seed"), timeout, r.get("drain").isEmpty() ? timeout : r.duration("drain"),
+                warmup, warmupRate, r.duration("lead.in"), r.longValue("seed"), timeout, r.get("drain").isEmpty() ? timeout : r.duration("drain"),
                 r.intIn("max.in.flight", 1, 1_000_000), sample, List.copyOf(slos),
                 r.get("max.error.rate").isEmpty() ? Double.NaN : r.fraction("max.error.rate"),
                 r.get("report").isEmpty() ? null : Path.of(r.get("report")), stopOnSlo, refineSteps, r.duration("abort.after"),

@@ -133,6 +133,7 @@ public final class LoadTest {
             case RAMP -> SvgChart.num(sc.rate()) + " to " + SvgChart.num(sc.rateEnd()) + " jobs/s";
         } + (s.poisson() ? " (Poisson)" : "") + " for " + sc.duration().toSeconds() + " s"
                 + (s.warmup().isZero() ? "" : " after " + s.warmup().toSeconds() + " s warm-up"
+                        + (s.warmupRate() == sc.rateAt(0) ? "" : " at " + SvgChart.num(s.warmupRate()) + " jobs/s")
                         + (s.closedLoop() || s.leadIn().isZero() ? "" : " and a " + s.leadIn().toSeconds() + " s lead-in"))
                 + (s.refineSteps() == 0 ? "" : ", then up to " + s.refineSteps() + " refinement steps");
         String mode = s.closedLoop() ? "closed (" + s.concurrency() + " in flight)" : "open";

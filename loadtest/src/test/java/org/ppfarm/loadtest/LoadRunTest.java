@@ -138,6 +138,21 @@ class LoadRunTest {
         }
     }
 
+    /**
+     * {@code warmup.rate}: a warm-up of 1 s at 100 jobs/s before 2 s measured at 20 jobs/s. The farm gets the warm-up's
+     * 100 requests (at the first rate it would have got 20), and only the measured run's 40 are recorded.
+     */
+    @Test
+    void aWarmUpRunsAtItsOwnRate() throws Exception {
+        try (FakeProver fake = new FakeProver(0, 0)) {
+            Recorder.Snapshot snap = run(fake, Map.of("circuit", "fake", "inputs", "fake=unused", "rate", "20", "warmup", "1s",
+                    "warmup.rate", "100", "lead.in", "0s", "duration", "2s", "verify.sample", "0", "drain", "5s"));
+            assertEquals(40, snap.offered());
+            assertEquals(40, snap.count(Recorder.SUCCEEDED));
+            assertEquals(140, fake.proves.get(), 2, "warm-up and measured requests");
+        }
+    }
+
     @Test
     void sendsThePriorityMixAndEachJobsDeadlineFromItsIntendedTime() throws Exception {
         try (FakeProver fake = new FakeProver(0, 0)) {

@@ -34,6 +34,9 @@ class LoadSettingsTest {
         assertTrue(refusal(null, Map.of("circuit", "mine")).contains("circuit: mine needs inputs mine=DIR"));
         assertTrue(refusal(null, Map.of("priority", "urgent")).contains("priority: 'urgent' is not low|normal|high[:WEIGHT]"));
         assertTrue(refusal(null, Map.of("deadline", "soon")).contains("deadline: 'soon' is not a duration"));
+        assertTrue(refusal(null, Map.of("warmup.rate", "fast", "warmup", "60s")).contains("warmup.rate: 'fast' is not a positive number"));
+        assertTrue(refusal(null, Map.of("warmup.rate", "20")).contains("warmup.rate: needs a warmup"));
+        assertTrue(refusal(null, Map.of("warmup.rate", "20", "warmup", "60s", "mode", "closed")).contains("warmup.rate: needs mode open"));
         Path yaml = dir.resolve("bad.yaml");
         Files.writeString(yaml, "rate: 2\nschedule: step\n");
         assertTrue(refusal(yaml, Map.of()).contains("step.rate: required with schedule step"));
