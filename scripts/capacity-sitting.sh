@@ -21,7 +21,9 @@
 # fetches them), CIRCUIT (withdraw, the default, or commitment), BENCH_RUNS (default 10), BENCH_WARMUP (untimed
 # proofs before them, default 3: the benches' JVMs are fresh, so more of them settle the JIT), START (the first step
 # as a fraction of the raw rate, default 0.6; the commitment's proof is so short that the farm's own per-job costs
-# decide its capacity, so start it lower, e.g. 0.2), REFINE_STEPS (default 3), MIN_SAMPLES (default 100).
+# decide its capacity, so start it lower, e.g. 0.2), REFINE_STEPS (default 3), MIN_SAMPLES (default 100), WARMUP (the
+# farm's warm-up before the search, default 120s) and WARMUP_RATE (its rate in jobs/s, default the first step's: the
+# commitment's witness code reaches the JIT's last tier only after thousands of witnesses, so warm it faster, e.g. 15).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out=${1:-/tmp/capacity-sitting-$(date -u +%Y%m%d-%H%M%S)}
@@ -32,6 +34,9 @@ warmup=${BENCH_WARMUP:-3}
 start=${START:-0.6}
 refine=${REFINE_STEPS:-3}
 samples=${MIN_SAMPLES:-100}
+farm_warmup=${WARMUP:-120s}
+warmup_rate=()
+[ -n "${WARMUP_RATE:-}" ] && warmup_rate=(--set warmup.rate="$WARMUP_RATE")
 case "$circuit" in withdraw|commitment) ;; *) echo "capacity-sitting: CIRCUIT must be withdraw or commitment, got '$circuit'" >&2; exit 2;; esac
 for f in "$circuit.zkey" "$circuit.wasm"; do
   [ -f "$A/$f" ] || { echo "capacity-sitting: $A/$f is missing (set PPFARM_ARTIFACTS, or run bin/ppfarm demo once)" >&2; exit 2; }
@@ -63,12 +68,12 @@ r = 1000 / $p
 first = max(0.05, round($start * r, 2))
 secs = max(20, math.ceil($samples / first))
 print(first, max(0.01, round(0.1 * r, 2)), secs, secs * (math.floor((1.3 - $start) / 0.1 + 1e-9) + 1))")
-echo "capacity search of $circuit: from $rate jobs/s + $step every $secs s (to 1.3 x the raw rate; >= $samples requests a step), then $refine refinement steps; SLO p99 < $slo ms"
+echo "capacity search of $circuit: from $rate jobs/s + $step every $secs s (to 1.3 x the raw rate; >= $samples requests a step), then $refine refinement steps; SLO p99 < $slo ms; warm-up $farm_warmup${WARMUP_RATE:+ at $WARMUP_RATE jobs/s}"
 echo "uptime before the search: $(uptime)" | tee "$out/search-uptime.txt"
 rc=0
 $ppfarm load --campaign loadtest/campaigns/capacity-search.yaml --circuit "$circuit" --rate "$rate" --set step.rate="$step" \
-  --set step.duration=${secs}s --set duration=${duration}s --set warmup=120s --set abort.after=120s --set slo="p99<${slo}ms" \
-  --set refine.steps="$refine" --set artifacts="$A" --report "$out/capacity" &
+  --set step.duration=${secs}s --set duration=${duration}s --set warmup="$farm_warmup" "${warmup_rate[@]}" --set abort.after=120s \
+  --set slo="p99<${slo}ms" --set refine.steps="$refine" --set artifacts="$A" --report "$out/capacity" &
 load=$!
 # every thread's CPU each second, to lay beside a slow step (bin/ppfarm execs java: $! is the JVM)
 scripts/thread-cpu.py sample "$load" "$out/threads.txt"
