@@ -28,8 +28,10 @@ final class FarmAccess {
                     + "Without it, inputs are sent in plaintext (over TLS if --tls-ca), which a farm may refuse.")
     String sealKeyFingerprint;
 
-    FarmClient connect(String server) {
-        FarmClient.Builder b = FarmClient.builder(server);
+    FarmClient connect(String server) { return configure(FarmClient.builder(server)).build(); }
+
+    /** {@code b} with the TLS, API key and sealing options given; a bad combination or file is refused here. */
+    FarmClient.Builder configure(FarmClient.Builder b) {
         if (tlsCa != null) b.tls(Inputs.file(tlsCa));
         if ((tlsCert == null) != (tlsKey == null)) throw new PpfarmException("--tls-cert and --tls-key go together");
         if (tlsCert != null) {
@@ -44,6 +46,6 @@ final class FarmAccess {
                 throw new PpfarmException("--seal-key-fingerprint: " + e.getMessage());
             }
         }
-        return b.build();
+        return b;
     }
 }

@@ -6,9 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.ppfarm.client.FarmClient;
 import org.ppfarm.loadtest.LoadSettings;
 import org.ppfarm.loadtest.LoadTest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -17,7 +20,8 @@ import picocli.CommandLine.Spec;
  * {@code ppfarm load}: a load campaign against a farm (or the embedded farm), as {@link LoadTest} runs it. The flags
  * are the campaign keys most reached for; {@code --set KEY=VALUE} gives any other ({@link LoadSettings#KEYS}), and
  * flags override the {@code --campaign} file's keys. Exit codes: 0 passed, 1 a threshold missed, 2 a bad setting
- * (before any load), 3 the farm unreachable or failing.
+ * (before any load), 3 the farm unreachable or failing. A secured farm is reached with the farm commands' TLS, API key
+ * and sealing options ({@link FarmAccess}).
  */
 @Command(name = "load", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a load campaign: open-loop (or closed-loop) load with fresh privacy-pool inputs, every proof verified,",
@@ -39,6 +43,8 @@ final class LoadCommand implements Callable<Integer> {
     @Option(names = "--max-error-rate", paramLabel = "F", description = "Largest fraction of requests allowed to fail (e.g. 0): above -> exit 1.") String maxErrorRate;
     @Option(names = "--seed", paramLabel = "N", description = "Seed of the inputs and arrivals (default 1).") String seed;
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any campaign key (repeatable).") Map<String, String> set = new LinkedHashMap<>();
+    /** How a secured farm is reached (--server only): not campaign keys, so that no key or file path of them sits in a campaign file. */
+    @Mixin FarmAccess access;
 
     @Override
     public Integer call() throws Exception {
@@ -55,7 +61,12 @@ final class LoadCommand implements Callable<Integer> {
         put(o, "max.error.rate", maxErrorRate);
         put(o, "seed", seed);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        return LoadTest.run(campaign, o, out, err);
+        // the options given on this command line (an API key only from the environment is not refused with the embedded
+        // farm, just not sent); their files and combination checked now, before any load
+        List<String> given = Stream.of("--tls-ca", "--tls-cert", "--tls-key", "--api-key", "--seal-key-fingerprint")
+                .filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
+        access.configure(FarmClient.builder("127.0.0.1:1"));
+        return LoadTest.run(campaign, o, new LoadTest.Access(access::configure, given), out, err);
     }
 
     private static void put(Map<String, String> o, String key, String value) {

@@ -47,6 +47,38 @@ class FarmCliTest {
     }
 
     @Test
+    void loadRefusesFarmAccessOptionsItCannotUseBeforeAnyLoad() throws Exception {
+        // a CA file that is not there, and TLS for the embedded farm, which is plaintext on loopback
+        PpfarmCliTest.ppfarm("load", "--server", "127.0.0.1:1", "--tls-ca", dir.resolve("missing.pem"), "--duration", "5s")
+                .assertOneLineError("missing.pem", "does not exist");
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "not used");
+        PpfarmCliTest.ppfarm("load", "--tls-ca", ca, "--duration", "5s")
+                .assertOneLineError("ppfarm load: --tls-ca: needs a server (the embedded farm listens in plaintext on loopback)");
+    }
+
+    /**
+     * {@code ppfarm load} against a secured farm ({@code ppfarm up --secure}: TLS, API keys, inputs sealed by the
+     * client): with the farm commands' options every request ends in a verified proof; without them the campaign
+     * stops with exit 3 (the farm unreachable in plaintext) before sending any load.
+     */
+    @Test
+    void loadReachesASecuredFarmWithTheFarmCommandsOptions() throws Exception {
+        try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
+                new EnginePipeline.Factory(EnginePipeline.Options.withoutTables()), 1, EmbeddedFarm.Options.defaults().protocolInputs()).secured())) {
+            Path report = dir.resolve("secured");
+            PpfarmCliTest.Run r = PpfarmCliTest.ppfarm("load", "--server", farm.address(), "--tls-ca", farm.caFile(), "--api-key", farm.apiKey(),
+                    "--seal-key-fingerprint", farm.sealKeyFingerprint(), "--circuit", "commitment", "--rate", "2", "--duration", "2s",
+                    "--max-error-rate", "0", "--report", report);
+            assertEquals(Ppfarm.OK, r.code(), r.err());
+            var sum = JSON.readTree(report.resolve("summary.json").toFile());
+            assertEquals(4, sum.at("/counts/succeeded").asLong(), sum.toPrettyString());
+            assertEquals(4, sum.at("/verification/verified").asLong());
+            PpfarmCliTest.Run plaintext = PpfarmCliTest.ppfarm("load", "--server", farm.address(), "--circuit", "commitment", "--duration", "2s");
+            assertEquals(3, plaintext.code(), plaintext.err());
+        }
+    }
+
+    @Test
     void clientCommandsAgainstTheEmbeddedFarm() throws Exception {
         try (EmbeddedFarm farm = EmbeddedFarm.start(new EmbeddedFarm.Options(0, null, null,
                 new EnginePipeline.Factory(EnginePipeline.Options.withoutTables()), 1, EmbeddedFarm.Options.defaults().protocolInputs()))) {

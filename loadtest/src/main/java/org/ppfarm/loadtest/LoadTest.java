@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * {@code ppfarm load}: one campaign from its settings to its exit code. Checks every setting and the inputs before
@@ -39,8 +40,23 @@ public final class LoadTest {
 
     private LoadTest() {}
 
-    /** Reads the campaign file (may be null), applies {@code overrides} (flags), and runs it. */
+    /**
+     * How the tool reaches a farm given by {@code server} beyond its address: what the command line's TLS, API key and
+     * sealing options add to the client ({@code configure}), and the options given ({@code options}, e.g. "--tls-ca"),
+     * refused with the embedded farm, which listens in plaintext on loopback and asks for no key.
+     */
+    public record Access(UnaryOperator<FarmClient.Builder> configure, List<String> options) {
+        /** A plaintext farm that asks for no key. */
+        public static final Access NONE = new Access(UnaryOperator.identity(), List.of());
+    }
+
+    /** Reads the campaign file (may be null), applies {@code overrides} (flags), and runs it against a plaintext farm. */
     public static int run(Path campaign, Map<String, String> overrides, PrintWriter out, PrintWriter err) throws Exception {
+        return run(campaign, overrides, Access.NONE, out, err);
+    }
+
+    /** Reads the campaign file (may be null), applies {@code overrides} (flags), and runs it, reaching the farm with {@code access}. */
+    public static int run(Path campaign, Map<String, String> overrides, Access access, PrintWriter out, PrintWriter err) throws Exception {
         LoadSettings s;
         List<RequestSource> sources;
         try {
@@ -51,6 +67,10 @@ public final class LoadTest {
             sources = sources(s);
         } catch (LoadSettingException e) {
             err.println("ppfarm load: " + e.getMessage());
+            return BAD_SETTING;
+        }
+        if (s.servers().isEmpty() && !access.options().isEmpty()) {
+            err.println("ppfarm load: " + access.options().getFirst() + ": needs a server (the embedded farm listens in plaintext on loopback)");
             return BAD_SETTING;
         }
         EmbeddedFarm farm = null;
@@ -67,7 +87,8 @@ public final class LoadTest {
             } else {
                 target = String.join(",", s.servers());
             }
-            try (FarmClient client = FarmClient.builder(target).deadline(Duration.ofSeconds(10)).proveDeadline(s.timeout()).build()) {
+            FarmClient.Builder b = FarmClient.builder(target).deadline(Duration.ofSeconds(10)).proveDeadline(s.timeout());
+            try (FarmClient client = (farm != null ? b : access.configure().apply(b)).build()) {
                 return run(s, sources, client, target + (farm != null ? " (embedded farm)" : ""), metrics, out, err);
             }
         } finally {
