@@ -234,13 +234,18 @@ final class JobRunner {
     /**
      * Publishes a job's terminal event with its submission facts, after the job's RUNNING report if any was sent, and
      * tells it to the job's result inbox first (a notice needs no order with RUNNING: it is terminal, and a terminal
-     * state is final).
+     * state is final). Once Kafka has the event, the job counts as finished here at once, not only when the state
+     * topic says so: an offer of it that comes late (after its Kafka copy was proved: docs/farm.md, "Job offers") is
+     * then not taken and proved a second time.
      */
     private CompletionStage<Boolean> finish(RunningReport running, JobEvent terminal, JobRecord job, CompletableFuture<Boolean> offer) {
         if (running != null) running.finish();
         JobEvent e = terminal.toBuilder().setSubmission(JobStates.queued(job)).build();
         notices.send(job.getResultInbox(), e);
-        if (offer == null) return publish(e);
+        if (offer == null) return publish(e).thenApply(durable -> {
+            if (durable) finishedJobs.add(job.getJobId());
+            return durable;
+        });
         offered.hold(offer, e);
         return SETTLED;
     }

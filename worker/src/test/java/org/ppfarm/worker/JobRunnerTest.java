@@ -163,6 +163,25 @@ class JobRunnerTest {
         assertEquals(List.of(JobEvent.EventCase.FAILED), events.stream().map(JobEvent::getEventCase).toList());
     }
 
+    /**
+     * A job whose terminal event Kafka acknowledged counts as finished on this worker at once (so a late offer of it is
+     * not taken: {@link Offers#offer}); an offered run's event is only held, and an event Kafka did not take leaves the
+     * job to be tried again, so neither does.
+     */
+    @Test
+    void aJobIsFinishedHereOnceKafkaHasItsTerminalEvent(@TempDir Path cache) throws Exception {
+        assertTrue(runner(cache).run(record("j7", System.currentTimeMillis() - 1)).toCompletableFuture().get());
+        assertTrue(finished.contains("j7"), "finished once its event is durable");
+        CompletableFuture<Boolean> offer = new OfferedJobs().take("j8");
+        runner(cache).run(record("j8", System.currentTimeMillis() - 1), offer);
+        assertTrue(!finished.contains("j8"), "an offered run's event is held for the job's Kafka copy");
+        JobRunner.Publisher refusing = e -> CompletableFuture.failedFuture(new IllegalStateException("broker down"));
+        JobRunner r = new JobRunner("w", new JobRunner.Collaborators(new ResidentCircuits(null, new ArtifactFetcher(List.of(), cache)), keys,
+                refusing, ResultNotices.NONE, finished, new OfferedJobs(), new WorkerMetrics(new PrometheusRegistry())), 50);
+        assertEquals(false, r.run(record("j9", System.currentTimeMillis() - 1)).toCompletableFuture().get());
+        assertTrue(!finished.contains("j9"), "an event Kafka did not take: the job is tried again");
+    }
+
     @Test
     void jobPastItsDeadlineIsDroppedNotProved(@TempDir Path cache) throws Exception {
         assertTrue(runner(cache).run(record("j1", System.currentTimeMillis() - 1)).toCompletableFuture().get());
