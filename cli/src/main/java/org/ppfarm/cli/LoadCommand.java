@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.ppfarm.client.FarmClient;
 import org.ppfarm.loadtest.LoadSettings;
 import org.ppfarm.loadtest.LoadTest;
 import picocli.CommandLine.Command;
@@ -62,10 +61,10 @@ final class LoadCommand implements Callable<Integer> {
         put(o, "seed", seed);
         PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
         // the options given on this command line (an API key only from the environment is not refused with the embedded
-        // farm, just not sent); their files and combination checked now, before any load
+        // farm, just not sent); LoadTest applies them, checking their files and combination, when it builds the client,
+        // before any load
         List<String> given = Stream.of("--tls-ca", "--tls-cert", "--tls-key", "--api-key", "--seal-key-fingerprint")
                 .filter(spec.commandLine().getParseResult()::hasMatchedOption).toList();
-        access.configure(FarmClient.builder("127.0.0.1:1"));
         return LoadTest.run(campaign, o, new LoadTest.Access(access::configure, given), out, err);
     }
 
