@@ -38,6 +38,15 @@ public final class NativeBucketKernel implements BucketKernel {
 
     @Override public String name() { return "native"; }
 
+    /**
+     * From 1,024 buckets the native reduction runs its running sums batch-affine, two affine additions per bucket
+     * sharing inversions across lanes (~7 multiplications each; cpu_buckets.hpp, AffineBuckets::affine_sum).
+     */
+    @Override public double reductionCost(int buckets) { return buckets >= AFFINE_SUM_MIN_BUCKETS ? 14.0 : 27.0; }
+
+    /** cpu_buckets.hpp's affine_sum_lanes threshold. */
+    static final int AFFINE_SUM_MIN_BUCKETS = 1024;
+
     /** The library the kernel runs in. */
     public NativeCpuLibrary library() { return library; }
 

@@ -1,11 +1,13 @@
 package org.ppfarm.cpukernels;
 
+import java.math.BigInteger;
 import java.util.Random;
 import java.util.concurrent.ForkJoinPool;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.ppfarm.prover.CpuKernels;
+import org.ppfarm.prover.bn254.Curve;
 import org.ppfarm.prover.msm.BucketKernel;
 import org.ppfarm.prover.msm.CpuMsm;
 import org.ppfarm.prover.msm.JavaBucketKernel;
@@ -120,6 +122,66 @@ class NativeCpuKernelsTest {
                         assertArrayEquals(fx.expected(vectors[v], 0), got, what + " (known answer)");
                         assertArrayEquals(want, got, what + " (java kernel, no table)");
                     }
+                }
+            }
+        }
+    }
+
+    @Test
+    void largeBucketRangesReduceToTheKnownAnswer() {
+        // Ranges of 2,000 and 10,000 buckets take the batch-affine running sums (64 and 256 lanes, 16 of them one
+        // bucket longer), with the cases their batches must not get wrong planted inside lanes: a bucket equal to
+        // the running sum above it (a doubling), one opposite to it (the sum cancels), empty stretches (a total
+        // meets an unchanged running sum: a doubling) and a lane with nothing in it; entries outside the range
+        // must be ignored, buckets below `hot` kept Jacobian.
+        for (Group g : Group.values()) {
+            MsmFixture fx = new MsmFixture(g, 64, 90 + g.ordinal());
+            int al = 2 * (g == Group.G1 ? 4 : 8);
+            Curve curve = MsmFixture.curve(g);
+            for (int[] range : new int[][] {{0, 2000, 0}, {300, 10300, 305}}) {
+                int lo = range[0], hi = range[1], hot = range[2];
+                Random rnd = new Random(91 + lo);
+                java.util.List<long[]> picks = new java.util.ArrayList<>();   // {point, bucket, neg}
+                for (int b = lo - 50; b < hi + 50; b++) {
+                    if (b < 0 || (b >= lo + 600 && b < lo + 900)) continue;   // an empty stretch wider than a lane
+                    if (rnd.nextInt(5) == 0) continue;
+                    for (int k = rnd.nextInt(2); k >= 0; k--) {
+                        int point = 4 + rnd.nextInt(60);   // a table holds no infinity (the fixture's point 3)
+                        picks.add(new long[] {point, b, rnd.nextInt(2)});
+                    }
+                }
+                int[] planted = {lo + 40, lo + 1200, hi - 7};
+                for (int at : planted) {
+                    picks.removeIf(e -> e[1] >= at - 3 && e[1] <= at + 3);
+                    picks.add(new long[] {9, at + 2, 0});    // the running sum arrives at at + 1 as P9 ...
+                    picks.add(new long[] {9, at + 1, 0});    // ... meets P9: doubled to 2·P9
+                    picks.add(new long[] {10, at, 0});
+                    picks.add(new long[] {10, at - 1, 0});   // 2·P9 + 2·P10 ...
+                    picks.add(new long[] {9, at - 2, 1});
+                    picks.add(new long[] {9, at - 2, 1});
+                    picks.add(new long[] {10, at - 3, 1});
+                    picks.add(new long[] {10, at - 3, 1});   // ... cancelled to infinity by −2·P9, then by −2·P10
+                }
+                long[] packed = new long[picks.size()];
+                BigInteger want = BigInteger.ZERO;
+                for (int i = 0; i < packed.length; i++) {
+                    long[] e = picks.get(i);
+                    packed[i] = (e[0] * al) << 32 | e[1] << 1 | e[2];
+                    if (e[1] < lo || e[1] >= hi) continue;
+                    BigInteger log = e[2] == 0 ? fx.logs[(int) e[0]] : fx.logs[(int) e[0]].negate();
+                    want = want.add(log.multiply(BigInteger.valueOf(e[1] + 1)));
+                }
+                Oracle.Point gen = g == Group.G1 ? Oracle.G1_GEN : Oracle.G2_GEN;
+                long[] expected = Oracle.pointLimbs(Oracle.mul(gen, want.mod(Oracle.R_MOD)), g == Group.G2);
+                int bucketLog = 32 - Integer.numberOfLeadingZeros(hi - lo);
+                for (BucketKernel kernel : new BucketKernel[] {NATIVE, JavaBucketKernel.INSTANCE}) {
+                    long[] out = new long[curve.jacobianLongs], got = new long[curve.affineLongs];
+                    try (BucketKernel.Resident r = kernel.resident(fx.bases.clone());
+                         BucketKernel.Packed e = kernel.packed(new long[][] {packed}, new int[] {packed.length})) {
+                        kernel.rangeSum(g == Group.G2, r, e, lo, hi, hot, bucketLog, out, 0);
+                    }
+                    curve.toAffine(out, 0, got, 0);
+                    assertArrayEquals(expected, got, g + " buckets [" + lo + ", " + hi + ") on the " + kernel.name() + " kernel");
                 }
             }
         }

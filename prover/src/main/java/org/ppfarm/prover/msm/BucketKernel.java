@@ -36,6 +36,13 @@ public interface BucketKernel {
     String name();
 
     /**
+     * Field multiplications per bucket of this kernel's reduction of one set of {@code buckets} buckets
+     * (sum_b (b + 1)·B_b by running sums): the term the MSM cost models weigh a window size's bucket count by. Two
+     * Jacobian additions per bucket, a mixed and a full one, take ~27.
+     */
+    default double reductionCost(int buckets) { return 27.0; }
+
+    /**
      * Zeroed memory for {@code longs} longs of points (bases, a fixed-base table) that {@link #resident} takes
      * without a copy: the Java kernel's is a heap array, the native kernel's native memory, freed once
      * unreachable. A proving key reads its points straight into it, so they are held once (at 2^20 constraints

@@ -49,7 +49,8 @@ import org.ppfarm.prover.bn254.G2;
  * MSM, or {@link #precompute} for a key loaded to stay resident) the backend builds a {@link FixedBaseTable}: every
  * base's copies P·2^(c·k) for each window k. {@link FixedBaseMsm} then drops all windows' digits into one bucket set,
  * so the bucket reduction runs once per MSM instead of once per window, no doublings are needed, and c can be
- * larger (cost ≈ (b/c)·6.5·n + 27·2^(c-1) multiplications instead of (b/c)·(6.5·n + 27·2^(c-1))): about −22 % of
+ * larger (cost ≈ (b/c)·6.5·n + R·2^(c-1) multiplications instead of (b/c)·(6.5·n + R·2^(c-1)), R the kernel's
+ * reduction cost per bucket, ~14–27): about −22 % of
  * MSM CPU for 2^16 full-size scalars. The price is memory — windows × the points, ~16× (about 170 MB for the
  * 0xbow withdraw key) — and a one-off build of ~253 doublings per base (~22 s of CPU for that key), so tables are kept
  * within a byte budget shared by this backend's open base sets (constructor argument, or the system property
@@ -195,7 +196,7 @@ public final class CpuMsm implements MsmBackend {
             try {
                 if (tableBudget > 0 && count > 0) {
                     int m = FixedBaseTable.countFinite(points, offset, count, group.affineLongs);
-                    int c = tableC > 0 ? tableC : FixedBaseTable.chooseC(group, m, tableBudget - tableBytes.get() - 4L * count);
+                    int c = tableC > 0 ? tableC : FixedBaseTable.chooseC(group, m, tableBudget - tableBytes.get() - 4L * count, kernel);
                     if (c > 0) {
                         bytes = FixedBaseTable.bytes(group, m, FixedBaseTable.windowsFor(c)) + 4L * count;
                         if (tableBytes.addAndGet(bytes) <= tableBudget) {
@@ -278,8 +279,9 @@ public final class CpuMsm implements MsmBackend {
             List<ForkJoinTask<?>> tasks = new ArrayList<>();
             FixedBaseTable table = b.tableForMsm();
             Plan largePlan = null, smallPlan = null;
-            if (table != null && (tableC > 0 || FixedBaseMsm.cost(table, split.small, split.large)
-                    < plainCost(split.large.size(), split.large.bits()) + plainCost(split.small.size(), split.small.bits()))) {
+            if (table != null && (tableC > 0 || FixedBaseMsm.cost(table, kernel, split.small, split.large)
+                    < plainCost(split.large.size(), split.large.bits(), kernel)
+                      + plainCost(split.small.size(), split.small.bits(), kernel))) {
                 fixed = new FixedBaseMsm(pool, kernel, table, b.offset, g2, jl);
                 List<ForkJoinTask<?>> digits = new ArrayList<>();
                 fixed.digitTasks(split.large, digits);
@@ -385,7 +387,7 @@ public final class CpuMsm implements MsmBackend {
             this.g2 = g2;
             this.jl = g2 ? G2.JACOBIAN : G1.JACOBIAN;
             int m = part.size(), threads = pool.getParallelism();
-            this.c = forcedC > 0 ? Math.min(forcedC, Math.max(2, part.bits())) : chooseC(m, part.bits());
+            this.c = forcedC > 0 ? Math.min(forcedC, Math.max(2, part.bits())) : chooseC(m, part.bits(), kernel);
             this.windows = SignedDigits.windows(part.bits(), c);
             int buckets = 1 << (c - 1);
             int wanted = windows >= 2 * threads ? 1 : (2 * threads + windows - 1) / windows;
@@ -439,28 +441,29 @@ public final class CpuMsm implements MsmBackend {
 
     /**
      * The window size minimizing the field multiplications of bucket accumulation and reduction: an addition into
-     * affine batches counts ~6.5, into Jacobian buckets ~11, and a bucket's share of the running-sum reduction ~27.
+     * affine batches counts ~6.5, into Jacobian buckets ~11, and a bucket's share of the running-sum reduction the
+     * kernel's {@link BucketKernel#reductionCost}.
      */
-    static int chooseC(int m, int bits) {
+    static int chooseC(int m, int bits, BucketKernel kernel) {
         int best = 2;
         double bestCost = Double.MAX_VALUE;
         for (int c = 2; c <= MAX_C; c++) {
             int w = SignedDigits.windows(bits, c);
-            double cost = (w - 1) * windowCost(m, c - 1) + windowCost(m, topBucketLog(bits, c));
+            double cost = (w - 1) * windowCost(m, c - 1, kernel) + windowCost(m, topBucketLog(bits, c), kernel);
             if (cost < bestCost) { bestCost = cost; best = c; }
         }
         return best;
     }
 
     /** The field multiplications {@link #chooseC}'s window costs for m scalars of the given bits (0 for none). */
-    static double plainCost(int m, int bits) {
+    static double plainCost(int m, int bits, BucketKernel kernel) {
         if (m == 0) return 0;
-        int c = chooseC(m, bits), w = SignedDigits.windows(bits, c);
-        return (w - 1) * windowCost(m, c - 1) + windowCost(m, topBucketLog(bits, c));
+        int c = chooseC(m, bits, kernel), w = SignedDigits.windows(bits, c);
+        return (w - 1) * windowCost(m, c - 1, kernel) + windowCost(m, topBucketLog(bits, c), kernel);
     }
 
-    private static double windowCost(int m, int bucketLog) {
+    private static double windowCost(int m, int bucketLog, BucketKernel kernel) {
         int buckets = 1 << bucketLog;
-        return (double) m * (buckets >= AFFINE_MIN_BUCKETS ? 6.5 : 11) + buckets * 27.0;
+        return (double) m * (buckets >= AFFINE_MIN_BUCKETS ? 6.5 : 11) + buckets * kernel.reductionCost(buckets);
     }
 }

@@ -68,10 +68,11 @@ final class FixedBaseMsm {
      * Field multiplications this MSM would take for the given parts (the cost model of {@link CpuMsm#chooseC}),
      * to compare with the plain path: sparse witnesses may not fill the one bucket set enough to pay its reduction.
      */
-    static double cost(FixedBaseTable t, ScalarSplit.Part... parts) {
+    static double cost(FixedBaseTable t, BucketKernel kernel, ScalarSplit.Part... parts) {
         double adds = 0;
         for (ScalarSplit.Part p : parts) if (p.size() > 0) adds += 6.5 * p.size() * SignedDigits.windows(p.bits(), t.c);
-        return adds + 27.0 * (1 << (t.c - 1));
+        int buckets = 1 << (t.c - 1);
+        return adds + kernel.reductionCost(buckets) * buckets;
     }
 
     /** Step 1: digit tasks for the part, to run on the pool before {@link #bucketTasks}. */
@@ -122,13 +123,14 @@ final class FixedBaseMsm {
     void bucketTasks(List<ForkJoinTask<?>> tasks) {
         int blocks = (half >>> blockShift) + 1, blockSize = 1 << blockShift;
         double[] cost = new double[blocks];
+        double reduction = kernel.reductionCost(half / pool.getParallelism());   // per bucket, over a thread's range
         double total = 0;
         long entries = 0;
         for (int b = 0; b < blocks; b++) {
             long cnt = 0;
             for (Chunk ch : chunks) cnt += ch.histogram[b];
             entries += cnt;
-            cost[b] = cnt * ((b << blockShift) < HOT ? 11 : 6.5) + 27.0 * blockSize;
+            cost[b] = cnt * ((b << blockShift) < HOT ? 11 : 6.5) + reduction * blockSize;
             total += cost[b];
         }
         ranges = (int) Math.max(1, Math.min(pool.getParallelism(), entries / 4096));

@@ -14,7 +14,7 @@ import org.ppfarm.prover.msm.MsmBackend.Group;
  * Fixed-base precomputation for a base set that many MSMs reuse (a resident proving key): every non-infinity base
  * P_j is stored with its shifted copies P_j·2^(c·k) for each c-bit window k, affine and normalized. With them a
  * scalar's digit in window k is simply a digit of the point P_j·2^(ck), so all windows of an MSM drop into ONE set
- * of buckets ({@link FixedBaseMsm}): the bucket reduction (~27 multiplications per bucket) happens once instead of
+ * of buckets ({@link FixedBaseMsm}): the bucket reduction (~14–27 multiplications per bucket) happens once instead of
  * once per window and no doublings are needed between windows, which in turn makes a larger c pay.
  *
  * <p>Layout: point-major, entry (j, k) at {@code table[(j·windows + k)·affineLongs]}, so one MSM reads the table
@@ -73,10 +73,12 @@ final class FixedBaseTable {
 
     /**
      * Field multiplications of one table MSM over m full-size scalars with window c: each point's digits, one
-     * batch-affine addition each (~6.5), plus one running-sum reduction of 2^(c-1) buckets (~27 each).
+     * batch-affine addition each (~6.5), plus one running-sum reduction of 2^(c-1) buckets (the kernel's
+     * {@link BucketKernel#reductionCost} each).
      */
-    static double cost(long m, int c) {
-        return windowsFor(c) * 6.5 * m + 27.0 * (1 << (c - 1));
+    static double cost(long m, int c, BucketKernel kernel) {
+        int buckets = 1 << (c - 1);
+        return windowsFor(c) * 6.5 * m + kernel.reductionCost(buckets) * buckets;
     }
 
     /**
@@ -84,15 +86,15 @@ final class FixedBaseTable {
      * fits or none beats the plain MSM ({@link CpuMsm#chooseC}'s cost) by at least 5 % — a table that saves less
      * is not worth its memory and build time.
      */
-    static int chooseC(Group group, int m, long budgetBytes) {
+    static int chooseC(Group group, int m, long budgetBytes, BucketKernel kernel) {
         if (m == 0) return 0;
-        double plain = CpuMsm.plainCost(m, SCALAR_BITS);
+        double plain = CpuMsm.plainCost(m, SCALAR_BITS, kernel);
         int best = 0;
         double bestCost = 0.95 * plain;
         for (int c = MIN_C; c <= MAX_C; c++) {
             long bytes = bytes(group, m, windowsFor(c));
             if (bytes > budgetBytes || bytes / 8 >= (1L << 30)) continue;   // offsets are packed into ints
-            double cost = cost(m, c);
+            double cost = cost(m, c, kernel);
             if (cost < bestCost) { bestCost = cost; best = c; }
         }
         return best;

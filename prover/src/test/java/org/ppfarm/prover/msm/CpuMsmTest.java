@@ -175,7 +175,7 @@ class CpuMsmTest {
     @ParameterizedTest @MethodSource("groups")
     void repeatedBasesExerciseDoublingAndCancellationInBuckets(Group group) {
         int n = 1 << 10;
-        assertTrue(CpuMsm.chooseC(n, 253) >= 8, "the batch-affine buckets are in use");
+        assertTrue(CpuMsm.chooseC(n, 253, JavaBucketKernel.INSTANCE) >= 8, "the batch-affine buckets are in use");
         Instance in = plusMinusG(group, n);
         SplittableRandom rnd = new SplittableRandom(4);
         BigInteger[] s = new BigInteger[n];

@@ -181,7 +181,7 @@ class FixedBaseMsmTest {
         int n = 1 << 12;
         Instance in = CpuMsmTest.instance(Group.G1, n, new SplittableRandom(3));
         int finite = FixedBaseTable.countFinite(MemorySegment.ofArray(in.bases()), 0, n, G1.AFFINE);
-        int c = FixedBaseTable.chooseC(Group.G1, finite, Long.MAX_VALUE);
+        int c = FixedBaseTable.chooseC(Group.G1, finite, Long.MAX_VALUE, JavaBucketKernel.INSTANCE);
         assertTrue(c >= FixedBaseTable.MIN_C, "a 2^12 G1 MSM is worth a table");
         long need = FixedBaseTable.bytes(Group.G1, finite, FixedBaseTable.windowsFor(c)) + 4L * n;
 
@@ -219,7 +219,7 @@ class FixedBaseMsmTest {
         off.precompute(none);
         assertFalse(off.hasTable(none));
         assertEquals(0, off.tableBytesInUse());
-        assertEquals(0, FixedBaseTable.chooseC(Group.G1, finite, need / 100), "no window size fits 1 % of the table");
+        assertEquals(0, FixedBaseTable.chooseC(Group.G1, finite, need / 100, JavaBucketKernel.INSTANCE), "no window size fits 1 % of the table");
     }
 
     @Test
