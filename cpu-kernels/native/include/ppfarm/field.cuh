@@ -125,8 +125,17 @@ PP_HD Fp<P> reduce_once(uint64_t t0, uint64_t t1, uint64_t t2, uint64_t t3, uint
 #endif
 }
 
+/** a + b; on the ADX path field_x86.hpp's, in registers (the same result). */
 template <class P>
 PP_HD Fp<P> operator+(const Fp<P>& a, const Fp<P>& b) {
+#if !defined(__CUDA_ARCH__) && defined(PPFARM_HAVE_ADX_PATH)
+    if (__builtin_expect(use_adx(), 1)) {
+        static constexpr uint64_t q[4] = {P::P0, P::P1, P::P2, P::P3};
+        Fp<P> r;
+        x86::add_mod_adx(r.l, a.l, b.l, q);
+        return r;
+    }
+#endif
     uint64_t c = 0;
     uint64_t t0 = adc(a.l[0], b.l[0], c);
     uint64_t t1 = adc(a.l[1], b.l[1], c);
@@ -135,8 +144,17 @@ PP_HD Fp<P> operator+(const Fp<P>& a, const Fp<P>& b) {
     return reduce_once<P>(t0, t1, t2, t3, c);
 }
 
+/** a - b; on the ADX path field_x86.hpp's, in registers (the same result). */
 template <class P>
 PP_HD Fp<P> operator-(const Fp<P>& a, const Fp<P>& b) {
+#if !defined(__CUDA_ARCH__) && defined(PPFARM_HAVE_ADX_PATH)
+    if (__builtin_expect(use_adx(), 1)) {
+        static constexpr uint64_t q[4] = {P::P0, P::P1, P::P2, P::P3};
+        Fp<P> r;
+        x86::sub_mod_adx(r.l, a.l, b.l, q);
+        return r;
+    }
+#endif
     uint64_t br = 0;
     uint64_t t0 = sbb(a.l[0], b.l[0], br);
     uint64_t t1 = sbb(a.l[1], b.l[1], br);
@@ -242,8 +260,17 @@ PP_HD_MUL Fp<P> operator*(const Fp<P>& a, const Fp<P>& b) {
 #endif
 }
 
+/** a^2: field_x86.hpp's dedicated square on the ADX path (26 limb products against 32), else a * a. */
 template <class P>
-PP_HD Fp<P> sqr(const Fp<P>& a) {
+PP_HD_MUL Fp<P> sqr(const Fp<P>& a) {
+#if !defined(__CUDA_ARCH__) && defined(PPFARM_HAVE_ADX_PATH)
+    if (__builtin_expect(use_adx(), 1)) {
+        static constexpr uint64_t qt[5] = {P::P0, P::P1, P::P2, P::P3, P::INV};
+        Fp<P> r;
+        x86::mont_sqr_adx(r.l, a.l, qt);
+        return r;
+    }
+#endif
     return a * a;
 }
 
