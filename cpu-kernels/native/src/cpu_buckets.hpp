@@ -139,9 +139,10 @@ public:
     }
 
     /**
-     * sum_b (b + 1) * bucket_b by running sums (2 additions per bucket), in LANES segments of buckets whose
-     * running sums advance side by side (lanes.hpp), then sum_s (T_s + lo_s * R_s) for segment s starting at
-     * bucket lo_s with weighted sum T_s and plain sum R_s.
+     * sum_b (b + 1) * bucket_b by running sums (2 additions per bucket): from 1,024 buckets with no overflow in
+     * affine coordinates (affine_sum); otherwise in Jacobian ones, in LANES segments of buckets whose running sums
+     * advance side by side (lanes.hpp), then sum_s (T_s + lo_s * R_s) for segment s starting at bucket lo_s with
+     * weighted sum T_s and plain sum R_s.
      */
     Jacobian<C> sum(Jacobian<C>* plain = nullptr) {
         drain();

@@ -129,7 +129,7 @@ class NativeCpuKernelsTest {
 
     @Test
     void largeBucketRangesReduceToTheKnownAnswer() {
-        // Ranges of 2,000 and 10,000 buckets take the batch-affine running sums (64 and 256 lanes, 16 of them one
+        // Ranges of 2,000 and ~10,000 buckets take the batch-affine running sums (64 and 256 lanes, some of them one
         // bucket longer), with the cases their batches must not get wrong planted inside lanes: a bucket equal to
         // the running sum above it (a doubling), one opposite to it (the sum cancels), empty stretches (a total
         // meets an unchanged running sum: a doubling) and a lane with nothing in it; entries outside the range
