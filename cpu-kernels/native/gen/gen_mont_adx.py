@@ -96,9 +96,12 @@ SQR_TAIL = '''        : [t0] "=&r"(t0), [t1] "=&r"(t1), [t2] "=&r"(t2), [t3] "=&
 
 def sqr_body():
     T = [f"%[t{i}]" for i in range(8)]
-    out = []; e = out.append
-    Z = "%[z]"; H = "%[h]"
-    # cross products a_i a_j, i < j, into t1..t6
+    out = []
+    e = out.append
+    Z, H = "%[z]", "%[h]"
+    # Cross products a_i a_j, i < j, into t1..t6. No carry leaves a row early: a0 (a1 + a2 2^64 + a3 2^128) < 2^256
+    # fills t1..t4, and with a < q < 2^254 (a3 < 2^62) the rows of a0 and a1 stay below 2^384 (t1..t5) and all six
+    # below 2^448.
     e("xorl %k[z], %k[z]")
     e("movq 0(%[a]), %%rdx")
     e(f"mulxq 8(%[a]), {T[1]}, {T[2]}")
@@ -132,7 +135,8 @@ def sqr_body():
         e(f"mulxq %%rdx, %%rax, {H}")
         e(f"adcxq %%rax, {T[2*i]}")
         e(f"adcxq {H}, {T[2*i+1]}")
-    # Montgomery reduction of t0..t7, four rounds; carries run to t7
+    # Montgomery reduction of t0..t7, four rounds; carries run to t7. Nothing carries out of t7: the sum of the
+    # square and the four m_i * q * 2^(64 i) stays below q^2 + 2^256 q < 2^512.
     for i in range(4):
         e(f"movq {T[i]}, %%rdx")
         e("imulq 32(%[q]), %%rdx")                     # m = t_i * inv (imul sets CF and OF: clear them after)
