@@ -99,9 +99,7 @@ public:
         stamp_.assign(count, 0);
         batch_bucket_.resize(batch_max);
         batch_point_.resize(batch_max);
-        den_.resize(batch_max);
-        prefix_.resize(batch_max);
-        if constexpr (SEPARATE_NORMS) norm_.resize(batch_max);
+        fit_batch(batch_max);
         queue_.reserve(batch_max);
         spare_.reserve(batch_max);
     }
@@ -210,11 +208,7 @@ private:
      * starting at bucket lo_j = j * seg + min(j, rem), from running sums over the lanes in Jacobian.
      */
     Jacobian<C> affine_sum(uint32_t lanes, Jacobian<C>* plain) {
-        if (den_.size() < lanes) {
-            den_.resize(lanes);
-            prefix_.resize(lanes);
-            if constexpr (SEPARATE_NORMS) norm_.resize(lanes);
-        }
+        fit_batch(lanes);
         const uint32_t seg = count_ / lanes, rem = count_ % lanes;
         std::vector<P, LineAligned<P>> run(lanes, P::infinity()), total(lanes, P::infinity());
         std::vector<P*> dst(lanes);
@@ -391,6 +385,14 @@ private:
             for (uint32_t j = 0; j < L; ++j) bk[j]->y = lambda[j] * (bk[j]->x - x3[j]) - bk[j]->y;
             for (uint32_t j = 0; j < L; ++j) bk[j]->x = x3[j];
         }
+    }
+
+    /** Makes add_batch's scratch hold at least n entries. */
+    void fit_batch(uint32_t n) {
+        if (den_.size() >= n) return;
+        den_.resize(n);
+        prefix_.resize(n);
+        if constexpr (SEPARATE_NORMS) norm_.resize(n);
     }
 
     /** The norm of den_[e] that add_batch's chain multiplied in (den_[e] itself when F is its own norm field). */

@@ -40,6 +40,10 @@ inline bool use_adx() {
     }();
     return yes;
 }
+
+/** p's four limbs and -p^-1 mod 2^64, as field_x86.hpp's functions take them (the sum and difference read four). */
+template <class P>
+inline constexpr uint64_t adx_modulus[5] = {P::P0, P::P1, P::P2, P::P3, P::INV};
 #endif
 
 /** Which Montgomery product operator* runs in this build: "adx", "portable" or "device" (for library info). */
@@ -130,9 +134,8 @@ template <class P>
 PP_HD Fp<P> operator+(const Fp<P>& a, const Fp<P>& b) {
 #if !defined(__CUDA_ARCH__) && defined(PPFARM_HAVE_ADX_PATH)
     if (__builtin_expect(use_adx(), 1)) {
-        static constexpr uint64_t q[4] = {P::P0, P::P1, P::P2, P::P3};
         Fp<P> r;
-        x86::add_mod_adx(r.l, a.l, b.l, q);
+        x86::add_mod_adx(r.l, a.l, b.l, adx_modulus<P>);
         return r;
     }
 #endif
@@ -149,9 +152,8 @@ template <class P>
 PP_HD Fp<P> operator-(const Fp<P>& a, const Fp<P>& b) {
 #if !defined(__CUDA_ARCH__) && defined(PPFARM_HAVE_ADX_PATH)
     if (__builtin_expect(use_adx(), 1)) {
-        static constexpr uint64_t q[4] = {P::P0, P::P1, P::P2, P::P3};
         Fp<P> r;
-        x86::sub_mod_adx(r.l, a.l, b.l, q);
+        x86::sub_mod_adx(r.l, a.l, b.l, adx_modulus<P>);
         return r;
     }
 #endif
@@ -250,9 +252,8 @@ PP_HD_MUL Fp<P> operator*(const Fp<P>& a, const Fp<P>& b) {
 #else
 #if defined(PPFARM_HAVE_ADX_PATH)
     if (__builtin_expect(use_adx(), 1)) {
-        static constexpr uint64_t qt[5] = {P::P0, P::P1, P::P2, P::P3, P::INV};
         Fp<P> r;
-        x86::mont_mul_adx(r.l, a.l, b.l, qt);
+        x86::mont_mul_adx(r.l, a.l, b.l, adx_modulus<P>);
         return r;
     }
 #endif
@@ -265,9 +266,8 @@ template <class P>
 PP_HD_MUL Fp<P> sqr(const Fp<P>& a) {
 #if !defined(__CUDA_ARCH__) && defined(PPFARM_HAVE_ADX_PATH)
     if (__builtin_expect(use_adx(), 1)) {
-        static constexpr uint64_t qt[5] = {P::P0, P::P1, P::P2, P::P3, P::INV};
         Fp<P> r;
-        x86::mont_sqr_adx(r.l, a.l, qt);
+        x86::mont_sqr_adx(r.l, a.l, adx_modulus<P>);
         return r;
     }
 #endif
