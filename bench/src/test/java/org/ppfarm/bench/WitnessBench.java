@@ -63,6 +63,15 @@ public final class WitnessBench {
             if (i == 0) {
                 firstMs = ms;
                 ours = WtnsFile.toBytes(w);
+                // the first computation runs the wasm and records the circuit's program in the background; the
+                // timed witnesses replay it (WitnessCalculator#traceStatus)
+                long r = System.nanoTime();
+                calc.awaitTrace(java.time.Duration.ofMinutes(5));
+                System.out.printf("trace: %s (recorded in %.1f s)%n", calc.traceStatus(), (System.nanoTime() - r) / 1e9);
+            }
+            if (i == warmup + runs - 1 && !java.util.Arrays.equals(ours, WtnsFile.toBytes(w))) {
+                System.out.println("the last timed witness differs from the first");
+                System.exit(1);
             }
             if (i >= warmup) {
                 wall[i - warmup] = ms;

@@ -68,7 +68,7 @@ import org.ppfarm.witness.wasm.FunctionOutliner;
  */
 public final class WitnessCalculator {
     /** Settings; {@link #defaults()} suits the farm. */
-    public record Options(int maxMemoryPages, boolean compile, List<String> inputNames, Path cacheDir) {
+    public record Options(int maxMemoryPages, boolean compile, List<String> inputNames, Path cacheDir, boolean trace) {
         public Options {
             if (maxMemoryPages < 1 || maxMemoryPages > MemoryLimits.MAX_PAGES) {
                 throw new IllegalArgumentException("maxMemoryPages must be in [1, " + MemoryLimits.MAX_PAGES + "]");
@@ -77,21 +77,27 @@ public final class WitnessCalculator {
         }
 
         /** 1 GiB of wasm memory per computation at most, compiled to bytecode, input names from a .sym file if any, no cache. */
-        public static Options defaults() { return new Options(16384, true, null, null); }
+        public static Options defaults() { return new Options(16384, true, null, null, true); }
 
         /** The circuit's input signal names, so a missing one can be named (circom puts no names in the wasm). */
-        public Options withInputNames(Collection<String> names) { return new Options(maxMemoryPages, compile, List.copyOf(names), cacheDir); }
+        public Options withInputNames(Collection<String> names) { return new Options(maxMemoryPages, compile, List.copyOf(names), cacheDir, trace); }
 
         /** Interpret the wasm instead of compiling it (for comparison; far slower). */
-        public Options interpreted() { return new Options(maxMemoryPages, false, inputNames, cacheDir); }
+        public Options interpreted() { return new Options(maxMemoryPages, false, inputNames, cacheDir, trace); }
 
-        public Options withMaxMemoryPages(int pages) { return new Options(pages, compile, inputNames, cacheDir); }
+        public Options withMaxMemoryPages(int pages) { return new Options(pages, compile, inputNames, cacheDir, trace); }
+
+        /**
+         * Always run the wasm: no {@link WitnessTrace} is recorded or replayed (the plain path, for comparison and
+         * for tests of the wasm executor itself).
+         */
+        public Options withoutTrace() { return new Options(maxMemoryPages, compile, inputNames, cacheDir, false); }
 
         /**
          * Keep compiled circuits in {@code dir} (created when missing) and load them from there: a restart skips the
          * compilation. Only the farm's own processes may write to it (see {@code CircuitCache}).
          */
-        public Options withCacheDir(Path dir) { return new Options(maxMemoryPages, compile, inputNames, dir); }
+        public Options withCacheDir(Path dir) { return new Options(maxMemoryPages, compile, inputNames, dir, trace); }
     }
 
     /**
@@ -119,10 +125,16 @@ public final class WitnessCalculator {
     private final ArrayBlockingQueue<Session> idle;
     /** A new instance's state, which {@link Session#reset} copies back; null when Chicory re-initialises instead. */
     private final InitialState initial;
+    /** The wasm as given, which a {@link TraceRecorder} runs; null when traces are off. */
+    private final byte[] source;
+    /** The circuit's recorded programs, shared in the process; looked up at the first computation. */
+    private volatile WitnessTraces traces;
+    private final java.util.concurrent.atomic.LongAdder replays = new java.util.concurrent.atomic.LongAdder();
 
     private WitnessCalculator(String name, WasmModule module, Function<Instance, Machine> machines, MemoryLimits memoryLimits,
-                              List<String> candidateNames, String compiledFrom) {
+                              List<String> candidateNames, String compiledFrom, byte[] source) {
         this.name = name;
+        this.source = source;
         this.compiledFrom = compiledFrom;
         this.module = module;
         this.machines = machines;
@@ -196,7 +208,7 @@ public final class WitnessCalculator {
             if (cached != null) {
                 try {
                     WasmModule module = Parser.parse(cached.wasm);
-                    return create(name, module, cached.machines(module), options, "cache " + cache.entry(digest, version));
+                    return create(name, module, cached.machines(module), options, "cache " + cache.entry(digest, version), wasm);
                 } catch (RuntimeException | LinkageError e) {
                     // an entry that only loaded before could fail here, so it is not this code's: compile afresh
                     // (which reports any real problem with the circuit) and replace it
@@ -210,10 +222,10 @@ public final class WitnessCalculator {
             throw new FormatException(name, "module", "not a valid WebAssembly module: " + e.getMessage(), e);
         }
         checkShape(parsed, name);
-        if (!options.compile()) return create(name, parsed, InterpreterMachine::new, options, "interpreted");
+        if (!options.compile()) return create(name, parsed, InterpreterMachine::new, options, "interpreted", wasm);
         CompiledCircuit compiled = CompiledCircuit.compile(wasm, parsed, outlineAbove, outlineChunk);
         WasmModule module = compiled.wasm == wasm ? parsed : Parser.parse(compiled.wasm);
-        WitnessCalculator calc = create(name, module, compiled.machines(module), options, "compiled");
+        WitnessCalculator calc = create(name, module, compiled.machines(module), options, "compiled", wasm);
         if (cache == null) return calc;
         String failed = cache.write(digest, version, compiled);
         calc.compiledFrom = failed == null ? "compiled, cached as " + cache.entry(digest, version) : "compiled; " + failed;
@@ -229,7 +241,7 @@ public final class WitnessCalculator {
     }
 
     private static WitnessCalculator create(String name, WasmModule module, Function<Instance, Machine> machines, Options options,
-                                            String compiledFrom) {
+                                            String compiledFrom, byte[] wasm) {
         checkShape(module, name);
         int initial = module.memorySection().get().getMemory(0).limits().initialPages();
         // every computation allocates the initial memory at once: a module declaring more than the limit is refused
@@ -239,7 +251,7 @@ public final class WitnessCalculator {
                     + options.maxMemoryPages() + " pages (" + (options.maxMemoryPages() / 16) + " MiB)");
         MemoryLimits limits = new MemoryLimits(initial, options.maxMemoryPages());
         return new WitnessCalculator(name, module, machines, limits,
-                options.inputNames() == null ? List.of() : options.inputNames(), compiledFrom);
+                options.inputNames() == null ? List.of() : options.inputNames(), compiledFrom, options.trace() ? wasm : null);
     }
 
     /** Computes the witness for a JSON input document (UTF-8); see {@link CircuitInputs} for what is accepted. */
@@ -266,9 +278,55 @@ public final class WitnessCalculator {
      * Computes the witness. The caller keeps ownership of {@code inputs} (and should zeroize it); the returned
      * witness is the caller's to {@link Witness#zeroize()}.
      *
+     * <p>Once the circuit's {@link WitnessTrace} is recorded (in the background, from the first computation, when
+     * circom's runtime in the wasm is one {@link TraceRecorder} knows), a computation replays it; inputs that leave
+     * the recorded path — and every computation before, or without, a trace — run the wasm.
+     *
      * @throws WitnessException for any problem with the inputs or the computation; nothing partial is returned
      */
     public Witness calculate(CircuitInputs inputs) {
+        WitnessTraces t = traces();
+        if (t != null) {
+            long[] w = t.replay(inputs);
+            if (w != null) {
+                replays.increment();
+                return Witness.ofStandardLimbs(w, name);
+            }
+        }
+        Witness result = calculatePlain(inputs);
+        if (t != null) t.recordFrom(inputs, result, sharedMemory, witnessSize);
+        return result;
+    }
+
+    private WitnessTraces traces() {
+        WitnessTraces t = traces;
+        if (t == null && source != null) traces = t = WitnessTraces.of(source, name);
+        return t;
+    }
+
+    /**
+     * Whether computations replay recorded programs ("traced: ..."), or run the wasm and why ("not recorded yet",
+     * "recording", "off", "plain: &lt;why&gt;").
+     */
+    public String traceStatus() {
+        WitnessTraces t = traces();
+        return t == null ? "off" : t.status();
+    }
+
+    /**
+     * Waits while a program is being recorded (the first computation, and each that took a new path, start one),
+     * or until one has been; true when the circuit has a program.
+     */
+    public boolean awaitTrace(java.time.Duration timeout) throws InterruptedException {
+        WitnessTraces t = traces();
+        return t != null && t.await(timeout.toMillis());
+    }
+
+    /** Computations answered by the trace so far. */
+    long replays() { return replays.sum(); }
+
+    /** The wasm's path: every computation before a trace, or that leaves it. */
+    private Witness calculatePlain(CircuitInputs inputs) {
         Session s = take();
         long[] w = null;
         boolean completed = false;

@@ -85,5 +85,11 @@ final class WitnessReader {
         for (int k = 0; k < 4; k++) w[4 * i + k] = mem.readLong(sharedMemory + 8 * k);
     }
 
+    /** Where the witness-to-signal index list starts. */
+    int list() { return list; }
+
+    /** Where the signals start (40 bytes each). */
+    int signals() { return signals; }
+
     @Override public String toString() { return "WitnessReader[list at " + list + ", signals at " + signals + "]"; }
 }

@@ -25,7 +25,8 @@ import org.ppfarm.testkit.ZeroXBowInputs;
  * extra signals, wrong array lengths, non-numeric, huge and nested values, broken documents): ppfarm decides as
  * snarkjs does — accepting with the same .wtns bytes, or refusing — except where it is stricter on purpose, and then
  * it refuses with the documented kind where snarkjs reads the value (reduced mod p, "" as 0) and goes on. It never fails otherwise: every refusal is a
- * {@link WitnessException}, naming the signal when one is at fault.
+ * {@link WitnessException}, naming the signal when one is at fault. The calculator replays the circuit's recorded
+ * program ({@link WitnessTrace}) where the input takes its path, and runs the wasm otherwise.
  */
 class WitnessFuzzTest {
     @TempDir Path tmp;
@@ -62,6 +63,15 @@ class WitnessFuzzTest {
             files.add(Files.writeString(tmp.resolve("fuzz-" + i + ".json"), c.json()));
         }
         List<References.Outcome> snarkjs = References.warmNode(wasm, files);
+        // the cases run on the product path: the circuit's recorded program, recorded from the first accepted case
+        for (int i = 0; i < count; i++) {
+            if (cases.get(i).stricter() == null && snarkjs.get(i).accepted()) {
+                calc.calculate(cases.get(i).json()).zeroize();
+                assertTrue(calc.awaitTrace(java.time.Duration.ofMinutes(2)), calc.traceStatus());
+                break;
+            }
+        }
+        long replays = calc.replays();
         int accepted = 0, refused = 0, stricter = 0;
         for (int i = 0; i < count; i++) {
             InputFuzz.Case c = cases.get(i);
@@ -99,6 +109,7 @@ class WitnessFuzzTest {
                 }
             }
         }
+        assertTrue(calc.replays() > replays, "accepted inputs were replayed: " + calc.traceStatus());
         assertTrue(accepted > 0 && refused > 0 && stricter > 0,
                 "a mix: " + accepted + " accepted, " + refused + " refused by both, " + stricter + " refused only by ppfarm");
     }

@@ -74,12 +74,16 @@ class ZeroXBowWitnessTest {
     void withdrawMatchesSnarkjsOverTreesOfManyDepths() {
         assertEquals(36901, withdraw.witnessSize());
         assertEquals(78, withdraw.inputCount());
+        // the product path (recorded programs, once recorded: WitnessTraceTest) and the wasm's alone
+        WitnessCalculator plain = WitnessCalculator.load(Artifacts.withdrawWasm(), WitnessCalculator.Options.defaults().withoutTrace());
         for (int i = 0; i < withdrawFiles.size(); i++) {
-            Witness w = withdraw.calculate(withdrawInputs.get(i));
-            assertArrayEquals(withdrawRefs.get(i), WtnsFile.toBytes(w), withdrawFiles.get(i).getFileName().toString());
-            w.zeroize();
+            for (WitnessCalculator calc : List.of(withdraw, plain)) {
+                Witness w = calc.calculate(withdrawInputs.get(i));
+                assertArrayEquals(withdrawRefs.get(i), WtnsFile.toBytes(w), withdrawFiles.get(i).getFileName().toString());
+                w.zeroize();
+            }
         }
-        assertTrue(withdraw.readsWitnessDirectly(), "the direct witness reader agreed with getWitness and is in use");
+        assertTrue(plain.readsWitnessDirectly(), "the direct witness reader agreed with getWitness and is in use");
     }
 
     @Test
@@ -94,6 +98,8 @@ class ZeroXBowWitnessTest {
     /** The instance kept for the next computation is wiped: its memory is a new instance's, byte for byte. */
     @Test
     void aReusedInstanceHoldsNothingOfTheLastComputation() {
+        // the wasm's path (a traced calculator would replay, and use no instance)
+        WitnessCalculator commitment = WitnessCalculator.load(Artifacts.commitmentWasm(), WitnessCalculator.Options.defaults().withoutTrace());
         byte[] pristine = commitment.newMemory();
         for (ZeroXBowInputs.Case k : ZeroXBowInputs.commitmentCases(91, 2)) commitment.calculate(k.input()).zeroize();
         List<byte[]> idle = commitment.idleMemories();
