@@ -21,8 +21,10 @@ import org.ppfarm.witness.WitnessCalculator;
  * a warm node process (circom_runtime's {@code WitnessCalculatorBuilder} built once, then
  * {@code calculateWTNSBin(input, true)} per witness: bench/src/test/js/warm-witness.mjs) and the
  * {@code snarkjs wtns calculate} CLI (one node process per witness). All three must give the same .wtns bytes (exit 1
- * if not). Run with {@code scripts/bench.sh WitnessBench [withdraw|commitment] [runs] [snarkjsRuns] [warmup]}, or
- * both circuits with {@code scripts/bench-witness.sh}.
+ * if not). ppfarm's first witness runs the wasm and records the circuit's program (WitnessCalculator#traceStatus);
+ * the bench waits for the recording, so the timed witnesses are replays when the circuit could be traced. Run with
+ * {@code scripts/bench.sh WitnessBench [withdraw|commitment|<testkit circuit>] [runs] [snarkjsRuns] [warmup]}, or
+ * several circuits with {@code scripts/bench-witness.sh}.
  */
 public final class WitnessBench {
     private WitnessBench() {}
@@ -40,7 +42,13 @@ public final class WitnessBench {
             // a note in a state tree of 100 leaves (depth 7) and an ASP tree of 20 (depth 5)
             case "withdraw" -> { wasm = Artifacts.withdrawWasm(); json = ZeroXBowInputs.withdraw(99, 100, 20); }
             case "commitment" -> { wasm = Artifacts.commitmentWasm(); json = ZeroXBowInputs.commitment(99); }
-            default -> throw new IllegalArgumentException("circuit must be withdraw or commitment, not " + circuit);
+            default -> {
+                // a testkit circuit (org.ppfarm.testkit.TestCircuits), by name
+                var fixture = org.ppfarm.testkit.TestCircuits.all().stream().filter(f -> f.name().equals(circuit)).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("circuit must be withdraw, commitment or a testkit circuit, not " + circuit));
+                wasm = fixture.wasm();
+                json = fixture.input(99);
+            }
         }
         Path dir = Files.createTempDirectory("witness-bench");
         Path input = ZeroXBowInputs.write(dir, "input.json", json);

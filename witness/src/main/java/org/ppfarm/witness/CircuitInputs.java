@@ -105,14 +105,6 @@ public final class CircuitInputs implements AutoCloseable {
 
     @Override public void close() { zeroize(); }
 
-    /** A copy with its own value arrays (the caller zeroizes both). */
-    CircuitInputs copy() {
-        CircuitInputs c = new CircuitInputs(source);
-        for (var e : values.entrySet()) c.values.put(e.getKey(), e.getValue().clone());
-        c.counts.putAll(counts);
-        return c;
-    }
-
     @Override public String toString() { return "CircuitInputs[" + source + ": " + counts + "]"; }
 
     private static CircuitInputs parse(JsonParser p, String source) throws IOException {

@@ -13,10 +13,11 @@ import org.ppfarm.prover.format.Witness;
  *
  * <p>A program holds for the inputs that take its path; the withdraw circuit's path depends on its trees' depths and
  * on which siblings are zero, so a circuit keeps up to {@link #MAX_VARIANTS} programs. A computation that none of
- * them answers runs the wasm, and its input (a copy, wiped afterwards) records one more program on a background
- * thread, one recording at a time — ~0.5 s for the commitment circuit and ~7 s for the withdraw one in the
- * interpreter, at the lowest thread priority. Each new program must reproduce, on its own input, the witness the
- * wasm computed, or it is dropped. A circuit whose runtime {@link TraceRecorder} does not know, or whose code it
+ * them answers runs the wasm and then, in the same thread, records its path (~0.5 s for the commitment circuit, ~7 s
+ * for the withdraw one, in the interpreter; one recording at a time in the process): the inputs, spending keys, are
+ * wiped when their job ends, so no recording may outlive it. A failed computation records nothing (a refused input
+ * costs no recording). Each new program must reproduce, on its own input, the witness the wasm computed, or it is
+ * dropped. A circuit whose runtime {@link TraceRecorder} does not know, or whose code it
  * cannot follow, records nothing more and keeps the plain path.
  */
 final class WitnessTraces {
@@ -26,7 +27,7 @@ final class WitnessTraces {
     static final int SHARED = 64;
     /** Bytes of programs kept per circuit. */
     static final long MAX_BYTES = 64L << 20;
-    /** One recording at a time in the process; another circuit's waits (holding its input's copy meanwhile). */
+    /** One recording at a time in the process (a computation that finds one running does not record). */
     private static final java.util.concurrent.Semaphore RECORDER = new java.util.concurrent.Semaphore(1);
 
     private static final ConcurrentHashMap<String, WitnessTraces> BY_WASM = new ConcurrentHashMap<>();
@@ -69,41 +70,38 @@ final class WitnessTraces {
     }
 
     /**
-     * After the wasm computed {@code result} for {@code inputs} that no program answered: records their path, unless
-     * a recording is running, the circuit is untraceable or has {@link #MAX_VARIANTS} programs.
+     * After the wasm computed {@code result} for {@code inputs} that no program answered: records their path, in the
+     * caller's thread (the job that found a new path pays for its recording: ~7 s of one core for the withdraw
+     * circuit, ~0.5 s for the commitment one), so that nothing of the inputs outlives the computation. Nothing is
+     * recorded while another recording runs in the process, or when the circuit is untraceable or has
+     * {@link #MAX_VARIANTS} programs (or {@link #MAX_BYTES}).
      */
     void recordFrom(CircuitInputs inputs, Witness result, int sharedMemory, int witnessSize) {
         synchronized (this) {
             if (recording || why != null || variants.size() >= MAX_VARIANTS || bytes() >= MAX_BYTES) return;
+            if (!RECORDER.tryAcquire()) return;
             recording = true;
         }
-        CircuitInputs copy = inputs.copy();
-        long[] expected = result.limbs().clone();
-        Thread.ofPlatform().daemon().name("witness-trace").priority(Thread.MIN_PRIORITY).start(() -> {
-            String failed = null;
-            try {
-                RECORDER.acquireUninterruptibly();
-                WitnessTrace t = TraceRecorder.recognise(Parser.parse(source), name, sharedMemory, witnessSize).record(copy);
-                long[] again = t.replay(copy);
-                if (again != null && Arrays.equals(again, expected)) variants.add(0, t);
-                else failed = "the recorded program does not reproduce the witness";
-                if (again != null) Arrays.fill(again, 0L);
-            } catch (TraceRecorder.Untraceable e) {
-                failed = e.getMessage();
-            } catch (RuntimeException | StackOverflowError e) {
-                failed = "the recording failed (" + e.getClass().getSimpleName() + ")";
-            } finally {
-                copy.zeroize();
-                Arrays.fill(expected, 0L);
-                RECORDER.release();
-                synchronized (this) {
-                    if (failed != null) why = failed;
-                    recording = false;
-                    recorded++;
-                    notifyAll();
-                }
+        String failed = null;
+        try {
+            WitnessTrace t = TraceRecorder.recognise(Parser.parse(source), name, sharedMemory, witnessSize).record(inputs);
+            long[] again = t.replay(inputs);
+            if (again != null && Arrays.equals(again, result.limbs())) variants.add(0, t);
+            else failed = "the recorded program does not reproduce the witness";
+            if (again != null) Arrays.fill(again, 0L);
+        } catch (TraceRecorder.Untraceable e) {
+            failed = e.getMessage();
+        } catch (RuntimeException | StackOverflowError e) {
+            failed = "the recording failed (" + e.getClass().getSimpleName() + ")";
+        } finally {
+            RECORDER.release();
+            synchronized (this) {
+                if (failed != null) why = failed;
+                recording = false;
+                recorded++;
+                notifyAll();
             }
-        });
+        }
     }
 
     /** Waits while a recording runs, or until one has run; true when there is a program. */
