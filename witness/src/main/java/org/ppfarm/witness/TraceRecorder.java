@@ -10,7 +10,6 @@ import com.dylibso.chicory.wasm.types.DataSegment;
 import com.dylibso.chicory.wasm.types.ExternalType;
 import com.dylibso.chicory.wasm.types.FunctionBody;
 import com.dylibso.chicory.wasm.types.FunctionType;
-import com.dylibso.chicory.wasm.types.MemoryLimits;
 import com.dylibso.chicory.wasm.types.OpCode;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,8 +27,9 @@ import org.ppfarm.prover.bn254.Field;
  *
  * <p>Which code computes on field elements is known only for circom's own runtime: the {@code Fr_*} functions at the
  * start of every witness wasm. {@link #recognise} accepts a module only when those functions are, instruction for
- * instruction, a runtime recorded here ({@link #RUNTIMES}: circom 2.1's, the 0xbow and testkit circuits'), and when
- * its {@code setInputSignal} and {@code getWitness} have the known shapes; any other module keeps the plain path.
+ * instruction, a runtime recorded here ({@link #RUNTIMES}: circom 2.1's and 2.2.3's, the 0xbow and testkit circuits'),
+ * with the same constants, and when its {@code setInputSignal} and {@code getWitness} have the known shapes; any other
+ * module keeps the plain path.
  *
  * <p>The recording follows every byte of the wasm's memory ({@link TaintMemory}): a byte holds a constant (the
  * module's data, or written by code that read only constants), part of a traced value (an input, or the result of a
@@ -37,11 +37,13 @@ import org.ppfarm.prover.bn254.Field;
  * becomes an operation of the program ({@link WitnessTrace#apply}, checked against what the wasm computed), a copy
  * becomes an alias, an {@code Fr_isTrue} a guard; a call on constants only runs as it is and writes constants. The
  * recording stops with {@link Untraceable} — and the circuit keeps the plain path — as soon as anything would make
- * the program differ from the wasm on another input: code outside the runtime reading the bytes of a traced value, a
- * runtime function reading memory that is neither its operands, nor the module's data, nor its own scratch, a traced
- * operation without a replay here ({@code Fr_toInt} of a traced value, a shift by a traced amount, ...), a module
- * whose calls could reach the runtime indirectly. Everything outside the runtime then depends only on constants and
- * on the guarded branch outcomes, and replays identically.
+ * the program differ from the wasm on another input: code outside the runtime reading the bytes of a traced value or
+ * of the runtime's scratch, a runtime function reading circuit memory other than its operands, a traced operation
+ * without a replay here ({@code Fr_toInt} of a traced value, a shift by a traced amount, ...), a module whose calls
+ * could reach the runtime indirectly. Everything outside the runtime then depends only on constants and on the
+ * guarded branch outcomes, and replays identically. What this takes on trust from circom's runtime, pinned by its
+ * fingerprint: each of its functions computes a function of its operands' values (it may convert an operand's
+ * representation in place, and keep its own constants and scratch), which every traced call also checks.
  */
 final class TraceRecorder {
     /** Why a circuit cannot be traced; the circuit keeps the plain path. */
@@ -85,7 +87,10 @@ final class TraceRecorder {
             + " 32,7 54,2,0 32,6 65,0 54,2,4 32,6 65,8 106 16,5 5 32,6 65,W 16,37 11 32,3 65,-1 106 33,3 65,A 32,3 54,2,0 32,3 69 4,64"
             + " 65,A 16,C 34,8 4,64 32,8 16,0 11 11 11 11 11 11 11";
 
-    /** The runtimes known here: circom 2.1's and 2.2.3's, the same code (the 0xbow circuits', the testkit's). */
+    /**
+     * The runtimes known here: circom 2.1's and 2.2.3's, the same code and constants (the 0xbow circuits', the
+     * testkit's): function 85 is the first after the runtime; 50 is {@code Fr_eqR}; the runtime's constants end at 1984.
+     */
     static final List<Runtime> RUNTIMES = List.of(
             new Runtime("c6064c52427953c25ae0e96432289a6e56c55f986ec116f75d135f37a5d21dc7", 85, circom21(), 50, SET_INPUT_SIGNAL_2_1,
                     "63354de03f14e55dff720983cf1ef8eba09a665942a6909e174f069cac901c76", 1984));

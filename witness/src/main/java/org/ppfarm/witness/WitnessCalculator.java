@@ -59,7 +59,7 @@ import org.ppfarm.witness.wasm.FunctionOutliner;
  * one. An input that leaves every recorded path runs the wasm, which decides as before, and records its path (up to
  * {@link WitnessTraces#MAX_VARIANTS} per circuit; the withdraw circuit's depend on its trees' depths and zero
  * siblings). A program takes ~1.1 MiB for the withdraw circuit, ~85 KiB for the commitment one, at most 64 MiB per
- * circuit; it holds constants and the branch outcomes of the input it was recorded from (such as "this sibling was
+ * circuit, and the circuit's wasm is kept to record from (2.4–2.6 MB for the 0xbow circuits); it holds constants and the branch outcomes of the input it was recorded from (such as "this sibling was
  * zero"), never an input value, and lives in memory only. {@link Options#withoutTrace()} turns it off.
  *
  * <p>The protocol with the wasm is snarkjs's (circom_runtime {@code WitnessCalculatorCircom2}): {@code init}; per

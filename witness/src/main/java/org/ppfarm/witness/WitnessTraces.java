@@ -133,8 +133,6 @@ final class WitnessTraces {
         }
     }
 
-    int variants() { return variants.size(); }
-
     private long bytes() {
         long b = 0;
         for (WitnessTrace t : variants) b += t.bytes();
