@@ -5,7 +5,7 @@
 # then each circuit's cold load in a fresh JVM, with an empty compiled-circuit cache and again reading it (WitnessLoadBench).
 # Usage: scripts/bench-witness.sh [runs, default 30] [snarkjs runs, default 5] [warm-up] [circuits...]
 #   circuits: withdraw, commitment, or a testkit circuit by name (one_public, many_public, chain_below, chain_above,
-#   assertion, poseidon); default: withdraw commitment poseidon chain_above
+#   assert_mul, poseidon); default: withdraw commitment poseidon chain_above
 #   warm-up: untimed witnesses before the timed ones, for ppfarm and for the warm node alike; by default 2,000 for
 #   withdraw and 20,000 for commitment (~3 and ~1 minutes). Each of circom's template functions runs once or a few
 #   times per witness, so the JIT compiles them with C2 only after thousands of witnesses: after 300 the commitment

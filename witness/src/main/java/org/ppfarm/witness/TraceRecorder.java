@@ -411,19 +411,14 @@ final class TraceRecorder {
                 int t = taint.tagAt(addr + i);
                 if (t != PRISTINE && t != CONSTANT) throw new Untraceable("an element of mixed origin at " + addr + taint.where.get());
             }
-            long[] v = new long[4];
-            if (type >= 0) {
-                FieldParser.fromLong(m.readInt(addr), v, 0);
-                F.toMontgomery(v, 0, v, 0);
-            } else {
-                for (int k = 0; k < 4; k++) v[k] = m.readLong(addr + 8 + 8 * k);
-                if (!F.isCanonical(v, 0)) throw new Untraceable("a constant not below p");
-                if ((type & 0x40000000) == 0) F.toMontgomery(v, 0, v, 0);
-            }
-            return constant(v);
+            return constant(decode(addr));
         }
 
-        /** The element the wasm left at {@code addr}, in Montgomery form (for the check of a traced operation). */
+        /**
+         * The element the wasm left at {@code addr}, in Montgomery form, as circom_runtime's {@code getFr} and
+         * {@link WitnessReader} read one: short (type bit 31 clear: the signed i32), long in standard form, or long
+         * in Montgomery form (bits 31 and 30).
+         */
         long[] decode(int addr) {
             Memory m = taint.delegate;
             int type = m.readInt(addr + 4);
@@ -433,7 +428,7 @@ final class TraceRecorder {
                 F.toMontgomery(v, 0, v, 0);
             } else {
                 for (int k = 0; k < 4; k++) v[k] = m.readLong(addr + 8 + 8 * k);
-                if (!F.isCanonical(v, 0)) throw new Untraceable("a result not below p");
+                if (!F.isCanonical(v, 0)) throw new Untraceable("an element not below p at " + addr);
                 if ((type & 0x40000000) == 0) F.toMontgomery(v, 0, v, 0);
             }
             return v;
