@@ -496,7 +496,7 @@ final class TraceRecorder {
             int f = (int) operands.get(0);
             Integer kind = f < runtime.end ? runtime.kinds.get(f) : null;
             if (rec.setInput && depth == 0) {
-                if (f < runtime.end && f >= 4) {
+                if (f < runtime.end && f >= 4) {  // a runtime function (the known runtimes import 4 functions)
                     if (f == runtime.eqR) rec.dest = (int) arg(0, 2);
                     taint.unchecked++;
                     rec.epoch++;
@@ -553,6 +553,8 @@ final class TraceRecorder {
                 for (int i = 0; i < x.length; i++) {
                     int at = operandAddr[i];
                     if (at < 0 || !taint.writtenNow(at)) continue;
+                    // an operand that is also the result (r = a + b in place) now holds the result, tagged below
+                    if (k != SAME && at < p[0] + 40 && p[0] < at + 40) continue;
                     if (!rec.holds(at, x[i])) throw new Untraceable("a runtime call changed an operand");
                     taint.settle(at, rec.isConstant(x[i]) ? 0 : x[i]);
                 }
