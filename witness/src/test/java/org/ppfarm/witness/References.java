@@ -13,6 +13,7 @@ import org.ppfarm.testkit.Circom;
 import org.ppfarm.testkit.Node;
 import org.ppfarm.testkit.Repo;
 import org.ppfarm.testkit.Snarkjs;
+import org.ppfarm.testkit.ZeroXBowInputs;
 
 /** Reference material for the witness tests: snarkjs's .wtns (CLI or warm node), and this module's small test circuits compiled. */
 final class References {
@@ -85,6 +86,33 @@ final class References {
             throw new UncheckedIOException(e);
         }
         return out;
+    }
+
+    /** Withdraw notes written as input files, their bytes, and snarkjs's .wtns of each (from {@link #warmNode}). */
+    record WithdrawNotes(List<Path> files, List<byte[]> inputs, List<byte[]> refs) {}
+
+    /**
+     * 50 distinct withdraw notes, 5 in each of 10 state trees of 1 to 700 leaves (depth 0 to 10) with ASP trees of 1 to
+     * 200 (depth 0 to 8), partial and full withdrawals (full in the trees whose index is odd, or even with
+     * {@code fullOnEven}); tree t's notes are seeded {@code seedStep × t + seedOffset}.
+     */
+    static WithdrawNotes withdrawNotes(Path dir, String prefix, long seedStep, long seedOffset, boolean fullOnEven) throws IOException {
+        int[][] trees = {{1, 1}, {2, 3}, {3, 17}, {5, 2}, {9, 128}, {17, 9}, {33, 5}, {100, 64}, {300, 33}, {700, 200}};
+        List<Path> files = new ArrayList<>();
+        List<byte[]> inputs = new ArrayList<>();
+        for (int t = 0; t < trees.length; t++) {
+            for (ZeroXBowInputs.Case c : ZeroXBowInputs.withdrawCases(seedStep * t + seedOffset, 5, trees[t][0], trees[t][1], (t % 2 == 0) == fullOnEven)) {
+                Path f = ZeroXBowInputs.write(dir, prefix + c.seed() + "-" + trees[t][0] + ".json", c.input());
+                files.add(f);
+                inputs.add(Files.readAllBytes(f));
+            }
+        }
+        List<byte[]> refs = new ArrayList<>();
+        for (Outcome o : warmNode(Artifacts.withdrawWasm(), files)) {
+            if (!o.accepted()) throw new IllegalStateException("snarkjs refuses a valid withdraw note: " + o.error());
+            refs.add(o.wtns());
+        }
+        return new WithdrawNotes(files, inputs, refs);
     }
 
     /** {@code src/test/resources/circuits/<name>.circom} compiled by circom2 (cached): wasm in circom's layout, .sym beside it. */

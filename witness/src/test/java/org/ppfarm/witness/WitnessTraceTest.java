@@ -3,7 +3,6 @@ package org.ppfarm.witness;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +11,6 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,24 +30,16 @@ import org.ppfarm.witness.WitnessException.Kind;
  */
 class WitnessTraceTest {
     @TempDir static Path dir;
-    static final List<byte[]> inputs = new ArrayList<>();
-    static final List<Path> files = new ArrayList<>();
-    static final List<byte[]> refs = new ArrayList<>();
+    static List<byte[]> inputs;
+    static List<Path> files;
+    static List<byte[]> refs;
 
     @BeforeAll
     static void references() throws Exception {
-        int[][] trees = {{1, 1}, {2, 3}, {3, 17}, {5, 2}, {9, 128}, {17, 9}, {33, 5}, {100, 64}, {300, 33}, {700, 200}};
-        for (int t = 0; t < trees.length; t++) {
-            for (ZeroXBowInputs.Case c : ZeroXBowInputs.withdrawCases(5000L * t + 11, 5, trees[t][0], trees[t][1], t % 2 == 0)) {
-                Path f = ZeroXBowInputs.write(dir, "w-" + c.seed() + "-" + trees[t][0] + ".json", c.input());
-                files.add(f);
-                inputs.add(Files.readAllBytes(f));
-            }
-        }
-        for (References.Outcome o : References.warmNode(Artifacts.withdrawWasm(), files)) {
-            assertTrue(o.accepted(), o.error());
-            refs.add(o.wtns());
-        }
+        References.WithdrawNotes notes = References.withdrawNotes(dir, "w-", 5000, 11, true);
+        files = notes.files();
+        inputs = notes.inputs();
+        refs = notes.refs();
     }
 
     @Test

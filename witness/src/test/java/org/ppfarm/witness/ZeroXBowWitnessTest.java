@@ -48,18 +48,10 @@ class ZeroXBowWitnessTest {
         commitment = WitnessCalculator.load(Artifacts.commitmentWasm());
         // 50 distinct notes in state trees of depth 0 (one leaf) to 10, ASP trees of depth 0 to 8, partial and full
         // withdrawals; snarkjs's witnesses from one warm node process
-        int[][] trees = {{1, 1}, {2, 3}, {3, 17}, {5, 2}, {9, 128}, {17, 9}, {33, 5}, {100, 64}, {300, 33}, {700, 200}};
-        for (int t = 0; t < trees.length; t++) {
-            for (ZeroXBowInputs.Case c : ZeroXBowInputs.withdrawCases(1000L * t + 7, 5, trees[t][0], trees[t][1], t % 2 == 1)) {
-                Path f = ZeroXBowInputs.write(dir, "withdraw-" + c.seed() + "-" + trees[t][0] + ".json", c.input());
-                withdrawFiles.add(f);
-                withdrawInputs.add(Files.readAllBytes(f));
-            }
-        }
-        for (References.Outcome o : References.warmNode(Artifacts.withdrawWasm(), withdrawFiles)) {
-            assertTrue(o.accepted(), o.error());
-            withdrawRefs.add(o.wtns());
-        }
+        References.WithdrawNotes notes = References.withdrawNotes(dir, "withdraw-", 1000, 7, false);
+        withdrawFiles.addAll(notes.files());
+        withdrawInputs.addAll(notes.inputs());
+        withdrawRefs.addAll(notes.refs());
     }
 
     @Test
